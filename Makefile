@@ -1,0 +1,33 @@
+# Two entry points that work on a fresh clone: `make demo` and `make test`.
+# Each installs what it needs on first use (npm packages, PostgreSQL for the storage tests).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+STAMP := node_modules/.arc-install-stamp
+
+help:
+	@echo "make demo   run the main job (arc demo)"
+	@echo "make test   install, build and run every test (SQLite and PostgreSQL)"
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	node scripts/check-native-modules.mjs
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+build: install
+	npm run build
+
+lint: install
+	npm run lint
+
+typecheck: install
+	npm run typecheck
+
+test: build
+	. scripts/ensure-postgres.sh && npm test
+
+demo: build
+	node packages/server/dist/cli/main.js demo
+
+.PHONY: help install build lint typecheck test demo
