@@ -1,1 +1,1 @@
-export {};
+export { CATEGORIES, type Category, isCategory } from './failure-category.js';
