@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@arc-agent/core': src('core'),
       '@arc-agent/server': src('server'),
+      '@arc-agent/sdk': src('sdk'),
     },
   },
   test: {
