@@ -1,0 +1,221 @@
+// The dialect-free half of Storage.ingest: what a batch changes, worked out in memory so each
+// backend issues one upsert per distinct pattern and function rather than one per event, then the
+// reservoir slots (Algorithm R) and the stream events that describe the batch.
+
+import type { Category, IngestOptions, IngestResult, PreparedEvent } from './storage.js';
+
+/** The accepted failures of one pattern in a batch, in batch order. */
+export interface PatternDelta {
+  id: string;
+  category: Category;
+  function: string;
+  errorType: string;
+  normalizedMessage: string;
+  signature: object;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  events: PreparedEvent[];
+}
+
+/** The accepted events of one function in a batch; successEvents in batch order. */
+export interface FunctionDelta {
+  function: string;
+  successes: number;
+  failures: number;
+  lastSeen: number;
+  successEvents: PreparedEvent[];
+}
+
+/** Patterns and functions in order of first appearance. */
+export interface BatchAggregate {
+  patterns: PatternDelta[];
+  functions: FunctionDelta[];
+}
+
+/** One reservoir slot to (over)write: `owner` is the pattern id or the function name. */
+export interface SlotWrite {
+  owner: string;
+  slot: number;
+  eventId: string;
+}
+
+/** `data` of a `pattern.created` stream event. */
+export interface PatternCreatedData {
+  patternId: string;
+  category: Category;
+  function: string;
+  errorType: string;
+  normalizedMessage: string;
+  firstSeen: number;
+}
+
+/** `data` of a `failures.ingested` stream event: the batch's accepted failures per pattern. */
+export interface FailuresIngestedData {
+  failures: number;
+  patterns: { id: string; category: Category; count: number; occurrences: number }[];
+}
+
+export interface NewStreamEvent {
+  type: string;
+  data: unknown;
+}
+
+/** Keeps the first event of each id; later repeats inside the batch are duplicates. */
+export function firstOfEachId(events: readonly PreparedEvent[]): PreparedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    if (seen.has(event.id)) return false;
+    seen.add(event.id);
+    return true;
+  });
+}
+
+export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggregate {
+  const patterns = new Map<string, PatternDelta>();
+  const functions = new Map<string, FunctionDelta>();
+  for (const event of accepted) {
+    let fn = functions.get(event.function);
+    if (fn === undefined) {
+      fn = {
+        function: event.function,
+        successes: 0,
+        failures: 0,
+        lastSeen: event.timestamp,
+        successEvents: [],
+      };
+      functions.set(event.function, fn);
+    }
+    fn.lastSeen = Math.max(fn.lastSeen, event.timestamp);
+    if (event.kind === 'success') {
+      fn.successes += 1;
+      fn.successEvents.push(event);
+      continue;
+    }
+    fn.failures += 1;
+    const fp = event.fingerprint;
+    if (fp === null) throw new Error(`failure event ${event.id} has no fingerprint`);
+    let pattern = patterns.get(fp.patternId);
+    if (pattern === undefined) {
+      pattern = {
+        id: fp.patternId,
+        category: fp.category,
+        function: event.function,
+        errorType: fp.errorType,
+        normalizedMessage: fp.normalizedMessage,
+        signature: fp.signature,
+        count: 0,
+        firstSeen: event.timestamp,
+        lastSeen: event.timestamp,
+        events: [],
+      };
+      patterns.set(fp.patternId, pattern);
+    }
+    pattern.count += 1;
+    pattern.firstSeen = Math.min(pattern.firstSeen, event.timestamp);
+    pattern.lastSeen = Math.max(pattern.lastSeen, event.timestamp);
+    pattern.events.push(event);
+  }
+  return { patterns: [...patterns.values()], functions: [...functions.values()] };
+}
+
+/**
+ * Algorithm R for items numbered seenBefore + 1, seenBefore + 2, …: item n takes slot n - 1 while
+ * the reservoir fills, then replaces slot j = floor(random() * n) when j < size. Returns the slot
+ * each item of this batch finally holds (later items may displace earlier ones of the same batch).
+ */
+export function reservoirPlacements<T>(
+  items: readonly T[],
+  seenBefore: number,
+  size: number,
+  random: () => number,
+): Map<number, T> {
+  const placed = new Map<number, T>();
+  if (size <= 0) return placed;
+  items.forEach((item, index) => {
+    const n = seenBefore + index + 1;
+    const slot = n <= size ? n - 1 : Math.floor(random() * n);
+    if (slot < size) placed.set(slot, item);
+  });
+  return placed;
+}
+
+/**
+ * The slot writes of a batch, given the totals after its upserts. Randomness is drawn in a fixed
+ * order (patterns, then functions, each in first-appearance order) so a seeded run repeats exactly
+ * on either backend.
+ */
+export function planReservoirs(
+  aggregate: BatchAggregate,
+  occurrencesAfter: ReadonlyMap<string, number>,
+  successesAfter: ReadonlyMap<string, number>,
+  options: IngestOptions,
+): { failures: SlotWrite[]; successes: SlotWrite[] } {
+  const writes = (
+    owner: string,
+    events: readonly PreparedEvent[],
+    totalAfter: number | undefined,
+    size: number,
+  ): SlotWrite[] => {
+    if (totalAfter === undefined) throw new Error(`no total returned for ${owner}`);
+    const placed = reservoirPlacements(events, totalAfter - events.length, size, options.random);
+    return [...placed].map(([slot, event]) => ({ owner, slot, eventId: event.id }));
+  };
+  return {
+    failures: aggregate.patterns.flatMap((p) =>
+      writes(p.id, p.events, occurrencesAfter.get(p.id), options.failureReservoirSize),
+    ),
+    successes: aggregate.functions
+      .filter((f) => f.successEvents.length > 0)
+      .flatMap((f) =>
+        writes(f.function, f.successEvents, successesAfter.get(f.function), options.successReservoirSize),
+      ),
+  };
+}
+
+/** `pattern.created` for each new pattern, then one `failures.ingested` when failures were accepted. */
+export function ingestStreamEvents(
+  aggregate: BatchAggregate,
+  patterns: IngestResult['patterns'],
+): NewStreamEvent[] {
+  const events: NewStreamEvent[] = [];
+  const deltas = new Map(aggregate.patterns.map((p) => [p.id, p]));
+  for (const result of patterns) {
+    const delta = deltas.get(result.id);
+    if (!result.created || delta === undefined) continue;
+    const data: PatternCreatedData = {
+      patternId: delta.id,
+      category: delta.category,
+      function: delta.function,
+      errorType: delta.errorType,
+      normalizedMessage: delta.normalizedMessage,
+      firstSeen: delta.firstSeen,
+    };
+    events.push({ type: 'pattern.created', data });
+  }
+  if (aggregate.patterns.length > 0) {
+    const data: FailuresIngestedData = {
+      failures: aggregate.patterns.reduce((sum, p) => sum + p.count, 0),
+      patterns: patterns.map((p) => ({
+        id: p.id,
+        category: p.category,
+        count: deltas.get(p.id)?.count ?? 0,
+        occurrences: p.occurrences,
+      })),
+    };
+    events.push({ type: 'failures.ingested', data });
+  }
+  return events;
+}
+
+/** The IngestResult pattern list, in first-appearance order, from the upserts' answers. */
+export function patternResults(
+  aggregate: BatchAggregate,
+  upserted: ReadonlyMap<string, { occurrences: number; created: boolean }>,
+): IngestResult['patterns'] {
+  return aggregate.patterns.map((p) => {
+    const row = upserted.get(p.id);
+    if (row === undefined) throw new Error(`pattern ${p.id} was not upserted`);
+    return { id: p.id, category: p.category, occurrences: row.occurrences, created: row.created };
+  });
+}

@@ -1,0 +1,331 @@
+// The distributed backend: any number of stateless replicas over one PostgreSQL. Exact counts
+// across replicas come from upserts (the row lock serialises concurrent increments of a pattern);
+// the live stream crosses processes with LISTEN/NOTIFY. Each ingest is one transaction of a fixed
+// number of set-based statements, whatever the batch size (rows travel as JSON parameters expanded
+// by json_to_recordset).
+
+import { Kysely, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database, StreamEventsTable } from './database-schema.js';
+import {
+  aggregateBatch,
+  firstOfEachId,
+  ingestStreamEvents,
+  type NewStreamEvent,
+  patternResults,
+  planReservoirs,
+  type SlotWrite,
+} from './ingest-plan.js';
+import { migrateToLatest } from './migrations/schema-migrations.js';
+import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
+import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
+import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
+import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
+import { StreamRetention } from './stream-retention.js';
+
+export interface PostgresStorageOptions {
+  connectionString: string;
+  /** Connections in the pool (default 10, at least 2: migrate holds one while it runs on another). */
+  poolSize?: number;
+  /** Stream events kept per project (default 10,000). */
+  streamRetention?: number;
+  onError?: StorageErrorHandler;
+}
+
+/** Session advisory lock held around migration (single-bigint key space). */
+export const MIGRATION_LOCK_KEY = 0x41524301;
+/** Class of the per-project transaction lock that orders stream ids (two-int4 key space). */
+export const STREAM_LOCK_CLASS = 0x41524302;
+
+const INT8_OID = 20;
+const JSON_OIDS = new Set([114, 3802]);
+
+// int8 as numbers (epoch ms and counts stay far below 2^53); JSON as raw text, parsed by the shared
+// row mappers exactly as on SQLite. Per pool, so other pg users in the process keep the defaults.
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    if (JSON_OIDS.has(oid)) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Creates the pool (connections open lazily); call migrate() before anything else. */
+export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 2)
+    throw new RangeError('poolSize must be an integer >= 2');
+  const onError = options.onError ?? reportStorageErrorToStderr;
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: poolSize, types: typeParsers });
+  // An idle client losing its connection is reported; the pool replaces it.
+  pool.on('error', onError);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const shared = createSharedQueries(db);
+  const retention = new StreamRetention(options.streamRetention);
+  const listeners = new StreamListeners(onError);
+  const streamListener = new PgStreamListener(
+    options.connectionString,
+    listeners,
+    {
+      async get(projectId, id) {
+        const row = await db
+          .selectFrom('stream_events')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row === undefined ? undefined : streamEventFromRow(row);
+      },
+      async newestIds() {
+        const rows = await db
+          .selectFrom('stream_events')
+          .select((eb) => ['project_id', eb.fn.max('id').as('id')])
+          .groupBy('project_id')
+          .execute();
+        return new Map(rows.map((r) => [r.project_id, Number(r.id)]));
+      },
+      async above(marks, limit) {
+        const result = await sql<Selectable<StreamEventsTable>>`
+          SELECT s.* FROM stream_events s
+          LEFT JOIN json_each_text(${JSON.stringify(Object.fromEntries(marks))}::json) m
+            ON m.key COLLATE "C" = s.project_id
+          WHERE s.id > coalesce(m.value::bigint, 0)
+          ORDER BY s.id
+          LIMIT ${limit}`.execute(db);
+        return result.rows.map(streamEventFromRow);
+      },
+    },
+    onError,
+  );
+
+  /**
+   * Inside the caller's transaction. The per-project lock is taken just before the ids are drawn and
+   * held until commit, so a project's stream ids grow in commit order across replicas: a reader
+   * resuming after id N can never later see a smaller id commit.
+   */
+  const appendStream = async (
+    trx: Transaction<Database>,
+    projectId: string,
+    events: readonly NewStreamEvent[],
+    at: number,
+  ): Promise<StreamEvent[]> => {
+    if (events.length === 0) return [];
+    await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId}))`.execute(trx);
+    const drawn = await sql<{ id: number }>`
+      SELECT nextval(pg_get_serial_sequence('stream_events', 'id')) AS id
+      FROM generate_series(1, ${events.length}::int)`.execute(trx);
+    const ids = drawn.rows.map((r) => r.id).sort((a, b) => a - b);
+    const appended = events.map((event, i) => ({
+      id: ids[i] as number,
+      projectId,
+      type: event.type,
+      at,
+      data: event.data,
+    }));
+    await sql`
+      INSERT INTO stream_events (id, project_id, type, at, data)
+      SELECT r.id, ${projectId}, r.type, ${at}::bigint, r.data
+      FROM ROWS FROM (
+        json_to_recordset(${JSON.stringify(appended.map(({ id, type }) => ({ id, type })))}::json) AS (id bigint, type text),
+        json_array_elements(${JSON.stringify(appended.map((e) => e.data))}::json)
+      ) AS r(id, type, data)`.execute(trx);
+    await sql`SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${appended.map(notificationPayload)}::text[]) AS p`.execute(
+      trx,
+    );
+    if (retention.due(projectId, appended.length))
+      await pruneStreamQuery(trx, projectId, retention.keep).execute();
+    return appended;
+  };
+
+  return {
+    ...shared,
+    dialect: 'postgres',
+
+    async migrate() {
+      // Kysely's migrator locks too, but only after creating its bookkeeping tables; this lock
+      // covers the whole run, so a second replica starting at the same moment simply waits.
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        try {
+          await migrateToLatest(db as Kysely<unknown>, 'postgres', false);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        }
+        await streamListener.start();
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        // A client that failed mid-way is destroyed, which also drops any lock its session held.
+        client.release(failure);
+      }
+    },
+
+    async close() {
+      await streamListener.close();
+      await db.destroy();
+    },
+
+    async ingest(projectId, events, options) {
+      return db.transaction().execute(async (trx) => {
+        const unique = firstOfEachId(events);
+        const accepted = await insertEvents(trx, projectId, unique);
+        const aggregate = aggregateBatch(accepted);
+        const upserted = await upsertPatterns(trx, projectId, aggregate.patterns);
+        const successesAfter = await upsertFunctionStats(trx, projectId, aggregate.functions);
+        const occurrencesAfter = new Map([...upserted].map(([id, row]) => [id, row.occurrences]));
+        const slots = planReservoirs(aggregate, occurrencesAfter, successesAfter, options);
+        await writeSlots(trx, projectId, 'failure_examples', 'pattern_id', slots.failures);
+        await writeSlots(trx, projectId, 'success_examples', 'function', slots.successes);
+        const patterns = patternResults(aggregate, upserted);
+        const streamEvents = await appendStream(
+          trx,
+          projectId,
+          ingestStreamEvents(aggregate, patterns),
+          Date.now(),
+        );
+        return {
+          accepted: accepted.length,
+          duplicates: events.length - accepted.length,
+          patterns,
+          streamEvents,
+        };
+      });
+    },
+
+    async appendStreamEvent(projectId, type, data, at) {
+      const [event] = await db
+        .transaction()
+        .execute((trx) => appendStream(trx, projectId, [{ type, data: data ?? null }], at));
+      if (event === undefined) throw new Error('stream event was not stored');
+      return event;
+    },
+
+    subscribe(listener) {
+      const unsubscribe = listeners.add(listener);
+      // Already listening once migrate() has resolved; this covers a subscriber that came first.
+      streamListener.start().catch(onError);
+      return unsubscribe;
+    },
+  };
+}
+
+// Every multi-row write below takes its row locks in key order, so two replicas writing
+// overlapping batches wait for each other instead of deadlocking.
+
+/** Inserts the new events; returns those actually stored (not seen before), in batch order. */
+async function insertEvents(
+  trx: Transaction<Database>,
+  projectId: string,
+  events: readonly PreparedEvent[],
+): Promise<PreparedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    function: e.function,
+    pattern_id: e.fingerprint?.patternId ?? null,
+    timestamp: e.timestamp,
+  }));
+  // Event bodies travel as a second JSON array zipped in by ROWS FROM: json_array_elements hands
+  // each element over verbatim, where json_to_recordset would de-escape every string in it and
+  // refuse the \u0000 escapes that agent payloads can carry.
+  const inserted = await sql<{ id: string }>`
+    INSERT INTO events (project_id, id, kind, function, pattern_id, timestamp, data)
+    SELECT ${projectId}, r.id, r.kind, r."function", r.pattern_id, r."timestamp", r.data
+    FROM ROWS FROM (
+      json_to_recordset(${JSON.stringify(rows)}::json)
+        AS (id text, kind text, "function" text, pattern_id text, "timestamp" bigint),
+      json_array_elements(${JSON.stringify(events)}::json)
+    ) AS r(id, kind, "function", pattern_id, "timestamp", data)
+    ORDER BY r.id COLLATE "C"
+    ON CONFLICT (project_id, id) DO NOTHING
+    RETURNING id`.execute(trx);
+  const stored = new Set(inserted.rows.map((r) => r.id));
+  return events.filter((e) => stored.has(e.id));
+}
+
+async function upsertPatterns(
+  trx: Transaction<Database>,
+  projectId: string,
+  patterns: ReturnType<typeof aggregateBatch>['patterns'],
+): Promise<Map<string, { occurrences: number; created: boolean }>> {
+  if (patterns.length === 0) return new Map();
+  const rows = patterns.map((p) => ({
+    id: p.id,
+    category: p.category,
+    function: p.function,
+    error_type: p.errorType,
+    normalized_message: p.normalizedMessage,
+    occurrences: p.count,
+    first_seen: p.firstSeen,
+    last_seen: p.lastSeen,
+  }));
+  // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
+  const result = await sql<{ id: string; occurrences: number; created: boolean }>`
+    INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
+                          occurrences, first_seen, last_seen)
+    SELECT ${projectId}, r.id, r.category, r."function", r.error_type, r.normalized_message, r.signature,
+           r.occurrences, r.first_seen, r.last_seen
+    FROM ROWS FROM (
+      json_to_recordset(${JSON.stringify(rows)}::json)
+        AS (id text, category text, "function" text, error_type text, normalized_message text,
+            occurrences bigint, first_seen bigint, last_seen bigint),
+      json_array_elements(${JSON.stringify(patterns.map((p) => p.signature))}::json)
+    ) AS r(id, category, "function", error_type, normalized_message, occurrences, first_seen, last_seen, signature)
+    ORDER BY r.id COLLATE "C"
+    ON CONFLICT (project_id, id) DO UPDATE SET
+      occurrences = patterns.occurrences + EXCLUDED.occurrences,
+      first_seen = LEAST(patterns.first_seen, EXCLUDED.first_seen),
+      last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen)
+    RETURNING id, occurrences, (xmax = 0) AS created`.execute(trx);
+  return new Map(result.rows.map((r) => [r.id, { occurrences: r.occurrences, created: r.created }]));
+}
+
+/** Returns each function's success total after the batch. */
+async function upsertFunctionStats(
+  trx: Transaction<Database>,
+  projectId: string,
+  functions: ReturnType<typeof aggregateBatch>['functions'],
+): Promise<Map<string, number>> {
+  if (functions.length === 0) return new Map();
+  const rows = functions.map((f) => ({
+    function: f.function,
+    successes: f.successes,
+    failures: f.failures,
+    last_seen: f.lastSeen,
+  }));
+  const result = await sql<{ function: string; successes: number }>`
+    INSERT INTO function_stats (project_id, function, successes, failures, last_seen)
+    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen
+    FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      AS r("function" text, successes bigint, failures bigint, last_seen bigint)
+    ORDER BY r."function" COLLATE "C"
+    ON CONFLICT (project_id, function) DO UPDATE SET
+      successes = function_stats.successes + EXCLUDED.successes,
+      failures = function_stats.failures + EXCLUDED.failures,
+      last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen)
+    RETURNING function, successes`.execute(trx);
+  return new Map(result.rows.map((r) => [r.function, r.successes]));
+}
+
+async function writeSlots(
+  trx: Transaction<Database>,
+  projectId: string,
+  table: 'failure_examples' | 'success_examples',
+  ownerColumn: 'pattern_id' | 'function',
+  slots: readonly SlotWrite[],
+): Promise<void> {
+  if (slots.length === 0) return;
+  await sql`
+    INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(ownerColumn)}, slot, event_id)
+    SELECT ${projectId}, r.owner, r.slot, r.event_id
+    FROM json_to_recordset(${JSON.stringify(slots.map((s) => ({ owner: s.owner, slot: s.slot, event_id: s.eventId })))}::json)
+      AS r(owner text, slot int, event_id text)
+    ORDER BY r.owner COLLATE "C", r.slot
+    ON CONFLICT (project_id, ${sql.ref(ownerColumn)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`.execute(
+    trx,
+  );
+}

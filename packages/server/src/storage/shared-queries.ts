@@ -1,0 +1,310 @@
+// The Storage methods both backends run identically: plain Kysely queries over the Database
+// schema. Only ingest, the stream's append and subscribe, migrate and close differ by dialect.
+
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ApiKeysTable, Database, PatternsTable, StreamEventsTable } from './database-schema.js';
+import { decodePatternCursor, encodePatternCursor } from './pattern-cursor.js';
+import type {
+  ApiKeyRecord,
+  Category,
+  ExampleRecord,
+  PatternRecord,
+  PreparedEvent,
+  Project,
+  Scope,
+  Storage,
+  StreamEvent,
+} from './storage.js';
+
+export type SharedQueries = Pick<
+  Storage,
+  | 'ping'
+  | 'ensureProject'
+  | 'getProject'
+  | 'createApiKey'
+  | 'findApiKeyByHash'
+  | 'listApiKeys'
+  | 'revokeApiKey'
+  | 'touchApiKey'
+  | 'countEvents'
+  | 'listEventIds'
+  | 'listPatterns'
+  | 'getPattern'
+  | 'listFailureExamples'
+  | 'listSuccessExamples'
+  | 'listFunctionStats'
+  | 'listStreamEventsAfter'
+>;
+
+export function createSharedQueries(db: Kysely<Database>): SharedQueries {
+  return {
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    async ensureProject(name) {
+      await db
+        .insertInto('projects')
+        .values({ id: randomUUID(), name, created_at: Date.now() })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('projects')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      return projectFromRow(row);
+    },
+
+    async getProject(id) {
+      const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : projectFromRow(row);
+    },
+
+    async createApiKey(key) {
+      const row = {
+        id: randomUUID(),
+        project_id: key.projectId,
+        name: key.name,
+        scopes: JSON.stringify(key.scopes),
+        prefix: key.prefix,
+        key_hash: key.keyHash,
+        created_at: Date.now(),
+        revoked_at: null,
+        last_used_at: null,
+      };
+      await db.insertInto('api_keys').values(row).execute();
+      return apiKeyFromRow(row);
+    },
+
+    async findApiKeyByHash(keyHash) {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
+      return row === undefined ? undefined : apiKeyFromRow(row);
+    },
+
+    async listApiKeys(projectId) {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(apiKeyFromRow);
+    },
+
+    async revokeApiKey(projectId, keyId) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: Date.now() })
+        .where('project_id', '=', projectId)
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async touchApiKey(keyId, at) {
+      // Never moves backwards when requests finish out of order.
+      await db
+        .updateTable('api_keys')
+        .set({ last_used_at: at })
+        .where('id', '=', keyId)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .execute();
+    },
+
+    async countEvents(projectId) {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('project_id', '=', projectId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async listEventIds(projectId) {
+      const rows = await db
+        .selectFrom('events')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    async listPatterns(projectId, query) {
+      const column = query.sort === 'occurrences' ? 'occurrences' : 'last_seen';
+      let select = db.selectFrom('patterns').selectAll().where('project_id', '=', projectId);
+      if (query.category !== undefined) select = select.where('category', '=', query.category);
+      if (query.function !== undefined) select = select.where('function', '=', query.function);
+      if (query.cursor !== undefined) {
+        const after = decodePatternCursor(query.cursor, query.sort);
+        select = select.where((eb) =>
+          eb.or([
+            eb(column, '<', after.value),
+            eb.and([eb(column, '=', after.value), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy(column, 'desc')
+        .orderBy('id')
+        .limit(query.limit + 1)
+        .execute();
+      const page = rows.slice(0, query.limit).map(patternFromRow);
+      const last = page.at(-1);
+      const nextCursor =
+        rows.length > query.limit && last !== undefined
+          ? encodePatternCursor({
+              sort: query.sort,
+              value: query.sort === 'occurrences' ? last.occurrences : last.lastSeen,
+              id: last.id,
+            })
+          : null;
+      return { patterns: page, nextCursor };
+    },
+
+    async getPattern(projectId, patternId) {
+      const row = await db
+        .selectFrom('patterns')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('id', '=', patternId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : patternFromRow(row);
+    },
+
+    async listFailureExamples(projectId, patternId) {
+      const rows = await db
+        .selectFrom('failure_examples as x')
+        .innerJoin('events as e', (join) =>
+          join.onRef('e.project_id', '=', 'x.project_id').onRef('e.id', '=', 'x.event_id'),
+        )
+        .select('e.data')
+        .where('x.project_id', '=', projectId)
+        .where('x.pattern_id', '=', patternId)
+        .orderBy('x.slot')
+        .execute();
+      return rows.map((r) => exampleFromEventData(r.data));
+    },
+
+    async listSuccessExamples(projectId, functionName) {
+      const rows = await db
+        .selectFrom('success_examples as x')
+        .innerJoin('events as e', (join) =>
+          join.onRef('e.project_id', '=', 'x.project_id').onRef('e.id', '=', 'x.event_id'),
+        )
+        .select('e.data')
+        .where('x.project_id', '=', projectId)
+        .where('x.function', '=', functionName)
+        .orderBy('x.slot')
+        .execute();
+      return rows.map((r) => exampleFromEventData(r.data));
+    },
+
+    async listFunctionStats(projectId) {
+      const rows = await db
+        .selectFrom('function_stats')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('function')
+        .execute();
+      return rows.map((r) => ({
+        function: r.function,
+        successes: r.successes,
+        failures: r.failures,
+        lastSeen: r.last_seen,
+      }));
+    },
+
+    async listStreamEventsAfter(projectId, afterId, limit) {
+      const rows = await db
+        .selectFrom('stream_events')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(streamEventFromRow);
+    },
+  };
+}
+
+/**
+ * Deletes all but the newest `keep` stream events of a project. Run inside the writer's
+ * transaction (on SQLite compiled and run synchronously), so a failure rolls the batch back.
+ */
+export function pruneStreamQuery(db: Kysely<Database>, projectId: string, keep: number) {
+  return db
+    .deleteFrom('stream_events')
+    .where('project_id', '=', projectId)
+    .where('id', '<', (eb) =>
+      eb
+        .selectFrom('stream_events')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .offset(keep - 1),
+    );
+}
+
+function projectFromRow(row: Selectable<Database['projects']>): Project {
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
+function apiKeyFromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as Scope[],
+    prefix: row.prefix,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+function patternFromRow(row: Selectable<PatternsTable>): PatternRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    category: row.category as Category,
+    function: row.function,
+    errorType: row.error_type,
+    normalizedMessage: row.normalized_message,
+    signature: JSON.parse(row.signature) as object,
+    occurrences: row.occurrences,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+  };
+}
+
+function exampleFromEventData(data: string): ExampleRecord {
+  const event = JSON.parse(data) as PreparedEvent;
+  return {
+    eventId: event.id,
+    agentId: event.agentId,
+    timestamp: event.timestamp,
+    input: event.input ?? null,
+    output: event.output ?? null,
+    error: event.error,
+  };
+}
+
+export function streamEventFromRow(row: Selectable<StreamEventsTable>): StreamEvent {
+  return { id: row.id, projectId: row.project_id, type: row.type, at: row.at, data: JSON.parse(row.data) };
+}
