@@ -12,7 +12,21 @@ export {
   canaryDecision,
 } from './canary-sequential-test.js';
 export { sampleCategorical } from './categorical-sampling.js';
+export { builtinCategory, categorizeFailure, statusFromMessage } from './categorize-failure.js';
 export { CATEGORIES, type Category, isCategory } from './failure-category.js';
+export {
+  type FailureFingerprint,
+  type FailureInput,
+  type FailureSignature,
+  fingerprintFailure,
+  patternIdOf,
+} from './fingerprint-failure.js';
+export {
+  type FailureFacts,
+  type FingerprintRule,
+  firstRuleSetting,
+  ruleMatches,
+} from './fingerprint-rule.js';
 export {
   type FixCandidateStats,
   type FixComparison,
@@ -26,6 +40,20 @@ export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
 export { logBeta, logGamma } from './log-gamma.js';
 export {
+  BUCKET_BITS,
+  cosineSimilarity,
+  findSimilar,
+  type MessageVector,
+  messageVector,
+  NGRAM,
+  type SimilarMessage,
+} from './message-similarity.js';
+export {
+  MAX_NORMALIZED_MESSAGE_LENGTH,
+  MAX_RAW_MESSAGE_LENGTH,
+  normalizeMessage,
+} from './normalize-message.js';
+export {
   type QHistoryPoint,
   type ResolvedSecCurriculumOptions,
   type SecArmStats,
@@ -36,4 +64,11 @@ export {
 } from './sec-curriculum.js';
 export { type RandomSeed, SeededRandom, type SeededRandomState } from './seeded-random.js';
 export { softmax } from './softmax.js';
+export {
+  DEFAULT_VALUE_SHAPE_LIMITS,
+  TRUNCATED_KEY,
+  type ValueShape,
+  type ValueShapeLimits,
+  valueShape,
+} from './value-shape.js';
 export { type ProportionInterval, wilsonInterval } from './wilson-interval.js';

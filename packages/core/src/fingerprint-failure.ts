@@ -1,0 +1,113 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { categorizeFailure } from './categorize-failure.js';
+import type { Category } from './failure-category.js';
+import { type FingerprintRule, firstRuleSetting } from './fingerprint-rule.js';
+import { MAX_RAW_MESSAGE_LENGTH, normalizeMessage } from './normalize-message.js';
+import { type ValueShape, valueShape } from './value-shape.js';
+
+export type FailureInput = {
+  function: string;
+  errorType?: string;
+  message?: string;
+  status?: number;
+  code?: string;
+  stack?: string;
+  input?: unknown;
+  output?: unknown;
+};
+
+export type FailureSignature = {
+  function: string;
+  errorType: string;
+  /** Error codes (`ECONNREFUSED`, `23505`, `insufficient_quota`) are categorical, never volatile. */
+  code: string | null;
+  status: number | null;
+  normalizedMessage: string;
+  category: Category;
+  inputShape: ValueShape;
+  outputShape: ValueShape;
+  /** Set when a user rule replaced the grouping; then it alone makes the pattern id. */
+  fingerprint: readonly string[] | null;
+};
+
+export type FailureFingerprint = {
+  patternId: string;
+  category: Category;
+  normalizedMessage: string;
+  signature: FailureSignature;
+};
+
+// `TypeError [ERR_INVALID_URL]: Invalid URL`, the first line of a V8 stack.
+const STACK_HEADER = /^([A-Za-z_$][\w$.]*)(?: \[([A-Za-z0-9_]+)\])?: ?(.*)$/;
+
+// Ingested failures repeat a few patterns, and SHA-256 is the largest cost of a fingerprint, so
+// recent canonical signatures keep their ids; dropped wholesale when full, which keeps it simple.
+const ID_MEMO_LIMIT = 4096;
+const idMemo = new Map<string, string>();
+
+/** `pat_` and the first 16 hex digits of the SHA-256 of the canonical JSON of `parts`. */
+export function patternIdOf(parts: readonly unknown[]): string {
+  const canonical = JSON.stringify(parts);
+  let id = idMemo.get(canonical);
+  if (id === undefined) {
+    id = `pat_${bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16)}`;
+    if (idMemo.size >= ID_MEMO_LIMIT) idMemo.clear();
+    idMemo.set(canonical, id);
+  }
+  return id;
+}
+
+/**
+ * The failure's pattern. The pattern id hashes function, error type, code, status, normalised
+ * message and category. The input and output shapes are recorded in the signature but left out of
+ * the id: an LLM agent's tool arguments are written by the model, and which optional keys it fills
+ * varies from call to call, so a shape in the id would split one failure (a 429 on `search`) into
+ * as many patterns as the model has argument styles. When the shape is the cause (a missing field),
+ * the message names the field, and that is in the id.
+ *
+ * When the message or error type is absent, the first line of `stack` supplies them; stack frames are
+ * not used, because their line numbers move with every deploy and `function` already places the
+ * failure.
+ */
+export function fingerprintFailure(
+  f: FailureInput,
+  options: { rules?: readonly FingerprintRule[] } = {},
+): FailureFingerprint {
+  const rules = options.rules ?? [];
+  const header = f.stack === undefined ? null : STACK_HEADER.exec(f.stack.split('\n', 1)[0]!);
+  const facts = {
+    function: f.function.trim(),
+    errorType: (f.errorType ?? header?.[1] ?? 'Error').trim(),
+    // Rules and the categoriser read what the normaliser reads: the capped message.
+    message: (f.message ?? header?.[3] ?? '').slice(0, MAX_RAW_MESSAGE_LENGTH),
+    status: Number.isInteger(f.status) ? f.status : undefined,
+    code: f.code ?? header?.[2],
+  };
+  const category = categorizeFailure(facts, rules);
+  const normalizedMessage = normalizeMessage(facts.message);
+  const fingerprint = firstRuleSetting(rules, facts, 'fingerprint')?.fingerprint ?? null;
+  const signature: FailureSignature = {
+    function: facts.function,
+    errorType: facts.errorType,
+    code: facts.code ?? null,
+    status: facts.status ?? null,
+    normalizedMessage,
+    category,
+    inputShape: valueShape(f.input),
+    outputShape: valueShape(f.output),
+    fingerprint: fingerprint === null ? null : [...fingerprint],
+  };
+  const patternId =
+    fingerprint === null
+      ? patternIdOf([
+          signature.function,
+          signature.errorType,
+          signature.code,
+          signature.status,
+          normalizedMessage,
+          category,
+        ])
+      : patternIdOf(['fingerprint', ...fingerprint]);
+  return { patternId, category, normalizedMessage, signature };
+}
