@@ -38,6 +38,7 @@ export {
 } from './fix-policy.js';
 export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from './grpo-advantages.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
+export { DEFAULT_JSON_BOUNDS, type JsonBounds, toJsonSafe } from './json-safe-copy.js';
 export { logBeta, logGamma } from './log-gamma.js';
 export {
   BUCKET_BITS,
@@ -53,6 +54,7 @@ export {
   MAX_RAW_MESSAGE_LENGTH,
   normalizeMessage,
 } from './normalize-message.js';
+export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
 export {
   type QHistoryPoint,
   type ResolvedSecCurriculumOptions,

@@ -1,0 +1,304 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
+import { REDACTED, type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
+import { SECRET_CORPUS, type SecretSample } from './secret-corpus.fixture.js';
+
+/** The secret as it appears raw and as it appears inside JSON text (escaped). */
+function forms(secret: string): string[] {
+  return [secret, JSON.stringify(secret).slice(1, -1)];
+}
+
+function expectNoLeak(result: unknown, sample: SecretSample): void {
+  const json = JSON.stringify(result);
+  for (const form of forms(sample.secret)) {
+    expect(json.includes(form), `${sample.label}: "${form}" survived in ${json.slice(0, 300)}`).toBe(false);
+  }
+}
+
+/** Ways a secret reaches the server: as a value, in an error, in a key, nested, in a list. */
+const EMBEDDINGS: Record<string, (context: string) => unknown> = {
+  'an innocent key': (context) => ({ note: context }),
+  'a secret key': (context) => ({ password: context }),
+  'a deep innocent path': (context) => ({ input: { args: [{ options: { query: context } }] } }),
+  'a list': (context) => ['before', context, 'after'],
+  'a key': (context) => ({ [context]: 1 }),
+  'an error message and stack': (context) => toJsonSafe(new Error(context)),
+  'an error cause': (context) => toJsonSafe(new Error('tool failed', { cause: new TypeError(context) })),
+  'the bare string': (context) => context,
+};
+
+describe('redactSecrets: the secret corpus', () => {
+  it('holds at least 40 distinct, realistic samples', () => {
+    expect(SECRET_CORPUS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(SECRET_CORPUS.map(({ label }) => label)).size).toBe(SECRET_CORPUS.length);
+    for (const sample of SECRET_CORPUS) {
+      expect(sample.context, sample.label).toContain(sample.secret);
+      expect(sample.secret.length, sample.label).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it.each(Object.keys(EMBEDDINGS))('lets no secret survive in %s', (embedding) => {
+    for (const sample of SECRET_CORPUS) {
+      const value = EMBEDDINGS[embedding]!(sample.context);
+      const { value: redacted, redactions } = redactSecrets(value);
+      expectNoLeak(redacted, sample);
+      expect(redactions, sample.label).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets no secret survive when all of them arrive in one event', () => {
+    const event = {
+      function: 'search_flights',
+      input: SECRET_CORPUS.map(({ context }) => context),
+      output: { text: SECRET_CORPUS.map(({ context }) => context).join('\n') },
+      error: toJsonSafe(new Error(SECRET_CORPUS.map(({ context }) => context).join(' | '))),
+    };
+    const { value } = redactSecrets(event);
+    for (const sample of SECRET_CORPUS) expectNoLeak(value, sample);
+  });
+
+  it('lets no secret survive in redactText, nor in JSON text of the context', () => {
+    for (const sample of SECRET_CORPUS) {
+      expectNoLeak(redactText(sample.context), sample);
+      expectNoLeak(redactText(JSON.stringify({ body: sample.context })), sample);
+    }
+  });
+});
+
+describe('redactSecrets: secret keys', () => {
+  it('replaces the whole value under a secret key, objects included', () => {
+    const { value, redactions } = redactSecrets({
+      user: 'bob',
+      password: 'hunter2',
+      headers: { Authorization: 'Token abc', 'X-Api-Key': 12345, accept: 'json' },
+      auth: { user: 'bob', pass: 'x' },
+      credentials: ['a', 'b'],
+      sessionId: 'sess_42',
+    });
+    expect(value).toEqual({
+      user: 'bob',
+      password: REDACTED,
+      headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED, accept: 'json' },
+      auth: REDACTED,
+      credentials: REDACTED,
+      sessionId: 'sess_42',
+    });
+    expect(redactions).toBe(5);
+  });
+
+  it('keeps null and booleans under secret keys, as they reveal nothing', () => {
+    expect(redactSecrets({ token: null, cookie: false, password: '' })).toEqual({
+      value: { token: null, cookie: false, password: REDACTED },
+      redactions: 1,
+    });
+  });
+
+  it('leaves counts and usage fields alone', () => {
+    const usage = {
+      max_tokens: 512,
+      maxTokens: 512,
+      prompt_tokens: 412,
+      completion_tokens: 88,
+      total_tokens: 500,
+      tokens: ['Hello', ' world'],
+      token_count: 2,
+      tokenizer: 'cl100k_base',
+      author: 'Jane Austen',
+      secretary: 'Ann',
+      session_id: 'sess_1',
+    };
+    expect(redactSecrets(usage)).toEqual({ value: usage, redactions: 0 });
+  });
+
+  it('hides secrets inside keys too', () => {
+    expect(redactSecrets({ 'jane.doe@example.com': { visits: 3 } })).toEqual({
+      value: { '[REDACTED:email]': { visits: 3 } },
+      redactions: 1,
+    });
+  });
+});
+
+describe('redactSecrets: leaves ordinary data untouched', () => {
+  const ordinary = [
+    '550e8400-e29b-41d4-a716-446655440000',
+    '0193b2c4-7e1f-7a3b-9c2d-001000000abc',
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+    'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
+    '2025-03-14T07:05:00.123Z',
+    '2025-03-14 07:05:00+01:00',
+    '1764000000000',
+    '1764000000000000',
+    'order 4111 1111 1111 1112 shipped',
+    'ORD-5234567812345670',
+    'invoice #4000-1234-1234-1235',
+    'Call +1 (415) 555-2671 or 020 7946 0958',
+    'The bearer of this letter explains the basic idea: a token limit of 4096, a password reset flow and the secret sauce.',
+    'Authentication failed: invalid token: expired',
+    'Set max_tokens=512 and temperature=0.2 for the session.',
+    'https://example.com/search?q=flights&page=2#results',
+    'http://localhost:3000/api/v1/items',
+    '    at Object.createInvoice (/srv/agent/dist/tools/invoice.js:88:12)',
+    'node_modules/.pnpm/vitest@3.2.7_@types+node@20.19.43/node_modules/vitest',
+    'import { toJsonSafe } from "@arc-agent/core"; // v0.1.0',
+    'scikit-learn (sk-learn) and risk-assessment-pipeline-configuration-v2',
+    'desk-booking-service-production-east-1',
+    'Basic Authentication is enabled for Basic users',
+    'cookie consent given',
+    'v1.8.2 on 10.0.0.12:5432, price 289.00 USD, flight DL401',
+    '{"airline":"Delta","flight":"DL401","price_usd":289,"author":"bot"}',
+  ];
+
+  it.each(ordinary)('%s', (text) => {
+    expect(redactText(text)).toBe(text);
+    expect(redactSecrets({ text, list: [text] })).toEqual({ value: { text, list: [text] }, redactions: 0 });
+  });
+
+  it('leaves numbers alone, even sixteen-digit ones', () => {
+    expect(redactSecrets({ id: 4111111111111111, n: 1.5 }).redactions).toBe(0);
+  });
+});
+
+describe('redactSecrets: behaviour', () => {
+  it('returns a new value and never mutates its input', () => {
+    const input = { a: { password: 'x', note: 'mail jane@example.com' }, b: ['Bearer abc.def-123'] };
+    const frozen = JSON.parse(JSON.stringify(input));
+    deepFreeze(frozen);
+    const { value } = redactSecrets(frozen);
+    expect(frozen).toEqual(input);
+    expect(value).not.toBe(frozen);
+    expect(value).toEqual({
+      a: { password: REDACTED, note: 'mail [REDACTED:email]' },
+      b: ['Bearer [REDACTED:bearer_token]'],
+    });
+  });
+
+  it('counts every replacement', () => {
+    expect(
+      redactSecrets({ password: 'x', note: 'a@b.co and c@d.io', k: ['AKIAIOSFODNN7EXAMPLE'] }).redactions,
+    ).toBe(4);
+  });
+
+  it('hands back values that are not JSON-like as they are', () => {
+    const date = new Date(0);
+    expect(redactSecrets({ date }).value).toEqual({ date });
+  });
+
+  it('cuts JSON nested deeper than the stack allows instead of throwing', () => {
+    let deep: unknown = 'jane@example.com';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const text = JSON.stringify(redactSecrets(deep).value);
+    expect(text).toContain(MAX_DEPTH_MARKER);
+    expect(text).not.toContain('jane@example.com');
+  });
+
+  it('keeps a "__proto__" key as data', () => {
+    const { value } = redactSecrets(JSON.parse('{"__proto__":{"password":"x"},"b":"jane@example.com"}'));
+    expect(JSON.stringify(value)).toBe('{"__proto__":{"password":"[REDACTED]"},"b":"[REDACTED:email]"}');
+  });
+
+  it('takes extra key names, extra patterns, and e-mail redaction off', () => {
+    const options: RedactOptions = {
+      extraKeys: ['X-Tenant-Signature'],
+      extraPatterns: [{ name: 'employee_id', pattern: /\bEMP-\d{6}\b/ }],
+      emails: false,
+    };
+    const input = { x_tenant_signature: 'abc', who: 'EMP-123456 <jane@example.com>' };
+    const expected = {
+      value: { x_tenant_signature: REDACTED, who: '[REDACTED:employee_id] <jane@example.com>' },
+      redactions: 2,
+    };
+    expect(redactSecrets(input, options)).toEqual(expected);
+    // Equal options arriving as fresh objects behave the same.
+    expect(redactSecrets(input, { ...options, extraKeys: ['x-tenant-signature'] })).toEqual(expected);
+    expect(redactText('EMP-000001 jane@example.com', options)).toBe(
+      '[REDACTED:employee_id] jane@example.com',
+    );
+    expect(redactSecrets(input)).toEqual({
+      value: { x_tenant_signature: 'abc', who: 'EMP-123456 <[REDACTED:email]>' },
+      redactions: 1,
+    });
+  });
+});
+
+/** Strings that mix secrets, their pieces and separators: what idempotency must survive. */
+const secretish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...SECRET_CORPUS.map(({ context }) => context)),
+      fc.constantFrom(...SECRET_CORPUS.map(({ secret }) => secret)),
+      fc.constantFrom(
+        'password=',
+        '"token":"',
+        'Bearer ',
+        'Basic ',
+        '://u:',
+        '@',
+        '.com',
+        '4111',
+        ' ',
+        '-',
+        '[REDACTED',
+        ']',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(''));
+
+const secretishJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    secretish,
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(secretish, fc.constantFrom('password', 'max_tokens', 'note')), tie('value'), {
+      maxKeys: 4,
+    }),
+  ),
+})).value;
+
+describe('redactSecrets: properties', () => {
+  it('never throws on arbitrary JSON, and is idempotent', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const once = redactSecrets(value);
+        const twice = redactSecrets(once.value);
+        expect(twice.value).toEqual(once.value);
+        expect(twice.redactions).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is idempotent on values full of secrets and their pieces', () => {
+    fc.assert(
+      fc.property(secretishJson, (value) => {
+        const once = redactSecrets(value);
+        const twice = redactSecrets(once.value);
+        expect(twice.value).toEqual(once.value);
+        expect(twice.redactions).toBe(0);
+        const json = JSON.stringify(once.value);
+        expect(JSON.stringify(JSON.parse(json))).toBe(json);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives the same strings whether they are scanned in one event or one by one', () => {
+    fc.assert(
+      fc.property(fc.array(secretish, { maxLength: 6 }), (texts) => {
+        expect(redactSecrets(texts).value).toEqual(texts.map((text) => redactText(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+}

@@ -1,0 +1,182 @@
+import { MAX_DEPTH_MARKER } from './json-safe-copy.js';
+import { isSecretKeyName, normalizeKeyName } from './secret-key-names.js';
+import { type RedactionTally, type SecretPattern, SecretTextScanner } from './secret-text-scanner.js';
+import { setOwnProperty } from './set-own-property.js';
+
+export interface RedactOptions {
+  /** More key names whose values are always hidden; compared case- and separator-insensitively, whole keys only. */
+  extraKeys?: readonly string[];
+  /** More patterns to hide inside strings; each non-empty match becomes `[REDACTED:<name>]`. */
+  extraPatterns?: readonly SecretPattern[];
+  /** Hide e-mail addresses (default true). */
+  emails?: boolean;
+}
+
+/** What replaces the whole value under a secret-sounding key. */
+export const REDACTED = '[REDACTED]';
+
+/** Deeper JSON than this is cut (as `"[MaxDepth]"`) instead of overflowing the stack. */
+const MAX_NESTING = 512;
+/** Key verdicts are cached; the cache is dropped when full, so hostile unique keys cannot grow it. */
+const KEY_CACHE_LIMIT = 10_000;
+const REDACTOR_CACHE_LIMIT = 32;
+const MARKERS = /\[REDACTED(?::[^\]]*)?\]/g;
+
+/** The strings of a copy and where they sit, so they can be scanned in one batch and put back. */
+class FoundStrings {
+  readonly holders: (Record<string, unknown> | unknown[])[] = [];
+  readonly keys: (string | number)[] = [];
+  readonly texts: string[] = [];
+
+  add(holder: Record<string, unknown> | unknown[], key: string | number, text: string): void {
+    this.holders.push(holder);
+    this.keys.push(key);
+    this.texts.push(text);
+  }
+}
+
+interface KeyVerdict {
+  secret: boolean;
+  /** The key itself, with any secret inside it replaced (a map keyed by API key, say). */
+  text: string;
+  redactions: number;
+}
+
+/** Everything compiled for one option set: the text scanner and a cache of key verdicts. */
+class Redactor {
+  private readonly scanner: SecretTextScanner;
+  private readonly extraKeys: ReadonlySet<string>;
+  private readonly keys = new Map<string, KeyVerdict>();
+
+  constructor(options: RedactOptions) {
+    this.scanner = new SecretTextScanner({
+      emails: options.emails !== false,
+      extraPatterns: options.extraPatterns ?? [],
+    });
+    this.extraKeys = new Set((options.extraKeys ?? []).map(normalizeKeyName));
+  }
+
+  text(text: string, tally: RedactionTally): string {
+    return this.scanner.redact(text, tally);
+  }
+
+  value(value: unknown, tally: RedactionTally): unknown {
+    if (typeof value === 'string') return this.scanner.redact(value, tally);
+    const found = new FoundStrings();
+    const copy = this.copy(value, 0, tally, found);
+    const redacted = found.texts.length === 0 ? undefined : this.scanner.redactAll(found.texts, tally);
+    if (redacted !== undefined) {
+      for (let i = 0; i < redacted.length; i++) {
+        if (redacted[i] === found.texts[i]) continue;
+        const holder = found.holders[i]!;
+        if (Array.isArray(holder)) holder[found.keys[i] as number] = redacted[i];
+        else setOwnProperty(holder, found.keys[i] as string, redacted[i]);
+      }
+    }
+    return copy;
+  }
+
+  /** A copy with secret keys' values hidden; its strings are listed in `found`, to be scanned in one batch. */
+  private copy(value: unknown, depth: number, tally: RedactionTally, found: FoundStrings): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth >= MAX_NESTING) return MAX_DEPTH_MARKER;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'string') found.add(out, i, item);
+        // Primitives inline: most items are, and a call per item shows in the ingest profile.
+        out.push(typeof item === 'object' && item !== null ? this.copy(item, depth + 1, tally, found) : item);
+      }
+      return out;
+    }
+    const prototype = Object.getPrototypeOf(value);
+    // Not JSON-like (a Date, a class instance): left alone; toJsonSafe turns such values into JSON first.
+    if (prototype !== Object.prototype && prototype !== null) return value;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(source)) {
+      const verdict = this.key(key);
+      tally.count += verdict.redactions;
+      const item = source[key];
+      if (verdict.secret) {
+        setOwnProperty(out, verdict.text, hide(item, tally));
+      } else {
+        if (typeof item === 'string') found.add(out, verdict.text, item);
+        const copied =
+          typeof item === 'object' && item !== null ? this.copy(item, depth + 1, tally, found) : item;
+        setOwnProperty(out, verdict.text, copied);
+      }
+    }
+    return out;
+  }
+
+  private key(key: string): KeyVerdict {
+    let verdict = this.keys.get(key);
+    if (verdict === undefined) {
+      const tally = { count: 0 };
+      const text = this.scanner.redact(key, tally);
+      // Judged without secrets and markers (`[REDACTED:github_token]` ends in "token"), so that a
+      // second pass over the output judges the key as the first did.
+      const judged = text.replace(MARKERS, ' ');
+      verdict = { secret: isSecretKeyName(judged, this.extraKeys), text, redactions: tally.count };
+      if (this.keys.size >= KEY_CACHE_LIMIT) this.keys.clear();
+      this.keys.set(key, verdict);
+    }
+    return verdict;
+  }
+}
+
+/** Null and booleans reveal nothing, and an already hidden value is not hidden twice (nor counted). */
+function hide(value: unknown, tally: RedactionTally): unknown {
+  if (value === null || value === undefined || typeof value === 'boolean' || value === REDACTED) return value;
+  tally.count++;
+  return REDACTED;
+}
+
+const defaultRedactor = new Redactor({});
+const redactorsByOptions = new WeakMap<RedactOptions, Redactor>();
+const redactorsBySignature = new Map<string, Redactor>();
+
+/** Compiling is the costly part, so equal option sets share one redactor, even as fresh objects. */
+function redactorFor(options: RedactOptions | undefined): Redactor {
+  if (options === undefined) return defaultRedactor;
+  let redactor = redactorsByOptions.get(options);
+  if (redactor !== undefined) return redactor;
+  const signature = JSON.stringify([
+    options.emails !== false,
+    options.extraKeys ?? [],
+    (options.extraPatterns ?? []).map(({ name, pattern }) => [name, pattern.source, pattern.flags]),
+  ]);
+  redactor = redactorsBySignature.get(signature);
+  if (redactor === undefined) {
+    redactor = new Redactor(options);
+    if (redactorsBySignature.size >= REDACTOR_CACHE_LIMIT) redactorsBySignature.clear();
+    redactorsBySignature.set(signature, redactor);
+  }
+  redactorsByOptions.set(options, redactor);
+  return redactor;
+}
+
+/**
+ * A copy of a JSON-like value with secrets hidden, and how many were hidden. Values under
+ * secret-sounding keys (password, token, api_key, authorization, cookie, …) become `"[REDACTED]"`
+ * whole; secrets inside any string, keys included, become typed markers such as
+ * `[REDACTED:openai_key]`. Never mutates its input; idempotent. Plain objects and arrays are
+ * walked; other objects are returned as they are, so run values through toJsonSafe first.
+ */
+export function redactSecrets<T>(value: T, options?: RedactOptions): { value: T; redactions: number } {
+  const tally = { count: 0 };
+  const redacted = redactorFor(options).value(value, tally) as T;
+  return { value: redacted, redactions: tally.count };
+}
+
+/**
+ * `text` with every secret found in it replaced by a typed marker: provider API keys (OpenAI,
+ * Anthropic, AWS, GitHub, Slack, Stripe, Google), JWTs, Bearer and Basic credentials, PEM private
+ * keys, passwords in URLs (user and host kept), Luhn-valid card numbers, e-mail addresses, and
+ * values written after secret names (`password=…`, `"api_key": "…"`).
+ */
+export function redactText(text: string, options?: RedactOptions): string {
+  return redactorFor(options).text(text, { count: 0 });
+}
