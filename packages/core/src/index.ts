@@ -1,4 +1,14 @@
 export {
+  type ApprovalDecision,
+  type ApprovalPolicyOptions,
+  type ApprovalSubject,
+  assessImpact,
+  decideApproval,
+  type ImpactAssessment,
+  type ImpactInput,
+  type Severity,
+} from './approval-policy.js';
+export {
   probabilityBetaGreater,
   probabilityBetaGreaterExact,
   probabilityBetaGreaterNumeric,
@@ -11,6 +21,46 @@ export {
   type CanaryVerdict,
   canaryDecision,
 } from './canary-sequential-test.js';
+export {
+  type CandidateFix,
+  type CandidateGeneration,
+  type CandidateGeneratorInput,
+  type CandidateOrigin,
+  type CombineOptions,
+  candidateFix,
+  combineCandidates,
+  type FailureExample,
+  type FewShotMiningOptions,
+  type FunctionSchema,
+  fewShotCandidate,
+  generateCandidates,
+  inferOutputSchema,
+  type JsonSchema,
+  type LearnedFix,
+  longerTimeoutMs,
+  mineFewShotExamples,
+  type OutputSchema,
+  type OutputSchemaSource,
+  outputSchemaOf,
+  type PatternSummary,
+  parsingCandidates,
+  responseFormatName,
+  type SchemaIssue,
+  type SchemaProblem,
+  type SuccessExample,
+  schemaAt,
+  schemaCandidates,
+  schemaInstructions,
+  schemaIssues,
+  type TransferOptions,
+  type TransientCategory,
+  transferCandidates,
+  transientCandidates,
+  uniqueCandidates,
+  unknownCandidates,
+} from './candidate-generators/index.js';
+export { bestAccepted, type CandidateVerdict, judgeCandidates } from './candidate-verdict.js';
+export { canonicalJson } from './canonical-json.js';
 export { sampleCategorical } from './categorical-sampling.js';
 export { builtinCategory, categorizeFailure, statusFromMessage } from './categorize-failure.js';
 export { CATEGORIES, type Category, isCategory } from './failure-category.js';
@@ -27,6 +77,7 @@ export {
   firstRuleSetting,
   ruleMatches,
 } from './fingerprint-rule.js';
+export { fixId } from './fix-id.js';
 export {
   type FixCandidateStats,
   type FixComparison,
@@ -36,9 +87,67 @@ export {
   type FixPolicyUpdateOptions,
   type FixRollout,
 } from './fix-policy.js';
+export {
+  type CallParams,
+  type ChatMessage,
+  type CompositeFix,
+  type DeployedFix,
+  type FewShotExample,
+  type FewShotFix,
+  FIX_RISKS,
+  FIX_TYPES,
+  type Fix,
+  type FixRisk,
+  type FixType,
+  fixParts,
+  type Jitter,
+  type OutputRepairFix,
+  type ParamPatchFix,
+  type ParseResult,
+  type PromptAdjustmentFix,
+  parseDeployedFix,
+  parseFix,
+  type ResponseFormatFix,
+  type RetryPolicyFix,
+  riskOf,
+  type SimpleFix,
+} from './fix-types.js';
 export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from './grpo-advantages.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
 export { DEFAULT_JSON_BOUNDS, type JsonBounds, toJsonSafe } from './json-safe-copy.js';
+export {
+  DEFAULT_LEARNER_CONFIG,
+  type LearnerConfig,
+  type ResolvedLearnerConfig,
+  resolveLearnerConfig,
+} from './learner-config.js';
+export {
+  addCandidates,
+  createLearnerState,
+  type Evidence,
+  fixPolicyOf,
+  isFixCandidate,
+  type LearnerCandidate,
+  type LearnerState,
+  type LearnerStateOptions,
+  learnerStateFromJSON,
+  NO_FIX_ID,
+  type PatternLearnerState,
+  posteriorMean,
+  rankCandidates,
+  setIncumbent,
+} from './learner-state.js';
+export {
+  applyStepResults,
+  type JobResult,
+  type LearningJob,
+  type LearningPlan,
+  type LearningResult,
+  type PlanInput,
+  type PlanPattern,
+  planLearningStep,
+  type StepOutcome,
+} from './learning-step.js';
 export { logBeta, logGamma } from './log-gamma.js';
 export {
   BUCKET_BITS,
@@ -54,6 +163,7 @@ export {
   MAX_RAW_MESSAGE_LENGTH,
   normalizeMessage,
 } from './normalize-message.js';
+export { type PolicyEntry, policySnapshot, shouldSync } from './policy-sync.js';
 export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
 export {
   type QHistoryPoint,

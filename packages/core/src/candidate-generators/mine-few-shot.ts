@@ -1,0 +1,98 @@
+import { canonicalJson } from '../canonical-json.js';
+import type { FewShotExample, FewShotFix } from '../fix-types.js';
+import { cosineSimilarity, type MessageVector, messageVector } from '../message-similarity.js';
+import { type RandomSeed, SeededRandom } from '../seeded-random.js';
+import { type CandidateFix, candidateFix } from './candidate-fix.js';
+import type { CandidateGeneratorInput, SuccessExample } from './generator-input.js';
+
+export interface FewShotMiningOptions {
+  /** Examples to pick (default 3). */
+  count?: number;
+  /** Seeds the first pick (default 0). */
+  seed?: RandomSeed;
+  /** Longest example kept, in characters of its JSON (default 1500): long examples cost every call tokens. */
+  maxChars?: number;
+}
+
+/** Candidates are drawn from the shortest `count × POOL_FACTOR` distinct examples. */
+const POOL_FACTOR = 4;
+
+interface Entry {
+  example: SuccessExample;
+  text: string;
+  vector: MessageVector;
+}
+
+/**
+ * Few-shot examples mined from successful calls of the same function: short and diverse. The
+ * distinct examples (by canonical JSON) up to `maxChars` form a pool of the shortest ones; the first
+ * pick is uniform over the pool under the seed, and each next pick is the pool example farthest from
+ * those already picked (largest minimum of 1 − cosine similarity of their texts' n-gram vectors,
+ * ties to the shorter), so the examples cover different shapes of input rather than one shape
+ * thrice. Deterministic given the seed.
+ */
+export function mineFewShotExamples(
+  successes: readonly SuccessExample[],
+  options: FewShotMiningOptions = {},
+): FewShotExample[] {
+  const count = options.count ?? 3;
+  const maxChars = options.maxChars ?? 1500;
+  if (!(Number.isInteger(count) && count >= 0))
+    throw new RangeError(`count must be an integer >= 0, got ${count}`);
+  if (!(Number.isInteger(maxChars) && maxChars > 0)) {
+    throw new RangeError(`maxChars must be an integer > 0, got ${maxChars}`);
+  }
+  const byText = new Map<string, SuccessExample>();
+  for (const example of successes) {
+    if (example.input === undefined || example.output === undefined) continue;
+    const text = canonicalJson({ input: example.input, output: example.output });
+    if (text.length <= maxChars && !byText.has(text)) byText.set(text, example);
+  }
+  const pool: Entry[] = [...byText.entries()]
+    .sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, count * POOL_FACTOR)
+    .map(([text, example]) => ({ example, text, vector: messageVector(text) }));
+  if (pool.length <= count) return pool.map(toFewShot);
+
+  const rng = new SeededRandom(options.seed ?? 0);
+  const picked = [pool[rng.nextInt(pool.length)]!];
+  // Distance of each pool entry to its nearest picked example.
+  const nearest = pool.map((e) => 1 - cosineSimilarity(e.vector, picked[0]!.vector));
+  while (picked.length < count) {
+    let best = -1;
+    for (let i = 0; i < pool.length; i++) {
+      if (picked.includes(pool[i]!)) continue;
+      if (best === -1 || nearest[i]! > nearest[best]!) best = i;
+    }
+    const next = pool[best]!;
+    picked.push(next);
+    for (let i = 0; i < pool.length; i++) {
+      nearest[i] = Math.min(nearest[i]!, 1 - cosineSimilarity(pool[i]!.vector, next.vector));
+    }
+  }
+  return picked.map(toFewShot);
+}
+
+function toFewShot(entry: Entry): FewShotExample {
+  return { input: entry.example.input, output: entry.example.output };
+}
+
+/** A few-shot candidate mined from the input's successful calls, or none when there are none. */
+export function fewShotCandidate(
+  input: CandidateGeneratorInput,
+): (CandidateFix & { fix: FewShotFix }) | undefined {
+  const examples = mineFewShotExamples(input.successes, {
+    count: input.fewShotCount ?? 3,
+    seed: input.seed ?? 0,
+  });
+  if (examples.length === 0) return undefined;
+  const fix: FewShotFix = { type: 'few_shot', examples };
+  return {
+    ...candidateFix(
+      fix,
+      'mined',
+      `${examples.length} short, diverse successful calls of \`${input.pattern.function}\` shown as examples.`,
+    ),
+    fix,
+  };
+}

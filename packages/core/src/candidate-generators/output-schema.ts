@@ -1,0 +1,29 @@
+import type { CandidateGeneratorInput, JsonSchema } from './generator-input.js';
+import { inferOutputSchema } from './infer-json-schema.js';
+
+/** Where the schema a generator works with came from: declared by the user, the called tool's
+ * parameters, or inferred from successful outputs (a guess, so never enforced strictly). */
+export type OutputSchemaSource = 'declared' | 'function' | 'inferred';
+
+export interface OutputSchema {
+  schema: JsonSchema;
+  source: OutputSchemaSource;
+}
+
+/** The best-founded output schema available: declared, else the tool's parameters, else inferred. */
+export function outputSchemaOf(input: CandidateGeneratorInput): OutputSchema | undefined {
+  if (input.outputSchema !== undefined) return { schema: input.outputSchema, source: 'declared' };
+  const parameters = input.functionSchema?.parameters;
+  if (parameters !== undefined) return { schema: parameters, source: 'function' };
+  const inferred = inferOutputSchema(input.successes.map((s) => s.output));
+  return inferred === undefined ? undefined : { schema: inferred, source: 'inferred' };
+}
+
+/** A response format name (`[A-Za-z0-9_-]{1,64}`) from the tool or function name. */
+export function responseFormatName(name: string): string {
+  const cleaned = name
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
+  return cleaned === '' ? 'output' : cleaned;
+}

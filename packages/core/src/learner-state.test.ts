@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { candidateFix } from './candidate-generators/candidate-fix.js';
+import { fixId } from './fix-id.js';
+import {
+  deepFreeze,
+  GREEDY,
+  idOf,
+  learnerWith,
+  REPAIR,
+  RETRY,
+  withCandidate,
+} from './learner-state.fixture.js';
+import {
+  addCandidates,
+  createLearnerState,
+  learnerStateFromJSON,
+  NO_FIX_ID,
+  rankCandidates,
+  setIncumbent,
+} from './learner-state.js';
+
+const pattern = { id: 'p1', function: 'fn', category: 'parsing_error' } as const;
+
+describe('learner state', () => {
+  it('starts empty, at step 0, with SEC seeded and a separate stream for problems', () => {
+    const state = createLearnerState({ seed: 7, sec: { alpha: 0.2 } });
+    expect(state).toMatchObject({ version: 1, step: 0, patterns: [] });
+    expect(state.sec.options).toMatchObject({ alpha: 0.2, seed: 7 });
+    expect(state.rng).not.toEqual(state.sec.rng);
+    expect(createLearnerState({ seed: 7 })).toEqual(createLearnerState({ seed: 7 }));
+    expect(createLearnerState({ seed: 7 }).rng).not.toEqual(createLearnerState({ seed: '7' }).rng);
+  });
+
+  it('adds candidates after the incumbent "no fix", warm-started relative to it, each id once', () => {
+    const start = deepFreeze(createLearnerState());
+    const state = addCandidates(start, pattern, [
+      candidateFix(REPAIR, 'rule', 'r'),
+      candidateFix(GREEDY, 'transfer', 'g', 0.4),
+      candidateFix(REPAIR, 'mined', 'again'),
+    ]);
+    const [p] = state.patterns;
+    expect(p!.candidates.map((c) => [c.id, c.theta, c.origin])).toEqual([
+      [NO_FIX_ID, 0, 'incumbent'],
+      [fixId(REPAIR), 0, 'rule'],
+      [fixId(GREEDY), 0.4, 'transfer'],
+    ]);
+    expect(p).toMatchObject({ function: 'fn', category: 'parsing_error', reported: [], exhausted: false });
+    // Warm starts are relative to the incumbent's logit as it is now.
+    const moved = withCandidate(state, 'p1', 0, { theta: -1 });
+    const more = addCandidates(moved, pattern, [candidateFix(RETRY, 'analyst', 'x', 0.5)]);
+    expect(more.patterns[0]!.candidates[3]!.theta).toBe(-0.5);
+  });
+
+  it('lifts exhaustion only when something new arrives', () => {
+    const state = learnerWith([{ id: 'p1', fixes: [REPAIR] }]);
+    const exhausted = {
+      ...state,
+      patterns: [{ ...state.patterns[0]!, exhausted: true, zeroRewardSteps: 6 }],
+    };
+    expect(addCandidates(exhausted, pattern, [candidateFix(REPAIR, 'rule', 'r')]).patterns[0]).toMatchObject({
+      exhausted: true,
+      zeroRewardSteps: 6,
+    });
+    expect(
+      addCandidates(exhausted, pattern, [candidateFix(GREEDY, 'combination', 'g')]).patterns[0],
+    ).toMatchObject({
+      exhausted: false,
+      zeroRewardSteps: 0,
+    });
+  });
+
+  it('refuses malformed candidates, naming the field', () => {
+    const state = createLearnerState();
+    const bad = {
+      id: 'x',
+      fix: { type: 'param_patch', params: { temperature: 9 } },
+      origin: 'analyst',
+      rationale: '',
+    };
+    expect(() => addCandidates(state, pattern, [bad as never])).toThrow(
+      /candidates\[0\]\.fix\.params\.temperature/,
+    );
+    expect(() => addCandidates(state, { ...pattern, category: 'nope' as never }, [])).toThrow(/category/);
+    expect(() =>
+      addCandidates(state, pattern, [{ ...candidateFix(REPAIR, 'rule', ''), warmStartTheta: Number.NaN }]),
+    ).toThrow(/warmStartTheta/);
+  });
+
+  it('moves a deployed candidate to the front and reports afresh against it', () => {
+    let state = learnerWith([{ id: 'p1', fixes: [REPAIR, GREEDY] }]);
+    state = { ...state, patterns: [{ ...state.patterns[0]!, reported: [idOf(state, 'p1', 1)] }] };
+    state = withCandidate(state, 'p1', 2, { failing: { successes: 3, trials: 4 } });
+    const next = setIncumbent(deepFreeze(state), 'p1', fixId(GREEDY));
+    expect(next.patterns[0]!.candidates.map((c) => c.id)).toEqual([fixId(GREEDY), NO_FIX_ID, fixId(REPAIR)]);
+    expect(next.patterns[0]!.candidates[0]!.failing).toEqual({ successes: 3, trials: 4 });
+    expect(next.patterns[0]!.reported).toEqual([]);
+    expect(() => setIncumbent(state, 'p2', NO_FIX_ID)).toThrow(/patternId/);
+    expect(() => setIncumbent(state, 'p1', 'fix_x')).toThrow(/candidateId/);
+  });
+
+  it('ranks candidates by posterior mean on failing inputs, leaving out the incumbent and "no fix"', () => {
+    let state = learnerWith([{ id: 'p1', fixes: [REPAIR, GREEDY, RETRY] }]);
+    state = withCandidate(state, 'p1', 1, { failing: { successes: 1, trials: 4 } }); // 2/6
+    state = withCandidate(state, 'p1', 2, { failing: { successes: 3, trials: 4 } }); // 4/6
+    state = setIncumbent(state, 'p1', fixId(RETRY));
+    expect(rankCandidates(state, 'p1').map((c) => c.fix)).toEqual([GREEDY, REPAIR]);
+    expect(rankCandidates(state, 'p1')[0]).toEqual({
+      id: fixId(GREEDY),
+      fix: GREEDY,
+      origin: 'rule',
+      rationale: 'fix for p1',
+    });
+  });
+
+  it('round-trips through JSON and rejects corrupt state, naming the field', () => {
+    const state = withCandidate(learnerWith([{ id: 'p1', fixes: [REPAIR] }]), 'p1', 1, {
+      failing: { successes: 0.5, trials: 2 },
+      examples: ['e1'],
+    });
+    const restored = learnerStateFromJSON(JSON.parse(JSON.stringify(state)));
+    expect(restored).toEqual(state);
+    // biome-ignore lint/suspicious/noExplicitAny: the test writes wrong values into arbitrary fields
+    const corrupt = (mutate: (s: any) => void) => {
+      const copy = JSON.parse(JSON.stringify(state));
+      mutate(copy);
+      return () => learnerStateFromJSON(copy);
+    };
+    expect(corrupt((s) => (s.version = 2))).toThrow(/version 1/);
+    expect(corrupt((s) => (s.step = -1))).toThrow(/state\.step/);
+    expect(corrupt((s) => (s.rng.state = [1, 2]))).toThrow(/random state/);
+    expect(corrupt((s) => (s.sec.arms = 'x'))).toThrow(/SEC state arms/);
+    expect(corrupt((s) => (s.patterns[0].candidates[1].theta = null))).toThrow(
+      /patterns\[0\]\.candidates\[1\]\.theta/,
+    );
+    expect(corrupt((s) => (s.patterns[0].candidates[1].failing.successes = 3))).toThrow(
+      /candidates\[1\]\.failing/,
+    );
+    expect(corrupt((s) => (s.patterns[0].candidates[1].fix = { type: 'x' }))).toThrow(
+      /candidates\[1\]\.fix\.type/,
+    );
+    expect(corrupt((s) => (s.patterns[0].candidates[1].fix = null))).toThrow(/candidates\[1\]\.origin/);
+    expect(corrupt((s) => (s.patterns[0].candidates[1].id = 'none'))).toThrow(/repeats an id/);
+    expect(corrupt((s) => (s.patterns[0].reported = ['fix_other']))).toThrow(/reported/);
+    expect(corrupt((s) => (s.patterns[0].category = 'x'))).toThrow(/patterns\[0\]\.category/);
+    expect(corrupt((s) => s.patterns.push(s.patterns[0]))).toThrow(/state\.patterns repeats/);
+  });
+});
