@@ -25,7 +25,9 @@ typecheck: install
 	npm run typecheck
 
 test: build
+	scripts/ensure-chromium.sh
 	. scripts/ensure-postgres.sh && npm test
+	scripts/api-fuzz.sh
 
 demo: build
 	node packages/server/dist/cli/main.js demo

@@ -10,11 +10,12 @@ export default defineConfig({
       '@arc-agent/core': src('core'),
       '@arc-agent/server': src('server'),
       '@arc-agent/sdk': src('sdk'),
+      '@arc-agent/examples': fileURLToPath(new URL('./examples/src/index.ts', import.meta.url)),
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
-    testTimeout: 30_000,
+    include: ['packages/*/src/**/*.test.ts', 'examples/src/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

@@ -163,6 +163,7 @@ export {
   MAX_RAW_MESSAGE_LENGTH,
   normalizeMessage,
 } from './normalize-message.js';
+export { COUNT_TAG, isAggregateOutcome, outcomeCount } from './outcome-count-tag.js';
 export { type PolicyEntry, policySnapshot, shouldSync } from './policy-sync.js';
 export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
 export {

@@ -132,6 +132,19 @@ describe('planLearningStep', () => {
     expect(Math.abs(share - Math.exp(2) / (Math.exp(2) + 1))).toBeLessThan(0.03);
   });
 
+  it('draws uniformly when asked to, whatever Q says', () => {
+    const state = two();
+    const sec = SecCurriculum.fromJSON(state.sec);
+    sec.update({ a: 2 / 0.1 }); // under SEC P(a) ≈ 0.881
+    const plan = planLearningStep(
+      { ...state, sec: sec.toJSON() },
+      { patterns, config: { batchSize: 2000, groupSize: 1 }, draw: 'uniform' },
+    );
+    const share = plan.jobs.filter((j) => j.patternId === 'a').length / 2000;
+    expect(Math.abs(share - 0.5)).toBeLessThan(0.03);
+    expect(() => planLearningStep(state, { patterns, draw: 'greedy' as never })).toThrow(/input\.draw/);
+  });
+
   it('is deterministic, and a learner restored from JSON plans exactly the same step', () => {
     let state = two();
     for (let step = 0; step < 3; step++) {

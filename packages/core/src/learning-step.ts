@@ -26,6 +26,11 @@ export interface PlanInput {
   /** Ids of stored inputs that currently succeed, per function name. */
   succeedingInputs?: Readonly<Record<string, readonly string[]>>;
   config?: LearnerConfig;
+  /**
+   * How the B patterns are drawn: `sec` (default) from softmax(Q / τ); `uniform` uniformly at
+   * random, the baseline a curriculum is compared with (Q is still updated, only the draw ignores it).
+   */
+  draw?: 'sec' | 'uniform';
 }
 
 /** One rollout for a worker: replay `problemId` with `fix` applied and report a reward in [0, 1]. */
@@ -104,6 +109,9 @@ function validatePlanInput(input: PlanInput): void {
     seen.add(p.id);
     assertIdList(p.exampleIds, `input.patterns[${i}].exampleIds`);
   });
+  if (input.draw !== undefined && input.draw !== 'sec' && input.draw !== 'uniform') {
+    throw new TypeError(`input.draw must be 'sec' or 'uniform', got ${String(input.draw)}`);
+  }
   const succeeding = input.succeedingInputs;
   if (succeeding === undefined) return;
   if (typeof succeeding !== 'object' || succeeding === null || Array.isArray(succeeding)) {
@@ -154,11 +162,14 @@ export function planLearningStep(
   if (arms.length === 0) return { step, jobs: [], nextState: { ...state, patterns } };
 
   const sec = SecCurriculum.fromJSON(state.sec);
-  const draws = sec.sample(
-    arms.map((a) => a.id),
-    config.batchSize,
-  );
   const rng = SeededRandom.fromState(state.rng);
+  const draws =
+    input.draw === 'uniform'
+      ? Array.from({ length: config.batchSize }, () => arms[rng.nextInt(arms.length)]!.id)
+      : sec.sample(
+          arms.map((a) => a.id),
+          config.batchSize,
+        );
   const armById = new Map(arms.map((a) => [a.id, a]));
   const policies = new Map(arms.map((a) => [a.id, fixPolicyOf(known.get(a.id)!)]));
   const fixesById = new Map(

@@ -1,3 +1,23 @@
 #!/usr/bin/env node
-console.error('arc demo is not built yet (see issue 7).');
-process.exit(2);
+// The `arc` command.
+
+import { Command } from 'commander';
+import { PACKAGE_VERSION } from '../package-version.js';
+import { registerApprovalsCommand } from './approvals-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerDeploymentsCommand } from './deployments-command.js';
+import { registerKeysCommand } from './keys-command.js';
+import { registerServeCommand } from './serve-command.js';
+
+const program = new Command('arc')
+  .description('Arc: captures AI agent failures, groups them into patterns, learns and deploys fixes')
+  .version(PACKAGE_VERSION);
+
+registerServeCommand(program);
+registerKeysCommand(program);
+registerApprovalsCommand(program);
+registerDeploymentsCommand(program);
+
+registerDemoCommand(program);
+
+await program.parseAsync(process.argv);

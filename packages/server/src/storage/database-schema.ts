@@ -89,4 +89,148 @@ export interface Database {
   function_stats: FunctionStatsTable;
   success_examples: SuccessExamplesTable;
   stream_events: StreamEventsTable;
+  learner_state: LearnerStateTable;
+  rollout_jobs: RolloutJobsTable;
+  learning_results: LearningResultsTable;
+  approvals: ApprovalsTable;
+  audit_log: AuditLogTable;
+  deployments: DeploymentsTable;
+  learning_config: LearningConfigTable;
+  curricula: CurriculaTable;
+  sessions: SessionsTable;
+}
+
+// The learning loop (migration 0002).
+
+export interface LearnerStateTable {
+  project_id: string;
+  step: number;
+  /** The learner's state as JSON (core's LearnerState). */
+  state: string;
+  /** Failures the project had ingested when the last step began (the every-N-failures trigger). */
+  failures_seen: number;
+  updated_at: number;
+}
+
+export interface RolloutJobsTable {
+  id: string;
+  project_id: string;
+  step: number;
+  pattern_id: string;
+  example_id: string;
+  source: string;
+  /** JSON value. */
+  input: string;
+  candidate_id: string;
+  /** JSON fix, null for "no fix". */
+  fix: string | null;
+  function: string;
+  group_id: string;
+  status: string;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  reward: number | null;
+  /** JSON value. */
+  output: string | null;
+  error: string | null;
+  duration_ms: number | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+export interface LearningResultsTable {
+  id: string;
+  project_id: string;
+  step: number;
+  pattern_id: string;
+  function: string;
+  candidate_id: string;
+  /** JSON fix. */
+  fix: string;
+  risk: string;
+  origin: string;
+  rationale: string;
+  improvement: number;
+  confidence: number;
+  success_rate: number;
+  incumbent_success_rate: number;
+  trials: number;
+  examples: number;
+  created_at: number;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  project_id: string;
+  result_id: string;
+  status: string;
+  /** JSON impact assessment. */
+  impact: string;
+  decided_by: string | null;
+  decided_by_key_id: string | null;
+  comment: string | null;
+  created_at: number;
+  decided_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  project_id: string;
+  at: number;
+  actor: string;
+  actor_key_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  /** JSON object. */
+  detail: string;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  project_id: string;
+  approval_id: string;
+  fix_id: string;
+  pattern_id: string;
+  function: string;
+  version: number;
+  canary_share: number;
+  status: string;
+  treatment_trials: number;
+  treatment_failures: number;
+  treatment_pattern_failures: number;
+  control_trials: number;
+  control_failures: number;
+  control_pattern_failures: number;
+  created_at: number;
+  decided_at: number | null;
+  reason: string | null;
+}
+
+export interface LearningConfigTable {
+  project_id: string;
+  /** JSON object: the settings that differ from the defaults. */
+  config: string;
+  updated_at: number;
+}
+
+export interface CurriculaTable {
+  project_id: string;
+  name: string;
+  /** JSON: core's SecCurriculumJSON. */
+  state: string;
+  version: number;
+  updated_at: number;
+}
+
+// Dashboard sessions (migration 0003).
+
+export interface SessionsTable {
+  /** SHA-256 hex of the session token; the token itself lives only in the browser's cookie. */
+  token_hash: string;
+  project_id: string;
+  key_id: string;
+  created_at: number;
+  expires_at: number;
 }

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@arc-agent/core';
+import { COUNT_TAG, SeededRandom } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
 import {
   aggregateBatch,
@@ -64,6 +64,12 @@ describe('aggregateBatch', () => {
       ['g', 1, 0, 5],
       ['f', 1, 3, 9],
     ]);
+  });
+
+  it('counts an SDK aggregate success as the calls it stands for, and keeps it out of the examples', () => {
+    const aggregate = { ...event('agg', 'success', 'f', 3), tags: { [COUNT_TAG]: '9' } };
+    const { functions } = aggregateBatch([event('1', 'success', 'f', 2), aggregate]);
+    expect(functions.map((f) => [f.successes, f.successEvents.map((e) => e.id)])).toEqual([[10, ['1']]]);
   });
 
   it('refuses a failure without a fingerprint', () => {

@@ -2,6 +2,7 @@
 // backend issues one upsert per distinct pattern and function rather than one per event, then the
 // reservoir slots (Algorithm R) and the stream events that describe the batch.
 
+import { isAggregateOutcome, outcomeCount } from '@arc-agent/core';
 import type { Category, IngestOptions, IngestResult, PreparedEvent } from './storage.js';
 
 /** The accepted failures of one pattern in a batch, in batch order. */
@@ -88,8 +89,9 @@ export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggrega
     }
     fn.lastSeen = Math.max(fn.lastSeen, event.timestamp);
     if (event.kind === 'success') {
-      fn.successes += 1;
-      fn.successEvents.push(event);
+      fn.successes += outcomeCount(event.tags);
+      // Aggregates carry counts without input or output: nothing for few-shot mining to use.
+      if (!isAggregateOutcome(event.tags)) fn.successEvents.push(event);
       continue;
     }
     fn.failures += 1;

@@ -6,6 +6,7 @@
 
 import { Kysely, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { recordCanaryOutcomes } from './canary-tally.js';
 import type { Database, StreamEventsTable } from './database-schema.js';
 import {
   aggregateBatch,
@@ -16,12 +17,17 @@ import {
   planReservoirs,
   type SlotWrite,
 } from './ingest-plan.js';
+import { createPgLeaderLocks } from './leader-locks.js';
+import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
+import { createOverviewQueries } from './overview-queries.js';
 import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
+import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
 import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
+import { kyselyExecutor, runScriptAsync, type Transact } from './transaction-script.js';
 
 export interface PostgresStorageOptions {
   connectionString: string;
@@ -137,8 +143,18 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     return appended;
   };
 
+  const locks = createPgLeaderLocks(options.connectionString, onError);
+  const transact: Transact = (projectId, at, script) =>
+    db.transaction().execute(async (trx) => {
+      const { value, stream } = await runScriptAsync(script(), kyselyExecutor(trx));
+      return { value, streamEvents: await appendStream(trx, projectId, stream, at) };
+    });
+
   return {
     ...shared,
+    ...createLearningQueries(db, 'postgres', transact),
+    ...createSessionQueries(db),
+    ...createOverviewQueries(db),
     dialect: 'postgres',
 
     async migrate() {
@@ -164,8 +180,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
 
     async close() {
+      await locks.close();
       await streamListener.close();
       await db.destroy();
+    },
+
+    tryLock(name) {
+      return locks.tryLock(name);
     },
 
     async ingest(projectId, events, options) {
@@ -179,6 +200,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const slots = planReservoirs(aggregate, occurrencesAfter, successesAfter, options);
         await writeSlots(trx, projectId, 'failure_examples', 'pattern_id', slots.failures);
         await writeSlots(trx, projectId, 'success_examples', 'function', slots.successes);
+        await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
         const patterns = patternResults(aggregate, upserted);
         const streamEvents = await appendStream(
           trx,

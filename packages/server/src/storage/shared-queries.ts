@@ -265,7 +265,7 @@ function projectFromRow(row: Selectable<Database['projects']>): Project {
   return { id: row.id, name: row.name, createdAt: row.created_at };
 }
 
-function apiKeyFromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+export function apiKeyFromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
     id: row.id,
     projectId: row.project_id,

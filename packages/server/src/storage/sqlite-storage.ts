@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { recordCanaryOutcomes } from './canary-tally.js';
 import type { Database } from './database-schema.js';
 import {
   aggregateBatch,
@@ -18,11 +19,22 @@ import {
   patternResults,
   planReservoirs,
 } from './ingest-plan.js';
+import { createProcessLeaderLocks } from './leader-locks.js';
+import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
+import { createOverviewQueries } from './overview-queries.js';
+import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
+import {
+  runScriptSync,
+  type ScriptOutcome,
+  sqliteExecutor,
+  type Transact,
+  type TransactionScript,
+} from './transaction-script.js';
 
 export interface SqliteStorageOptions {
   /** Path of the database file; its folder is created when missing. */
@@ -56,6 +68,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     statements ??= prepareIngestStatements(sqlite);
     return statements;
   };
+  const execute = sqliteExecutor(sqlite);
+  const locks = createProcessLeaderLocks(resolve(options.file));
 
   /** Inside the caller's transaction: inserts the events, prunes the tail when due. */
   const appendStream = (projectId: string, events: readonly NewStreamEvent[], at: number): StreamEvent[] => {
@@ -128,6 +142,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     for (const w of slots.failures) s.setFailureSlot.run(projectId, w.owner, w.slot, w.eventId);
     for (const w of slots.successes) s.setSuccessSlot.run(projectId, w.owner, w.slot, w.eventId);
 
+    runScriptSync(recordCanaryOutcomes(db, projectId, accepted), execute);
+
     const patterns = patternResults(aggregate, upserted);
     const streamEvents = appendStream(projectId, ingestStreamEvents(aggregate, patterns), Date.now());
     return { accepted: accepted.length, duplicates: events.length - accepted.length, patterns, streamEvents };
@@ -136,9 +152,27 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   // of failing on a read-to-write upgrade.
   const ingestTransaction = sqlite.transaction(ingestBatch).immediate;
   const appendTransaction = sqlite.transaction(appendStream).immediate;
+  const scriptTransaction = sqlite.transaction(
+    (projectId: string, at: number, script: TransactionScript<ScriptOutcome<unknown>>) => {
+      const { value, stream } = runScriptSync(script, execute);
+      return { value, streamEvents: appendStream(projectId, stream, at) };
+    },
+  ).immediate;
+  const transact: Transact = async <T>(
+    projectId: string,
+    at: number,
+    script: () => TransactionScript<ScriptOutcome<T>>,
+  ) => {
+    const result = scriptTransaction(projectId, at, script()) as { value: T; streamEvents: StreamEvent[] };
+    for (const event of result.streamEvents) listeners.emit(event);
+    return result;
+  };
 
   return {
     ...createSharedQueries(db),
+    ...createLearningQueries(db, 'sqlite', transact),
+    ...createSessionQueries(db),
+    ...createOverviewQueries(db),
     dialect: 'sqlite',
 
     async migrate() {
@@ -155,7 +189,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async close() {
+      await locks.close();
       await db.destroy();
+    },
+
+    tryLock(name) {
+      return locks.tryLock(name);
     },
 
     async ingest(projectId, events, options) {

@@ -4,6 +4,28 @@
 // redacted and truncated by the ingest service: storage persists, it does not police content.
 
 import type { Category } from '@arc-agent/core';
+import type { HeldLock } from './leader-locks.js';
+import type {
+  Actor,
+  ApprovalRecord,
+  ApprovalStatus,
+  AuditEntry,
+  CompleteRolloutOutcome,
+  ConcludeDeployment,
+  ConcludeDeploymentOutcome,
+  CurriculumRecord,
+  DecideApprovalOutcome,
+  DeploymentRecord,
+  DeploymentStatus,
+  LearnerStateRecord,
+  LearningResultRecord,
+  LearningStepCommit,
+  LearningStepOutcome,
+  LeaseRequest,
+  NewRolloutJob,
+  RolloutJob,
+  RolloutReport,
+} from './learning-records.js';
 
 export type { Category };
 
@@ -137,6 +159,16 @@ export interface StreamEvent {
   data: unknown;
 }
 
+/** A dashboard sign-in: a browser holds the token, storage only its SHA-256. */
+export interface SessionRecord {
+  tokenHash: string;
+  projectId: string;
+  /** The key signed in with; its scopes and revocation apply to the session on every request. */
+  keyId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call from several processes at once. */
@@ -183,4 +215,110 @@ export interface Storage {
    * (PostgreSQL LISTEN/NOTIFY; in-process for SQLite). Returns an unsubscribe function.
    */
   subscribe(listener: (event: StreamEvent) => void): () => void;
+
+  /**
+   * Leadership across every process sharing the database (the learner of a project): the lock, or
+   * null while another holds it. PostgreSQL: a session advisory lock on a dedicated connection,
+   * lost (signal aborted) when that connection ends; SQLite: held within this process.
+   */
+  tryLock(name: string): Promise<HeldLock | null>;
+
+  // The learning loop (learning-records.ts). Each write is one transaction together with the
+  // stream events describing it (learner.step, learning.result, approval.*, deployment.*).
+
+  listProjects(): Promise<Project[]>;
+  getLearnerState(projectId: string): Promise<LearnerStateRecord | undefined>;
+  /**
+   * Saves the learner's state after a step together with the step's learning results, approval
+   * requests (pending, or auto-approved and deployed as canaries) and audit entries; closes the
+   * step's unfinished rollout jobs and prunes old finished ones. Throws StaleLearnerStateError
+   * unless the stored step is commit.step - 1 (none counts as 0): one learner per project.
+   */
+  commitLearningStep(projectId: string, commit: LearningStepCommit, at: number): Promise<LearningStepOutcome>;
+  /**
+   * Queues a step's jobs (answered in the order given). Jobs of the project still open, and any
+   * of this step number or later (left by a learner that died before committing), are closed.
+   */
+  enqueueRollouts(projectId: string, step: number, jobs: NewRolloutJob[], at: number): Promise<RolloutJob[]>;
+  /**
+   * Leases up to `max` queued jobs of the given functions, or jobs whose lease expired, oldest
+   * first; concurrent callers get disjoint jobs (PostgreSQL: FOR UPDATE SKIP LOCKED).
+   */
+  leaseRollouts(projectId: string, request: LeaseRequest): Promise<RolloutJob[]>;
+  /** Records a reward; only the worker holding the lease may (the same worker again is told what was recorded). */
+  completeRollout(projectId: string, jobId: string, report: RolloutReport): Promise<CompleteRolloutOutcome>;
+  listRollouts(projectId: string, step: number): Promise<RolloutJob[]>;
+  /** Jobs of the step that have a reward (what a waiting learner polls). */
+  countDoneRollouts(projectId: string, step: number): Promise<number>;
+  /** Rollout jobs created at or after `since` (the hourly budget). */
+  countRolloutsSince(projectId: string, since: number): Promise<number>;
+  /** Newest first. */
+  listLearningResults(
+    projectId: string,
+    query: { limit: number; patternId?: string },
+  ): Promise<LearningResultRecord[]>;
+  /** Newest first. */
+  listApprovals(
+    projectId: string,
+    query: { limit: number; status?: ApprovalStatus },
+  ): Promise<ApprovalRecord[]>;
+  /** Every pattern and candidate ever put up for approval, whatever became of it. */
+  listApprovalCandidates(projectId: string): Promise<{ patternId: string; candidateId: string }[]>;
+  getApproval(projectId: string, approvalId: string): Promise<ApprovalRecord | undefined>;
+  /** Decides a pending approval; an approved one deploys as a canary at canaryShare. */
+  decideApproval(
+    projectId: string,
+    approvalId: string,
+    decision: { status: 'approved' | 'denied'; actor: Actor; comment: string | null; canaryShare: number },
+    at: number,
+  ): Promise<DecideApprovalOutcome>;
+  /** Newest first. */
+  listDeployments(
+    projectId: string,
+    query: { limit: number; statuses?: DeploymentStatus[]; function?: string },
+  ): Promise<DeploymentRecord[]>;
+  getDeployment(projectId: string, deploymentId: string): Promise<DeploymentRecord | undefined>;
+  /** Promotes or rolls back a deployment; promotion supersedes the fix promoted before for its pattern. */
+  concludeDeployment(
+    projectId: string,
+    deploymentId: string,
+    change: ConcludeDeployment,
+    at: number,
+  ): Promise<ConcludeDeploymentOutcome>;
+  /** Newest first. */
+  listAuditLog(projectId: string, query: { limit: number; subjectId?: string }): Promise<AuditEntry[]>;
+  /** The settings stored for the project (those that differ from the defaults), if any. */
+  getLearningConfig(projectId: string): Promise<Record<string, unknown> | undefined>;
+  saveLearningConfig(projectId: string, config: Record<string, unknown>, at: number): Promise<void>;
+  getCurriculum(projectId: string, name: string): Promise<CurriculumRecord | undefined>;
+  /** Saves when the stored version is still `expectedVersion` (0: none stored yet); false otherwise. */
+  saveCurriculum(
+    projectId: string,
+    name: string,
+    state: unknown,
+    expectedVersion: number,
+    at: number,
+  ): Promise<boolean>;
+
+  /** Stores a new session (and deletes those expired by its createdAt). */
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session with this token hash unless expired at `now`, with its key as stored now (revoked or not). */
+  findSession(
+    tokenHash: string,
+    now: number,
+  ): Promise<{ session: SessionRecord; key: ApiKeyRecord } | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Failure events per time bucket, by event timestamp: element i counts those with
+   * from + i * bucketMs <= timestamp < from + (i + 1) * bucketMs, for i < buckets.
+   */
+  failureTimeline(
+    projectId: string,
+    query: { from: number; bucketMs: number; buckets: number },
+  ): Promise<number[]>;
+  countPatterns(projectId: string): Promise<number>;
 }
+
+export type { HeldLock } from './leader-locks.js';
+export * from './learning-records.js';

@@ -5,6 +5,8 @@
 import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
 import type { Storage } from '../storage.js';
 import { initialSchema } from './0001-initial-schema.js';
+import { learningLoopSchema } from './0002-learning-loop.js';
+import { dashboardSessionsSchema } from './0003-dashboard-sessions.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -15,7 +17,11 @@ export interface SchemaMigration {
 }
 
 /** Every migration, oldest first. Append only. */
-export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [initialSchema];
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
+  initialSchema,
+  learningLoopSchema,
+  dashboardSessionsSchema,
+];
 
 /** Kysely's static provider over the one list, bound to a dialect. */
 export function schemaMigrationProvider(dialect: SqlDialect): MigrationProvider {

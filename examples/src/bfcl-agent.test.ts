@@ -1,0 +1,233 @@
+// The agent against a real HTTP chat-completions endpoint (a local server that answers what each
+// test scripts), so what the model receives after fixes is visible on the wire.
+
+import { createArc } from '@arc-agent/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AgentOutputParseError,
+  MissingParameterError,
+  UnknownFunctionError,
+  UnknownParameterError,
+} from './agent-output-validation.js';
+import { BFCL_AGENT_FUNCTION, createBfclAgent } from './bfcl-agent.js';
+import { checkBfclCall } from './bfcl-checker.js';
+import { BFCL_INSTRUCTIONS } from './bfcl-prompt.js';
+import { parseBfclTask } from './bfcl-tasks.js';
+import {
+  type ChatCompletionsServer,
+  type ScriptedReply,
+  startChatCompletionsServer,
+} from './chat-completions-server.fixture.js';
+import { OpenAiCompatibleLlm } from './openai-compatible-llm.js';
+import { CALL_ENVELOPE_SCHEMA } from './tool-call-format.js';
+
+const task = parseBfclTask(
+  {
+    id: 'simple_python_0',
+    question: [
+      [
+        {
+          role: 'user',
+          content: 'Find the area of a triangle with a base of 10 units and height of 5 units.',
+        },
+      ],
+    ],
+    function: [
+      {
+        name: 'calculate_triangle_area',
+        description: 'Calculate the area of a triangle given its base and height.',
+        parameters: {
+          type: 'dict',
+          properties: {
+            base: { type: 'integer', description: 'The base of the triangle.' },
+            height: { type: 'integer', description: 'The height of the triangle.' },
+            unit: { type: 'string', description: 'The unit of measure.' },
+          },
+          required: ['base', 'height'],
+        },
+      },
+    ],
+  },
+  {
+    id: 'simple_python_0',
+    ground_truth: [{ calculate_triangle_area: { base: [10], height: [5], unit: ['units', ''] } }],
+  },
+);
+const solved = '{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5}}';
+
+const servers: ChatCompletionsServer[] = [];
+
+async function agentAnswering(content: string | (() => string)) {
+  const server = await startChatCompletionsServer(() => ({
+    content: typeof content === 'string' ? content : content(),
+  }));
+  servers.push(server);
+  const llm = new OpenAiCompatibleLlm({ baseUrl: server.url, model: 'smol' });
+  return { server, agent: createBfclAgent({ llm }), sent: () => server.requests.at(-1)!.body };
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+describe('createBfclAgent', () => {
+  it('asks for one call with the instructions first, the tool in JSON, the question, and its parameters', async () => {
+    const { agent, sent } = await agentAnswering(solved);
+    const answer = await agent.answer(task);
+    expect(sent()).toEqual({
+      model: 'smol',
+      messages: [
+        { role: 'system', content: `${BFCL_INSTRUCTIONS}\n\nFunction:\n${JSON.stringify(task.tool)}` },
+        { role: 'user', content: task.question[0]!.content },
+      ],
+      temperature: 0.7,
+      max_tokens: 128,
+    });
+    expect(answer.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+    expect(answer.error).toBeUndefined();
+    expect(answer.output).toBe(solved);
+    expect(checkBfclCall(task, answer.call!).valid).toBe(true);
+  });
+
+  it.each([
+    ['The area is 25 square units.', AgentOutputParseError],
+    ['{"name": "triangle_area", "arguments": {"base": 10, "height": 5}}', UnknownFunctionError],
+    ['{"name": "calculate_triangle_area", "arguments": {"base": 10}}', MissingParameterError],
+    [
+      '{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5, "area": 25}}',
+      UnknownParameterError,
+    ],
+  ])('returns the typed error for %s, with the output', async (output, kind) => {
+    const { agent } = await agentAnswering(output);
+    const answer = await agent.answer(task);
+    expect(answer.call).toBeUndefined();
+    expect(answer.error).toBeInstanceOf(kind);
+    expect(answer.output).toBe(output);
+  });
+
+  it('applies a rollout fixes to the call: instructions, examples, parameters', async () => {
+    const { agent, sent } = await agentAnswering(solved);
+    const answer = await agent.answer(task, {
+      fixes: [
+        { type: 'prompt_adjustment', instructions: 'Use the exact function name.' },
+        {
+          type: 'composite',
+          fixes: [
+            {
+              type: 'few_shot',
+              examples: [
+                { input: 'Area of a 2 by 3 rectangle?', output: { name: 'rect', arguments: { w: 2, h: 3 } } },
+              ],
+            },
+            { type: 'param_patch', params: { temperature: 0, seed: 11, frequencyPenalty: 0.5 } },
+          ],
+        },
+      ],
+    });
+    const body = sent();
+    expect((body.messages as { content: string }[])[0]!.content).toMatch(
+      /\n\nUse the exact function name\.$/,
+    );
+    expect((body.messages as unknown[]).slice(1)).toEqual([
+      { role: 'user', content: 'Area of a 2 by 3 rectangle?' },
+      { role: 'assistant', content: '{"name":"rect","arguments":{"w":2,"h":3}}' },
+      { role: 'user', content: task.question[0]!.content },
+    ]);
+    expect(body).toMatchObject({ temperature: 0, seed: 11, max_tokens: 128, frequency_penalty: 0.5 });
+    expect(answer.request.params).toEqual({
+      temperature: 0,
+      seed: 11,
+      maxTokens: 128,
+      frequencyPenalty: 0.5,
+    });
+    expect(answer.call).toBeDefined();
+  });
+
+  it('turns a response format into structured output against the format and the task tool', async () => {
+    const { agent, sent } = await agentAnswering(solved);
+    await agent.answer(task, {
+      fixes: [{ type: 'response_format', name: 'function_call', schema: CALL_ENVELOPE_SCHEMA, strict: true }],
+    });
+    expect(sent().response_format).toEqual({
+      type: 'json_schema',
+      json_schema: {
+        name: 'function_call',
+        strict: true,
+        schema: {
+          type: 'object',
+          properties: { name: { const: 'calculate_triangle_area' }, arguments: task.tool.parameters },
+          required: ['name', 'arguments'],
+          additionalProperties: false,
+        },
+      },
+    });
+  });
+
+  it('repairs the output before checking it when a fix says so', async () => {
+    const fenced = `\`\`\`json\n{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5,}}\n\`\`\``;
+    const { agent } = await agentAnswering(fenced);
+    expect((await agent.answer(task)).error).toBeInstanceOf(AgentOutputParseError);
+    const repaired = await agent.answer(task, {
+      fixes: [{ type: 'output_repair', json: true, coerce: false }],
+    });
+    expect(repaired.error).toBeUndefined();
+    expect(repaired.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+    expect(repaired.output).toBe(solved);
+  });
+});
+
+describe('createBfclAgent with Arc', () => {
+  it('tracks its model call: deployed fixes reach the model and each typed error reaches Arc', async () => {
+    const events: Record<string, unknown>[] = [];
+    const deployed = {
+      id: 'fix-1',
+      version: 1,
+      patternId: 'pattern-1',
+      function: BFCL_AGENT_FUNCTION,
+      fix: { type: 'prompt_adjustment', instructions: 'Call calculate_triangle_area.' },
+      risk: 'medium',
+      confidence: 0.9,
+      canaryShare: 1,
+    };
+    const arcServer = await startChatCompletionsServer((body, request): ScriptedReply => {
+      if (request.url.startsWith('/v1/fixes')) return { raw: JSON.stringify({ fixes: [deployed] }) };
+      events.push(...(body.events as Record<string, unknown>[]));
+      return { status: 202, raw: '{}' };
+    });
+    servers.push(arcServer);
+    const model = await startChatCompletionsServer(() => ({ content: '{"name": "area", "arguments": {}}' }));
+    servers.push(model);
+    const arc = createArc({
+      endpoint: arcServer.url,
+      apiKey: 'arc_test',
+      successSampleRate: 1,
+      retry: { withFix: false },
+    });
+    try {
+      const agent = createBfclAgent({
+        llm: new OpenAiCompatibleLlm({ baseUrl: model.url, model: 'smol' }),
+        arc,
+      });
+      await arc.refreshFixes();
+      const answer = await agent.answer(task);
+      expect(answer.error).toBeInstanceOf(UnknownFunctionError);
+      expect(answer.output).toBe('{"name": "area", "arguments": {}}');
+      const system = (model.requests.at(-1)!.body.messages as { content: string }[])[0]!.content;
+      expect(system).toMatch(/\n\nCall calculate_triangle_area\.$/);
+
+      await arc.flush();
+      const failure = events.find((e) => e.kind === 'failure');
+      expect(failure).toMatchObject({
+        function: BFCL_AGENT_FUNCTION,
+        fixIds: ['fix-1'],
+        error: {
+          type: 'UnknownFunctionError',
+          message: 'function not found: expected one of "calculate_triangle_area", got "area"',
+        },
+        input: { taskId: 'simple_python_0', question: task.question[0]!.content },
+      });
+    } finally {
+      await arc.shutdown();
+    }
+  });
+});

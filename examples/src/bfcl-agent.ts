@@ -1,0 +1,208 @@
+// The demo agent: answers a BFCL task with one function call, through a model call that Arc's
+// fixes can change. The call is a normalized call (system prompt, messages, parameters,
+// response format); fixes are applied to it by the SDK's own appliers, either as deployed by
+// Arc (through `arc.track`) or as given for one rollout. The model's text is then checked as a
+// production agent checks a tool call, and every violation is a typed error.
+
+import { type CallParams, type Fix, fixParts } from '@arc-agent/core';
+import {
+  type Arc,
+  applyCallFixes,
+  applyOutputFixes,
+  type NormalizedCall,
+  type NormalizedResponseFormat,
+  pathCallShape,
+} from '@arc-agent/sdk';
+import { AgentOutputError, validateAgentOutput } from './agent-output-validation.js';
+import { bfclBaseCall } from './bfcl-prompt.js';
+import type { BfclTask } from './bfcl-tasks.js';
+import { intersectSchemas } from './json-schema-intersection.js';
+import type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
+import { type AgentCall, type AgentTool, toolCallSchema } from './tool-call-format.js';
+
+/** The name the agent's model call is tracked under. */
+export const BFCL_AGENT_FUNCTION = 'bfcl_answer';
+
+/** The agent's own parameters before any fix: a typical production setting, short answers. */
+export const BFCL_DEFAULT_PARAMS: CallParams = { temperature: 0.7, maxTokens: 128 };
+
+/** The argument of the tracked model call: the normalized call's parts, plus what the task offers. */
+export interface BfclModelRequest {
+  taskId: string;
+  system?: string;
+  messages: { role: string; content: unknown }[];
+  params: CallParams;
+  responseFormat?: NormalizedResponseFormat;
+  tools: AgentTool[];
+}
+
+export interface BfclModelResult {
+  call: AgentCall;
+  output: string;
+}
+
+export interface BfclAnswer {
+  taskId: string;
+  /** The call, when the output passed the agent's checks. */
+  call?: AgentCall;
+  /** Why the output did not pass. */
+  error?: AgentOutputError;
+  /** The model's text, after output repair when a fix asked for it: what was checked. */
+  output: string;
+  /** The model call as made, after fixes; tracked calls report it as they were built, before deployed fixes. */
+  request: NormalizedCall;
+  durationMs: number;
+}
+
+export interface BfclAgentOptions {
+  llm: LlmBackend;
+  /** When given, answers without explicit fixes are tracked by Arc and get its deployed fixes. */
+  arc?: Arc;
+  params?: CallParams;
+}
+
+export interface BfclAgent {
+  readonly llm: LlmBackend;
+  /**
+   * Answers a task. With `fixes` the answer is a rollout: exactly these fixes apply (a composite
+   * counts as its parts; retry policies are left to Arc's call runner), and nothing is tracked.
+   */
+  answer(task: BfclTask, options?: { fixes?: readonly Fix[] }): Promise<BfclAnswer>;
+}
+
+// Where fixes find the parts of a call in the tracked function's argument.
+const requestShape = pathCallShape<[BfclModelRequest]>({
+  system: '0.system',
+  messages: '0.messages',
+  responseFormat: '0.responseFormat',
+  params: {
+    temperature: '0.params.temperature',
+    topP: '0.params.topP',
+    topK: '0.params.topK',
+    maxTokens: '0.params.maxTokens',
+    seed: '0.params.seed',
+    stop: '0.params.stop',
+    presencePenalty: '0.params.presencePenalty',
+    frequencyPenalty: '0.params.frequencyPenalty',
+    timeoutMs: '0.params.timeoutMs',
+  },
+});
+
+function text(content: unknown): string {
+  return typeof content === 'string' ? content : JSON.stringify(content);
+}
+
+/** The backend request for a call: a response format becomes constrained decoding against it and the tools. */
+function llmRequestFor(request: Omit<BfclModelRequest, 'taskId'>): LlmRequest {
+  const system = [
+    request.system,
+    ...request.messages.filter((m) => m.role === 'system').map((m) => text(m.content)),
+  ]
+    .filter((s): s is string => s !== undefined && s !== '')
+    .join('\n\n');
+  const messages: LlmMessage[] = request.messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: text(m.content) }));
+  const { params, responseFormat } = request;
+  const out: LlmRequest = {
+    system: system === '' ? undefined : system,
+    messages,
+    temperature: params.temperature,
+    topP: params.topP,
+    topK: params.topK,
+    maxTokens: params.maxTokens,
+    seed: params.seed,
+    stop: params.stop,
+    presencePenalty: params.presencePenalty,
+    frequencyPenalty: params.frequencyPenalty,
+    signal: params.timeoutMs === undefined ? undefined : AbortSignal.timeout(params.timeoutMs),
+  };
+  if (responseFormat !== undefined) {
+    const schema =
+      intersectSchemas(responseFormat.schema, toolCallSchema(request.tools)) ?? responseFormat.schema;
+    out.jsonSchema = { name: responseFormat.name, schema, strict: responseFormat.strict };
+  }
+  return out;
+}
+
+function modelRequest(task: BfclTask, call: NormalizedCall): BfclModelRequest {
+  const { system, messages = [], params, responseFormat } = call;
+  return { taskId: task.id, system, messages, params, responseFormat, tools: [task.tool] };
+}
+
+function withOutput(error: AgentOutputError, output: string): AgentOutputError {
+  Object.defineProperty(error, 'output', { value: output, enumerable: false });
+  return error;
+}
+
+/** The model text that failed the agent's checks, on errors thrown by tracked calls. */
+function outputOf(error: AgentOutputError): string {
+  return (error as AgentOutputError & { output?: string }).output ?? '';
+}
+
+export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
+  const { llm, arc } = options;
+  const params = options.params ?? BFCL_DEFAULT_PARAMS;
+
+  const complete = (request: BfclModelRequest): Promise<LlmCompletion> =>
+    llm.complete(llmRequestFor(request));
+
+  // Tracked: the model call and the agent's checks, so that Arc sees each typed error.
+  const modelCall = async (request: BfclModelRequest): Promise<BfclModelResult> => {
+    const { text: output } = await complete(request);
+    try {
+      return { call: validateAgentOutput(output, request.tools), output };
+    } catch (error) {
+      throw error instanceof AgentOutputError ? withOutput(error, output) : error;
+    }
+  };
+  const tracked = arc?.track(BFCL_AGENT_FUNCTION, modelCall, {
+    callShape: requestShape,
+    input: (request) => ({ taskId: request.taskId, question: request.messages.at(-1)?.content }),
+    callKey: (request) => request.taskId,
+  });
+
+  async function rollout(task: BfclTask, call: NormalizedCall, fixes: readonly Fix[]): Promise<BfclAnswer> {
+    const parts = fixes.flatMap(fixParts);
+    const request = applyCallFixes(call, parts);
+    const started = performance.now();
+    const completion = await complete(modelRequest(task, request));
+    const output = text(applyOutputFixes(completion.text, parts));
+    const durationMs = performance.now() - started;
+    try {
+      return { taskId: task.id, call: validateAgentOutput(output, [task.tool]), output, request, durationMs };
+    } catch (error) {
+      if (!(error instanceof AgentOutputError)) throw error;
+      return { taskId: task.id, error, output, request, durationMs };
+    }
+  }
+
+  return {
+    llm,
+    async answer(task, answerOptions = {}) {
+      const call = bfclBaseCall(task, params);
+      if (answerOptions.fixes !== undefined || tracked === undefined)
+        return rollout(task, call, answerOptions.fixes ?? []);
+      const started = performance.now();
+      try {
+        const result = await tracked(modelRequest(task, call));
+        return {
+          taskId: task.id,
+          call: result.call,
+          output: result.output,
+          request: call,
+          durationMs: performance.now() - started,
+        };
+      } catch (error) {
+        if (!(error instanceof AgentOutputError)) throw error;
+        return {
+          taskId: task.id,
+          error,
+          output: outputOf(error),
+          request: call,
+          durationMs: performance.now() - started,
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Answers a list of BFCL tasks with the agent, as many at once as the model decodes together,
+// scoring each answer with BFCL's checker: how the held-out set is measured, and how the
+// learning pool is served as production traffic.
+
+import type { Fix } from '@arc-agent/core';
+import type { BfclAgent, BfclAnswer } from '../bfcl-agent.js';
+import { checkBfclCall } from '../bfcl-checker.js';
+import type { BfclTask } from '../bfcl-tasks.js';
+import type { TaskOutcome } from './demo-report.js';
+
+/** Solved when the agent's call passes BFCL's checker; else the agent's error or the checker's verdict. */
+export function outcomeOf(task: BfclTask, answer: BfclAnswer): TaskOutcome {
+  if (answer.call === undefined)
+    return { taskId: task.id, solved: false, category: answer.error?.name ?? 'NoCall' };
+  const verdict = checkBfclCall(task, answer.call);
+  return verdict.valid
+    ? { taskId: task.id, solved: true }
+    : { taskId: task.id, solved: false, category: `checker:${verdict.errorType ?? 'invalid'}` };
+}
+
+export interface AnswerTasksOptions {
+  /** Exactly these fixes (a rollout, untracked); undefined: a tracked production call with Arc's deployed fixes. */
+  fixes?: readonly Fix[];
+  concurrency: number;
+  onAnswered?: (done: number, solved: number) => void;
+}
+
+export async function answerTasks(
+  agent: BfclAgent,
+  tasks: readonly BfclTask[],
+  options: AnswerTasksOptions,
+): Promise<TaskOutcome[]> {
+  const outcomes: TaskOutcome[] = new Array(tasks.length);
+  let next = 0;
+  let done = 0;
+  let solved = 0;
+  const worker = async () => {
+    for (let i = next++; i < tasks.length; i = next++) {
+      const task = tasks[i]!;
+      const answer = await agent.answer(task, options.fixes === undefined ? {} : { fixes: options.fixes });
+      outcomes[i] = outcomeOf(task, answer);
+      done++;
+      if (outcomes[i]!.solved) solved++;
+      options.onAnswered?.(done, solved);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, tasks.length)) }, worker));
+  return outcomes;
+}

@@ -1,0 +1,113 @@
+// What `arc demo` is asked to do, resolved to numbers that fit a small CPU machine. The product
+// defaults (B 32, s 50) stay what `arc serve` uses; the demo picks B, G and s so that one learning
+// step takes seconds on two cores with a 135M model, and approvals come at every step.
+
+/** How the learner draws the patterns it practises on: SEC, or uniformly at random (the baseline). */
+export type DemoCurriculum = 'sec' | 'random' | 'uniform';
+
+export interface DemoInput {
+  quick?: boolean;
+  seed?: number;
+  /** Held-out tasks (the before/after score). */
+  tasks?: number;
+  /** Learning-pool tasks served as production calls. */
+  learningTasks?: number;
+  steps?: number;
+  /** B and G; by default what fits this machine. */
+  batchSize?: number;
+  groupSize?: number;
+  curriculum?: DemoCurriculum;
+  /** A local GGUF file instead of the fetched SmolLM2. */
+  model?: string;
+  /** An OpenAI-compatible endpoint instead of the local model (with `llmModel`). */
+  llmBaseUrl?: string;
+  llmModel?: string;
+  apiKey?: string;
+  /** SQLite file; default a fresh one in a temporary folder. */
+  db?: string;
+  /** Port of the embedded server and dashboard; default 0 (a free one). */
+  port?: number;
+  /** Where the JSON report goes. */
+  report?: string;
+}
+
+export interface DemoOptions {
+  quick: boolean;
+  seed: number;
+  heldOutTasks: number;
+  /** Learning-pool tasks served as production calls, spread over the steps. */
+  learningTasks: number;
+  steps: number;
+  /** B: patterns drawn per step. */
+  batchSize: number;
+  /** G: rollouts per problem. */
+  groupSize: number;
+  /** s: the learner's policy goes up for approval every s steps. */
+  syncInterval: number;
+  curriculum: DemoCurriculum;
+  model?: string;
+  llmBaseUrl?: string;
+  llmModel?: string;
+  apiKey?: string;
+  db?: string;
+  port: number;
+  report?: string;
+  /** Calls the local model decodes together; one CPU thread each way (more threads hung this box). */
+  sequences: number;
+  threads: number;
+}
+
+/** An option that cannot be used, named as on the command line. */
+export class DemoOptionError extends Error {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option} ${message}`);
+    this.name = 'DemoOptionError';
+  }
+}
+
+const CURRICULA: readonly DemoCurriculum[] = ['sec', 'random', 'uniform'];
+
+function positiveInteger(value: number | undefined, fallback: number, option: string, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value >= min))
+    throw new DemoOptionError(option, `must be an integer >= ${min}`);
+  return value;
+}
+
+export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
+  const quick = input.quick ?? false;
+  const curriculum = input.curriculum ?? 'sec';
+  if (!CURRICULA.includes(curriculum))
+    throw new DemoOptionError('--curriculum', `must be one of ${CURRICULA.join(', ')}`);
+  if ((input.llmBaseUrl === undefined) !== (input.llmModel === undefined)) {
+    throw new DemoOptionError('--llm-base-url', 'and --llm-model go together');
+  }
+  if (input.llmBaseUrl !== undefined && input.model !== undefined) {
+    throw new DemoOptionError('--model', 'cannot be combined with --llm-base-url');
+  }
+  const heldOutTasks = positiveInteger(input.tasks, quick ? 20 : 60, '--tasks');
+  const steps = positiveInteger(input.steps, quick ? 2 : 8, '--steps');
+  return {
+    quick,
+    seed: positiveInteger(input.seed, 1, '--seed', 0),
+    heldOutTasks,
+    learningTasks: positiveInteger(input.learningTasks, quick ? 12 : 48, '--learning-tasks'),
+    steps,
+    batchSize: positiveInteger(input.batchSize, quick ? 3 : 4, '--batch-size'),
+    groupSize: positiveInteger(input.groupSize, 4, '--group-size'),
+    syncInterval: 1,
+    curriculum,
+    ...(input.model !== undefined ? { model: input.model } : {}),
+    ...(input.llmBaseUrl !== undefined ? { llmBaseUrl: input.llmBaseUrl } : {}),
+    ...(input.llmModel !== undefined ? { llmModel: input.llmModel } : {}),
+    ...(input.apiKey !== undefined ? { apiKey: input.apiKey } : {}),
+    ...(input.db !== undefined ? { db: input.db } : {}),
+    port: positiveInteger(input.port, 0, '--port', 0),
+    ...(input.report !== undefined ? { report: input.report } : {}),
+    sequences: 2,
+    threads: 1,
+  };
+}

@@ -1,0 +1,92 @@
+// A real, tiny `arc demo`: the local model (fetched into the cache on first use), real BFCL tasks,
+// the embedded server with its dashboard, one learning step with rollouts. It checks the report's
+// shape and numbers against each other, and that the dashboard answered while the demo ran.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatBeforeAfter } from './before-after-table.js';
+import { DemoProgress } from './demo-progress.js';
+import type { DemoReport } from './demo-report.js';
+import { runDemo } from './run-demo.js';
+
+describe('arc demo', () => {
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a tiny real demo, serves the dashboard meanwhile and writes the report', {
+    timeout: 90_000,
+  }, async () => {
+    dir = await mkdtemp(join(tmpdir(), 'arc-demo-test-'));
+    const reportFile = join(dir, 'report.json');
+    let output = '';
+    const dashboard: { status: number; type: string | null; health: number }[] = [];
+    const returned = await runDemo(
+      { tasks: 2, learningTasks: 2, steps: 1, batchSize: 1, groupSize: 2, seed: 3, report: reportFile },
+      {
+        progress: new DemoProgress({
+          write: (text) => {
+            output += text;
+          },
+        }),
+        onStarted: async ({ dashboardUrl, adminKey }) => {
+          const page = await fetch(dashboardUrl);
+          const health = await fetch(new URL('/v1/patterns', dashboardUrl), {
+            headers: { authorization: `Bearer ${adminKey}` },
+          });
+          dashboard.push({
+            status: page.status,
+            type: page.headers.get('content-type'),
+            health: health.status,
+          });
+          await page.body?.cancel();
+          await health.body?.cancel();
+        },
+      },
+    );
+    expect(dashboard).toEqual([{ status: 200, type: expect.stringMatching(/^text\/html/), health: 200 }]);
+
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as DemoReport;
+    expect(report).toEqual(returned);
+    expect(report.model).toMatch(/SmolLM2-135M/);
+    expect(report.baseline.tasks).toBe(2);
+    expect(report.final.tasks).toBe(2);
+    for (const score of [report.baseline, report.final]) {
+      expect(score.successRate).toBeGreaterThanOrEqual(0);
+      expect(score.successRate).toBeLessThanOrEqual(1);
+    }
+    // Every held-out task is either solved or counted once in a failure category, before and after.
+    const failures = (side: 'before' | 'after') =>
+      Object.values(report.byCategory).reduce((sum, n) => sum + n[side], 0);
+    expect(failures('before')).toBe(Math.round(2 * (1 - report.baseline.successRate)));
+    expect(failures('after')).toBe(Math.round(2 * (1 - report.final.successRate)));
+    // The learning pool's failures became patterns, and the step practised on them.
+    expect(report.patterns.length).toBeGreaterThan(0);
+    for (const p of report.patterns) {
+      expect(p).toMatchObject({
+        id: expect.any(String),
+        category: expect.any(String),
+        occurrences: expect.any(Number),
+      });
+    }
+    expect(report.rollouts).toBe(2);
+    expect(report.curriculum).toHaveLength(1);
+    const [snapshot] = report.curriculum;
+    expect(snapshot!.step).toBe(1);
+    expect(snapshot!.arms.length).toBeGreaterThan(0);
+    const ids = new Set(report.patterns.map((p) => p.id));
+    for (const arm of snapshot!.arms) {
+      expect(ids.has(arm.patternId)).toBe(true);
+      expect(arm).toMatchObject({ category: expect.any(String), q: expect.any(Number) });
+    }
+    expect(snapshot!.arms.reduce((sum, a) => sum + a.probability, 0)).toBeCloseTo(1, 9);
+    expect(Array.isArray(report.fixesDeployed)).toBe(true);
+    // What was shown: the settings at start, the curriculum per step, the table at the end.
+    expect(output).toMatch(/learner {4}B 1, G 2, s 1 \(product defaults: B 32, s 50\)/);
+    expect(output).toMatch(/step 1: 2\/2 rollouts/);
+    expect(output).toContain(formatBeforeAfter(report));
+  });
+});

@@ -1,0 +1,381 @@
+// `arc demo` (DESIGN.md section 9, issue 7): a real local model answers real BFCL tasks, Arc
+// captures the agent's failures, learns fixes by SEC-driven rollouts scored with BFCL's checker,
+// gets them approved and deploys them; the held-out set, which learning never sees, is scored
+// before and after. The Arc server and its dashboard run in this process the whole time.
+//
+// The held-out set is answered untracked (both times), so none of its inputs can become a replayed
+// example; the learning pool is served as tracked production calls, whose failures are what Arc
+// learns from. Steps run on demand (`runLearnerStep`), not on the server's triggers, so the demo
+// controls their number; canaries are judged after each round of traffic as the runner would.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Fix } from '@arc-agent/core';
+import { createArc } from '@arc-agent/sdk';
+import {
+  createRolloutQueue,
+  EmbeddedWorker,
+  generateApiKey,
+  issueApiKey,
+  type LearnerStepReport,
+  monitorDeployments,
+  resolveLearningSettings,
+  runLearnerStep,
+  startServer,
+} from '@arc-agent/server';
+import pino from 'pino';
+import { BFCL_AGENT_FUNCTION, createBfclAgent } from '../bfcl-agent.js';
+import { checkBfclCall } from '../bfcl-checker.js';
+import { type BfclTask, loadBfclTasks, splitTasks } from '../bfcl-tasks.js';
+import {
+  AssetUnavailableError,
+  EXIT_ASSETS_UNAVAILABLE,
+  fetchBfclData,
+  fetchModel,
+} from '../fetch-assets.js';
+import { EXIT_INVALID_MODEL_FILE, InvalidModelFileError } from '../gguf-model-file.js';
+import type { LlmBackend } from '../llm-backend.js';
+import { LocalLlm } from '../local-llm.js';
+import { OpenAiCompatibleLlm } from '../openai-compatible-llm.js';
+import { answerTasks } from './answer-tasks.js';
+import { formatBeforeAfter } from './before-after-table.js';
+import { type DemoInput, DemoOptionError, type DemoOptions, resolveDemoOptions } from './demo-options.js';
+import { DemoProgress } from './demo-progress.js';
+import {
+  type CurriculumSnapshot,
+  type DemoReport,
+  type DeployedFixReport,
+  failuresByCategory,
+  type ReportedPattern,
+  scoreOf,
+} from './demo-report.js';
+import { outputFormatAnalyst } from './output-format-analyst.js';
+
+export const EXIT_DEMO_OPTIONS = 2;
+
+/** What a caller learns once the server is up: where the dashboard is and the key that opens it. */
+export interface DemoStarted {
+  dashboardUrl: string;
+  adminKey: string;
+}
+
+export interface RunDemoHooks {
+  progress?: DemoProgress;
+  /** Awaited once the dashboard is being served, before the model works. */
+  onStarted?: (started: DemoStarted) => void | Promise<void>;
+}
+
+/** The exit code for an error that ends the demo: options, assets and model files each have their own. */
+export function demoExitCode(error: unknown): number {
+  if (error instanceof DemoOptionError) return EXIT_DEMO_OPTIONS;
+  if (error instanceof AssetUnavailableError) return EXIT_ASSETS_UNAVAILABLE;
+  if (error instanceof InvalidModelFileError) return EXIT_INVALID_MODEL_FILE;
+  return 1;
+}
+
+/** Learning settings that fit this machine: small B and G, a policy sync at every step, quick canaries. */
+function demoSettings(options: DemoOptions) {
+  return {
+    batchSize: options.batchSize,
+    groupSize: options.groupSize,
+    syncInterval: options.syncInterval,
+    // Nothing succeeds at first, so there are no working inputs to guard; rollouts go to failures.
+    successShare: 0,
+    confidence: 0.8,
+    minTrials: 3,
+    minGuardTrials: 0,
+    // Steps are run by the demo, never by triggers.
+    triggerFailures: 1_000_000,
+    triggerIntervalMs: 86_400_000,
+    rolloutBudgetPerHour: 100_000,
+    stepTimeoutMs: 600_000,
+    canaryShare: 0.5,
+    canaryMaxTrials: 8,
+  };
+}
+
+async function openLlm(options: DemoOptions, progress: DemoProgress): Promise<LlmBackend> {
+  if (options.llmBaseUrl !== undefined) {
+    return new OpenAiCompatibleLlm({
+      baseUrl: options.llmBaseUrl,
+      model: options.llmModel!,
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    });
+  }
+  const modelPath = options.model ?? (await fetchModel({ log: (m) => progress.line(m) }));
+  return LocalLlm.load({ modelPath, sequences: options.sequences, threads: options.threads });
+}
+
+/** The fixes of a step's deployments that agents apply now (canaries and promoted ones). */
+const LIVE = new Set(['canary', 'promoted']);
+
+export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promise<DemoReport> {
+  const options = resolveDemoOptions(input);
+  const progress = hooks.progress ?? new DemoProgress();
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+
+  const tasks = await loadBfclTasks(await fetchBfclData({ log: (m) => progress.line(m) }));
+  if (options.heldOutTasks >= tasks.length) {
+    throw new DemoOptionError('--tasks', `must be below the ${tasks.length} tasks there are`);
+  }
+  const split = splitTasks(tasks, { seed: options.seed, heldOut: options.heldOutTasks });
+  const heldOut = split.heldOut;
+  const pool = split.learning.slice(0, options.learningTasks);
+  const taskById = new Map<string, BfclTask>(pool.map((t) => [t.id, t]));
+  const llm = await openLlm(options, progress);
+
+  const temp = options.db === undefined ? await mkdtemp(join(tmpdir(), 'arc-demo-')) : undefined;
+  const adminKey = generateApiKey();
+  const server = await startServer({
+    port: options.port,
+    db: options.db ?? join(temp!, 'arc.db'),
+    adminKey,
+    logger: pino({ level: 'silent' }),
+    // The demo runs its own steps; the server's learner would compete for them.
+    learning: { enabled: false },
+  });
+  const arcClosers: (() => Promise<void>)[] = [];
+  try {
+    const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${adminKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (!response.ok)
+        throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    const project = await server.storage.ensureProject('default');
+    const projectId = project.id;
+    await api('PUT', '/v1/learning/config', demoSettings(options));
+    const settings = resolveLearningSettings((await server.storage.getLearningConfig(projectId)) ?? {});
+
+    progress.line(`Arc demo: model ${llm.model}, ${tasks.length} BFCL tasks (seed ${options.seed})`);
+    progress.line(`  dashboard  ${server.url}/  (admin key ${adminKey})`);
+    progress.line(
+      `  split      ${heldOut.length} held-out tasks, ${pool.length} learning-pool tasks; ${options.steps} learning steps`,
+    );
+    progress.line(
+      `  learner    B ${options.batchSize}, G ${options.groupSize}, s ${options.syncInterval} ` +
+        `(product defaults: B 32, s 50), curriculum ${options.curriculum}`,
+    );
+    await hooks.onStarted?.({ dashboardUrl: `${server.url}/`, adminKey });
+
+    const { key: agentKey } = await issueApiKey(server.storage, projectId, 'demo agent', ['ingest', 'read']);
+    const arc = createArc({
+      endpoint: server.url,
+      apiKey: agentKey,
+      agentId: 'bfcl-demo-agent',
+      flushIntervalMs: 200,
+      successSampleRate: 1,
+      fixes: { pollIntervalMs: 500 },
+    });
+    arcClosers.push(() => arc.shutdown());
+    const agent = createBfclAgent({ llm, arc });
+
+    const measure = async (label: string, fixes: readonly Fix[]) =>
+      answerTasks(agent, heldOut, {
+        fixes,
+        concurrency: options.sequences,
+        onAnswered: (done, solved) => progress.bar(label, done, heldOut.length, `solved ${solved}`),
+      });
+
+    const baseline = await measure('baseline (held-out)', []);
+    progress.line(
+      `baseline: ${scoreOf(baseline).successRate * 100} % of held-out tasks solved (${elapsed()})`,
+    );
+
+    // Rollouts: a recorded input replayed with one candidate fix, rewarded by BFCL's checker.
+    const worker = new EmbeddedWorker({
+      queue: createRolloutQueue(server.storage),
+      projectId,
+      concurrency: options.sequences,
+      leaseMs: 600_000,
+      pollMs: 50,
+      handlers: {
+        [BFCL_AGENT_FUNCTION]: async (rollout) => {
+          const taskId = (rollout.input as { taskId?: unknown } | null)?.taskId;
+          const task = typeof taskId === 'string' ? taskById.get(taskId) : undefined;
+          if (task === undefined) return { reward: 0, error: `no learning-pool task ${String(taskId)}` };
+          const answer = await agent.answer(task, { fixes: rollout.fix === null ? [] : [rollout.fix] });
+          const passed = answer.call !== undefined && checkBfclCall(task, answer.call).valid;
+          return {
+            reward: passed ? 1 : 0,
+            output: answer.output,
+            ...(answer.error ? { error: `${answer.error.name}: ${answer.error.message}` } : {}),
+          };
+        },
+      },
+    });
+    worker.start();
+    arcClosers.unshift(() => worker.stop());
+
+    // Production traffic: the learning pool in rounds, one before the first step and one after each.
+    const rounds = Array.from({ length: options.steps + 1 }, (_, r) =>
+      pool.filter((_, i) => i % (options.steps + 1) === r),
+    );
+    const serve = async (round: number) => {
+      const batch = rounds[round]!;
+      await answerTasks(agent, batch, {
+        concurrency: options.sequences,
+        onAnswered: (done, solved) =>
+          progress.bar(`traffic round ${round + 1}`, done, batch.length, `ok ${solved}`),
+      });
+      await arc.flush();
+      await monitorDeployments(server.storage, projectId, settings, Date.now);
+    };
+
+    const curriculum: CurriculumSnapshot[] = [];
+    const approvedBy = new Map<string, string>();
+    let rollouts = 0;
+    await serve(0);
+    for (let k = 1; k <= options.steps; k++) {
+      const outcome = await runLearnerStep({
+        storage: server.storage,
+        projectId,
+        settings,
+        now: Date.now,
+        sourcing: {
+          analyst: outputFormatAnalyst(),
+          onError: (error) => progress.line(`candidate sourcing: ${String(error)}`),
+        },
+        pollMs: 50,
+        ...(options.curriculum === 'sec' ? {} : { curriculum: 'uniform' as const }),
+      });
+      if (!outcome.ran) {
+        progress.line(`step ${k}: nothing to learn yet (${outcome.reason})`);
+      } else {
+        rollouts += outcome.report.completed;
+        await showStep(outcome.report);
+      }
+      await serve(k);
+    }
+
+    async function showStep(report: LearnerStepReport): Promise<void> {
+      const patterns = (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`))
+        .patterns as {
+        id: string;
+        category: string;
+        errorType: string;
+      }[];
+      const view = (await api('GET', '/v1/curriculum')).arms as {
+        arm: string;
+        q: number;
+        probability: number;
+      }[];
+      const arms = view.map((a) => {
+        const p = patterns.find((x) => x.id === a.arm);
+        return {
+          patternId: a.arm,
+          category: p?.errorType ?? p?.category ?? 'unknown',
+          q: a.q,
+          probability: a.probability,
+        };
+      });
+      curriculum.push({ step: report.step, arms });
+      progress.line(
+        `step ${report.step}: ${report.completed}/${report.rollouts} rollouts, ${report.results.length} fixes beat the incumbent (${elapsed()})`,
+      );
+      for (const a of arms) {
+        progress.line(
+          `  arm ${a.patternId} ${a.category.padEnd(24)} q ${a.q.toFixed(3)}  p ${a.probability.toFixed(2)}`,
+        );
+      }
+      for (const d of report.deployments) {
+        approvedBy.set(d.approvalId, 'arc (auto-approved)');
+        progress.line(
+          `  auto-approved ${d.fix.type} for ${d.patternId.slice(0, 8)}: deployed as a ${d.status}`,
+        );
+      }
+      // The demo's policy approves what the learner put up with a measured improvement, through the API.
+      const pending = (await api('GET', '/v1/approvals?status=pending&limit=100')).approvals as {
+        id: string;
+        result: { fix: Fix; improvement: number; confidence: number; patternId: string };
+      }[];
+      for (const approval of pending) {
+        const verb = approval.result.improvement > 0 ? 'approve' : 'deny';
+        await api('POST', `/v1/approvals/${approval.id}/${verb}`, {
+          comment: `${verb} by the demo's policy`,
+        });
+        if (verb === 'approve') approvedBy.set(approval.id, "the demo's policy");
+        progress.line(
+          `  ${verb === 'approve' ? 'approved' : 'denied'} by the demo's policy: ${approval.result.fix.type} ` +
+            `(improvement ${(100 * approval.result.improvement).toFixed(1)} %, confidence ${approval.result.confidence.toFixed(3)})`,
+        );
+      }
+    }
+
+    const deployments = (await api('GET', `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`))
+      .deployments as {
+      patternId: string;
+      status: string;
+      fix: Fix;
+      approvalId: string;
+      risk: string;
+    }[];
+    const live = deployments.filter((d) => LIVE.has(d.status));
+    const fixesDeployed: DeployedFixReport[] = [];
+    for (const d of live) {
+      const approval = (await api('GET', `/v1/approvals/${d.approvalId}`)) as {
+        result: { risk: string; improvement: number; confidence: number };
+        decidedBy: string | null;
+      };
+      fixesDeployed.push({
+        patternId: d.patternId,
+        fix: d.fix,
+        status: d.status,
+        risk: approval.result.risk,
+        improvement: approval.result.improvement,
+        confidence: approval.result.confidence,
+        approvedBy: approvedBy.get(d.approvalId) ?? approval.decidedBy ?? 'unknown',
+      });
+    }
+    const final = await measure(
+      'with deployed fixes (held-out)',
+      live.map((d) => d.fix),
+    );
+    const patterns: ReportedPattern[] = (
+      (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`)).patterns as {
+        id: string;
+        category: string;
+        errorType: string;
+        normalizedMessage: string;
+        occurrences: number;
+      }[]
+    ).map((p) => ({
+      id: p.id,
+      category: p.category,
+      errorType: p.errorType,
+      message: p.normalizedMessage,
+      occurrences: p.occurrences,
+    }));
+
+    const report: DemoReport = {
+      model: llm.model,
+      baseline: scoreOf(baseline),
+      final: scoreOf(final),
+      byCategory: failuresByCategory(baseline, final),
+      patterns,
+      fixesDeployed,
+      rollouts,
+      curriculum,
+    };
+    progress.line('');
+    progress.line(formatBeforeAfter(report));
+    progress.line(`done in ${elapsed()}`);
+    if (options.report !== undefined) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  } finally {
+    for (const close of arcClosers) await close();
+    await server.close();
+    await llm.close();
+    if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+  }
+}

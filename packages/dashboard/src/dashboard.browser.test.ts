@@ -1,0 +1,423 @@
+// The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against a real
+// `arc serve` (startServer on a temporary SQLite file, port 0) serving the freshly built dashboard:
+// sign-in, failures ingested through the API showing up live, approving a fix, rolling a
+// deployment back, and a read key that can neither see nor use the admin actions. Screenshots of
+// every page at laptop and phone widths go to test-artifacts/dashboard/.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Fix } from '@arc-agent/core';
+import { generateApiKey, issueApiKey, type RunningServer, startServer } from '@arc-agent/server';
+import pino from 'pino';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitLearnedFix } from '../../server/src/learned-fix.fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
+const VIEWPORTS = {
+  laptop: { viewport: { width: 1366, height: 860 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+} as const;
+type Width = keyof typeof VIEWPORTS;
+
+const RETRY_ON_TIMEOUT: Fix = {
+  type: 'retry_policy',
+  maxAttempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+  jitter: 'full',
+  retryOn: { categories: ['timeout'], statuses: [] },
+};
+const RETRY_ON_429: Fix = {
+  type: 'retry_policy',
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  jitter: 'full',
+  retryOn: { categories: ['rate_limit'], statuses: [429] },
+};
+
+describe('the dashboard in Chromium', () => {
+  let folder: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let projectId: string;
+  const adminKey = generateApiKey();
+  let readKey: string;
+  let admin: Page;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`No browser at ${CHROMIUM}: install Debian's (apt-get install -y chromium)`);
+    // The package's own build, so the browser sees the sources as they are now.
+    await build({
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+    });
+    folder = mkdtempSync(join(tmpdir(), 'arc-dashboard-'));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer({
+      port: 0,
+      db: join(folder, 'arc.db'),
+      adminKey,
+      logger: pino({ level: 'silent' }),
+    });
+    projectId = (await server.storage.ensureProject('default')).id;
+    readKey = (await issueApiKey(server.storage, projectId, 'viewer', ['read'])).key;
+    // The learning records come from the test: keep any learner of `arc serve` from taking steps.
+    expect((await call('PUT', '/v1/learning/config', { rolloutBudgetPerHour: 0 })).status).toBe(200);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** A request to the API with the admin key, as an agent or script would make it. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field; checking their shape is what the tests do
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  }
+
+  async function ingest(events: unknown[]): Promise<{ id: string }[]> {
+    const response = await call('POST', '/v1/events', { events });
+    expect(response.status).toBe(202);
+    return response.body.patterns;
+  }
+
+  const minutesAgo = (m: number) => Date.now() - m * 60_000;
+
+  function parseFailure(m: number, position: number) {
+    return {
+      kind: 'failure',
+      function: 'parse_answer',
+      agentId: 'agent-1',
+      timestamp: minutesAgo(m),
+      error: { type: 'SyntaxError', message: `Unexpected token } in JSON at position ${position}` },
+      input: {
+        question: 'Which flights leave Oslo tomorrow?',
+        apiKey: 'sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c',
+      },
+      output: { text: '{"flights": [}' },
+    };
+  }
+
+  async function newPage(width: Width): Promise<Page> {
+    const context = await browser.newContext({ ...VIEWPORTS[width], baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+
+  async function signIn(page: Page, key: string): Promise<void> {
+    await page.goto('/');
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  }
+
+  /** Opens a page by its hash route, without reloading, and waits until nothing is loading. */
+  async function open(page: Page, hash: string, heading: string): Promise<void> {
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
+    await page.locator('.state-loading').first().waitFor({ state: 'detached' });
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    // Charts size themselves on the next frame.
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  it('signs in with a key held in an HttpOnly cookie, and refuses a wrong one', async () => {
+    admin = await newPage('laptop');
+    await admin.goto('/');
+    await shoot(admin, 'sign-in-laptop');
+    await admin.getByLabel('API key').fill(`arc_${'x'.repeat(32)}`);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await expect(admin.getByRole('alert').textContent()).resolves.toBe('Not signed in: Invalid API key');
+
+    await signIn(admin, adminKey);
+    const cookies = await admin.context().cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: 'arc_session', path: '/v1', httpOnly: true, sameSite: 'Strict' }),
+    ]);
+    expect(cookies[0]!.value).not.toContain(adminKey);
+    expect(await admin.evaluate('document.cookie')).toBe('');
+    await admin.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+    await expect(admin.getByText('admin', { exact: true }).count()).resolves.toBe(1);
+    await shoot(admin, 'overview-empty-laptop');
+  });
+
+  it('shows failures ingested through the API in the pattern list and charts, live', async () => {
+    await open(admin, '#/patterns', 'Patterns');
+    await admin.getByText('No failures yet').waitFor();
+    // Marks this document: were the page to reload, the mark would be gone.
+    await admin.evaluate('window.__arcNoReload = true');
+
+    await ingest([
+      ...[5, 12, 20, 31, 44].map((m, i) => parseFailure(m, 10 + i)),
+      ...[3, 9, 27].map((m) => ({
+        kind: 'failure',
+        function: 'search_flights',
+        agentId: 'agent-2',
+        timestamp: minutesAgo(m),
+        error: {
+          type: 'TimeoutError',
+          message: `request to https://api.example.com/flights timed out after ${3000 + m} ms`,
+          code: 'ETIMEDOUT',
+        },
+        input: { from: 'OSL', to: 'CDG' },
+      })),
+      ...[15, 50].map((m) => ({
+        kind: 'failure',
+        function: 'book_hotel',
+        agentId: 'agent-1',
+        timestamp: minutesAgo(m),
+        error: { type: 'HttpError', message: 'HTTP 429 Too Many Requests', status: 429 },
+        input: { city: 'Paris', nights: 2 },
+      })),
+      { kind: 'success', function: 'parse_answer', timestamp: minutesAgo(1) },
+    ]);
+    const list = admin.getByTestId('pattern-list');
+    await list.getByText('Unexpected token } in JSON at position <int>').waitFor();
+    await list.getByText('HTTP 429 Too Many Requests').waitFor();
+    await expect(list.locator('li').count()).resolves.toBe(3);
+
+    await admin.getByLabel('Category').selectOption('timeout');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^1 pattern$/ })
+      .waitFor();
+    await expect(list.locator('li').first().textContent()).resolves.toContain('search_flights');
+    await shoot(admin, 'patterns-filtered-laptop');
+    await admin.getByLabel('Category').selectOption('');
+    await admin.getByLabel('Function').selectOption('book_hotel');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^1 pattern$/ })
+      .waitFor();
+    await admin.getByLabel('Function').selectOption('');
+    await admin.getByRole('searchbox').fill('json');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: '1 of the 3 patterns loaded match “json”' })
+      .waitFor();
+    await open(admin, '#/patterns', 'Patterns');
+
+    await open(admin, '#/', 'Overview');
+    await admin.getByTestId('metric-failures-hour').filter({ hasText: '10' }).waitFor();
+    await admin.getByTestId('metric-patterns').filter({ hasText: '3' }).waitFor();
+    const chart = admin.getByTestId('failures-chart');
+    await expect(chart.getAttribute('data-total')).resolves.toBe('10');
+    await expect(chart.locator('canvas').count()).resolves.toBe(1);
+
+    await ingest([parseFailure(0, 90), parseFailure(2, 91), parseFailure(70, 92), parseFailure(0, 93)]);
+    await admin
+      .getByTestId('metric-failures-hour')
+      .filter({ hasText: /^Failures in the last hour13/ })
+      .waitFor();
+    await admin.locator('[data-testid="failures-chart"][data-total="14"]').waitFor();
+    expect(await admin.evaluate('window.__arcNoReload')).toBe(true);
+  });
+
+  it('approves a pending fix', async () => {
+    const parse = (await call('GET', '/v1/patterns?function=parse_answer')).body.patterns[0];
+    await open(admin, '#/approvals', 'Approvals');
+    await admin.getByText('Nothing to approve').waitFor();
+    await commitLearnedFix(
+      server.storage,
+      projectId,
+      (await server.storage.getPattern(projectId, parse.id))!,
+      {
+        at: Date.now(),
+      },
+    );
+    const card = admin.getByTestId('approval');
+    await card.waitFor();
+    await expect(card.getByTestId('impact').textContent()).resolves.toMatch(/Agents affected1/);
+    await expect(card.textContent()).resolves.toContain('success rate 0.875 < 0.9');
+    await shoot(admin, 'approvals-pending-laptop');
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await admin.getByText('Nothing to approve').waitFor();
+    await admin.getByTestId('decided-approvals').getByText('approved').waitFor();
+    const [approval] = (await server.storage.listApprovals(projectId, { limit: 10 })).filter(
+      (a) => a.result.patternId === parse.id,
+    );
+    expect(approval).toMatchObject({ status: 'approved', decidedBy: 'admin (ARC_ADMIN_KEY)' });
+    expect(approval!.decidedByKeyId).not.toBeNull();
+    const [deployment] = await server.storage.listDeployments(projectId, { limit: 10 });
+    expect(deployment).toMatchObject({ status: 'canary', patternId: parse.id, approvalId: approval!.id });
+  });
+
+  it('shows canary figures as they arrive, and rolls the deployment back', async () => {
+    const [deployment] = await server.storage.listDeployments(projectId, { limit: 1 });
+    const fixId = deployment!.fixId;
+    await open(admin, '#/deployments', 'Deployments');
+    const card = admin.getByTestId('deployment');
+    await card.getByText('Figures appear as calls report in both arms.').waitFor();
+
+    const tags = { canaryFixIds: fixId };
+    await ingest([
+      { kind: 'success', function: 'parse_answer', fixIds: [fixId], tags: { ...tags, 'arc.count': '20' } },
+      { ...parseFailure(0, 200), fixIds: [fixId], tags },
+      { kind: 'success', function: 'parse_answer', tags: { ...tags, 'arc.count': '80' } },
+      ...Array.from({ length: 12 }, (_, i) => ({ ...parseFailure(0, 300 + i), tags })),
+    ]);
+    const figures = card.getByTestId('canary-figures');
+    await figures.getByRole('row', { name: /With fix 21 4\.8%/ }).waitFor();
+    await figures.getByRole('row', { name: /Control 92 13\.0%/ }).waitFor();
+    await expect(card.textContent()).resolves.toContain('−8.3 pp');
+    await shoot(admin, 'deployments-canary-laptop');
+
+    await card.getByRole('button', { name: 'Roll back' }).click();
+    await card.getByRole('button', { name: 'Confirm roll back' }).click();
+    await admin.getByText('No fix is live').waitFor();
+    await admin.getByTestId('past-deployments').getByText('rolled back', { exact: true }).waitFor();
+    const stored = await server.storage.getDeployment(projectId, deployment!.id);
+    expect(stored).toMatchObject({ status: 'rolled_back', reason: 'rolled back by admin (ARC_ADMIN_KEY)' });
+  });
+
+  it('gives a read key no approve button, and the server refuses it a forged approval (403)', async () => {
+    const patterns = (await call('GET', '/v1/patterns')).body.patterns as { id: string; function: string }[];
+    const pattern = (fn: string) =>
+      server.storage.getPattern(projectId, patterns.find((p) => p.function === fn)!.id);
+    await commitLearnedFix(server.storage, projectId, (await pattern('search_flights'))!, {
+      at: Date.now(),
+      fix: RETRY_ON_TIMEOUT,
+      rationale: 'Timeouts of this endpoint are transient: a retry with backoff gets through',
+      successes: [2, 8],
+      reward: 0.62,
+      autoApproveShare: 0.1,
+    });
+    await commitLearnedFix(server.storage, projectId, (await pattern('book_hotel'))!, {
+      at: Date.now(),
+      fix: RETRY_ON_429,
+      rationale: 'The hotel API rate-limits bursts: waiting and retrying succeeds most of the time',
+      successes: [0, 6],
+      reward: 0.93,
+    });
+    const [pending] = await server.storage.listApprovals(projectId, { limit: 1, status: 'pending' });
+    const [live] = await server.storage.listDeployments(projectId, { limit: 1, statuses: ['canary'] });
+
+    const viewer = await newPage('laptop');
+    await signIn(viewer, readKey);
+    await viewer.getByText('read-only', { exact: true }).waitFor();
+    await open(viewer, '#/approvals', 'Approvals');
+    const card = viewer.getByTestId('approval');
+    await card.waitFor();
+    await viewer.getByTestId('read-only-note').waitFor();
+    await expect(viewer.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
+    await expect(viewer.getByRole('button', { name: 'Deny' }).count()).resolves.toBe(0);
+    await shoot(viewer, 'approvals-read-only-laptop');
+
+    // The same requests the buttons would make, from the signed-in page itself (same origin, cookie sent).
+    const forge = (path: string) =>
+      viewer.evaluate(
+        `fetch(${JSON.stringify(path)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+           .then(async (r) => [r.status, (await r.json()).error])`,
+      );
+    await expect(forge(`/v1/approvals/${pending!.id}/approve`)).resolves.toEqual([
+      403,
+      'This key lacks the `admin` scope',
+    ]);
+    await expect(forge(`/v1/deployments/${live!.id}/rollback`)).resolves.toEqual([
+      403,
+      'This key lacks the `admin` scope',
+    ]);
+    expect((await server.storage.getApproval(projectId, pending!.id))?.status).toBe('pending');
+    expect((await server.storage.getDeployment(projectId, live!.id))?.status).toBe('canary');
+
+    await open(viewer, '#/deployments', 'Deployments');
+    await viewer.getByTestId('deployment').waitFor();
+    await expect(viewer.getByRole('button', { name: 'Roll back' }).count()).resolves.toBe(0);
+  });
+
+  it('renders every page at laptop and phone widths', async () => {
+    const parseId = (await call('GET', '/v1/patterns?function=parse_answer')).body.patterns[0].id;
+    const [live] = await server.storage.listDeployments(projectId, { limit: 1, statuses: ['canary'] });
+    const tags = { canaryFixIds: live!.fixId };
+    const timeout = {
+      kind: 'failure',
+      function: 'search_flights',
+      error: {
+        type: 'TimeoutError',
+        message: 'request to https://api.example.com/flights timed out after 3000 ms',
+        code: 'ETIMEDOUT',
+      },
+      input: { from: 'OSL', to: 'CDG' },
+    };
+    await ingest([
+      {
+        kind: 'success',
+        function: 'search_flights',
+        fixIds: [live!.fixId],
+        tags: { ...tags, 'arc.count': '38' },
+      },
+      { ...timeout, fixIds: [live!.fixId], tags },
+      { kind: 'success', function: 'search_flights', tags: { ...tags, 'arc.count': '301' } },
+      ...Array.from({ length: 41 }, () => ({ ...timeout, tags })),
+    ]);
+    const pages: [string, string, string][] = [
+      ['overview', '#/', 'Overview'],
+      ['curriculum', '#/curriculum', 'Curriculum'],
+      ['patterns', '#/patterns', 'Patterns'],
+      ['pattern', `#/patterns/${parseId}`, 'Unexpected token } in JSON at position <int>'],
+      ['approvals', '#/approvals', 'Approvals'],
+      ['deployments', '#/deployments', 'Deployments'],
+    ];
+    for (const width of ['laptop', 'phone'] as const) {
+      const page = await newPage(width);
+      await signIn(page, adminKey);
+      for (const [name, hash, heading] of pages) {
+        await open(page, hash, heading);
+        if (name === 'curriculum') await page.getByTestId('q-chart').locator('canvas').waitFor();
+        if (name === 'pattern') await page.getByTestId('candidates').waitFor();
+        await shoot(page, `${name}-${width}`);
+      }
+      // The feed holds what a page saw since it opened: on the laptop, the page open since sign-in.
+      const feedPage = width === 'laptop' ? admin : page;
+      await open(feedPage, '#/live', 'Live feed');
+      await ingest([parseFailure(0, 500 + (width === 'phone' ? 1 : 0))]);
+      await feedPage.getByTestId('feed').getByText('1 failure ingested').first().waitFor();
+      await shoot(feedPage, `live-${width}`);
+      if (width === 'phone') {
+        await page.goto('/');
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByLabel('API key').waitFor();
+        await shoot(page, 'sign-in-phone');
+      }
+    }
+    expect(await admin.evaluate('window.__arcNoReload')).toBe(true);
+  });
+
+  it('signs out: the session ends on the server, not just in the page', async () => {
+    const [cookie] = await admin.context().cookies();
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByLabel('API key').waitFor();
+    const response = await fetch(`${server.url}/v1/patterns`, {
+      headers: { cookie: `arc_session=${cookie!.value}` },
+    });
+    expect(response.status).toBe(401);
+  });
+});

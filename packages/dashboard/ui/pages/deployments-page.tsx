@@ -1,0 +1,215 @@
+// Deployments: canaries with their treatment and control figures as calls come in, promoted fixes,
+// and the history; admin keys can roll a live fix back.
+
+import { useState } from 'preact/hooks';
+import { errorText } from '../../src/api-error.js';
+import type { Deployment } from '../../src/api-types.js';
+import { type ArmFigures, canaryFigures } from '../../src/canary-figures.js';
+import { ago, count, percent, points } from '../../src/format.js';
+import { api } from '../api.js';
+import { useApp } from '../app-context.js';
+import { RiskBadge, StatusBadge } from '../components/badges.js';
+import { FixView } from '../components/fix-view.js';
+import { PatternLink } from '../components/pattern-link.js';
+import { Empty, Loaded } from '../components/status-views.js';
+import { useClock } from '../use-clock.js';
+import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
+import { useResource } from '../use-resource.js';
+
+export function DeploymentsPage() {
+  const { isAdmin } = useApp();
+  const deployments = useResource(
+    () => api.get<{ deployments: Deployment[] }>('/v1/deployments?limit=200'),
+    [],
+    {
+      refreshOn: ['deployment.created', 'deployment.promoted', 'deployment.rolled_back', 'failures.ingested'],
+      // Canary counters also grow with successful calls, which the stream does not announce.
+      refreshEveryMs: 5_000,
+    },
+  );
+  const patterns = usePatternIndex();
+  const now = useClock();
+
+  return (
+    <>
+      <h1>Deployments</h1>
+      {!isAdmin && (
+        <p class="note">You are signed in with a read-only key: rolling a fix back needs an admin key.</p>
+      )}
+      <Loaded resource={deployments} what="deployments">
+        {({ deployments: list }) => {
+          const live = list.filter((d) => d.status === 'canary' || d.status === 'promoted');
+          const past = list.filter((d) => d.status !== 'canary' && d.status !== 'promoted');
+          return (
+            <>
+              <section>
+                <h2>
+                  Live <span class="count-pill">{live.length}</span>
+                </h2>
+                {live.length === 0 ? (
+                  <div class="card">
+                    <Empty title="No fix is live">
+                      An approved fix starts here as a canary on a share of calls; it is promoted to every
+                      call or rolled back by the canary test.
+                    </Empty>
+                  </div>
+                ) : (
+                  <ul class="cards" data-testid="live-deployments">
+                    {live.map((d) => (
+                      <LiveDeployment
+                        key={d.id}
+                        deployment={d}
+                        patterns={patterns.data}
+                        onChanged={deployments.reload}
+                      />
+                    ))}
+                  </ul>
+                )}
+              </section>
+              <section class="card">
+                <h2>History</h2>
+                {past.length === 0 ? (
+                  <Empty title="Nothing rolled back or replaced yet" />
+                ) : (
+                  <ul class="rows" data-testid="past-deployments">
+                    {past.map((d) => (
+                      <li key={d.id} class="row">
+                        <div class="row-main">
+                          <PatternLink id={d.patternId} pattern={patterns.data?.get(d.patternId)} />
+                          <FixView fix={d.fix} />
+                          {d.reason && <p class="muted small">{d.reason}</p>}
+                        </div>
+                        <div class="row-side">
+                          <StatusBadge status={d.status} />
+                          <span class="muted">{ago(d.decidedAt ?? d.createdAt, now)}</span>
+                        </div>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}
+
+function rate(value: number | null): string {
+  return value === null ? '–' : percent(value);
+}
+
+function ArmRow({ name, arm }: { name: string; arm: ArmFigures }) {
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td class="num">{count(arm.calls)}</td>
+      <td class="num">{rate(arm.failureRate)}</td>
+      <td class="num">{rate(arm.patternFailureRate)}</td>
+    </tr>
+  );
+}
+
+function LiveDeployment({
+  deployment: d,
+  patterns,
+  onChanged,
+}: {
+  deployment: Deployment;
+  patterns: PatternIndex | undefined;
+  onChanged: () => void;
+}) {
+  const { isAdmin } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const figures = canaryFigures(d);
+  const now = useClock();
+
+  const rollBack = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/v1/deployments/${encodeURIComponent(d.id)}/rollback`, {});
+      onChanged();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+
+  const change = figures.failureRateChange;
+  return (
+    <li class="card deployment" data-testid="deployment">
+      <div class="approval-head">
+        <PatternLink id={d.patternId} pattern={patterns?.get(d.patternId)} />
+        <span class="row-side">
+          <StatusBadge status={d.status} />
+          <RiskBadge risk={d.risk} />
+        </span>
+      </div>
+      <FixView fix={d.fix} detailed />
+      <p class="muted small">
+        {d.status === 'canary' ? `Canary on ${percent(d.canaryShare, 0)} of calls` : 'On every call'} ·
+        version {d.version} · started {ago(d.createdAt, now)} · {percent(d.confidence)} confident when
+        approved
+      </p>
+      <div class="table-wrap">
+        <table class="table compact" data-testid="canary-figures">
+          <thead>
+            <tr>
+              <th>Arm</th>
+              <th class="num">Calls</th>
+              <th class="num">Failed</th>
+              <th class="num" title="Failures of this deployment's own pattern">
+                Pattern
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <ArmRow name="With fix" arm={figures.treatment} />
+            <ArmRow name="Control" arm={figures.control} />
+          </tbody>
+        </table>
+      </div>
+      <p class="small">
+        {change === null ? (
+          <span class="muted">Figures appear as calls report in both arms.</span>
+        ) : (
+          <>
+            Failure rate with the fix: <b class={change <= 0 ? 'tone-good' : 'tone-bad'}>{points(change)}</b>{' '}
+            against control
+            {figures.patternFailureRateChange !== null && (
+              <span class="muted"> ({points(figures.patternFailureRateChange)} for this pattern)</span>
+            )}
+          </>
+        )}
+      </p>
+      {isAdmin &&
+        (confirming ? (
+          <div class="actions">
+            <span>Stop applying this fix on every agent?</span>
+            <button type="button" class="button button-danger" disabled={busy} onClick={rollBack}>
+              {busy ? 'Rolling back…' : 'Confirm roll back'}
+            </button>
+            <button type="button" class="button" disabled={busy} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <div class="actions">
+            <button type="button" class="button button-danger" onClick={() => setConfirming(true)}>
+              Roll back
+            </button>
+          </div>
+        ))}
+      {error !== undefined && (
+        <p class="form-error" role="alert">
+          {errorText(error)}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,199 @@
+// Patterns: every failure signature, filtered by category and function (by the server) and
+// searched by words (among those loaded), most frequent or most recent first.
+
+import { useEffect, useState } from 'preact/hooks';
+import {
+  CATEGORIES,
+  type FunctionStats,
+  type PatternList,
+  type PatternSummary,
+} from '../../src/api-types.js';
+import { ago, count, words } from '../../src/format.js';
+import { type PatternFilters, routeHref } from '../../src/hash-route.js';
+import { api, query } from '../api.js';
+import { CategoryBadge } from '../components/badges.js';
+import { Empty, ErrorNote, Loaded } from '../components/status-views.js';
+import { useClock } from '../use-clock.js';
+import { useResource } from '../use-resource.js';
+
+const PAGE = 100;
+type Sort = 'occurrences' | 'lastSeen';
+
+function matches(p: PatternSummary, search: string): boolean {
+  const needle = search.toLowerCase();
+  return [p.normalizedMessage, p.errorType, p.function, p.id, p.category].some((text) =>
+    text.toLowerCase().includes(needle),
+  );
+}
+
+export function PatternsPage({ filters }: { filters: PatternFilters }) {
+  const [sort, setSort] = useState<Sort>('occurrences');
+  const [search, setSearch] = useState(filters.search ?? '');
+  const [more, setMore] = useState<{ patterns: PatternSummary[]; cursor: string | null; error?: unknown }>({
+    patterns: [],
+    cursor: null,
+  });
+  const now = useClock();
+  const functions = useResource(() => api.get<{ functions: FunctionStats[] }>('/v1/functions'), [], {
+    refreshOn: ['pattern.created'],
+  });
+  const first = useResource(
+    () =>
+      api.get<PatternList>(
+        `/v1/patterns${query({ category: filters.category, function: filters.function, sort, limit: PAGE })}`,
+      ),
+    [filters.category, filters.function, sort],
+    { refreshOn: ['failures.ingested', 'pattern.created'] },
+  );
+  // A new first page (filters changed, or a live refresh) starts the list over.
+  useEffect(() => setMore({ patterns: [], cursor: first.data?.nextCursor ?? null }), [first.data]);
+  useEffect(() => setSearch(filters.search ?? ''), [filters.search]);
+
+  const go = (next: PatternFilters) => {
+    location.hash = routeHref({ page: 'patterns', filters: next });
+  };
+  const loadMore = async () => {
+    if (more.cursor === null) return;
+    try {
+      const page = await api.get<PatternList>(
+        `/v1/patterns${query({ category: filters.category, function: filters.function, sort, limit: PAGE, cursor: more.cursor })}`,
+      );
+      setMore({ patterns: [...more.patterns, ...page.patterns], cursor: page.nextCursor });
+    } catch (error) {
+      setMore({ ...more, error });
+    }
+  };
+
+  return (
+    <>
+      <h1>Patterns</h1>
+      <search>
+        <form
+          class="filters card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ ...filters, search: search.trim() || undefined });
+          }}
+        >
+          <label class="field field-wide">
+            <span>Search</span>
+            <input
+              type="search"
+              name="search"
+              placeholder="message, error type, function or id"
+              value={search}
+              onInput={(e) => setSearch(e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span>Category</span>
+            <select
+              name="category"
+              value={filters.category ?? ''}
+              onChange={(e) =>
+                go({
+                  ...filters,
+                  category: (e.currentTarget.value || undefined) as PatternFilters['category'],
+                })
+              }
+            >
+              <option value="">All categories</option>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {words(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span>Function</span>
+            <select
+              name="function"
+              value={filters.function ?? ''}
+              onChange={(e) => go({ ...filters, function: e.currentTarget.value || undefined })}
+            >
+              <option value="">All functions</option>
+              {(functions.data?.functions ?? []).map((f) => (
+                <option key={f.function} value={f.function}>
+                  {f.function}
+                </option>
+              ))}
+              {filters.function !== undefined &&
+                !(functions.data?.functions ?? []).some((f) => f.function === filters.function) && (
+                  <option value={filters.function}>{filters.function}</option>
+                )}
+            </select>
+          </label>
+          <label class="field">
+            <span>Order</span>
+            <select name="sort" value={sort} onChange={(e) => setSort(e.currentTarget.value as Sort)}>
+              <option value="occurrences">Most frequent</option>
+              <option value="lastSeen">Most recent</option>
+            </select>
+          </label>
+          <button type="submit" class="button">
+            Search
+          </button>
+        </form>
+      </search>
+
+      <Loaded resource={first} what="patterns">
+        {(page) => {
+          const all = [...page.patterns, ...more.patterns];
+          const shown = filters.search ? all.filter((p) => matches(p, filters.search!)) : all;
+          const filtered =
+            filters.category !== undefined || filters.function !== undefined || !!filters.search;
+          return (
+            <section class="card">
+              <p class="muted list-count" data-testid="pattern-count">
+                {filters.search
+                  ? `${shown.length} of the ${all.length} patterns loaded match “${filters.search}”`
+                  : `${all.length} pattern${all.length === 1 ? '' : 's'}${page.nextCursor !== null || more.cursor !== null ? ' so far' : ''}`}
+              </p>
+              {shown.length === 0 ? (
+                filtered ? (
+                  <Empty title="No pattern matches these filters">
+                    <a href="#/patterns">Clear the filters</a> to see every pattern.
+                  </Empty>
+                ) : (
+                  <Empty title="No failures yet">
+                    Patterns appear as soon as your agents report failures (the SDK's <code>arc.track</code>,
+                    or POST /v1/events).
+                  </Empty>
+                )
+              ) : (
+                <ul class="rows pattern-list" data-testid="pattern-list">
+                  {shown.map((p) => (
+                    <li key={p.id} class="row">
+                      <div class="row-main">
+                        <a class="pattern-message" href={routeHref({ page: 'pattern', id: p.id })}>
+                          {p.normalizedMessage}
+                        </a>
+                        <div class="row-meta">
+                          <CategoryBadge category={p.category} /> <span class="fn">{p.function}</span>{' '}
+                          <span class="muted">{p.errorType}</span>
+                        </div>
+                      </div>
+                      <div class="row-side">
+                        <span class="strong" title="Occurrences">
+                          {count(p.occurrences)}×
+                        </span>
+                        <span class="muted">last seen {ago(p.lastSeen, now)}</span>
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {more.error !== undefined && <ErrorNote error={more.error} onRetry={loadMore} />}
+              {more.cursor !== null && (
+                <button type="button" class="button" onClick={loadMore}>
+                  Load more
+                </button>
+              )}
+            </section>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import type { DeployedFix } from '@arc-agent/core';
+import type { ArcEvent } from './arc-event.js';
+import type { CallCounters } from './call-counters.js';
+import type { CaptureOptions } from './capture-context.js';
+
+export interface RetrySettings {
+  /** Attempts per call in all, the first included, whatever the fixes say. */
+  maxAttempts: number;
+  /** No retry starts once this much time has passed since the call began. */
+  maxTotalMs: number;
+  /** A failed call is retried once with a deployed fix it did not get when the fix's confidence is at least this. */
+  fixConfidence: number;
+  withFix: boolean;
+}
+
+/** The services of one Arc client that every tracked call uses. */
+export interface ArcRuntime {
+  readonly capture: CaptureOptions;
+  readonly successSampleRate: number;
+  /** Uniform in [0, 1): success sampling and retry jitter. */
+  readonly random: () => number;
+  readonly retry: RetrySettings;
+  readonly counters: CallCounters;
+  send(event: ArcEvent): void;
+  /** Registers a function for fix polling. */
+  watch(fn: string): void;
+  fixesFor(fn: string): readonly DeployedFix[];
+  /** A bug of Arc's own, caught before it could reach the host. */
+  internalError(error: unknown): void;
+}

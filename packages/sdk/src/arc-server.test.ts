@@ -1,0 +1,69 @@
+// End to end through the real Arc server: buildApp over SQLite storage on a real port, the SDK
+// sending to it over HTTP, and the pattern read back from `GET /v1/patterns`.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ArcApp, buildApp, createSqliteStorage, issueApiKey, type Storage } from '@arc-agent/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArcEvent } from './arc-event.js';
+import { createArc } from './create-arc.js';
+import { classifyFailure } from './failure-classification.js';
+
+let dir: string | undefined;
+let storage: Storage | undefined;
+let app: ArcApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  await storage?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  app = undefined;
+  storage = undefined;
+  dir = undefined;
+});
+
+describe('SDK to the real Arc server', () => {
+  it('sends failures that the server groups into one pattern, with the id the SDK computes locally', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'arc-sdk-e2e-'));
+    storage = createSqliteStorage({ file: join(dir, 'arc.db') });
+    await storage.migrate();
+    const project = await storage.ensureProject('e2e');
+    const { key } = await issueApiKey(storage, project.id, 'sdk', ['ingest', 'read']);
+    app = buildApp({ storage });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+
+    const sent: ArcEvent[] = [];
+    const arc = createArc({
+      endpoint: url,
+      apiKey: key,
+      agentId: 'e2e-agent',
+      fixes: { enabled: false },
+      flushIntervalMs: 60_000,
+      // Records what went over the wire, then sends it for real.
+      fetch: async (input, init) => {
+        if (typeof init?.body === 'string')
+          sent.push(...(JSON.parse(init.body) as { events: ArcEvent[] }).events);
+        return fetch(input, init);
+      },
+    });
+    const lookup = arc.track('user.lookup', async (id: number) => {
+      if (id % 2 === 1) throw new Error(`user ${id} not found (req ${id.toString(16).padStart(8, 'a')})`);
+      return { id };
+    });
+    for (let id = 0; id < 10; id++) await lookup(id).catch(() => undefined);
+    await arc.shutdown({ timeoutMs: 5000 });
+    expect(arc.stats()).toMatchObject({ failed: 0, dropped: 0, queued: 0, lastError: null });
+
+    const response = await fetch(`${url}/v1/patterns?function=user.lookup`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(response.status).toBe(200);
+    const { patterns } = (await response.json()) as {
+      patterns: { id: string; function: string; occurrences: number; errorType: string }[];
+    };
+    expect(patterns).toHaveLength(1);
+    expect(patterns[0]).toMatchObject({ function: 'user.lookup', occurrences: 5, errorType: 'Error' });
+    const failure = sent.find((e) => e.kind === 'failure')!;
+    expect(classifyFailure(failure).patternId).toBe(patterns[0]!.id);
+  });
+});

@@ -1,0 +1,98 @@
+// Exact per-function counts of call outcomes, and the aggregation that keeps them exact on the
+// server while only a sample of successes is sent in full: every success that is not sampled is
+// counted into an aggregate `success` event (one per function, fix set and canary arm per flush)
+// whose `tags['arc.count']` says how many calls it stands for. A success event without that tag
+// stands for one call. The tag is core's COUNT_TAG, shared with the server.
+
+import { COUNT_TAG } from '@arc-agent/core';
+import type { ArcEvent } from './arc-event.js';
+import { nextEventId } from './event-id.js';
+
+export interface FunctionCounters {
+  /** Calls that ended in success (after any retries). */
+  successes: number;
+  /** Failed attempts (exceptions and failed validations). */
+  failures: number;
+  /** Attempts that were retries. */
+  retries: number;
+  /** Successes sent as full events. */
+  sampledSuccesses: number;
+}
+
+/** The part of a call that identifies its aggregate bucket. */
+export interface OutcomeGroup {
+  function: string;
+  fixIds: readonly string[];
+  tags: Readonly<Record<string, string>>;
+  /** Precomputed from the three fields above; equal keys aggregate together. */
+  key: string;
+}
+
+export function groupKey(
+  fn: string,
+  fixIds: readonly string[],
+  tags: Readonly<Record<string, string>>,
+): string {
+  const tagText = Object.keys(tags).length === 0 ? '' : JSON.stringify(Object.entries(tags).sort());
+  return fixIds.length === 0 && tagText === '' ? fn : `${fn}\u0000${fixIds.join(',')}\u0000${tagText}`;
+}
+
+export class CallCounters {
+  readonly #byFunction = new Map<string, FunctionCounters>();
+  readonly #unsent = new Map<string, { group: OutcomeGroup; count: number }>();
+
+  #counters(fn: string): FunctionCounters {
+    let counters = this.#byFunction.get(fn);
+    if (counters === undefined) {
+      counters = { successes: 0, failures: 0, retries: 0, sampledSuccesses: 0 };
+      this.#byFunction.set(fn, counters);
+    }
+    return counters;
+  }
+
+  /** Counts a success; one that is not sent in full joins its group's aggregate. */
+  success(group: OutcomeGroup, sampled: boolean): void {
+    const counters = this.#counters(group.function);
+    counters.successes++;
+    if (sampled) {
+      counters.sampledSuccesses++;
+      return;
+    }
+    const pending = this.#unsent.get(group.key);
+    if (pending === undefined) this.#unsent.set(group.key, { group, count: 1 });
+    else pending.count++;
+  }
+
+  failure(fn: string): void {
+    this.#counters(fn).failures++;
+  }
+
+  retry(fn: string): void {
+    this.#counters(fn).retries++;
+  }
+
+  /** The aggregate events for the successes counted since the last call, and resets them. */
+  drainAggregates(agentId: string | undefined, now: number): ArcEvent[] {
+    const events: ArcEvent[] = [];
+    for (const { group, count } of this.#unsent.values()) {
+      const event: ArcEvent = {
+        id: nextEventId(),
+        kind: 'success',
+        function: group.function,
+        timestamp: now,
+        tags: { ...group.tags, [COUNT_TAG]: String(count) },
+      };
+      if (agentId !== undefined) event.agentId = agentId;
+      if (group.fixIds.length > 0) event.fixIds = [...group.fixIds];
+      events.push(event);
+    }
+    this.#unsent.clear();
+    return events;
+  }
+
+  snapshot(): Record<string, FunctionCounters> {
+    const out: Record<string, FunctionCounters> = {};
+    for (const [fn, counters] of this.#byFunction) out[fn] = { ...counters };
+    return out;
+  }
+}

@@ -1,0 +1,294 @@
+import type { DeployedFix, Fix } from '@arc-agent/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pathCallShape } from './call-shape.js';
+import { canaryArm } from './canary-assignment.js';
+import { type Arc, type ArcOptions, createArc } from './create-arc.js';
+import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+
+let server: TestServer | undefined;
+let arc: Arc | undefined;
+
+afterEach(async () => {
+  await arc?.shutdown({ timeoutMs: 500 });
+  await server?.close();
+  arc = undefined;
+  server = undefined;
+});
+
+function deployed(id: string, fix: Fix, overrides: Partial<DeployedFix> = {}): DeployedFix {
+  return {
+    id,
+    version: 1,
+    patternId: 'pat_any',
+    function: 'chat',
+    fix,
+    risk: 'medium',
+    confidence: 0.9,
+    canaryShare: 1,
+    ...overrides,
+  };
+}
+
+async function setup(fixes: DeployedFix[], options: Partial<ArcOptions> = {}): Promise<Arc> {
+  server = await startArcTestServer({ fixes });
+  arc = createArc({
+    endpoint: server.url,
+    apiKey: 'arc_test',
+    successSampleRate: 1,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  return arc;
+}
+
+/** Tracks `fn` and waits until the fixes of its function are in the local cache. */
+async function trackWithFixes<F extends (...args: never[]) => unknown>(a: Arc, fn: F, options = {}) {
+  const tracked = a.track('chat', fn as never, options) as unknown as F;
+  await a.refreshFixes();
+  return tracked;
+}
+
+async function sent(): Promise<Record<string, unknown>[]> {
+  await arc!.flush();
+  return receivedEvents(server!);
+}
+
+type Request = { messages: { role: string; content: string }[]; temperature?: number };
+const shape = pathCallShape<[Request]>({ messages: '0.messages', params: { temperature: '0.temperature' } });
+const adjust = { type: 'prompt_adjustment', instructions: 'Answer in JSON.' } as const;
+
+describe('deployed fixes in tracked calls', () => {
+  it('applies a promoted fix through the call shape and reports its id, leaving the caller’s arguments alone', async () => {
+    const a = await setup([
+      deployed('fx_prompt', {
+        type: 'composite',
+        fixes: [adjust, { type: 'param_patch', params: { temperature: 0 } }],
+      }),
+    ]);
+    const seen: Request[] = [];
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request) => {
+        seen.push(req);
+        return 'ok';
+      },
+      { callShape: shape },
+    );
+    const request: Request = { messages: [{ role: 'user', content: 'hi' }], temperature: 1 };
+    expect(await chat(request)).toBe('ok');
+    expect(seen[0]).toEqual({
+      messages: [
+        { role: 'system', content: 'Answer in JSON.' },
+        { role: 'user', content: 'hi' },
+      ],
+      temperature: 0,
+    });
+    expect(request).toEqual({ messages: [{ role: 'user', content: 'hi' }], temperature: 1 });
+    const [event] = await sent();
+    expect(event).toMatchObject({ kind: 'success', fixIds: ['fx_prompt'], input: [request] });
+    expect(event!.tags).toBeUndefined();
+  });
+
+  it('skips a call-side fix when the function has no call shape', async () => {
+    const a = await setup([deployed('fx_prompt', adjust)]);
+    const chat = await trackWithFixes(a, (req: Request) => req.messages.length);
+    expect(chat({ messages: [] })).toBe(0);
+    expect((await sent())[0]!.fixIds).toBeUndefined();
+  });
+
+  it('assigns canary arms deterministically by call key and reports them', async () => {
+    const a = await setup([deployed('fx_canary', adjust, { canaryShare: 0.5 })]);
+    const systems: (string | undefined)[] = [];
+    const chat = await trackWithFixes(
+      a,
+      (req: Request, _user: string) => {
+        systems.push(req.messages[0]?.role === 'system' ? req.messages[0].content : undefined);
+        return 'ok';
+      },
+      { callShape: shape, callKey: (_req: Request, user: string) => user },
+    );
+    const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+    for (const user of users) chat({ messages: [{ role: 'user', content: 'q' }] }, user);
+    const arms = users.map((u) => canaryArm('fx_canary', u, 0.5));
+    expect(arms).toContain('treatment');
+    expect(arms).toContain('control');
+    expect(systems).toEqual(arms.map((arm) => (arm === 'treatment' ? 'Answer in JSON.' : undefined)));
+    const events = await sent();
+    expect(events.map((e) => (e.tags as Record<string, string>).canary)).toEqual(arms);
+    expect(events.every((e) => (e.tags as Record<string, string>).canaryFixIds === 'fx_canary')).toBe(true);
+    expect(events.map((e) => (e.fixIds as string[] | undefined)?.[0])).toEqual(
+      arms.map((arm) => (arm === 'treatment' ? 'fx_canary' : undefined)),
+    );
+  });
+
+  it('runs the call without fixes when the call key throws', async () => {
+    const a = await setup([deployed('fx_canary', adjust, { canaryShare: 0.5 })]);
+    const chat = await trackWithFixes(a, (req: Request) => req.messages.length, {
+      callShape: shape,
+      callKey: () => {
+        throw new Error('callKey bug');
+      },
+    });
+    expect(chat({ messages: [] })).toBe(0);
+    expect(a.stats().internalErrors).toBe(1);
+  });
+
+  it('retries a failed call once with a confident fix it did not get, and the caller gets the success', async () => {
+    const a = await setup([deployed('fx_rescue', adjust, { canaryShare: 0, confidence: 0.85 })]);
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request) => {
+        if (req.messages[0]?.role !== 'system')
+          throw new SyntaxError('Unexpected token h in JSON at position 0');
+        return '{"ok":true}';
+      },
+      { callShape: shape },
+    );
+    expect(await chat({ messages: [{ role: 'user', content: 'hi' }] })).toBe('{"ok":true}');
+    const events = await sent();
+    expect(events.map((e) => [e.kind, e.attempt, e.fixIds])).toEqual([
+      ['failure', 1, undefined],
+      ['success', 2, ['fx_rescue']],
+    ]);
+    expect(events[1]!.tags).toMatchObject({ canary: 'control', rescueFixId: 'fx_rescue' });
+    expect(a.stats().functions.chat).toMatchObject({ successes: 1, failures: 1, retries: 1 });
+  });
+
+  it('does the same for a sync function, synchronously', async () => {
+    const a = await setup([deployed('fx_rescue', adjust, { canaryShare: 0 })]);
+    const chat = await trackWithFixes(
+      a,
+      (req: Request) => {
+        if (req.messages[0]?.role !== 'system') throw new SyntaxError('bad json');
+        return 'fixed';
+      },
+      { callShape: shape },
+    );
+    expect(chat({ messages: [] })).toBe('fixed');
+  });
+
+  it('does not retry with a fix below the confidence threshold, and rethrows the original error', async () => {
+    const a = await setup([deployed('fx_weak', adjust, { canaryShare: 0, confidence: 0.5 })]);
+    const error = new SyntaxError('bad json');
+    let calls = 0;
+    const chat = await trackWithFixes(
+      a,
+      async (_req: Request) => {
+        calls++;
+        throw error;
+      },
+      { callShape: shape },
+    );
+    await expect(chat({ messages: [] })).rejects.toBe(error);
+    expect(calls).toBe(1);
+  });
+
+  it('rethrows the last attempt’s own error when the rescue fails too', async () => {
+    const a = await setup([deployed('fx_rescue', adjust, { canaryShare: 0 })]);
+    const errors: Error[] = [];
+    const chat = await trackWithFixes(
+      a,
+      (_req: Request) => {
+        const error = new Error(`attempt ${errors.length + 1}`);
+        errors.push(error);
+        throw error;
+      },
+      { callShape: shape },
+    );
+    let thrown: unknown;
+    try {
+      chat({ messages: [] });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(errors).toHaveLength(2);
+    expect(thrown).toBe(errors[1]);
+  });
+
+  const retryPolicy: Fix = {
+    type: 'retry_policy',
+    maxAttempts: 4,
+    baseDelayMs: 20,
+    maxDelayMs: 40,
+    jitter: 'none',
+    retryOn: { categories: [], statuses: [503] },
+  };
+
+  it('retries with backoff under a retry policy, within the attempt bound', async () => {
+    const a = await setup([deployed('fx_retry', retryPolicy, { risk: 'low' })], {
+      retry: { maxAttempts: 3 },
+    });
+    const started: number[] = [];
+    const chat = await trackWithFixes(a, async (_req: Request) => {
+      started.push(performance.now());
+      throw Object.assign(new Error('service unavailable'), { status: 503 });
+    });
+    await expect(chat({ messages: [] })).rejects.toThrow('service unavailable');
+    expect(started).toHaveLength(3);
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(15);
+    expect(started[2]! - started[1]!).toBeGreaterThanOrEqual(35);
+    const events = await sent();
+    expect(events.map((e) => [e.kind, e.attempt])).toEqual([
+      ['failure', 1],
+      ['failure', 2],
+      ['failure', 3],
+    ]);
+  });
+
+  it('recovers under a retry policy and returns the later attempt’s result', async () => {
+    const a = await setup([deployed('fx_retry', retryPolicy, { risk: 'low' })]);
+    let calls = 0;
+    const chat = await trackWithFixes(a, async (_req: Request) => {
+      calls++;
+      if (calls < 3) throw Object.assign(new Error('busy'), { status: 503 });
+      return `done after ${calls}`;
+    });
+    expect(await chat({ messages: [] })).toBe('done after 3');
+  });
+
+  it('does not retry what the policy does not cover, nor sync calls, nor past the total time', async () => {
+    const a = await setup(
+      [deployed('fx_retry', { ...retryPolicy, baseDelayMs: 200, maxDelayMs: 200 }, { risk: 'low' })],
+      {
+        retry: { maxTotalMs: 100 },
+      },
+    );
+    let calls = 0;
+    const notCovered = await trackWithFixes(a, async (_req: Request) => {
+      calls++;
+      throw Object.assign(new Error('bad request'), { status: 400 });
+    });
+    await expect(notCovered({ messages: [] })).rejects.toThrow('bad request');
+    expect(calls).toBe(1);
+    const sync = a.track('chat', (_req: Request) => {
+      calls++;
+      throw Object.assign(new Error('busy'), { status: 503 });
+    });
+    expect(() => sync({ messages: [] })).toThrow('busy');
+    expect(calls).toBe(2);
+    const tooSlow = a.track('chat', async (_req: Request) => {
+      calls++;
+      throw Object.assign(new Error('busy'), { status: 503 });
+    });
+    await expect(tooSlow({ messages: [] })).rejects.toThrow('busy');
+    expect(calls).toBe(3);
+  });
+
+  it('repairs output before validation and returns the repaired output', async () => {
+    const a = await setup([
+      deployed('fx_repair', { type: 'output_repair', json: true, coerce: false }, { risk: 'low' }),
+    ]);
+    const isJson = (out: string) => {
+      try {
+        JSON.parse(out);
+        return true as const;
+      } catch {
+        return 'not JSON';
+      }
+    };
+    const chat = await trackWithFixes(a, (_req: Request) => "{'total': 12,}", { validators: isJson });
+    expect(chat({ messages: [] })).toBe('{"total": 12}');
+    const [event] = await sent();
+    expect(event).toMatchObject({ kind: 'success', fixIds: ['fx_repair'] });
+  });
+});

@@ -1,0 +1,433 @@
+// Runs one tracked call: applies the deployed fixes it is assigned, makes the attempt, repairs
+// and validates the output, reports the outcome, and retries when a fix calls for it.
+//
+// Two rules shape every line. The host's function runs exactly as it would without Arc: a sync
+// result is returned synchronously, its own errors reach the caller as the same objects, `this`
+// is passed through. And Arc's own work is guarded: anything of ours that throws is counted as an
+// internal error and the call carries on as if Arc were not there.
+
+import { type DeployedFix, fixParts, type SimpleFix } from '@arc-agent/core';
+import type { ArcEvent } from './arc-event.js';
+import type { ArcRuntime } from './arc-runtime.js';
+import { groupKey, type OutcomeGroup } from './call-counters.js';
+import type { CallShape } from './call-shape.js';
+import { canaryArm } from './canary-assignment.js';
+import { type AttemptRecord, failureEvent, successEvent } from './capture-context.js';
+import { classifyFailure } from './failure-classification.js';
+import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/apply-fixes.js';
+import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
+import { type OutputValidator, ValidationError, validateOutput } from './validators.js';
+
+/** Where output repair and validators look inside a function's result (the whole result by default). */
+export interface OutputShape<R, V = unknown> {
+  get(output: R): V;
+  set(output: R, value: V): R;
+}
+
+export interface RunnerOptions<A extends readonly unknown[], R> {
+  // biome-ignore lint/suspicious/noExplicitAny: validators are typed by the public option types that feed this
+  validators?: readonly OutputValidator<any, A>[];
+  throwOnInvalid?: boolean;
+  callShape?: CallShape<A>;
+  output?: OutputShape<Awaited<R>, unknown>;
+  /** Identifies the call for canary assignment (a user, a conversation); a per-function counter by default. */
+  callKey?: (args: A) => string;
+  /** What an event records as the call's input; the arguments by default. */
+  input?: (args: A) => unknown;
+  tags?: Readonly<Record<string, string>>;
+  /**
+   * Turns the (repaired) output into what validators check, e.g. JSON text into a value. A parse
+   * failure is a failed call like a failed validation: reported, and the output still returned
+   * unless `throwOnInvalid`. Must not throw.
+   */
+  parse?: (value: unknown, args: A) => ParseOutcome;
+  /** False when the result is opaque (a stream): no repair, no validation. Default true. */
+  outputStage?: boolean;
+}
+
+export type ParseOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** The fixes a call gets and the arguments they produce; a plan lives as long as its call. */
+export interface CallPlan<A extends readonly unknown[]> {
+  readonly original: A;
+  args: A;
+  applied: readonly DeployedFix[];
+  parts: readonly SimpleFix[];
+  tags: Record<string, string>;
+  group: OutcomeGroup;
+  /** The one retry with a fix the call did not get has been used. */
+  rescued: boolean;
+  policyRetries: number;
+  /** performance.now() when the first attempt began (-1 before). */
+  startedAt: number;
+}
+
+interface Attempt {
+  n: number;
+  /** performance.now() when the attempt began. */
+  t0: number;
+}
+
+interface Retry {
+  delayMs: number;
+}
+
+/** A result on its way back: what the caller gets, what is checked, and why it is invalid if it is. */
+interface Stage {
+  returned: unknown;
+  checked: unknown;
+  invalid?: unknown;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+const NO_FIXES: readonly DeployedFix[] = Object.freeze([]);
+const NO_PARTS: readonly SimpleFix[] = Object.freeze([]);
+
+function sleep(ms: number): Promise<void> {
+  // Not unref'd: the host is awaiting this call, so the process must stay up for the retry.
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class CallRunner<A extends readonly unknown[], R> {
+  readonly #rt: ArcRuntime;
+  readonly #name: string;
+  readonly #fn: (...args: A) => R;
+  readonly #options: RunnerOptions<A, R>;
+  readonly #validators: readonly OutputValidator<unknown, A>[];
+  readonly #tags: Record<string, string>;
+  readonly #group: OutcomeGroup;
+  /** No validators and no parsing: a result needs no output stage unless a fix repairs it. */
+  readonly #plain: boolean;
+  #calls = 0;
+
+  constructor(rt: ArcRuntime, name: string, fn: (...args: A) => R, options: RunnerOptions<A, R> = {}) {
+    this.#rt = rt;
+    this.#name = name;
+    this.#fn = fn;
+    this.#options = options;
+    this.#validators = options.validators ?? [];
+    this.#tags = { ...options.tags };
+    this.#group = { function: name, fixIds: [], tags: this.#tags, key: groupKey(name, [], this.#tags) };
+    this.#plain = this.#validators.length === 0 && options.parse === undefined;
+    this.#guard(undefined, () => rt.watch(name));
+  }
+
+  /** Decides which deployed fixes this call gets (canary arms included) and applies them to its arguments. */
+  plan(args: A): CallPlan<A> {
+    const plan: CallPlan<A> = {
+      original: args,
+      args,
+      applied: NO_FIXES,
+      parts: NO_PARTS,
+      tags: this.#tags,
+      group: this.#group,
+      rescued: false,
+      policyRetries: 0,
+      startedAt: -1,
+    };
+    try {
+      const deployed = this.#rt.fixesFor(this.#name);
+      if (deployed.length > 0) this.#assign(plan, deployed);
+    } catch (error) {
+      this.#internalError(error);
+    }
+    return plan;
+  }
+
+  #assign(plan: CallPlan<A>, deployed: readonly DeployedFix[]): void {
+    let key: string | undefined;
+    const applied: DeployedFix[] = [];
+    const canaries: string[] = [];
+    let treated = false;
+    for (const fix of deployed) {
+      if (!this.#applicable(fix)) continue;
+      if (fix.canaryShare < 1) {
+        // The call key is computed only when a canary needs it.
+        key ??= this.#options.callKey ? String(this.#options.callKey(plan.original)) : String(++this.#calls);
+        canaries.push(fix.id);
+        if (canaryArm(fix.id, key, fix.canaryShare) === 'control') continue;
+        treated = true;
+      }
+      applied.push(fix);
+    }
+    if (canaries.length > 0) {
+      plan.tags = {
+        ...this.#tags,
+        canary: treated ? 'treatment' : 'control',
+        canaryFixIds: canaries.join(','),
+      };
+    }
+    this.#setFixes(plan, applied);
+  }
+
+  /** Runs the call; `plan` when the fixes were decided earlier (an integration's transform step). */
+  run(thisArg: unknown, args: A, plan: CallPlan<A> = this.plan(args)): R {
+    return this.#attempt(thisArg, plan, 1);
+  }
+
+  #attempt(thisArg: unknown, plan: CallPlan<A>, n: number): R {
+    const attempt: Attempt = { n, t0: performance.now() };
+    if (plan.startedAt < 0) plan.startedAt = attempt.t0;
+    let result: R;
+    try {
+      result = Reflect.apply(this.#fn, thisArg, plan.args) as R;
+    } catch (error) {
+      return this.#failed(thisArg, plan, attempt, error, true);
+    }
+    if (!isThenable(result)) return this.#succeeded(thisArg, plan, attempt, result, true) as R;
+    if (!(result instanceof Promise) && !this.#controlsOutcome(plan)) {
+      // A thenable of another class (an SDK's promise with extra methods) is handed back as it is
+      // when Arc has nothing to change about its outcome; Arc only watches it settle.
+      Promise.resolve(result).then(
+        (output) => this.#succeeded(thisArg, plan, attempt, output, false),
+        (error) => this.#observeFailure(plan, attempt, error),
+      );
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (output) => this.#succeeded(thisArg, plan, attempt, output, false),
+      (error) => this.#failed(thisArg, plan, attempt, error, false),
+    ) as R;
+  }
+
+  #succeeded(thisArg: unknown, plan: CallPlan<A>, attempt: Attempt, output: unknown, sync: boolean): unknown {
+    if (this.#plain && plan.parts.length === 0) {
+      // The common case, kept lean: nothing to repair or check, only a success to count.
+      try {
+        this.#reportSuccess(plan, attempt, output);
+      } catch (error) {
+        this.#internalError(error);
+      }
+      return output;
+    }
+    const ended = performance.now();
+    const stage = this.#guard<Stage>({ returned: output, checked: output }, () =>
+      this.#outputStage(plan, output),
+    );
+    if (stage.invalid !== undefined || this.#validators.length === 0) {
+      return this.#judged(thisArg, plan, attempt, stage, ended, sync);
+    }
+    const verdict = validateOutput(this.#validators, stage.checked, plan.original);
+    if (verdict instanceof Promise) {
+      const judged = verdict.then((failure) => ({
+        ...stage,
+        invalid: failure && new ValidationError(failure),
+      }));
+      if (sync) {
+        // A sync call cannot wait for an async validator: it returns now and the verdict is reported when known.
+        judged.then((late) =>
+          this.#guard(undefined, () =>
+            late.invalid
+              ? this.#reportFailure(plan, attempt, late.invalid, late.checked, ended)
+              : this.#reportSuccess(plan, attempt, late.returned, ended),
+          ),
+        );
+        return stage.returned;
+      }
+      return judged.then((late) => this.#judged(thisArg, plan, attempt, late, ended, false));
+    }
+    stage.invalid = verdict && new ValidationError(verdict);
+    return this.#judged(thisArg, plan, attempt, stage, ended, sync);
+  }
+
+  #judged(
+    thisArg: unknown,
+    plan: CallPlan<A>,
+    attempt: Attempt,
+    stage: Stage,
+    ended: number,
+    sync: boolean,
+  ): unknown {
+    if (stage.invalid === undefined) {
+      this.#guard(undefined, () => this.#reportSuccess(plan, attempt, stage.returned, ended));
+      return stage.returned;
+    }
+    const error = stage.invalid;
+    const event = this.#guard(undefined, () =>
+      this.#reportFailure(plan, attempt, error, stage.checked, ended),
+    );
+    const retry = this.#guard(undefined, () => this.#planRetry(plan, attempt.n, event, sync));
+    if (retry !== undefined) return this.#retry(thisArg, plan, attempt.n, retry, sync);
+    if (this.#options.throwOnInvalid) throw error;
+    return stage.returned;
+  }
+
+  #observeFailure(plan: CallPlan<A>, attempt: Attempt, error: unknown): void {
+    try {
+      this.#reportFailure(plan, attempt, error);
+    } catch (internal) {
+      this.#internalError(internal);
+    }
+  }
+
+  #failed(thisArg: unknown, plan: CallPlan<A>, attempt: Attempt, error: unknown, sync: boolean): R {
+    const event = this.#guard(undefined, () => this.#reportFailure(plan, attempt, error));
+    const retry = this.#guard(undefined, () => this.#planRetry(plan, attempt.n, event, sync));
+    if (retry !== undefined) return this.#retry(thisArg, plan, attempt.n, retry, sync) as R;
+    throw error;
+  }
+
+  #retry(thisArg: unknown, plan: CallPlan<A>, n: number, retry: Retry, sync: boolean): unknown {
+    this.#guard(undefined, () => this.#rt.counters.retry(this.#name));
+    if (sync || retry.delayMs <= 0) return this.#attempt(thisArg, plan, n + 1);
+    return sleep(retry.delayMs).then(() => this.#attempt(thisArg, plan, n + 1));
+  }
+
+  /**
+   * Output repair on the part of the result that is checked (the result is rebuilt only when
+   * repair changed it), then parsing; `invalid` is set when parsing failed.
+   */
+  #outputStage(plan: CallPlan<A>, output: unknown): Stage {
+    if (this.#options.outputStage === false) return { returned: output, checked: output };
+    const shape = this.#options.output;
+    let checked = shape ? shape.get(output as Awaited<R>) : output;
+    let returned = output;
+    if (plan.parts.some((p) => p.type === 'output_repair')) {
+      const repaired = applyOutputFixes(checked, plan.parts);
+      if (repaired !== checked) {
+        returned = shape ? shape.set(output as Awaited<R>, repaired) : repaired;
+        checked = repaired;
+      }
+    }
+    const parsed = this.#options.parse?.(checked, plan.original);
+    if (parsed === undefined) return { returned, checked };
+    return parsed.ok ? { returned, checked: parsed.value } : { returned, checked, invalid: parsed.error };
+  }
+
+  /** Whether Arc may change the outcome of this call (so it must stand between the host and the result). */
+  #controlsOutcome(plan: CallPlan<A>): boolean {
+    return (
+      this.#validators.length > 0 ||
+      this.#options.parse !== undefined ||
+      plan.parts.length > 0 ||
+      this.#rt.fixesFor(this.#name).length > 0
+    );
+  }
+
+  #record(plan: CallPlan<A>, attempt: Attempt, ended: number): AttemptRecord {
+    const durationMs = ended - attempt.t0;
+    return {
+      function: this.#name,
+      input: this.#options.input ? this.#options.input(plan.original) : plan.original,
+      // Wall-clock start, from the monotonic duration; read only when an event is sent.
+      startedAt: Math.round(Date.now() - (performance.now() - attempt.t0)),
+      durationMs,
+      attempt: attempt.n,
+      fixIds: plan.group.fixIds,
+      tags: plan.tags,
+    };
+  }
+
+  #reportSuccess(plan: CallPlan<A>, attempt: Attempt, output: unknown, ended?: number): void {
+    // Rescued calls are rare and say whether fixes work, so they are always sent in full.
+    const sampled = attempt.n > 1 || this.#rt.random() < this.#rt.successSampleRate;
+    this.#rt.counters.success(plan.group, sampled);
+    if (sampled) {
+      const record = this.#record(plan, attempt, ended ?? performance.now());
+      this.#rt.send(successEvent(record, output, this.#rt.capture));
+    }
+  }
+
+  #reportFailure(
+    plan: CallPlan<A>,
+    attempt: Attempt,
+    error: unknown,
+    output?: unknown,
+    ended?: number,
+  ): ArcEvent {
+    this.#rt.counters.failure(this.#name);
+    const record = this.#record(plan, attempt, ended ?? performance.now());
+    const event = failureEvent(record, error, this.#rt.capture, output);
+    this.#rt.send(event);
+    return event;
+  }
+
+  /**
+   * Whether to try again, and when. First, once per call, a deployed fix the call did not get
+   * (a canary's control arm) whose confidence is high enough, the one for the failure's pattern
+   * first. Then the retry policies among the call's fixes, with backoff (async calls only: a sync
+   * call cannot wait). Attempts and total time are bounded whatever the fixes say.
+   */
+  #planRetry(plan: CallPlan<A>, n: number, event: ArcEvent | undefined, sync: boolean): Retry | undefined {
+    const limits = this.#rt.retry;
+    if (event === undefined || n >= limits.maxAttempts) return undefined;
+    const elapsed = performance.now() - plan.startedAt;
+    if (elapsed >= limits.maxTotalMs) return undefined;
+    const deployed = this.#rt.fixesFor(this.#name);
+    if (deployed.length === 0 && plan.parts.length === 0) return undefined;
+    const failure = classifyFailure(event);
+    if (limits.withFix && !plan.rescued) {
+      const rescue = deployed
+        .filter(
+          (f) =>
+            !plan.applied.some((a) => a.id === f.id) &&
+            f.confidence >= limits.fixConfidence &&
+            this.#applicable(f),
+        )
+        .sort(
+          (a, b) =>
+            Number(b.patternId === failure.patternId) - Number(a.patternId === failure.patternId) ||
+            b.confidence - a.confidence,
+        )[0];
+      if (rescue !== undefined) {
+        plan.rescued = true;
+        plan.tags = { ...plan.tags, rescueFixId: rescue.id };
+        this.#setFixes(plan, [...plan.applied, rescue]);
+        return { delayMs: 0 };
+      }
+    }
+    if (sync) return undefined;
+    const policy = plan.parts.find(
+      (p) => p.type === 'retry_policy' && n < p.maxAttempts && retryPolicyCovers(p, failure),
+    );
+    if (policy?.type !== 'retry_policy') return undefined;
+    const delayMs = retryPolicyDelayMs(policy, ++plan.policyRetries, this.#rt.random);
+    return elapsed + delayMs < limits.maxTotalMs ? { delayMs } : undefined;
+  }
+
+  /** A fix can take effect only whole: its call-side parts need to know where the call lives. */
+  #applicable(fix: DeployedFix): boolean {
+    return this.#options.callShape !== undefined || !fixParts(fix.fix).some(changesCall);
+  }
+
+  #setFixes(plan: CallPlan<A>, applied: readonly DeployedFix[]): void {
+    plan.applied = applied;
+    plan.parts = applied.flatMap((f) => fixParts(f.fix));
+    const shape = this.#options.callShape;
+    plan.args =
+      shape !== undefined && plan.parts.some(changesCall)
+        ? shape.set(plan.original, applyCallFixes(shape.get(plan.original), plan.parts))
+        : plan.original;
+    const fixIds = applied.map((f) => f.id);
+    plan.group = {
+      function: this.#name,
+      fixIds,
+      tags: plan.tags,
+      key: groupKey(this.#name, fixIds, plan.tags),
+    };
+  }
+
+  #guard<T>(fallback: T, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.#internalError(error);
+      return fallback;
+    }
+  }
+
+  #internalError(error: unknown): void {
+    try {
+      this.#rt.internalError(error);
+    } catch {
+      // Reporting an internal error must not become one.
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// What leaves the process about a call, and how: every value is first made a bounded JSON-safe
+// copy and then redacted with core's rules (the same module the server uses), so a secret in an
+// input, an output, an error message or a stack never reaches the wire.
+
+import { type JsonBounds, type RedactOptions, redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
+import type { ArcEvent, ArcEventError } from './arc-event.js';
+import { nextEventId } from './event-id.js';
+
+export interface CaptureOptions {
+  agentId: string | undefined;
+  bounds: Partial<JsonBounds>;
+  redact: RedactOptions;
+}
+
+/** One attempt of a tracked call, as the events about it describe it. */
+export interface AttemptRecord {
+  function: string;
+  /** What the call was given (the arguments, or what a track option picked from them). */
+  input: unknown;
+  startedAt: number;
+  durationMs: number;
+  attempt: number;
+  fixIds: readonly string[];
+  tags: Readonly<Record<string, string>>;
+}
+
+// Cause chains and wrapped responses are followed this deep for a status or code.
+const MAX_CAUSE_DEPTH = 4;
+const MAX_MESSAGE_LENGTH = 4096;
+const MAX_STACK_LENGTH = 16_384;
+
+/** A bounded, JSON-safe, redacted copy of `value`. */
+export function captureValue(value: unknown, options: CaptureOptions): unknown {
+  return redactSecrets(toJsonSafe(value, options.bounds), options.redact).value;
+}
+
+function captureText(text: string, max: number, options: CaptureOptions): string {
+  return redactText(
+    text.length > max ? `${text.slice(0, max)}…[truncated ${text.length - max} chars]` : text,
+    options.redact,
+  );
+}
+
+function field(value: unknown, key: string): unknown {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error's class: its name, or its constructor's when a subclass left `name` as 'Error'. */
+export function errorType(error: unknown): string {
+  if (error instanceof Error) {
+    const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
+    const ctor = (error.constructor as { name?: unknown } | undefined)?.name;
+    return name === 'Error' && typeof ctor === 'string' && ctor !== '' ? ctor : name;
+  }
+  const kind = error === null ? 'null' : typeof error;
+  return `Thrown${kind.charAt(0).toUpperCase()}${kind.slice(1)}`;
+}
+
+function asStatus(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
+}
+
+/** The HTTP status of a failure: `status`, `statusCode`, `response.status`, on the error or its causes. */
+export function errorStatus(error: unknown): number | undefined {
+  let node = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && node != null; depth++) {
+    const status =
+      asStatus(field(node, 'status')) ??
+      asStatus(field(node, 'statusCode')) ??
+      asStatus(field(field(node, 'response'), 'status'));
+    if (status !== undefined) return status;
+    node = field(node, 'cause');
+  }
+  return undefined;
+}
+
+/** The error code (`ETIMEDOUT`, `ECONNREFUSED`, a provider's code) on the error or its causes. */
+export function errorCode(error: unknown): string | number | undefined {
+  let node = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && node != null; depth++) {
+    const code = field(node, 'code');
+    if ((typeof code === 'string' && code !== '') || (typeof code === 'number' && Number.isFinite(code)))
+      return code;
+    node = field(node, 'cause');
+  }
+  return undefined;
+}
+
+export function describeError(error: unknown, options: CaptureOptions): ArcEventError {
+  const rawMessage = error instanceof Error ? error.message : (field(error, 'message') ?? error);
+  const message =
+    typeof rawMessage === 'string'
+      ? rawMessage
+      : String(JSON.stringify(toJsonSafe(rawMessage, options.bounds)));
+  const described: ArcEventError = {
+    type: errorType(error),
+    message: captureText(message, MAX_MESSAGE_LENGTH, options),
+  };
+  const stack = field(error, 'stack');
+  if (typeof stack === 'string') described.stack = captureText(stack, MAX_STACK_LENGTH, options);
+  const status = errorStatus(error);
+  if (status !== undefined) described.status = status;
+  const code = errorCode(error);
+  if (code !== undefined) described.code = typeof code === 'string' ? captureText(code, 200, options) : code;
+  return described;
+}
+
+function baseEvent(kind: ArcEvent['kind'], record: AttemptRecord, options: CaptureOptions): ArcEvent {
+  const event: ArcEvent = {
+    id: nextEventId(),
+    kind,
+    function: record.function,
+    timestamp: record.startedAt,
+    durationMs: record.durationMs,
+    attempt: record.attempt,
+    input: captureValue(record.input, options),
+  };
+  if (options.agentId !== undefined) event.agentId = options.agentId;
+  if (record.fixIds.length > 0) event.fixIds = [...record.fixIds];
+  if (Object.keys(record.tags).length > 0) event.tags = { ...record.tags };
+  return event;
+}
+
+/** A failed attempt: an exception, or a failed validation (then `output` is what was returned). */
+export function failureEvent(
+  record: AttemptRecord,
+  error: unknown,
+  options: CaptureOptions,
+  output?: unknown,
+): ArcEvent {
+  const event = baseEvent('failure', record, options);
+  event.error = describeError(error, options);
+  if (output !== undefined) event.output = captureValue(output, options);
+  return event;
+}
+
+export function successEvent(record: AttemptRecord, output: unknown, options: CaptureOptions): ArcEvent {
+  const event = baseEvent('success', record, options);
+  event.output = captureValue(output, options);
+  return event;
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createArc } from './create-arc.js';
+import { startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('createArc', () => {
+  it('returns the function itself when disabled', () => {
+    const disabled = createArc({ endpoint: 'http://x', apiKey: 'k', disabled: true });
+    const fn = (a: number) => a;
+    expect(disabled.track('f', fn)).toBe(fn);
+    expect(disabled.stats().sent).toBe(0);
+  });
+
+  it('rejects malformed options at creation', () => {
+    expect(() => createArc({ endpoint: 'not a url', apiKey: 'k' })).toThrow(/endpoint/);
+    expect(() => createArc({ endpoint: 'ftp://x', apiKey: 'k' })).toThrow(/endpoint/);
+    expect(() => createArc({ endpoint: 'http://x', apiKey: '' })).toThrow(/apiKey/);
+    expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', successSampleRate: 2 })).toThrow(
+      /successSampleRate/,
+    );
+    expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', batchSize: 0 })).toThrow(/batchSize/);
+  });
+  it('reports transport, counters, internal errors and fix polling in stats, and shuts down without rejecting', async () => {
+    server = await startArcTestServer({ fixes: [] });
+    const arc = createArc({
+      endpoint: `${server.url}/`,
+      apiKey: 'arc_test',
+      successSampleRate: 1,
+      flushIntervalMs: 60_000,
+    });
+    const f = arc.track('stats.f', (n: number) => n);
+    f(1);
+    await arc.refreshFixes();
+    await arc.flush();
+    expect(arc.stats()).toMatchObject({
+      sent: 1,
+      dropped: 0,
+      failed: 0,
+      queued: 0,
+      internalErrors: 0,
+      functions: { 'stats.f': { successes: 1, failures: 0, retries: 0, sampledSuccesses: 1 } },
+      fixes: { failures: 0 },
+    });
+    expect(server.requests.map((r) => r.url)).toContain('/v1/fixes?function=stats.f');
+    await expect(arc.shutdown()).resolves.toBeUndefined();
+    await expect(arc.shutdown()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,260 @@
+import type { DeployedFix, JsonBounds, RedactOptions } from '@arc-agent/core';
+import type { ArcRuntime, RetrySettings } from './arc-runtime.js';
+import { CallCounters, type FunctionCounters } from './call-counters.js';
+import { EventTransport, type TransportStats } from './event-transport.js';
+import { FixCache, type FixCacheStats } from './fix-cache.js';
+import {
+  IDLE_WORKER_STATS,
+  type RolloutFunctions,
+  type RolloutWorker,
+  type RolloutWorkerOptions,
+  startRolloutWorker,
+} from './rollout-worker.js';
+import { type AnyFunction, type TrackedFunction, type TrackOptions, trackFunction } from './track.js';
+import { type TrackedDecorator, trackedDecorator } from './tracked-decorator.js';
+
+export interface ArcOptions {
+  /** Base URL of the Arc server, e.g. `http://localhost:7070`. */
+  endpoint: string;
+  /** A project key with the `ingest` scope (and `read` for fixes). */
+  apiKey: string;
+  agentId?: string;
+  /** Share of successful calls sent in full (default 0.1); the others are counted exactly in aggregate events. Failures are always sent. */
+  successSampleRate?: number;
+  /** Extra redaction rules on top of core's (which always apply). */
+  redact?: RedactOptions;
+  /** Bounds of captured inputs and outputs. */
+  bounds?: Partial<JsonBounds>;
+  /** How often queued events are sent (default 1000 ms). */
+  flushIntervalMs?: number;
+  /** Events per request (default 100). */
+  batchSize?: number;
+  /** Events kept while the server cannot take them (default 10 000); the oldest are dropped past it. */
+  maxQueue?: number;
+  /** Largest request body (default 512 KiB). */
+  maxBatchBytes?: number;
+  /** Per-request timeout (default 5000 ms). */
+  requestTimeoutMs?: number;
+  /** Tries per batch on network errors, timeouts, 408, 429 and 5xx (default 5). */
+  maxSendAttempts?: number;
+  fetch?: typeof fetch;
+  /** Track nothing and send nothing: `track` returns the function itself. */
+  disabled?: boolean;
+  /** Fix polling (default on, every 30 s). */
+  fixes?: { enabled?: boolean; pollIntervalMs?: number };
+  /** Bounds on retries (defaults: 3 attempts, 30 s, rescue fixes with confidence >= 0.8). */
+  retry?: Partial<RetrySettings>;
+  /** Uniform in [0, 1); for sampling and jitter (default Math.random). */
+  random?: () => number;
+  /** Told about Arc's own bugs, which are otherwise only counted. */
+  onInternalError?: (error: unknown) => void;
+}
+
+export interface ArcStats extends TransportStats {
+  /** Bugs of Arc's own caught before they reached the host. */
+  internalErrors: number;
+  functions: Record<string, FunctionCounters>;
+  fixes: FixCacheStats | null;
+}
+
+export interface Arc {
+  readonly disabled: boolean;
+  /** Wraps `fn` so its calls are tracked and get deployed fixes; see TrackOptions. */
+  track<F extends AnyFunction, V = Awaited<ReturnType<F>>>(
+    name: string,
+    fn: F,
+    options?: TrackOptions<F, V>,
+  ): F;
+  /** The decorator form of `track`, for class methods. */
+  tracked: TrackedDecorator;
+  /**
+   * Starts a rollout worker for the learning loop: it leases rollout jobs of these functions
+   * (by tracked name), replays each recorded input with the job's candidate fix applied exactly
+   * as tracked calls apply fixes (alongside the fixes promoted for the function's other patterns),
+   * scores it with the function's validators or `options.verifier`, and reports the reward. Needs
+   * a key with the `worker` scope. Functions are called without `this`: bind methods first.
+   */
+  worker(fns: RolloutFunctions, options?: RolloutWorkerOptions): RolloutWorker;
+  /** The fixes currently deployed for a tracked function. */
+  fixesFor(fn: string): readonly DeployedFix[];
+  /** Polls the server for fixes now; never rejects. */
+  refreshFixes(): Promise<void>;
+  /** Sends queued events now; never rejects. */
+  flush(): Promise<void>;
+  /** Stops polling and timers and sends what is queued, within `timeoutMs` (default 2000); never rejects. */
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
+  stats(): ArcStats;
+}
+
+const runtimes = new WeakMap<Arc, ArcRuntime>();
+
+/** The runtime behind an Arc client, for the framework integrations; undefined when disabled. */
+export function runtimeOf(arc: Arc): ArcRuntime | undefined {
+  return runtimes.get(arc);
+}
+
+function positive(value: number | undefined, fallback: number, field: string, integer = true): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !(value > 0) ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new TypeError(`createArc: ${field} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+function share(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new TypeError(`createArc: ${field} must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+function baseUrl(endpoint: unknown): string {
+  let url: URL;
+  try {
+    url = new URL(String(endpoint));
+  } catch {
+    throw new TypeError('createArc: endpoint must be an http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError('createArc: endpoint must be an http(s) URL');
+  return url.href.replace(/\/+$/, '');
+}
+
+function disabledArc(): Arc {
+  const arc: Arc = {
+    disabled: true,
+    track: (_name, fn) => fn,
+    tracked: () => (method) => method,
+    worker: () => ({
+      workerId: 'disabled',
+      stop: async () => undefined,
+      stats: () => ({ ...IDLE_WORKER_STATS }),
+    }),
+    fixesFor: () => [],
+    refreshFixes: async () => undefined,
+    flush: async () => undefined,
+    shutdown: async () => undefined,
+    stats: () => ({
+      sent: 0,
+      dropped: 0,
+      failed: 0,
+      queued: 0,
+      retries: 0,
+      lastError: null,
+      internalErrors: 0,
+      functions: {},
+      fixes: null,
+    }),
+  };
+  return arc;
+}
+
+/**
+ * Creates an Arc client. Malformed options throw a TypeError here, at startup; from then on
+ * nothing Arc does can throw into the host or block it.
+ */
+export function createArc(options: ArcOptions): Arc {
+  if (options.disabled) return disabledArc();
+  const endpoint = baseUrl(options.endpoint);
+  if (typeof options.apiKey !== 'string' || options.apiKey === '')
+    throw new TypeError('createArc: apiKey is required');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function')
+    throw new TypeError('createArc: no fetch available; pass options.fetch');
+  const random = options.random ?? Math.random;
+  const counters = new CallCounters();
+  const requestTimeoutMs = positive(options.requestTimeoutMs, 5000, 'requestTimeoutMs');
+
+  const transport = new EventTransport({
+    url: `${endpoint}/v1/events`,
+    apiKey: options.apiKey,
+    fetch: fetchImpl,
+    batchSize: positive(options.batchSize, 100, 'batchSize'),
+    maxQueue: positive(options.maxQueue, 10_000, 'maxQueue'),
+    maxBatchBytes: positive(options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
+    flushIntervalMs: positive(options.flushIntervalMs, 1000, 'flushIntervalMs'),
+    requestTimeoutMs,
+    maxAttempts: positive(options.maxSendAttempts, 5, 'maxSendAttempts'),
+    backoff: { baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' },
+    random,
+    collect: () => counters.drainAggregates(options.agentId, Date.now()),
+  });
+  const fixCache =
+    options.fixes?.enabled === false
+      ? undefined
+      : new FixCache({
+          url: `${endpoint}/v1/fixes`,
+          apiKey: options.apiKey,
+          fetch: fetchImpl,
+          intervalMs: positive(options.fixes?.pollIntervalMs, 30_000, 'fixes.pollIntervalMs'),
+          requestTimeoutMs,
+        });
+
+  let internalErrors = 0;
+  const retry = options.retry ?? {};
+  const rt: ArcRuntime = {
+    capture: { agentId: options.agentId, bounds: options.bounds ?? {}, redact: options.redact ?? {} },
+    successSampleRate: share(options.successSampleRate, 0.1, 'successSampleRate'),
+    random,
+    retry: {
+      maxAttempts: positive(retry.maxAttempts, 3, 'retry.maxAttempts'),
+      maxTotalMs: positive(retry.maxTotalMs, 30_000, 'retry.maxTotalMs'),
+      fixConfidence: share(retry.fixConfidence, 0.8, 'retry.fixConfidence'),
+      withFix: retry.withFix ?? true,
+    },
+    counters,
+    send: (event) => transport.enqueue(event),
+    watch: (fn) => fixCache?.watch(fn),
+    fixesFor: (fn) => fixCache?.fixesFor(fn) ?? [],
+    internalError: (error) => {
+      internalErrors++;
+      options.onInternalError?.(error);
+    },
+  };
+
+  // What each function was tracked with, so a rollout worker replays it the same way.
+  const registry = new Map<string, TrackedFunction>();
+  const track: Arc['track'] = (name, fn, trackOptions) =>
+    trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(name, tracked));
+  const arc: Arc = {
+    disabled: false,
+    track,
+    tracked: trackedDecorator(track),
+    worker: (fns, workerOptions) =>
+      startRolloutWorker(
+        {
+          endpoint,
+          apiKey: options.apiKey,
+          fetch: fetchImpl,
+          requestTimeoutMs,
+          runtime: rt,
+          tracked: (name) => registry.get(name),
+        },
+        fns,
+        workerOptions,
+      ),
+    fixesFor: rt.fixesFor,
+    refreshFixes: async () => {
+      await fixCache?.refresh();
+    },
+    flush: () => transport.flush(),
+    shutdown: async ({ timeoutMs = 2000 } = {}) => {
+      fixCache?.stop();
+      await transport.shutdown(timeoutMs);
+    },
+    stats: () => ({
+      ...transport.stats(),
+      internalErrors,
+      functions: counters.snapshot(),
+      fixes: fixCache?.stats() ?? null,
+    }),
+  };
+  runtimes.set(arc, rt);
+  return arc;
+}

@@ -1,0 +1,112 @@
+// Real local HTTP servers for the SDK's tests: what the SDK sends goes over a socket and is read
+// back byte for byte, so nothing about the wire is assumed.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface TestServer {
+  url: string;
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export type TestHandler = (request: ReceivedRequest, response: ServerResponse) => unknown;
+
+export async function startTestServer(handler: TestHandler): Promise<TestServer> {
+  const requests: ReceivedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const received = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(received);
+      void handler(received, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A URL nobody listens on: a server is started to reserve a port, then closed. */
+export async function closedPortUrl(): Promise<string> {
+  const server = await startTestServer(() => undefined);
+  await server.close();
+  return server.url;
+}
+
+export function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Events from every `POST /v1/events` the server received, in order. */
+export function receivedEvents(server: TestServer): Record<string, unknown>[] {
+  return server.requests
+    .filter((r) => r.method === 'POST' && r.url === '/v1/events')
+    .flatMap((r) => (JSON.parse(r.body) as { events: Record<string, unknown>[] }).events);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves once `check` holds, polling; fails the test after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+/**
+ * A stand-in for the Arc server's two SDK-facing routes: `POST /v1/events` answers 202, and
+ * `GET /v1/fixes?function=` serves `state.fixes` with an ETag that changes with `state.version`.
+ */
+export async function startArcTestServer(state: {
+  fixes: { function: string }[];
+  version?: number;
+}): Promise<TestServer> {
+  return startTestServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    if (req.method === 'POST' && url.pathname === '/v1/events') {
+      const count = (JSON.parse(req.body) as { events: unknown[] }).events.length;
+      return json(res, 202, { accepted: count, duplicates: 0, patterns: [] });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/fixes') {
+      const etag = `"v${state.version ?? 1}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        return res.end();
+      }
+      const fn = url.searchParams.get('function');
+      return json(res, 200, { fixes: state.fixes.filter((f) => f.function === fn) }, { etag });
+    }
+    json(res, 404, { error: 'not found' });
+  });
+}

@@ -1,0 +1,68 @@
+// A rollout job as `POST /v1/rollouts/lease` hands it out: replay a recorded input of a tracked
+// function with a candidate fix applied, and report how well it went. The server is trusted no
+// more than any other input: a job is checked field by field (the fix with core's parser) before
+// the worker acts on it.
+
+import { type Fix, type ParseResult, parseFix } from '@arc-agent/core';
+
+export interface RolloutJob {
+  id: string;
+  function: string;
+  patternId: string;
+  /** The replayed event. */
+  exampleId: string;
+  /** A failing example of the pattern, or a call of the function that currently succeeds. */
+  source: 'failure' | 'success';
+  /** The input as `track` recorded it (the argument list unless a track option says otherwise). */
+  input: unknown;
+  candidateId: string;
+  /** null: run the call as it is (the incumbent, no fix). */
+  fix: Fix | null;
+  /** ISO 8601; a result reported later is refused. */
+  leaseExpiresAt: string;
+  /** Times the job was leased, this lease included. */
+  attempt: number;
+}
+
+const STRING_FIELDS = ['id', 'function', 'patternId', 'exampleId', 'candidateId', 'leaseExpiresAt'] as const;
+
+export function parseRolloutJob(value: unknown): ParseResult<RolloutJob> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, field: 'job', error: 'must be an object' };
+  }
+  const raw = value as Record<string, unknown>;
+  for (const field of STRING_FIELDS) {
+    if (typeof raw[field] !== 'string' || raw[field] === '') {
+      return { ok: false, field, error: 'must be a non-empty string' };
+    }
+  }
+  if (raw.source !== 'failure' && raw.source !== 'success') {
+    return { ok: false, field: 'source', error: "must be 'failure' or 'success'" };
+  }
+  if (!(Number.isInteger(raw.attempt) && (raw.attempt as number) >= 1)) {
+    return { ok: false, field: 'attempt', error: 'must be an integer >= 1' };
+  }
+  if (!Object.hasOwn(raw, 'input')) return { ok: false, field: 'input', error: 'is required' };
+  let fix: Fix | null = null;
+  if (raw.fix !== null) {
+    const parsed = parseFix(raw.fix);
+    // Core names the fields from `fix` already (`fix.params.temperature`).
+    if (!parsed.ok) return parsed;
+    fix = parsed.value;
+  }
+  return {
+    ok: true,
+    value: {
+      id: raw.id as string,
+      function: raw.function as string,
+      patternId: raw.patternId as string,
+      exampleId: raw.exampleId as string,
+      source: raw.source,
+      input: raw.input,
+      candidateId: raw.candidateId as string,
+      fix,
+      leaseExpiresAt: raw.leaseExpiresAt as string,
+      attempt: raw.attempt as number,
+    },
+  };
+}

@@ -1,0 +1,268 @@
+import { COUNT_TAG } from '@arc-agent/core';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { type Arc, type ArcOptions, createArc } from './create-arc.js';
+import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+import { ValidationError } from './validators.js';
+
+let server: TestServer | undefined;
+let arc: Arc | undefined;
+
+afterEach(async () => {
+  await arc?.shutdown({ timeoutMs: 500 });
+  await server?.close();
+  arc = undefined;
+  server = undefined;
+});
+
+async function setup(options: Partial<ArcOptions> = {}): Promise<{ arc: Arc; server: TestServer }> {
+  server = await startArcTestServer({ fixes: [] });
+  arc = createArc({
+    endpoint: server.url,
+    apiKey: 'arc_test',
+    agentId: 'agent-7',
+    successSampleRate: 1,
+    flushIntervalMs: 60_000,
+    fixes: { enabled: false },
+    ...options,
+  });
+  return { arc, server };
+}
+
+async function events(a: Arc, s: TestServer) {
+  await a.flush();
+  return receivedEvents(s);
+}
+
+function caught(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('arc.track', () => {
+  it('keeps a sync function sync and an async one async, with the same results', async () => {
+    const { arc } = await setup();
+    const add = arc.track('math.add', (a: number, b: number) => a + b);
+    const result = add(2, 3);
+    expect(result).toBe(5);
+    const later = arc.track('math.later', async (a: number) => a * 2);
+    const promise = later(21);
+    expect(promise).toBeInstanceOf(Promise);
+    expect(await promise).toBe(42);
+    expectTypeOf(add).toEqualTypeOf<(a: number, b: number) => number>();
+    expectTypeOf(later).toEqualTypeOf<(a: number) => Promise<number>>();
+    expect(add.name).toBe('');
+    expect(later.length).toBe(1);
+  });
+
+  it('passes `this` through, for methods and plain functions', async () => {
+    const { arc } = await setup();
+    const account = {
+      balance: 10,
+      deposit: arc.track('account.deposit', function (this: { balance: number }, amount: number) {
+        this.balance += amount;
+        return this.balance;
+      }),
+      async check(this: { balance: number }) {
+        return this.balance;
+      },
+    };
+    expect(account.deposit(5)).toBe(15);
+    const check = arc.track('account.check', account.check);
+    expect(await check.call({ balance: 99 })).toBe(99);
+  });
+
+  it('rethrows the same error object, sync and async', async () => {
+    const { arc, server } = await setup();
+    const boom = new RangeError('bad range');
+    const sync = arc.track('f.sync', () => {
+      throw boom;
+    });
+    expect(caught(() => sync())).toBe(boom);
+    const async = arc.track('f.async', async () => {
+      throw boom;
+    });
+    await expect(async()).rejects.toBe(boom);
+    const thrownString = arc.track('f.string', () => {
+      throw 'plain string';
+    });
+    expect(caught(() => thrownString())).toBe('plain string');
+    const failures = (await events(arc, server)).filter((e) => e.kind === 'failure');
+    expect(failures.map((e) => [e.function, (e.error as { type: string }).type])).toEqual([
+      ['f.sync', 'RangeError'],
+      ['f.async', 'RangeError'],
+      ['f.string', 'ThrownString'],
+    ]);
+  });
+
+  it('describes a failure: type, message, stack, status and code from the cause or response, input, attempt, duration', async () => {
+    const { arc, server } = await setup();
+    class ProviderError extends Error {}
+    const error = new ProviderError('upstream said no for user 4411', {
+      cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }),
+    });
+    Object.assign(error, { response: { status: 503 } });
+    const call = arc.track('llm.call', async (_input: { question: string }) => {
+      throw error;
+    });
+    await expect(call({ question: 'why?' })).rejects.toBe(error);
+    const [event] = await events(arc, server);
+    expect(event).toMatchObject({
+      kind: 'failure',
+      function: 'llm.call',
+      agentId: 'agent-7',
+      attempt: 1,
+      input: [{ question: 'why?' }],
+      error: {
+        type: 'ProviderError',
+        message: 'upstream said no for user 4411',
+        status: 503,
+        code: 'ECONNRESET',
+      },
+    });
+    expect((event!.error as { stack: string }).stack).toContain(
+      'Error: upstream said no for user 4411\n    at ',
+    );
+    expect(event!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(typeof event!.id).toBe('string');
+    expect(typeof event!.timestamp).toBe('number');
+  });
+
+  it('redacts secrets before they leave the process', async () => {
+    const { arc, server } = await setup();
+    const secretKey = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3i';
+    const call = arc.track('tool.call', (_cfg: { password: string; note: string }) => {
+      throw new Error(`auth failed with key ${secretKey}`);
+    });
+    expect(() => call({ password: 'hunter2-very-secret', note: `use ${secretKey}` })).toThrow();
+    await arc.flush();
+    const bytes = server.requests.map((r) => r.body).join('\n');
+    expect(bytes).toContain('tool.call');
+    expect(bytes).not.toContain(secretKey);
+    expect(bytes).not.toContain('hunter2-very-secret');
+    expect(bytes).toContain('[REDACTED');
+  });
+
+  it('sends a sample of successes in full and every success in exact counts', async () => {
+    let seed = 1;
+    // A fixed LCG so the expected sample is known in advance.
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const { arc, server } = await setup({ successSampleRate: 0.2, random, batchSize: 50 });
+    const ok = arc.track('ok', (n: number) => n);
+    const bad = arc.track('bad', () => {
+      throw new Error('x');
+    });
+    for (let i = 0; i < 1000; i++) ok(i);
+    for (let i = 0; i < 7; i++) expect(() => bad()).toThrow('x');
+    const received = await events(arc, server);
+    const successes = received.filter((e) => e.kind === 'success');
+    const full = successes.filter(
+      (e) => (e.tags as Record<string, string> | undefined)?.[COUNT_TAG] === undefined,
+    );
+    const total = successes.reduce(
+      (sum, e) => sum + Number((e.tags as Record<string, string> | undefined)?.[COUNT_TAG] ?? 1),
+      0,
+    );
+    expect(total).toBe(1000);
+    expect(full.length).toBeGreaterThan(120);
+    expect(full.length).toBeLessThan(280);
+    expect(received.filter((e) => e.kind === 'failure')).toHaveLength(7);
+    expect(arc.stats().functions).toEqual({
+      ok: { successes: 1000, failures: 0, retries: 0, sampledSuccesses: full.length },
+      bad: { successes: 0, failures: 7, retries: 0, sampledSuccesses: 0 },
+    });
+  });
+
+  it('makes a failed Standard Schema (zod) validation a failure event naming the paths, and still returns the output', async () => {
+    const { arc, server } = await setup();
+    const Invoice = z.object({ total: z.number(), lines: z.array(z.object({ sku: z.string() })) });
+    const extract = arc.track(
+      'invoice.extract',
+      async (_doc: string) => ({ total: '12', lines: [{ sku: 7 }] }),
+      {
+        validators: Invoice,
+      },
+    );
+    const output = await extract('doc');
+    expect(output).toEqual({ total: '12', lines: [{ sku: 7 }] });
+    const [event] = await events(arc, server);
+    expect(event).toMatchObject({ kind: 'failure', output: { total: '12', lines: [{ sku: 7 }] } });
+    const error = event!.error as { type: string; message: string };
+    expect(error.type).toBe('ValidationError');
+    expect(error.message).toMatch(/total: .*; lines\.0\.sku: /);
+  });
+
+  it('throws a ValidationError when asked to, and accepts function validators', async () => {
+    const { arc } = await setup();
+    const answer = arc.track('qa.answer', (q: string) => (q === 'empty' ? '' : `answer to ${q}`), {
+      validators: [(out, [q]) => (out.length > 0 ? true : `no answer to ${q}`)],
+      throwOnInvalid: true,
+    });
+    expect(answer('x')).toBe('answer to x');
+    const error = caught(() => answer('empty'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe('output failed validation: (root): no answer to empty');
+  });
+
+  it('keeps its own bugs away from the host', async () => {
+    const seen: unknown[] = [];
+    const { arc } = await setup({ onInternalError: (e) => seen.push(e) });
+    const call = arc.track('fragile', (n: number) => n + 1, {
+      validators: () => true,
+      input: () => {
+        throw new Error('input bug');
+      },
+      output: {
+        get: () => {
+          throw new Error('output bug');
+        },
+        set: (o) => o,
+      },
+    });
+    expect(call(1)).toBe(2);
+    const hostile = arc.track('hostile', (_x: unknown) => {
+      throw new Error('host error');
+    });
+    const input = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('proxy trap');
+        },
+      },
+    );
+    expect(() => hostile(input)).toThrow('host error');
+    expect(seen.map((e) => (e as Error).message)).toEqual(['output bug', 'input bug']);
+    expect(arc.stats().internalErrors).toBe(2);
+  });
+
+  it('hands back a foreign thenable as is when there is nothing to change', async () => {
+    const { arc, server } = await setup();
+    class LazyPromise<T> implements PromiseLike<T> {
+      constructor(private readonly value: T) {}
+      // biome-ignore lint/suspicious/noThenProperty: a custom thenable is the point of this test
+      then<A = T, B = never>(
+        ok?: ((v: T) => A | PromiseLike<A>) | null,
+        _ko?: ((e: unknown) => B | PromiseLike<B>) | null,
+      ) {
+        return Promise.resolve(this.value).then(ok);
+      }
+      extra() {
+        return 'still here';
+      }
+    }
+    const lazy = new LazyPromise(7);
+    const call = arc.track('sdk.call', () => lazy);
+    expect(call()).toBe(lazy);
+    expect(await call()).toBe(7);
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await events(arc, server)).filter((e) => e.kind === 'success')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,111 @@
+import type { ArcRuntime } from './arc-runtime.js';
+import { CallRunner, type OutputShape, type RunnerOptions } from './call-runner.js';
+import type { CallShape } from './call-shape.js';
+import type { OutputValidator } from './validators.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own type is kept
+export type AnyFunction = (this: any, ...args: any[]) => any;
+
+/**
+ * Options of `arc.track`. `V` is what validators and output repair look at: the awaited result,
+ * or the part of it that `output` picks.
+ */
+export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>> {
+  /** Standard Schema objects (zod, valibot, …) or functions `(output, args) => true | 'what is wrong'`. */
+  validators?: OutputValidator<V, Parameters<F>> | readonly OutputValidator<V, Parameters<F>>[];
+  /** Throw a `ValidationError` to the caller when validation fails (by default the output is still returned). */
+  throwOnInvalid?: boolean;
+  /** Where the prompt, messages and parameters live in the arguments, so fixes can change them. */
+  callShape?: CallShape<Parameters<F>>;
+  /** The part of the result that output repair and validators work on. */
+  output?: OutputShape<Awaited<ReturnType<F>>, V>;
+  /** Identifies a call for canary assignment (a user, a conversation); a counter by default. */
+  callKey?: (...args: Parameters<F>) => string;
+  /** What events record as the input; all arguments by default. */
+  input?: (...args: Parameters<F>) => unknown;
+  /**
+   * Rebuilds the arguments from a recorded input, so that rollout workers (`arc.worker`) can
+   * replay the call. Needed with `input`; by default the recorded input is the argument list.
+   */
+  replayArgs?: (input: unknown) => Parameters<F>;
+  tags?: Record<string, string>;
+}
+
+/** A function as `track` wrapped it: what a rollout worker needs to run it exactly as its calls run. */
+export interface TrackedFunction {
+  runner: RunnerOptions<unknown[], unknown>;
+  /** From a recorded input to arguments; undefined when the input cannot be turned back into them. */
+  replayArgs: ((input: unknown) => unknown[]) | undefined;
+}
+
+const originals = new WeakMap<AnyFunction, AnyFunction>();
+
+/** The function a `track` wrapper wraps, or `fn` itself when it is no wrapper. */
+export function untracked(fn: AnyFunction): AnyFunction {
+  return originals.get(fn) ?? fn;
+}
+
+/** The recorded input is the argument list unless a track option picked something else. */
+export function argumentList(input: unknown): unknown[] {
+  if (!Array.isArray(input)) throw new TypeError('the recorded input is not an argument list');
+  return input;
+}
+
+const MAX_NAME_LENGTH = 256;
+
+export function checkFunctionName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME_LENGTH) {
+    throw new TypeError(
+      `tracked function name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+    );
+  }
+}
+
+/**
+ * Wraps `fn` so every call is tracked. The wrapper has `fn`'s type, name and length; it passes
+ * `this` and the arguments through, returns synchronously when `fn` does, and rethrows `fn`'s
+ * own error objects unchanged.
+ */
+export function trackFunction<F extends AnyFunction, V>(
+  rt: ArcRuntime,
+  name: string,
+  fn: F,
+  options: TrackOptions<F, V> = {},
+  register?: (tracked: TrackedFunction) => void,
+): F {
+  checkFunctionName(name);
+  if (typeof fn !== 'function') throw new TypeError('arc.track needs a function to wrap');
+  if (options.replayArgs !== undefined && typeof options.replayArgs !== 'function') {
+    throw new TypeError('arc.track: replayArgs must be a function');
+  }
+  type A = Parameters<F>;
+  const { validators, callKey, input } = options;
+  const runnerOptions: RunnerOptions<A, ReturnType<F>> = {
+    validators:
+      validators === undefined
+        ? []
+        : Array.isArray(validators)
+          ? validators
+          : [validators as OutputValidator<V, A>],
+    throwOnInvalid: options.throwOnInvalid ?? false,
+    callShape: options.callShape,
+    output: options.output as OutputShape<Awaited<ReturnType<F>>, unknown> | undefined,
+    callKey: callKey && ((args: A) => callKey(...args)),
+    input: input && ((args: A) => input(...args)),
+    tags: options.tags,
+  };
+  const runner = new CallRunner<A, ReturnType<F>>(rt, name, fn, runnerOptions);
+  const tracked = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    return runner.run(this, args);
+  };
+  Object.defineProperty(tracked, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(tracked, 'length', { value: fn.length, configurable: true });
+  originals.set(tracked, untracked(fn));
+  register?.({
+    runner: runnerOptions as unknown as RunnerOptions<unknown[], unknown>,
+    replayArgs:
+      (options.replayArgs as ((input: unknown) => unknown[]) | undefined) ??
+      (input === undefined ? argumentList : undefined),
+  });
+  return tracked as F;
+}

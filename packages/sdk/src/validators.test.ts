@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type StandardSchemaV1, ValidationError, validateOutput } from './validators.js';
+
+const invoice = z.object({ total: z.number(), lines: z.array(z.object({ sku: z.string() })) });
+
+describe('validateOutput', () => {
+  it('passes valid output through zod (Standard Schema) synchronously', () => {
+    expect(validateOutput([invoice], { total: 3, lines: [{ sku: 'a' }] }, [])).toBeUndefined();
+  });
+
+  it('names the paths of every zod issue', () => {
+    const failure = validateOutput([invoice], { total: '3', lines: [{ sku: 1 }] }, []);
+    expect(failure).toBeDefined();
+    expect(failure).not.toBeInstanceOf(Promise);
+    const { message, issues } = failure as Exclude<typeof failure, Promise<unknown> | undefined>;
+    expect(issues.map((i) => i.path)).toEqual(['total', 'lines.0.sku']);
+    expect(message).toMatch(/^output failed validation: total: .+; lines\.0\.sku: .+/);
+  });
+
+  it('accepts a function validator given output and input', () => {
+    const notEmpty = (out: string, input: readonly unknown[]) =>
+      out.length > 0 ? true : `empty answer to ${input[0]}`;
+    expect(validateOutput([notEmpty], 'x', ['q'])).toBeUndefined();
+    expect(validateOutput([notEmpty], '', ['q'])).toEqual({
+      message: 'output failed validation: (root): empty answer to q',
+      issues: [{ path: '(root)', message: 'empty answer to q' }],
+    });
+  });
+
+  it('turns a throwing validator into a failure', () => {
+    const broken = () => {
+      throw new Error('boom');
+    };
+    expect(validateOutput([broken], 1, [])).toMatchObject({
+      message: 'output failed validation: (validator): validator threw: boom',
+    });
+  });
+
+  it('supports asynchronous Standard Schemas and reports the first failure in order', async () => {
+    const asyncSchema: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: async (value) =>
+          value === 'ok' ? { value } : { issues: [{ message: 'not ok', path: [{ key: 'a' }, 0] }] },
+      },
+    };
+    const result = validateOutput([asyncSchema, () => 'second'], 'bad', []);
+    expect(result).toBeInstanceOf(Promise);
+    expect(await result).toMatchObject({ issues: [{ path: 'a.0', message: 'not ok' }] });
+    expect(await validateOutput([asyncSchema, () => 'second'], 'ok', [])).toMatchObject({
+      issues: [{ message: 'second' }],
+    });
+  });
+
+  it('has an error class named ValidationError carrying the issues', () => {
+    const error = new ValidationError({ message: 'm', issues: [{ path: 'a', message: 'b' }] });
+    expect(error.name).toBe('ValidationError');
+    expect(error.issues).toEqual([{ path: 'a', message: 'b' }]);
+    expect(error).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,168 @@
+// The HTTP application: routes, validation, auth, errors and the OpenAPI document, without
+// listening (server.ts listens; tests listen on port 0).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { Type } from 'typebox';
+import { createRequireScope } from './auth.js';
+import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js';
+import { installErrorHandling } from './error-handler.js';
+import { createIngestService } from './ingest-service.js';
+import { createRolloutQueue } from './learner/rollout-queue.js';
+import { PACKAGE_VERSION } from './package-version.js';
+import { approvalsRoutes } from './routes/approvals-routes.js';
+import { curriculumRoutes } from './routes/curriculum-routes.js';
+import { deploymentsRoutes } from './routes/deployments-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
+import { fixesRoutes } from './routes/fixes-routes.js';
+import { functionsRoutes } from './routes/functions-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { keysRoutes } from './routes/keys-routes.js';
+import { learningRoutes } from './routes/learning-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
+import { patternCandidatesRoutes } from './routes/pattern-candidates-routes.js';
+import { patternsRoutes } from './routes/patterns-routes.js';
+import { rolloutsRoutes } from './routes/rollouts-routes.js';
+import type { RouteDeps } from './routes/route-deps.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { streamRoutes } from './routes/stream-routes.js';
+import { resolveLimits, type ServerLimits } from './server-limits.js';
+import { releaseConnectionsOnClose } from './shutdown-connections.js';
+import type { Storage } from './storage/storage.js';
+import { createValidatorCompiler } from './validator-compiler.js';
+
+export interface BuildAppOptions {
+  storage: Storage;
+  /** A pino logger (or any Fastify-compatible one); no logging when absent. */
+  logger?: FastifyBaseLogger;
+  limits?: Partial<ServerLimits>;
+  /** Randomness of the example reservoirs, in [0, 1); Math.random by default. */
+  random?: () => number;
+  /** Clock in epoch milliseconds (default timestamps, key last-use); Date.now by default. */
+  now?: () => number;
+  /** Folder of the built dashboard served at `/`; default: the @arc-agent/dashboard package's dist/. */
+  dashboardRoot?: string | null;
+}
+
+export type ArcApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export function buildApp(options: BuildAppOptions): ArcApp {
+  const limits = resolveLimits(options.limits);
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: limits.maxBodyBytes,
+    // Ids have their own maxLength in the route schemas: a long one is a 400 naming the field,
+    // not the router's undocumented 414.
+    routerOptions: { maxParamLength: 4096 },
+    // Free-form inputs may legitimately hold such keys (a captured attack, say); dropping them
+    // keeps the batch instead of rejecting it, and keeps them away from code that merges objects.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  // JSON only: anything else is 415 rather than a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('auth', null);
+  installErrorHandling(app);
+  releaseConnectionsOnClose(app);
+
+  app.register(swagger, {
+    transform: documentDefaultsAsOptional,
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Arc',
+        version: PACKAGE_VERSION,
+        description:
+          'Failures of AI agents in, patterns and fixes out. All /v1 routes take `Authorization: Bearer <key>`.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An Arc API key: `arc_` + 32 characters (16 to 128 for operator-chosen admin keys)',
+          },
+        },
+      },
+    },
+  });
+
+  const deps: RouteDeps = {
+    storage: options.storage,
+    limits,
+    requireScope: createRequireScope(options.storage, { now }),
+    ingest: createIngestService({
+      storage: options.storage,
+      failureReservoirSize: limits.failureReservoirSize,
+      successReservoirSize: limits.successReservoirSize,
+      random: options.random ?? Math.random,
+      now,
+    }),
+  };
+
+  app.register(healthRoutes, { storage: options.storage });
+  for (const routes of [sessionRoutes, overviewRoutes, patternCandidatesRoutes]) {
+    app.register(routes, { ...deps, now, prefix: '/v1' });
+  }
+  app.register(dashboardRoutes, {
+    root: options.dashboardRoot === undefined ? builtDashboardDirectory() : options.dashboardRoot,
+  });
+  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes, streamRoutes]) {
+    app.register(routes, { ...deps, prefix: '/v1' });
+  }
+  // The learning loop (learner/): rollouts, deployed fixes, approvals, deployments, learning, curriculum.
+  const learningDeps = { ...deps, now, rollouts: createRolloutQueue(options.storage, now) };
+  for (const routes of [
+    rolloutsRoutes,
+    fixesRoutes,
+    approvalsRoutes,
+    deploymentsRoutes,
+    learningRoutes,
+    curriculumRoutes,
+  ]) {
+    app.register(routes, { ...learningDeps, prefix: '/v1' });
+  }
+
+  // In a plugin, so that it loads after swagger and is listed in the document it serves.
+  app.register(async (meta) => {
+    meta.get(
+      '/openapi.json',
+      {
+        schema: {
+          summary: 'This API, as OpenAPI 3.1',
+          tags: ['meta'],
+          response: { 200: Type.Record(Type.String(), Type.Unknown(), { description: 'OpenAPI document' }) },
+        },
+      },
+      async () => app.swagger() as unknown as Record<string, unknown>,
+    );
+  });
+
+  return app;
+}
+
+/**
+ * Query parameters with a default are filled in by validation, so clients may leave them out:
+ * the OpenAPI document must say they are optional even though the handler's type has them.
+ */
+function documentDefaultsAsOptional({ schema, url }: { schema: unknown; url: string }) {
+  const route = schema as {
+    querystring?: { properties?: Record<string, { default?: unknown }>; required?: string[] };
+  };
+  const query = route?.querystring;
+  if (!query?.required || !query.properties) return { schema: schema as never, url };
+  const properties = query.properties;
+  const required = query.required.filter((name) => properties[name]?.default === undefined);
+  return { schema: { ...route, querystring: { ...query, required } } as never, url };
+}

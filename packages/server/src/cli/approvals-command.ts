@@ -1,0 +1,113 @@
+// `arc approvals list|approve <id>|deny <id>`: the approval queue of a running server, through its
+// HTTP API with an admin key (a decision is recorded in the audit log under that key's name).
+
+import { type Command, Option } from 'commander';
+import type { Static } from 'typebox';
+import type { ApprovalSchema } from '../schemas/approval-schemas.js';
+import type { DeploymentSchema } from '../schemas/deployment-schemas.js';
+import { parseIntegerOption } from './cli-options.js';
+import {
+  callServer,
+  failCommand,
+  printTable,
+  type ServerOptions,
+  withServerOptions,
+} from './server-client.js';
+
+type ApprovalView = Static<typeof ApprovalSchema>;
+type DeploymentView = Static<typeof DeploymentSchema>;
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function registerApprovalsCommand(program: Command): void {
+  const approvals = program
+    .command('approvals')
+    .description('List, approve and deny learned fixes waiting for a person (on a running server)');
+
+  withServerOptions(approvals.command('list'))
+    .description('List approval requests, newest first')
+    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'approved', 'denied']))
+    .option('--limit <n>', 'how many (1-500)', parseIntegerOption(1, 500), 50)
+    .action(async (options: ServerOptions & { status?: string; limit: number }) => {
+      try {
+        const query = new URLSearchParams({ limit: String(options.limit) });
+        if (options.status !== undefined) query.set('status', options.status);
+        const { approvals: rows } = await callServer<{ approvals: ApprovalView[] }>(
+          options,
+          'GET',
+          `/v1/approvals?${query}`,
+        );
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(rows)}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write('No approval requests.\n');
+          return;
+        }
+        printTable([
+          [
+            'ID',
+            'STATUS',
+            'FUNCTION',
+            'FIX',
+            'RISK',
+            'CONFIDENCE',
+            'IMPROVEMENT',
+            'SEVERITY',
+            'CREATED',
+            'DECIDED BY',
+          ],
+          ...rows.map((a) => [
+            a.id,
+            a.status,
+            a.result.function,
+            String(a.result.fix.type),
+            a.result.risk,
+            percent(a.result.confidence),
+            `${a.result.improvement >= 0 ? '+' : ''}${percent(a.result.improvement)}`,
+            String(a.impact.severity ?? '-'),
+            a.createdAt,
+            a.decidedBy ?? '-',
+          ]),
+        ]);
+      } catch (error) {
+        failCommand('approvals list', error);
+      }
+    });
+
+  for (const [verb, past] of [
+    ['approve', 'Approved'],
+    ['deny', 'Denied'],
+  ] as const) {
+    withServerOptions(approvals.command(verb))
+      .description(
+        verb === 'approve' ? 'Approve: the fix deploys as a canary' : 'Deny: the fix is not deployed',
+      )
+      .argument('<id>', 'approval id, as shown by `arc approvals list`')
+      .option('--comment <text>', 'kept in the audit log')
+      .action(async (id: string, options: ServerOptions & { comment?: string }) => {
+        try {
+          const answer = await callServer<{ approval: ApprovalView; deployment: DeploymentView | null }>(
+            options,
+            'POST',
+            `/v1/approvals/${encodeURIComponent(id)}/${verb}`,
+            options.comment !== undefined ? { comment: options.comment } : {},
+          );
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(answer)}\n`);
+            return;
+          }
+          const { deployment } = answer;
+          process.stdout.write(
+            `${past} ${id} (${String(answer.approval.result.fix.type)} for ${answer.approval.result.function}).\n` +
+              (deployment === null
+                ? ''
+                : `Deployed as canary ${deployment.id} to ${percent(deployment.canaryShare)} of calls.\n`),
+          );
+        } catch (error) {
+          failCommand(`approvals ${verb}`, error);
+        }
+      });
+  }
+}

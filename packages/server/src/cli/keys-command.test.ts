@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../api-keys.js';
+import type { Storage } from '../storage/storage.js';
+import { openTestStorages } from '../storage/test-databases.js';
+import { runCli } from './run-cli.fixture.js';
+
+describe.each(openTestStorages())('arc keys ($name)', (backend) => {
+  let storage: Storage;
+  let db: string;
+  beforeAll(async () => {
+    storage = await backend.open();
+    db = backend.location();
+  });
+  afterAll(() => backend.cleanup());
+
+  it('creates, lists and revokes keys in the database', async () => {
+    const created = await runCli([
+      'keys',
+      'create',
+      '--db',
+      db,
+      '--name',
+      'ci',
+      '--scopes',
+      'ingest,read',
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    const key = JSON.parse(created.stdout) as { id: string; key: string; scopes: string[] };
+    expect(key.scopes).toEqual(['ingest', 'read']);
+    const record = await storage.findApiKeyByHash(hashApiKey(key.key));
+    expect(record).toMatchObject({ id: key.id, name: 'ci', scopes: ['ingest', 'read'], revokedAt: null });
+    expect(record?.projectId).toBe((await storage.ensureProject('default')).id);
+
+    const listed = await runCli(['keys', 'list', '--db', db]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${key.id}\\s+ci\\s+ingest,read\\s+${key.key.slice(0, 8)}…`, 'm'),
+    );
+    expect(listed.stdout).not.toContain(key.key);
+
+    const revoked = await runCli(['keys', 'revoke', key.id, '--db', db]);
+    expect(revoked.code).toBe(0);
+    expect((await storage.findApiKeyByHash(hashApiKey(key.key)))?.revokedAt).toEqual(expect.any(Number));
+    const again = await runCli(['keys', 'revoke', key.id, '--db', db]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no active key/);
+
+    const json = await runCli(['keys', 'list', '--db', db, '--json']);
+    const rows = JSON.parse(json.stdout) as { id: string; revokedAt: string | null }[];
+    expect(rows.find((r) => r.id === key.id)?.revokedAt).toEqual(expect.any(String));
+  });
+
+  it('creates keys in other projects with --project', async () => {
+    const created = await runCli([
+      'keys',
+      'create',
+      '--db',
+      db,
+      '--project',
+      'team-b',
+      '--name',
+      'b',
+      '--scopes',
+      'admin',
+    ]);
+    expect(created.code).toBe(0);
+    const key = /\b(arc_[A-Za-z0-9_-]{32})\b/.exec(created.stdout)![1]!;
+    const record = await storage.findApiKeyByHash(hashApiKey(key));
+    expect(record?.projectId).toBe((await storage.ensureProject('team-b')).id);
+  });
+
+  it('refuses unknown scopes and missing options', async () => {
+    const badScope = await runCli(['keys', 'create', '--db', db, '--name', 'x', '--scopes', 'read,root']);
+    expect(badScope.code).not.toBe(0);
+    expect(badScope.stderr).toMatch(/unknown scope "root"/);
+    const noName = await runCli(['keys', 'create', '--db', db, '--scopes', 'read']);
+    expect(noName.code).not.toBe(0);
+    expect(noName.stderr).toMatch(/--name/);
+  });
+});
+
+describe('arc keys without a database', () => {
+  it('does not create one to list or revoke, and says where it looked', async () => {
+    const missing = `/tmp/arc-no-such-dir-${process.pid}/arc.db`;
+    for (const args of [['list'], ['revoke', 'some-id']]) {
+      const result = await runCli(['keys', ...args, '--db', missing]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`no database at ${missing}`);
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateApiKey } from '../api-keys.js';
+import { openStorage } from '../storage/open-storage.js';
+import { slowPost, waitUntil } from '../test-server.fixture.js';
+import { spawnCli } from './run-cli.fixture.js';
+
+interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `arc serve --port 0` and waits for its "arc serving" log line. */
+async function serve(db: string, env: Record<string, string | undefined> = {}): Promise<RunningCli> {
+  const child = spawnCli(['serve', '--port', '0', '--db', db], { ARC_ADMIN_KEY: undefined, ...env });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of stdout.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'arc serving' && entry.url) resolve(entry.url);
+      }
+    });
+    exited.then((code) => reject(new Error(`arc serve exited ${code}: ${stderr}`)));
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+describe('arc serve', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'arc-cli-'));
+  const db = join(folder, 'arc.db');
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('prints a working admin key once, logs JSON, and on SIGTERM finishes in-flight requests and exits 0', async () => {
+    const first = await serve(db);
+    // Logs (stdout) and the key (stderr) are two pipes: the key may arrive after the log line.
+    await waitUntil(() => /arc_/.test(first.stderr()), 'the admin key');
+    const printed = /\b(arc_[A-Za-z0-9_-]{32})\b/.exec(first.stderr());
+    expect(printed).not.toBeNull();
+    const adminKey = printed![1]!;
+    expect(first.stdout()).not.toContain(adminKey);
+    const auth = { authorization: `Bearer ${adminKey}` };
+    expect((await fetch(`${first.url}/v1/keys`, { headers: auth })).status).toBe(200);
+
+    // An open live stream must not hold shutdown up.
+    const stream = await fetch(`${first.url}/v1/stream`, { headers: auth });
+    expect(stream.status).toBe(200);
+
+    // A batch whose body is half sent when the signal arrives, from a key never used before, so
+    // its last-use stamp shows when the server has taken the request in.
+    const created = await fetch(`${first.url}/v1/keys`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'slow', scopes: ['ingest'] }),
+    });
+    const slow = (await created.json()) as { id: string; key: string };
+    const post = slowPost(`${first.url}/v1/events`, slow.key, {
+      events: [{ id: 'during-shutdown', kind: 'failure', function: 'f', error: { message: 'x' } }],
+    });
+    await waitUntil(async () => {
+      const keys = (await (await fetch(`${first.url}/v1/keys`, { headers: auth })).json()) as {
+        keys: { id: string; lastUsedAt: string | null }[];
+      };
+      return keys.keys.some((k) => k.id === slow.id && k.lastUsedAt !== null);
+    }, 'the slow request to be taken in');
+    first.child.kill('SIGTERM');
+    await waitUntil(async () => first.stdout().includes('"msg":"shutting down"'), 'the shutdown to begin');
+    expect(await post.finish()).toBe(202);
+    expect(await first.exited).toBe(0);
+    await stream.text();
+
+    const storage = await openStorage(db);
+    try {
+      const project = await storage.ensureProject('default');
+      expect(await storage.listEventIds(project.id)).toContain('during-shutdown');
+    } finally {
+      await storage.close();
+    }
+
+    // Later starts print no key.
+    const second = await serve(db);
+    expect(second.stderr()).not.toMatch(/arc_/);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('ensures ARC_ADMIN_KEY', async () => {
+    const adminKey = generateApiKey();
+    const running = await serve(join(folder, 'given.db'), { ARC_ADMIN_KEY: adminKey });
+    try {
+      expect(running.stderr()).not.toMatch(/arc_/);
+      const keys = await fetch(`${running.url}/v1/keys`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
+      expect(keys.status).toBe(200);
+    } finally {
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    }
+  });
+
+  it('exits 1 with a message when it cannot start', async () => {
+    const running = await serve(join(folder, 'taken.db'));
+    try {
+      const port = new URL(running.url).port;
+      const child = spawnCli(['serve', '--port', port, '--db', join(folder, 'taken.db')]);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/EADDRINUSE/);
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  });
+});

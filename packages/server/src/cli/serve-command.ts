@@ -1,0 +1,120 @@
+// `arc serve`: runs the server until SIGTERM or SIGINT, then stops gracefully (in-flight requests
+// finish, streams end, the database closes) and exits 0. A second signal exits at once.
+
+import { type Command, Option } from 'commander';
+import pino from 'pino';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
+import { DEFAULT_LIMITS } from '../server-limits.js';
+import { DB_OPTION_HELP, parseIntegerOption } from './cli-options.js';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  db?: string;
+  adminKey?: string;
+  logLevel: string;
+  maxBatchEvents?: number;
+  maxBodyBytes?: number;
+  failureReservoir?: number;
+  successReservoir?: number;
+}
+
+const positive = parseIntegerOption(1, Number.MAX_SAFE_INTEGER);
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the Arc server (HTTP API, live stream) over SQLite or PostgreSQL')
+    .option('--port <port>', 'TCP port, 0 for any free one', parseIntegerOption(0, 65535), DEFAULT_PORT)
+    .option('--host <host>', 'interface to listen on', DEFAULT_HOST)
+    .option('--db <db>', DB_OPTION_HELP)
+    .addOption(
+      new Option(
+        '--admin-key <key>',
+        'admin key to ensure for the default project (prefer the env var: arguments show in ps)',
+      ).env('ARC_ADMIN_KEY'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default('info'),
+    )
+    .option(
+      '--max-batch-events <n>',
+      `events per POST /v1/events (default ${DEFAULT_LIMITS.maxBatchEvents})`,
+      positive,
+    )
+    .option(
+      '--max-body-bytes <n>',
+      `bytes per request body (default ${DEFAULT_LIMITS.maxBodyBytes})`,
+      positive,
+    )
+    .option(
+      '--failure-reservoir <n>',
+      `failing examples kept per pattern (default ${DEFAULT_LIMITS.failureReservoirSize})`,
+      positive,
+    )
+    .option(
+      '--success-reservoir <n>',
+      `successful examples kept per function (default ${DEFAULT_LIMITS.successReservoirSize})`,
+      positive,
+    )
+    .addHelpText(
+      'after',
+      `
+Logs are JSON lines (pino) on stdout. Without --admin-key or ARC_ADMIN_KEY, the first start
+creates an admin key for the default project and prints it once on stderr; later starts print
+nothing. Manage keys with \`arc keys\` or the /v1/keys routes.`,
+    )
+    .action(async (options: ServeOptions) => {
+      const logger = pino({ name: 'arc', level: options.logLevel });
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          port: options.port,
+          host: options.host,
+          logger,
+          ...(options.db !== undefined ? { db: options.db } : {}),
+          ...(options.adminKey !== undefined ? { adminKey: options.adminKey } : {}),
+          limits: {
+            maxBatchEvents: options.maxBatchEvents,
+            maxBodyBytes: options.maxBodyBytes,
+            failureReservoirSize: options.failureReservoir,
+            successReservoirSize: options.successReservoir,
+          },
+        });
+      } catch (error) {
+        logger.fatal({ err: error }, 'arc serve could not start');
+        logger.flush();
+        process.stderr.write(`arc serve: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (server.createdAdminKey !== null) {
+        process.stderr.write(
+          `\nAdmin key for the default project (shown only this once; store it now):\n\n  ${server.createdAdminKey}\n\n`,
+        );
+      }
+      logger.info({ url: server.url }, 'arc serving');
+
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without waiting');
+          logger.flush();
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`arc serve: shutdown failed: ${String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+}

@@ -1,0 +1,95 @@
+// What the CLI's server commands share: `--url` and `--key` (an admin key, best passed as
+// ARC_ADMIN_KEY: arguments show in ps), `--json`, one JSON request to the server, and its error
+// answers turned into messages (the server's `error` and the fields its `details` name).
+
+import { type Command, Option } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../server.js';
+
+export interface ServerOptions {
+  url: string;
+  key?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_SERVER_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+
+export function withServerOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', 'the Arc server').env('ARC_URL').default(DEFAULT_SERVER_URL))
+    .addOption(
+      new Option('--key <key>', 'an admin key of the project (prefer the env var)').env('ARC_ADMIN_KEY'),
+    )
+    .option('--json', 'print JSON instead of text');
+}
+
+/** An answer of the server that is not a success, as a message fit for a terminal. */
+export class ServerError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerError';
+  }
+}
+
+/** Sends one request; resolves with the parsed JSON body of a 2xx answer. */
+export async function callServer<T>(
+  options: ServerOptions,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  if (options.key === undefined || options.key === '') {
+    throw new Error('no key: pass --key or set ARC_ADMIN_KEY');
+  }
+  const url = `${options.url.replace(/\/+$/, '')}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new Error(`cannot reach the server at ${options.url}${cause}`);
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  if (!response.ok) {
+    const answer = parsed as { error?: unknown; details?: { path: string; message: string }[] } | null;
+    const details = (answer?.details ?? []).map((d) => ` (${d.path} ${d.message})`).join('');
+    const message = typeof answer?.error === 'string' ? answer.error : `HTTP ${response.status}`;
+    throw new ServerError(response.status, `${message}${details}`);
+  }
+  return parsed as T;
+}
+
+/** Prints rows as aligned columns, the first row being the header. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) {
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+}
+
+/** Reports a failed command on stderr and sets the exit code. */
+export function failCommand(name: string, error: unknown): void {
+  process.stderr.write(`arc ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

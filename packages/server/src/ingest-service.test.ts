@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { prepareEvent } from './ingest-service.js';
+import type { EventInput } from './schemas/event-schemas.js';
+
+const AT = Date.UTC(2025, 2, 3, 4, 5, 6);
+
+const failure = (extra: Partial<EventInput> = {}): EventInput => ({
+  kind: 'failure',
+  function: 'lookup',
+  error: { type: 'NotFoundError', message: 'user 4411 not found' },
+  ...extra,
+});
+
+describe('prepareEvent', () => {
+  it('keeps a client id and makes a UUID when there is none', () => {
+    expect(prepareEvent(failure({ id: 'client-1' }), AT).id).toBe('client-1');
+    const a = prepareEvent(failure(), AT).id;
+    const b = prepareEvent(failure(), AT).id;
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('reads ISO and epoch-millisecond timestamps, and uses the arrival time without one', () => {
+    expect(prepareEvent(failure({ timestamp: '2024-01-02T03:04:05.678+01:00' }), AT).timestamp).toBe(
+      Date.UTC(2024, 0, 2, 2, 4, 5, 678),
+    );
+    expect(prepareEvent(failure({ timestamp: 1_700_000_000_123 }), AT).timestamp).toBe(1_700_000_000_123);
+    expect(prepareEvent(failure(), AT).timestamp).toBe(AT);
+  });
+
+  it('fills absent optional fields with null or empty values', () => {
+    const prepared = prepareEvent({ kind: 'success', function: 'f' }, AT);
+    expect(prepared).toEqual({
+      id: expect.any(String),
+      kind: 'success',
+      function: 'f',
+      agentId: null,
+      timestamp: AT,
+      durationMs: null,
+      error: null,
+      input: null,
+      output: null,
+      fixIds: [],
+      attempt: null,
+      tags: {},
+      traceId: null,
+      fingerprint: null,
+    });
+  });
+
+  it('copies what the client sent, numeric error codes as text', () => {
+    const prepared = prepareEvent(
+      failure({
+        agentId: 'agent-1',
+        durationMs: 12.5,
+        error: { type: 'RateLimitError', message: 'slow down', status: 429, code: 429 },
+        input: { q: 'weather in Paris', n: [1, 2] },
+        output: 'partial',
+        fixIds: ['fix-a'],
+        attempt: 2,
+        tags: { env: 'prod' },
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      }),
+      AT,
+    );
+    expect(prepared).toMatchObject({
+      agentId: 'agent-1',
+      durationMs: 12.5,
+      error: { type: 'RateLimitError', message: 'slow down', status: 429, code: '429' },
+      input: { q: 'weather in Paris', n: [1, 2] },
+      output: 'partial',
+      fixIds: ['fix-a'],
+      attempt: 2,
+      tags: { env: 'prod' },
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+  });
+
+  it('fingerprints failures only; volatile parts of messages do not split patterns', () => {
+    expect(prepareEvent({ kind: 'success', function: 'lookup' }, AT).fingerprint).toBeNull();
+    const a = prepareEvent(failure(), AT).fingerprint!;
+    const b = prepareEvent(failure({ error: { type: 'NotFoundError', message: 'user 17 not found' } }), AT)
+      .fingerprint!;
+    expect(a.patternId).toMatch(/^pat_[0-9a-f]{16}$/);
+    expect(b.patternId).toBe(a.patternId);
+    expect(a.errorType).toBe('NotFoundError');
+    expect(a.normalizedMessage).not.toContain('4411');
+  });
+
+  it('takes the error type from the stack when no type is given', () => {
+    const prepared = prepareEvent(
+      failure({ error: { stack: 'TypeError: x is undefined\n    at f (app.js:1:2)' } }),
+      AT,
+    );
+    expect(prepared.fingerprint?.errorType).toBe('TypeError');
+  });
+
+  it('redacts secrets everywhere before fingerprinting, so patterns and examples hold none', () => {
+    const secretA = 'AKIAIOSFODNN7EXAMPLE';
+    const secretB = 'AKIAI44QLDXXJ3EXAMPLE'.slice(0, 20);
+    const event = (secret: string) =>
+      failure({
+        agentId: `agent password=${secret}`,
+        error: {
+          type: 'AuthError',
+          message: `denied for ${secret}`,
+          stack: `AuthError: denied\n key ${secret}`,
+        },
+        input: { password: 'hunter2', nested: [{ note: `use ${secret}` }] },
+        output: { echoed: secret },
+        tags: { api_key: 'k-123', region: `eu ${secret}` },
+      });
+    const a = prepareEvent(event(secretA), AT);
+    const b = prepareEvent(event(secretB), AT);
+    for (const [prepared, secret] of [
+      [a, secretA],
+      [b, secretB],
+    ] as const) {
+      const text = JSON.stringify(prepared);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('k-123');
+    }
+    expect((a.input as { password: string }).password).toBe('[REDACTED]');
+    expect(a.error?.message).toMatch(/^denied for \[REDACTED:[a-z_]+\]$/);
+    expect(b.fingerprint?.patternId).toBe(a.fingerprint?.patternId);
+  });
+
+  it('truncates and marks oversized strings; a huge input does not crowd out the error', () => {
+    const huge = 'z'.repeat(500_000);
+    const prepared = prepareEvent(
+      failure({
+        error: { type: 'E', message: `m ${'y'.repeat(30_000)}` },
+        input: { a: huge, b: huge },
+        output: huge,
+      }),
+      AT,
+    );
+    expect(prepared.error?.message).toMatch(/^m y+…\[truncated \d+ chars\]$/);
+    expect(JSON.stringify(prepared).length).toBeLessThan(100_000);
+    expect(JSON.stringify(prepared.input)).toMatch(/truncated/);
+  });
+
+  it('bounds deep input', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const prepared = prepareEvent(failure({ input: deep }), AT);
+    expect(JSON.stringify(prepared.input)).toContain('[MaxDepth]');
+    expect(JSON.stringify(prepared.input)).not.toContain('bottom');
+  });
+});

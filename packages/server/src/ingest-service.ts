@@ -1,0 +1,125 @@
+// From a validated batch to one storage.ingest call. Per event: a bounded JSON-safe copy
+// (toJsonSafe: oversized strings and structures are truncated and marked, never rejected), then
+// secrets redacted (so they never reach storage, logs or examples), then failures fingerprinted
+// on the redacted copy, then an id when the client gave none. All text is made storable
+// (storable-text.ts) so that no JSON a client can send makes the database refuse the batch.
+
+import { randomUUID } from 'node:crypto';
+import { fingerprintFailure, redactSecrets, toJsonSafe } from '@arc-agent/core';
+import type { EventInput, IngestResponse } from './schemas/event-schemas.js';
+import { storableJson, storableText } from './storable-text.js';
+import type { EventError, PreparedEvent, Storage } from './storage/storage.js';
+
+export interface IngestServiceOptions {
+  storage: Storage;
+  failureReservoirSize: number;
+  successReservoirSize: number;
+  random: () => number;
+  now: () => number;
+}
+
+export interface IngestService {
+  /** Resolves once the whole batch is committed; nothing of it is stored when it rejects. */
+  ingest(projectId: string, events: readonly EventInput[]): Promise<IngestResponse>;
+}
+
+/**
+ * The parts of an event that may hold client text, bounded and redacted together. toJsonSafe
+ * spends one size budget in key order, so the error (what fingerprinting needs) comes first and
+ * the free-form input and output, the likeliest to be large, last.
+ */
+interface FreeParts {
+  agentId: string | null;
+  error: EventError | null;
+  tags: Record<string, string>;
+  input: unknown;
+  output: unknown;
+}
+
+function eventTime(timestamp: EventInput['timestamp'], receivedAt: number): number {
+  if (timestamp === undefined) return receivedAt;
+  return typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+}
+
+function eventError(error: EventInput['error']): EventError | null {
+  if (error === undefined) return null;
+  const { type, message, stack, status, code } = error;
+  return {
+    ...(type !== undefined ? { type } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(stack !== undefined ? { stack } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(code !== undefined ? { code: String(code) } : {}),
+  };
+}
+
+export function prepareEvent(event: EventInput, receivedAt: number): PreparedEvent {
+  const free: FreeParts = {
+    agentId: event.agentId ?? null,
+    error: eventError(event.error),
+    tags: event.tags ?? {},
+    input: event.input ?? null,
+    output: event.output ?? null,
+  };
+  // Once the size budget is spent, toJsonSafe leaves out the remaining keys altogether.
+  const safe = storableJson(redactSecrets(toJsonSafe(free)).value) as Partial<FreeParts>;
+  const fn = storableText(event.function);
+  const error = safe.error ?? null;
+  const input = safe.input ?? null;
+  const output = safe.output ?? null;
+  const fingerprint =
+    event.kind === 'failure'
+      ? fingerprintFailure({
+          function: fn,
+          errorType: error?.type,
+          message: error?.message,
+          status: error?.status,
+          code: error?.code,
+          stack: error?.stack,
+          input,
+          output,
+        })
+      : null;
+  return {
+    id: event.id === undefined ? randomUUID() : storableText(event.id),
+    kind: event.kind,
+    function: fn,
+    agentId: safe.agentId ?? null,
+    timestamp: eventTime(event.timestamp, receivedAt),
+    durationMs: event.durationMs ?? null,
+    error,
+    input,
+    output,
+    fixIds: (event.fixIds ?? []).map(storableText),
+    attempt: event.attempt ?? null,
+    tags: safe.tags ?? {},
+    traceId: event.traceId === undefined ? null : storableText(event.traceId),
+    fingerprint: fingerprint && {
+      patternId: fingerprint.patternId,
+      category: fingerprint.category,
+      normalizedMessage: fingerprint.normalizedMessage,
+      errorType: fingerprint.signature.errorType,
+      signature: fingerprint.signature,
+    },
+  };
+}
+
+export function createIngestService(options: IngestServiceOptions): IngestService {
+  const reservoirs = {
+    failureReservoirSize: options.failureReservoirSize,
+    successReservoirSize: options.successReservoirSize,
+    random: options.random,
+  };
+  return {
+    async ingest(projectId, events) {
+      const receivedAt = options.now();
+      const prepared = events.map((event) => prepareEvent(event, receivedAt));
+      const { accepted, duplicates, patterns } = await options.storage.ingest(
+        projectId,
+        prepared,
+        reservoirs,
+      );
+      return { accepted, duplicates, patterns };
+    },
+  };
+}

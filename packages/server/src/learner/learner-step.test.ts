@@ -1,0 +1,178 @@
+import { learnerStateFromJSON } from '@arc-agent/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../storage/storage.js';
+import { openTestStorages } from '../storage/test-databases.js';
+import type { EmbeddedWorker } from './embedded-worker.js';
+import { type LearnerStepOutcome, runLearnerStep } from './learner-step.js';
+import { ingestFailures, lookupSucceeds, startLookupWorker } from './learning-agent.fixture.js';
+import { type LearningSettings, resolveLearningSettings } from './learning-settings.js';
+
+const SETTINGS = resolveLearningSettings({
+  batchSize: 8,
+  groupSize: 4,
+  syncInterval: 2,
+  minTrials: 4,
+  stepTimeoutMs: 10_000,
+});
+
+describe.each(openTestStorages())('learning step ($name)', (backend) => {
+  let storage: Storage;
+  let projectSeq = 0;
+  const workers: EmbeddedWorker[] = [];
+
+  beforeAll(async () => {
+    storage = await backend.open();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await backend.cleanup();
+  });
+
+  async function project(): Promise<string> {
+    const { id } = await storage.ensureProject(`step-${++projectSeq}`);
+    workers.push(startLookupWorker(storage, id));
+    return id;
+  }
+
+  const errors: unknown[] = [];
+  const step = (
+    projectId: string,
+    settings: LearningSettings = SETTINGS,
+    on = storage,
+  ): Promise<LearnerStepOutcome> =>
+    runLearnerStep({
+      storage: on,
+      projectId,
+      settings,
+      now: Date.now,
+      pollMs: 5,
+      sourcing: { onError: (e) => errors.push(e) },
+    });
+
+  it('learns the fix that works, puts it up for approval at a sync step, and deploys it as a canary', async () => {
+    const id = await project();
+    await ingestFailures(storage, id, { lookup: 12, login: 3, successes: 6 });
+
+    const first = await step(id);
+    if (!first.ran) throw new Error(`step did not run: ${first.reason}`);
+    expect(first.report).toMatchObject({
+      step: 1,
+      rollouts: 32,
+      completed: 32,
+      synced: false,
+      approvals: [],
+    });
+    expect(first.report.escalated).toEqual([
+      { patternId: expect.any(String), reason: expect.stringMatching(/Authentication failures of `login`/) },
+    ]);
+
+    const reports = [first.report];
+    while (reports.at(-1)!.deployments.length === 0) {
+      // Typically 2 to 8 steps; the bound only keeps a broken learner from looping forever.
+      if (reports.length === 30) throw new Error('no deployment after 30 steps');
+      const next = await step(id);
+      if (!next.ran) throw new Error(`step did not run: ${next.reason}`);
+      reports.push(next.report);
+    }
+    const last = reports.at(-1)!;
+    // Approvals come only at sync steps (every 2nd).
+    expect(last.synced).toBe(true);
+    expect(last.step % 2).toBe(0);
+    for (const r of reports) if (r.step % 2 === 1) expect(r.approvals).toEqual([]);
+
+    const [deployment] = last.deployments;
+    expect(lookupSucceeds(deployment!.fix)).toBe(true);
+    expect(deployment).toMatchObject({
+      function: 'lookup',
+      status: 'canary',
+      canaryShare: SETTINGS.canaryShare,
+      risk: 'low',
+    });
+    expect(last.approvals.find((a) => a.result.candidateId === deployment!.fixId)).toMatchObject({
+      status: 'approved',
+      decidedBy: 'arc',
+      impact: {
+        riskLevel: 'low',
+        agentsAffected: 3,
+        severity: expect.any(String),
+        reasons: expect.any(Array),
+      },
+    });
+
+    const results = await storage.listLearningResults(id, { limit: 100 });
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(lookupSucceeds(r.fix)).toBe(true);
+      expect(r.confidence).toBeGreaterThanOrEqual(SETTINGS.confidence);
+      expect(r.successRate).toBe(1);
+      expect(r.incumbentSuccessRate).toBe(0);
+    }
+    const stream = await storage.listStreamEventsAfter(id, 0, 10_000);
+    const steps = stream.filter((e) => e.type === 'learner.step');
+    expect(steps.map((e) => (e.data as { step: number }).step)).toEqual(reports.map((r) => r.step));
+    expect(stream.filter((e) => e.type === 'learning.result')).toHaveLength(results.length);
+    expect(stream.filter((e) => e.type === 'deployment.created')).toHaveLength(1);
+
+    // Every job of every step was answered, by the embedded worker through the rollout queue.
+    const rollouts = await storage.listRollouts(id, last.step);
+    expect(rollouts.every((j) => j.status === 'done' && j.leaseOwner?.startsWith('embedded-'))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('resumes from the stored state in a new process, step after step', async () => {
+    const id = await project();
+    await ingestFailures(storage, id, { lookup: 6 });
+    await step(id);
+    const stored = await storage.getLearnerState(id);
+    const state = learnerStateFromJSON(stored!.state);
+    expect(state.step).toBe(1);
+    const trialsAfterOne = state.patterns[0]!.candidates.reduce(
+      (n, c) => n + c.failing.trials + c.guard.trials,
+      0,
+    );
+    expect(trialsAfterOne).toBe(32);
+
+    const restarted = await backend.open();
+    const second = await step(id, SETTINGS, restarted);
+    expect(second).toMatchObject({ ran: true, report: { step: 2 } });
+    const resumed = learnerStateFromJSON((await restarted.getLearnerState(id))!.state);
+    expect(resumed.step).toBe(2);
+    expect(resumed.sec.step).toBe(2);
+    expect(resumed.patterns[0]!.candidates.reduce((n, c) => n + c.failing.trials + c.guard.trials, 0)).toBe(
+      64,
+    );
+    // What step 1 learned is still there: the candidates kept their order and evidence grew.
+    expect(resumed.patterns[0]!.candidates.map((c) => c.id)).toEqual(
+      state.patterns[0]!.candidates.map((c) => c.id),
+    );
+  });
+
+  it('does not run without patterns to learn or budget to spend', async () => {
+    const id = await project();
+    expect(await step(id)).toEqual({ ran: false, reason: 'idle' });
+    await ingestFailures(storage, id, { login: 4 });
+    expect(await step(id)).toEqual({ ran: false, reason: 'idle' });
+    await ingestFailures(storage, id, { lookup: 2 });
+    expect(await step(id, { ...SETTINGS, rolloutBudgetPerHour: 3 })).toEqual({
+      ran: false,
+      reason: 'budget',
+    });
+    // A budget for two problems: the step shrinks to fit it, then the hour's budget is spent.
+    const small = { ...SETTINGS, rolloutBudgetPerHour: 8 };
+    expect(await step(id, small)).toMatchObject({ ran: true, report: { rollouts: 8 } });
+    expect(await step(id, small)).toEqual({ ran: false, reason: 'budget' });
+  });
+
+  it('leaves out rollouts that do not come back in time', async () => {
+    const { id } = await storage.ensureProject(`step-${++projectSeq}`);
+    await ingestFailures(storage, id, { lookup: 3 });
+    // No worker for this project: nothing comes back.
+    const outcome = await step(id, { ...SETTINGS, stepTimeoutMs: 100 });
+    expect(outcome).toMatchObject({
+      ran: true,
+      report: { step: 1, rollouts: 32, completed: 0, results: [] },
+    });
+    const jobs = await storage.listRollouts(id, 1);
+    expect(jobs.every((j) => j.status === 'expired')).toBe(true);
+  });
+});

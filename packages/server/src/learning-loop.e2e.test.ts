@@ -1,0 +1,571 @@
+// The learning loop end to end (DESIGN.md section 1, issue 5), on SQLite and on PostgreSQL. Every
+// part of Arc is the real one: the SDK (`track` with validators, the fix cache, canary assignment,
+// the rollout worker), the HTTP API on a real port, storage, and the learner runner with its canary
+// monitor. People act through the API with an admin key. Only the agent is built here, the way a
+// user builds one:
+//
+// - `invoice.answer` looks an invoice up on a tool server (node:http) and has a model write the
+//   answer as JSON; its own validators reject output that is not JSON or has no numeric `amount`.
+// - The tool server has three real failure modes: for accounts already moved to its v2 API it
+//   answers `amount_cents` instead of `amount` (schema drift); it rate-limits free-tier customers
+//   on a share of their requests (429 with Retry-After); and it never answers a share of the
+//   requests for archived invoices, so the agent's AbortSignal.timeout fires.
+// - The model is a deterministic generator standing in for an LLM's raw text. It follows explicit
+//   instructions in its system prompt, honours its parameters (`maxTokens` truncates), and has a
+//   formatting quirk: for some prompts it wraps the JSON in a markdown fence with a trailing comma.
+//
+// Which invoices fail how is fixed by seeds; transient failures (429, stalls) are drawn per request.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { assessImpact, type Fix, fixId, fixParts, riskOf, SeededRandom } from '@arc-agent/core';
+import { type Arc, createArc, pathCallShape, type RolloutWorker } from '@arc-agent/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LearnerRunner } from './learner/learner-runner.js';
+import { openTestStorages } from './storage/test-databases.js';
+import { startTestServer, type TestServer } from './test-server.fixture.js';
+
+const FUNCTION = 'invoice.answer';
+/** The agent's deadline for a tool call. */
+const TOOL_TIMEOUT_MS = 500;
+/** Share of a free-tier customer's requests the tool server refuses with 429. */
+const RATE_LIMIT_SHARE = 0.4;
+/** Share of the requests for an archived invoice the tool server never answers. */
+const STALL_SHARE = 0.4;
+/** Share of prompts for which the model fences its JSON and leaves a trailing comma. */
+const QUIRK_SHARE = 0.15;
+/** Calls the agent makes at once. */
+const CONCURRENCY = 10;
+
+/** Learning settings a person sets through the API: small B, G and s, fast triggers, quick canaries. */
+const SETTINGS = {
+  batchSize: 24,
+  groupSize: 4,
+  syncInterval: 2,
+  successShare: 0.2,
+  minTrials: 4,
+  minGuardTrials: 1,
+  triggerFailures: 5,
+  triggerIntervalMs: 300,
+  stepTimeoutMs: 6_000,
+  canaryShare: 0.25,
+  canaryMaxTrials: 30,
+};
+const PAUSED = { ...SETTINGS, triggerFailures: 1_000_000, triggerIntervalMs: 3_600_000 };
+
+/** What an operator trying to cut token costs deploys: answers capped at 12 tokens. It breaks every call. */
+const HARMFUL: Fix = { type: 'param_patch', params: { maxTokens: 12 } };
+
+// --- the agent ---------------------------------------------------------------------------------
+
+type Kind = 'normal' | 'migrated' | 'freeTier' | 'archived' | 'quirky';
+
+interface Invoice {
+  id: string;
+  amountCents: number;
+  currency: string;
+  kind: Kind;
+}
+
+interface Question {
+  invoiceId: string;
+  customer: string;
+}
+
+interface ModelCall {
+  system: string;
+  temperature: number;
+  maxTokens: number;
+}
+
+/** What the tool server answers: `amount` (v1) or `amount_cents` (v2). */
+interface ToolInvoice {
+  id: string;
+  amount?: number;
+  amount_cents?: number;
+  currency: string;
+}
+
+const MODEL: ModelCall = {
+  system: 'You answer questions about invoices with a JSON object: invoice, customer, amount, currency.',
+  temperature: 0.7,
+  maxTokens: 256,
+};
+
+class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The model's formatting quirk, a fixed property of the prompt (seeded by the invoice it is about). */
+function fencesItsJson(invoiceId: string): boolean {
+  return new SeededRandom(`style:${invoiceId}`).next() < QUIRK_SHARE;
+}
+
+/** The model: writes the answer from the tool's data, as raw text. */
+function writeAnswer(question: Question, data: ToolInvoice, model: ModelCall): string {
+  let amount = typeof data.amount === 'number' ? data.amount : undefined;
+  // Told explicitly that `amount` is required, it works the amount out from what the tool sent.
+  if (
+    amount === undefined &&
+    /`amount`[^\n]*\brequired\b/.test(model.system) &&
+    data.amount_cents !== undefined
+  ) {
+    amount = data.amount_cents / 100;
+  }
+  const answer = { invoice: data.id, customer: question.customer, amount, currency: data.currency };
+  let text = JSON.stringify(answer, null, 2);
+  if (model.temperature > 0 && fencesItsJson(question.invoiceId)) {
+    text = `\`\`\`json\n${text.replace(/\n}$/, ',\n}')}\n\`\`\``;
+  }
+  // About four characters a token.
+  return text.slice(0, model.maxTokens * 4);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The agent's own checks, as a production agent validates its output. */
+const validators = [
+  (text: string) => parseJson(text) !== undefined || 'output is not valid JSON',
+  (text: string) =>
+    typeof (parseJson(text) as { amount?: unknown } | null)?.amount === 'number' ||
+    'field `amount` is required',
+];
+
+/** The tool server the agent calls, with its failure modes. */
+class ToolServer {
+  readonly invoices = new Map<string, Invoice>();
+  readonly #random = new SeededRandom('tool-server');
+  readonly #server: Server = createServer((req, res) => this.#handle(req, res));
+  url = '';
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.closeAllConnections();
+      this.#server.close(() => resolve());
+    });
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const reply = this.#reply(req.url ?? '');
+    // Cold storage: the request is never answered.
+    if (reply === undefined) return;
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+  }
+
+  #reply(url: string): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+    const id = /^\/invoices\/([\w-]+)$/.exec(url)?.[1];
+    const invoice = id === undefined ? undefined : this.invoices.get(id);
+    if (invoice === undefined) return { status: 404, body: { error: 'no such invoice' } };
+    if (invoice.kind === 'archived' && this.#random.next() < STALL_SHARE) return undefined;
+    if (invoice.kind === 'freeTier' && this.#random.next() < RATE_LIMIT_SHARE) {
+      return { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '1' } };
+    }
+    const { amountCents, currency } = invoice;
+    return invoice.kind === 'migrated'
+      ? { status: 200, body: { id: invoice.id, amount_cents: amountCents, currency } }
+      : { status: 200, body: { id: invoice.id, amount: amountCents / 100, currency } };
+  }
+}
+
+function agent(tool: ToolServer) {
+  return async function answerInvoice(question: Question, model: ModelCall): Promise<string> {
+    const response = await fetch(`${tool.url}/invoices/${encodeURIComponent(question.invoiceId)}`, {
+      signal: AbortSignal.timeout(TOOL_TIMEOUT_MS),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      const hint =
+        response.status === 429
+          ? ` (rate limit exceeded, retry after ${response.headers.get('retry-after')} s)`
+          : '';
+      throw new ToolError(`invoice API answered HTTP ${response.status}${hint}`, response.status);
+    }
+    return writeAnswer(question, (await response.json()) as ToolInvoice, model);
+  };
+}
+
+/** `count` fresh invoices of the tool server, and a question about each. */
+function freshQuestions(tool: ToolServer, label: string, count: number): Question[] {
+  const random = new SeededRandom(`invoices:${label}`);
+  return Array.from({ length: count }, (_, i) => {
+    const id = `INV-${label}-${String(i).padStart(4, '0')}`;
+    const r = random.next();
+    const kind: Kind = fencesItsJson(id)
+      ? 'quirky'
+      : r < 0.18
+        ? 'migrated'
+        : r < 0.36
+          ? 'freeTier'
+          : r < 0.54
+            ? 'archived'
+            : 'normal';
+    const currency = ['EUR', 'USD', 'GBP'][random.nextInt(3)]!;
+    tool.invoices.set(id, { id, amountCents: 100 + random.nextInt(99_900), currency, kind });
+    return { invoiceId: id, customer: `customer-${random.nextInt(50)}` };
+  });
+}
+
+interface Tally {
+  calls: number;
+  ok: number;
+  /** Failed calls by error type and message. */
+  failures: Record<string, number>;
+}
+
+const rate = (t: Tally) => t.ok / t.calls;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// --- the test ------------------------------------------------------------------------------------
+
+describe.each(openTestStorages())('the learning loop end to end ($name)', (backend) => {
+  const tool = new ToolServer();
+  const learnerErrors: unknown[] = [];
+  let server: TestServer;
+  let arc: Arc;
+  let answer: (question: Question, model: ModelCall) => Promise<string>;
+  let runner: LearnerRunner | undefined;
+  let worker: RolloutWorker | undefined;
+  let liveCalls = 0;
+  let before: Tally;
+  let after: Tally;
+  const patterns = { rateLimit: '', timeout: '', brokenJson: '', drift: '' };
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    server.request(method, path, { key: server.adminKey, ...(body === undefined ? {} : { body }) });
+
+  function startLearner(): void {
+    runner = new LearnerRunner({
+      storage: server.storage,
+      projectId: server.projectId,
+      tickMs: 100,
+      pollMs: 20,
+      onError: (error) => learnerErrors.push(error),
+    });
+    runner.start();
+  }
+
+  async function call(question: Question, tally: Tally): Promise<void> {
+    tally.calls++;
+    try {
+      await answer(question, MODEL);
+      tally.ok++;
+    } catch (error) {
+      const key = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      tally.failures[key] = (tally.failures[key] ?? 0) + 1;
+    }
+  }
+
+  /** Calls the agent on each question, CONCURRENCY at a time. */
+  async function serve(questions: Question[]): Promise<Tally> {
+    const tally: Tally = { calls: 0, ok: 0, failures: {} };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < questions.length) await call(questions[next++]!, tally);
+      }),
+    );
+    return tally;
+  }
+
+  /** Production traffic: fresh calls, CONCURRENCY at a time, until stopped. */
+  function liveTraffic(): { tally: Tally; stop(): Promise<Tally> } {
+    const tally: Tally = { calls: 0, ok: 0, failures: {} };
+    let stopped = false;
+    const callers = Array.from({ length: CONCURRENCY }, async () => {
+      while (!stopped) await call(freshQuestions(tool, `live${++liveCalls}`, 1)[0]!, tally);
+    });
+    return {
+      tally,
+      async stop() {
+        stopped = true;
+        await Promise.all(callers);
+        return tally;
+      },
+    };
+  }
+
+  beforeAll(async () => {
+    await tool.start();
+    server = await startTestServer(await backend.open());
+    expect((await admin('PUT', '/v1/learning/config', SETTINGS)).status).toBe(200);
+    arc = createArc({
+      endpoint: server.url,
+      apiKey: await server.key(['ingest', 'read', 'worker']),
+      agentId: 'invoice-bot',
+      flushIntervalMs: 100,
+      successSampleRate: 0.5,
+      fixes: { pollIntervalMs: 200 },
+      retry: { maxAttempts: 5, maxTotalMs: 4_000 },
+    });
+    answer = arc.track(FUNCTION, agent(tool), {
+      validators,
+      throwOnInvalid: true,
+      callShape: pathCallShape({
+        system: '1.system',
+        params: { temperature: '1.temperature', maxTokens: '1.maxTokens' },
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop({ timeoutMs: 1_000 });
+    await runner?.stop();
+    await arc?.shutdown();
+    await server?.close();
+    await tool.close();
+    await backend.cleanup();
+  });
+
+  it('ingests the failures of fresh calls and groups them into one pattern per failure mode', {
+    timeout: 30_000,
+  }, async () => {
+    before = await serve(freshQuestions(tool, 'before', 100));
+    await arc.flush();
+    const listed = await admin('GET', `/v1/patterns?function=${FUNCTION}`);
+    expect(listed.status).toBe(200);
+    const found: { id: string; category: string; normalizedMessage: string }[] = listed.body.patterns;
+    expect(found.map((p) => p.category).sort()).toEqual([
+      'rate_limit',
+      'timeout',
+      'validation',
+      'validation',
+    ]);
+    patterns.rateLimit = found.find((p) => p.category === 'rate_limit')!.id;
+    patterns.timeout = found.find((p) => p.category === 'timeout')!.id;
+    patterns.brokenJson = found.find((p) => /not valid JSON/.test(p.normalizedMessage))!.id;
+    patterns.drift = found.find((p) => /`amount` is required/.test(p.normalizedMessage))!.id;
+    console.log(
+      `[${backend.name}] before learning: ${before.ok}/${before.calls} fresh calls succeeded`,
+      before.failures,
+    );
+    expect(rate(before)).toBeLessThan(0.75);
+  });
+
+  it('learns fixes, deploys low-risk ones by itself and a medium-risk one once a person approves it', {
+    timeout: 120_000,
+  }, async () => {
+    startLearner();
+    worker = arc.worker({ [FUNCTION]: answer }, { concurrency: 32, pollIntervalMs: 25, leaseMs: 20_000 });
+    const approvedByPerson: { patternId: string; risk: string }[] = [];
+    const promotedFor = (deployments: { patternId: string; status: string }[], patternId: string) =>
+      deployments.some((d) => d.patternId === patternId && d.status === 'promoted');
+    let deployments: {
+      id: string;
+      patternId: string;
+      status: string;
+      fix: Fix;
+      approvalId: string;
+      reason: string | null;
+    }[] = [];
+    const deadline = Date.now() + 90_000;
+    // The agent keeps serving while Arc learns; its calls are what the canaries are judged on.
+    const traffic = liveTraffic();
+    try {
+      for (;;) {
+        await pause(200);
+        const pending = await admin('GET', '/v1/approvals?status=pending');
+        for (const approval of pending.body.approvals) {
+          expect(approval.impact).toMatchObject({
+            severity: expect.any(String),
+            riskLevel: approval.result.risk,
+          });
+          const decided = await admin('POST', `/v1/approvals/${approval.id}/approve`, {
+            comment: 'looks right',
+          });
+          expect(decided.status).toBe(200);
+          expect(decided.body.deployment).toMatchObject({
+            status: 'canary',
+            canaryShare: SETTINGS.canaryShare,
+          });
+          approvedByPerson.push({ patternId: approval.result.patternId, risk: approval.result.risk });
+        }
+        deployments = (await admin('GET', `/v1/deployments?function=${FUNCTION}&limit=100`)).body.deployments;
+        if (Object.values(patterns).every((id) => promotedFor(deployments, id))) break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `not every pattern got a promoted fix in time: ${JSON.stringify(deployments, null, 1)}`,
+          );
+        }
+      }
+    } finally {
+      await traffic.stop();
+    }
+    expect(learnerErrors).toEqual([]);
+    expect((await admin('PUT', '/v1/learning/config', PAUSED)).status).toBe(200);
+
+    const approvals: {
+      id: string;
+      status: string;
+      decidedBy: string;
+      result: { patternId: string; risk: string; fix: Fix };
+    }[] = (await admin('GET', '/v1/approvals?limit=100')).body.approvals;
+    const promoted = (patternId: string) =>
+      deployments.filter((d) => d.patternId === patternId && d.status === 'promoted');
+    const partsOf = (patternId: string) =>
+      promoted(patternId).flatMap((d) => fixParts(d.fix).map((p) => p.type));
+    // Transient failures: retries. Broken JSON: repair. Drift: the model is told what is required.
+    expect(partsOf(patterns.rateLimit)).toContain('retry_policy');
+    expect(partsOf(patterns.timeout)).toContain('retry_policy');
+    expect(partsOf(patterns.brokenJson)).toContain('output_repair');
+    expect(partsOf(patterns.drift)).toContain('prompt_adjustment');
+    // The repair is low-risk and its evidence clear: Arc approved it by itself.
+    const repair = promoted(patterns.brokenJson).find((d) => d.fix.type === 'output_repair')!;
+    expect(approvals.find((a) => a.id === repair.approvalId)).toMatchObject({
+      status: 'approved',
+      decidedBy: 'arc',
+    });
+    // The prompt fix is medium-risk: it waited for a person, who approved it through the API.
+    expect(approvedByPerson).toContainEqual({ patternId: patterns.drift, risk: 'medium' });
+    for (const d of promoted(patterns.drift)) {
+      expect(approvals.find((a) => a.id === d.approvalId)).toMatchObject({ decidedBy: 'test admin' });
+    }
+    for (const d of deployments.filter((x) => x.status === 'promoted'))
+      expect(d.reason).toMatch(/^canary test: /);
+
+    await arc.refreshFixes();
+    after = await serve(freshQuestions(tool, 'after', 100));
+    console.log(
+      `[${backend.name}] after learning: ${after.ok}/${after.calls} fresh calls succeeded`,
+      after.failures,
+    );
+    console.log(
+      `[${backend.name}] success rate on fresh calls: before ${rate(before).toFixed(2)}, after ${rate(after).toFixed(2)}; ` +
+        `auto-approved: ${approvals
+          .filter((a) => a.decidedBy === 'arc')
+          .map((a) => a.result.fix.type)
+          .join(', ')}; ` +
+        `approved by a person: ${approvedByPerson.map((a) => a.risk).join(', ')}`,
+    );
+    expect(rate(after)).toBeGreaterThanOrEqual(0.9);
+    expect(rate(after) - rate(before)).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it('rolls a harmful fix back by the canary test before it reaches every call', {
+    timeout: 90_000,
+  }, async () => {
+    // Arc has no route for people to author fixes (fixes are learned). An operator who wants one
+    // deployed puts it in the approval queue the way a learner step does, with the learner stopped
+    // so that the step numbers stay in order; from there on it is the API, as for any fix.
+    await runner!.stop();
+    const stored = (await server.storage.getLearnerState(server.projectId))!;
+    const pattern = (await server.storage.getPattern(server.projectId, patterns.brokenJson))!;
+    const candidateId = fixId(HARMFUL);
+    const at = Date.now();
+    await server.storage.commitLearningStep(
+      server.projectId,
+      {
+        step: stored.step + 1,
+        state: { ...(stored.state as Record<string, unknown>), step: stored.step + 1 },
+        failuresSeen: stored.failuresSeen,
+        summary: { proposedBy: 'operator' },
+        results: [
+          {
+            patternId: pattern.id,
+            function: FUNCTION,
+            candidateId,
+            fix: HARMFUL,
+            risk: riskOf(HARMFUL),
+            origin: 'operator',
+            rationale: 'Cap answers at 12 tokens to cut the model bill.',
+            improvement: 0,
+            confidence: 0,
+            successRate: 0,
+            incumbentSuccessRate: 0,
+            trials: 0,
+            examples: 0,
+          },
+        ],
+        approvals: [
+          {
+            patternId: pattern.id,
+            candidateId,
+            impact: {
+              ...assessImpact({
+                occurrences: pattern.occurrences,
+                firstSeen: pattern.firstSeen,
+                lastSeen: Math.min(pattern.lastSeen, at),
+                now: at,
+                agentsAffected: 1,
+                category: pattern.category,
+                improvement: 0,
+                risk: riskOf(HARMFUL),
+              }),
+              reasons: ['proposed by an operator, not learned'],
+            },
+            autoApproval: null,
+          },
+        ],
+        pruneRolloutsBefore: 0,
+      },
+      at,
+    );
+    startLearner();
+
+    const [request] = (await admin('GET', '/v1/approvals?status=pending')).body.approvals;
+    expect(request.result).toMatchObject({ candidateId, risk: 'medium' });
+    const approved = await admin('POST', `/v1/approvals/${request.id}/approve`, {
+      comment: 'cheaper answers',
+    });
+    expect(approved.status).toBe(200);
+    const canary = approved.body.deployment;
+    expect(canary).toMatchObject({ status: 'canary', fixId: candidateId, canaryShare: SETTINGS.canaryShare });
+
+    let deployment = canary;
+    const deadline = Date.now() + 60_000;
+    const traffic = liveTraffic();
+    try {
+      while (deployment.status === 'canary') {
+        if (Date.now() > deadline)
+          throw new Error(`the harmful canary was not decided: ${JSON.stringify(deployment)}`);
+        await pause(100);
+        deployment = (await admin('GET', `/v1/deployments/${canary.id}`)).body;
+      }
+    } finally {
+      await traffic.stop();
+    }
+    const served = traffic.tally.calls;
+    const failed = served - traffic.tally.ok;
+    console.log(
+      `[${backend.name}] harmful canary ${deployment.status} (${deployment.reason}) after ${served} calls, ` +
+        `${failed} failed; treatment ${deployment.treatment.failures}/${deployment.treatment.trials} failed, ` +
+        `control ${deployment.control.failures}/${deployment.control.trials}`,
+    );
+    expect(deployment).toMatchObject({
+      status: 'rolled_back',
+      reason: expect.stringMatching(/^canary test: (function|pattern): (harm|failure_limit)$/),
+    });
+    // It never reached every call: only its treatment arm ever got it, and it was never promoted.
+    expect(deployment.treatment.trials).toBeLessThan(served);
+    const audit = await server.storage.listAuditLog(server.projectId, { subjectId: canary.id, limit: 100 });
+    expect(audit.map((e) => e.action)).not.toContain('deployment.promoted');
+    const live = (await admin('GET', `/v1/fixes?function=${FUNCTION}`)).body.fixes as { id: string }[];
+    expect(live.map((f) => f.id)).not.toContain(candidateId);
+    await arc.refreshFixes();
+    expect(arc.fixesFor(FUNCTION).map((f) => f.id)).not.toContain(candidateId);
+
+    const recovered = await serve(freshQuestions(tool, 'recovered', 60));
+    console.log(
+      `[${backend.name}] after the rollback: ${recovered.ok}/${recovered.calls} fresh calls succeeded`,
+    );
+    expect(rate(recovered)).toBeGreaterThanOrEqual(0.85);
+    expect(learnerErrors).toEqual([]);
+  });
+});

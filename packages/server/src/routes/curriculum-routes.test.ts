@@ -1,0 +1,178 @@
+import { addCandidates, createLearnerState, SecCurriculum, softmax } from '@arc-agent/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStorages } from '../storage/test-databases.js';
+import { startTestServer, type TestServer } from '../test-server.fixture.js';
+import { RETRY_FIX } from './learning-seed.fixture.js';
+
+describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
+  let server: TestServer;
+  let reader: string;
+  let trainer: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(await backend.open());
+    reader = await server.key(['read']);
+    trainer = await server.key(['worker']);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await backend.cleanup();
+  });
+
+  const sample = (body: unknown, key = trainer) =>
+    server.request('POST', '/v1/curriculum/sample', { key, body });
+  const update = (body: unknown, key = trainer) =>
+    server.request('POST', '/v1/curriculum/update', { key, body });
+
+  it("shows the learner's curriculum: its patterns with Q, probability, pulls and Q history", async () => {
+    const none = await server.request('GET', '/v1/curriculum', { key: reader });
+    expect(none.body).toEqual({ curriculum: 'learner', step: 0, alpha: 0.1, temperature: 1, arms: [] });
+
+    let state = createLearnerState({ seed: 1 });
+    for (const id of ['p-a', 'p-b', 'p-c']) {
+      state = addCandidates(state, { id, function: 'f', category: 'timeout' }, [
+        { id: 'fix_retry', fix: RETRY_FIX, origin: 'rule', rationale: 'retry' },
+      ]);
+    }
+    const sec = SecCurriculum.fromJSON(state.sec);
+    sec.update({ 'p-a': 0.8 });
+    sec.update({ 'p-a': 0.4, 'p-b': 0.2 });
+    state = { ...state, step: 2, sec: sec.toJSON() };
+    await server.storage.commitLearningStep(
+      server.projectId,
+      { step: 1, state, failuresSeen: 0, summary: {}, results: [], approvals: [], pruneRolloutsBefore: 0 },
+      1,
+    );
+    const shown = await server.request('GET', '/v1/curriculum', { key: reader });
+    expect(shown.status).toBe(200);
+    // TD(0) exactly as SEC computes it: Q ← α·r + (1 − α)·Q.
+    const qa1 = 0.1 * 0.8 + 0.9 * 0;
+    const qa = 0.1 * 0.4 + 0.9 * qa1;
+    const qb = 0.1 * 0.2 + 0.9 * 0;
+    const [pa, pb, pc] = softmax([qa, qb, 0], 1);
+    expect(shown.body).toEqual({
+      curriculum: 'learner',
+      step: 2,
+      alpha: 0.1,
+      temperature: 1,
+      arms: [
+        {
+          arm: 'p-a',
+          q: qa,
+          probability: pa,
+          pulls: 0,
+          updates: 2,
+          history: [
+            { step: 1, q: qa1 },
+            { step: 2, q: qa },
+          ],
+        },
+        {
+          arm: 'p-b',
+          q: qb,
+          probability: pb,
+          pulls: 0,
+          updates: 1,
+          history: [{ step: 2, q: qb }],
+        },
+        { arm: 'p-c', q: 0, probability: pc, pulls: 0, updates: 0, history: [] },
+      ],
+    });
+  });
+
+  it('samples and updates a trainer curriculum of its own, leaving the learner’s alone', async () => {
+    const drawn = await sample({ arms: ['math', 'code', 'chat'], batchSize: 6 });
+    expect(drawn.status).toBe(200);
+    expect(drawn.body.draws).toHaveLength(6);
+    for (const arm of drawn.body.draws) expect(['math', 'code', 'chat']).toContain(arm);
+    expect(drawn.body.probabilities).toEqual({ math: 1 / 3, code: 1 / 3, chat: 1 / 3 });
+    expect(drawn.body.step).toBe(0);
+
+    const updated = await update({ rewards: { math: 0.5, code: 0 } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toEqual({
+      step: 1,
+      arms: [
+        { arm: 'math', q: 0.05 },
+        { arm: 'code', q: 0 },
+      ],
+    });
+    await update({ rewards: { math: 1 } });
+
+    const shown = await server.request('GET', '/v1/curriculum?curriculum=trainer', { key: reader });
+    const math = shown.body.arms.find((a: { arm: string }) => a.arm === 'math');
+    const q2 = 0.1 * 1 + 0.9 * 0.05;
+    expect(math).toMatchObject({
+      q: q2,
+      updates: 2,
+      history: [
+        { step: 1, q: 0.05 },
+        { step: 2, q: q2 },
+      ],
+    });
+    expect(shown.body.arms.reduce((n: number, a: { pulls: number }) => n + a.pulls, 0)).toBe(6);
+    const favoured = await sample({ arms: ['math', 'code'], batchSize: 1 });
+    expect(favoured.body.probabilities.math).toBe(softmax([q2, 0], 1)[0]);
+
+    const learner = await server.request('GET', '/v1/curriculum', { key: reader });
+    expect(learner.body.arms.map((a: { arm: string }) => a.arm)).toEqual(['p-a', 'p-b', 'p-c']);
+  });
+
+  it("draws from the project's patterns when no arms are given, and refuses when there are none", async () => {
+    const other = await server.key(['worker', 'ingest'], 'empty-project');
+    const none = await sample({ batchSize: 2 }, other);
+    expect(none.status).toBe(409);
+    await server.request('POST', '/v1/events', {
+      key: other,
+      body: { events: [{ kind: 'failure', function: 'f', error: { type: 'Error', message: 'boom' } }] },
+    });
+    const drawn = await sample({ batchSize: 3 }, other);
+    expect(drawn.status).toBe(200);
+    expect(new Set(drawn.body.draws).size).toBe(1);
+    expect(Object.keys(drawn.body.probabilities)).toEqual([drawn.body.draws[0]]);
+  });
+
+  it('keeps every concurrent change: updates racing through two replicas all count', async () => {
+    const project = await server.storage.ensureProject('racing');
+    const key = await server.key(['worker'], 'racing');
+    const replica = await backend.open();
+    const second = await startTestServer(replica);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 === 0 ? server : second).request('POST', '/v1/curriculum/update', {
+            key,
+            body: { rewards: { x: 1 } },
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const stored = await server.storage.getCurriculum(project.id, 'trainer');
+      expect(stored?.version).toBe(8);
+      expect(SecCurriculum.fromJSON(stored!.state as never).armStats('x').updates).toBe(8);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('needs the worker scope to change it and answers 400 naming the field', async () => {
+    expect((await sample({ batchSize: 1, arms: ['a'] }, reader)).status).toBe(403);
+    expect((await update({ rewards: { a: 1 } }, reader)).status).toBe(403);
+    const cases: [() => ReturnType<typeof sample>, string][] = [
+      [() => sample({ arms: ['a'] }), '/batchSize'],
+      [() => sample({ arms: [], batchSize: 1 }), '/arms'],
+      [() => sample({ arms: [''], batchSize: 1 }), '/arms/0'],
+      [() => sample({ arms: ['a'], batchSize: 0 }), '/batchSize'],
+      [() => update({ rewards: {} }), '/rewards'],
+      [() => update({ rewards: { a: 'high' } }), '/rewards/a'],
+      [() => update({}), '/rewards'],
+    ];
+    for (const [call, path] of cases) {
+      const response = await call();
+      expect(response.status, path).toBe(400);
+      expect(response.body.details, path).toContainEqual({ path, message: expect.any(String) });
+    }
+    const badQuery = await server.request('GET', '/v1/curriculum?curriculum=other', { key: reader });
+    expect(badQuery.status).toBe(400);
+  });
+});

@@ -1,0 +1,165 @@
+// /v1/curriculum: GET shows a SEC curriculum (the learner's by default: arms are patterns); sample
+// and update let an external trainer (VERL) use SEC as its curriculum sampler, on a curriculum of
+// its own.
+
+import { learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError } from '../http-error.js';
+import { loadLearningSettings } from '../learner/learning-settings.js';
+import {
+  CurriculumBusyError,
+  changeTrainerCurriculum,
+  loadTrainerCurriculum,
+} from '../learner/trainer-curriculum.js';
+import {
+  CurriculumQuerySchema,
+  CurriculumSchema,
+  MAX_ARMS,
+  SampleBodySchema,
+  SampleResponseSchema,
+  UpdateBodySchema,
+  UpdateResponseSchema,
+} from '../schemas/curriculum-schemas.js';
+import { errorResponses } from '../schemas/error-schemas.js';
+import type { Storage } from '../storage/storage.js';
+import type { LearningRouteDeps } from './learning-route-deps.js';
+import { BEARER_SECURITY } from './route-deps.js';
+
+/** Every arm with its state, and its probability among them. */
+function armsOf(curriculum: SecCurriculum, arms: readonly string[]) {
+  const probabilities = curriculum.probabilities(arms);
+  return arms.map((arm, i) => {
+    const { q, pulls, updates, history } = curriculum.armStats(arm);
+    return { arm, q, probability: probabilities[i]!, pulls, updates, history };
+  });
+}
+
+/** The project's pattern ids, the default arms of a trainer. */
+async function patternIds(storage: Storage, projectId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  while (ids.length < MAX_ARMS) {
+    const page = await storage.listPatterns(projectId, {
+      sort: 'occurrences',
+      limit: 200,
+      ...(cursor !== undefined ? { cursor } : {}),
+    });
+    ids.push(...page.patterns.map((p) => p.id));
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return ids.slice(0, MAX_ARMS);
+}
+
+function busy(error: unknown): never {
+  if (error instanceof CurriculumBusyError) throw new HttpError(409, error.message);
+  throw error;
+}
+
+export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
+  app,
+  { storage, requireScope, now },
+) => {
+  app.get(
+    '/curriculum',
+    {
+      schema: {
+        summary: 'A SEC curriculum: arms with Q, probability, pulls and Q history',
+        tags: ['curriculum'],
+        security: BEARER_SECURITY,
+        querystring: CurriculumQuerySchema,
+        response: { 200: CurriculumSchema, ...errorResponses(400, 401, 403) },
+      },
+      onRequest: requireScope('read'),
+    },
+    async (request) => {
+      const { projectId } = request.auth!;
+      const settings = await loadLearningSettings(storage, projectId);
+      let curriculum: SecCurriculum;
+      let arms: string[];
+      if (request.query.curriculum === 'trainer') {
+        curriculum = (await loadTrainerCurriculum(storage, projectId, settings)).curriculum;
+        arms = curriculum.knownArms();
+      } else {
+        const stored = await storage.getLearnerState(projectId);
+        const state = stored === undefined ? undefined : learnerStateFromJSON(stored.state);
+        curriculum =
+          state === undefined
+            ? new SecCurriculum({ alpha: settings.alpha, temperature: settings.temperature })
+            : SecCurriculum.fromJSON(state.sec);
+        // The learner's patterns, also those it has not drawn yet (Q 0).
+        arms = [...new Set([...(state?.patterns.map((p) => p.id) ?? []), ...curriculum.knownArms()])];
+      }
+      return {
+        curriculum: request.query.curriculum,
+        step: curriculum.step,
+        alpha: curriculum.options.alpha,
+        temperature: curriculum.options.temperature,
+        arms: armsOf(curriculum, arms),
+      };
+    },
+  );
+
+  app.post(
+    '/curriculum/sample',
+    {
+      schema: {
+        summary: 'Draw arms from the trainer curriculum: B independent draws from softmax(Q / τ)',
+        tags: ['curriculum'],
+        security: BEARER_SECURITY,
+        body: SampleBodySchema,
+        response: { 200: SampleResponseSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+      },
+      onRequest: requireScope('worker'),
+    },
+    async (request) => {
+      const { projectId } = request.auth!;
+      const arms = request.body.arms ?? (await patternIds(storage, projectId));
+      if (arms.length === 0)
+        throw new HttpError(409, 'No arms to draw from: send arms, or ingest failures first');
+      const settings = await loadLearningSettings(storage, projectId);
+      const { value, curriculum } = await changeTrainerCurriculum(
+        storage,
+        projectId,
+        settings,
+        (c) => ({ probabilities: c.probabilities(arms), draws: c.sample(arms, request.body.batchSize) }),
+        now,
+      ).catch(busy);
+      return {
+        draws: value.draws,
+        probabilities: Object.fromEntries(arms.map((arm, i) => [arm, value.probabilities[i]!])),
+        step: curriculum.step,
+      };
+    },
+  );
+
+  app.post(
+    '/curriculum/update',
+    {
+      schema: {
+        summary: 'Reward arms of the trainer curriculum: Q ← α·r + (1 − α)·Q (one step)',
+        tags: ['curriculum'],
+        security: BEARER_SECURITY,
+        body: UpdateBodySchema,
+        response: { 200: UpdateResponseSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+      },
+      onRequest: requireScope('worker'),
+    },
+    async (request) => {
+      const { projectId } = request.auth!;
+      const settings = await loadLearningSettings(storage, projectId);
+      const { rewards } = request.body;
+      const { curriculum } = await changeTrainerCurriculum(
+        storage,
+        projectId,
+        settings,
+        (c) => c.update(rewards),
+        now,
+      ).catch(busy);
+      return {
+        step: curriculum.step,
+        arms: Object.keys(rewards).map((arm) => ({ arm, q: curriculum.q(arm) })),
+      };
+    },
+  );
+};

@@ -1,0 +1,68 @@
+// GET /v1/patterns, GET /v1/patterns/:id and GET /v1/functions. Times are ISO 8601 strings.
+
+import { CATEGORIES } from '@arc-agent/core';
+import { type Static, Type } from 'typebox';
+import { EventErrorSchema, MAX_FUNCTION_NAME_LENGTH } from './event-schemas.js';
+import { NulFreeText } from './nul-free-text.js';
+
+export const MAX_PATTERN_PAGE = 200;
+
+const IsoTime = Type.String({ format: 'date-time' });
+
+export const PatternListQuerySchema = Type.Object({
+  category: Type.Optional(Type.Enum([...CATEGORIES])),
+  function: Type.Optional(NulFreeText({ maxLength: MAX_FUNCTION_NAME_LENGTH })),
+  sort: Type.Enum(['occurrences', 'lastSeen'], { default: 'occurrences' }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_PATTERN_PAGE, default: 50 }),
+  cursor: Type.Optional(NulFreeText({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+});
+
+export type PatternListQuery = Static<typeof PatternListQuerySchema>;
+
+const patternProperties = {
+  id: Type.String(),
+  category: Type.Enum([...CATEGORIES]),
+  function: Type.String(),
+  errorType: Type.String(),
+  normalizedMessage: Type.String(),
+  occurrences: Type.Integer(),
+  firstSeen: IsoTime,
+  lastSeen: IsoTime,
+};
+
+export const PatternSummarySchema = Type.Object(patternProperties);
+
+export const PatternListSchema = Type.Object({
+  patterns: Type.Array(PatternSummarySchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PatternParamsSchema = Type.Object({ id: NulFreeText({ maxLength: 200 }) });
+
+export const ExampleSchema = Type.Object({
+  eventId: Type.String(),
+  agentId: Type.Union([Type.String(), Type.Null()]),
+  timestamp: IsoTime,
+  input: Type.Unknown(),
+  output: Type.Unknown(),
+  error: Type.Union([Type.Object(EventErrorSchema.properties), Type.Null()]),
+});
+
+export const PatternDetailSchema = Type.Object({
+  ...patternProperties,
+  signature: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'What identifies the pattern: function, error type, normalised message, category, shapes',
+  }),
+  examples: Type.Array(ExampleSchema, { description: 'Replayable failing calls (a reservoir sample)' }),
+});
+
+export const FunctionListSchema = Type.Object({
+  functions: Type.Array(
+    Type.Object({
+      function: Type.String(),
+      successes: Type.Integer(),
+      failures: Type.Integer(),
+      lastSeen: IsoTime,
+    }),
+  ),
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, resolveLimits } from './server-limits.js';
+
+describe('resolveLimits', () => {
+  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s', () => {
+    expect(resolveLimits()).toEqual({
+      maxBatchEvents: 1000,
+      maxBodyBytes: 1_048_576,
+      failureReservoirSize: 50,
+      successReservoirSize: 100,
+      streamHeartbeatMs: 15_000,
+    });
+  });
+
+  it('overrides what is given, keeps the rest', () => {
+    expect(resolveLimits({ maxBatchEvents: 5, failureReservoirSize: undefined })).toEqual({
+      ...DEFAULT_LIMITS,
+      maxBatchEvents: 5,
+    });
+  });
+
+  it('refuses limits that are not positive integers', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveLimits({ maxBodyBytes: bad })).toThrow(/maxBodyBytes must be a positive integer/);
+    }
+  });
+});

@@ -1,0 +1,101 @@
+// A listening Arc server: storage opened and migrated, default project and admin key ensured,
+// HTTP up. close() is graceful: in-flight requests finish, live streams end, logs flush, the
+// database closes. Signal handling belongs to the CLI, so embedding code keeps control.
+
+import pino, { type Logger } from 'pino';
+import { ensureAdminKey } from './admin-key-bootstrap.js';
+import { type ArcApp, buildApp } from './app.js';
+import { LearnerPool } from './learner/learner-pool.js';
+import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
+import type { ServerLimits } from './server-limits.js';
+import { openStorage } from './storage/open-storage.js';
+import type { Storage } from './storage/storage.js';
+
+export const DEFAULT_PORT = 4317;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PROJECT = 'default';
+
+export interface StartServerOptions {
+  /** Default 4317; 0 picks a free port (see `url`). */
+  port?: number;
+  host?: string;
+  /** SQLite file path or postgres:// URL; default `.arc/arc.db`. */
+  db?: string;
+  /** Admin key to ensure for the default project (`ARC_ADMIN_KEY`). */
+  adminKey?: string;
+  logger?: Logger;
+  limits?: Partial<ServerLimits>;
+  /**
+   * The learning loop: one learner per project (leader-elected across replicas), stepping on new
+   * failures and time, and judging canaries. On by default; the LLM analyst defaults to the one
+   * ARC_ANALYST_BASE_URL and ARC_ANALYST_MODEL configure, if any.
+   */
+  learning?: { enabled?: boolean; analyst?: LlmAnalyst; tickMs?: number };
+}
+
+export interface RunningServer {
+  url: string;
+  /** The admin key created by this start when there was none, else null. Shown nowhere else. */
+  createdAdminKey: string | null;
+  app: ArcApp;
+  storage: Storage;
+  /** The learners of this process's projects; null when learning is off. */
+  learners: LearnerPool | null;
+  /** Graceful stop; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ name: 'arc' });
+  const storage = await openStorage(options.db);
+  let app: ArcApp | undefined;
+  let learners: LearnerPool | null = null;
+  try {
+    const project = await storage.ensureProject(DEFAULT_PROJECT);
+    const { createdKey } = await ensureAdminKey(storage, project.id, options.adminKey);
+    app = buildApp({ storage, logger, ...(options.limits ? { limits: options.limits } : {}) });
+    const url = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+    const listening = app;
+    if (options.learning?.enabled !== false) {
+      const analyst = options.learning?.analyst ?? llmAnalystFromEnv(process.env);
+      learners = new LearnerPool({
+        storage,
+        ...(analyst ? { analyst } : {}),
+        ...(options.learning?.tickMs !== undefined ? { tickMs: options.learning.tickMs } : {}),
+        onError: (err) => logger.error({ err }, 'learner failed'),
+        onStep: (report) =>
+          logger.info(
+            { step: report.step, rollouts: report.rollouts, completed: report.completed },
+            'learning step',
+          ),
+      });
+      await learners.start();
+    }
+    const running = learners;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      createdAdminKey: createdKey,
+      app: listening,
+      storage,
+      learners: running,
+      close() {
+        closing ??= (async () => {
+          try {
+            await running?.stop();
+            await listening.close();
+          } finally {
+            await storage.close();
+            logger.flush();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await learners?.stop();
+    await app?.close();
+    await storage.close();
+    throw error;
+  }
+}
