@@ -5,7 +5,7 @@ SHELL := /bin/bash
 STAMP := node_modules/.arc-install-stamp
 
 help:
-	@echo "make demo   run the main job (arc demo)"
+	@echo "make demo   run the main job (arc demo --quick: a local LLM learning from its failures)"
 	@echo "make test   install, build and run every test (SQLite and PostgreSQL)"
 
 $(STAMP): package.json package-lock.json
@@ -30,6 +30,6 @@ test: build
 	scripts/api-fuzz.sh
 
 demo: build
-	node packages/server/dist/cli/main.js demo
+	node packages/server/dist/cli/main.js demo --quick
 
 .PHONY: help install build lint typecheck test demo

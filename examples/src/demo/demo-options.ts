@@ -89,12 +89,12 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
     throw new DemoOptionError('--model', 'cannot be combined with --llm-base-url');
   }
   const heldOutTasks = positiveInteger(input.tasks, quick ? 20 : 60, '--tasks');
-  const steps = positiveInteger(input.steps, quick ? 2 : 8, '--steps');
+  const steps = positiveInteger(input.steps, quick ? 3 : 8, '--steps');
   return {
     quick,
     seed: positiveInteger(input.seed, 1, '--seed', 0),
     heldOutTasks,
-    learningTasks: positiveInteger(input.learningTasks, quick ? 12 : 48, '--learning-tasks'),
+    learningTasks: positiveInteger(input.learningTasks, quick ? 8 : 48, '--learning-tasks'),
     steps,
     batchSize: positiveInteger(input.batchSize, quick ? 3 : 4, '--batch-size'),
     groupSize: positiveInteger(input.groupSize, 4, '--group-size'),

@@ -83,7 +83,7 @@ function demoSettings(options: DemoOptions) {
     // Nothing succeeds at first, so there are no working inputs to guard; rollouts go to failures.
     successShare: 0,
     confidence: 0.8,
-    minTrials: 3,
+    minTrials: 2,
     minGuardTrials: 0,
     // Steps are run by the demo, never by triggers.
     triggerFailures: 1_000_000,

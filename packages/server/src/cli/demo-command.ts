@@ -19,7 +19,10 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'Run a real local agent (SmolLM2 on BFCL tasks) with Arc learning from its failures, and the dashboard',
     )
-    .option('--quick', 'a short run: 20 held-out tasks, 2 steps (about 5 minutes on 2 cores)')
+    .option(
+      '--quick',
+      'a short run: 20 held-out tasks, 8 learning-pool tasks, 3 steps (about 5 minutes on 2 cores)',
+    )
     .option('--seed <n>', 'seed of the task split and the learner', parseIntegerOption(0, 2 ** 31))
     .option('--tasks <n>', 'held-out tasks scored before and after', parseIntegerOption(1, 10_000))
     .option(

@@ -95,17 +95,23 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asy
       async (request) => {
         const { projectId } = request.auth!;
         const settings = await loadLearningSettings(storage, projectId);
-        const outcome = await storage.decideApproval(
-          projectId,
-          request.params.id,
-          {
-            status,
-            actor: await actorOf(storage, request),
-            comment: request.body.comment ?? null,
-            canaryShare: settings.canaryShare,
-          },
-          now(),
-        );
+        const outcome = await storage
+          .decideApproval(
+            projectId,
+            request.params.id,
+            {
+              status,
+              actor: await actorOf(storage, request),
+              comment: request.body.comment ?? null,
+              canaryShare: settings.canaryShare,
+            },
+            now(),
+          )
+          .catch((error: unknown) => {
+            // Two approvals of the same fix racing: the database lets one fix be live only once.
+            if (isUniqueViolation(error)) throw new HttpError(409, 'This fix is already deployed');
+            throw error;
+          });
         if (!outcome.ok) {
           if (outcome.reason === 'not_found') throw new HttpError(404, 'Approval not found');
           throw new HttpError(409, `Approval already ${outcome.approval.status}`);
@@ -118,3 +124,8 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asy
     );
   }
 };
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -31,7 +31,13 @@ export function decodePatternCursor(text: string, sort: PatternQuery['sort']): P
   if (!Array.isArray(parsed) || parsed.length !== 3) throw new InvalidCursorError('not a cursor');
   const [cursorSort, value, id] = parsed as unknown[];
   if (cursorSort !== sort) throw new InvalidCursorError(`issued for sort ${String(cursorSort)}, not ${sort}`);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || typeof id !== 'string') {
+  // Pattern ids never hold U+0000 (PostgreSQL text cannot), so such a cursor was forged.
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    typeof id !== 'string' ||
+    id.includes('\u0000')
+  ) {
     throw new InvalidCursorError('not a cursor');
   }
   return { sort, value, id };
