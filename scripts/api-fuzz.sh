@@ -42,7 +42,7 @@ schemathesis run "http://127.0.0.1:$port/openapi.json" \
   --max-examples "${ARC_FUZZ_EXAMPLES:-25}" \
   --workers 2 \
   --seed 1 \
-  --warnings off || status=$?
+  --warnings off "$@" || status=$?
 
 if ! kill -0 "$server" 2>/dev/null; then
   echo "arc serve died during the fuzz run; its log:" >&2

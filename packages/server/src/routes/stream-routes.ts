@@ -5,9 +5,8 @@
 
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { errorResponses } from '../schemas/error-schemas.js';
-import { StreamHeadersSchema, StreamQuerySchema } from '../schemas/stream-schemas.js';
+import { StreamEventSchema, StreamHeadersSchema, StreamQuerySchema } from '../schemas/stream-schemas.js';
 import type { StreamEvent } from '../storage/storage.js';
 import { BEARER_SECURITY, type RouteDeps } from './route-deps.js';
 
@@ -53,7 +52,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
         response: {
           200: {
             description: 'An endless text/event-stream: `id:`, `event:` (the type), `data:` (JSON)',
-            content: { 'text/event-stream': { schema: Type.String() } },
+            content: { 'text/event-stream': { schema: StreamEventSchema } },
           },
           ...errorResponses(400, 401, 403),
         },
