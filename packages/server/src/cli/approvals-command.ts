@@ -9,7 +9,7 @@ import { parseIntegerOption } from './cli-options.js';
 import {
   callServer,
   failCommand,
-  printTable,
+  printListing,
   type ServerOptions,
   withServerOptions,
 } from './server-client.js';
@@ -37,15 +37,10 @@ export function registerApprovalsCommand(program: Command): void {
           'GET',
           `/v1/approvals?${query}`,
         );
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(rows)}\n`);
-          return;
-        }
-        if (rows.length === 0) {
-          process.stdout.write('No approval requests.\n');
-          return;
-        }
-        printTable([
+        printListing(
+          options.json,
+          rows,
+          'No approval requests.',
           [
             'ID',
             'STATUS',
@@ -58,7 +53,7 @@ export function registerApprovalsCommand(program: Command): void {
             'CREATED',
             'DECIDED BY',
           ],
-          ...rows.map((a) => [
+          (a) => [
             a.id,
             a.status,
             a.result.function,
@@ -69,8 +64,8 @@ export function registerApprovalsCommand(program: Command): void {
             String(a.impact.severity ?? '-'),
             a.createdAt,
             a.decidedBy ?? '-',
-          ]),
-        ]);
+          ],
+        );
       } catch (error) {
         failCommand('approvals list', error);
       }

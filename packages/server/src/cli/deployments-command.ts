@@ -8,7 +8,7 @@ import { parseIntegerOption } from './cli-options.js';
 import {
   callServer,
   failCommand,
-  printTable,
+  printListing,
   type ServerOptions,
   withServerOptions,
 } from './server-client.js';
@@ -44,15 +44,10 @@ export function registerDeploymentsCommand(program: Command): void {
           'GET',
           `/v1/deployments?${query}`,
         );
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(rows)}\n`);
-          return;
-        }
-        if (rows.length === 0) {
-          process.stdout.write('No deployments.\n');
-          return;
-        }
-        printTable([
+        printListing(
+          options.json,
+          rows,
+          'No deployments.',
           [
             'ID',
             'STATUS',
@@ -65,7 +60,7 @@ export function registerDeploymentsCommand(program: Command): void {
             'CREATED',
             'REASON',
           ],
-          ...rows.map((d) => [
+          (d) => [
             d.id,
             d.status,
             d.function,
@@ -76,8 +71,8 @@ export function registerDeploymentsCommand(program: Command): void {
             rate(d.control),
             d.createdAt,
             d.reason ?? '-',
-          ]),
-        ]);
+          ],
+        );
       } catch (error) {
         failCommand('deployments list', error);
       }

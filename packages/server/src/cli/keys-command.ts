@@ -10,6 +10,7 @@ import { DEFAULT_PROJECT } from '../server.js';
 import { openStorage, storageTarget } from '../storage/open-storage.js';
 import { SCOPES, type Scope, type Storage } from '../storage/storage.js';
 import { DB_OPTION_HELP } from './cli-options.js';
+import { printListing } from './server-client.js';
 
 interface CommonOptions {
   db?: string;
@@ -101,17 +102,12 @@ read (patterns, stream), admin (everything, keys included).`,
           storage.listApiKeys(projectId),
         );
         const rows = records.map(keySummary);
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(rows)}\n`);
-          return;
-        }
-        if (rows.length === 0) {
-          process.stdout.write(`No keys in project ${options.project}.\n`);
-          return;
-        }
-        const table = [
+        printListing(
+          options.json,
+          rows,
+          `No keys in project ${options.project}.`,
           ['ID', 'NAME', 'SCOPES', 'PREFIX', 'CREATED', 'LAST USED', 'STATUS'],
-          ...rows.map((k) => [
+          (k) => [
             k.id,
             k.name,
             k.scopes.join(','),
@@ -119,17 +115,8 @@ read (patterns, stream), admin (everything, keys included).`,
             k.createdAt,
             k.lastUsedAt ?? '-',
             k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`,
-          ]),
-        ];
-        const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-        for (const row of table) {
-          process.stdout.write(
-            `${row
-              .map((cell, i) => cell.padEnd(widths[i]!))
-              .join('  ')
-              .trimEnd()}\n`,
-          );
-        }
+          ],
+        );
       } catch (error) {
         fail(error);
       }

@@ -88,6 +88,19 @@ export function printTable(rows: string[][]): void {
   }
 }
 
+/** A listing: JSON with --json, else a table under its header, or a sentence when it is empty. */
+export function printListing<T>(
+  json: boolean | undefined,
+  rows: T[],
+  empty: string,
+  header: string[],
+  toRow: (row: T) => string[],
+): void {
+  if (json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+  else if (rows.length === 0) process.stdout.write(`${empty}\n`);
+  else printTable([header, ...rows.map(toRow)]);
+}
+
 /** Reports a failed command on stderr and sets the exit code. */
 export function failCommand(name: string, error: unknown): void {
   process.stderr.write(`arc ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
