@@ -10,7 +10,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
 import { checkFunctionName } from './track.js';
-import type { OutputValidator } from './validators.js';
+import { type OutputValidator, validatorList } from './validators.js';
 
 type Middleware = LanguageModelMiddleware;
 type TransformOptions = Parameters<NonNullable<Middleware['transformParams']>>[0];
@@ -143,12 +143,7 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
   if (rt === undefined) return { specificationVersion: 'v3' };
   checkFunctionName(options.function);
   const { callKey } = options;
-  const validators =
-    options.validators === undefined
-      ? []
-      : Array.isArray(options.validators)
-        ? options.validators
-        : [options.validators];
+  const validators = validatorList(options.validators);
   const shared = {
     callShape: aiSdkCallShape,
     callKey: callKey && (([params]: Args) => callKey(params)),

@@ -8,7 +8,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
 import { checkFunctionName } from './track.js';
-import type { OutputValidator } from './validators.js';
+import { type OutputValidator, validatorList } from './validators.js';
 
 type Body = OpenAI.Chat.ChatCompletionCreateParams;
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
@@ -147,12 +147,7 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
   const create = completions.create as unknown as (...args: Args) => PromiseLike<unknown>;
   const invoke = (...args: Args) => Reflect.apply(create, completions, args) as PromiseLike<unknown>;
   const { callKey } = options;
-  const validators =
-    options.validators === undefined
-      ? []
-      : Array.isArray(options.validators)
-        ? options.validators
-        : [options.validators];
+  const validators = validatorList(options.validators);
   const shared = {
     callShape: openAICallShape,
     callKey: callKey && (([body]: Args) => callKey(body)),

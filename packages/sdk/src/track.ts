@@ -1,7 +1,7 @@
 import type { ArcRuntime } from './arc-runtime.js';
 import { CallRunner, type OutputShape, type RunnerOptions } from './call-runner.js';
 import type { CallShape } from './call-shape.js';
-import type { OutputValidator } from './validators.js';
+import { type OutputValidator, validatorList } from './validators.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own type is kept
 export type AnyFunction = (this: any, ...args: any[]) => any;
@@ -81,12 +81,9 @@ export function trackFunction<F extends AnyFunction, V>(
   type A = Parameters<F>;
   const { validators, callKey, input } = options;
   const runnerOptions: RunnerOptions<A, ReturnType<F>> = {
-    validators:
-      validators === undefined
-        ? []
-        : Array.isArray(validators)
-          ? validators
-          : [validators as OutputValidator<V, A>],
+    validators: validatorList(
+      validators as OutputValidator<V, A> | readonly OutputValidator<V, A>[] | undefined,
+    ),
     throwOnInvalid: options.throwOnInvalid ?? false,
     callShape: options.callShape,
     output: options.output as OutputShape<Awaited<ReturnType<F>>, unknown> | undefined,

@@ -115,3 +115,9 @@ export function validateOutput<O, A extends readonly unknown[]>(
   }
   return undefined;
 }
+
+/** Options take one validator or a list; the runner wants a list. */
+export function validatorList<V>(validators: V | readonly V[] | undefined): V[] {
+  if (validators === undefined) return [];
+  return Array.isArray(validators) ? [...(validators as readonly V[])] : [validators as V];
+}
