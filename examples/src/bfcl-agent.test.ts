@@ -1,6 +1,7 @@
 // The agent against a real HTTP chat-completions endpoint (a local server that answers what each
 // test scripts), so what the model receives after fixes is visible on the wire.
 
+import { generateCandidates } from '@arc-agent/core';
 import { createArc } from '@arc-agent/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -225,9 +226,122 @@ describe('createBfclAgent with Arc', () => {
           message: 'function not found: expected one of "calculate_triangle_area", got "area"',
         },
         input: { taskId: 'simple_python_0', question: task.question[0]!.content },
+        // The format the model must write, declared so that the learner can enforce it.
+        outputSchema: CALL_ENVELOPE_SCHEMA,
       });
     } finally {
       await arc.shutdown();
+    }
+  });
+
+  it('repairs the model text with a deployed output repair before its checks, and replays recorded calls for arc.worker', async () => {
+    const deployed = {
+      id: 'fix-repair',
+      version: 1,
+      patternId: 'pattern-1',
+      function: BFCL_AGENT_FUNCTION,
+      fix: { type: 'output_repair', json: true, coerce: false },
+      risk: 'low',
+      confidence: 0.9,
+      canaryShare: 1,
+    };
+    const job = {
+      id: 'job-1',
+      function: BFCL_AGENT_FUNCTION,
+      patternId: 'pattern-2',
+      exampleId: 'event-1',
+      source: 'failure',
+      input: { taskId: task.id, question: 'as recorded' },
+      candidateId: 'cand-1',
+      fix: { type: 'prompt_adjustment', instructions: 'Answer with the call only.' },
+      leaseExpiresAt: new Date(Date.now() + 60_000).toISOString(),
+      attempt: 1,
+      baseFixes: [deployed],
+    };
+    const results: Record<string, unknown>[] = [];
+    let leased = false;
+    const arcServer = await startChatCompletionsServer((body, request): ScriptedReply => {
+      if (request.url.startsWith('/v1/fixes')) return { raw: JSON.stringify({ fixes: [deployed] }) };
+      if (request.url === '/v1/rollouts/lease') {
+        const jobs = leased ? [] : [job];
+        leased = true;
+        return { raw: JSON.stringify({ jobs }) };
+      }
+      if (request.url.startsWith('/v1/rollouts/')) results.push(body);
+      return { status: 202, raw: '{}' };
+    });
+    servers.push(arcServer);
+    // Single quotes and a trailing comma: not JSON until repaired.
+    const model = await startChatCompletionsServer(() => ({
+      content: "{'name': 'calculate_triangle_area', 'arguments': {'base': 10, 'height': 5},}",
+    }));
+    servers.push(model);
+    const arc = createArc({ endpoint: arcServer.url, apiKey: 'arc_test', successSampleRate: 1 });
+    try {
+      const agent = createBfclAgent({
+        llm: new OpenAiCompatibleLlm({ baseUrl: model.url, model: 'smol' }),
+        arc,
+        findTask: (id) => (id === task.id ? task : undefined),
+      });
+      await arc.refreshFixes();
+      const answer = await agent.answer(task);
+      expect(answer.error).toBeUndefined();
+      expect(answer.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+
+      const worker = arc.worker(agent.rolloutFunctions, {
+        pollIntervalMs: 20,
+        verifier: (output) => {
+          const call = JSON.parse(output as string);
+          return checkBfclCall(task, call).valid ? 1 : 0;
+        },
+      });
+      const deadline = Date.now() + 10_000;
+      while (results.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await worker.stop();
+      // Rebuilt from the task id, with the job's candidate and the base fix (the repair) applied.
+      expect(results).toEqual([expect.objectContaining({ reward: 1 })]);
+      const system = (model.requests.at(-1)!.body.messages as { content: string }[])[0]!.content;
+      expect(system).toMatch(/\n\nAnswer with the call only\.$/);
+    } finally {
+      await arc.shutdown();
+    }
+  });
+
+  it("gets a strict response format against its declared call format from core's generators, for malformed and mis-shaped calls", async () => {
+    for (const category of ['parsing_error', 'validation'] as const) {
+      const generated = generateCandidates({
+        pattern: {
+          id: `p-${category}`,
+          category,
+          function: BFCL_AGENT_FUNCTION,
+          normalizedMessage: 'output is not a function call: <str>',
+          errorType: 'AgentOutputShapeError',
+        },
+        failures: [{ input: { taskId: task.id }, error: 'output is not a function call: no "name"' }],
+        // SmolLM2 may never get a call right: nothing to infer a format from.
+        successes: [],
+        outputSchema: CALL_ENVELOPE_SCHEMA,
+      });
+      if (generated.kind !== 'candidates') throw new Error('expected candidates');
+      const format = generated.candidates.find((c) => c.fix.type === 'response_format');
+      expect(format?.fix, category).toEqual({
+        type: 'response_format',
+        name: BFCL_AGENT_FUNCTION,
+        schema: CALL_ENVELOPE_SCHEMA,
+        strict: true,
+      });
+
+      // As a rollout applies it: decoding constrained to the call format of the task's tool.
+      const { agent, sent } = await agentAnswering(solved);
+      expect((await agent.answer(task, { fixes: [format!.fix] })).call).toBeDefined();
+      expect(sent().response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: {
+          name: BFCL_AGENT_FUNCTION,
+          strict: true,
+          schema: { properties: { name: { const: task.tool.name } } },
+        },
+      });
     }
   });
 });

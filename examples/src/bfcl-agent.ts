@@ -18,7 +18,7 @@ import { bfclBaseCall } from './bfcl-prompt.js';
 import type { BfclTask } from './bfcl-tasks.js';
 import { intersectSchemas } from './json-schema-intersection.js';
 import type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
-import { type AgentCall, type AgentTool, toolCallSchema } from './tool-call-format.js';
+import { type AgentCall, type AgentTool, CALL_ENVELOPE_SCHEMA, toolCallSchema } from './tool-call-format.js';
 
 /** The name the agent's model call is tracked under. */
 export const BFCL_AGENT_FUNCTION = 'bfcl_answer';
@@ -34,11 +34,6 @@ export interface BfclModelRequest {
   params: CallParams;
   responseFormat?: NormalizedResponseFormat;
   tools: AgentTool[];
-}
-
-export interface BfclModelResult {
-  call: AgentCall;
-  output: string;
 }
 
 export interface BfclAnswer {
@@ -59,15 +54,22 @@ export interface BfclAgentOptions {
   /** When given, answers without explicit fixes are tracked by Arc and get its deployed fixes. */
   arc?: Arc;
   params?: CallParams;
+  /** Finds a task by id: how a recorded call (which holds the task id) is rebuilt for a rollout. */
+  findTask?: (taskId: string) => BfclTask | undefined;
 }
 
 export interface BfclAgent {
   readonly llm: LlmBackend;
   /**
-   * Answers a task. With `fixes` the answer is a rollout: exactly these fixes apply (a composite
-   * counts as its parts; retry policies are left to Arc's call runner), and nothing is tracked.
+   * Answers a task. With `fixes` exactly these fixes apply (a composite counts as its parts; retry
+   * policies are left to Arc's call runner) and nothing is tracked: how a held-out set is scored.
    */
   answer(task: BfclTask, options?: { fixes?: readonly Fix[] }): Promise<BfclAnswer>;
+  /**
+   * The agent's model call by the name Arc tracks it under, for `arc.worker`: a rollout replays a
+   * recorded call through it with the job's fixes, as production runs it. Needs `findTask`.
+   */
+  readonly rolloutFunctions: Readonly<Record<string, (request: BfclModelRequest) => Promise<string>>>;
 }
 
 // Where fixes find the parts of a call in the tracked function's argument.
@@ -147,22 +149,38 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
   const complete = (request: BfclModelRequest): Promise<LlmCompletion> =>
     llm.complete(llmRequestFor(request));
 
-  // Tracked: the model call and the agent's checks, so that Arc sees each typed error.
-  const modelCall = async (request: BfclModelRequest): Promise<BfclModelResult> => {
-    const { text: output } = await complete(request);
-    try {
-      return { call: validateAgentOutput(output, request.tools), output };
-    } catch (error) {
-      throw error instanceof AgentOutputError ? withOutput(error, output) : error;
-    }
-  };
-  const tracked = arc?.track(BFCL_AGENT_FUNCTION, modelCall, {
+  // Tracked: the model call, returning the model's text. Arc parses it with the agent's checks, so
+  // a deployed output repair reaches the text first and each typed error is the failure Arc sees.
+  const modelText = async (request: BfclModelRequest): Promise<string> => (await complete(request)).text;
+  const { findTask } = options;
+  const tracked = arc?.track(BFCL_AGENT_FUNCTION, modelText, {
     callShape: requestShape,
     input: (request) => ({ taskId: request.taskId, question: request.messages.at(-1)?.content }),
+    replayArgs: (input): [BfclModelRequest] => {
+      const taskId = (input as { taskId?: unknown } | null)?.taskId;
+      const task = typeof taskId === 'string' ? findTask?.(taskId) : undefined;
+      if (task === undefined) throw new Error(`no task ${String(taskId)} to replay`);
+      return [modelRequest(task, bfclBaseCall(task, params))];
+    },
     callKey: (request) => request.taskId,
+    parse: (output, request) => {
+      try {
+        return validateAgentOutput(output, request.tools);
+      } catch (error) {
+        throw error instanceof AgentOutputError ? withOutput(error, output) : error;
+      }
+    },
+    throwOnInvalid: true,
+    // The JSON the model must write: the contract a response format fix constrains decoding to
+    // (the backend narrows it to the task's tool).
+    outputSchema: CALL_ENVELOPE_SCHEMA,
   });
 
-  async function rollout(task: BfclTask, call: NormalizedCall, fixes: readonly Fix[]): Promise<BfclAnswer> {
+  async function answerWith(
+    task: BfclTask,
+    call: NormalizedCall,
+    fixes: readonly Fix[],
+  ): Promise<BfclAnswer> {
     const parts = fixes.flatMap(fixParts);
     const request = applyCallFixes(call, parts);
     const started = performance.now();
@@ -179,17 +197,19 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
 
   return {
     llm,
+    rolloutFunctions: { [BFCL_AGENT_FUNCTION]: modelText },
     async answer(task, answerOptions = {}) {
       const call = bfclBaseCall(task, params);
       if (answerOptions.fixes !== undefined || tracked === undefined)
-        return rollout(task, call, answerOptions.fixes ?? []);
+        return answerWith(task, call, answerOptions.fixes ?? []);
       const started = performance.now();
       try {
-        const result = await tracked(modelRequest(task, call));
+        // What came back passed the agent's checks (Arc parsed it); the call is read from it again.
+        const output = await tracked(modelRequest(task, call));
         return {
           taskId: task.id,
-          call: result.call,
-          output: result.output,
+          call: validateAgentOutput(output, [task.tool]),
+          output,
           request: call,
           durationMs: performance.now() - started,
         };

@@ -16,7 +16,6 @@ export {
   type BfclAgentOptions,
   type BfclAnswer,
   type BfclModelRequest,
-  type BfclModelResult,
   createBfclAgent,
 } from './bfcl-agent.js';
 export { type CheckResult, checkBfclCall, standardizeString } from './bfcl-checker.js';
@@ -55,11 +54,11 @@ export type {
   CurriculumSnapshot,
   DemoReport,
   DeployedFixReport,
+  HeldOutPoint,
   HeldOutScore,
   ReportedPattern,
   TaskOutcome,
 } from './demo/demo-report.js';
-export { CALL_FORMAT_FIX, outputFormatAnalyst } from './demo/output-format-analyst.js';
 export {
   type DemoStarted,
   demoExitCode,

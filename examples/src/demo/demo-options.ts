@@ -2,7 +2,10 @@
 // defaults (B 32, s 50) stay what `arc serve` uses; the demo picks B, G and s so that one learning
 // step takes seconds on two cores with a 135M model, and approvals come at every step.
 
-/** How the learner draws the patterns it practises on: SEC, or uniformly at random (the baseline). */
+/**
+ * How the learner draws the patterns it practises on: SEC, or a baseline: `random` (a problem
+ * uniformly from the whole pool, the SEC paper's) or `uniform` (each pattern alike).
+ */
 export type DemoCurriculum = 'sec' | 'random' | 'uniform';
 
 export interface DemoInput {
@@ -29,6 +32,8 @@ export interface DemoInput {
   port?: number;
   /** Where the JSON report goes. */
   report?: string;
+  /** Also score the held-out set after every step (the report's `heldOutByStep`); costs one pass each. */
+  evaluateEachStep?: boolean;
 }
 
 export interface DemoOptions {
@@ -52,6 +57,7 @@ export interface DemoOptions {
   db?: string;
   port: number;
   report?: string;
+  evaluateEachStep: boolean;
   /** Calls the local model decodes together; one CPU thread each way (more threads hung this box). */
   sequences: number;
   threads: number;
@@ -88,6 +94,9 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
   if (input.llmBaseUrl !== undefined && input.model !== undefined) {
     throw new DemoOptionError('--model', 'cannot be combined with --llm-base-url');
   }
+  if (input.evaluateEachStep !== undefined && typeof input.evaluateEachStep !== 'boolean') {
+    throw new DemoOptionError('evaluateEachStep', 'must be true or false');
+  }
   const heldOutTasks = positiveInteger(input.tasks, quick ? 20 : 60, '--tasks');
   const steps = positiveInteger(input.steps, quick ? 3 : 8, '--steps');
   return {
@@ -107,6 +116,7 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
     ...(input.db !== undefined ? { db: input.db } : {}),
     port: positiveInteger(input.port, 0, '--port', 0),
     ...(input.report !== undefined ? { report: input.report } : {}),
+    evaluateEachStep: input.evaluateEachStep ?? false,
     sequences: 2,
     threads: 1,
   };

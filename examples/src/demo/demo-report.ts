@@ -29,6 +29,13 @@ export interface CurriculumSnapshot {
   arms: CurriculumArm[];
 }
 
+/** The held-out score with the fixes live after a step (step 0: the baseline), and the rollouts spent by then. */
+export interface HeldOutPoint {
+  step: number;
+  rollouts: number;
+  successRate: number;
+}
+
 export interface ReportedPattern {
   id: string;
   category: string;
@@ -62,6 +69,8 @@ export interface DemoReport {
   /** Rollouts the learner got back, over all steps. */
   rollouts: number;
   curriculum: CurriculumSnapshot[];
+  /** With `evaluateEachStep`: the held-out score after every step, the last one being `final`. */
+  heldOutByStep?: HeldOutPoint[];
 }
 
 export function scoreOf(outcomes: readonly TaskOutcome[]): HeldOutScore {

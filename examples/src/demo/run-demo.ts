@@ -14,8 +14,6 @@ import { join } from 'node:path';
 import type { Fix } from '@arc-agent/core';
 import { createArc } from '@arc-agent/sdk';
 import {
-  createRolloutQueue,
-  EmbeddedWorker,
   generateApiKey,
   issueApiKey,
   type LearnerStepReport,
@@ -25,7 +23,7 @@ import {
   startServer,
 } from '@arc-agent/server';
 import pino from 'pino';
-import { BFCL_AGENT_FUNCTION, createBfclAgent } from '../bfcl-agent.js';
+import { BFCL_AGENT_FUNCTION, type BfclModelRequest, createBfclAgent } from '../bfcl-agent.js';
 import { checkBfclCall } from '../bfcl-checker.js';
 import { type BfclTask, loadBfclTasks, splitTasks } from '../bfcl-tasks.js';
 import {
@@ -47,10 +45,10 @@ import {
   type DemoReport,
   type DeployedFixReport,
   failuresByCategory,
+  type HeldOutPoint,
   type ReportedPattern,
   scoreOf,
 } from './demo-report.js';
-import { outputFormatAnalyst } from './output-format-analyst.js';
 
 export const EXIT_DEMO_OPTIONS = 2;
 
@@ -168,7 +166,12 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     );
     await hooks.onStarted?.({ dashboardUrl: `${server.url}/`, adminKey });
 
-    const { key: agentKey } = await issueApiKey(server.storage, projectId, 'demo agent', ['ingest', 'read']);
+    // The agent reports its calls and is the rollout worker too, as a production agent would be.
+    const { key: agentKey } = await issueApiKey(server.storage, projectId, 'demo agent', [
+      'ingest',
+      'read',
+      'worker',
+    ]);
     const arc = createArc({
       endpoint: server.url,
       apiKey: agentKey,
@@ -178,7 +181,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       fixes: { pollIntervalMs: 500 },
     });
     arcClosers.push(() => arc.shutdown());
-    const agent = createBfclAgent({ llm, arc });
+    const agent = createBfclAgent({ llm, arc, findTask: (id) => taskById.get(id) });
 
     const measure = async (label: string, fixes: readonly Fix[]) =>
       answerTasks(agent, heldOut, {
@@ -192,29 +195,19 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       `baseline: ${scoreOf(baseline).successRate * 100} % of held-out tasks solved (${elapsed()})`,
     );
 
-    // Rollouts: a recorded input replayed with one candidate fix, rewarded by BFCL's checker.
-    const worker = new EmbeddedWorker({
-      queue: createRolloutQueue(server.storage),
-      projectId,
+    // Rollouts: the SDK's worker replays a recorded call through the agent's model call with the
+    // job's fixes, as production runs it; BFCL's checker gives the reward.
+    const worker = arc.worker(agent.rolloutFunctions, {
       concurrency: options.sequences,
       leaseMs: 600_000,
-      pollMs: 50,
-      handlers: {
-        [BFCL_AGENT_FUNCTION]: async (rollout) => {
-          const taskId = (rollout.input as { taskId?: unknown } | null)?.taskId;
-          const task = typeof taskId === 'string' ? taskById.get(taskId) : undefined;
-          if (task === undefined) return { reward: 0, error: `no learning-pool task ${String(taskId)}` };
-          const answer = await agent.answer(task, { fixes: rollout.fix === null ? [] : [rollout.fix] });
-          const passed = answer.call !== undefined && checkBfclCall(task, answer.call).valid;
-          return {
-            reward: passed ? 1 : 0,
-            output: answer.output,
-            ...(answer.error ? { error: `${answer.error.name}: ${answer.error.message}` } : {}),
-          };
-        },
+      pollIntervalMs: 50,
+      verifier: (output, [request]) => {
+        const task = taskById.get((request as BfclModelRequest).taskId);
+        if (task === undefined) return 0;
+        // The output passed the agent's checks (Arc parsed it with them), so it is a call.
+        return checkBfclCall(task, JSON.parse(output as string)).valid ? 1 : 0;
       },
     });
-    worker.start();
     arcClosers.unshift(() => worker.stop());
 
     // Production traffic: the learning pool in rounds, one before the first step and one after each.
@@ -233,6 +226,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     };
 
     const curriculum: CurriculumSnapshot[] = [];
+    const heldOutByStep: HeldOutPoint[] = [
+      { step: 0, rollouts: 0, successRate: scoreOf(baseline).successRate },
+    ];
     const approvedBy = new Map<string, string>();
     let rollouts = 0;
     await serve(0);
@@ -243,11 +239,11 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         settings,
         now: Date.now,
         sourcing: {
-          analyst: outputFormatAnalyst(),
           onError: (error) => progress.line(`candidate sourcing: ${String(error)}`),
         },
         pollMs: 50,
-        ...(options.curriculum === 'sec' ? {} : { curriculum: 'uniform' as const }),
+        curriculum: options.curriculum,
+        learnerSeed: options.seed,
       });
       if (!outcome.ran) {
         progress.line(`step ${k}: nothing to learn yet (${outcome.reason})`);
@@ -256,6 +252,17 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         await showStep(outcome.report);
       }
       await serve(k);
+      // The last step's score is the final one, measured below.
+      if (options.evaluateEachStep && k < options.steps) {
+        const score = scoreOf(
+          await measure(
+            `held-out after step ${k}`,
+            (await liveDeployments()).map((d) => d.fix),
+          ),
+        );
+        heldOutByStep.push({ step: k, rollouts, successRate: score.successRate });
+        progress.line(`held-out after step ${k}: ${score.successRate * 100} % solved (${rollouts} rollouts)`);
+      }
     }
 
     async function showStep(report: LearnerStepReport): Promise<void> {
@@ -312,15 +319,18 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       }
     }
 
-    const deployments = (await api('GET', `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`))
-      .deployments as {
-      patternId: string;
-      status: string;
-      fix: Fix;
-      approvalId: string;
-      risk: string;
-    }[];
-    const live = deployments.filter((d) => LIVE.has(d.status));
+    /** The deployments agents apply now: canaries and promoted ones. */
+    async function liveDeployments() {
+      const { deployments } = (await api(
+        'GET',
+        `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`,
+      )) as {
+        deployments: { patternId: string; status: string; fix: Fix; approvalId: string; risk: string }[];
+      };
+      return deployments.filter((d) => LIVE.has(d.status));
+    }
+
+    const live = await liveDeployments();
     const fixesDeployed: DeployedFixReport[] = [];
     for (const d of live) {
       const approval = (await api('GET', `/v1/approvals/${d.approvalId}`)) as {
@@ -341,6 +351,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       'with deployed fixes (held-out)',
       live.map((d) => d.fix),
     );
+    heldOutByStep.push({ step: options.steps, rollouts, successRate: scoreOf(final).successRate });
     const patterns: ReportedPattern[] = (
       (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`)).patterns as {
         id: string;
@@ -366,6 +377,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       fixesDeployed,
       rollouts,
       curriculum,
+      ...(options.evaluateEachStep ? { heldOutByStep } : {}),
     };
     progress.line('');
     progress.line(formatBeforeAfter(report));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestAccepted, type CandidateVerdict, judgeCandidates } from './candidate-verdict.js';
-import { resolveLearnerConfig } from './learner-config.js';
+import { type LearnerConfig, resolveLearnerConfig } from './learner-config.js';
 import { learnerWith, REPAIR, withCandidate } from './learner-state.fixture.js';
 import type { LearnerState, PatternLearnerState } from './learner-state.js';
 
@@ -12,9 +12,13 @@ function pattern(
   incumbent: [number, number],
   guard: [number, number] = [0, 0],
   guarded = false,
+  incumbentGuard: [number, number] = [0, 0],
 ): PatternLearnerState {
   let state: LearnerState = learnerWith([{ id: 'p', fixes: [REPAIR] }]);
-  state = withCandidate(state, 'p', 0, { failing: { successes: incumbent[0], trials: incumbent[1] } });
+  state = withCandidate(state, 'p', 0, {
+    failing: { successes: incumbent[0], trials: incumbent[1] },
+    guard: { successes: incumbentGuard[0], trials: incumbentGuard[1] },
+  });
   state = withCandidate(state, 'p', 1, {
     failing: { successes: failing[0], trials: failing[1] },
     guard: { successes: guard[0], trials: guard[1] },
@@ -39,20 +43,71 @@ describe('judgeCandidates', () => {
     expect(judgeCandidates(pattern([8, 8], [0, 7]), config)[0]!.accepted).toBe(false);
   });
 
-  it('guards working inputs with the Wilson interval', () => {
-    const judged = (guard: [number, number], guarded: boolean, maxRegression = 0.05) =>
-      judgeCandidates(pattern([8, 8], [0, 8], guard, guarded), resolveLearnerConfig({ maxRegression }))[0]!;
-    // No working inputs anywhere: nothing to guard.
-    expect(judged([0, 0], false).guardPasses).toBe(true);
-    // Working inputs exist: at least minGuardTrials (2) trials first.
-    expect(judged([1, 1], true).guardPasses).toBe(false);
-    expect(judged([2, 2], true).guardPasses).toBe(true);
-    // 0 of 1: upper = (z²/2 + z·√(z²/4)) / (1 + z²) = z² / (1 + z²) ≈ 0.793 < 0.95, even where not required.
-    expect(judged([0, 1], false)).toMatchObject({ guardPasses: false, accepted: false });
-    // 1 of 2: centre 0.5, half width (z / (1 + z²/2)) √(1/8 + z²/16) = 0.405472: upper 0.905472.
-    expect(judged([1, 2], true).guardPasses).toBe(false);
-    expect(judged([1, 2], true, 0.0946).guardPasses).toBe(true);
-    expect(judged([1, 2], true, 0.0945).guardPasses).toBe(false);
+  it('guards working inputs by non-inferiority to the incumbent, by hand', () => {
+    const d = 0.05;
+    const L = 1 - d;
+    const judged = (
+      guard: [number, number],
+      incumbentGuard: [number, number],
+      guarded = true,
+      overrides: LearnerConfig = {},
+    ) =>
+      judgeCandidates(
+        pattern([8, 8], [0, 8], guard, guarded, incumbentGuard),
+        resolveLearnerConfig(overrides),
+      )[0]!;
+    // No working inputs and no guard rollouts: nothing to check. Two uniform posteriors:
+    // P(U1 > U2 − δ) = 1 − (1 − δ)² / 2.
+    expect(judged([0, 0], [0, 0], false)).toMatchObject({
+      guardPasses: true,
+      guardFails: false,
+      accepted: true,
+    });
+    expect(judged([0, 0], [0, 0], false).guardConfidence).toBeCloseTo(1 - L ** 2 / 2, 14);
+    // n of n against an incumbent without guard rollouts (uniform): 1 − (1 − δ)^(n+2) / (n + 2),
+    // 0.94829 for 9 of 9 and 0.95497 for 10 of 10; a fix breaking one call in ten would get there,
+    // which is why the incumbent needs minGuardTrials too.
+    const clean = (n: number) => 1 - L ** (n + 2) / (n + 2);
+    const lax = { minGuardTrials: 0 };
+    expect(judged([9, 9], [0, 0], true, lax).guardConfidence).toBeCloseTo(clean(9), 14);
+    expect(judged([9, 9], [0, 0], true, lax).guardPasses).toBe(false);
+    expect(judged([10, 10], [0, 0], true, lax).guardPasses).toBe(true);
+    expect(judged([10, 10], [0, 0]).guardPasses).toBe(false); // default: the incumbent has no 2 trials
+    expect(judged([10, 10], [1, 1]).guardPasses).toBe(false);
+    // n of n against 2 of 2: Beta(n + 1, 1) (density (n + 1)xⁿ) vs Beta(3, 1) (CDF y³):
+    // ∫_0^L (n + 1)xⁿ(x + δ)³ dx + 1 − L^(n+1)
+    //   = (n + 1)(L^(n+4)/(n + 4) + 3δL^(n+3)/(n + 3) + 3δ²L^(n+2)/(n + 2) + δ³L^(n+1)/(n + 1)) + 1 − L^(n+1).
+    const againstTwo = (n: number) =>
+      (n + 1) *
+        (L ** (n + 4) / (n + 4) +
+          (3 * d * L ** (n + 3)) / (n + 3) +
+          (3 * d * d * L ** (n + 2)) / (n + 2) +
+          (d ** 3 * L ** (n + 1)) / (n + 1)) +
+      1 -
+      L ** (n + 1);
+    // 2 of 2, which the Wilson "not shown harmful" test cleared (its upper end is 1): 0.5845.
+    expect(judged([2, 2], [2, 2]).guardConfidence).toBeCloseTo(againstTwo(2), 14);
+    expect(judged([2, 2], [2, 2])).toMatchObject({ guardPasses: false, guardFails: false, accepted: false });
+    // 17 of 17: 0.9458, not yet; 18 of 18: 0.9509, cleared.
+    expect(judged([17, 17], [2, 2]).guardConfidence).toBeCloseTo(againstTwo(17), 14);
+    expect(judged([17, 17], [2, 2]).guardPasses).toBe(false);
+    expect(judged([18, 18], [2, 2]).guardConfidence).toBeCloseTo(againstTwo(18), 14);
+    expect(judged([18, 18], [2, 2])).toMatchObject({ guardPasses: true, accepted: true });
+    // Shown to break working calls: 0 of n against 1 of 1 is, with s = 1 − x,
+    // ∫_δ^1 (n + 1) s^n (1 + δ − s)² ds + δ^(n+1): 0.0525 for n = 5, 0.0428 for n = 6 (<= 0.05).
+    const zeroOf = (n: number) =>
+      (1 + d) ** 2 * (1 - d ** (n + 1)) -
+      (2 * (n + 1) * (1 + d) * (1 - d ** (n + 2))) / (n + 2) +
+      ((n + 1) * (1 - d ** (n + 3))) / (n + 3) +
+      d ** (n + 1);
+    const one = { minGuardTrials: 1 };
+    expect(judged([0, 5], [1, 1], true, one).guardConfidence).toBeCloseTo(zeroOf(5), 14);
+    expect(judged([0, 5], [1, 1], true, one).guardFails).toBe(false);
+    expect(judged([0, 6], [1, 1], true, one).guardConfidence).toBeCloseTo(zeroOf(6), 14);
+    expect(judged([0, 6], [1, 1], true, one)).toMatchObject({ guardPasses: false, guardFails: true });
+    // Guard rollouts once started must clear it, working inputs or not; the margin is maxRegression.
+    expect(judged([0, 1], [0, 0], false)).toMatchObject({ guardPasses: false, accepted: false });
+    expect(judged([2, 2], [2, 2], true, { maxRegression: 0.5 }).guardPasses).toBe(true);
   });
 });
 
@@ -61,7 +116,9 @@ describe('bestAccepted', () => {
     ({
       candidateId,
       comparison: { beats: accepted, improvement, probabilityBetter, trials: 10, incumbentTrials: 10 },
+      guardConfidence: 1,
       guardPasses: true,
+      guardFails: false,
       accepted,
     }) as CandidateVerdict;
 

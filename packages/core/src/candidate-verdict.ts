@@ -1,30 +1,49 @@
+import { probabilityBetaNonInferior } from './beta-comparison.js';
 import { type FixComparison, FixPolicy } from './fix-policy.js';
 import type { ResolvedLearnerConfig } from './learner-config.js';
-import type { PatternLearnerState } from './learner-state.js';
-import { wilsonInterval } from './wilson-interval.js';
+import type { Evidence, PatternLearnerState } from './learner-state.js';
 
 export interface CandidateVerdict {
   candidateId: string;
   /** The candidate against the incumbent on the pattern's failing inputs. */
   comparison: FixComparison;
-  /** Whether its rollouts on working inputs clear it of breaking them (see `judgeCandidates`). */
+  /**
+   * Posterior probability that on working inputs its success rate is at most `maxRegression` below
+   * the incumbent's: P(q_k > q_0 − maxRegression), each q ~ Beta(1 + successes, 1 + failures) of
+   * its guard rollouts.
+   */
+  guardConfidence: number;
+  /**
+   * `guardConfidence` >= the configured confidence, with the guard trials required; or, where there
+   * are no working inputs to check, not `guardFails` (see `judgeCandidates`).
+   */
   guardPasses: boolean;
+  /**
+   * Shown to break working calls: `guardConfidence` <= 1 − the configured confidence, with the guard
+   * trials required. It can never pass, so the learner stops trying it (`planLearningStep`).
+   */
+  guardFails: boolean;
   /** Beats the incumbent and passes the guard: a learning result. */
   accepted: boolean;
 }
 
-/** z of the two-sided 95% Wilson interval used by the guard. */
-const GUARD_Z = 1.96;
+const posterior = (e: Evidence): [number, number] => [1 + e.successes, 1 + e.trials - e.successes];
 
 /**
  * Verdicts on a pattern's candidates (all but the incumbent):
  * - beating: `compareToIncumbent` on failing-input evidence only, with the configured confidence
  *   and minimum trials (working inputs would dilute the improvement on the pattern);
- * - guard: inputs of the same function that currently succeed did so under the incumbent, so a
- *   candidate must keep them succeeding. It fails the guard when the upper end of the 95% Wilson
- *   interval of its success rate there is below 1 − maxRegression (even its optimistic reading
- *   breaks too many working calls; one failure in one trial already does), and, while such inputs
- *   exist for its function, until it has `minGuardTrials` trials there.
+ * - guard: inputs of the same function that currently succeed are what a fix must not break. A
+ *   candidate passes when, with the configured confidence, its success rate there is at most
+ *   `maxRegression` below the incumbent's (non-inferiority of the two guard posteriors), and fails
+ *   when, with that confidence, it is further below. The burden of proof is on the fix: a "not shown
+ *   harmful" test clears a fix that breaks a third of working calls after two lucky rollouts. It is
+ *   compared with the incumbent rather than with 1 because an agent may fail some of those inputs
+ *   when they are replayed, fix or no fix; and, as on failing inputs, both need `minGuardTrials`
+ *   there first, since against an incumbent with no guard rollouts (a uniform posterior, mean 1/2)
+ *   a fix that breaks one working call in ten would already pass. Only where the function has no
+ *   working inputs now (or `successShare` is 0) and the candidate no guard rollouts is there nothing
+ *   to check, and the guard passes; evidence once started must clear it.
  */
 export function judgeCandidates(
   pattern: PatternLearnerState,
@@ -34,16 +53,29 @@ export function judgeCandidates(
     version: 1,
     candidates: pattern.candidates.map((c) => ({ id: c.id, theta: 0, ...c.failing })),
   });
+  const incumbent = pattern.candidates[0]!.guard;
   return pattern.candidates.slice(1).map((c) => {
     const comparison = onFailing.compareToIncumbent(c.id, {
       confidence: config.confidence,
       minTrials: config.minTrials,
     });
-    const enoughGuard = !pattern.guarded || c.guard.trials >= config.minGuardTrials;
-    const guardPasses =
-      enoughGuard &&
-      wilsonInterval(c.guard.successes, c.guard.trials, GUARD_Z).upper >= 1 - config.maxRegression;
-    return { candidateId: c.id, comparison, guardPasses, accepted: comparison.beats && guardPasses };
+    const guardConfidence = probabilityBetaNonInferior(
+      ...posterior(c.guard),
+      ...posterior(incumbent),
+      config.maxRegression,
+    );
+    const enoughGuard = c.guard.trials >= config.minGuardTrials && incumbent.trials >= config.minGuardTrials;
+    const unchecked = !pattern.guarded && c.guard.trials === 0;
+    const guardPasses = unchecked || (enoughGuard && guardConfidence >= config.confidence);
+    const guardFails = enoughGuard && guardConfidence <= 1 - config.confidence;
+    return {
+      candidateId: c.id,
+      comparison,
+      guardConfidence,
+      guardPasses,
+      guardFails,
+      accepted: comparison.beats && guardPasses,
+    };
   });
 }
 

@@ -12,6 +12,7 @@ export {
   probabilityBetaGreater,
   probabilityBetaGreaterExact,
   probabilityBetaGreaterNumeric,
+  probabilityBetaNonInferior,
 } from './beta-comparison.js';
 export {
   type CanaryArmCounts,
@@ -44,6 +45,7 @@ export {
   outputSchemaOf,
   type PatternSummary,
   parsingCandidates,
+  responseFormatFix,
   responseFormatName,
   type SchemaIssue,
   type SchemaProblem,
@@ -63,6 +65,12 @@ export { bestAccepted, type CandidateVerdict, judgeCandidates } from './candidat
 export { canonicalJson } from './canonical-json.js';
 export { sampleCategorical } from './categorical-sampling.js';
 export { builtinCategory, categorizeFailure, statusFromMessage } from './categorize-failure.js';
+export {
+  checkDeclaredSchema,
+  type DeclaredSchemaCheck,
+  MAX_DECLARED_SCHEMA_DEPTH,
+  MAX_DECLARED_SCHEMA_LENGTH,
+} from './declared-output-schema.js';
 export { CATEGORIES, type Category, isCategory } from './failure-category.js';
 export {
   type FailureFingerprint,
@@ -139,6 +147,7 @@ export {
 } from './learner-state.js';
 export {
   applyStepResults,
+  type CurriculumDraw,
   type JobResult,
   type LearningJob,
   type LearningPlan,

@@ -94,16 +94,25 @@ function noFix(): LearnerCandidate {
   };
 }
 
-/** The fix policy of a pattern: its logits, and its candidates' evidence from all their rollouts. */
-export function fixPolicyOf(pattern: PatternLearnerState): FixPolicy {
+/**
+ * The fix policy of a pattern: its logits, and its candidates' evidence from all their rollouts.
+ * Candidates in `setAside` are left out (never the incumbent): the policy is the softmax over the
+ * others, so sampling from it and its gradient are those of the distribution rollouts come from.
+ */
+export function fixPolicyOf(
+  pattern: PatternLearnerState,
+  setAside: ReadonlySet<string> = new Set(),
+): FixPolicy {
   return FixPolicy.fromJSON({
     version: 1,
-    candidates: pattern.candidates.map((c) => ({
-      id: c.id,
-      theta: c.theta,
-      successes: c.failing.successes + c.guard.successes,
-      trials: c.failing.trials + c.guard.trials,
-    })),
+    candidates: pattern.candidates
+      .filter((c, i) => i === 0 || !setAside.has(c.id))
+      .map((c) => ({
+        id: c.id,
+        theta: c.theta,
+        successes: c.failing.successes + c.guard.successes,
+        trials: c.failing.trials + c.guard.trials,
+      })),
   });
 }
 

@@ -17,8 +17,9 @@ import { SecCurriculum } from './sec-curriculum.js';
 import { SeededRandom } from './seeded-random.js';
 
 /*
- * The learning loop end to end with no I/O: six synthetic patterns whose candidates (made by the
- * real generators) succeed with known probabilities, on failing examples and on working inputs.
+ * The learning loop end to end with no I/O, at the product's default settings: seven synthetic
+ * patterns whose candidates (made by the real generators) succeed with known probabilities, on
+ * failing examples and on working inputs, over 20 seeds.
  */
 
 type Kind = 'failing' | 'succeeding';
@@ -89,21 +90,34 @@ const PATTERNS: Synthetic[] = [
     normalizedMessage: 'timeout of <int>ms exceeded',
     success: () => 1,
   },
-  {
-    // Harmful: the instructions fix nearly every failure but break every working call.
-    id: 'harm',
+  harmfulInstructions('harm', 'pay', 'amount: expected number, received string', 0),
+  harmfulInstructions('partial', 'refund', 'reason: expected string, received undefined', 0.7),
+];
+const LEARNABLE = ['json', 'drift', 'throttled', 'harm', 'partial'];
+/** The instructions that break working calls, whatever else they are combined with. */
+const harmful = (r: LearningResult) =>
+  (r.patternId === 'harm' || r.patternId === 'partial') && has(r.fix, 'prompt_adjustment');
+
+/**
+ * Harmful: the instructions fix nearly every failure but keep only `kept` of the working calls
+ * (0: they break every one; 0.7: one in three, which a couple of lucky rollouts would not show);
+ * the examples fix fewer failures and break nothing. With one problem in four from working inputs
+ * the policy gradient alone still prefers the instructions that keep 0.7 of them:
+ * 0.75 · 0.95 + 0.25 · 0.7 = 0.8875 > 0.75 · 0.7 + 0.25 = 0.775.
+ */
+function harmfulInstructions(id: string, fn: string, normalizedMessage: string, kept: number): Synthetic {
+  return {
+    id,
     category: 'validation',
-    function: 'pay',
-    normalizedMessage: 'amount: expected number, received string',
+    function: fn,
+    normalizedMessage,
     success: (fix, kind) => {
       const instructed = has(fix, 'prompt_adjustment');
-      if (kind === 'succeeding') return instructed ? 0 : 1;
+      if (kind === 'succeeding') return instructed ? kept : 1;
       return instructed ? 0.95 : has(fix, 'few_shot') ? 0.7 : fix === null ? 0 : 0.1;
     },
-  },
-];
-const LEARNABLE = ['json', 'drift', 'throttled', 'harm'];
-const harmful = (r: LearningResult) => r.patternId === 'harm' && has(r.fix, 'prompt_adjustment');
+  };
+}
 
 function generatorInput(p: Synthetic): CandidateGeneratorInput {
   return {
@@ -137,7 +151,6 @@ function simulate(seed: number, steps = 60) {
     succeedingInputs: Object.fromEntries(
       PATTERNS.map((p) => [p.function, [`${p.function}-ok-1`, `${p.function}-ok-2`]]),
     ),
-    config: { batchSize: 8, groupSize: 4, successShare: 0.2 },
   };
   const world = new SeededRandom(`world-${seed}`);
   const byId = new Map(PATTERNS.map((p) => [p.id, p]));
@@ -154,7 +167,7 @@ function simulate(seed: number, steps = 60) {
         const p = byId.get(job.patternId)!.success(job.fix, job.problemKind);
         return { jobId: job.jobId, reward: world.next() < p ? 1 : 0 };
       });
-    const outcome = applyStepResults(plan.nextState, plan, rewards, input.config);
+    const outcome = applyStepResults(plan.nextState, plan, rewards);
     // Persisted and restored every step, as the server does.
     state = learnerStateFromJSON(JSON.parse(JSON.stringify(outcome.nextState)));
     results.push(...outcome.learningResults);
@@ -172,7 +185,7 @@ function simulate(seed: number, steps = 60) {
 }
 
 describe('the learning loop, simulated', () => {
-  const seeds = [1, 2, 3];
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
   const runs = seeds.map((seed) => simulate(seed));
 
   it('finds the good fixes, with a positive improvement, each reported once', () => {
@@ -183,6 +196,9 @@ describe('the learning loop, simulated', () => {
         expect(r.improvement).toBeGreaterThan(0);
         expect(r.confidence).toBeGreaterThanOrEqual(0.95);
         expect(r.trials).toBeGreaterThanOrEqual(8);
+        // Shown not to break working calls: in this world a good fix keeps every one of them.
+        expect(r.guard.trials).toBeGreaterThanOrEqual(2);
+        expect(r.guard.successes).toBe(r.guard.trials);
       }
       const keys = results.map((r) => `${r.patternId}/${r.candidateId}`);
       expect(new Set(keys).size).toBe(keys.length);
@@ -200,9 +216,10 @@ describe('the learning loop, simulated', () => {
     for (const { results, state } of runs) {
       expect(results.filter(harmful)).toEqual([]);
       expect(results.filter((r) => r.patternId === 'hopeless' || r.patternId === 'solved')).toEqual([]);
-      const snapshot = policySnapshot(state, { confidence: 0.95 });
+      const snapshot = policySnapshot(state);
       expect(snapshot.map((e) => e.patternId).sort()).toEqual([...LEARNABLE].sort());
       expect(snapshot.find((e) => e.patternId === 'harm')!.fix.type).toBe('few_shot');
+      expect(snapshot.find((e) => e.patternId === 'partial')!.fix.type).toBe('few_shot');
     }
   });
 
@@ -210,8 +227,8 @@ describe('the learning loop, simulated', () => {
     for (const { initial, final } of runs) {
       const mass = (p: number[]) =>
         LEARNABLE.reduce((sum, id) => sum + p[PATTERNS.findIndex((x) => x.id === id)]!, 0);
-      expect(initial.every((p) => Math.abs(p - 1 / 6) < 1e-12)).toBe(true);
-      expect(mass(final)).toBeGreaterThan(4 / 6);
+      expect(initial.every((p) => Math.abs(p - 1 / PATTERNS.length) < 1e-12)).toBe(true);
+      expect(mass(final)).toBeGreaterThan(LEARNABLE.length / PATTERNS.length);
       const probability = (id: string) => final[PATTERNS.findIndex((x) => x.id === id)]!;
       for (const id of LEARNABLE) {
         expect(probability(id)).toBeGreaterThan(probability('hopeless'));
@@ -220,18 +237,22 @@ describe('the learning loop, simulated', () => {
     }
   });
 
-  it('reports the hopeless pattern as exhausted, and again after its combinations fail too', () => {
+  it('reports the hopeless pattern as exhausted, and again after new combinations fail too', () => {
+    let revived = 0;
     for (const { exhausted, state } of runs) {
       expect(exhausted.every((e) => e.patternId === 'hopeless')).toBe(true);
-      expect(exhausted).toHaveLength(2);
       expect(exhausted[0]!.step).toBeLessThanOrEqual(10);
       const combinations = state.patterns
         .find((p) => p.id === 'hopeless')!
         .candidates.filter((c) => c.origin === 'combination');
-      expect(combinations.length).toBeGreaterThan(0);
+      // Combinations the generators had already made (same fix, same id) are not new: nothing revives it.
+      expect(exhausted).toHaveLength(combinations.length > 0 ? 2 : 1);
+      if (combinations.length === 0) continue;
+      revived++;
       expect(combinations.some((c) => c.failing.trials > 0)).toBe(true);
       expect(combinations.every((c) => c.failing.successes === 0)).toBe(true);
     }
+    expect(revived).toBeGreaterThan(runs.length / 2);
   });
 
   it('is deterministic under its seeds', () => {

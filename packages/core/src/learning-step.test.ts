@@ -145,6 +145,30 @@ describe('planLearningStep', () => {
     expect(() => planLearningStep(state, { patterns, draw: 'greedy' as never })).toThrow(/input\.draw/);
   });
 
+  it('draws at random from the whole pool when asked to: each problem alike, whatever Q says', () => {
+    const state = two();
+    const sec = SecCurriculum.fromJSON(state.sec);
+    sec.update({ b: 2 / 0.1 }); // under SEC P(b) ≈ 0.881
+    const n = 8000;
+    const plan = planLearningStep(
+      { ...state, sec: sec.toJSON() },
+      { patterns, config: { batchSize: n, groupSize: 1 }, draw: 'random' },
+    );
+    // Pools a: 3 examples, b: 1, so P(a) = 3/4; and each of the 4 problems has 1/4.
+    // Binomial(8000, 0.25): sd ≈ 38.7; 5 sd is a false alarm below 1e-6.
+    const bound = 5 * Math.sqrt(n * 0.25 * 0.75);
+    expect(Math.abs(plan.jobs.filter((j) => j.patternId === 'a').length - 0.75 * n)).toBeLessThan(bound);
+    for (const id of ['a1', 'a2', 'a3', 'b1'])
+      expect(Math.abs(plan.jobs.filter((j) => j.problemId === id).length - 0.25 * n)).toBeLessThan(bound);
+    // The three draws are three different streams of the same learner.
+    const draws = (['sec', 'random', 'uniform'] as const).map((draw) =>
+      planLearningStep(state, { patterns, config: { batchSize: 40, groupSize: 1 }, draw }).jobs.map(
+        (j) => j.patternId,
+      ),
+    );
+    expect(new Set(draws.map((d) => d.join())).size).toBe(3);
+  });
+
   it('is deterministic, and a learner restored from JSON plans exactly the same step', () => {
     let state = two();
     for (let step = 0; step < 3; step++) {
@@ -178,6 +202,59 @@ describe('planLearningStep', () => {
     expect(() => planLearningStep(state, { patterns, config: { groupSize: 0 } })).toThrow(
       /config\.groupSize/,
     );
+  });
+
+  it('runs the incumbent as the control on working inputs, and sets aside fixes that break them', () => {
+    let state: LearnerState = learnerWith([
+      { id: 'a', fixes: [REPAIR, GREEDY], function: 'f' },
+      { id: 'b', fixes: [RETRY], function: 'f', category: 'timeout' },
+    ]);
+    // Against the incumbent's 2 of 2, 0 of 3 on working inputs shows a fix breaks them.
+    for (const id of ['a', 'b']) state = withCandidate(state, id, 0, { guard: { successes: 2, trials: 2 } });
+    state = withCandidate(state, 'a', 2, { guard: { successes: 0, trials: 3 } });
+    state = withCandidate(state, 'b', 1, { guard: { successes: 0, trials: 3 } });
+    const greedy = fixId(GREEDY);
+    const input = {
+      patterns: [
+        { id: 'a', exampleIds: ['a1'] },
+        { id: 'b', exampleIds: ['b1'] },
+      ],
+      succeedingInputs: { f: ['ok'] },
+      config: { batchSize: 400, groupSize: 3, successShare: 0.5 },
+    };
+    const plan = planLearningStep(state, input);
+    // b has nothing left to try but its incumbent: not planned.
+    expect(new Set(plan.jobs.map((j) => j.patternId))).toEqual(new Set(['a']));
+    expect(plan.setAside).toEqual({ a: [greedy], b: [fixId(RETRY)] });
+    expect(plan.jobs.some((j) => j.candidateId === greedy)).toBe(false);
+    const groups = new Map<string, LearningJob[]>();
+    for (const j of plan.jobs) groups.set(j.group, [...(groups.get(j.group) ?? []), j]);
+    let working = 0;
+    for (const [, [first, ...rest]] of groups) {
+      if (first!.problemKind === 'succeeding') {
+        working++;
+        expect(first).toMatchObject({ candidateId: NO_FIX_ID, fix: null, control: true });
+      } else expect(first!.control).toBeUndefined();
+      for (const j of rest) expect(j.control).toBeUndefined();
+    }
+    expect(working).toBeGreaterThan(150); // Binomial(400, 0.5)
+    // A group of one has no room for a control.
+    const single = planLearningStep(state, { ...input, config: { ...input.config, groupSize: 1 } });
+    expect(single.jobs.some((j) => j.control === true)).toBe(false);
+    // The plan applies: controls and the set-aside candidates are accepted as planned.
+    const outcome = applyStepResults(
+      plan.nextState,
+      plan,
+      plan.jobs.map((j) => ({ jobId: j.jobId, reward: 1 })),
+      input.config,
+    );
+    const a = outcome.nextState.patterns[0]!;
+    expect(a.candidates[2]!.theta).toBe(0);
+    const incumbentOnWorking = plan.jobs.filter(
+      (j) => j.candidateId === NO_FIX_ID && j.problemKind === 'succeeding',
+    ).length;
+    expect(incumbentOnWorking).toBeGreaterThan(working); // the controls, and the policy's own draws
+    expect(a.candidates[0]!.guard.trials).toBe(2 + incumbentOnWorking);
   });
 });
 
@@ -318,12 +395,15 @@ describe('applyStepResults', () => {
     expect(learningResults[0]!.risk).toBe('medium');
   });
 
-  it('does not report a candidate that breaks working calls', () => {
-    let s: LearnerState = withCandidate(state, 'a', 0, { failing: { successes: 0, trials: 8 } });
-    s = withCandidate(s, 'a', 1, {
-      failing: { successes: 7, trials: 7 },
-      guard: { successes: 0, trials: 2 },
-    });
+  it('does not report a candidate that breaks working calls, nor one not yet shown to keep them working', () => {
+    const withGuard = (successes: number, trials: number) => {
+      let s: LearnerState = withCandidate(state, 'a', 0, {
+        failing: { successes: 0, trials: 8 },
+        guard: { successes: 2, trials: 2 },
+      });
+      s = withCandidate(s, 'a', 1, { failing: { successes: 7, trials: 7 }, guard: { successes, trials } });
+      return s;
+    };
     const plan: LearningPlan = {
       step: 1,
       jobs: [job('a', repair, 'g', 'j1'), job('a', NO_FIX_ID, 'g', 'j2')],
@@ -332,7 +412,62 @@ describe('applyStepResults', () => {
       { jobId: 'j1', reward: 1 },
       { jobId: 'j2', reward: 0 },
     ];
-    expect(applyStepResults(s, plan, results).learningResults).toEqual([]);
+    // 8 of 8 against 0 of 9 on failing inputs beats the incumbent; on working inputs 0 of 2 breaks
+    // them, and 2 of 2 (P(no worse by 0.05) ≈ 0.58) is too little to show it does not; 18 of 18 is enough.
+    expect(applyStepResults(withGuard(0, 2), plan, results).learningResults).toEqual([]);
+    expect(applyStepResults(withGuard(2, 2), plan, results).learningResults).toEqual([]);
+    expect(
+      applyStepResults(withGuard(18, 18), plan, results).learningResults.map((r) => r.candidateId),
+    ).toEqual([repair]);
+  });
+
+  it('keeps controls out of the gradient and steps the softmax over the candidates not set aside, by hand', () => {
+    const three = deepFreeze(learnerWith([{ id: 'a', fixes: [REPAIR, GREEDY] }]));
+    const greedy = fixId(GREEDY);
+    // The incumbent as the control on a working input, and the repair alone in a failing group:
+    // A = 1 / (1 + ε). Over {none, repair} (greedy set aside) π = (1/2, 1/2), so θ_none = −η A / 2 and
+    // θ_repair = +η A / 2 (with greedy in the softmax they would be −η A / 3 and +2η A / 3).
+    const plan: LearningPlan = {
+      step: 1,
+      jobs: [
+        job('a', NO_FIX_ID, 'h', 'j1', { problemKind: 'succeeding', problemId: 'ok', control: true }),
+        job('a', repair, 'k', 'j2'),
+      ],
+      setAside: { a: [greedy] },
+    };
+    const outcome = applyStepResults(three, plan, [
+      { jobId: 'j1', reward: 1 },
+      { jobId: 'j2', reward: 1 },
+    ]);
+    const a = 1 / (1 + EPS);
+    const [none, fix, aside] = outcome.nextState.patterns[0]!.candidates;
+    expect(none!.theta).toBeCloseTo(-0.1 * a * 0.5, 14);
+    expect(fix!.theta).toBeCloseTo(0.1 * a * 0.5, 14);
+    expect(aside!.theta).toBe(0);
+    expect(outcome.patternRewards.a).toBeCloseTo(a, 14); // the control is not in mean |A|
+    expect(none!.guard).toEqual({ successes: 1, trials: 1 }); // but it is the incumbent's guard evidence
+    expect(none!.failing).toEqual({ successes: 0, trials: 0 });
+    // Only controls arrived: evidence, no policy step and no SEC reward.
+    const controlOnly = applyStepResults(three, plan, [{ jobId: 'j1', reward: 0 }]);
+    expect(controlOnly.patternRewards).toEqual({});
+    expect(controlOnly.nextState.patterns[0]!.candidates.map((c) => c.theta)).toEqual([0, 0, 0]);
+    expect(controlOnly.nextState.patterns[0]!.candidates[0]!.guard).toEqual({ successes: 0, trials: 1 });
+  });
+
+  it('reports a pattern as exhausted once all its candidates are shown to break working calls', () => {
+    let s: LearnerState = withCandidate(state, 'b', 0, { guard: { successes: 2, trials: 2 } });
+    s = withCandidate(s, 'b', 1, { guard: { successes: 0, trials: 2 } });
+    const retry = fixId(RETRY);
+    const plan: LearningPlan = {
+      step: 1,
+      jobs: [job('b', retry, 'g', 'j1', { problemKind: 'succeeding', problemId: 'ok' })],
+    };
+    // 0 of 3 against 2 of 2: P(no worse by 0.05) <= 0.05.
+    const outcome = applyStepResults(s, plan, [{ jobId: 'j1', reward: 0 }]);
+    expect(outcome.exhaustedPatterns).toEqual(['b']);
+    expect(outcome.nextState.patterns[1]!.exhausted).toBe(true);
+    const kept = applyStepResults(s, plan, [{ jobId: 'j1', reward: 1 }]);
+    expect(kept.exhaustedPatterns).toEqual([]);
   });
 
   it('reports a pattern as exhausted once, after N all-zero steps with Q near 0, and stops planning it', () => {
@@ -410,5 +545,21 @@ describe('applyStepResults', () => {
     expect(() => applyStepResults(state, lost, [{ jobId: 'j1', reward: 1 }])).toThrow(
       /plan\.jobs\[0\]\.patternId/,
     );
+    const fakeControl: LearningPlan = { step: 1, jobs: [job('a', repair, 'g', 'j1', { control: true })] };
+    expect(() => applyStepResults(state, fakeControl, [{ jobId: 'j1', reward: 1 }])).toThrow(
+      /plan\.jobs\[0\] is a control/,
+    );
+    const asideDrawn: LearningPlan = { ...plan, setAside: { a: [repair] } };
+    expect(() => applyStepResults(state, asideDrawn, [{ jobId: 'j1', reward: 1 }])).toThrow(
+      /plan\.jobs\[0\]\.candidateId .* set aside/,
+    );
+    for (const [setAside, message] of [
+      [[], /plan\.setAside must be an object/],
+      [{ a: 'x' }, /plan\.setAside\["a"\] must be an array/],
+      [{ zz: [repair] }, /plan\.setAside\["zz"\]: 'zz' is not a pattern/],
+      [{ a: [NO_FIX_ID] }, /plan\.setAside\["a"\]\[0\] 'none' is not a candidate/],
+    ] as const) {
+      expect(() => applyStepResults(state, { ...plan, setAside } as never, [])).toThrow(message);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { bestAccepted, judgeCandidates } from './candidate-verdict.js';
 import type { Fix, FixRisk } from './fix-types.js';
 import { riskOf } from './fix-types.js';
 import { meanAbsoluteAdvantage } from './grpo-advantages.js';
-import { type LearnerConfig, resolveLearnerConfig } from './learner-config.js';
+import { type LearnerConfig, type ResolvedLearnerConfig, resolveLearnerConfig } from './learner-config.js';
 import {
   type Evidence,
   fixPolicyOf,
@@ -11,6 +11,7 @@ import {
   type LearnerState,
   type PatternLearnerState,
 } from './learner-state.js';
+import { drawRandomCurriculum } from './random-curriculum.js';
 import { SecCurriculum } from './sec-curriculum.js';
 import { SeededRandom } from './seeded-random.js';
 import { setOwnProperty } from './set-own-property.js';
@@ -26,12 +27,19 @@ export interface PlanInput {
   /** Ids of stored inputs that currently succeed, per function name. */
   succeedingInputs?: Readonly<Record<string, readonly string[]>>;
   config?: LearnerConfig;
-  /**
-   * How the B patterns are drawn: `sec` (default) from softmax(Q / τ); `uniform` uniformly at
-   * random, the baseline a curriculum is compared with (Q is still updated, only the draw ignores it).
-   */
-  draw?: 'sec' | 'uniform';
+  /** How the B patterns are drawn (default `sec`); see `CurriculumDraw`. */
+  draw?: CurriculumDraw;
 }
+
+/**
+ * How a step draws its B patterns: `sec` from softmax(Q / τ); the baselines a curriculum is
+ * compared with, `random` (the SEC paper's: a problem uniformly from the whole pool, so a pattern
+ * in proportion to its failing examples) and `uniform` (each pattern alike). Q is updated under
+ * every draw; only SEC's draw reads it.
+ */
+export type CurriculumDraw = 'sec' | 'random' | 'uniform';
+
+const CURRICULUM_DRAWS: readonly CurriculumDraw[] = ['sec', 'random', 'uniform'];
 
 /** One rollout for a worker: replay `problemId` with `fix` applied and report a reward in [0, 1]. */
 export interface LearningJob {
@@ -45,12 +53,24 @@ export interface LearningJob {
   candidateId: string;
   /** null: run the call as it is (the incumbent "no fix"). */
   fix: Fix | null;
+  /**
+   * true: the incumbent run as the control of a working-input group, not drawn from the fix policy.
+   * Its reward is the incumbent's guard evidence (what candidates are compared with there) but no
+   * policy sample, so it stays out of the group's advantages and the gradient.
+   */
+  control?: boolean;
 }
 
 export interface LearningPlan {
   /** The step these jobs belong to: `state.step + 1`. */
   step: number;
   jobs: LearningJob[];
+  /**
+   * Per pattern, the candidates its policy left out because they were shown to break working calls
+   * (`CandidateVerdict.guardFails`): the gradient is that of the softmax over the others, which the
+   * rollouts were drawn from. Absent: none.
+   */
+  setAside?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface JobResult {
@@ -84,10 +104,13 @@ export interface LearningResult {
 
 export interface StepOutcome {
   nextState: LearnerState;
-  /** SEC reward of each pattern that got results: mean |A| over all its rollouts this step. */
+  /** SEC reward of each pattern that got results: mean |A| over its rollouts drawn from its policy. */
   patternRewards: Record<string, number>;
   learningResults: LearningResult[];
-  /** Patterns whose candidates all keep failing: generate new ones (combinations, the analyst). */
+  /**
+   * Patterns whose candidates all keep failing, or all break working calls: generate new ones
+   * (combinations, the analyst).
+   */
   exhaustedPatterns: string[];
 }
 
@@ -109,8 +132,10 @@ function validatePlanInput(input: PlanInput): void {
     seen.add(p.id);
     assertIdList(p.exampleIds, `input.patterns[${i}].exampleIds`);
   });
-  if (input.draw !== undefined && input.draw !== 'sec' && input.draw !== 'uniform') {
-    throw new TypeError(`input.draw must be 'sec' or 'uniform', got ${String(input.draw)}`);
+  if (input.draw !== undefined && !CURRICULUM_DRAWS.includes(input.draw)) {
+    throw new TypeError(
+      `input.draw must be one of ${CURRICULUM_DRAWS.join(', ')}, got ${String(input.draw)}`,
+    );
   }
   const succeeding = input.succeedingInputs;
   if (succeeding === undefined) return;
@@ -124,11 +149,20 @@ function validatePlanInput(input: PlanInput): void {
 /**
  * Plans one learning step (DESIGN.md section 3). Arms are the given patterns the learner has
  * candidates for, that have failing examples and are not exhausted. SEC draws B of them with
- * replacement from softmax(Q / τ); for each draw one problem is taken uniformly: with probability
- * `successShare` (when its function has any) from the function's currently succeeding inputs,
- * otherwise from the pattern's failing examples. Each problem gets G rollouts, each with a candidate
- * drawn from the pattern's fix policy. Deterministic under the state's RNG states; the returned
- * state carries them forward (and SEC's pull counts).
+ * replacement from softmax(Q / τ) (or a baseline `draw` does); for each draw one problem is taken
+ * uniformly: with probability `successShare` (when its function has any) from the function's
+ * currently succeeding inputs, otherwise from the pattern's failing examples. Each problem gets G
+ * rollouts, each with a candidate drawn from the pattern's fix policy, except that on a working
+ * input (with G >= 2) the first runs the incumbent as the control: candidates are judged there
+ * against the incumbent (`judgeCandidates`), which the policy rarely draws once it fails the
+ * pattern. Candidates shown to break working calls are set aside: the policy draws from the others,
+ * since they can never become a result, and a fix that wins more failing inputs would otherwise
+ * keep most of the rollouts and starve the fixes that can: the policy gradient prefers it whenever
+ * (1 − successShare) · its gain on failing inputs exceeds successShare · its loss on working ones
+ * (with a share of 0.1, 0.95 on failing and 0 on working inputs, 0.9 · 0.95 = 0.855, beats 0.7 and
+ * 1, 0.9 · 0.7 + 0.1 = 0.73). Patterns left with no candidate besides the incumbent are not
+ * planned. Deterministic under the state's RNG states; the returned state carries them forward (and
+ * SEC's pull counts).
  */
 export function planLearningStep(
   state: LearnerState,
@@ -153,25 +187,21 @@ export function planLearningStep(
     guardedNow.has(p.id) && guardedNow.get(p.id) !== p.guarded ? { ...p, guarded: guardedNow.get(p.id)! } : p,
   );
 
+  const setAside = new Map<string, Set<string>>();
   const arms = input.patterns.filter((p) => {
     const pattern = known.get(p.id);
-    return (
-      pattern !== undefined && !pattern.exhausted && pattern.candidates.length > 1 && p.exampleIds.length > 0
-    );
+    if (pattern === undefined || pattern.exhausted || p.exampleIds.length === 0) return false;
+    const aside = setAsideOf(pattern, config);
+    if (aside.size > 0) setAside.set(p.id, aside);
+    return pattern.candidates.length - aside.size > 1;
   });
   if (arms.length === 0) return { step, jobs: [], nextState: { ...state, patterns } };
 
   const sec = SecCurriculum.fromJSON(state.sec);
   const rng = SeededRandom.fromState(state.rng);
-  const draws =
-    input.draw === 'uniform'
-      ? Array.from({ length: config.batchSize }, () => arms[rng.nextInt(arms.length)]!.id)
-      : sec.sample(
-          arms.map((a) => a.id),
-          config.batchSize,
-        );
+  const draws = drawArms(input.draw ?? 'sec', arms, sec, rng, config.batchSize);
   const armById = new Map(arms.map((a) => [a.id, a]));
-  const policies = new Map(arms.map((a) => [a.id, fixPolicyOf(known.get(a.id)!)]));
+  const policies = new Map(arms.map((a) => [a.id, fixPolicyOf(known.get(a.id)!, setAside.get(a.id))]));
   const fixesById = new Map(
     arms.map((a) => [a.id, new Map(known.get(a.id)!.candidates.map((c) => [c.id, c.fix]))]),
   );
@@ -185,22 +215,59 @@ export function planLearningStep(
     const problemId = pool[rng.nextInt(pool.length)]!;
     const group = `${step}:${d}`;
     const fixes = fixesById.get(patternId)!;
-    policies
-      .get(patternId)!
-      .sample(rng, config.groupSize)
-      .forEach((candidateId, g) => {
-        jobs.push({
-          jobId: `${group}:${g}`,
-          patternId,
-          problemId,
-          problemKind: onWorkingInput ? 'succeeding' : 'failing',
-          group,
-          candidateId,
-          fix: fixes.get(candidateId)!,
-        });
+    const policy = policies.get(patternId)!;
+    const control = onWorkingInput && config.groupSize >= 2;
+    const drawn = policy.sample(rng, control ? config.groupSize - 1 : config.groupSize);
+    (control ? [policy.incumbentId, ...drawn] : drawn).forEach((candidateId, g) => {
+      jobs.push({
+        jobId: `${group}:${g}`,
+        patternId,
+        problemId,
+        problemKind: onWorkingInput ? 'succeeding' : 'failing',
+        group,
+        candidateId,
+        fix: fixes.get(candidateId)!,
+        ...(control && g === 0 ? { control: true } : {}),
       });
+    });
   });
-  return { step, jobs, nextState: { ...state, rng: rng.getState(), sec: sec.toJSON(), patterns } };
+  const plan: LearningPlan = { step, jobs };
+  if (setAside.size > 0) plan.setAside = Object.fromEntries([...setAside].map(([id, ids]) => [id, [...ids]]));
+  return { ...plan, nextState: { ...state, rng: rng.getState(), sec: sec.toJSON(), patterns } };
+}
+
+/** Candidates of a pattern shown to break working calls (`CandidateVerdict.guardFails`). */
+function setAsideOf(pattern: PatternLearnerState, config: ResolvedLearnerConfig): Set<string> {
+  return new Set(
+    judgeCandidates(pattern, config)
+      .filter((v) => v.guardFails)
+      .map((v) => v.candidateId),
+  );
+}
+
+/** The B arms of a step, with replacement, under the chosen curriculum. */
+function drawArms(
+  draw: CurriculumDraw,
+  arms: readonly PlanPattern[],
+  sec: SecCurriculum,
+  rng: SeededRandom,
+  count: number,
+): string[] {
+  switch (draw) {
+    case 'sec':
+      return sec.sample(
+        arms.map((a) => a.id),
+        count,
+      );
+    case 'random':
+      return drawRandomCurriculum(
+        arms.map((a) => a.exampleIds.length),
+        rng,
+        count,
+      ).map((i) => arms[i]!.id);
+    case 'uniform':
+      return Array.from({ length: count }, () => arms[rng.nextInt(arms.length)]!.id);
+  }
 }
 
 function validateResults(plan: LearningPlan, results: readonly JobResult[]): Map<string, number> {
@@ -226,6 +293,33 @@ function validateResults(plan: LearningPlan, results: readonly JobResult[]): Map
   return rewards;
 }
 
+/** The plan's `setAside`, checked against the state: ids of candidates other than the incumbent. */
+function validateSetAside(
+  plan: LearningPlan,
+  byId: ReadonlyMap<string, PatternLearnerState>,
+): Map<string, Set<string>> {
+  const setAside = new Map<string, Set<string>>();
+  if (plan.setAside === undefined) return setAside;
+  if (typeof plan.setAside !== 'object' || plan.setAside === null || Array.isArray(plan.setAside)) {
+    throw new TypeError('plan.setAside must be an object of candidate id arrays per pattern');
+  }
+  for (const [patternId, ids] of Object.entries(plan.setAside)) {
+    const field = `plan.setAside[${JSON.stringify(patternId)}]`;
+    assertIdList(ids, field);
+    const pattern = byId.get(patternId);
+    if (pattern === undefined) throw new RangeError(`${field}: '${patternId}' is not a pattern`);
+    ids.forEach((id, i) => {
+      if (!pattern.candidates.slice(1).some((c) => c.id === id)) {
+        throw new RangeError(
+          `${field}[${i}] '${id}' is not a candidate of '${patternId}' (besides its incumbent)`,
+        );
+      }
+    });
+    setAside.set(patternId, new Set(ids));
+  }
+  return setAside;
+}
+
 const addTo = (e: Evidence, reward: number): Evidence => ({
   successes: e.successes + reward,
   trials: e.trials + 1,
@@ -233,14 +327,16 @@ const addTo = (e: Evidence, reward: number): Evidence => ({
 
 /**
  * Applies the rewards of a plan's jobs (DESIGN.md section 3). Per pattern with results: GRPO
- * advantages per problem group (a group with missing rollouts uses those that arrived), one policy
- * gradient step of its fix policy, the candidates' evidence (failing and working inputs apart), and
- * its SEC reward, mean |A| over all its rollouts; then one SEC update with those rewards. Patterns
- * without results are left as they were. A pattern's best candidate among those that now beat the
- * incumbent and pass the guard (`bestAccepted`) is returned as a learning result, each candidate
- * once per incumbent (a different best later is a new result); patterns whose failing-input rewards
- * were all 0 for `exhaustAfterSteps` steps in a row while Q <= `exhaustedQ` are returned as exhausted,
- * once, and not planned again until new candidates are added.
+ * advantages per problem group of the rollouts drawn from its policy (a group with missing rollouts
+ * uses those that arrived; controls are not drawn), one policy gradient step of that policy (the
+ * softmax over the candidates not set aside), the candidates' evidence from all rollouts (failing
+ * and working inputs apart), and its SEC reward, mean |A| over its drawn rollouts; then one SEC
+ * update with those rewards. Patterns without results are left as they were. A pattern's best
+ * candidate among those that now beat the incumbent and pass the guard (`bestAccepted`) is returned
+ * as a learning result, each candidate once per incumbent (a different best later is a new result).
+ * Patterns whose failing-input rewards were all 0 for `exhaustAfterSteps` steps in a row while
+ * Q <= `exhaustedQ`, or whose candidates were all shown to break working calls, are returned as
+ * exhausted, once, and not planned again until new candidates are added.
  */
 export function applyStepResults(
   state: LearnerState,
@@ -259,6 +355,7 @@ export function applyStepResults(
   }
   const rewards = validateResults(plan, results);
   const byId = new Map(state.patterns.map((p) => [p.id, p]));
+  const setAside = validateSetAside(plan, byId);
 
   // Rollouts per pattern in plan order, whatever order the results came in: same sums, same state.
   const arrived = new Map<string, LearningJob[]>();
@@ -272,6 +369,14 @@ export function applyStepResults(
         `plan.jobs[${i}].candidateId '${job.candidateId}' is not a candidate of '${job.patternId}'`,
       );
     }
+    if (job.control === true && job.candidateId !== pattern.candidates[0]!.id) {
+      throw new RangeError(
+        `plan.jobs[${i}] is a control but does not run the incumbent of '${job.patternId}'`,
+      );
+    }
+    if (job.control !== true && setAside.get(job.patternId)?.has(job.candidateId)) {
+      throw new RangeError(`plan.jobs[${i}].candidateId '${job.candidateId}' was set aside by the plan`);
+    }
     const list = arrived.get(job.patternId);
     if (list) list.push(job);
     else arrived.set(job.patternId, [job]);
@@ -280,18 +385,22 @@ export function applyStepResults(
   const patternRewards: Record<string, number> = {};
   const updated = new Map<string, PatternLearnerState>();
   const learningResults: LearningResult[] = [];
+  const brokeWorkingCalls = new Set<string>();
   for (const [patternId, jobs] of arrived) {
     const pattern = byId.get(patternId)!;
-    const policy = fixPolicyOf(pattern);
-    const advantages = policy.update(
-      jobs.map((job) => ({
-        candidateId: job.candidateId,
-        reward: rewards.get(job.jobId)!,
-        group: job.group,
-      })),
-      { learningRate: config.learningRate, normalizeByStd: config.normalizeByStd },
-    );
-    setOwnProperty(patternRewards, patternId, meanAbsoluteAdvantage(advantages));
+    const policy = fixPolicyOf(pattern, setAside.get(patternId));
+    const drawn = jobs.filter((job) => job.control !== true);
+    if (drawn.length > 0) {
+      const advantages = policy.update(
+        drawn.map((job) => ({
+          candidateId: job.candidateId,
+          reward: rewards.get(job.jobId)!,
+          group: job.group,
+        })),
+        { learningRate: config.learningRate, normalizeByStd: config.normalizeByStd },
+      );
+      setOwnProperty(patternRewards, patternId, meanAbsoluteAdvantage(advantages));
+    }
     const thetas = new Map(policy.toJSON().candidates.map((c) => [c.id, c.theta]));
     const candidates = pattern.candidates.map((c) => {
       let { failing, guard } = c;
@@ -305,7 +414,7 @@ export function applyStepResults(
           examples.add(job.problemId);
         }
       }
-      return { ...c, theta: thetas.get(c.id)!, failing, guard, examples: [...examples] };
+      return { ...c, theta: thetas.get(c.id) ?? c.theta, failing, guard, examples: [...examples] };
     });
     const failingRewards = jobs.filter((j) => j.problemKind === 'failing').map((j) => rewards.get(j.jobId)!);
     let zeroRewardSteps = pattern.zeroRewardSteps;
@@ -319,7 +428,9 @@ export function applyStepResults(
     };
     // Only the pattern's best accepted candidate, so people are asked about the fix worth deploying
     // rather than every candidate that beats nothing-at-all; a better one later is a new result.
-    const best = bestAccepted(judgeCandidates(next, config), (v) => fixOf(next, v.candidateId) !== undefined);
+    const verdicts = judgeCandidates(next, config);
+    if (verdicts.length > 0 && verdicts.every((v) => v.guardFails)) brokeWorkingCalls.add(patternId);
+    const best = bestAccepted(verdicts, (v) => fixOf(next, v.candidateId) !== undefined);
     if (best !== undefined && !next.reported.includes(best.candidateId)) {
       next.reported.push(best.candidateId);
       learningResults.push(learningResult(next, best.candidateId, best.comparison, plan.step));
@@ -336,8 +447,10 @@ export function applyStepResults(
   }
   const exhaustedPatterns: string[] = [];
   for (const pattern of updated.values()) {
-    if (pattern.exhausted || pattern.zeroRewardSteps < config.exhaustAfterSteps) continue;
-    if (sec.q(pattern.id) > config.exhaustedQ) continue;
+    if (pattern.exhausted) continue;
+    const keepsFailing =
+      pattern.zeroRewardSteps >= config.exhaustAfterSteps && sec.q(pattern.id) <= config.exhaustedQ;
+    if (!keepsFailing && !brokeWorkingCalls.has(pattern.id)) continue;
     pattern.exhausted = true;
     exhaustedPatterns.push(pattern.id);
   }

@@ -50,11 +50,14 @@ describe('policySnapshot', () => {
 
   it('drops a candidate that breaks working calls, and breaks ties by confidence then id', () => {
     let state: LearnerState = learnerWith([{ id: 'a', fixes: [REPAIR, GREEDY] }]);
-    state = withCandidate(state, 'a', 0, evidence(0, 10));
+    state = withCandidate(state, 'a', 0, { ...evidence(0, 10), guard: { successes: 2, trials: 2 } });
     state = withCandidate(state, 'a', 1, evidence(10, 10));
     state = withCandidate(state, 'a', 2, { ...evidence(10, 10), guard: { successes: 0, trials: 3 } });
     expect(policySnapshot(state).map((e) => e.fix)).toEqual([REPAIR]);
+    // Cleared only once its working-input rollouts show it no worse there than the incumbent.
     state = withCandidate(state, 'a', 2, { ...evidence(10, 10), guard: { successes: 3, trials: 3 } });
+    expect(policySnapshot(state).map((e) => e.fix)).toEqual([REPAIR]);
+    state = withCandidate(state, 'a', 2, { ...evidence(10, 10), guard: { successes: 18, trials: 18 } });
     const tie = [fixId(REPAIR), fixId(GREEDY)].sort()[0];
     expect(policySnapshot(state).map((e) => e.candidateId)).toEqual([tie]);
     expect(policySnapshot(state, { confidence: 0.5, minTrials: 20 })).toEqual([]);

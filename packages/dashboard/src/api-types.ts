@@ -92,15 +92,22 @@ export interface LearningResult {
   incumbentSuccessRate: number;
   trials: number;
   examples: number;
+  /** person: proposed through the API, never measured (the figures above are 0, shown as not measured). */
+  source: ResultSource;
+  proposedBy: string | null;
+  proposedByKeyId: string | null;
   createdAt: string;
 }
+
+export type ResultSource = 'learner' | 'person';
 
 /** The impact assessment of an approval request. */
 export interface Impact {
   severity?: string;
   agentsAffected?: number;
   failuresPerDay?: number;
-  failuresPerDayPrevented?: number;
+  /** null when the fix was never measured (a person's proposal). */
+  failuresPerDayPrevented?: number | null;
   riskLevel?: string;
   reasons?: string[];
 }
@@ -137,6 +144,7 @@ export interface Deployment {
   fix: Fix;
   risk: Risk;
   confidence: number;
+  source: ResultSource;
   canaryShare: number;
   approvalId: string;
   resultId: string;

@@ -27,6 +27,9 @@ function result(patternId: string, successRate: number, incumbentSuccessRate: nu
     incumbentSuccessRate,
     trials: 8,
     examples: 3,
+    source: 'learner',
+    proposedBy: null,
+    proposedByKeyId: null,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 }
@@ -48,6 +51,7 @@ function deployment(
     fix: { type: 'output_repair', json: true, coerce: false },
     risk: 'low',
     confidence: 0.99,
+    source: 'learner',
     canaryShare: 0.1,
     approvalId,
     resultId: 'r',
@@ -59,7 +63,12 @@ function deployment(
   };
 }
 
-function approval(id: string, patternId: string, status: Approval['status'], prevented: number): Approval {
+function approval(
+  id: string,
+  patternId: string,
+  status: Approval['status'],
+  prevented: number | null,
+): Approval {
   return {
     id,
     status,
@@ -134,11 +143,14 @@ describe('downtimeSaved', () => {
         deployment('p2', 'promoted', [0, 0], [0, 0], 'a2'),
         deployment('p3', 'rolled_back', [100, 90], [100, 10], 'a3'),
         deployment('p4', 'superseded', [10, 5], [10, 0], 'a4'),
+        deployment('p5', 'promoted', [0, 0], [0, 0], 'a5'),
       ],
       [
         approval('a1', 'p1', 'approved', 12),
         approval('a2', 'p2', 'approved', 3.5),
         approval('a3', 'p3', 'approved', 40),
+        // A person's proposal: what it prevents was never measured, so it adds nothing.
+        approval('a5', 'p5', 'approved', null),
       ],
     );
     expect(saved.perDay).toBeCloseTo(15.5, 12);

@@ -62,6 +62,15 @@ describe('summarizeEvent', () => {
     expect(
       summarizeEvent(message('approval.created', { ...approval, status: 'pending', decidedBy: null })).title,
     ).toBe('Approval requested');
+    const proposal = {
+      status: 'pending',
+      decidedBy: null,
+      result: { function: 'f', improvement: 0, source: 'person', proposedBy: 'ops' },
+    };
+    expect(summarizeEvent(message('approval.created', proposal))).toMatchObject({
+      title: 'Fix proposed by ops',
+      detail: 'f: not measured',
+    });
     expect(
       summarizeEvent(
         message('deployment.created', {

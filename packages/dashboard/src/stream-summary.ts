@@ -61,14 +61,17 @@ export function summarizeEvent(message: StreamMessage): EventSummary {
       const result = obj(data.result);
       const status = str(data.status);
       const auto = verb === 'approved' && str(data.decidedBy) === 'arc';
+      const proposed = str(result.source) === 'person';
       return {
         title:
           verb === 'created'
-            ? status === 'pending'
-              ? 'Approval requested'
-              : 'Fix put up for approval'
+            ? proposed
+              ? `Fix proposed by ${str(result.proposedBy) || 'a person'}`
+              : status === 'pending'
+                ? 'Approval requested'
+                : 'Fix put up for approval'
             : `Fix ${verb}${auto ? ' automatically' : str(data.decidedBy) ? ` by ${str(data.decidedBy)}` : ''}`,
-        detail: `${str(result.function)}: ${points(num(result.improvement))}`,
+        detail: `${str(result.function)}: ${proposed ? 'not measured' : points(num(result.improvement))}`,
         tone: verb === 'denied' ? 'bad' : verb === 'approved' ? 'good' : 'neutral',
         patternId: str(result.patternId),
       };

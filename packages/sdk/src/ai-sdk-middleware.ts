@@ -5,9 +5,16 @@
 // and validators, and the retries fixes call for.
 
 import type { LanguageModelMiddleware } from 'ai';
-import { type CallPlan, CallRunner, type OutputShape, type ParseOutcome } from './call-runner.js';
+import {
+  type CallPlan,
+  CallRunner,
+  type OutputShape,
+  type ParseOutcome,
+  parseOutcome,
+} from './call-runner.js';
 import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
+import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
 import { checkFunctionName } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
@@ -32,6 +39,11 @@ export interface ArcMiddlewareOptions {
   /** Identifies a call for canary assignment; a counter by default. */
   callKey?: (params: CallOptions) => string;
   tags?: Record<string, string>;
+  /**
+   * The JSON Schema the text of the answer (as JSON) must satisfy (a JSON Schema object or a zod 4 schema), so that Arc
+   * can learn fixes that force structured output against it; see track's `outputSchema`.
+   */
+  outputSchema?: OutputSchemaOption;
 }
 
 function textPart(text: string) {
@@ -121,11 +133,7 @@ const textOutput: OutputShape<GenerateResult> = {
 /** When JSON output was asked for, text that does not parse is a failure (generateObject would throw). */
 function parseJsonWhenAsked(value: unknown, [params]: Args): ParseOutcome {
   if (params.responseFormat?.type !== 'json' || typeof value !== 'string') return { ok: true, value };
-  try {
-    return { ok: true, value: JSON.parse(value) };
-  } catch (error) {
-    return { ok: false, error };
-  }
+  return parseOutcome(() => JSON.parse(value));
 }
 
 /** What an event records as the input: the prompt and settings, not signals or transport details. */
@@ -149,6 +157,7 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
     callKey: callKey && (([params]: Args) => callKey(params)),
     input: callInput,
     tags: options.tags,
+    outputSchema: declaredOutputSchema(options.outputSchema, 'arcMiddleware'),
   };
   const generate = new CallRunner<Args, PromiseLike<GenerateResult>>(
     rt,

@@ -24,4 +24,9 @@ export interface ArcEvent {
   attempt?: number;
   tags?: Record<string, string>;
   traceId?: string;
+  /**
+   * The JSON Schema the function declared for its output (track's `outputSchema`). Carried by a
+   * function's first failure event and then at most once a minute, not by every event.
+   */
+  outputSchema?: Record<string, unknown>;
 }

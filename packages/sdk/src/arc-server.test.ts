@@ -1,11 +1,13 @@
 // End to end through the real Arc server: buildApp over SQLite storage on a real port, the SDK
-// sending to it over HTTP, and the pattern read back from `GET /v1/patterns`.
+// sending to it over HTTP, and what the server made of it read back from `GET /v1/patterns` and
+// `GET /v1/functions`.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ArcApp, buildApp, createSqliteStorage, issueApiKey, type Storage } from '@arc-agent/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ArcEvent } from './arc-event.js';
 import { createArc } from './create-arc.js';
 import { classifyFailure } from './failure-classification.js';
@@ -22,15 +24,20 @@ afterEach(async () => {
   dir = undefined;
 });
 
+/** The server over a fresh SQLite file, on a real port, with a key that may ingest and read. */
+async function startServer(): Promise<{ url: string; key: string }> {
+  dir = mkdtempSync(join(tmpdir(), 'arc-sdk-e2e-'));
+  storage = createSqliteStorage({ file: join(dir, 'arc.db') });
+  await storage.migrate();
+  const project = await storage.ensureProject('e2e');
+  const { key } = await issueApiKey(storage, project.id, 'sdk', ['ingest', 'read']);
+  app = buildApp({ storage });
+  return { url: await app.listen({ port: 0, host: '127.0.0.1' }), key };
+}
+
 describe('SDK to the real Arc server', () => {
   it('sends failures that the server groups into one pattern, with the id the SDK computes locally', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'arc-sdk-e2e-'));
-    storage = createSqliteStorage({ file: join(dir, 'arc.db') });
-    await storage.migrate();
-    const project = await storage.ensureProject('e2e');
-    const { key } = await issueApiKey(storage, project.id, 'sdk', ['ingest', 'read']);
-    app = buildApp({ storage });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { url, key } = await startServer();
 
     const sent: ArcEvent[] = [];
     const arc = createArc({
@@ -65,5 +72,34 @@ describe('SDK to the real Arc server', () => {
     expect(patterns[0]).toMatchObject({ function: 'user.lookup', occurrences: 5, errorType: 'Error' });
     const failure = sent.find((e) => e.kind === 'failure')!;
     expect(classifyFailure(failure).patternId).toBe(patterns[0]!.id);
+  });
+
+  it("declares the function's output schema, which the server lists with the function", async () => {
+    const { url, key } = await startServer();
+    const Call = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
+    const arc = createArc({ endpoint: url, apiKey: key, fixes: { enabled: false }, flushIntervalMs: 60_000 });
+    const answer = arc.track('bfcl_answer', (text: string) => Call.parse(JSON.parse(text)), {
+      outputSchema: Call,
+    });
+    for (const text of ['{"name": "f"}', 'Sure! {"name": "f"']) {
+      try {
+        answer(text);
+      } catch {
+        // Reported as a failure; the caller's own handling does not matter here.
+      }
+    }
+    await arc.shutdown({ timeoutMs: 5000 });
+    expect(arc.stats()).toMatchObject({ failed: 0, dropped: 0, lastError: null });
+
+    const response = await fetch(`${url}/v1/functions`, { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(200);
+    const { functions } = (await response.json()) as { functions: Record<string, unknown>[] };
+    expect(functions).toEqual([
+      expect.objectContaining({
+        function: 'bfcl_answer',
+        failures: 2,
+        outputSchema: { schema: z.toJSONSchema(Call), declaredAt: expect.any(String) },
+      }),
+    ]);
   });
 });

@@ -291,4 +291,48 @@ describe('deployed fixes in tracked calls', () => {
     const [event] = await sent();
     expect(event).toMatchObject({ kind: 'success', fixIds: ['fx_repair'] });
   });
+
+  it("parses the repaired text with the host's parser, and reports and throws the parser's own error", async () => {
+    class ToolCallError extends Error {
+      override readonly name = 'ToolCallError';
+    }
+    const toolCall = (text: string, req: Request) => {
+      const call = JSON.parse(text) as { name?: unknown };
+      if (call.name !== req.messages[0]!.content)
+        throw new ToolCallError(`unknown tool ${String(call.name)}`);
+      return call;
+    };
+    const a = await setup([
+      deployed('fx_repair', { type: 'output_repair', json: true, coerce: false }, { risk: 'low' }),
+    ]);
+    const seen: unknown[] = [];
+    const chat = await trackWithFixes(
+      a,
+      (req: Request) => `{'name': '${req.temperature === 1 ? 'x' : 'lookup'}',}`,
+      {
+        parse: toolCall,
+        validators: (call: unknown) => {
+          seen.push(call);
+          return true;
+        },
+        throwOnInvalid: true,
+      },
+    );
+    // The deployed repair reaches the text before the parser: the caller gets the repaired text.
+    expect(chat({ messages: [{ role: 'user', content: 'lookup' }] })).toBe('{"name": "lookup"}');
+    expect(seen).toEqual([{ name: 'lookup' }]);
+    const error = (() => {
+      try {
+        chat({ messages: [{ role: 'user', content: 'lookup' }], temperature: 1 });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ToolCallError);
+    expect(seen).toHaveLength(1);
+    const events = await sent();
+    expect(events.map((e) => e.kind)).toEqual(['success', 'failure']);
+    expect(events[1]!.error).toMatchObject({ type: 'ToolCallError', message: 'unknown tool x' });
+    expect(() => a.track('chat', () => '', { parse: 'json' as never })).toThrow('parse must be a function');
+  });
 });

@@ -6,7 +6,7 @@
 // is passed through. And Arc's own work is guarded: anything of ours that throws is counted as an
 // internal error and the call carries on as if Arc were not there.
 
-import { type DeployedFix, fixParts, type SimpleFix } from '@arc-agent/core';
+import { type DeployedFix, fixParts, type JsonSchema, type SimpleFix } from '@arc-agent/core';
 import type { ArcEvent } from './arc-event.js';
 import type { ArcRuntime } from './arc-runtime.js';
 import { groupKey, type OutcomeGroup } from './call-counters.js';
@@ -43,9 +43,20 @@ export interface RunnerOptions<A extends readonly unknown[], R> {
   parse?: (value: unknown, args: A) => ParseOutcome;
   /** False when the result is opaque (a stream): no repair, no validation. Default true. */
   outputStage?: boolean;
+  /** The declared output schema, already checked (declared-output-schema.ts); failure events carry it. */
+  outputSchema?: JsonSchema;
 }
 
 export type ParseOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A parser's verdict as the runner takes it: what `parse` returns, or what it throws. */
+export function parseOutcome(parse: () => unknown): ParseOutcome {
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 /** The fixes a call gets and the arguments they produce; a plan lives as long as its call. */
 export interface CallPlan<A extends readonly unknown[]> {
@@ -90,6 +101,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 const NO_FIXES: readonly DeployedFix[] = Object.freeze([]);
 const NO_PARTS: readonly SimpleFix[] = Object.freeze([]);
 
+/**
+ * How often failure events repeat the declared output schema. The server keeps the latest per
+ * function, so one event now and then suffices, and repeating it recovers from an event that was
+ * dropped or rejected; on every event it would weigh on each batch.
+ */
+export const OUTPUT_SCHEMA_RESEND_MS = 60_000;
+
 function sleep(ms: number): Promise<void> {
   // Not unref'd: the host is awaiting this call, so the process must stay up for the retry.
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,6 +124,8 @@ export class CallRunner<A extends readonly unknown[], R> {
   /** No validators and no parsing: a result needs no output stage unless a fix repairs it. */
   readonly #plain: boolean;
   #calls = 0;
+  /** performance.now() when a failure event last carried the declared output schema. */
+  #schemaSentAt = Number.NEGATIVE_INFINITY;
 
   constructor(rt: ArcRuntime, name: string, fn: (...args: A) => R, options: RunnerOptions<A, R> = {}) {
     this.#rt = rt;
@@ -345,6 +365,12 @@ export class CallRunner<A extends readonly unknown[], R> {
     this.#rt.counters.failure(this.#name);
     const record = this.#record(plan, attempt, ended ?? performance.now());
     const event = failureEvent(record, error, this.#rt.capture, output);
+    const schema = this.#options.outputSchema;
+    const now = performance.now();
+    if (schema !== undefined && now - this.#schemaSentAt >= OUTPUT_SCHEMA_RESEND_MS) {
+      event.outputSchema = schema;
+      this.#schemaSentAt = now;
+    }
     this.#rt.send(event);
     return event;
   }

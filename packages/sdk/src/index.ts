@@ -7,6 +7,7 @@ export type { OutputShape } from './call-runner.js';
 export { type CallPaths, type CallShape, pathCallShape } from './call-shape.js';
 export { type CanaryArm, canaryArm } from './canary-assignment.js';
 export { type Arc, type ArcOptions, type ArcStats, createArc } from './create-arc.js';
+export type { OutputSchemaOption, StandardJSONSchemaV1 } from './declared-output-schema.js';
 export type { TransportStats } from './event-transport.js';
 export { applyCallFixes, applyOutputFixes } from './fix-appliers/apply-fixes.js';
 export type { FixCacheStats } from './fix-cache.js';

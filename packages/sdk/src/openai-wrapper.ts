@@ -3,9 +3,10 @@
 // tracked and fixed; everything else on the client is the client's own.
 
 import type OpenAI from 'openai';
-import { CallRunner, type OutputShape, type ParseOutcome } from './call-runner.js';
+import { CallRunner, type OutputShape, type ParseOutcome, parseOutcome } from './call-runner.js';
 import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
+import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
 import { checkFunctionName } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
@@ -24,6 +25,11 @@ export interface WrapOpenAIOptions {
   /** Identifies a call for canary assignment; a counter by default. */
   callKey?: (body: Body) => string;
   tags?: Record<string, string>;
+  /**
+   * The JSON Schema the answer's content (as JSON) must satisfy (a JSON Schema object or a zod 4 schema), so that Arc
+   * can learn fixes that force structured output against it; see track's `outputSchema`.
+   */
+  outputSchema?: OutputSchemaOption;
 }
 
 /** The structure wrapOpenAI needs: a client with `chat.completions.create`. */
@@ -114,11 +120,7 @@ function parseJsonWhenAsked(value: unknown, [body]: Args): ParseOutcome {
   const type = body.response_format?.type;
   if ((type !== 'json_object' && type !== 'json_schema') || typeof value !== 'string')
     return { ok: true, value };
-  try {
-    return { ok: true, value: JSON.parse(value) };
-  } catch (error) {
-    return { ok: false, error };
-  }
+  return parseOutcome(() => JSON.parse(value));
 }
 
 function wrapObject<T extends object>(target: T, key: PropertyKey, replacement: unknown): T {
@@ -153,6 +155,7 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
     callKey: callKey && (([body]: Args) => callKey(body)),
     input: ([body]: Args) => body,
     tags: options.tags,
+    outputSchema: declaredOutputSchema(options.outputSchema, 'wrapOpenAI'),
   };
   const complete = new CallRunner<Args, PromiseLike<unknown>>(rt, options.function, invoke, {
     ...shared,

@@ -1,9 +1,9 @@
 // A rollout job as `POST /v1/rollouts/lease` hands it out: replay a recorded input of a tracked
-// function with a candidate fix applied, and report how well it went. The server is trusted no
-// more than any other input: a job is checked field by field (the fix with core's parser) before
-// the worker acts on it.
+// function with the base fixes and a candidate fix applied, and report how well it went. The server
+// is trusted no more than any other input: a job is checked field by field (the fixes with core's
+// parsers) before the worker acts on it.
 
-import { type Fix, type ParseResult, parseFix } from '@arc-agent/core';
+import { type DeployedFix, type Fix, type ParseResult, parseDeployedFix, parseFix } from '@arc-agent/core';
 
 export interface RolloutJob {
   id: string;
@@ -18,6 +18,12 @@ export interface RolloutJob {
   candidateId: string;
   /** null: run the call as it is (the incumbent, no fix). */
   fix: Fix | null;
+  /**
+   * The fixes promoted for the function's other patterns when the job was leased, applied before
+   * the candidate as production applies them. Absent from an older server's jobs: the worker then
+   * takes them from its own fix cache.
+   */
+  baseFixes?: DeployedFix[];
   /** ISO 8601; a result reported later is refused. */
   leaseExpiresAt: string;
   /** Times the job was leased, this lease included. */
@@ -50,6 +56,8 @@ export function parseRolloutJob(value: unknown): ParseResult<RolloutJob> {
     if (!parsed.ok) return parsed;
     fix = parsed.value;
   }
+  const baseFixes = parseBaseFixes(raw.baseFixes);
+  if (!baseFixes.ok) return baseFixes;
   return {
     ok: true,
     value: {
@@ -61,8 +69,22 @@ export function parseRolloutJob(value: unknown): ParseResult<RolloutJob> {
       input: raw.input,
       candidateId: raw.candidateId as string,
       fix,
+      ...(baseFixes.value === undefined ? {} : { baseFixes: baseFixes.value }),
       leaseExpiresAt: raw.leaseExpiresAt as string,
       attempt: raw.attempt as number,
     },
   };
+}
+
+function parseBaseFixes(value: unknown): ParseResult<DeployedFix[] | undefined> {
+  if (value === undefined) return { ok: true, value: undefined };
+  if (!Array.isArray(value)) return { ok: false, field: 'baseFixes', error: 'must be an array' };
+  const fixes: DeployedFix[] = [];
+  for (const [i, item] of value.entries()) {
+    const parsed = parseDeployedFix(item);
+    // Core names the fields from `deployedFix` (`deployedFix.fix.type`); name them from the job.
+    if (!parsed.ok) return { ...parsed, field: parsed.field.replace(/^deployedFix/, `baseFixes[${i}]`) };
+    fixes.push(parsed.value);
+  }
+  return { ok: true, value: fixes };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Fix } from '@arc-agent/core';
+import type { DeployedFix, Fix } from '@arc-agent/core';
 import type { NewRolloutJob, RolloutJob as StoredJob } from '@arc-agent/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { learningResult, seedApprovals } from '../../server/src/routes/learning-seed.fixture.js';
@@ -176,7 +176,7 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(worker.stats()).toMatchObject({ leased: 2, reported: 2, failedRuns: 1, refused: 0, expired: 0 });
   });
 
-  it('replays in production context: fixes promoted for other patterns apply, the pattern’s own and canaries do not', async () => {
+  it('replays in production context: the job’s base fixes (promoted for other patterns when leased) apply, the pattern’s own and canaries do not', async () => {
     const arc = createArc({ endpoint: server.url, apiKey: key, fixes: { pollIntervalMs: 60_000 } });
     arcs.push(arc);
     const echo = arc.track(
@@ -199,6 +199,15 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
       prompt('p-test', 'The incumbent of the job’s own pattern.'),
       prompt('p-canary', 'Only a canary.'),
     ]);
+    // The worker's fix cache last saw every fix as a canary: the promotions below reach the replay
+    // only through the jobs, which name the fixes promoted when they are leased.
+    await arc.refreshFixes();
+    const cached = arc.fixesFor('quote.context').map((f) => [f.patternId, f.canaryShare]);
+    expect(cached.sort()).toEqual([
+      ['p-canary', 0.5],
+      ['p-other', 0.5],
+      ['p-test', 0.5],
+    ]);
     for (const d of seeded.deployments.filter((d) => d.patternId !== 'p-canary')) {
       const actor = { name: 'test', keyId: null };
       await server.storage.concludeDeployment(
@@ -208,13 +217,6 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
         Date.now(),
       );
     }
-    await arc.refreshFixes();
-    const live = arc.fixesFor('quote.context').map((f) => [f.patternId, f.canaryShare]);
-    expect(live.sort()).toEqual([
-      ['p-canary', 0.5],
-      ['p-other', 1],
-      ['p-test', 1],
-    ]);
     const input = [{ item: 'x', qty: 1 }, { system: 'Base.' }];
     const { step: at, ids } = await enqueue('quote.context', [
       { input, fix: GREET },
@@ -425,6 +427,76 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(() => arc.worker({ custom: (a: number) => a })).toThrow(/replayArgs/);
     const off = createArc({ endpoint: server.url, apiKey: key, disabled: true }).worker({ f: () => 1 });
     expect(off.stats()).toMatchObject({ leased: 0, inFlight: 0 });
+  });
+});
+
+describe('arc.worker against an older server, whose jobs name no base fixes', () => {
+  it('takes the fixes promoted for the other patterns from its fix cache', async () => {
+    const deployed = (patternId: string, instructions: string, canaryShare: number): DeployedFix => ({
+      id: `fix-${patternId}`,
+      version: 1,
+      patternId,
+      function: 'quote.older',
+      fix: { type: 'prompt_adjustment', instructions },
+      risk: 'medium',
+      confidence: 0.97,
+      canaryShare,
+    });
+    const fixes = [
+      deployed('p-other', 'Be brief.', 1),
+      deployed('p-test', 'The incumbent of the job’s own pattern.', 1),
+      deployed('p-canary', 'Only a canary.', 0.5),
+    ];
+    const job = {
+      id: 'job-older',
+      function: 'quote.older',
+      patternId: 'p-test',
+      exampleId: 'e-1',
+      source: 'failure',
+      input: [{ item: 'x', qty: 1 }, { system: 'Base.' }],
+      candidateId: 'c-greet',
+      fix: GREET,
+      leaseExpiresAt: new Date(Date.now() + 60_000).toISOString(),
+      attempt: 1,
+    };
+    let handedOut = false;
+    const reports: unknown[] = [];
+    const older = await startTestServer((req, res) => {
+      const url = new URL(req.url, 'http://localhost');
+      if (req.method === 'GET' && url.pathname === '/v1/fixes') {
+        return json(res, 200, {
+          fixes: fixes.filter((f) => f.function === url.searchParams.get('function')),
+        });
+      }
+      if (req.method === 'POST' && url.pathname === '/v1/rollouts/lease') {
+        const jobs = handedOut ? [] : [job];
+        handedOut = true;
+        return json(res, 200, { jobs });
+      }
+      if (req.method === 'POST' && url.pathname === `/v1/rollouts/${job.id}/result`) {
+        reports.push(JSON.parse(req.body));
+        return json(res, 200, { id: job.id, status: 'done' });
+      }
+      json(res, 404, { error: 'not found' });
+    });
+    const arc = createArc({ endpoint: older.url, apiKey: 'arc_test', fixes: { pollIntervalMs: 60_000 } });
+    const echo = arc.track(
+      'quote.older',
+      async (_request: Quote, options: { system?: string }) => options.system ?? '',
+      { callShape: pathCallShape({ system: '1.system' }) },
+    );
+    await arc.refreshFixes();
+    expect(arc.fixesFor('quote.older')).toHaveLength(3);
+    const worker = arc.worker({ 'quote.older': echo }, { pollIntervalMs: 20 });
+    try {
+      await waitUntil(() => reports.length === 1, 'the report', 5_000);
+      expect(reports[0]).toMatchObject({ reward: 1, output: 'Base.\n\nBe brief.\n\nGreet the customer.' });
+      expect(worker.stats()).toMatchObject({ leased: 1, invalidJobs: 0 });
+    } finally {
+      await worker.stop({ timeoutMs: 0 });
+      await arc.shutdown({ timeoutMs: 500 });
+      await older.close();
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 // The rollout worker behind `arc.worker(fns)`: it leases rollout jobs for the given functions from
 // the Arc server (`POST /v1/rollouts/lease`), replays each recorded input through the same call
-// runner that tracked calls go through, with the job's candidate fix in place of what is deployed
-// for the job's pattern, scores the outcome with the function's validators (or the verifier given),
-// and reports the reward (`POST /v1/rollouts/:id/result`). Like the rest of the SDK it never throws
+// runner that tracked calls go through, with the fixes promoted for the function's other patterns
+// and the job's candidate fix in place of what is deployed for the job's pattern, scores the
+// outcome with the function's validators (or the verifier given), and reports the reward
+// (`POST /v1/rollouts/:id/result`). Like the rest of the SDK it never throws
 // into the host: a server that is down, slow or garbled costs backoff, and the host's functions'
 // failures are rewards of 0, not errors.
 
@@ -197,7 +198,8 @@ class Worker implements RolloutWorker {
     }
     // A tracked wrapper would track the replay as a production call and apply the deployed fixes.
     this.#fns = new Map(entries.map(([name, fn]) => [name, untracked(fn)]));
-    // Rollouts apply the fixes deployed for the other patterns of a function: keep them fetched.
+    // Rollouts apply the fixes promoted for the other patterns of a function. The server names them
+    // in each job; for an older server that does not, keep them fetched.
     for (const name of this.#fns.keys()) ctx.runtime.watch(name);
     this.#concurrency = integerIn(options.concurrency, 2, 1, MAX_CONCURRENCY, 'concurrency');
     this.#leaseMs = integerIn(options.leaseMs, 60_000, 1_000, 3_600_000, 'leaseMs');
@@ -398,10 +400,13 @@ class Worker implements RolloutWorker {
       // The call runs as production runs it: with the fixes promoted for the function's other
       // patterns (so an input that succeeds in production thanks to them succeeds here too, and a
       // candidate is judged on its own effect), and the candidate in place of whatever is deployed
-      // for its own pattern. Canaries are left out: production has not settled on them yet.
-      const deployed: DeployedFix[] = rt
-        .fixesFor(job.function)
-        .filter((f) => f.canaryShare >= 1 && f.patternId !== job.patternId);
+      // for its own pattern. Canaries are left out: production has not settled on them yet. The
+      // job names those fixes as they were when it was leased; an older server's job does not, and
+      // the fix cache stands in.
+      const deployed: DeployedFix[] =
+        job.baseFixes === undefined
+          ? rt.fixesFor(job.function).filter((f) => f.canaryShare >= 1 && f.patternId !== job.patternId)
+          : [...job.baseFixes];
       if (job.fix !== null) {
         deployed.push({
           id: job.candidateId,

@@ -1,6 +1,7 @@
 import type { ArcRuntime } from './arc-runtime.js';
-import { CallRunner, type OutputShape, type RunnerOptions } from './call-runner.js';
+import { CallRunner, type OutputShape, parseOutcome, type RunnerOptions } from './call-runner.js';
 import type { CallShape } from './call-shape.js';
+import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own type is kept
@@ -19,6 +20,14 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
   callShape?: CallShape<Parameters<F>>;
   /** The part of the result that output repair and validators work on. */
   output?: OutputShape<Awaited<ReturnType<F>>, V>;
+  /**
+   * Turns the output (after any deployed output repair) into what validators check, e.g. a
+   * model's text into a tool call. Throwing means the output is invalid: the thrown error is the
+   * failure Arc reports, and what the caller gets with `throwOnInvalid`. The caller still gets the
+   * (repaired) output, not the parsed value. With it, a function can return the model's text and
+   * leave parsing to Arc, so that output repair fixes reach the text before it is parsed.
+   */
+  parse?: (output: V, ...args: Parameters<F>) => unknown;
   /** Identifies a call for canary assignment (a user, a conversation); a counter by default. */
   callKey?: (...args: Parameters<F>) => string;
   /** What events record as the input; all arguments by default. */
@@ -29,6 +38,16 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
    */
   replayArgs?: (input: unknown) => Parameters<F>;
   tags?: Record<string, string>;
+  /**
+   * The JSON Schema the output must satisfy: a JSON Schema object, or a zod 4 schema (any Standard
+   * JSON Schema). Arc's learner can then propose fixes that force structured output against it
+   * (constrained decoding) and coerce to it; without one it can only guess a schema from
+   * successful outputs. It describes the JSON the model writes, which is what those fixes act on:
+   * where the function parses the model's text into something else, declare the schema of the
+   * text. Declaring is not validating (validators do that). Checked here: a TypeError when it is
+   * not plain JSON data, nested deeper than 32 or longer than 32,768 characters as JSON.
+   */
+  outputSchema?: OutputSchemaOption;
 }
 
 /** A function as `track` wrapped it: what a rollout worker needs to run it exactly as its calls run. */
@@ -78,8 +97,12 @@ export function trackFunction<F extends AnyFunction, V>(
   if (options.replayArgs !== undefined && typeof options.replayArgs !== 'function') {
     throw new TypeError('arc.track: replayArgs must be a function');
   }
+  if (options.parse !== undefined && typeof options.parse !== 'function') {
+    throw new TypeError('arc.track: parse must be a function');
+  }
+  const outputSchema = declaredOutputSchema(options.outputSchema, 'arc.track');
   type A = Parameters<F>;
-  const { validators, callKey, input } = options;
+  const { validators, callKey, input, parse } = options;
   const runnerOptions: RunnerOptions<A, ReturnType<F>> = {
     validators: validatorList(
       validators as OutputValidator<V, A> | readonly OutputValidator<V, A>[] | undefined,
@@ -90,6 +113,8 @@ export function trackFunction<F extends AnyFunction, V>(
     callKey: callKey && ((args: A) => callKey(...args)),
     input: input && ((args: A) => input(...args)),
     tags: options.tags,
+    outputSchema,
+    parse: parse && ((value: unknown, args: A) => parseOutcome(() => parse(value as V, ...args))),
   };
   const runner = new CallRunner<A, ReturnType<F>>(rt, name, fn, runnerOptions);
   const tracked = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {

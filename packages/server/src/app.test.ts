@@ -22,6 +22,7 @@ const ROUTES = [
   ['delete', '/v1/session'],
   ['get', '/v1/overview'],
   ['get', '/v1/patterns/{id}/candidates'],
+  ['post', '/v1/patterns/{id}/fixes'],
 ] as const;
 
 /** Sign-in and sign-out take no key header: the key is in the sign-in body, the session in a cookie. */

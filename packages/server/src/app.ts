@@ -16,6 +16,7 @@ import { approvalsRoutes } from './routes/approvals-routes.js';
 import { curriculumRoutes } from './routes/curriculum-routes.js';
 import { deploymentsRoutes } from './routes/deployments-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
+import { fixProposalsRoutes } from './routes/fix-proposals-routes.js';
 import { fixesRoutes } from './routes/fixes-routes.js';
 import { functionsRoutes } from './routes/functions-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -121,12 +122,14 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes, streamRoutes]) {
     app.register(routes, { ...deps, prefix: '/v1' });
   }
-  // The learning loop (learner/): rollouts, deployed fixes, approvals, deployments, learning, curriculum.
+  // The learning loop (learner/): rollouts, deployed fixes, approvals (and fixes people propose),
+  // deployments, learning, curriculum.
   const learningDeps = { ...deps, now, rollouts: createRolloutQueue(options.storage, now) };
   for (const routes of [
     rolloutsRoutes,
     fixesRoutes,
     approvalsRoutes,
+    fixProposalsRoutes,
     deploymentsRoutes,
     learningRoutes,
     curriculumRoutes,

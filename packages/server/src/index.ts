@@ -33,6 +33,7 @@ export {
 } from './learner/llm-analyst.js';
 export {
   createRolloutQueue,
+  fixesToApply,
   type LeasedRollout,
   type LeaseOptions,
   type RolloutQueue,

@@ -3,9 +3,11 @@
 // secrets redacted (so they never reach storage, logs or examples), then failures fingerprinted
 // on the redacted copy, then an id when the client gave none. All text is made storable
 // (storable-text.ts) so that no JSON a client can send makes the database refuse the batch.
+// Output schemas the batch declares are stored as each function's latest (declared-output-schemas.ts).
 
 import { randomUUID } from 'node:crypto';
 import { fingerprintFailure, redactSecrets, toJsonSafe } from '@arc-agent/core';
+import { declaredOutputSchemas } from './declared-output-schemas.js';
 import type { EventInput, IngestResponse } from './schemas/event-schemas.js';
 import { storableJson, storableText } from './storable-text.js';
 import type { EventError, PreparedEvent, Storage } from './storage/storage.js';
@@ -19,7 +21,10 @@ export interface IngestServiceOptions {
 }
 
 export interface IngestService {
-  /** Resolves once the whole batch is committed; nothing of it is stored when it rejects. */
+  /**
+   * Resolves once the whole batch is committed; none of its events are stored when it rejects.
+   * Rejects with an HttpError 400 when a declared output schema is out of bounds.
+   */
   ingest(projectId: string, events: readonly EventInput[]): Promise<IngestResponse>;
 }
 
@@ -113,7 +118,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   return {
     async ingest(projectId, events) {
       const receivedAt = options.now();
+      const declared = declaredOutputSchemas(events);
       const prepared = events.map((event) => prepareEvent(event, receivedAt));
+      // Before the events: should the batch fail after this, a declaration without its events is
+      // harmless, and the client's retry declares it again.
+      await options.storage.saveOutputSchemas(projectId, declared, receivedAt);
       const { accepted, duplicates, patterns } = await options.storage.ingest(
         projectId,
         prepared,

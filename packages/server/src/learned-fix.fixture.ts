@@ -69,14 +69,15 @@ export async function commitLearnedFix(
             ...p,
             reported: [...p.reported, candidate.id],
             candidates: p.candidates.map((c, i) =>
+              // Working inputs: 20 of 20 against the incumbent's 2 of 2 clears the guard (it needs 18).
               i === 0
-                ? { ...c, failing: failing(incumbentSuccesses) }
+                ? { ...c, failing: failing(incumbentSuccesses), guard: { successes: 2, trials: 2 } }
                 : c.id === candidate.id
                   ? {
                       ...c,
                       theta: 1,
                       failing: failing(candidateSuccesses),
-                      guard: { successes: 2, trials: 2 },
+                      guard: { successes: 20, trials: 20 },
                       examples,
                     }
                   : c,

@@ -18,7 +18,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assessImpact, type Fix, fixId, fixParts, riskOf, SeededRandom } from '@arc-agent/core';
+import { type Fix, fixId, fixParts, SeededRandom } from '@arc-agent/core';
 import { type Arc, createArc, pathCallShape, type RolloutWorker } from '@arc-agent/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LearnerRunner } from './learner/learner-runner.js';
@@ -37,14 +37,19 @@ const QUIRK_SHARE = 0.15;
 /** Calls the agent makes at once. */
 const CONCURRENCY = 10;
 
-/** Learning settings a person sets through the API: small B, G and s, fast triggers, quick canaries. */
+/**
+ * Learning settings a person sets through the API: small B, G and s, fast triggers, quick canaries,
+ * and a wide guard margin: replays of working calls fail at random here (429s, stalls) fix or no fix,
+ * and showing a fix within 5 points of the incumbent there takes hundreds of rollouts; within 20,
+ * a few dozen. The harmful fix this test deploys breaks every call.
+ */
 const SETTINGS = {
   batchSize: 24,
   groupSize: 4,
   syncInterval: 2,
-  successShare: 0.2,
   minTrials: 4,
   minGuardTrials: 1,
+  maxRegression: 0.2,
   triggerFailures: 5,
   triggerIntervalMs: 300,
   stepTimeoutMs: 6_000,
@@ -461,66 +466,20 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
   it('rolls a harmful fix back by the canary test before it reaches every call', {
     timeout: 90_000,
   }, async () => {
-    // Arc has no route for people to author fixes (fixes are learned). An operator who wants one
-    // deployed puts it in the approval queue the way a learner step does, with the learner stopped
-    // so that the step numbers stay in order; from there on it is the API, as for any fix.
-    await runner!.stop();
-    const stored = (await server.storage.getLearnerState(server.projectId))!;
-    const pattern = (await server.storage.getPattern(server.projectId, patterns.brokenJson))!;
+    // An operator proposes the fix through the API; it waits for approval like a learned fix (with
+    // nothing measured about it) and is approved through the API.
     const candidateId = fixId(HARMFUL);
-    const at = Date.now();
-    await server.storage.commitLearningStep(
-      server.projectId,
-      {
-        step: stored.step + 1,
-        state: { ...(stored.state as Record<string, unknown>), step: stored.step + 1 },
-        failuresSeen: stored.failuresSeen,
-        summary: { proposedBy: 'operator' },
-        results: [
-          {
-            patternId: pattern.id,
-            function: FUNCTION,
-            candidateId,
-            fix: HARMFUL,
-            risk: riskOf(HARMFUL),
-            origin: 'operator',
-            rationale: 'Cap answers at 12 tokens to cut the model bill.',
-            improvement: 0,
-            confidence: 0,
-            successRate: 0,
-            incumbentSuccessRate: 0,
-            trials: 0,
-            examples: 0,
-          },
-        ],
-        approvals: [
-          {
-            patternId: pattern.id,
-            candidateId,
-            impact: {
-              ...assessImpact({
-                occurrences: pattern.occurrences,
-                firstSeen: pattern.firstSeen,
-                lastSeen: Math.min(pattern.lastSeen, at),
-                now: at,
-                agentsAffected: 1,
-                category: pattern.category,
-                improvement: 0,
-                risk: riskOf(HARMFUL),
-              }),
-              reasons: ['proposed by an operator, not learned'],
-            },
-            autoApproval: null,
-          },
-        ],
-        pruneRolloutsBefore: 0,
-      },
-      at,
-    );
-    startLearner();
-
-    const [request] = (await admin('GET', '/v1/approvals?status=pending')).body.approvals;
-    expect(request.result).toMatchObject({ candidateId, risk: 'medium' });
+    const proposed = await admin('POST', `/v1/patterns/${patterns.brokenJson}/fixes`, {
+      fix: HARMFUL,
+      comment: 'Cap answers at 12 tokens to cut the model bill.',
+    });
+    expect(proposed.status).toBe(201);
+    const request = proposed.body;
+    expect(request).toMatchObject({
+      status: 'pending',
+      result: { candidateId, risk: 'medium', source: 'person', proposedBy: 'test admin' },
+    });
+    expect((await admin('GET', '/v1/approvals?status=pending')).body.approvals).toContainEqual(request);
     const approved = await admin('POST', `/v1/approvals/${request.id}/approve`, {
       comment: 'cheaper answers',
     });

@@ -15,6 +15,7 @@ export {
   type OutputSchema,
   type OutputSchemaSource,
   outputSchemaOf,
+  responseFormatFix,
   responseFormatName,
 } from './output-schema.js';
 export { parsingCandidates } from './parsing-candidates.js';

@@ -1,3 +1,4 @@
+import type { ResponseFormatFix } from '../fix-types.js';
 import type { CandidateGeneratorInput, JsonSchema } from './generator-input.js';
 import { inferOutputSchema } from './infer-json-schema.js';
 
@@ -26,4 +27,15 @@ export function responseFormatName(name: string): string {
     .replace(/^_+|_+$/g, '')
     .slice(0, 64);
   return cleaned === '' ? 'output' : cleaned;
+}
+
+/** Structured output against `known`, named for the tool or function; a guessed schema is not enforced strictly. */
+export function responseFormatFix(input: CandidateGeneratorInput, known: OutputSchema): ResponseFormatFix {
+  return {
+    type: 'response_format',
+    name: responseFormatName(input.functionSchema?.name ?? input.pattern.function),
+    schema: known.schema,
+    // A schema guessed from a few outputs may be too narrow to enforce.
+    strict: known.source !== 'inferred',
+  };
 }

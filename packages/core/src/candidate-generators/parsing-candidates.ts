@@ -1,14 +1,8 @@
-import type {
-  Fix,
-  OutputRepairFix,
-  ParamPatchFix,
-  PromptAdjustmentFix,
-  ResponseFormatFix,
-} from '../fix-types.js';
+import type { Fix, OutputRepairFix, ParamPatchFix, PromptAdjustmentFix } from '../fix-types.js';
 import { type CandidateFix, candidateFix } from './candidate-fix.js';
 import type { CandidateGeneratorInput } from './generator-input.js';
 import { fewShotCandidate } from './mine-few-shot.js';
-import { outputSchemaOf, responseFormatName } from './output-schema.js';
+import { outputSchemaOf, responseFormatFix } from './output-schema.js';
 
 const JSON_ONLY =
   'Reply with one valid JSON value and nothing else: no prose before or after it, no markdown code fences, no comments, no trailing commas.';
@@ -42,13 +36,7 @@ export function parsingCandidates(input: CandidateGeneratorInput): CandidateFix[
     ),
   ];
   if (known !== undefined) {
-    const format: ResponseFormatFix = {
-      type: 'response_format',
-      name: responseFormatName(input.functionSchema?.name ?? input.pattern.function),
-      schema: known.schema,
-      // A schema guessed from a few outputs may be too narrow to enforce.
-      strict: known.source !== 'inferred',
-    };
+    const format = responseFormatFix(input, known);
     candidates.push(
       candidateFix(format, 'rule', `Forces structured output against the ${known.source} JSON Schema.`),
       candidateFix(

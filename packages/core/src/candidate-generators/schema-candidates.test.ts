@@ -27,6 +27,33 @@ describe('schemaCandidates', () => {
     expect(schemaCandidates(input)).toEqual(candidates); // deterministic
   });
 
+  it('forces structured output against a declared schema or the tool declaration, strictly', () => {
+    const outputSchema = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
+    const declared = schemaCandidates(paymentInput('validation', '"amount" is required', { outputSchema }));
+    expectValidCandidates(declared);
+    expect(typesOf(declared)).toEqual([
+      'prompt_adjustment',
+      'output_repair',
+      'response_format',
+      'few_shot',
+      'prompt_adjustment+few_shot',
+    ]);
+    expect(declared[2]).toMatchObject({
+      fix: { type: 'response_format', name: 'createPayment', schema: outputSchema, strict: true },
+      origin: 'rule',
+      rationale: expect.stringContaining('declared JSON Schema'),
+    });
+    const tool = schemaCandidates(
+      paymentInput('api_schema', 'x', { functionSchema: { name: 'pay.v2', parameters: outputSchema } }),
+    );
+    expect(tool.find((c) => c.fix.type === 'response_format')?.fix).toEqual({
+      type: 'response_format',
+      name: 'pay_v2',
+      schema: outputSchema,
+      strict: true,
+    });
+  });
+
   it('without a schema or successful calls, still instructs from the error', () => {
     const candidates = schemaCandidates(
       paymentInput('api_schema', "unknown field 'curency'", { successes: [] }),

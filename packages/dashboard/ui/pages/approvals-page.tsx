@@ -114,6 +114,7 @@ function PendingApproval({
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const { result, impact } = approval;
+  const proposed = result.source === 'person';
   const now = useClock();
 
   const decide = async (verb: 'approve' | 'deny') => {
@@ -144,33 +145,43 @@ function PendingApproval({
     <li class="card approval" data-testid="approval">
       <div class="approval-head">
         <PatternLink id={result.patternId} pattern={patterns?.get(result.patternId)} />
-        <span class="muted">requested {ago(approval.createdAt, now)}</span>
+        <span class="muted">
+          {proposed ? `proposed by ${result.proposedBy ?? 'a person'}` : 'requested'}{' '}
+          {ago(approval.createdAt, now)}
+        </span>
       </div>
       <FixView fix={result.fix} detailed />
-      <p class="muted small">{result.rationale}</p>
-      <dl class="figures">
-        <div title="Posterior mean success rate on failing inputs, minus today's">
-          <dt>Expected gain</dt>
-          <dd class="tone-good">{points(result.improvement)}</dd>
-        </div>
-        <div>
-          <dt>Success rate</dt>
-          <dd>
-            {percent(result.successRate)}{' '}
-            <span class="muted">vs {percent(result.incumbentSuccessRate)} today</span>
-          </dd>
-        </div>
-        <div>
-          <dt>Confidence</dt>
-          <dd>{percent(result.confidence)}</dd>
-        </div>
-        <div>
-          <dt>Evidence</dt>
-          <dd>
-            {result.trials} rollouts, {result.examples} inputs
-          </dd>
-        </div>
-      </dl>
+      {result.rationale !== '' && <p class="muted small">{result.rationale}</p>}
+      {proposed ? (
+        <p class="small" data-testid="not-measured">
+          <span class="strong">Not measured.</span> A person proposed this fix: no rollouts judged it, so
+          there is no expected gain or confidence. Once approved, the canary test decides whether it stays.
+        </p>
+      ) : (
+        <dl class="figures">
+          <div title="Posterior mean success rate on failing inputs, minus today's">
+            <dt>Expected gain</dt>
+            <dd class="tone-good">{points(result.improvement)}</dd>
+          </div>
+          <div>
+            <dt>Success rate</dt>
+            <dd>
+              {percent(result.successRate)}{' '}
+              <span class="muted">vs {percent(result.incumbentSuccessRate)} today</span>
+            </dd>
+          </div>
+          <div>
+            <dt>Confidence</dt>
+            <dd>{percent(result.confidence)}</dd>
+          </div>
+          <div>
+            <dt>Evidence</dt>
+            <dd>
+              {result.trials} rollouts, {result.examples} inputs
+            </dd>
+          </div>
+        </dl>
+      )}
       <h3>Impact</h3>
       <dl class="figures" data-testid="impact">
         <div>
@@ -192,7 +203,11 @@ function PendingApproval({
         <div>
           <dt>Would prevent per day</dt>
           <dd>
-            {impact.failuresPerDayPrevented === undefined ? '–' : count(impact.failuresPerDayPrevented)}
+            {impact.failuresPerDayPrevented === undefined
+              ? '–'
+              : impact.failuresPerDayPrevented === null
+                ? 'not measured'
+                : count(impact.failuresPerDayPrevented)}
           </dd>
         </div>
         <div>

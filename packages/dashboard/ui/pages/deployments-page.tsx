@@ -153,8 +153,10 @@ function LiveDeployment({
       <FixView fix={d.fix} detailed />
       <p class="muted small">
         {d.status === 'canary' ? `Canary on ${percent(d.canaryShare, 0)} of calls` : 'On every call'} ·
-        version {d.version} · started {ago(d.createdAt, now)} · {percent(d.confidence)} confident when
-        approved
+        version {d.version} · started {ago(d.createdAt, now)} ·{' '}
+        {d.source === 'person'
+          ? 'proposed by a person, not measured before the canary'
+          : `${percent(d.confidence)} confident when approved`}
       </p>
       <div class="table-wrap">
         <table class="table compact" data-testid="canary-figures">

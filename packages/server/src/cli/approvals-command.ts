@@ -18,6 +18,9 @@ type ApprovalView = Static<typeof ApprovalSchema>;
 type DeploymentView = Static<typeof DeploymentSchema>;
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A person's proposal was never judged by rollouts: its figures are not measurements. */
+const measured = (a: ApprovalView, figure: string) =>
+  a.result.source === 'person' ? 'not measured' : figure;
 
 export function registerApprovalsCommand(program: Command): void {
   const approvals = program
@@ -52,6 +55,7 @@ export function registerApprovalsCommand(program: Command): void {
             'SEVERITY',
             'CREATED',
             'DECIDED BY',
+            'PROPOSED BY',
           ],
           (a) => [
             a.id,
@@ -59,11 +63,12 @@ export function registerApprovalsCommand(program: Command): void {
             a.result.function,
             String(a.result.fix.type),
             a.result.risk,
-            percent(a.result.confidence),
-            `${a.result.improvement >= 0 ? '+' : ''}${percent(a.result.improvement)}`,
+            measured(a, percent(a.result.confidence)),
+            measured(a, `${a.result.improvement >= 0 ? '+' : ''}${percent(a.result.improvement)}`),
             String(a.impact.severity ?? '-'),
             a.createdAt,
             a.decidedBy ?? '-',
+            a.result.proposedBy ?? 'arc',
           ],
         );
       } catch (error) {

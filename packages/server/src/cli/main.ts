@@ -6,6 +6,7 @@ import { PACKAGE_VERSION } from '../package-version.js';
 import { registerApprovalsCommand } from './approvals-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDeploymentsCommand } from './deployments-command.js';
+import { registerFixesCommand } from './fixes-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -16,6 +17,7 @@ const program = new Command('arc')
 registerServeCommand(program);
 registerKeysCommand(program);
 registerApprovalsCommand(program);
+registerFixesCommand(program);
 registerDeploymentsCommand(program);
 
 registerDemoCommand(program);

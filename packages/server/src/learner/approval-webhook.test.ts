@@ -54,6 +54,8 @@ describe('approval webhook', () => {
             function: 'search',
             fixType: 'retry_policy',
             risk: 'medium',
+            source: 'learner',
+            proposedBy: null,
             confidence: 0.97,
             improvement: 0.6,
             impact: approvals[0]!.impact,

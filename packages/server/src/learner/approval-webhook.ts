@@ -13,6 +13,9 @@ export interface ApprovalNotice {
     function: string;
     fixType: string;
     risk: string;
+    /** `person`: proposed through the API, so confidence and improvement were not measured (0). */
+    source: string;
+    proposedBy: string | null;
     confidence: number;
     improvement: number;
     impact: Record<string, unknown>;
@@ -30,6 +33,8 @@ export function approvalNotice(projectId: string, approvals: readonly ApprovalRe
       function: a.result.function,
       fixType: a.result.fix.type,
       risk: a.result.risk,
+      source: a.result.source,
+      proposedBy: a.result.proposedBy,
       confidence: a.result.confidence,
       improvement: a.result.improvement,
       impact: a.impact,

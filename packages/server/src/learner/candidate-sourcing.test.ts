@@ -65,6 +65,52 @@ describe('candidate sourcing', () => {
     });
   });
 
+  it("forces structured output against the function's declared schema, and hands the schema to the analyst", async () => {
+    const declared = {
+      type: 'object',
+      properties: { name: { type: 'string' }, arguments: { type: 'object' } },
+      required: ['name', 'arguments'],
+      additionalProperties: false,
+    };
+    const failing = (category: PatternRecord['category'], outputSchema?: Record<string, unknown>) => ({
+      pattern: pattern({
+        id: `p-${category}`,
+        category,
+        function: 'bfcl_answer',
+        errorType: 'AgentOutputError',
+      }),
+      // A model that never answered well: no successful output to infer a schema from.
+      failures: [example({ q: 1 }, 'output is not a function call: no "name"', '{"function": "f"}')],
+      successes: [],
+      ...(outputSchema !== undefined ? { outputSchema } : {}),
+    });
+    for (const category of ['parsing_error', 'validation'] as const) {
+      expect(generatorInput(failing(category, declared)).outputSchema).toBe(declared);
+      const seen: unknown[] = [];
+      const generated = await candidatesForNewPattern(failing(category, declared), [], {
+        analyst: {
+          propose: async (input) => {
+            seen.push(input.outputSchema);
+            return [];
+          },
+        },
+        onError: () => {},
+      });
+      if (generated.kind !== 'candidates') throw new Error('expected candidates');
+      const format = generated.candidates.find((c) => c.fix.type === 'response_format');
+      expect(format, category).toMatchObject({
+        fix: { type: 'response_format', name: 'bfcl_answer', schema: declared, strict: true },
+        origin: 'rule',
+        rationale: expect.stringContaining('declared JSON Schema'),
+      });
+      expect(seen).toEqual([declared]);
+
+      const undeclared = await candidatesForNewPattern(failing(category), [], { onError: () => {} });
+      if (undeclared.kind !== 'candidates') throw new Error('expected candidates');
+      expect(undeclared.candidates.some((c) => c.fix.type === 'response_format')).toBe(false);
+    }
+  });
+
   it("uses the category's generators, transfers fixes learned for similar patterns first, and adds the analyst's", async () => {
     const learned: Fix = { type: 'param_patch', params: { timeoutMs: 20_000 } };
     const proposal: CandidateFix = {

@@ -8,6 +8,7 @@ import {
   type CandidateGeneratorInput,
   combineCandidates,
   generateCandidates,
+  type JsonSchema,
   type LearnedFix,
   type LearnerState,
   rankCandidates,
@@ -23,6 +24,8 @@ export interface PatternMaterial {
   failures: readonly ExampleRecord[];
   /** Successful calls of the pattern's function. */
   successes: readonly ExampleRecord[];
+  /** The output schema the pattern's function declared (the SDK's `outputSchema`), when it did. */
+  outputSchema?: JsonSchema;
 }
 
 export type NewPatternCandidates =
@@ -51,6 +54,7 @@ export function generatorInput(material: PatternMaterial): CandidateGeneratorInp
       ...(f.error?.message !== undefined ? { error: f.error.message } : {}),
     })),
     successes: material.successes.map((s) => ({ input: s.input, output: s.output })),
+    ...(material.outputSchema !== undefined ? { outputSchema: material.outputSchema } : {}),
     // Same pattern and examples, same candidates, whichever replica generates them.
     seed: pattern.id,
   };

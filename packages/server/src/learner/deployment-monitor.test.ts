@@ -21,6 +21,7 @@ function canary(treatment: CanaryCounters, control: CanaryCounters, canaryShare 
     fix: { type: 'prompt_adjustment', instructions: 'x' },
     risk: 'medium',
     confidence: 0.97,
+    source: 'learner',
     version: 1,
     canaryShare,
     status: 'canary',

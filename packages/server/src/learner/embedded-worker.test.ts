@@ -1,9 +1,12 @@
+import type { Fix } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { learningResult, PROMPT_FIX, RETRY_FIX, seedApprovals } from '../routes/learning-seed.fixture.js';
+import { ARC_ACTOR } from '../storage/learning-queries.js';
 import type { NewRolloutJob, Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { waitUntil } from '../test-server.fixture.js';
 import { EmbeddedWorker } from './embedded-worker.js';
-import { createRolloutQueue } from './rollout-queue.js';
+import { createRolloutQueue, fixesToApply } from './rollout-queue.js';
 
 const job = (fn: string, i: number): NewRolloutJob => ({
   patternId: 'p',
@@ -122,10 +125,50 @@ describe.each(openTestStorages())('embedded worker ($name)', (backend) => {
     );
   });
 
+  it('hands handlers the fixes promoted for the function’s other patterns, to apply before the candidate', async () => {
+    const id = await project();
+    const result = learningResult({ patternId: 'p-other', function: 'answer', candidateId: 'c-retry' });
+    const [deployment] = (await seedApprovals(storage, id, [{ result, autoApproveAt: 0.5 }], 1)).deployments;
+    await storage.concludeDeployment(
+      id,
+      deployment!.id,
+      { status: 'promoted', reason: 'test', actor: ARC_ACTOR, from: ['canary'] },
+      2,
+    );
+    await storage.enqueueRollouts(
+      id,
+      2,
+      [{ ...job('answer', 1), candidateId: 'c-prompt', fix: PROMPT_FIX }, job('answer', 2)],
+      3,
+    );
+    const seen = new Map<string, { base: string[]; applied: Fix[] }>();
+    const worker = new EmbeddedWorker({
+      queue: createRolloutQueue(storage),
+      projectId: id,
+      pollMs: 5,
+      handlers: {
+        answer: (rollout) => {
+          seen.set(rollout.exampleId, {
+            base: rollout.baseFixes.map((f) => `${f.patternId}@${f.canaryShare}`),
+            applied: fixesToApply(rollout),
+          });
+          return { reward: 1 };
+        },
+      },
+    });
+    worker.start();
+    await waitUntil(() => worker.stats().completed === 2, 'two reports');
+    await worker.stop();
+    expect(Object.fromEntries(seen)).toEqual({
+      'e-1': { base: ['p-other@1'], applied: [RETRY_FIX, PROMPT_FIX] },
+      'e-2': { base: ['p-other@1'], applied: [RETRY_FIX] },
+    });
+  });
+
   it('counts reports the server refused because the step ended meanwhile', async () => {
     const id = await project();
     await storage.enqueueRollouts(id, 1, [job('late', 1)], 1);
-    let release: () => void = () => {};
+    let release: (() => void) | undefined;
     const worker = new EmbeddedWorker({
       queue: createRolloutQueue(storage),
       projectId: id,
@@ -133,7 +176,8 @@ describe.each(openTestStorages())('embedded worker ($name)', (backend) => {
       handlers: { late: () => new Promise((resolve) => (release = () => resolve({ reward: 1 }))) },
     });
     worker.start();
-    await waitUntil(async () => (await storage.listRollouts(id, 1))[0]?.status === 'leased', 'the lease');
+    // The handler runs once the lease is taken (and the job's base fixes read).
+    await waitUntil(() => release !== undefined, 'the handler');
     await storage.commitLearningStep(
       id,
       {
@@ -147,7 +191,7 @@ describe.each(openTestStorages())('embedded worker ($name)', (backend) => {
       },
       2,
     );
-    release();
+    release!();
     await waitUntil(() => worker.stats().refused === 1, 'the refusal');
     await worker.stop();
   });

@@ -1,7 +1,8 @@
 // The rollout worker inside the server's own process (the embedded shape): it leases and reports
 // through the same rollout queue as `POST /v1/rollouts/lease` and `…/result`, so the learner cannot
-// tell it from a remote worker. Handlers replay one input with one candidate fix and say how well
-// it went (the verifier's reward in [0, 1]).
+// tell it from a remote worker. Handlers replay one input with `fixesToApply(rollout)` (the fixes
+// promoted for the function's other patterns, then the candidate) and say how well it went (the
+// verifier's reward in [0, 1]).
 
 import { sleep } from './abortable-sleep.js';
 import type { LeasedRollout, RolloutQueue } from './rollout-queue.js';

@@ -1,9 +1,10 @@
 import { learnerStateFromJSON } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestService } from '../ingest-service.js';
 import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import type { EmbeddedWorker } from './embedded-worker.js';
-import { type LearnerStepOutcome, runLearnerStep } from './learner-step.js';
+import { type LearnerStepContext, type LearnerStepOutcome, runLearnerStep } from './learner-step.js';
 import { ingestFailures, lookupSucceeds, startLookupWorker } from './learning-agent.fixture.js';
 import { type LearningSettings, resolveLearningSettings } from './learning-settings.js';
 
@@ -39,6 +40,7 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     projectId: string,
     settings: LearningSettings = SETTINGS,
     on = storage,
+    extra: Pick<LearnerStepContext, 'curriculum' | 'learnerSeed'> = {},
   ): Promise<LearnerStepOutcome> =>
     runLearnerStep({
       storage: on,
@@ -47,6 +49,7 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
       now: Date.now,
       pollMs: 5,
       sourcing: { onError: (e) => errors.push(e) },
+      ...extra,
     });
 
   it('learns the fix that works, puts it up for approval at a sync step, and deploys it as a canary', async () => {
@@ -147,6 +150,26 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     );
   });
 
+  it('seeds a new learner as told, and draws patterns with the curriculum it is given', async () => {
+    const stateOf = async (id: string) => learnerStateFromJSON((await storage.getLearnerState(id))!.state);
+    const pulls = async (id: string) => (await stateOf(id)).sec.arms.reduce((n, a) => n + a.pulls, 0);
+    const told = await project();
+    await ingestFailures(storage, told, { lookup: 6 });
+    expect(await step(told, SETTINGS, storage, { learnerSeed: 7, curriculum: 'random' })).toMatchObject({
+      ran: true,
+      report: { rollouts: 32 },
+    });
+    expect((await stateOf(told)).sec.options.seed).toBe(7);
+    // Only SEC's own draw pulls arms; the random baseline draws from the pool, not from the bandit.
+    expect(await pulls(told)).toBe(0);
+
+    const plain = await project();
+    await ingestFailures(storage, plain, { lookup: 6 });
+    await step(plain);
+    expect((await stateOf(plain)).sec.options.seed).toBe(plain);
+    expect(await pulls(plain)).toBe(SETTINGS.batchSize);
+  });
+
   it('does not run without patterns to learn or budget to spend', async () => {
     const id = await project();
     expect(await step(id)).toEqual({ ran: false, reason: 'idle' });
@@ -174,5 +197,37 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     });
     const jobs = await storage.listRollouts(id, 1);
     expect(jobs.every((j) => j.status === 'expired')).toBe(true);
+  });
+
+  it("gives a new pattern's generators the output schema its function declared", async () => {
+    const { id } = await storage.ensureProject(`step-${++projectSeq}`);
+    const declared = { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] };
+    const ingest = createIngestService({
+      storage,
+      failureReservoirSize: 10,
+      successReservoirSize: 10,
+      random: () => 0.5,
+      now: Date.now,
+    });
+    await ingest.ingest(id, [
+      {
+        kind: 'failure',
+        function: 'extract',
+        input: { text: 'total: 12' },
+        output: 'Sure! {"total": 12',
+        error: { type: 'SyntaxError', message: 'Unexpected token S in JSON at position 0' },
+        outputSchema: declared,
+      },
+    ]);
+    // No worker: only the candidates the step added matter here.
+    await step(id, { ...SETTINGS, stepTimeoutMs: 50 });
+    const state = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
+    const fixes = state.patterns[0]!.candidates.map((c) => c.fix);
+    expect(fixes).toContainEqual({
+      type: 'response_format',
+      name: 'extract',
+      schema: declared,
+      strict: true,
+    });
   });
 });

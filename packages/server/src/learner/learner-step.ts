@@ -9,7 +9,7 @@
 import {
   addCandidates,
   applyStepResults,
-  assessImpact,
+  type CurriculumDraw,
   createLearnerState,
   decideApproval,
   type LearnedFix,
@@ -20,6 +20,7 @@ import {
   type PlanPattern,
   planLearningStep,
   policySnapshot,
+  type RandomSeed,
   setIncumbent,
   shouldSync,
 } from '@arc-agent/core';
@@ -43,6 +44,7 @@ import {
   type PatternMaterial,
 } from './candidate-sourcing.js';
 import { type LearningSettings, learnerConfigOf } from './learning-settings.js';
+import { patternImpact } from './pattern-impact.js';
 
 const HOUR_MS = 3_600_000;
 /** Finished rollout jobs are kept this long (the hourly budget counts them), then pruned. */
@@ -61,8 +63,10 @@ export interface LearnerStepContext {
   pollMs?: number;
   /** Abandons the step uncommitted (shutdown, lost leadership). */
   signal?: AbortSignal;
-  /** How patterns are drawn (default SEC); `uniform` is the baseline curricula are compared with. */
-  curriculum?: 'sec' | 'uniform';
+  /** How patterns are drawn (default SEC); `random` and `uniform` are the baselines SEC is compared with. */
+  curriculum?: CurriculumDraw;
+  /** Seed of a learner that has no stored state yet (default: the project id). */
+  learnerSeed?: RandomSeed;
 }
 
 export interface LearnerStepReport {
@@ -101,13 +105,13 @@ async function listAllPatterns(storage: Storage, projectId: string): Promise<Pat
   return patterns;
 }
 
-/** The learner's state: as stored, or new (seeded by the project, so each project draws its own sequence). */
+/** The learner's state: as stored, or new (seeded by the project unless told, so each project draws its own sequence). */
 async function loadState(ctx: LearnerStepContext): Promise<LearnerState> {
   const stored = await ctx.storage.getLearnerState(ctx.projectId);
   const state = stored
     ? learnerStateFromJSON(stored.state)
     : createLearnerState({
-        seed: ctx.projectId,
+        seed: ctx.learnerSeed ?? ctx.projectId,
         sec: { alpha: ctx.settings.alpha, temperature: ctx.settings.temperature },
       });
   // α and τ are settings: the curriculum uses today's values, its Q history is kept.
@@ -151,10 +155,6 @@ async function waitForRollouts(
   return jobs.filter((j) => j.status === 'done' && ids.has(j.id));
 }
 
-function distinctAgents(examples: readonly ExampleRecord[]): number {
-  return new Set(examples.map((e) => e.agentId ?? '')).size;
-}
-
 export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerStepOutcome> {
   const { storage, projectId, settings } = ctx;
   const config = learnerConfigOf(settings);
@@ -173,6 +173,9 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
 
   const materials = new Map<string, PatternMaterial>();
   const successesOf = new Map<string, ExampleRecord[]>();
+  const declaredSchemas = new Map(
+    (await storage.listOutputSchemas(projectId)).map((d) => [d.function, d.schema]),
+  );
   for (const pattern of await listAllPatterns(storage, projectId)) {
     const failures = await storage.listFailureExamples(projectId, pattern.id);
     if (failures.length === 0) continue;
@@ -181,7 +184,12 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
       successes = await storage.listSuccessExamples(projectId, pattern.function);
       successesOf.set(pattern.function, successes);
     }
-    materials.set(pattern.id, { pattern, failures, successes });
+    materials.set(pattern.id, {
+      pattern,
+      failures,
+      successes,
+      outputSchema: declaredSchemas.get(pattern.function),
+    });
   }
 
   const escalated: LearnerStepReport['escalated'] = [];
@@ -307,16 +315,12 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
           autoApproveRisk: settings.autoApproveRisks,
         },
       );
-      const impact = assessImpact({
-        occurrences: material.pattern.occurrences,
-        firstSeen: material.pattern.firstSeen,
-        lastSeen: Math.min(material.pattern.lastSeen, at),
-        now: at,
-        agentsAffected: distinctAgents(material.failures),
-        category: material.pattern.category,
-        improvement: Math.max(-1, Math.min(1, entry.improvement)),
-        risk: entry.risk,
-      });
+      const impact = patternImpact(
+        material.pattern,
+        material.failures,
+        { improvement: entry.improvement, risk: entry.risk },
+        at,
+      );
       approvals.push({
         patternId: entry.patternId,
         candidateId: entry.candidateId,

@@ -9,21 +9,22 @@ import { createIngestService } from '../ingest-service.js';
 import type { EventInput } from '../schemas/event-schemas.js';
 import type { Storage } from '../storage/storage.js';
 import { EmbeddedWorker, type RolloutHandler } from './embedded-worker.js';
-import { createRolloutQueue } from './rollout-queue.js';
+import { createRolloutQueue, fixesToApply } from './rollout-queue.js';
 
 export const OUTAGE_ATTEMPTS = 4;
 
-/** Whether `lookup` succeeds under `fix`: only enough retries outlast the outage. */
-export function lookupSucceeds(fix: Fix | null): boolean {
-  return (fix === null ? [] : fixParts(fix)).some(
-    (p) => p.type === 'retry_policy' && p.maxAttempts > OUTAGE_ATTEMPTS,
-  );
+/** Whether `lookup` succeeds under `fixes`: only enough retries outlast the outage. */
+export function lookupSucceeds(...fixes: (Fix | null)[]): boolean {
+  return fixes
+    .flatMap((fix) => (fix === null ? [] : fixParts(fix)))
+    .some((p) => p.type === 'retry_policy' && p.maxAttempts > OUTAGE_ATTEMPTS);
 }
 
 export const lookupHandler: RolloutHandler = (rollout) => {
   // Calls that succeed in production keep succeeding whatever the fix.
   if (rollout.source === 'success') return { reward: 1, output: { found: true } };
-  return lookupSucceeds(rollout.fix)
+  // Replayed as production runs it: with what is promoted for the other patterns, and the candidate.
+  return lookupSucceeds(...fixesToApply(rollout))
     ? { reward: 1, output: { found: true } }
     : { reward: 0, error: 'request timed out after 5000ms' };
 };

@@ -2,10 +2,14 @@
 // `POST /v1/rollouts/:id/result` for remote workers, and the embedded worker in the server's own
 // process, both lease and report through here.
 
-import type { Fix } from '@arc-agent/core';
+import type { DeployedFix, Fix } from '@arc-agent/core';
 import type { CompleteRolloutOutcome, RolloutJob, Storage } from '../storage/storage.js';
+import { deployedFixes } from './deployed-fixes.js';
 
-/** What a worker gets for a job: replay `input` through `function` with `fix` applied. */
+/**
+ * What a worker gets for a job: replay `input` through `function` as production would run it with
+ * the candidate, that is with `fixesToApply(rollout)`.
+ */
 export interface LeasedRollout {
   id: string;
   function: string;
@@ -17,6 +21,14 @@ export interface LeasedRollout {
   candidateId: string;
   /** null: run the call as it is (the incumbent "no fix"). */
   fix: Fix | null;
+  /**
+   * The fixes promoted for the function's other patterns when the job was leased, oldest first:
+   * production applies them to every call, so the replay does too (an input that succeeds in
+   * production thanks to them succeeds here, and the candidate is judged on its own effect).
+   * Canaries are left out (production has not settled on them), and so is whatever is deployed
+   * for the job's own pattern (the candidate takes its place).
+   */
+  baseFixes: DeployedFix[];
   /** Report before this time (epoch ms), or the job is leased to another worker. */
   leaseExpiresAt: number;
   attempt: number;
@@ -43,7 +55,13 @@ export interface RolloutQueue {
   report(projectId: string, jobId: string, report: RolloutReportInput): Promise<CompleteRolloutOutcome>;
 }
 
-export function leasedRollout(job: RolloutJob): LeasedRollout {
+/** The fixes a replay applies, in order: the base fixes, then the candidate (if any). */
+export function fixesToApply(rollout: Pick<LeasedRollout, 'baseFixes' | 'fix'>): Fix[] {
+  const base = rollout.baseFixes.map((f) => f.fix);
+  return rollout.fix === null ? base : [...base, rollout.fix];
+}
+
+export function leasedRollout(job: RolloutJob, baseFixes: DeployedFix[]): LeasedRollout {
   return {
     id: job.id,
     function: job.function,
@@ -53,6 +71,7 @@ export function leasedRollout(job: RolloutJob): LeasedRollout {
     input: job.input,
     candidateId: job.candidateId,
     fix: job.fix,
+    baseFixes,
     leaseExpiresAt: job.leaseExpiresAt ?? 0,
     attempt: job.attempts,
   };
@@ -62,7 +81,19 @@ export function createRolloutQueue(storage: Storage, now: () => number = Date.no
   return {
     async lease(projectId, options) {
       const jobs = await storage.leaseRollouts(projectId, { ...options, now: now() });
-      return jobs.map(leasedRollout);
+      // Read after leasing, so a fix promoted since the job was planned counts.
+      const promoted = new Map<string, DeployedFix[]>();
+      await Promise.all(
+        [...new Set(jobs.map((job) => job.function))].map(async (fn) => {
+          promoted.set(fn, await deployedFixes(storage, projectId, { statuses: ['promoted'], function: fn }));
+        }),
+      );
+      return jobs.map((job) =>
+        leasedRollout(
+          job,
+          promoted.get(job.function)!.filter((f) => f.patternId !== job.patternId),
+        ),
+      );
     },
     report(projectId, jobId, report) {
       if (!(typeof report.reward === 'number' && report.reward >= 0 && report.reward <= 1)) {

@@ -1,7 +1,14 @@
+import { MAX_DECLARED_SCHEMA_DEPTH, MAX_DECLARED_SCHEMA_LENGTH } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
+
+function nestedSchema(depth: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: 'string' };
+  for (let i = 1; i < depth; i++) schema = { type: 'array', items: schema };
+  return schema;
+}
 
 const failure = (fn: string, message: string, extra: Record<string, unknown> = {}) => ({
   kind: 'failure',
@@ -57,6 +64,23 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
       ['attempt fractional', { events: [{ ...valid, attempt: 1.5 }] }, '/events/0/attempt'],
       ['id empty', { events: [{ ...valid, id: '' }] }, '/events/0/id'],
       ['too many events', { events: Array.from({ length: 6 }, () => valid) }, '/events'],
+      ['outputSchema not an object', { events: [{ ...valid, outputSchema: 'x' }] }, '/events/0/outputSchema'],
+      ['outputSchema an array', { events: [{ ...valid, outputSchema: [] }] }, '/events/0/outputSchema'],
+      [
+        'outputSchema too long',
+        {
+          events: [
+            valid,
+            { ...valid, outputSchema: { description: 'x'.repeat(MAX_DECLARED_SCHEMA_LENGTH) } },
+          ],
+        },
+        '/events/1/outputSchema',
+      ],
+      [
+        'outputSchema too deep',
+        { events: [{ ...valid, outputSchema: nestedSchema(MAX_DECLARED_SCHEMA_DEPTH + 1) }] },
+        '/events/0/outputSchema',
+      ],
     ];
     it.each(cases)('%s → 400 at %s', async (_name, body, path) => {
       const response = await post(body);
@@ -99,6 +123,7 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
 
     it('stored none of it, and the server is still up', async () => {
       expect(await storage.countEvents(server.projectId)).toBe(0);
+      expect(await storage.listOutputSchemas(server.projectId)).toEqual([]);
       expect((await server.request('GET', '/healthz')).status).toBe(200);
     });
 
@@ -265,6 +290,43 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
       expect(response.status).toBe(202);
       const pattern = await server.request('GET', `/v1/patterns/${response.body.patterns[0].id}`, { key });
       expect(JSON.stringify(pattern.body.examples[0].input)).toContain('[MaxDepth]');
+    });
+
+    it("keeps each function's latest declared output schema and lists it with the function", async () => {
+      const key = await server.key(['admin'], 'declared');
+      const envelope = {
+        type: 'object',
+        properties: { name: { type: 'string' }, arguments: { type: 'object' } },
+        required: ['name', 'arguments'],
+        additionalProperties: false,
+      };
+      const send = (events: unknown[]) => server.request('POST', '/v1/events', { key, body: { events } });
+      const first = await send([
+        failure('bfcl_answer', 'Unexpected token S', { outputSchema: { type: 'string' } }),
+        failure('bfcl_answer', 'Unexpected token S', { outputSchema: envelope }),
+        { kind: 'success', function: 'plain' },
+      ]);
+      expect(first.status).toBe(202);
+      const listed = await server.request('GET', '/v1/functions', { key });
+      expect(listed.status).toBe(200);
+      expect(listed.body.functions).toEqual([
+        {
+          function: 'bfcl_answer',
+          successes: 0,
+          failures: 2,
+          lastSeen: expect.any(String),
+          outputSchema: { schema: envelope, declaredAt: expect.any(String) },
+        },
+        { function: 'plain', successes: 1, failures: 0, lastSeen: expect.any(String) },
+      ]);
+      const declaredAt = listed.body.functions[0].outputSchema.declaredAt;
+      expect(Number.isNaN(Date.parse(declaredAt))).toBe(false);
+
+      // Text no database takes is stored as U+FFFD, like any client text.
+      const changed = { ...envelope, description: 'call\u0000' };
+      expect((await send([failure('bfcl_answer', 'x', { outputSchema: changed })])).status).toBe(202);
+      const relisted = (await server.request('GET', '/v1/functions', { key })).body;
+      expect(relisted.functions[0].outputSchema.schema).toEqual({ ...envelope, description: 'call\ufffd' });
     });
   });
 });

@@ -5,13 +5,11 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { deployedFixes } from '../learner/deployed-fixes.js';
 import { errorResponses } from '../schemas/error-schemas.js';
 import { FixesHeadersSchema, FixesQuerySchema, FixesResponseSchema } from '../schemas/fix-schemas.js';
-import { deployedFix, type LearningRouteDeps } from './learning-route-deps.js';
+import { deployedFixView, type LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY } from './route-deps.js';
-
-/** Live deployments per project are few; this bounds the answer should that ever change. */
-const MAX_LIVE_FIXES = 1_000;
 
 /** If-None-Match matches `etag` (weak comparison, as RFC 9110 prescribes for it). */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -42,18 +40,11 @@ export const fixesRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
       onRequest: requireScope('read'),
     },
     async (request, reply) => {
-      const live = await storage.listDeployments(request.auth!.projectId, {
+      const live = await deployedFixes(storage, request.auth!.projectId, {
         statuses: ['canary', 'promoted'],
-        limit: MAX_LIVE_FIXES,
         ...(request.query.function !== undefined ? { function: request.query.function } : {}),
       });
-      // Oldest first: the order agents apply fixes in stays put as new ones arrive.
-      const body = {
-        fixes: live.reverse().map((d) => {
-          const fix = deployedFix(d);
-          return { ...fix, fix: fix.fix as unknown as Record<string, unknown> };
-        }),
-      };
+      const body = { fixes: live.map(deployedFixView) };
       const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();

@@ -1,4 +1,5 @@
-// GET /v1/functions: per tracked function, how many calls succeeded and failed.
+// GET /v1/functions: per tracked function, how many calls succeeded and failed, and the output
+// schema its tracking declared, if any.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../schemas/error-schemas.js';
@@ -13,7 +14,7 @@ export const functionsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     '/functions',
     {
       schema: {
-        summary: 'Success and failure counts per function',
+        summary: 'Success and failure counts per function, with its declared output schema',
         tags: ['patterns'],
         security: BEARER_SECURITY,
         response: { 200: FunctionListSchema, ...errorResponses(401, 403) },
@@ -21,8 +22,26 @@ export const functionsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       onRequest: requireScope('read'),
     },
     async (request) => {
-      const stats = await storage.listFunctionStats(request.auth!.projectId);
-      return { functions: stats.map((s) => ({ ...s, lastSeen: isoTime(s.lastSeen) })) };
+      const { projectId } = request.auth!;
+      const [stats, declared] = await Promise.all([
+        storage.listFunctionStats(projectId),
+        storage.listOutputSchemas(projectId),
+      ]);
+      const schemaOf = new Map(declared.map((d) => [d.function, d]));
+      return {
+        functions: stats.map((s) => {
+          const outputSchema = schemaOf.get(s.function);
+          return {
+            ...s,
+            lastSeen: isoTime(s.lastSeen),
+            ...(outputSchema === undefined
+              ? {}
+              : {
+                  outputSchema: { schema: outputSchema.schema, declaredAt: isoTime(outputSchema.declaredAt) },
+                }),
+          };
+        }),
+      };
     },
   );
 };

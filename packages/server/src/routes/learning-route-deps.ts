@@ -48,6 +48,9 @@ export function resultView(r: LearningResultRecord) {
     incumbentSuccessRate: r.incumbentSuccessRate,
     trials: r.trials,
     examples: r.examples,
+    source: r.source,
+    proposedBy: r.proposedBy,
+    proposedByKeyId: r.proposedByKeyId,
     createdAt: isoTime(r.createdAt),
   };
 }
@@ -77,6 +80,7 @@ export function deploymentView(d: DeploymentRecord) {
     fix: d.fix as unknown as Record<string, unknown>,
     risk: d.risk,
     confidence: d.confidence,
+    source: d.source,
     canaryShare: d.canaryShare,
     approvalId: d.approvalId,
     resultId: d.resultId,
@@ -100,16 +104,7 @@ export function auditView(e: AuditEntry) {
   };
 }
 
-/** A live deployment as agents apply it: a canary at its share, a promoted fix on every call. */
-export function deployedFix(d: DeploymentRecord): DeployedFix {
-  return {
-    id: d.fixId,
-    version: d.version,
-    patternId: d.patternId,
-    function: d.function,
-    fix: d.fix,
-    risk: d.risk,
-    confidence: d.confidence,
-    canaryShare: d.status === 'promoted' ? 1 : d.canaryShare,
-  };
+/** A deployed fix as the routes answer it (the fix as plain JSON for the response schema). */
+export function deployedFixView(f: DeployedFix) {
+  return { ...f, fix: f.fix as unknown as Record<string, unknown> };
 }

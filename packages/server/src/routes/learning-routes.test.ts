@@ -58,6 +58,9 @@ describe.each(openTestStorages())('/v1/learning ($name)', (backend) => {
       incumbentSuccessRate: 0.3,
       trials: 40,
       examples: 10,
+      source: 'learner',
+      proposedBy: null,
+      proposedByKeyId: null,
       createdAt: new Date(1_000).toISOString(),
     });
     const one = await server.request('GET', '/v1/learning/results?patternId=p-parse&limit=5', {

@@ -64,7 +64,7 @@ describe.each(openTestStorages())('GET /v1/patterns/:id/candidates ($name)', (ba
       fix: ASK_FOR_JSON,
       origin: 'rule',
       failing: { successes: 7, trials: 8 },
-      guard: { successes: 2, trials: 2 },
+      guard: { successes: 20, trials: 20 },
       examples: 1,
       posteriorMean: 0.8,
       guardPasses: true,

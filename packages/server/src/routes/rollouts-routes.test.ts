@@ -1,8 +1,9 @@
+import { parseDeployedFix } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewRolloutJob } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
-import { RETRY_FIX } from './learning-seed.fixture.js';
+import { learningResult, PROMPT_FIX, RETRY_FIX, seedApprovals } from './learning-seed.fixture.js';
 
 function job(fn: string, i: number): NewRolloutJob {
   return {
@@ -69,6 +70,7 @@ describe.each(openTestStorages())('/v1/rollouts ($name)', (backend) => {
       input: { city: 'c1' },
       candidateId: 'fix_retry',
       fix: RETRY_FIX,
+      baseFixes: [],
       leaseExpiresAt: new Date(clock + (withFix.id === first.body.jobs[0].id ? 60_000 : 5_000)).toISOString(),
       attempt: 1,
     });
@@ -95,6 +97,62 @@ describe.each(openTestStorages())('/v1/rollouts ($name)', (backend) => {
       output: { temp: 3 },
       durationMs: 41,
       leaseOwner: 'w-1',
+    });
+  });
+
+  it('hands each job the fixes promoted for its function’s other patterns, as agents get them, and documents them', async () => {
+    const projectName = 'base-fixes';
+    const key = await server.key(['worker', 'read'], projectName);
+    const { id } = await server.storage.ensureProject(projectName);
+    const seeded = await seedApprovals(
+      server.storage,
+      id,
+      [
+        { result: learningResult({ patternId: 'p-2', function: 'weather' }), autoApproveAt: 0.5 },
+        {
+          result: learningResult({
+            patternId: 'p-3',
+            function: 'weather',
+            candidateId: 'fix_prompt',
+            fix: PROMPT_FIX,
+            risk: 'medium',
+          }),
+          autoApproveAt: 0.5,
+        },
+      ],
+      clock,
+    );
+    const promoted = seeded.deployments.find((d) => d.patternId === 'p-2')!;
+    await server.storage.concludeDeployment(
+      id,
+      promoted.id,
+      { status: 'promoted', reason: 'test', actor: { name: 'arc', keyId: null }, from: ['canary'] },
+      clock,
+    );
+    await server.storage.enqueueRollouts(
+      id,
+      2,
+      [job('weather', 1), { ...job('weather', 2), patternId: 'p-2' }],
+      clock,
+    );
+    const leased = await lease({ workerId: 'w', functions: ['weather'], max: 10 }, key);
+    expect(leased.status).toBe(200);
+    const baseFixes = Object.fromEntries(
+      leased.body.jobs.map((j: { exampleId: string; baseFixes: unknown }) => [j.exampleId, j.baseFixes]),
+    );
+    // The canary (p-3) is not in; the job of p-2 itself does not get p-2's fix.
+    const fixes = await server.request('GET', '/v1/fixes?function=weather', { key });
+    const p2 = fixes.body.fixes.find((f: { patternId: string }) => f.patternId === 'p-2');
+    expect(p2).toMatchObject({ canaryShare: 1, fix: RETRY_FIX });
+    expect(baseFixes).toEqual({ 'e-1': [p2], 'e-2': [] });
+    expect(parseDeployedFix(baseFixes['e-1'][0])).toEqual({ ok: true, value: p2 });
+
+    const doc = (await server.request('GET', '/openapi.json')).body;
+    const answer = doc.paths['/v1/rollouts/lease'].post.responses['200'].content['application/json'].schema;
+    expect(answer.properties.jobs.items.required).toContain('baseFixes');
+    expect(answer.properties.jobs.items.properties.baseFixes).toMatchObject({
+      type: 'array',
+      items: { properties: { canaryShare: { type: 'number' }, fix: { type: 'object' } } },
     });
   });
 

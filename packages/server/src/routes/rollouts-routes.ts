@@ -12,7 +12,7 @@ import {
   RolloutResultBodySchema,
   RolloutResultResponseSchema,
 } from '../schemas/rollout-schemas.js';
-import type { LearningRouteDeps } from './learning-route-deps.js';
+import { deployedFixView, type LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY, isoTime } from './route-deps.js';
 
 const REFUSALS = {
@@ -32,7 +32,8 @@ export const rolloutsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asyn
     '/rollouts/lease',
     {
       schema: {
-        summary: 'Lease rollout jobs: replay an input with a candidate fix, then report the reward',
+        summary:
+          'Lease rollout jobs: replay an input with the base fixes and a candidate fix, then report the reward',
         tags: ['rollouts'],
         security: BEARER_SECURITY,
         body: LeaseBodySchema,
@@ -47,6 +48,7 @@ export const rolloutsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asyn
         jobs: jobs.map((job) => ({
           ...job,
           fix: job.fix as unknown as Record<string, unknown> | null,
+          baseFixes: job.baseFixes.map(deployedFixView),
           leaseExpiresAt: isoTime(job.leaseExpiresAt),
         })),
       };

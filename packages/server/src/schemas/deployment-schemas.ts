@@ -4,6 +4,7 @@
 import { Type } from 'typebox';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
 import { FixSchema, RiskSchema } from './fix-schemas.js';
+import { ResultSourceSchema } from './learning-result-schemas.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 
@@ -24,7 +25,8 @@ export const DeploymentSchema = Type.Object({
   function: Type.String(),
   fix: FixSchema,
   risk: RiskSchema,
-  confidence: Type.Number(),
+  confidence: Type.Number({ description: "Of the result it deploys (0 for a person's proposal)" }),
+  source: ResultSourceSchema,
   canaryShare: Type.Number({ description: 'Share of calls that got the fix while it was a canary' }),
   approvalId: Type.String(),
   resultId: Type.String(),

@@ -1,8 +1,10 @@
 // POST /v1/events: the batch a client sends and the answer it gets. Identifiers and names have
 // hard bounds (400 past them); free text and free-form values (messages, stacks, input, output,
 // tag values) have none here: the ingest service truncates and marks what is too large instead.
+// A declared output schema is refused past its bounds rather than truncated (a cut schema would
+// be a different contract); the route checks those bounds, which JSON Schema cannot express.
 
-import { CATEGORIES } from '@arc-agent/core';
+import { CATEGORIES, MAX_DECLARED_SCHEMA_DEPTH, MAX_DECLARED_SCHEMA_LENGTH } from '@arc-agent/core';
 import { type Static, Type } from 'typebox';
 
 export const MAX_FUNCTION_NAME_LENGTH = 256;
@@ -54,6 +56,14 @@ export const EventSchema = Type.Object(
       }),
     ),
     traceId: Type.Optional(Type.String({ maxLength: MAX_ID_LENGTH })),
+    outputSchema: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          `JSON Schema the function's output must satisfy, as the client declared it (plain JSON data, at most ` +
+          `${MAX_DECLARED_SCHEMA_DEPTH} deep and ${MAX_DECLARED_SCHEMA_LENGTH} characters as JSON). The latest ` +
+          'per function is kept; fixes force structured output against it and coerce to it.',
+      }),
+    ),
   },
   { description: 'One call outcome; unknown properties are ignored (newer clients, older servers)' },
 );

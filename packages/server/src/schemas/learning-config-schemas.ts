@@ -23,7 +23,7 @@ const fields = {
   successShare: Type.Number({
     minimum: 0,
     exclusiveMaximum: 1,
-    description: 'Share of problems from succeeding inputs (default 0.1)',
+    description: 'Share of problems from succeeding inputs (default 0.25)',
   }),
   learningRate: Type.Number({
     exclusiveMinimum: 0,
@@ -44,12 +44,13 @@ const fields = {
   minGuardTrials: Type.Integer({
     minimum: 0,
     maximum: 100_000,
-    description: 'Trials on succeeding inputs before a verdict (default 2)',
+    description: 'Trials on succeeding inputs, candidate and incumbent each, before a verdict (default 2)',
   }),
   maxRegression: Type.Number({
     minimum: 0,
     maximum: 1,
-    description: 'Largest share of working calls a fix may break (default 0.05)',
+    description:
+      'Margin on working calls: a fix must show, at the confidence, it is at most this much below the incumbent (default 0.05)',
   }),
   exhaustAfterSteps: Type.Integer({
     minimum: 1,

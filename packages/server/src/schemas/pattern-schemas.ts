@@ -63,6 +63,18 @@ export const FunctionListSchema = Type.Object({
       successes: Type.Integer(),
       failures: Type.Integer(),
       lastSeen: IsoTime,
+      outputSchema: Type.Optional(
+        Type.Object(
+          {
+            schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema' }),
+            declaredAt: Type.String({
+              format: 'date-time',
+              description: 'When this schema was first received',
+            }),
+          },
+          { description: "The output schema the function's tracking declared last, when it declared one" },
+        ),
+      ),
     }),
   ),
 });

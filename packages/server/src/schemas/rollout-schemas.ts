@@ -3,7 +3,7 @@
 
 import { type Static, Type } from 'typebox';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
-import { FixSchema } from './fix-schemas.js';
+import { DeployedFixSchema, FixSchema } from './fix-schemas.js';
 
 export const MAX_LEASE = 100;
 export const DEFAULT_LEASE_MS = 60_000;
@@ -50,6 +50,10 @@ export const RolloutJobSchema = Type.Object({
   input: Type.Unknown({ description: 'The input to replay' }),
   candidateId: Type.String(),
   fix: Type.Union([FixSchema, Type.Null()], { description: 'Apply this fix; null: run the call as it is' }),
+  baseFixes: Type.Array(DeployedFixSchema, {
+    description:
+      "Apply these first, as production does: the fixes promoted for the function's other patterns when the job was leased, oldest first (no canaries, nothing of the job's own pattern)",
+  }),
   leaseExpiresAt: IsoTime,
   attempt: Type.Integer({ description: 'Times the job was leased, this lease included' }),
 });

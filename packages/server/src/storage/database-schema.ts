@@ -98,6 +98,7 @@ export interface Database {
   learning_config: LearningConfigTable;
   curricula: CurriculaTable;
   sessions: SessionsTable;
+  output_schemas: OutputSchemasTable;
 }
 
 // The learning loop (migration 0002).
@@ -158,6 +159,10 @@ export interface LearningResultsTable {
   trials: number;
   examples: number;
   created_at: number;
+  /** learner or person (0004). */
+  source: string;
+  proposed_by: string | null;
+  proposed_by_key_id: string | null;
 }
 
 export interface ApprovalsTable {
@@ -233,4 +238,15 @@ export interface SessionsTable {
   key_id: string;
   created_at: number;
   expires_at: number;
+}
+
+// Declared output schemas (migration 0005).
+
+export interface OutputSchemasTable {
+  project_id: string;
+  function: string;
+  /** The schema as canonical JSON (sorted keys), so an unchanged declaration compares equal. */
+  schema: string;
+  /** When this schema replaced a different one (or was first declared). */
+  declared_at: number;
 }

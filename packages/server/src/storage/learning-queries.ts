@@ -19,6 +19,8 @@ import {
   type DeploymentStatus,
   type LearningResultRecord,
   type NewLearningResult,
+  type ProposeFixOutcome,
+  type ResultSource,
   type RolloutJob,
   StaleLearnerStateError,
 } from './learning-records.js';
@@ -48,6 +50,7 @@ export type LearningQueries = Pick<
   | 'listApprovals'
   | 'listApprovalCandidates'
   | 'getApproval'
+  | 'proposeFix'
   | 'decideApproval'
   | 'listDeployments'
   | 'getDeployment'
@@ -96,6 +99,9 @@ export function createLearningQueries(
       incumbentSuccessRate: row.incumbent_success_rate,
       trials: row.trials,
       examples: row.examples,
+      source: row.source as ResultSource,
+      proposedBy: row.proposed_by,
+      proposedByKeyId: row.proposed_by_key_id,
       createdAt: row.created_at,
     };
   }
@@ -120,6 +126,9 @@ export function createLearningQueries(
         'r.incumbent_success_rate',
         'r.trials',
         'r.examples',
+        'r.source',
+        'r.proposed_by',
+        'r.proposed_by_key_id',
         'r.created_at as result_created_at',
       ])
       .where('a.project_id', '=', projectId);
@@ -151,13 +160,14 @@ export function createLearningQueries(
       .innerJoin('approvals as a', 'a.id', 'd.approval_id')
       .innerJoin('learning_results as r', 'r.id', 'a.result_id')
       .selectAll('d')
-      .select(['a.result_id', 'r.fix', 'r.risk', 'r.confidence'])
+      .select(['a.result_id', 'r.fix', 'r.risk', 'r.confidence', 'r.source'])
       .where('d.project_id', '=', projectId);
   type DeploymentRow = Selectable<DeploymentsTable> & {
     result_id: string;
     fix: string;
     risk: string;
     confidence: number;
+    source: string;
   };
 
   function deploymentFromRow(row: DeploymentRow): DeploymentRecord {
@@ -172,6 +182,7 @@ export function createLearningQueries(
       fix: JSON.parse(row.fix) as Fix,
       risk: row.risk as FixRisk,
       confidence: row.confidence,
+      source: row.source as ResultSource,
       version: row.version,
       canaryShare: row.canary_share,
       status: row.status as DeploymentStatus,
@@ -310,11 +321,13 @@ export function createLearningQueries(
     return deployment ?? null;
   }
 
+  /** A learned result, or with `proposer` a person's (source person). */
   function* insertResult(
     projectId: string,
     step: number,
     result: NewLearningResult,
     at: number,
+    proposer: Actor | null = null,
   ): TransactionScript<LearningResultRecord> {
     const row = {
       id: randomUUID(),
@@ -334,9 +347,53 @@ export function createLearningQueries(
       trials: result.trials,
       examples: result.examples,
       created_at: at,
+      source: proposer === null ? 'learner' : 'person',
+      proposed_by: proposer?.name ?? null,
+      proposed_by_key_id: proposer?.keyId ?? null,
     };
     yield* run(db.insertInto('learning_results').values(row));
     return resultFromRow(row);
+  }
+
+  /**
+   * Stores an approval request for a stored result, audited as asked for by `requester`: pending,
+   * or approved by Arc at once with `autoApproval` (its deployment is the caller's to make).
+   */
+  function* insertApproval(
+    projectId: string,
+    resultId: string,
+    impact: Record<string, unknown>,
+    autoApproval: { reason: string } | null,
+    requester: Actor,
+    detail: Record<string, unknown>,
+    at: number,
+  ): TransactionScript<ApprovalRecord> {
+    const id = randomUUID();
+    yield* run(
+      db.insertInto('approvals').values({
+        id,
+        project_id: projectId,
+        result_id: resultId,
+        status: autoApproval === null ? 'pending' : 'approved',
+        impact: json(impact),
+        decided_by: autoApproval === null ? null : ARC_ACTOR.name,
+        decided_by_key_id: null,
+        comment: autoApproval === null ? null : autoApproval.reason,
+        created_at: at,
+        decided_at: autoApproval === null ? null : at,
+      }),
+    );
+    yield* audit(
+      projectId,
+      at,
+      requester,
+      'approval.created',
+      { type: 'approval', id },
+      { resultId, ...detail },
+    );
+    const approval = yield* loadApproval(projectId, id);
+    if (approval === undefined) throw new Error(`approval ${id} was not stored`);
+    return approval;
   }
 
   return {
@@ -430,6 +487,7 @@ export function createLearningQueries(
               .where('project_id', '=', projectId)
               .where('pattern_id', '=', request.patternId)
               .where('candidate_id', '=', request.candidateId)
+              .where('source', '=', 'learner')
               .orderBy('step', 'desc')
               .limit(1),
           );
@@ -438,29 +496,20 @@ export function createLearningQueries(
               `no learning result for ${request.patternId} / ${request.candidateId} to approve`,
             );
           }
-          const approvalId = randomUUID();
           const auto = request.autoApproval;
-          yield* run(
-            db.insertInto('approvals').values({
-              id: approvalId,
-              project_id: projectId,
-              result_id: result.id,
-              status: auto === null ? 'pending' : 'approved',
-              impact: json(request.impact),
-              decided_by: auto === null ? null : ARC_ACTOR.name,
-              decided_by_key_id: null,
-              comment: auto === null ? null : auto.reason,
-              created_at: at,
-              decided_at: auto === null ? null : at,
-            }),
+          const approval = yield* insertApproval(
+            projectId,
+            result.id,
+            request.impact,
+            auto,
+            ARC_ACTOR,
+            {},
+            at,
           );
-          const subject = { type: 'approval' as const, id: approvalId };
-          yield* audit(projectId, at, ARC_ACTOR, 'approval.created', subject, { resultId: result.id });
-          const approval = yield* loadApproval(projectId, approvalId);
-          if (approval === undefined) throw new Error(`approval ${approvalId} was not stored`);
           outcome.approvals.push(approval);
           stream.push({ type: 'approval.created', data: approval });
           if (auto === null) continue;
+          const subject = { type: 'approval' as const, id: approval.id };
           yield* audit(projectId, at, ARC_ACTOR, 'approval.approved', subject, {
             auto: true,
             reason: auto.reason,
@@ -636,7 +685,11 @@ export function createLearningQueries(
     },
 
     async listLearningResults(projectId, query) {
-      let select = db.selectFrom('learning_results').selectAll().where('project_id', '=', projectId);
+      let select = db
+        .selectFrom('learning_results')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('source', '=', 'learner');
       if (query.patternId !== undefined) select = select.where('pattern_id', '=', query.patternId);
       const rows = await select
         .orderBy('created_at', 'desc')
@@ -670,6 +723,79 @@ export function createLearningQueries(
 
     async getApproval(projectId, id) {
       return read(loadApproval(projectId, id));
+    },
+
+    async proposeFix(projectId, proposal, at) {
+      const { value } = await transact<ProposeFixOutcome>(projectId, at, function* () {
+        const refused = (reason: 'pending' | 'live') => ({
+          value: { ok: false as const, reason },
+          stream: [],
+        });
+        // Proposals of one pattern wait for each other on its row, so the same fix cannot slip into
+        // the queue twice (SQLite's write transactions are serial already).
+        if (pg) {
+          yield* first(
+            db
+              .selectFrom('patterns')
+              .select('id')
+              .where('project_id', '=', projectId)
+              .where('id', '=', proposal.patternId)
+              .forUpdate(),
+          );
+        }
+        const waiting = yield* first(
+          approvalQuery(projectId)
+            .where('a.status', '=', 'pending')
+            .where('r.pattern_id', '=', proposal.patternId)
+            .where('r.candidate_id', '=', proposal.candidateId),
+        );
+        if (waiting !== undefined) return refused('pending');
+        // Approving it would deploy nothing (deploy() deploys a fix once per project).
+        const live = yield* first(
+          db
+            .selectFrom('deployments')
+            .select('id')
+            .where('project_id', '=', projectId)
+            .where('fix_id', '=', proposal.candidateId)
+            .where('status', 'in', ['canary', 'promoted']),
+        );
+        if (live !== undefined) return refused('live');
+        const learner = yield* first(
+          db.selectFrom('learner_state').select('step').where('project_id', '=', projectId),
+        );
+        const result = yield* insertResult(
+          projectId,
+          learner?.step ?? 0,
+          {
+            patternId: proposal.patternId,
+            function: proposal.function,
+            candidateId: proposal.candidateId,
+            fix: proposal.fix,
+            risk: proposal.risk,
+            origin: 'person',
+            rationale: proposal.comment ?? '',
+            improvement: 0,
+            confidence: 0,
+            successRate: 0,
+            incumbentSuccessRate: 0,
+            trials: 0,
+            examples: 0,
+          },
+          at,
+          proposal.proposer,
+        );
+        const approval = yield* insertApproval(
+          projectId,
+          result.id,
+          proposal.impact,
+          null,
+          proposal.proposer,
+          { proposed: true, comment: proposal.comment },
+          at,
+        );
+        return { value: { ok: true, approval }, stream: [{ type: 'approval.created', data: approval }] };
+      });
+      return value;
     },
 
     async decideApproval(projectId, id, decision, at) {

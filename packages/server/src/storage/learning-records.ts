@@ -92,10 +92,23 @@ export interface NewLearningResult {
   examples: number;
 }
 
+/** Where a learning result came from: judged by the learner's rollouts, or proposed by a person. */
+export type ResultSource = 'learner' | 'person';
+
 export interface LearningResultRecord extends NewLearningResult {
   id: string;
   projectId: string;
+  /** The learning step that produced it; for a person's proposal, the learner's step when it was made. */
   step: number;
+  /**
+   * person: proposed through the API and never measured, so improvement, confidence, the success
+   * rates, trials and examples are 0 (what an agent reads as "no evidence": it never uses such a
+   * fix to rescue a failed call) and are shown as not measured.
+   */
+  source: ResultSource;
+  /** The key (name and id) of the person who proposed it; null for learned results. */
+  proposedBy: string | null;
+  proposedByKeyId: string | null;
   createdAt: number;
 }
 
@@ -148,7 +161,9 @@ export interface DeploymentRecord {
   function: string;
   fix: Fix;
   risk: FixRisk;
+  /** Of the result it deploys (0 with source person: not measured). */
   confidence: number;
+  source: ResultSource;
   /** 1 + earlier deployments of the same fix id in the project. */
   version: number;
   canaryShare: number;
@@ -213,6 +228,25 @@ export class StaleLearnerStateError extends Error {
     this.name = 'StaleLearnerStateError';
   }
 }
+
+/** A fix a person puts up for approval for a pattern (POST /v1/patterns/:id/fixes). */
+export interface FixProposal {
+  patternId: string;
+  function: string;
+  /** fixId(fix). */
+  candidateId: string;
+  fix: Fix;
+  risk: FixRisk;
+  /** Why, in the proposer's words (the result's rationale); kept in the audit log too. */
+  comment: string | null;
+  impact: Record<string, unknown>;
+  proposer: Actor;
+}
+
+export type ProposeFixOutcome =
+  | { ok: true; approval: ApprovalRecord }
+  /** pending: the same fix already waits for approval for the pattern; live: it is deployed in the project. */
+  | { ok: false; reason: 'pending' | 'live' };
 
 export type DecideApprovalOutcome =
   | { ok: true; approval: ApprovalRecord; deployment: DeploymentRecord | null }

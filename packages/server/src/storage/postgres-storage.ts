@@ -20,6 +20,7 @@ import {
 import { createPgLeaderLocks } from './leader-locks.js';
 import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
+import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
 import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
 import { createSessionQueries } from './session-queries.js';
@@ -155,6 +156,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     ...createLearningQueries(db, 'postgres', transact),
     ...createSessionQueries(db),
     ...createOverviewQueries(db),
+    ...createOutputSchemaQueries(db),
     dialect: 'postgres',
 
     async migrate() {

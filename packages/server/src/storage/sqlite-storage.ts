@@ -22,6 +22,7 @@ import {
 import { createProcessLeaderLocks } from './leader-locks.js';
 import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
+import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
@@ -173,6 +174,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ...createLearningQueries(db, 'sqlite', transact),
     ...createSessionQueries(db),
     ...createOverviewQueries(db),
+    ...createOutputSchemaQueries(db),
     dialect: 'sqlite',
 
     async migrate() {

@@ -17,12 +17,14 @@ import type {
   DecideApprovalOutcome,
   DeploymentRecord,
   DeploymentStatus,
+  FixProposal,
   LearnerStateRecord,
   LearningResultRecord,
   LearningStepCommit,
   LearningStepOutcome,
   LeaseRequest,
   NewRolloutJob,
+  ProposeFixOutcome,
   RolloutJob,
   RolloutReport,
 } from './learning-records.js';
@@ -150,6 +152,14 @@ export interface FunctionStats {
   lastSeen: number;
 }
 
+/** The JSON Schema a tracked function last declared for its output (the SDK's `outputSchema`). */
+export interface DeclaredOutputSchema {
+  function: string;
+  schema: Record<string, unknown>;
+  /** When this schema was first received (a repeat of the same schema keeps the time). */
+  declaredAt: number;
+}
+
 /** Something that happened, for the live stream. Ids increase per project; used for resume. */
 export interface StreamEvent {
   id: number;
@@ -205,6 +215,17 @@ export interface Storage {
   listFailureExamples(projectId: string, patternId: string): Promise<ExampleRecord[]>;
   listSuccessExamples(projectId: string, functionName: string): Promise<ExampleRecord[]>;
   listFunctionStats(projectId: string): Promise<FunctionStats[]>;
+  /**
+   * Records each function's declared output schema, replacing a different one (declaredAt = `at`);
+   * the same schema again changes nothing. Functions are distinct within one call.
+   */
+  saveOutputSchemas(
+    projectId: string,
+    schemas: readonly { function: string; schema: Record<string, unknown> }[],
+    at: number,
+  ): Promise<void>;
+  /** The declared output schemas of the project, by function name. */
+  listOutputSchemas(projectId: string): Promise<DeclaredOutputSchema[]>;
 
   /** Appends a stream event outside ingest (learner steps, approvals, deployments later). */
   appendStreamEvent(projectId: string, type: string, data: unknown, at: number): Promise<StreamEvent>;
@@ -252,7 +273,7 @@ export interface Storage {
   countDoneRollouts(projectId: string, step: number): Promise<number>;
   /** Rollout jobs created at or after `since` (the hourly budget). */
   countRolloutsSince(projectId: string, since: number): Promise<number>;
-  /** Newest first. */
+  /** Learned results (source learner), newest first; a person's proposal is seen through its approval. */
   listLearningResults(
     projectId: string,
     query: { limit: number; patternId?: string },
@@ -265,6 +286,11 @@ export interface Storage {
   /** Every pattern and candidate ever put up for approval, whatever became of it. */
   listApprovalCandidates(projectId: string): Promise<{ patternId: string; candidateId: string }[]>;
   getApproval(projectId: string, approvalId: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Stores a person's fix as a learning result (source person, nothing measured) and a pending
+   * approval request for it, audited under the proposer; never auto-approved.
+   */
+  proposeFix(projectId: string, proposal: FixProposal, at: number): Promise<ProposeFixOutcome>;
   /** Decides a pending approval; an approved one deploys as a canary at canaryShare. */
   decideApproval(
     projectId: string,

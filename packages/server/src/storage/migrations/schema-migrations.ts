@@ -7,6 +7,8 @@ import type { Storage } from '../storage.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { learningLoopSchema } from './0002-learning-loop.js';
 import { dashboardSessionsSchema } from './0003-dashboard-sessions.js';
+import { proposedFixesSchema } from './0004-proposed-fixes.js';
+import { declaredOutputSchemasSchema } from './0005-declared-output-schemas.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -21,6 +23,8 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   initialSchema,
   learningLoopSchema,
   dashboardSessionsSchema,
+  proposedFixesSchema,
+  declaredOutputSchemasSchema,
 ];
 
 /** Kysely's static provider over the one list, bound to a dialect. */

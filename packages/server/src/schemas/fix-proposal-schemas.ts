@@ -1,0 +1,22 @@
+// POST /v1/patterns/:id/fixes: a fix a person proposes for a pattern. It waits in the approval
+// queue like a learned fix, without the measurements a learned one has.
+
+import { type Static, Type } from 'typebox';
+import { FixSchema } from './fix-schemas.js';
+
+export const FixProposalBodySchema = Type.Object(
+  {
+    fix: FixSchema,
+    comment: Type.Optional(
+      Type.String({
+        maxLength: 2_000,
+        // PostgreSQL text cannot hold U+0000.
+        pattern: '^[^\\u0000]*$',
+        description: 'Why: shown to approvers as the rationale, kept in the audit log',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type FixProposalBody = Static<typeof FixProposalBodySchema>;
