@@ -4,7 +4,7 @@
 // and B x G, so the same rollout budget. Each run scores the held-out set after every step; the
 // figures are each curriculum's final score, its rollouts, and the rollouts it needed to reach the
 // best final score of the other two, then means over seeds and SEC's relative difference to each.
-// Sizes are small by default: 9 runs of about 84 model calls each, some 45 minutes on an idle
+// Sizes are small by default: 9 runs of about 92 model calls each, some 50 minutes on an idle
 // 2-core machine (much longer on a loaded one). ARC_BENCH_SEEDS, ARC_BENCH_TASKS,
 // ARC_BENCH_LEARNING_TASKS, ARC_BENCH_STEPS, ARC_BENCH_BATCH_SIZE and ARC_BENCH_GROUP_SIZE scale it.
 import { type HeldOutPoint, runDemo } from '../../examples/src/index.js';
@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
     tasks: envInteger('ARC_BENCH_TASKS', 20),
     learningTasks: envInteger('ARC_BENCH_LEARNING_TASKS', 8),
     steps: envInteger('ARC_BENCH_STEPS', 2),
-    batchSize: envInteger('ARC_BENCH_BATCH_SIZE', 2),
+    batchSize: envInteger('ARC_BENCH_BATCH_SIZE', 3),
     groupSize: envInteger('ARC_BENCH_GROUP_SIZE', 4),
   };
   console.log(
