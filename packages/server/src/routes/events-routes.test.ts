@@ -53,6 +53,16 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
       ['kind missing', { events: [{ function: 'f' }] }, '/events/0/kind'],
       ['timestamp not a date', { events: [{ ...valid, timestamp: 'yesterday' }] }, '/events/0/timestamp'],
       ['timestamp negative', { events: [{ ...valid, timestamp: -5 }] }, '/events/0/timestamp'],
+      [
+        'timestamp past year 9999',
+        { events: [{ ...valid, timestamp: 253_402_300_800_000 }] },
+        '/events/0/timestamp',
+      ],
+      [
+        'date-time past year 9999 by its offset',
+        { events: [valid, { ...valid, timestamp: '9999-12-31T23:59:59-01:00' }] },
+        '/events/1/timestamp',
+      ],
       ['durationMs as text', { events: [{ ...valid, durationMs: '12' }] }, '/events/0/durationMs'],
       ['tag value not a string', { events: [{ ...valid, tags: { env: 1 } }] }, '/events/0/tags/env'],
       [

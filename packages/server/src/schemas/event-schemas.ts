@@ -28,6 +28,9 @@ export const EventErrorSchema = Type.Object(
   { description: 'What went wrong; unknown properties are ignored' },
 );
 
+/** 9999-12-31T23:59:59.999Z: later instants have no RFC 3339 date-time, which the API answers with. */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
 export const EventSchema = Type.Object(
   {
     id: Type.Optional(Identifier('Client event id; a retried id is stored once (idempotency)')),
@@ -39,9 +42,12 @@ export const EventSchema = Type.Object(
     }),
     agentId: Type.Optional(Type.String({ maxLength: MAX_ID_LENGTH })),
     timestamp: Type.Optional(
-      Type.Union([Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0, maximum: 8.64e15 })], {
-        description: 'ISO 8601 date-time or epoch milliseconds; default: when received',
-      }),
+      Type.Union(
+        [Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS })],
+        {
+          description: 'ISO 8601 date-time or epoch milliseconds; default: when received',
+        },
+      ),
     ),
     durationMs: Type.Optional(Type.Number({ minimum: 0 })),
     error: Type.Optional(EventErrorSchema),
