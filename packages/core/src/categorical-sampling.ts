@@ -22,18 +22,23 @@ export function sampleCategorical(weights: readonly number[], rng: SeededRandom,
   }
   if (!(total > 0)) throw new RangeError('category weights must not all be 0');
   const out = new Array<number>(count);
-  const last = weights.length - 1;
   for (let j = 0; j < count; j++) {
-    // First index whose cumulative weight exceeds u: a zero-weight category never wins.
-    const u = rng.next() * total;
-    let lo = 0;
-    let hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cumulative[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    out[j] = lo;
+    out[j] = firstAbove(cumulative, rng.next() * total);
   }
   return out;
+}
+
+/**
+ * The first index whose cumulative total exceeds `x` (binary search over a non-decreasing table),
+ * so a category of weight 0 is never the answer.
+ */
+export function firstAbove(cumulative: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumulative[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

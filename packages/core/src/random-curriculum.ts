@@ -1,3 +1,4 @@
+import { firstAbove } from './categorical-sampling.js';
 import type { SeededRandom } from './seeded-random.js';
 
 const TWO_POW_32 = 4294967296;
@@ -47,16 +48,6 @@ export function drawRandomCurriculum(
     end += size;
     ends.push(end);
   }
-  return Array.from({ length: count }, () => {
-    const problem = rng.nextInt(total);
-    // First arm whose pool ends after the problem: an empty pool never wins.
-    let lo = 0;
-    let hi = ends.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ends[mid]! > problem) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  });
+  // Integer problem numbers, so the shares are exact; an empty pool never wins.
+  return Array.from({ length: count }, () => firstAbove(ends, rng.nextInt(total)));
 }

@@ -366,10 +366,12 @@ export class CallRunner<A extends readonly unknown[], R> {
     const record = this.#record(plan, attempt, ended ?? performance.now());
     const event = failureEvent(record, error, this.#rt.capture, output);
     const schema = this.#options.outputSchema;
-    const now = performance.now();
-    if (schema !== undefined && now - this.#schemaSentAt >= OUTPUT_SCHEMA_RESEND_MS) {
-      event.outputSchema = schema;
-      this.#schemaSentAt = now;
+    if (schema !== undefined) {
+      const now = performance.now();
+      if (now - this.#schemaSentAt >= OUTPUT_SCHEMA_RESEND_MS) {
+        event.outputSchema = schema;
+        this.#schemaSentAt = now;
+      }
     }
     this.#rt.send(event);
     return event;

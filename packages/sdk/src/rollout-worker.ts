@@ -163,18 +163,10 @@ class Worker implements RolloutWorker {
   /** Aborted when stop() gives up on running jobs: they must not report any more. */
   readonly #abandoning = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #stats = {
-    leased: 0,
-    reported: 0,
-    failedRuns: 0,
-    refused: 0,
-    expired: 0,
-    abandoned: 0,
-    invalidJobs: 0,
-    leaseErrors: 0,
-    reportErrors: 0,
-    lastError: null as string | null,
-  };
+  // inFlight is read from the set when asked for, so it is not kept here.
+  readonly #stats: Omit<RolloutWorkerStats, 'inFlight'> = (({ inFlight: _, ...counts }) => counts)(
+    IDLE_WORKER_STATS,
+  );
   readonly #loop: Promise<void>;
   #stopped: Promise<void> | undefined;
 

@@ -10,8 +10,9 @@ import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { Badge, RiskBadge, StatusBadge, type Tone } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
+import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
-import { Empty, Loaded } from '../components/status-views.js';
+import { Loaded } from '../components/status-views.js';
 import { useClock } from '../use-clock.js';
 import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
@@ -41,57 +42,42 @@ export function ApprovalsPage() {
           const decided = list.filter((a) => a.status !== 'pending').slice(0, 30);
           return (
             <>
-              <section>
-                <h2>
-                  Waiting for a decision <span class="count-pill">{pending.length}</span>
-                </h2>
-                {pending.length === 0 ? (
-                  <div class="card">
-                    <Empty title="Nothing to approve">
-                      Fixes that are not safe to deploy on their own (below the auto-approval confidence or
-                      success rate, or riskier than allowed) wait here.
-                    </Empty>
-                  </div>
-                ) : (
-                  <ul class="cards" data-testid="pending-approvals">
-                    {pending.map((a) => (
-                      <PendingApproval
-                        key={a.id}
-                        approval={a}
-                        patterns={patterns.data}
-                        onDecided={approvals.reload}
-                      />
-                    ))}
-                  </ul>
+              <CardSection
+                title="Waiting for a decision"
+                items={pending}
+                empty="Nothing to approve"
+                emptyText="Fixes that are not safe to deploy on their own (below the auto-approval confidence or success rate, or riskier than allowed) wait here."
+                testId="pending-approvals"
+                render={(a) => (
+                  <PendingApproval
+                    key={a.id}
+                    approval={a}
+                    patterns={patterns.data}
+                    onDecided={approvals.reload}
+                  />
                 )}
-              </section>
-              <section class="card">
-                <h2>Decided</h2>
-                {decided.length === 0 ? (
-                  <Empty title="No decisions yet" />
-                ) : (
-                  <ul class="rows" data-testid="decided-approvals">
-                    {decided.map((a) => (
-                      <li key={a.id} class="row">
-                        <div class="row-main">
-                          <PatternLink
-                            id={a.result.patternId}
-                            pattern={patterns.data?.get(a.result.patternId)}
-                          />
-                          <FixView fix={a.result.fix} />
-                        </div>
-                        <div class="row-side">
-                          <StatusBadge status={a.status} />
-                          <span class="muted">
-                            {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
-                            {a.decidedAt ? ago(a.decidedAt, now) : ''}
-                          </span>
-                        </div>
-                      </li>
-                    ))}
-                  </ul>
+              />
+              <RowSection
+                title="Decided"
+                items={decided}
+                empty="No decisions yet"
+                testId="decided-approvals"
+                render={(a) => (
+                  <li key={a.id} class="row">
+                    <div class="row-main">
+                      <PatternLink id={a.result.patternId} pattern={patterns.data?.get(a.result.patternId)} />
+                      <FixView fix={a.result.fix} />
+                    </div>
+                    <div class="row-side">
+                      <StatusBadge status={a.status} />
+                      <span class="muted">
+                        {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
+                        {a.decidedAt ? ago(a.decidedAt, now) : ''}
+                      </span>
+                    </div>
+                  </li>
                 )}
-              </section>
+              />
             </>
           );
         }}

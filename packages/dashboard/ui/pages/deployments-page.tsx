@@ -10,8 +10,9 @@ import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { RiskBadge, StatusBadge } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
+import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
-import { Empty, Loaded } from '../components/status-views.js';
+import { Loaded } from '../components/status-views.js';
 import { useClock } from '../use-clock.js';
 import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
@@ -42,52 +43,40 @@ export function DeploymentsPage() {
           const past = list.filter((d) => d.status !== 'canary' && d.status !== 'promoted');
           return (
             <>
-              <section>
-                <h2>
-                  Live <span class="count-pill">{live.length}</span>
-                </h2>
-                {live.length === 0 ? (
-                  <div class="card">
-                    <Empty title="No fix is live">
-                      An approved fix starts here as a canary on a share of calls; it is promoted to every
-                      call or rolled back by the canary test.
-                    </Empty>
-                  </div>
-                ) : (
-                  <ul class="cards" data-testid="live-deployments">
-                    {live.map((d) => (
-                      <LiveDeployment
-                        key={d.id}
-                        deployment={d}
-                        patterns={patterns.data}
-                        onChanged={deployments.reload}
-                      />
-                    ))}
-                  </ul>
+              <CardSection
+                title="Live"
+                items={live}
+                empty="No fix is live"
+                emptyText="An approved fix starts here as a canary on a share of calls; it is promoted to every call or rolled back by the canary test."
+                testId="live-deployments"
+                render={(d) => (
+                  <LiveDeployment
+                    key={d.id}
+                    deployment={d}
+                    patterns={patterns.data}
+                    onChanged={deployments.reload}
+                  />
                 )}
-              </section>
-              <section class="card">
-                <h2>History</h2>
-                {past.length === 0 ? (
-                  <Empty title="Nothing rolled back or replaced yet" />
-                ) : (
-                  <ul class="rows" data-testid="past-deployments">
-                    {past.map((d) => (
-                      <li key={d.id} class="row">
-                        <div class="row-main">
-                          <PatternLink id={d.patternId} pattern={patterns.data?.get(d.patternId)} />
-                          <FixView fix={d.fix} />
-                          {d.reason && <p class="muted small">{d.reason}</p>}
-                        </div>
-                        <div class="row-side">
-                          <StatusBadge status={d.status} />
-                          <span class="muted">{ago(d.decidedAt ?? d.createdAt, now)}</span>
-                        </div>
-                      </li>
-                    ))}
-                  </ul>
+              />
+              <RowSection
+                title="History"
+                items={past}
+                empty="Nothing rolled back or replaced yet"
+                testId="past-deployments"
+                render={(d) => (
+                  <li key={d.id} class="row">
+                    <div class="row-main">
+                      <PatternLink id={d.patternId} pattern={patterns.data?.get(d.patternId)} />
+                      <FixView fix={d.fix} />
+                      {d.reason && <p class="muted small">{d.reason}</p>}
+                    </div>
+                    <div class="row-side">
+                      <StatusBadge status={d.status} />
+                      <span class="muted">{ago(d.decidedAt ?? d.createdAt, now)}</span>
+                    </div>
+                  </li>
                 )}
-              </section>
+              />
             </>
           );
         }}
