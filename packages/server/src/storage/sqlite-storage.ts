@@ -5,8 +5,7 @@
 // safe one: an async Kysely transaction would leave the connection inside an open transaction
 // across awaits, where any other caller's statements would silently join it.
 
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { recordCanaryOutcomes } from './canary-tally.js';
@@ -24,6 +23,7 @@ import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
+import { preparePrivateDatabaseFile } from './private-database-file.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
@@ -38,7 +38,7 @@ import {
 } from './transaction-script.js';
 
 export interface SqliteStorageOptions {
-  /** Path of the database file; its folder is created when missing. */
+  /** Path of the database file; it and its folder are created, readable by their owner only, when missing. */
   file: string;
   /** Stream events kept per project (default 10,000). */
   streamRetention?: number;
@@ -49,7 +49,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 /** Opens (creating if needed) the file; call migrate() before anything else. */
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
-  mkdirSync(dirname(resolve(options.file)), { recursive: true });
+  preparePrivateDatabaseFile(options.file);
   const sqlite = new BetterSqlite3(options.file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL: in WAL mode a commit has written its frames to the WAL file (the OS page cache) before
