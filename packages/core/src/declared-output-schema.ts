@@ -22,15 +22,15 @@ function segment(key: string | number): string {
 }
 
 /** Where `value` stops being plain JSON data within the depth bound, or undefined when it does not. */
-function nonJsonAt(value: unknown, path: string, depth: number): string | undefined {
+function nonJsonAt(value: unknown, path: string, depth: number, maxDepth: number): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number')
     return Number.isFinite(value) ? undefined : `a non-finite number at ${path || '/'}`;
   if (typeof value !== 'object') return `a ${typeof value} at ${path || '/'}`;
-  if (depth > MAX_DECLARED_SCHEMA_DEPTH) return `nesting deeper than ${MAX_DECLARED_SCHEMA_DEPTH} at ${path}`;
+  if (depth > maxDepth) return `nesting deeper than ${maxDepth} at ${path}`;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nonJsonAt(value[i], `${path}/${i}`, depth + 1);
+      const found = nonJsonAt(value[i], `${path}/${i}`, depth + 1, maxDepth);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -40,10 +40,25 @@ function nonJsonAt(value: unknown, path: string, depth: number): string | undefi
   for (const [key, item] of Object.entries(value)) {
     // An undefined member is left out, as JSON.stringify leaves it out.
     if (item === undefined) continue;
-    const found = nonJsonAt(item, `${path}/${segment(key)}`, depth + 1);
+    const found = nonJsonAt(item, `${path}/${segment(key)}`, depth + 1, maxDepth);
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/**
+ * Where `value` stops being plain JSON data (no functions, class instances, cycles or non-finite
+ * numbers) nested at most `maxDepth` deep (a top-level container is depth 1), as a phrase such as
+ * "a function at /a/0"; undefined when it is such data. Never throws, and never recurses deeper
+ * than `maxDepth`, so what passes can be stringified safely.
+ */
+export function jsonDataProblem(value: unknown, maxDepth: number): string | undefined {
+  try {
+    return nonJsonAt(value, '', 1, maxDepth);
+  } catch {
+    // A getter or Proxy trap that throws.
+    return 'an unreadable value';
+  }
 }
 
 /**
@@ -56,13 +71,7 @@ export function checkDeclaredSchema(value: unknown): DeclaredSchemaCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !isPlainObject(value)) {
     return { ok: false, problem: 'must be a JSON Schema object' };
   }
-  let found: string | undefined;
-  try {
-    found = nonJsonAt(value, '', 1);
-  } catch {
-    // A getter or Proxy trap that throws.
-    found = 'an unreadable value';
-  }
+  const found = jsonDataProblem(value, MAX_DECLARED_SCHEMA_DEPTH);
   if (found !== undefined) return { ok: false, problem: `must hold only JSON data, found ${found}` };
   // The walk bounded the depth, so stringify cannot overflow the stack; cycles were caught as depth.
   const text = JSON.stringify(value);

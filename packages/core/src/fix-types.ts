@@ -4,6 +4,7 @@
 // or newer-than-understood fix is skipped instead of changing an agent's calls in unforeseen ways.
 
 import { CATEGORIES, type Category, isCategory } from './failure-category.js';
+import { FIX_LIMITS } from './fix-limits.js';
 
 export const FIX_TYPES = [
   'prompt_adjustment',
@@ -152,11 +153,8 @@ export function fixParts(fix: Fix): SimpleFix[] {
   return fix.type === 'composite' ? fix.fixes : [fix];
 }
 
-// Bounds keep a fix from turning into a denial of service on the agent it is applied to.
-const MAX_TEXT = 20_000;
-const MAX_EXAMPLES = 20;
-const MAX_MESSAGES = 40;
-const MAX_COMPOSITE = 10;
+// Bounds keep a fix from turning into a denial of service on the agent it is applied to; those on
+// its size are FIX_LIMITS (fix-limits.ts), the rest are about what its values may mean.
 const MAX_DELAY_MS = 300_000;
 const MAX_ATTEMPTS = 10;
 const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -188,7 +186,7 @@ function onlyKeys(value: Obj, allowed: readonly string[], field: string): void {
   }
 }
 
-function text(value: unknown, field: string, max = MAX_TEXT): string {
+function text(value: unknown, field: string, max: number = FIX_LIMITS.maxTextChars): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new FieldError(field, 'must be a non-empty string');
   if (value.length > max) throw new FieldError(field, `must be at most ${max} characters`);
@@ -221,7 +219,7 @@ function present(value: Obj, key: string, field: string): unknown {
 }
 
 function messages(value: unknown, field: string): ChatMessage[] {
-  return array(value, field, 1, MAX_MESSAGES).map((item, i) => {
+  return array(value, field, 1, FIX_LIMITS.maxExampleMessages).map((item, i) => {
     const f = `${field}[${i}]`;
     const message = object(item, f);
     onlyKeys(message, ['role', 'content'], f);
@@ -296,8 +294,8 @@ function simpleFix(raw: Obj, field: string): SimpleFix {
       onlyKeys(raw, ['type', 'examples'], field);
       return {
         type: 'few_shot',
-        examples: array(present(raw, 'examples', field), f('examples'), 1, MAX_EXAMPLES).map((e, i) =>
-          example(e, `${f('examples')}[${i}]`),
+        examples: array(present(raw, 'examples', field), f('examples'), 1, FIX_LIMITS.maxExamples).map(
+          (e, i) => example(e, `${f('examples')}[${i}]`),
         ),
       };
     case 'param_patch':
@@ -377,7 +375,7 @@ function fix(value: unknown, field: string): Fix {
   const raw = object(value, field);
   if (raw.type !== 'composite') return simpleFix(raw, field);
   onlyKeys(raw, ['type', 'fixes'], field);
-  const fixes = array(present(raw, 'fixes', field), `${field}.fixes`, 1, MAX_COMPOSITE).map((part, i) =>
+  const fixes = array(present(raw, 'fixes', field), `${field}.fixes`, 1, FIX_LIMITS.maxParts).map((part, i) =>
     simpleFix(object(part, `${field}.fixes[${i}]`), `${field}.fixes[${i}]`),
   );
   return { type: 'composite', fixes };

@@ -86,6 +86,7 @@ export {
   ruleMatches,
 } from './fingerprint-rule.js';
 export { fixId } from './fix-id.js';
+export { FIX_LIMITS, type FixLimitProblem, fixLimitProblem } from './fix-limits.js';
 export {
   type FixCandidateStats,
   type FixComparison,
