@@ -169,6 +169,41 @@ describe('candidate sourcing', () => {
     expect(errors.map(String)).toEqual(['Error: endpoint down']);
   });
 
+  it("drops candidates past core's fix limits, reporting each, and keeps the others", async () => {
+    const errors: unknown[] = [];
+    const long: CandidateFix = {
+      id: 'fix_long_examples',
+      fix: { type: 'few_shot', examples: [{ input: 'q', output: 'a'.repeat(60_000) }] },
+      origin: 'analyst',
+      rationale: 'r',
+    };
+    const short: CandidateFix = {
+      id: 'fix_short',
+      fix: { type: 'prompt_adjustment', instructions: 'Be quick.' },
+      origin: 'analyst',
+      rationale: 'r',
+    };
+    const generated = await candidatesForNewPattern(material(), [], {
+      analyst: analystSaying(() => [long, short]),
+      onError: (e) => errors.push(e),
+    });
+    if (generated.kind !== 'candidates') throw new Error('expected candidates');
+    const ids = generated.candidates.map((c) => c.id);
+    expect(ids).toContain('fix_short');
+    expect(ids).not.toContain('fix_long_examples');
+    expect(errors.map(String)).toEqual([
+      'RangeError: candidate fix_long_examples (analyst) dropped: fix.examples must be at most 32768 characters as JSON in all (is 60027)',
+    ]);
+    // What is left can be added to the learner's state.
+    expect(() =>
+      addCandidates(
+        createLearnerState(),
+        { id: 'p-timeout', function: 'lookup', category: 'timeout' },
+        generated.candidates,
+      ),
+    ).not.toThrow();
+  });
+
   it('renews an exhausted pattern with combinations of its best candidates it does not have yet', async () => {
     const unknown = material(pattern({ category: 'unknown' }));
     const first = await candidatesForNewPattern(unknown, [], { onError: () => {} });

@@ -7,6 +7,7 @@ import {
   type CandidateFix,
   type CandidateGeneratorInput,
   combineCandidates,
+  fixLimitProblem,
   generateCandidates,
   type JsonSchema,
   type LearnedFix,
@@ -34,7 +35,10 @@ export type NewPatternCandidates =
 
 export interface CandidateSourcingOptions {
   analyst?: LlmAnalyst;
-  /** Told when the analyst fails; the other generators' candidates are used regardless. */
+  /**
+   * Told when the analyst fails, and of each candidate dropped for being past core's fix limits;
+   * the other candidates are used regardless.
+   */
   onError: (error: unknown) => void;
 }
 
@@ -73,6 +77,23 @@ async function analystCandidates(
   }
 }
 
+/**
+ * The candidates within core's fix limits. A larger one (an analyst's long examples, a combination
+ * of large parts) would weigh on every call once deployed: it is dropped, and the drop reported.
+ */
+function withinLimits(candidates: CandidateFix[], options: CandidateSourcingOptions): CandidateFix[] {
+  return candidates.filter((candidate) => {
+    const problem = fixLimitProblem(candidate.fix);
+    if (problem === undefined) return true;
+    options.onError(
+      new RangeError(
+        `candidate ${candidate.id} (${candidate.origin}) dropped: ${problem.field} ${problem.error}`,
+      ),
+    );
+    return false;
+  });
+}
+
 /** Candidates for a pattern the learner has not seen yet, or why it must be left to people. */
 export async function candidatesForNewPattern(
   material: PatternMaterial,
@@ -89,7 +110,10 @@ export async function candidatesForNewPattern(
   const proposed = await analystCandidates(input, options);
   return {
     kind: 'candidates',
-    candidates: uniqueCandidates([...transferred, ...generated.candidates, ...proposed]),
+    candidates: withinLimits(
+      uniqueCandidates([...transferred, ...generated.candidates, ...proposed]),
+      options,
+    ),
   };
 }
 
@@ -103,5 +127,8 @@ export async function candidatesForExhaustedPattern(
   const exclude = new Set(known?.candidates.map((c) => c.id) ?? []);
   const combined = combineCandidates(rankCandidates(state, material.pattern.id), { exclude });
   const proposed = await analystCandidates(generatorInput(material), options);
-  return uniqueCandidates([...combined, ...proposed]).filter((c) => !exclude.has(c.id));
+  return withinLimits(
+    uniqueCandidates([...combined, ...proposed]).filter((c) => !exclude.has(c.id)),
+    options,
+  );
 }

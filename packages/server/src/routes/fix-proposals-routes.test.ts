@@ -240,6 +240,37 @@ describe.each(openTestStorages())('POST /v1/patterns/:id/fixes ($name)', (backen
     expect(proposed.body.impact).toMatchObject({ failuresPerDay: 24, agentsAffected: 1 });
   });
 
+  it("refuses a fix past core's size limits with a 400 naming the field, and keeps nothing of it", async () => {
+    const pendingBefore = await server.storage.listApprovals(server.projectId, {
+      limit: 100,
+      status: 'pending',
+    });
+    // [{"input":"q","output":"a…a"}] is 40,027 characters: under the body limit, over the 32,768 a
+    // few-shot fix may prepend to every call.
+    const fewShot = await propose(patternId, {
+      fix: { type: 'few_shot', examples: [{ input: 'q', output: 'a'.repeat(40_000) }] },
+    });
+    expect(fewShot.status).toBe(400);
+    expect(fewShot.body).toEqual({
+      error: 'Invalid fix: fix.examples must be at most 32768 characters as JSON in all (is 40027)',
+      details: [
+        { path: '/fix/examples', message: 'must be at most 32768 characters as JSON in all (is 40027)' },
+      ],
+    });
+    // A schema nested 100,000 deep, sent as text (stringifying it would overflow the stack here too).
+    const deep = `{"fix":{"type":"composite","fixes":[{"type":"output_repair","json":true},{"type":"response_format","name":"r","schema":{"items":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}}`;
+    const deepSchema = await propose(patternId, deep);
+    expect(deepSchema.status).toBe(400);
+    expect(deepSchema.body.details).toEqual([
+      {
+        path: '/fix/fixes/1/schema',
+        message: expect.stringMatching(/^must hold only JSON data, found nesting deeper than 32/),
+      },
+    ]);
+    const pending = await server.storage.listApprovals(server.projectId, { limit: 100, status: 'pending' });
+    expect(pending).toHaveLength(pendingBefore.length);
+  });
+
   it('answers 400 naming the field, 404 for unknown patterns, 403 without admin, 401 without a key', async () => {
     const pendingBefore = await server.storage.listApprovals(server.projectId, {
       limit: 100,

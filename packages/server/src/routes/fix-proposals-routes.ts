@@ -4,7 +4,7 @@
 // failures it would prevent, which are unknown. It is never auto-approved, whatever its risk;
 // once approved through /v1/approvals/:id/approve it deploys as a canary like any learned fix.
 
-import { type Fix, fixId, parseFix, riskOf } from '@arc-agent/core';
+import { type Fix, fixId, fixLimitProblem, parseFix, riskOf } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.js';
 import { notifyApprovers } from '../learner/approval-webhook.js';
@@ -23,6 +23,21 @@ function fieldPointer(field: string): string {
   return `/${segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
 }
 
+function invalidFix({ field, error }: { field: string; error: string }): HttpError {
+  return new HttpError(400, `Invalid fix: ${field} ${error}`, {
+    details: [{ path: fieldPointer(field), message: error }],
+  });
+}
+
+/** The fix as core reads it, within core's size limits (past them it would weigh on every call); else a 400 naming the field. */
+function proposedFix(value: unknown): Fix {
+  const parsed = parseFix(value);
+  if (!parsed.ok) throw invalidFix(parsed);
+  const problem = fixLimitProblem(parsed.value);
+  if (problem !== undefined) throw invalidFix(problem);
+  return parsed.value;
+}
+
 export const fixProposalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
   app,
   { storage, requireScope, now },
@@ -33,7 +48,7 @@ export const fixProposalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = 
       schema: {
         summary: 'Propose a fix for a pattern: it waits for approval, never auto-approved',
         description:
-          'The fix is checked in full (an invalid one is a 400 naming its field). Nothing about it is ' +
+          'The fix is checked in full, sizes included (an invalid or oversized one is a 400 naming its field). Nothing about it is ' +
           'measured: its result has source `person` and zero improvement, confidence and trials.',
         tags: ['patterns', 'approvals'],
         security: BEARER_SECURITY,
@@ -45,15 +60,9 @@ export const fixProposalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = 
     },
     async (request, reply) => {
       const { projectId } = request.auth!;
-      const parsed = parseFix(request.body.fix);
-      if (!parsed.ok) {
-        throw new HttpError(400, `Invalid fix: ${parsed.field} ${parsed.error}`, {
-          details: [{ path: fieldPointer(parsed.field), message: parsed.error }],
-        });
-      }
+      const fix = proposedFix(request.body.fix);
       const pattern = await storage.getPattern(projectId, request.params.id);
       if (pattern === undefined) throw new HttpError(404, 'Pattern not found');
-      const fix: Fix = parsed.value;
       const risk = riskOf(fix, pattern.category);
       const proposer = await actorOf(storage, request);
       const at = now();
