@@ -223,6 +223,25 @@ describe('arcMiddleware', () => {
     expect(model.doStreamCalls[0]!.prompt[0]).toEqual({ role: 'system', content: 'Be brief.' });
   });
 
+  it('hands a garbled model answer back as it is, with no error of its own', async () => {
+    const a = await setup([]);
+    const middleware = arcMiddleware(a, { function: 'invoice.extract', validators: [() => true] });
+    const garbled = { content: 'not a list of parts' } as never;
+    const model = new MockLanguageModelV3({ doGenerate: async () => garbled });
+    const params = { prompt: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'x' }] }] };
+    const result = await middleware.wrapGenerate!({
+      doGenerate: () => model.doGenerate(params),
+      doStream: async () => {
+        throw new Error('not streamed');
+      },
+      params,
+      model,
+    });
+    expect(result).toBe(garbled);
+    expect(a.stats().internalErrors).toBe(0);
+    expect((await events()).map((e) => e.kind)).toEqual(['success']);
+  });
+
   it('is an empty middleware for a disabled Arc', () => {
     const disabled = createArc({ endpoint: 'http://x', apiKey: 'k', disabled: true });
     expect(arcMiddleware(disabled, { function: 'f' })).toEqual({ specificationVersion: 'v3' });

@@ -116,13 +116,16 @@ export const aiSdkCallShape: CallShape<Args> = {
   },
 };
 
-/** Validators and repair see the text of the answer; a repaired text replaces the text parts. */
+/** Validators and repair see the text of the answer ('' when a garbled answer has no content); a repaired text replaces the text parts. */
 const textOutput: OutputShape<GenerateResult> = {
-  get: (result) =>
-    result.content
-      .filter((part) => part.type === 'text')
-      .map((part) => part.text)
-      .join(''),
+  get: (result) => {
+    const content = (result as Partial<GenerateResult> | null)?.content;
+    if (!Array.isArray(content)) return '';
+    return content
+      .filter((part) => part?.type === 'text')
+      .map((part) => (part as { text: string }).text)
+      .join('');
+  },
   set: (result, value) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const others = result.content.filter((part) => part.type !== 'text');

@@ -20,6 +20,8 @@ export interface ArcRuntime {
   /** Uniform in [0, 1): success sampling and retry jitter. */
   readonly random: () => number;
   readonly retry: RetrySettings;
+  /** How long asynchronous validators may hold a call before its output counts as invalid. */
+  readonly validatorTimeoutMs: number;
   readonly counters: CallCounters;
   send(event: ArcEvent): void;
   /** Registers a function for fix polling. */

@@ -16,6 +16,7 @@ import { type AttemptRecord, failureEvent, successEvent } from './capture-contex
 import { classifyFailure } from './failure-classification.js';
 import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/apply-fixes.js';
 import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
+import { isInstanceOf, isThenable } from './safe-checks.js';
 import { type OutputValidator, ValidationError, validateOutput } from './validators.js';
 
 /** Where output repair and validators look inside a function's result (the whole result by default). */
@@ -49,10 +50,17 @@ export interface RunnerOptions<A extends readonly unknown[], R> {
 
 export type ParseOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** A parser's verdict as the runner takes it: what `parse` returns, or what it throws. */
+/**
+ * A parser's verdict as the runner takes it: what `parse` returns, or what it throws. Parsing is
+ * synchronous: a promise in its place is a failed parse, and its rejection is handled here so it
+ * cannot escape as an unhandled rejection.
+ */
 export function parseOutcome(parse: () => unknown): ParseOutcome {
   try {
-    return { ok: true, value: parse() };
+    const value = parse();
+    if (!isThenable(value)) return { ok: true, value };
+    Promise.resolve(value).then(undefined, () => undefined);
+    return { ok: false, error: new TypeError('parse returned a promise; it must return the parsed value') };
   } catch (error) {
     return { ok: false, error };
   }
@@ -88,14 +96,6 @@ interface Stage {
   returned: unknown;
   checked: unknown;
   invalid?: unknown;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 const NO_FIXES: readonly DeployedFix[] = Object.freeze([]);
@@ -202,7 +202,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       return this.#failed(thisArg, plan, attempt, error, true);
     }
     if (!isThenable(result)) return this.#succeeded(thisArg, plan, attempt, result, true) as R;
-    if (!(result instanceof Promise) && !this.#controlsOutcome(plan)) {
+    if (!isInstanceOf(result, Promise) && !this.#guard(true, () => this.#controlsOutcome(plan))) {
       // A thenable of another class (an SDK's promise with extra methods) is handed back as it is
       // when Arc has nothing to change about its outcome; Arc only watches it settle.
       Promise.resolve(result).then(
@@ -234,7 +234,11 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (stage.invalid !== undefined || this.#validators.length === 0) {
       return this.#judged(thisArg, plan, attempt, stage, ended, sync);
     }
-    const verdict = validateOutput(this.#validators, stage.checked, plan.original);
+    // A sync call returns before an async verdict, so that wait must not keep the process alive.
+    const limits = { timeoutMs: this.#rt.validatorTimeoutMs, keepAlive: !sync };
+    const verdict = this.#guard(undefined, () =>
+      validateOutput(this.#validators, stage.checked, plan.original, limits),
+    );
     if (verdict instanceof Promise) {
       const judged = verdict.then((failure) => ({
         ...stage,
@@ -426,13 +430,15 @@ export class CallRunner<A extends readonly unknown[], R> {
   }
 
   #setFixes(plan: CallPlan<A>, applied: readonly DeployedFix[]): void {
-    plan.applied = applied;
-    plan.parts = applied.flatMap((f) => fixParts(f.fix));
+    const parts = applied.flatMap((f) => fixParts(f.fix));
     const shape = this.#options.callShape;
+    // Computed before anything is set: a call shape or applier that throws leaves the plan as it was.
     plan.args =
-      shape !== undefined && plan.parts.some(changesCall)
-        ? shape.set(plan.original, applyCallFixes(shape.get(plan.original), plan.parts))
+      shape !== undefined && parts.some(changesCall)
+        ? shape.set(plan.original, applyCallFixes(shape.get(plan.original), parts))
         : plan.original;
+    plan.applied = applied;
+    plan.parts = parts;
     const fixIds = applied.map((f) => f.id);
     plan.group = {
       function: this.#name,

@@ -5,6 +5,7 @@
 import { type JsonBounds, type RedactOptions, redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
 import type { ArcEvent, ArcEventError } from './arc-event.js';
 import { nextEventId } from './event-id.js';
+import { isInstanceOf } from './safe-checks.js';
 
 export interface CaptureOptions {
   agentId: string | undefined;
@@ -52,9 +53,10 @@ function field(value: unknown, key: string): unknown {
 
 /** The error's class: its name, or its constructor's when a subclass left `name` as 'Error'. */
 export function errorType(error: unknown): string {
-  if (error instanceof Error) {
-    const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
-    const ctor = (error.constructor as { name?: unknown } | undefined)?.name;
+  if (isInstanceOf(error, Error)) {
+    const ownName = field(error, 'name');
+    const name = typeof ownName === 'string' && ownName !== '' ? ownName : 'Error';
+    const ctor = field(field(error, 'constructor'), 'name');
     return name === 'Error' && typeof ctor === 'string' && ctor !== '' ? ctor : name;
   }
   const kind = error === null ? 'null' : typeof error;
@@ -92,8 +94,10 @@ export function errorCode(error: unknown): string | number | undefined {
   return undefined;
 }
 
+/** What the event says about a thrown value; never throws, whatever the value's getters and traps do. */
 export function describeError(error: unknown, options: CaptureOptions): ArcEventError {
-  const rawMessage = error instanceof Error ? error.message : (field(error, 'message') ?? error);
+  // An error whose message cannot be read is described by what of it can be.
+  const rawMessage = field(error, 'message') ?? error;
   const message =
     typeof rawMessage === 'string'
       ? rawMessage

@@ -24,6 +24,9 @@ describe('createArc', () => {
       /successSampleRate/,
     );
     expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', validatorTimeoutMs: -1 })).toThrow(
+      /validatorTimeoutMs/,
+    );
   });
   it('reports transport, counters, internal errors and fix polling in stats, and shuts down without rejecting', async () => {
     server = await startArcTestServer({ fixes: [] });

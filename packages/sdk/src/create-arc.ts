@@ -12,6 +12,7 @@ import {
 } from './rollout-worker.js';
 import { type AnyFunction, type TrackedFunction, type TrackOptions, trackFunction } from './track.js';
 import { type TrackedDecorator, trackedDecorator } from './tracked-decorator.js';
+import { DEFAULT_VALIDATOR_TIMEOUT_MS } from './validators.js';
 
 export interface ArcOptions {
   /** Base URL of the Arc server, e.g. `http://localhost:7070`. */
@@ -46,12 +47,17 @@ export interface ArcOptions {
   retry?: Partial<RetrySettings>;
   /** Uniform in [0, 1); for sampling and jitter (default Math.random). */
   random?: () => number;
-  /** Told about Arc's own bugs, which are otherwise only counted. */
+  /**
+   * How long asynchronous validators may hold a call (default 5000 ms); past it the output counts
+   * as invalid and the caller gets it (or the ValidationError, with `throwOnInvalid`).
+   */
+  validatorTimeoutMs?: number;
+  /** Told about errors caught inside Arc's work (its bugs, options' hooks that threw), which are otherwise only counted. */
   onInternalError?: (error: unknown) => void;
 }
 
 export interface ArcStats extends TransportStats {
-  /** Bugs of Arc's own caught before they reached the host. */
+  /** Errors caught inside Arc's work before they could reach the host: its bugs, options' hooks that threw. */
   internalErrors: number;
   functions: Record<string, FunctionCounters>;
   fixes: FixCacheStats | null;
@@ -170,6 +176,11 @@ export function createArc(options: ArcOptions): Arc {
   const random = options.random ?? Math.random;
   const counters = new CallCounters();
   const requestTimeoutMs = positive(options.requestTimeoutMs, 5000, 'requestTimeoutMs');
+  const validatorTimeoutMs = positive(
+    options.validatorTimeoutMs,
+    DEFAULT_VALIDATOR_TIMEOUT_MS,
+    'validatorTimeoutMs',
+  );
 
   const transport = new EventTransport({
     url: `${endpoint}/v1/events`,
@@ -208,13 +219,18 @@ export function createArc(options: ArcOptions): Arc {
       fixConfidence: share(retry.fixConfidence, 0.8, 'retry.fixConfidence'),
       withFix: retry.withFix ?? true,
     },
+    validatorTimeoutMs,
     counters,
     send: (event) => transport.enqueue(event),
     watch: (fn) => fixCache?.watch(fn),
     fixesFor: (fn) => fixCache?.fixesFor(fn) ?? [],
     internalError: (error) => {
       internalErrors++;
-      options.onInternalError?.(error);
+      try {
+        options.onInternalError?.(error);
+      } catch {
+        // The host's own hook failing must not become an error of Arc's in the host.
+      }
     },
   };
 

@@ -223,6 +223,39 @@ describe('wrapOpenAI', () => {
     expect(JSON.parse(llm!.requests[0]!.body).messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
   });
 
+  it('hands back a garbled answer and a hostile request’s own error as the client does, with no error of its own', async () => {
+    const a = await setup([]);
+    const raw = await startLlm(() => ({ status: 200, body: { not: 'a completion' } }));
+    const client = wrapOpenAI(raw, a, { function: 'support.reply', validators: [() => true] });
+    const request = { model: 'local-model', messages: [{ role: 'user' as const, content: 'hi' }] };
+    expect(await client.chat.completions.create(request)).toEqual(await raw.chat.completions.create(request));
+
+    // A request whose every read throws: the client's own error, as without Arc.
+    const trap = new Error('trap');
+    const hostile = new Proxy(
+      {},
+      new Proxy(
+        {},
+        {
+          get: () => () => {
+            throw trap;
+          },
+        },
+      ) as ProxyHandler<object>,
+    ) as typeof request;
+    const outcome = (call: () => unknown) => {
+      try {
+        return { returned: call() };
+      } catch (error) {
+        return { threw: error };
+      }
+    };
+    expect(outcome(() => client.chat.completions.create(hostile))).toEqual({ threw: trap });
+    expect(outcome(() => raw.chat.completions.create(hostile))).toEqual({ threw: trap });
+    expect(a.stats().internalErrors).toBe(0);
+    expect((await events()).map((e) => e.kind)).toEqual(['success', 'failure']);
+  });
+
   it('leaves the rest of the client alone, and a disabled Arc wraps nothing', async () => {
     const a = await setup([]);
     const raw = await startLlm(() => ({ status: 200, body: completion('x') }));

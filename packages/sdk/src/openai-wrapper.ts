@@ -105,9 +105,9 @@ export const openAICallShape: CallShape<Args> = {
   },
 };
 
-/** Validators and repair see the first choice's message content. */
+/** Validators and repair see the first choice's message content ('' when a garbled answer has none). */
 const contentOutput: OutputShape<Completion> = {
-  get: (completion) => completion.choices[0]?.message.content ?? '',
+  get: (completion) => (completion as Partial<Completion> | null)?.choices?.[0]?.message?.content ?? '',
   set: (completion, value) => {
     const [first, ...rest] = completion.choices;
     if (first === undefined) return completion;
@@ -121,6 +121,15 @@ function parseJsonWhenAsked(value: unknown, [body]: Args): ParseOutcome {
   if ((type !== 'json_object' && type !== 'json_schema') || typeof value !== 'string')
     return { ok: true, value };
   return parseOutcome(() => JSON.parse(value));
+}
+
+/** Whether the request asks for a stream; a body that cannot be read is left for the client to refuse. */
+function streamRequested(body: Body | undefined): boolean {
+  try {
+    return Boolean(body?.stream);
+  } catch {
+    return false;
+  }
 }
 
 function wrapObject<T extends object>(target: T, key: PropertyKey, replacement: unknown): T {
@@ -168,7 +177,8 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
     ...shared,
     outputStage: false,
   });
-  const trackedCreate = (...args: Args) => (args[0]?.stream ? stream : complete).run(completions, args);
+  const trackedCreate = (...args: Args) =>
+    (streamRequested(args[0]) ? stream : complete).run(completions, args);
   const chat = wrapObject(client.chat, 'completions', wrapObject(completions, 'create', trackedCreate));
   return wrapObject(client, 'chat', chat);
 }

@@ -17,6 +17,7 @@ import { captureValue, describeError } from './capture-context.js';
 import { parseRetryAfter } from './event-transport.js';
 import { changesCall } from './fix-appliers/apply-fixes.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
+import { isThenable } from './safe-checks.js';
 import {
   type AnyFunction,
   argumentList,
@@ -110,14 +111,6 @@ const MAX_BACKOFF_MS = 30_000;
 const REPORT_ATTEMPTS = 3;
 const MAX_ERROR_TEXT = 2_000;
 const EXPIRED = Symbol('expired');
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 function integerIn(value: number | undefined, fallback: number, min: number, max: number, field: string) {
   if (value === undefined) return fallback;
@@ -417,6 +410,7 @@ class Worker implements RolloutWorker {
         successSampleRate: 1,
         random: rt.random,
         retry: rt.retry,
+        validatorTimeoutMs: rt.validatorTimeoutMs,
         counters: this.#counters,
         send: (event) => recorder.push(event),
         watch: () => undefined,

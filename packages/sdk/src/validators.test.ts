@@ -54,6 +54,37 @@ describe('validateOutput', () => {
     });
   });
 
+  it('awaits function validators that answer with a promise', async () => {
+    expect(await validateOutput([async () => true], 1, [])).toBeUndefined();
+    expect(await validateOutput([async () => false], 1, [])).toMatchObject({
+      issues: [{ path: '(root)', message: 'rejected by validator' }],
+    });
+    expect(await validateOutput([async () => 'too small'], 1, [])).toMatchObject({
+      issues: [{ path: '(root)', message: 'too small' }],
+    });
+  });
+
+  it('gives a validator that never answers until the timeout, then fails the output', async () => {
+    const pending = () => new Promise<true>(() => undefined);
+    const result = validateOutput([pending], 1, [], { timeoutMs: 20, keepAlive: false });
+    expect(await result).toEqual({
+      message: 'output failed validation: (validator): validator did not settle within 20 ms',
+      issues: [{ path: '(validator)', message: 'validator did not settle within 20 ms' }],
+    });
+  });
+
+  it('names at most 50 issues', () => {
+    const many: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: () => ({ issues: Array.from({ length: 10_000 }, (_, i) => ({ message: `issue ${i}` })) }),
+      },
+    };
+    const failure = validateOutput([many], 1, []);
+    expect((failure as { issues: unknown[] }).issues).toHaveLength(50);
+  });
+
   it('has an error class named ValidationError carrying the issues', () => {
     const error = new ValidationError({ message: 'm', issues: [{ path: 'a', message: 'b' }] });
     expect(error.name).toBe('ValidationError');
