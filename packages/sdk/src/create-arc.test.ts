@@ -27,6 +27,9 @@ describe('createArc', () => {
     expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', validatorTimeoutMs: -1 })).toThrow(
       /validatorTimeoutMs/,
     );
+    expect(() =>
+      createArc({ endpoint: 'http://x', apiKey: 'k', fixes: { maxResponseBytes: Number.NaN } }),
+    ).toThrow(/fixes\.maxResponseBytes/);
   });
   it('reports transport, counters, internal errors and fix polling in stats, and shuts down without rejecting', async () => {
     server = await startArcTestServer({ fixes: [] });

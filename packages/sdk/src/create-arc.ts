@@ -41,8 +41,11 @@ export interface ArcOptions {
   fetch?: typeof fetch;
   /** Track nothing and send nothing: `track` returns the function itself. */
   disabled?: boolean;
-  /** Fix polling (default on, every 30 s). */
-  fixes?: { enabled?: boolean; pollIntervalMs?: number };
+  /**
+   * Fix polling (default on, every 30 s). An answer larger than `maxResponseBytes` (default 4 MiB)
+   * is refused and the fixes already loaded are kept.
+   */
+  fixes?: { enabled?: boolean; pollIntervalMs?: number; maxResponseBytes?: number };
   /** Bounds on retries (defaults: 3 attempts, 30 s, rescue fixes with confidence >= 0.8). */
   retry?: Partial<RetrySettings>;
   /** Uniform in [0, 1); for sampling and jitter (default Math.random). */
@@ -205,6 +208,11 @@ export function createArc(options: ArcOptions): Arc {
           fetch: fetchImpl,
           intervalMs: positive(options.fixes?.pollIntervalMs, 30_000, 'fixes.pollIntervalMs'),
           requestTimeoutMs,
+          maxResponseBytes: positive(
+            options.fixes?.maxResponseBytes,
+            4 * 1024 * 1024,
+            'fixes.maxResponseBytes',
+          ),
         });
 
   let internalErrors = 0;

@@ -3,12 +3,14 @@ import type { ArcEvent } from './arc-event.js';
 import { EventTransport, parseRetryAfter, type TransportOptions } from './event-transport.js';
 import {
   closedPortUrl,
+  type HugeAnswer,
   json,
   receivedEvents,
   sleep,
   startTestServer,
   type TestServer,
   until,
+  writeHugeAnswer,
 } from './http-test-server.fixture.js';
 
 let server: TestServer | undefined;
@@ -100,6 +102,21 @@ describe('EventTransport', () => {
     expect(t.stats()).toMatchObject({ sent: 0, failed: 1, retries: 0, queued: 0 });
     expect(t.stats().lastError).toContain('HTTP 400');
     expect(t.stats().lastError).toContain('events[0].kind');
+  });
+
+  it('reads only the start of a huge error body and hangs up on the rest', async () => {
+    const answers: HugeAnswer[] = [];
+    server = await startTestServer((_req, res) =>
+      answers.push(writeHugeAnswer(res, 400, `{"error":"${'e'.repeat(600)}`, 64 * 1024 * 1024)),
+    );
+    // A generous timeout: the request must end because the body was cut, not because time ran out.
+    const t = open(server.url, { requestTimeoutMs: 60_000 });
+    t.enqueue(event(1));
+    await t.flush();
+    expect(t.stats()).toMatchObject({ failed: 1, queued: 0 });
+    expect(t.stats().lastError).toBe(`HTTP 400: {"error":"${'e'.repeat(500 - 10)}`);
+    await answers[0]!.closed;
+    expect(answers[0]!.finished).toBe(false);
   });
 
   it('waits as long as Retry-After says on 429', async () => {

@@ -3,8 +3,10 @@
 // counted), its timers do not keep the process alive, and a slow or dead server only costs it
 // retries with backoff. One request is in flight at a time, so ordering and backoff stay simple.
 
+import { abortable } from './abortable.js';
 import type { ArcEvent } from './arc-event.js';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
+import { readBoundedText } from './bounded-body.js';
 import { BoundedQueue } from './bounded-queue.js';
 
 export interface TransportOptions {
@@ -52,6 +54,8 @@ type Outcome =
 // A Retry-After longer than this is treated as this: a misconfigured server must not park events forever.
 const MAX_RETRY_AFTER_MS = 300_000;
 const ERROR_BODY_CHARS = 500;
+// Enough bytes for ERROR_BODY_CHARS characters of UTF-8 text; the rest of an error body is never read.
+const ERROR_BODY_BYTES = 4 * ERROR_BODY_CHARS;
 const utf8 = new TextEncoder();
 
 export class EventTransport {
@@ -214,19 +218,22 @@ export class EventTransport {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     timer.unref?.();
     try {
-      const response = await this.#options.fetch(this.#options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#options.apiKey}` },
-        body,
-        signal: controller.signal,
-      });
+      const response = await abortable(
+        this.#options.fetch(this.#options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#options.apiKey}` },
+          body,
+          signal: controller.signal,
+        }),
+        controller.signal,
+      );
       const status = response.status;
       if (status >= 200 && status < 300) {
         // The acknowledgement's body is not needed; cancelling frees the connection at once.
         await response.body?.cancel().catch(() => undefined);
         return { kind: 'sent' };
       }
-      const text = await response.text().catch(() => '');
+      const text = await readBoundedText(response, ERROR_BODY_BYTES).catch(() => '');
       const error = `HTTP ${status}: ${text.slice(0, ERROR_BODY_CHARS)}`;
       if (status === 429) return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers) };
       if (status === 408 || status >= 500) return { kind: 'retry', error };

@@ -1,7 +1,14 @@
 import type { DeployedFix } from '@arc-agent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FixCache, type FixCacheOptions } from './fix-cache.js';
-import { closedPortUrl, json, startTestServer, type TestServer } from './http-test-server.fixture.js';
+import {
+  closedPortUrl,
+  type HugeAnswer,
+  json,
+  startTestServer,
+  type TestServer,
+  writeHugeAnswer,
+} from './http-test-server.fixture.js';
 
 const fix: DeployedFix = {
   id: 'fx_1',
@@ -28,7 +35,9 @@ function open(url: string, overrides: Partial<FixCacheOptions> = {}): FixCache {
     apiKey: 'arc_k',
     fetch: globalThis.fetch,
     intervalMs: 60_000,
-    requestTimeoutMs: 500,
+    // Generous: a bound on a hang, so a loaded machine does not turn a slow answer into a failure.
+    requestTimeoutMs: 5000,
+    maxResponseBytes: 4 * 1024 * 1024,
     ...overrides,
   });
   return cache;
@@ -38,12 +47,19 @@ function open(url: string, overrides: Partial<FixCacheOptions> = {}): FixCache {
 async function fixesServer(state: {
   fixes: unknown[];
   version: number;
-  mode?: 'ok' | 'error' | 'garbage' | 'hang';
+  mode?: 'ok' | 'error' | 'garbage' | 'hang' | 'huge';
+  /** The huge answers written, to see how far each got. */
+  huge?: HugeAnswer[];
 }) {
   return startTestServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname !== '/v1/fixes') return json(res, 404, { error: 'not found' });
     if (state.mode === 'hang') return;
+    if (state.mode === 'huge') {
+      // The start of a fix set, then 64 MB of JSON whitespace: well-formed as far as it is read.
+      state.huge?.push(writeHugeAnswer(res, 200, '{"fixes":[', 64 * 1024 * 1024, ' '));
+      return;
+    }
     if (state.mode === 'error') return json(res, 500, { error: 'down' });
     if (state.mode === 'garbage') {
       res.writeHead(200, { etag: '"garbage"' });
@@ -114,6 +130,47 @@ describe('FixCache', () => {
     state.mode = 'ok';
     await c.refresh();
     expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
+  });
+
+  it('refuses an answer larger than maxResponseBytes, reading no further, and keeps the last good fixes', async () => {
+    const state: Parameters<typeof fixesServer>[0] = { fixes: [fix], version: 1, huge: [] };
+    server = await fixesServer(state);
+    // A generous timeout: the poll must end because the body was cut, not because time ran out.
+    const c = open(server.url, { maxResponseBytes: 1024 * 1024, requestTimeoutMs: 60_000 });
+    c.watch('invoice.extract');
+    await c.refresh();
+    state.mode = 'huge';
+    state.version++;
+    await c.refresh();
+    expect(c.fixesFor('invoice.extract')).toEqual([fix]);
+    expect(c.stats()).toMatchObject({
+      oversizedResponses: 1,
+      failures: 1,
+      lastError: 'the answer is larger than 1048576 bytes',
+    });
+    await state.huge![0]!.closed;
+    expect(state.huge![0]!.finished).toBe(false);
+    // The refused answer's ETag was not taken: the next poll asks for the set again.
+    state.mode = 'ok';
+    await c.refresh();
+    expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
+  });
+
+  it("skips a fix past core's fix limits (a few-shot fix of 1 MB), counting it, and applies the others", async () => {
+    const fewShot: DeployedFix = {
+      ...fix,
+      id: 'fx_huge_examples',
+      fix: { type: 'few_shot', examples: [{ input: 'q', output: 'a'.repeat(1024 * 1024) }] },
+    };
+    server = await fixesServer({ fixes: [fewShot, fix], version: 1 });
+    const c = open(server.url, { requestTimeoutMs: 60_000 });
+    c.watch('invoice.extract');
+    await c.refresh();
+    expect(c.fixesFor('invoice.extract')).toEqual([fix]);
+    expect(c.stats()).toMatchObject({ oversizedFixes: 1, invalidFixes: 0, failures: 0 });
+    expect(c.stats().lastError).toMatch(
+      /^fix fx_huge_examples is too large: deployedFix\.fix\.examples must be at most 32768 characters as JSON in all/,
+    );
   });
 
   it('has no fixes and does not throw while the server is unreachable', async () => {

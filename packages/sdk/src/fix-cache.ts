@@ -1,9 +1,12 @@
 // The agent's local copy of the fixes deployed for its functions, kept fresh by polling
 // `GET /v1/fixes?function=…` with ETags (a 304 costs the server almost nothing). Fail-open: a
-// failed poll, an error status or a garbled body keeps the last good fixes; each fix is
-// validated with core's parser and an invalid one is skipped, never applied.
+// failed poll, an error status, a garbled body or one larger than the bound keeps the last good
+// fixes; each fix is validated with core's parser and fix limits, and one that fails them is
+// skipped, never applied.
 
-import { type DeployedFix, parseDeployedFix } from '@arc-agent/core';
+import { type DeployedFix, fixLimitProblem, parseDeployedFix } from '@arc-agent/core';
+import { abortable } from './abortable.js';
+import { readBoundedJson } from './bounded-body.js';
 
 export interface FixCacheOptions {
   /** Full URL of the fixes endpoint (`…/v1/fixes`). */
@@ -12,6 +15,8 @@ export interface FixCacheOptions {
   fetch: typeof fetch;
   intervalMs: number;
   requestTimeoutMs: number;
+  /** Largest answer read; a larger one is refused (and the last good fixes kept). */
+  maxResponseBytes: number;
 }
 
 export interface FixCacheStats {
@@ -20,6 +25,10 @@ export interface FixCacheStats {
   failures: number;
   /** Deployed fixes skipped because they did not validate. */
   invalidFixes: number;
+  /** Deployed fixes skipped because they are past core's fix limits (FIX_LIMITS). */
+  oversizedFixes: number;
+  /** Answers refused for being larger than `maxResponseBytes`. */
+  oversizedResponses: number;
   lastError: string | null;
 }
 
@@ -40,6 +49,8 @@ export class FixCache {
     notModified: 0,
     failures: 0,
     invalidFixes: 0,
+    oversizedFixes: 0,
+    oversizedResponses: 0,
     lastError: null,
   };
   #stopped = false;
@@ -94,7 +105,10 @@ export class FixCache {
       const headers: Record<string, string> = { authorization: `Bearer ${this.#options.apiKey}` };
       if (entry.etag !== undefined) headers['if-none-match'] = entry.etag;
       const url = `${this.#options.url}?function=${encodeURIComponent(fn)}`;
-      const response = await this.#options.fetch(url, { headers, signal: controller.signal });
+      const response = await abortable(
+        this.#options.fetch(url, { headers, signal: controller.signal }),
+        controller.signal,
+      );
       if (response.status === 304) {
         this.#stats.notModified++;
         await response.body?.cancel().catch(() => undefined);
@@ -104,19 +118,28 @@ export class FixCache {
         await response.body?.cancel().catch(() => undefined);
         return this.#fail(`HTTP ${response.status}`);
       }
-      const body = (await response.json()) as unknown;
-      const list = (body as { fixes?: unknown } | null)?.fixes;
+      const body = await readBoundedJson(response, this.#options.maxResponseBytes);
+      if (!body.ok) {
+        if (body.tooLarge) this.#stats.oversizedResponses++;
+        return this.#fail(body.error);
+      }
+      const list = (body.value as { fixes?: unknown } | null)?.fixes;
       if (!Array.isArray(list)) return this.#fail('response has no fixes array');
       const fixes: DeployedFix[] = [];
       for (const item of list) {
         const parsed = parseDeployedFix(item);
-        if (parsed.ok && parsed.value.function === fn) {
-          fixes.push(parsed.value);
+        if (!parsed.ok) {
+          this.#skip('invalidFixes', `invalid fix: ${parsed.field} ${parsed.error}`);
+        } else if (parsed.value.function !== fn) {
+          this.#skip('invalidFixes', `fix ${parsed.value.id} is for ${parsed.value.function}, not ${fn}`);
         } else {
-          this.#stats.invalidFixes++;
-          this.#stats.lastError = parsed.ok
-            ? `fix ${parsed.value.id} is for ${parsed.value.function}, not ${fn}`
-            : `invalid fix: ${parsed.field} ${parsed.error}`;
+          const problem = fixLimitProblem(parsed.value.fix, 'deployedFix.fix');
+          if (problem === undefined) fixes.push(parsed.value);
+          else
+            this.#skip(
+              'oversizedFixes',
+              `fix ${parsed.value.id} is too large: ${problem.field} ${problem.error}`,
+            );
         }
       }
       entry.fixes = Object.freeze(fixes);
@@ -128,6 +151,11 @@ export class FixCache {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #skip(counter: 'invalidFixes' | 'oversizedFixes', reason: string): void {
+    this.#stats[counter]++;
+    this.#stats.lastError = reason;
   }
 
   #fail(reason: string): void {

@@ -452,6 +452,54 @@ describe.each(KINDS)('a %s tracked function', (kind) => {
   });
 });
 
+interface FetchRow {
+  name: string;
+  fetch: () => unknown;
+}
+
+// The host may pass its own fetch: whatever it does, sends, polls and leases fail quietly.
+const fetchRows: FetchRow[] = [
+  {
+    name: 'throws synchronously',
+    fetch: () => {
+      throw new Error('sync fetch');
+    },
+  },
+  { name: 'returns no promise', fetch: () => 42 },
+  { name: 'resolves to garbage', fetch: async () => ({ status: 500 }) },
+  { name: 'resolves to a Proxy throwing on every trap', fetch: async () => throwingProxy(trapError) },
+  { name: 'ignores its abort signal and never settles', fetch: never },
+];
+
+describe('a client whose fetch misbehaves', () => {
+  it.each(fetchRows)('($name) leaves calls alone and fails its own work quietly', async (row) => {
+    const a = createArc({
+      endpoint: 'http://127.0.0.1:9',
+      apiKey: 'arc_test',
+      fetch: row.fetch as typeof fetch,
+      successSampleRate: 1,
+      flushIntervalMs: 10,
+      requestTimeoutMs: 50,
+      maxSendAttempts: 1,
+      fixes: { pollIntervalMs: 10 },
+    });
+    arc = a;
+    const double = a.track('double', (n: number) => n * 2);
+    expect(double(2)).toBe(4);
+    await a.refreshFixes();
+    await a.flush();
+    const worker = a.worker({ double: (n: number) => n }, { pollIntervalMs: 10 });
+    await until(() => worker.stats().leaseErrors >= 1);
+    await worker.stop({ timeoutMs: 0 });
+    await a.shutdown({ timeoutMs: 100 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(escaped).toEqual([]);
+    const stats = a.stats();
+    expect(stats).toMatchObject({ internalErrors: 0, sent: 0, failed: 1 });
+    expect(stats.fixes?.failures).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('the host’s onInternalError hook', () => {
   it('may throw: what it was told about is still only counted, wherever in Arc it was caught', async () => {
     const a = await setup({

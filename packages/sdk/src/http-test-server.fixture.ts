@@ -110,3 +110,45 @@ export async function startArcTestServer(state: {
     json(res, 404, { error: 'not found' });
   });
 }
+
+/** How far a huge answer got: bytes written before the client hung up, and whether all of them were. */
+export interface HugeAnswer {
+  written: number;
+  finished: boolean;
+  /** Resolves when the connection is gone (all written, or the client hung up). */
+  closed: Promise<void>;
+}
+
+/**
+ * Answers with `head` followed by filler up to `totalBytes`, chunked (no Content-Length, so only
+ * reading tells the client how long it is), written only as fast as the client reads: a client
+ * that stops reading and hangs up stops the writes, and `finished` stays false.
+ */
+export function writeHugeAnswer(
+  res: ServerResponse,
+  status: number,
+  head: string,
+  totalBytes: number,
+  filler = 'x',
+): HugeAnswer {
+  const answer: HugeAnswer = {
+    written: 0,
+    finished: false,
+    closed: new Promise((resolve) => res.on('close', () => resolve())),
+  };
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.write(head);
+  answer.written = Buffer.byteLength(head);
+  const chunk = Buffer.alloc(64 * 1024, filler);
+  const pump = () => {
+    while (answer.written < totalBytes) {
+      if (res.destroyed) return;
+      answer.written += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    answer.finished = true;
+    res.end();
+  };
+  pump();
+  return answer;
+}

@@ -65,6 +65,27 @@ describe('parseRolloutJob', () => {
       ],
       [{ ...JOB, baseFixes: [{ ...BRIEF, canaryShare: 2 }] }, 'baseFixes[0].canaryShare'],
       [{ ...JOB, baseFixes: [{ ...BRIEF, id: undefined }] }, 'baseFixes[0].id'],
+      // Past core's fix limits, as the fix cache skips them.
+      [
+        { ...JOB, fix: { type: 'few_shot', examples: [{ input: 1, output: 'a'.repeat(40_000) }] } },
+        'fix.examples',
+      ],
+      [
+        {
+          ...JOB,
+          baseFixes: [
+            {
+              ...BRIEF,
+              fix: {
+                type: 'output_repair',
+                json: true,
+                schema: { a: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) },
+              },
+            },
+          ],
+        },
+        'baseFixes[0].fix.schema',
+      ],
     ];
     for (const [value, field] of cases) {
       const parsed = parseRolloutJob(value);

@@ -1,9 +1,16 @@
 // A rollout job as `POST /v1/rollouts/lease` hands it out: replay a recorded input of a tracked
 // function with the base fixes and a candidate fix applied, and report how well it went. The server
 // is trusted no more than any other input: a job is checked field by field (the fixes with core's
-// parsers) before the worker acts on it.
+// parsers and fix limits) before the worker acts on it.
 
-import { type DeployedFix, type Fix, type ParseResult, parseDeployedFix, parseFix } from '@arc-agent/core';
+import {
+  type DeployedFix,
+  type Fix,
+  fixLimitProblem,
+  type ParseResult,
+  parseDeployedFix,
+  parseFix,
+} from '@arc-agent/core';
 
 export interface RolloutJob {
   id: string;
@@ -54,6 +61,8 @@ export function parseRolloutJob(value: unknown): ParseResult<RolloutJob> {
     const parsed = parseFix(raw.fix);
     // Core names the fields from `fix` already (`fix.params.temperature`).
     if (!parsed.ok) return parsed;
+    const problem = fixLimitProblem(parsed.value);
+    if (problem !== undefined) return { ok: false, ...problem };
     fix = parsed.value;
   }
   const baseFixes = parseBaseFixes(raw.baseFixes);
@@ -84,6 +93,8 @@ function parseBaseFixes(value: unknown): ParseResult<DeployedFix[] | undefined> 
     const parsed = parseDeployedFix(item);
     // Core names the fields from `deployedFix` (`deployedFix.fix.type`); name them from the job.
     if (!parsed.ok) return { ...parsed, field: parsed.field.replace(/^deployedFix/, `baseFixes[${i}]`) };
+    const problem = fixLimitProblem(parsed.value.fix, `baseFixes[${i}].fix`);
+    if (problem !== undefined) return { ok: false, ...problem };
     fixes.push(parsed.value);
   }
   return { ok: true, value: fixes };

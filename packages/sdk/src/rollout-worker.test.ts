@@ -20,7 +20,15 @@ import {
 } from '../../server/src/test-server.fixture.js';
 import { pathCallShape } from './call-shape.js';
 import { type Arc, createArc } from './create-arc.js';
-import { closedPortUrl, json, sleep, startTestServer, type TestServer } from './http-test-server.fixture.js';
+import {
+  closedPortUrl,
+  type HugeAnswer,
+  json,
+  sleep,
+  startTestServer,
+  type TestServer,
+  writeHugeAnswer,
+} from './http-test-server.fixture.js';
 import type { RolloutWorker } from './rollout-worker.js';
 
 const GREET: Fix = { type: 'prompt_adjustment', instructions: 'Greet the customer.' };
@@ -513,12 +521,16 @@ describe('arc.worker when the server misbehaves', () => {
   const leases = () => misbehaving!.requests.filter((r) => r.url === '/v1/rollouts/lease');
 
   const askedAt: number[] = [];
-  async function misbehave(answer: 'down' | 'garbage' | 'limited', pollIntervalMs = 50) {
+  const hugeAnswers: HugeAnswer[] = [];
+  async function misbehave(answer: 'down' | 'garbage' | 'limited' | 'huge', pollIntervalMs = 50) {
     askedAt.length = 0;
+    hugeAnswers.length = 0;
     misbehaving = await startTestServer((_req, res) => {
       askedAt.push(performance.now());
       if (answer === 'down') return json(res, 503, { error: 'down' });
       if (answer === 'limited') return json(res, 429, { error: 'slow down' }, { 'retry-after': '1' });
+      if (answer === 'huge')
+        return void hugeAnswers.push(writeHugeAnswer(res, 200, '{"jobs":[', 64 * 1024 * 1024, ' '));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"jobs": [');
     });
@@ -547,6 +559,14 @@ describe('arc.worker when the server misbehaves', () => {
     const w = await misbehave('garbage');
     await waitUntil(() => w.stats().leaseErrors >= 2, 'two garbled answers', 5_000);
     expect(w.stats().lastError).toBe('lease: the answer is not JSON');
+  });
+
+  it('refuses an answer larger than 32 MiB, reading no further', async () => {
+    const w = await misbehave('huge');
+    await waitUntil(() => w.stats().leaseErrors >= 1, 'a refused answer', 30_000);
+    expect(w.stats().lastError).toBe('lease: the answer is larger than 33554432 bytes');
+    await hugeAnswers[0]!.closed;
+    expect(hugeAnswers[0]!.finished).toBe(false);
   });
 
   it('waits as long as Retry-After says', async () => {

@@ -8,9 +8,11 @@
 // failures are rewards of 0, not errors.
 
 import { type DeployedFix, fixParts, riskOf } from '@arc-agent/core';
+import { abortable } from './abortable.js';
 import type { ArcEvent } from './arc-event.js';
 import type { ArcRuntime } from './arc-runtime.js';
 import { backoffDelayMs } from './backoff.js';
+import { readBoundedJson } from './bounded-body.js';
 import { CallCounters } from './call-counters.js';
 import { CallRunner } from './call-runner.js';
 import { captureValue, describeError } from './capture-context.js';
@@ -110,6 +112,9 @@ const MAX_WORKER_ID = 200;
 const MAX_BACKOFF_MS = 30_000;
 const REPORT_ATTEMPTS = 3;
 const MAX_ERROR_TEXT = 2_000;
+// A lease answer carries up to MAX_CONCURRENCY jobs, each with a recorded input and fixes within
+// core's limits; a larger answer is refused rather than read into memory.
+const MAX_REPLY_BYTES = 32 * 1024 * 1024;
 const EXPIRED = Symbol('expired');
 
 function integerIn(value: number | undefined, fallback: number, min: number, max: number, field: string) {
@@ -516,20 +521,22 @@ class Worker implements RolloutWorker {
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     if (!this.#keepAlive) timer.unref?.();
     try {
-      const response = await this.#ctx.fetch(`${this.#ctx.endpoint}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#apiKey}` },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([timeout.signal, cancel]),
-      });
+      const signal = AbortSignal.any([timeout.signal, cancel]);
+      const response = await abortable(
+        this.#ctx.fetch(`${this.#ctx.endpoint}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#apiKey}` },
+          body: JSON.stringify(body),
+          signal,
+        }),
+        signal,
+      );
       const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
       let parsed: unknown = null;
       if (response.status === 200) {
-        try {
-          parsed = await response.json();
-        } catch {
-          return { ok: false, error: 'the answer is not JSON' };
-        }
+        const body = await readBoundedJson(response, MAX_REPLY_BYTES);
+        if (!body.ok) return { ok: false, error: body.error };
+        parsed = body.value;
       } else {
         await response.body?.cancel().catch(() => undefined);
       }

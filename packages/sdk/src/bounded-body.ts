@@ -1,0 +1,67 @@
+// Reading a server's answer without letting its size decide the agent's memory: at most a given
+// number of bytes are read, and past them the body is cancelled (which drops the connection
+// instead of draining it), so a 200 MB error page costs the host a few kilobytes.
+
+export interface BoundedBody {
+  /** The body's first bytes, at most the bound. */
+  bytes: Uint8Array;
+  /** False when the body was longer than the bound (declared so, or found so) and was cancelled. */
+  complete: boolean;
+}
+
+const utf8 = new TextDecoder();
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Reads at most `maxBytes` of `response`'s body, cancelling the rest. Rejects only as reading the body does (network, abort). */
+export async function readBoundedBody(response: Response, maxBytes: number): Promise<BoundedBody> {
+  const body = response.body;
+  if (body === null) return { bytes: new Uint8Array(0), complete: true };
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    // Said to be too long up front: not one byte of it is read.
+    await body.cancel().catch(() => undefined);
+    return { bytes: new Uint8Array(0), complete: false };
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: concat(chunks, length), complete: true };
+    if (length + value.byteLength > maxBytes) {
+      chunks.push(value.subarray(0, maxBytes - length));
+      await reader.cancel().catch(() => undefined);
+      return { bytes: concat(chunks, maxBytes), complete: false };
+    }
+    chunks.push(value);
+    length += value.byteLength;
+  }
+}
+
+/** The body's first `maxBytes` as text (a character cut at the bound decodes as U+FFFD). */
+export async function readBoundedText(response: Response, maxBytes: number): Promise<string> {
+  return utf8.decode((await readBoundedBody(response, maxBytes)).bytes);
+}
+
+export type BoundedJson = { ok: true; value: unknown } | { ok: false; tooLarge: boolean; error: string };
+
+/** The body as JSON when it is at most `maxBytes` long; past that it is refused, and read no further. */
+export async function readBoundedJson(response: Response, maxBytes: number): Promise<BoundedJson> {
+  const { bytes, complete } = await readBoundedBody(response, maxBytes);
+  if (!complete) return { ok: false, tooLarge: true, error: `the answer is larger than ${maxBytes} bytes` };
+  try {
+    return { ok: true, value: JSON.parse(utf8.decode(bytes)) };
+  } catch {
+    return { ok: false, tooLarge: false, error: 'the answer is not JSON' };
+  }
+}
