@@ -5,6 +5,7 @@
 // counted in `arc.stats().internalErrors`.
 
 import { types } from 'node:util';
+import type { DeployedFix } from '@arc-agent/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Arc, type ArcOptions, createArc, runtimeOf } from './create-arc.js';
 import { receivedEvents, startArcTestServer, type TestServer, until } from './http-test-server.fixture.js';
@@ -34,8 +35,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(options: Partial<ArcOptions> = {}): Promise<Arc> {
-  server = await startArcTestServer({ fixes: [] });
+async function setup(options: Partial<ArcOptions> = {}, fixes: DeployedFix[] = []): Promise<Arc> {
+  server = await startArcTestServer({ fixes });
   arc = createArc({
     endpoint: server.url,
     apiKey: 'arc_test',
@@ -497,6 +498,47 @@ describe('a client whose fetch misbehaves', () => {
     const stats = a.stats();
     expect(stats).toMatchObject({ internalErrors: 0, sent: 0, failed: 1 });
     expect(stats.fixes?.failures).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a deployed fix whose call side cannot be applied', () => {
+  it.each(KINDS)('leaves a %s call without any of the fix, its output repair included', async (kind) => {
+    const fix: DeployedFix = {
+      id: 'fx_both',
+      version: 1,
+      patternId: 'p',
+      function: 'shaped',
+      fix: {
+        type: 'composite',
+        fixes: [
+          { type: 'prompt_adjustment', instructions: 'Answer in JSON.' },
+          { type: 'output_repair', json: true, coerce: false },
+        ],
+      },
+      risk: 'medium',
+      confidence: 0.9,
+      canaryShare: 1,
+    };
+    const a = await setup({ fixes: { enabled: true } }, [fix]);
+    const { fn, own } = hostFunction(kind, () => "{'total': 1,}");
+    const tracked = a.track('shaped', fn, {
+      callShape: {
+        get: () => ({ messages: [], params: {} }),
+        set: () => {
+          throw new Error('call shape bug');
+        },
+      },
+    });
+    await a.refreshFixes();
+    expect(a.fixesFor('shaped')).toHaveLength(1);
+    const outcome = await outcomeOf(() => tracked(1));
+    // Not repaired: the fix could not be applied whole, so none of it was.
+    expect(outcome).toEqual(await own.outcome);
+    await settled(a, 'shaped');
+    expect(escaped).toEqual([]);
+    expect(a.stats().internalErrors).toBe(1);
+    const [event] = await eventsOf(a, 'shaped');
+    expect(event?.fixIds).toBeUndefined();
   });
 });
 
