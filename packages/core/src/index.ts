@@ -15,6 +15,14 @@ export {
   probabilityBetaNonInferior,
 } from './beta-comparison.js';
 export {
+  CANARY_ARM_TAG,
+  CANARY_ATTEMPT_TAG,
+  CANARY_FIX_IDS_TAG,
+  type CanaryAttempt,
+  RESCUE_FIX_ID_TAG,
+  standsForCall,
+} from './canary-call-tags.js';
+export {
   type CanaryArmCounts,
   type CanaryDecision,
   type CanaryDecisionInput,

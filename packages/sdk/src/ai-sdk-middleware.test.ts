@@ -9,6 +9,8 @@ import { receivedEvents, startArcTestServer, type TestServer } from './http-test
 
 let server: TestServer | undefined;
 let arc: Arc | undefined;
+/** What the test server answers on `GET /v1/fixes`; a test may change it. */
+let fixState: { fixes: DeployedFix[]; version?: number } = { fixes: [] };
 afterEach(async () => {
   await arc?.shutdown({ timeoutMs: 500 });
   await server?.close();
@@ -31,7 +33,8 @@ function deployed(id: string, fix: Fix, overrides: Partial<DeployedFix> = {}): D
 }
 
 async function setup(fixes: DeployedFix[]): Promise<Arc> {
-  server = await startArcTestServer({ fixes });
+  fixState = { fixes };
+  server = await startArcTestServer(fixState);
   arc = createArc({
     endpoint: server.url,
     apiKey: 'arc_test',
@@ -182,19 +185,22 @@ describe('arcMiddleware', () => {
     expect((evs[1]!.error as { message: string }).message).toMatch(/^output failed validation: total: /);
   });
 
-  it('retries once with a confident fix the call did not get, and generateObject gets the good answer', async () => {
-    const a = await setup([
-      deployed(
-        'fx_rescue',
-        { type: 'prompt_adjustment', instructions: 'Reply with JSON only.' },
-        { canaryShare: 0 },
-      ),
-    ]);
+  it('retries once with a confident fix promoted after the call was planned, and generateObject gets the good answer', async () => {
+    const fix = deployed(
+      'fx_rescue',
+      { type: 'prompt_adjustment', instructions: 'Reply with JSON only.' },
+      { canaryShare: 0 },
+    );
+    const a = await setup([fix]);
     const model = new MockLanguageModelV3({
-      doGenerate: async (params) =>
-        params.prompt[0]?.role === 'system'
-          ? answer('{"total":3,"currency":"USD"}')
-          : answer('Sure! The total is 3 USD.'),
+      doGenerate: async (params) => {
+        if (params.prompt[0]?.role === 'system') return answer('{"total":3,"currency":"USD"}');
+        // The canary is promoted while the call runs; until then this call was in its control arm.
+        fixState.fixes = [{ ...fix, canaryShare: 1 }];
+        fixState.version = 2;
+        await a.refreshFixes();
+        return answer('Sure! The total is 3 USD.');
+      },
     });
     const { object } = await generateObject({ model: await wrapped(a, model), schema: Invoice, prompt: 'x' });
     expect(object).toEqual({ total: 3, currency: 'USD' });
@@ -204,6 +210,24 @@ describe('arcMiddleware', () => {
       ['failure', 1],
       ['success', 2],
     ]);
+  });
+
+  it("never retries a control call with the canary's fix", async () => {
+    const a = await setup([
+      deployed(
+        'fx_canary',
+        { type: 'prompt_adjustment', instructions: 'Reply with JSON only.' },
+        { canaryShare: 0, confidence: 0.99 },
+      ),
+    ]);
+    const model = new MockLanguageModelV3({ doGenerate: answer('Sure! The total is 3 USD.') });
+    await expect(
+      generateObject({ model: await wrapped(a, model), schema: Invoice, prompt: 'x' }),
+    ).rejects.toThrow();
+    expect(model.doGenerateCalls).toHaveLength(1);
+    expect(
+      (await events()).map((e) => [e.kind, e.attempt, (e.tags as Record<string, string>).canaryAttempt]),
+    ).toEqual([['failure', 1, 'final']]);
   });
 
   it('applies fixes to streamed calls too', async () => {

@@ -8,7 +8,10 @@ export interface RetrySettings {
   maxAttempts: number;
   /** No retry starts once this much time has passed since the call began. */
   maxTotalMs: number;
-  /** A failed call is retried once with a deployed fix it did not get when the fix's confidence is at least this. */
+  /**
+   * A failed call is retried once with a promoted fix it did not get (promoted while the call ran)
+   * when the fix's confidence is at least this; never with a canary's fix.
+   */
   fixConfidence: number;
   withFix: boolean;
 }

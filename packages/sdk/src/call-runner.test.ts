@@ -7,6 +7,8 @@ import { receivedEvents, startArcTestServer, type TestServer } from './http-test
 
 let server: TestServer | undefined;
 let arc: Arc | undefined;
+/** What the test server answers on `GET /v1/fixes`; a test may change it. */
+let fixState: { fixes: DeployedFix[]; version?: number } = { fixes: [] };
 
 afterEach(async () => {
   await arc?.shutdown({ timeoutMs: 500 });
@@ -30,7 +32,8 @@ function deployed(id: string, fix: Fix, overrides: Partial<DeployedFix> = {}): D
 }
 
 async function setup(fixes: DeployedFix[], options: Partial<ArcOptions> = {}): Promise<Arc> {
-  server = await startArcTestServer({ fixes });
+  fixState = { fixes };
+  server = await startArcTestServer(fixState);
   arc = createArc({
     endpoint: server.url,
     apiKey: 'arc_test',
@@ -133,14 +136,71 @@ describe('deployed fixes in tracked calls', () => {
     expect(a.stats().internalErrors).toBe(1);
   });
 
-  it('retries a failed call once with a confident fix it did not get, and the caller gets the success', async () => {
+  /** Canary `fixId` promoted while a call runs, as the fix cache hears of it between two attempts. */
+  async function promoteNow(a: Arc, fixId: string): Promise<void> {
+    fixState.fixes = fixState.fixes.map((f) => (f.id === fixId ? { ...f, canaryShare: 1 } : f));
+    fixState.version = (fixState.version ?? 1) + 1;
+    await a.refreshFixes();
+  }
+
+  const failsWithoutSystemPrompt = (req: Request) => {
+    if (req.messages[0]?.role !== 'system') throw new SyntaxError('Unexpected token h in JSON at position 0');
+    return '{"ok":true}';
+  };
+
+  it("never rescues a control call with the canary's fix, however confident, and reports its one attempt as final", async () => {
+    const a = await setup([deployed('fx_canary', adjust, { canaryShare: 0, confidence: 0.99 })]);
+    let calls = 0;
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request) => {
+        calls++;
+        return failsWithoutSystemPrompt(req);
+      },
+      { callShape: shape },
+    );
+    await expect(chat({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(SyntaxError);
+    expect(calls).toBe(1);
+    const events = await sent();
+    expect(events.map((e) => [e.kind, e.attempt, e.fixIds])).toEqual([['failure', 1, undefined]]);
+    expect(events[0]!.tags).toEqual({ canary: 'control', canaryFixIds: 'fx_canary', canaryAttempt: 'final' });
+  });
+
+  it('gives a call in one canary’s treatment and another’s control only the fix of its treatment, retries included', async () => {
+    const a = await setup([
+      deployed('fx_a', { type: 'param_patch', params: { temperature: 0 } }, { canaryShare: 0.5 }),
+      deployed('fx_b', adjust, { canaryShare: 0.5 }),
+    ]);
+    const user = Array.from({ length: 100 }, (_, i) => `user-${i}`).find(
+      (u) => canaryArm('fx_a', u, 0.5) === 'treatment' && canaryArm('fx_b', u, 0.5) === 'control',
+    )!;
+    const seen: Request[] = [];
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request, _user: string) => {
+        seen.push(req);
+        return failsWithoutSystemPrompt(req);
+      },
+      { callShape: shape, callKey: (_req: Request, u: string) => u },
+    );
+    await expect(chat({ messages: [{ role: 'user', content: 'hi' }], temperature: 1 }, user)).rejects.toThrow(
+      SyntaxError,
+    );
+    expect(seen).toEqual([{ messages: [{ role: 'user', content: 'hi' }], temperature: 0 }]);
+    const [event] = await sent();
+    expect(event).toMatchObject({
+      fixIds: ['fx_a'],
+      tags: { canary: 'treatment', canaryFixIds: 'fx_a,fx_b', canaryAttempt: 'final' },
+    });
+  });
+
+  it('rescues a failed call once with a confident fix promoted after its fixes were decided, and the caller gets the success', async () => {
     const a = await setup([deployed('fx_rescue', adjust, { canaryShare: 0, confidence: 0.85 })]);
     const chat = await trackWithFixes(
       a,
       async (req: Request) => {
-        if (req.messages[0]?.role !== 'system')
-          throw new SyntaxError('Unexpected token h in JSON at position 0');
-        return '{"ok":true}';
+        if (req.messages[0]?.role !== 'system') await promoteNow(a, 'fx_rescue');
+        return failsWithoutSystemPrompt(req);
       },
       { callShape: shape },
     );
@@ -150,24 +210,15 @@ describe('deployed fixes in tracked calls', () => {
       ['failure', 1, undefined],
       ['success', 2, ['fx_rescue']],
     ]);
-    expect(events[1]!.tags).toMatchObject({ canary: 'control', rescueFixId: 'fx_rescue' });
+    // The call was in the control arm while fx_rescue was a canary; only its last attempt stands for it.
+    expect(events.map((e) => e.tags)).toEqual([
+      { canary: 'control', canaryFixIds: 'fx_rescue', canaryAttempt: 'retried' },
+      { canary: 'control', canaryFixIds: 'fx_rescue', canaryAttempt: 'final', rescueFixId: 'fx_rescue' },
+    ]);
     expect(a.stats().functions.chat).toMatchObject({ successes: 1, failures: 1, retries: 1 });
   });
 
-  it('does the same for a sync function, synchronously', async () => {
-    const a = await setup([deployed('fx_rescue', adjust, { canaryShare: 0 })]);
-    const chat = await trackWithFixes(
-      a,
-      (req: Request) => {
-        if (req.messages[0]?.role !== 'system') throw new SyntaxError('bad json');
-        return 'fixed';
-      },
-      { callShape: shape },
-    );
-    expect(chat({ messages: [] })).toBe('fixed');
-  });
-
-  it('does not retry with a fix below the confidence threshold, and rethrows the original error', async () => {
+  it('does not rescue with a promoted fix below the confidence threshold, and rethrows the original error', async () => {
     const a = await setup([deployed('fx_weak', adjust, { canaryShare: 0, confidence: 0.5 })]);
     const error = new SyntaxError('bad json');
     let calls = 0;
@@ -175,6 +226,7 @@ describe('deployed fixes in tracked calls', () => {
       a,
       async (_req: Request) => {
         calls++;
+        await promoteNow(a, 'fx_weak');
         throw error;
       },
       { callShape: shape },
@@ -188,19 +240,15 @@ describe('deployed fixes in tracked calls', () => {
     const errors: Error[] = [];
     const chat = await trackWithFixes(
       a,
-      (_req: Request) => {
+      async (_req: Request) => {
+        if (errors.length === 0) await promoteNow(a, 'fx_rescue');
         const error = new Error(`attempt ${errors.length + 1}`);
         errors.push(error);
         throw error;
       },
       { callShape: shape },
     );
-    let thrown: unknown;
-    try {
-      chat({ messages: [] });
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = await chat({ messages: [] }).catch((error: unknown) => error);
     expect(errors).toHaveLength(2);
     expect(thrown).toBe(errors[1]);
   });
@@ -244,6 +292,35 @@ describe('deployed fixes in tracked calls', () => {
       return `done after ${calls}`;
     });
     expect(await chat({ messages: [] })).toBe('done after 3');
+  });
+
+  it('marks only the last attempt of a canary call as final, whether it fails or succeeds', async () => {
+    const a = await setup([
+      deployed('fx_retry', retryPolicy, { risk: 'low' }),
+      deployed('fx_canary', adjust, { canaryShare: 0 }),
+    ]);
+    let calls = 0;
+    const chat = await trackWithFixes(
+      a,
+      async (_req: Request, failures: number) => {
+        calls++;
+        if (calls <= failures) throw Object.assign(new Error('busy'), { status: 503 });
+        return 'ok';
+      },
+      { callShape: shape },
+    );
+    expect(await chat({ messages: [] }, 2)).toBe('ok');
+    calls = 0;
+    await expect(chat({ messages: [] }, 9)).rejects.toThrow('busy');
+    const events = await sent();
+    expect(events.map((e) => [e.kind, e.attempt, (e.tags as Record<string, string>).canaryAttempt])).toEqual([
+      ['failure', 1, 'retried'],
+      ['failure', 2, 'retried'],
+      ['success', 3, 'final'],
+      ['failure', 1, 'retried'],
+      ['failure', 2, 'retried'],
+      ['failure', 3, 'final'],
+    ]);
   });
 
   it('does not retry what the policy does not cover, nor sync calls, nor past the total time', async () => {

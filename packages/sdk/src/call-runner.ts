@@ -6,7 +6,17 @@
 // is passed through. And Arc's own work is guarded: anything of ours that throws is counted as an
 // internal error and the call carries on as if Arc were not there.
 
-import { type DeployedFix, fixParts, type JsonSchema, type SimpleFix } from '@arc-agent/core';
+import {
+  CANARY_ARM_TAG,
+  CANARY_ATTEMPT_TAG,
+  CANARY_FIX_IDS_TAG,
+  type CanaryAttempt,
+  type DeployedFix,
+  fixParts,
+  type JsonSchema,
+  RESCUE_FIX_ID_TAG,
+  type SimpleFix,
+} from '@arc-agent/core';
 import type { ArcEvent } from './arc-event.js';
 import type { ArcRuntime } from './arc-runtime.js';
 import { groupKey, type OutcomeGroup } from './call-counters.js';
@@ -180,8 +190,10 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (canaries.length > 0) {
       plan.tags = {
         ...this.#tags,
-        canary: treated ? 'treatment' : 'control',
-        canaryFixIds: canaries.join(','),
+        [CANARY_ARM_TAG]: treated ? 'treatment' : 'control',
+        [CANARY_FIX_IDS_TAG]: canaries.join(','),
+        // Every attempt ends the call unless a retry follows; a failed one that is retried says so.
+        [CANARY_ATTEMPT_TAG]: 'final' satisfies CanaryAttempt,
       };
     }
     this.#setFixes(plan, applied);
@@ -274,10 +286,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       return stage.returned;
     }
     const error = stage.invalid;
-    const event = this.#guard(undefined, () =>
-      this.#reportFailure(plan, attempt, error, stage.checked, ended),
-    );
-    const retry = this.#guard(undefined, () => this.#planRetry(plan, attempt.n, event, sync));
+    const retry = this.#afterFailure(plan, attempt, error, sync, stage.checked, ended);
     if (retry !== undefined) return this.#retry(thisArg, plan, attempt.n, retry, sync);
     if (this.#options.throwOnInvalid) throw error;
     return stage.returned;
@@ -292,10 +301,35 @@ export class CallRunner<A extends readonly unknown[], R> {
   }
 
   #failed(thisArg: unknown, plan: CallPlan<A>, attempt: Attempt, error: unknown, sync: boolean): R {
-    const event = this.#guard(undefined, () => this.#reportFailure(plan, attempt, error));
-    const retry = this.#guard(undefined, () => this.#planRetry(plan, attempt.n, event, sync));
+    const retry = this.#afterFailure(plan, attempt, error, sync);
     if (retry !== undefined) return this.#retry(thisArg, plan, attempt.n, retry, sync) as R;
     throw error;
+  }
+
+  /**
+   * Reports a failed attempt that may be retried and decides whether it is. The retry is planned
+   * before the event leaves, so that a canary call's event can say whether it ended the call: the
+   * server counts each call once, at its final attempt.
+   */
+  #afterFailure(
+    plan: CallPlan<A>,
+    attempt: Attempt,
+    error: unknown,
+    sync: boolean,
+    output?: unknown,
+    ended?: number,
+  ): Retry | undefined {
+    const event = this.#guard(undefined, () => this.#failureEvent(plan, attempt, error, output, ended));
+    const retry = this.#guard(undefined, () => this.#planRetry(plan, attempt.n, event, sync));
+    if (event !== undefined) {
+      this.#guard(undefined, () => {
+        if (retry !== undefined && event.tags?.[CANARY_ATTEMPT_TAG] !== undefined) {
+          event.tags[CANARY_ATTEMPT_TAG] = 'retried' satisfies CanaryAttempt;
+        }
+        this.#rt.send(event);
+      });
+    }
+    return retry;
   }
 
   #retry(thisArg: unknown, plan: CallPlan<A>, n: number, retry: Retry, sync: boolean): unknown {
@@ -359,7 +393,19 @@ export class CallRunner<A extends readonly unknown[], R> {
     }
   }
 
+  /** Reports a failed attempt that ends its call. */
   #reportFailure(
+    plan: CallPlan<A>,
+    attempt: Attempt,
+    error: unknown,
+    output?: unknown,
+    ended?: number,
+  ): void {
+    this.#rt.send(this.#failureEvent(plan, attempt, error, output, ended));
+  }
+
+  /** Counts a failed attempt and describes it; the caller sends the event. */
+  #failureEvent(
     plan: CallPlan<A>,
     attempt: Attempt,
     error: unknown,
@@ -377,15 +423,16 @@ export class CallRunner<A extends readonly unknown[], R> {
         this.#schemaSentAt = now;
       }
     }
-    this.#rt.send(event);
     return event;
   }
 
   /**
-   * Whether to try again, and when. First, once per call, a deployed fix the call did not get
-   * (a canary's control arm) whose confidence is high enough, the one for the failure's pattern
-   * first. Then the retry policies among the call's fixes, with backoff (async calls only: a sync
-   * call cannot wait). Attempts and total time are bounded whatever the fixes say.
+   * Whether to try again, and when. First, once per call, a promoted fix the call did not get
+   * (one promoted after the call's fixes were decided) whose confidence is high enough, the one for
+   * the failure's pattern first. Never a canary's fix: the call's arm decides every fix it gets,
+   * retries included, or a canary's control arm would be measured with the canary. Then the retry
+   * policies among the call's fixes, with backoff (async calls only: a sync call cannot wait).
+   * Attempts and total time are bounded whatever the fixes say.
    */
   #planRetry(plan: CallPlan<A>, n: number, event: ArcEvent | undefined, sync: boolean): Retry | undefined {
     const limits = this.#rt.retry;
@@ -399,6 +446,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       const rescue = deployed
         .filter(
           (f) =>
+            f.canaryShare >= 1 &&
             !plan.applied.some((a) => a.id === f.id) &&
             f.confidence >= limits.fixConfidence &&
             this.#applicable(f),
@@ -410,7 +458,7 @@ export class CallRunner<A extends readonly unknown[], R> {
         )[0];
       if (rescue !== undefined) {
         plan.rescued = true;
-        plan.tags = { ...plan.tags, rescueFixId: rescue.id };
+        plan.tags = { ...plan.tags, [RESCUE_FIX_ID_TAG]: rescue.id };
         this.#setFixes(plan, [...plan.applied, rescue]);
         return { delayMs: 0 };
       }

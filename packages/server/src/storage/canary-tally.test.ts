@@ -7,6 +7,7 @@ function event(
   tags: Record<string, string>,
   fixIds: string[],
   patternId = 'p-1',
+  attempt: number | null = null,
 ): PreparedEvent {
   return {
     id: 'e',
@@ -19,7 +20,7 @@ function event(
     input: null,
     output: null,
     fixIds,
-    attempt: null,
+    attempt,
     tags,
     traceId: null,
     fingerprint:
@@ -29,6 +30,9 @@ function event(
   };
 }
 
+const byArm = (tallies: ReturnType<typeof tallyCanaryOutcomes>) =>
+  Object.fromEntries(tallies.map((t) => [`${t.fixId}/${t.arm}`, t]));
+
 describe('tallyCanaryOutcomes', () => {
   it('counts each canary of a call in the arm the call was in', () => {
     const tallies = tallyCanaryOutcomes([
@@ -36,14 +40,14 @@ describe('tallyCanaryOutcomes', () => {
       event('success', { canary: 'treatment', canaryFixIds: 'fx-a,fx-b', 'arc.count': '12' }, ['fx-a']),
       event('failure', { canary: 'treatment', canaryFixIds: 'fx-a,fx-b' }, ['fx-a'], 'p-2'),
       event('failure', { canary: 'control', canaryFixIds: 'fx-a' }, []),
-      // Rescued with fx-a after failing without it: still the control arm.
+      // Rescued with fx-a (promoted meanwhile) after failing without it: still the control arm.
       event('success', { canary: 'control', canaryFixIds: 'fx-a', rescueFixId: 'fx-a' }, ['fx-a']),
       // Garbled or absent counts stand for one call; calls without canaries are not counted.
       event('success', { canaryFixIds: 'fx-a', 'arc.count': 'lots' }, ['fx-a']),
       event('success', {}, ['fx-a']),
       event('failure', { canaryFixIds: '' }, []),
     ]);
-    const byKey = Object.fromEntries(tallies.map((t) => [`${t.fixId}/${t.arm}`, t]));
+    const byKey = byArm(tallies);
     expect(Object.keys(byKey).sort()).toEqual(['fx-a/control', 'fx-a/treatment', 'fx-b/control']);
     expect(byKey['fx-a/treatment']).toEqual({
       fixId: 'fx-a',
@@ -66,5 +70,45 @@ describe('tallyCanaryOutcomes', () => {
       failures: 1,
       failuresByPattern: new Map([['p-2', 1]]),
     });
+  });
+
+  it('counts each call once, by its final attempt', () => {
+    const control = { canary: 'control', canaryFixIds: 'fx-a' };
+    const tallies = byArm(
+      tallyCanaryOutcomes([
+        // Failed twice under a promoted retry policy, then succeeded: one call, a success.
+        event('failure', { ...control, canaryAttempt: 'retried' }, [], 'p-1', 1),
+        event('failure', { ...control, canaryAttempt: 'retried' }, [], 'p-2', 2),
+        event('success', { ...control, canaryAttempt: 'final' }, [], 'p-1', 3),
+        // Failed, retried, failed again with another pattern: one call, failed with that pattern.
+        event('failure', { ...control, canaryAttempt: 'retried' }, [], 'p-1', 1),
+        event('failure', { ...control, canaryAttempt: 'final' }, [], 'p-2', 2),
+        // Successes not sent in full: an aggregate of first attempts.
+        event('success', { ...control, canaryAttempt: 'final', 'arc.count': '5' }, []),
+      ]),
+    );
+    expect(tallies['fx-a/control']).toEqual({
+      fixId: 'fx-a',
+      arm: 'control',
+      trials: 7,
+      failures: 1,
+      failuresByPattern: new Map([['p-2', 1]]),
+    });
+  });
+
+  it("counts an older SDK's calls by their first attempt, so that its rescues cannot bias the control arm", () => {
+    // Such an SDK retried a failed control call with the canary's own fix and marked no attempt final.
+    const rescued = { canary: 'control', canaryFixIds: 'fx-a', rescueFixId: 'fx-a' };
+    const tallies = byArm(
+      tallyCanaryOutcomes([
+        event('failure', { canary: 'control', canaryFixIds: 'fx-a' }, [], 'p-1', 1),
+        event('failure', rescued, ['fx-a'], 'p-1', 2),
+        event('failure', { canary: 'control', canaryFixIds: 'fx-a' }, [], 'p-1', 1),
+        event('success', rescued, ['fx-a'], 'p-1', 2),
+        event('success', { canary: 'treatment', canaryFixIds: 'fx-a' }, ['fx-a'], 'p-1', 1),
+      ]),
+    );
+    expect(tallies['fx-a/control']).toMatchObject({ trials: 2, failures: 2 });
+    expect(tallies['fx-a/treatment']).toMatchObject({ trials: 1, failures: 0 });
   });
 });

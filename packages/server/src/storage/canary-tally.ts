@@ -1,10 +1,14 @@
 // Canary outcomes counted at ingest, so the deployment monitor reads a handful of counters instead
-// of scanning events. The SDK tags every call made while canaries are live for its function:
-// `canaryFixIds` lists those canaries, `fixIds` the fixes the call actually got, `rescueFixId` a fix
-// it got only as a second chance after failing in a control arm, and `arc.count` how many calls an
-// aggregate success stands for. A call is in a canary's treatment arm when it got that fix from the
-// start, in its control arm otherwise.
+// of scanning events. The SDK tags every call made while canaries are live for its function (core's
+// canary-call-tags.ts): `canaryFixIds` lists those canaries, `fixIds` the fixes the call actually
+// got, `rescueFixId` a fix it got only as a second chance, `canaryAttempt` whether the event's
+// attempt ended the call, and `arc.count` how many calls an aggregate success stands for. Each call
+// counts once, with its final outcome: a call is a trial in each canary's treatment arm when it got
+// that fix from the start, in its control arm otherwise, and a failure there when it failed in the
+// end. A failed attempt that was retried is not an outcome; older SDKs' calls count by their first
+// attempt (standsForCall).
 
+import { CANARY_FIX_IDS_TAG, outcomeCount, RESCUE_FIX_ID_TAG, standsForCall } from '@arc-agent/core';
 import type { Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
 import type { PreparedEvent } from './storage.js';
@@ -15,22 +19,12 @@ export type CanaryArm = 'treatment' | 'control';
 export interface CanaryTally {
   fixId: string;
   arm: CanaryArm;
+  /** Calls. */
   trials: number;
+  /** Calls that failed in the end. */
   failures: number;
-  /** Failures per pattern id, to count the deployment's own pattern. */
+  /** Failed calls per pattern id of their final failure, to count the deployment's own pattern. */
   failuresByPattern: Map<string, number>;
-}
-
-export const CANARY_FIX_IDS_TAG = 'canaryFixIds';
-export const RESCUE_FIX_ID_TAG = 'rescueFixId';
-export const COUNT_TAG = 'arc.count';
-
-/** How many calls an event stands for: an aggregate success its `arc.count`, anything else one. */
-function callsOf(event: PreparedEvent): number {
-  if (event.kind === 'failure') return 1;
-  const text = event.tags[COUNT_TAG];
-  if (text === undefined || !/^[0-9]{1,9}$/.test(text)) return 1;
-  return Math.max(1, Number(text));
 }
 
 /** Adds up the accepted events of a batch per canary fix and arm, in first-appearance order. */
@@ -38,8 +32,9 @@ export function tallyCanaryOutcomes(events: readonly PreparedEvent[]): CanaryTal
   const tallies = new Map<string, CanaryTally>();
   for (const event of events) {
     const listed = event.tags[CANARY_FIX_IDS_TAG];
-    if (listed === undefined || listed === '') continue;
-    const calls = callsOf(event);
+    if (listed === undefined || listed === '' || !standsForCall(event.tags, event.attempt)) continue;
+    // A failure is one call; an aggregate success stands for as many as its count says.
+    const calls = event.kind === 'failure' ? 1 : outcomeCount(event.tags);
     const patternId = event.fingerprint?.patternId;
     for (const fixId of new Set(listed.split(','))) {
       if (fixId === '') continue;
