@@ -9,8 +9,8 @@ interface CanaryRun {
 
 /**
  * One simulated canary: each call goes to the treatment with probability `share` and fails at its
- * arm's rate; the decision is asked after every failure (the only events that change the evidence)
- * until it stops or `maxCalls` calls have been made.
+ * arm's rate; the decision is asked after every failure and every 10th call (successes move the
+ * evidence too, but each only a little) until it stops or `maxCalls` calls have been made.
  */
 function simulateCanary(
   rng: SeededRandom,
@@ -25,11 +25,11 @@ function simulateCanary(
     const inTreatment = rng.next() < share;
     const arm = inTreatment ? treatment : control;
     arm.trials++;
-    if (rng.next() < (inTreatment ? treatmentRate : controlRate)) {
-      arm.failures++;
-      const { decision } = canaryDecision({ treatment, control, treatmentShare: share });
-      if (decision !== 'continue') return { verdict: decision, calls: call };
-    }
+    const failed = rng.next() < (inTreatment ? treatmentRate : controlRate);
+    if (failed) arm.failures++;
+    if (!failed && call % 10 !== 0) continue;
+    const { decision } = canaryDecision({ treatment, control, treatmentShare: share });
+    if (decision !== 'continue') return { verdict: decision, calls: call };
   }
   return { verdict: 'continue', calls: maxCalls };
 }
@@ -54,11 +54,12 @@ function simulateMany(seed: string, runs: number, controlRate: number, treatment
 describe('canaryDecision', () => {
   it('matches a mixture likelihood ratio computed by hand', () => {
     // share 1/2 and κ = 2: the prior is Beta(1, 1), i.e. density 2 on each half of [0, 1].
-    // 3 treatment failures, 0 control: harm = ∫_{1/2}^1 2θ³ dθ / (1/2)³ = 2 · (15/64) · 8 = 3.75,
+    // 3 treatment failures, 0 control, no successes (M_s = 1, so E = M_f):
+    // harm = ∫_{1/2}^1 2θ³ dθ / (1/2)³ = 2 · (15/64) · 8 = 3.75,
     // benefit = ∫_0^{1/2} 2θ³ dθ / (1/2)³ = 2 · (1/64) · 8 = 0.25.
     const d = canaryDecision({
-      treatment: { trials: 10, failures: 3 },
-      control: { trials: 10, failures: 0 },
+      treatment: { trials: 3, failures: 3 },
+      control: { trials: 0, failures: 0 },
       treatmentShare: 0.5,
       priorStrength: 2,
     });
@@ -71,19 +72,60 @@ describe('canaryDecision', () => {
       promoteThreshold: 20,
     });
     expect(d.treatmentFailureShare).toBe(1);
-    expect(d.treatmentFailureRate).toBeCloseTo(0.3, 15);
+    expect(d.treatmentFailureRate).toBe(1);
     expect(d.controlFailureRate).toBe(0);
   });
 
-  it('has no evidence either way before the first failure', () => {
+  it('weighs the split of the successes too, computed by hand', () => {
+    // share 1/2, κ = 2. Failures: 2 in the treatment, 0 in control; successes: 0 and 1.
+    // M_f(harm) = ∫_{1/2}^1 2θ² dθ / (1/2)² = 2 · (7/24) · 4 = 7/3;
+    // M_s(harm) = ∫_0^{1/2} 2(1 − θ) dθ / (1/2) = 2 · (3/8) · 2 = 3/2 (a success in control);
+    // harm = M_f · (1 + M_s) / 2 = 7/3 · 5/4 = 35/12.
+    // M_f(benefit) = ∫_0^{1/2} 2θ² dθ · 4 = 1/3; M_s(benefit) = ∫_{1/2}^1 2(1 − θ) dθ · 2 = 1/2;
+    // benefit = 1/3 · 3/4 = 1/4.
     const d = canaryDecision({
-      treatment: { trials: 50, failures: 0 },
-      control: { trials: 200, failures: 0 },
+      treatment: { trials: 2, failures: 2 },
+      control: { trials: 1, failures: 0 },
+      treatmentShare: 0.5,
+      priorStrength: 2,
+    });
+    expect(d.harmEvidence).toBeCloseTo(35 / 12, 12);
+    expect(d.benefitEvidence).toBeCloseTo(1 / 4, 12);
+  });
+
+  it('tells a fix that breaks every call apart within a few dozen calls, though half the control calls fail too', () => {
+    // 20 calls each, every treatment call failed, 10 of 20 control calls did: the failures' split
+    // alone (20 vs 10 at share 1/2) is no evidence at alpha 0.05; the 10 control successes are.
+    const d = canaryDecision({
+      treatment: { trials: 20, failures: 20 },
+      control: { trials: 20, failures: 10 },
+      treatmentShare: 0.5,
+    });
+    expect(d).toMatchObject({ decision: 'rollback', reason: 'harm' });
+    const failuresOnly = canaryDecision({
+      treatment: { trials: 20, failures: 20 },
+      control: { trials: 10, failures: 10 },
+      treatmentShare: 0.5,
+    });
+    expect(failuresOnly.harmEvidence).toBeLessThan(failuresOnly.rollbackThreshold / 4);
+  });
+
+  it('has no evidence either way before the first call, nor from outcomes split exactly as the share', () => {
+    const none = canaryDecision({
+      treatment: { trials: 0, failures: 0 },
+      control: { trials: 0, failures: 0 },
       treatmentShare: 0.2,
     });
-    expect(d.harmEvidence).toBeCloseTo(1, 12);
-    expect(d.benefitEvidence).toBeCloseTo(1, 12);
-    expect(d.decision).toBe('continue');
+    expect(none.harmEvidence).toBeCloseTo(1, 12);
+    expect(none.benefitEvidence).toBeCloseTo(1, 12);
+    expect(none.decision).toBe('continue');
+    const even = canaryDecision({
+      treatment: { trials: 50, failures: 5 },
+      control: { trials: 200, failures: 20 },
+      treatmentShare: 0.2,
+    });
+    expect(even.harmEvidence).toBeLessThan(1);
+    expect(even.benefitEvidence).toBeLessThan(1);
   });
 
   it('rolls back on clear harm and promotes on clear benefit', () => {

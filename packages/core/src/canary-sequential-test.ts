@@ -39,9 +39,9 @@ export type CanaryReason = 'harm' | 'benefit' | 'failure_limit' | 'horizon' | 'u
 export interface CanaryDecision {
   decision: CanaryVerdict;
   reason: CanaryReason;
-  /** Mixture likelihood ratio for "the treatment fails more"; rollback when >= rollbackThreshold. */
+  /** E-value for "the treatment fails more" (see canaryDecision); rollback when >= rollbackThreshold. */
   harmEvidence: number;
-  /** Mixture likelihood ratio for "the treatment fails less"; promote when >= promoteThreshold. */
+  /** E-value for "the treatment fails less"; promote when >= promoteThreshold. */
   benefitEvidence: number;
   rollbackThreshold: number;
   promoteThreshold: number;
@@ -95,17 +95,29 @@ function logMixtureRatio(x: number, y: number, a: number, b: number, theta0: num
   );
 }
 
+/** ln((1 + e^l) / 2), without overflow for large l. */
+function logMeanWithOne(l: number): number {
+  return (l > 0 ? l + Math.log1p(Math.exp(-l)) : Math.log1p(Math.exp(l))) - Math.LN2;
+}
+
 /**
- * Decides a canary rollout from failure counts, safe to call after every event.
+ * Decides a canary rollout from call counts (each call once, in the arm it was assigned), safe to
+ * call after every call.
  *
- * The test conditions on failures: when calls go to the treatment with probability ρ (the canary
- * share) and the arms fail at rates p_T and p_C, each failure is in the treatment with probability
- * θ = ρ·p_T / (ρ·p_T + (1 − ρ)·p_C), so θ = ρ exactly when the fix changes nothing, whatever the base
- * rate does over time. Two one-sided mixture sequential probability ratio tests (Robbins' mixture
- * SPRT on this Bernoulli stream, the form of the always-valid tests of Johari et al.) watch θ:
- * harm (θ > ρ) and benefit (θ < ρ). Under "no worse" (p_T <= p_C) the harm ratio is a non-negative
- * supermartingale starting at 1, so by Ville's inequality it ever reaches 1/alpha with probability at
- * most alpha, however often it is checked; the same holds for benefit and promoteAlpha.
+ * The test conditions on outcomes: when calls go to the treatment with probability ρ (the canary
+ * share) and the arms fail at rates p_T and p_C, each failed call is in the treatment with
+ * probability θ = ρ·p_T / (ρ·p_T + (1 − ρ)·p_C), and each successful one with probability
+ * φ = ρ·(1 − p_T) / (ρ·(1 − p_T) + (1 − ρ)·(1 − p_C)); θ = φ = ρ exactly when the fix changes
+ * nothing, whatever the base rate does over time. Robbins' mixture likelihood ratio (the form of the
+ * always-valid tests of Johari et al.) on the failures' split, M_f, watches θ > ρ; on the successes'
+ * split, M_s, φ < ρ. Under "no worse" (p_T <= p_C at every call) each call multiplies M_f (if it
+ * failed) or M_s (if it succeeded) by a factor of expectation at most 1, so M_f and M_f·M_s are
+ * non-negative supermartingales starting at 1, and so is the harm evidence E = (M_f + M_f·M_s) / 2:
+ * by Ville's inequality it ever reaches 1/alpha with probability at most alpha, however often it is
+ * checked. Benefit is the mirror image, with promoteAlpha. Why both splits: when failures are rare
+ * their split carries nearly all the information and E costs at most a factor 2 over M_f alone; when
+ * they are common (a fix that breaks every call of a function that fails half the time) the
+ * successes' split is what tells the arms apart within a few dozen calls.
  *
  * Order of verdicts: failure-limit backstop, harm (rollback), benefit (promote), horizon (promote: the
  * harm test had its chance), otherwise continue. To watch several metrics (the target pattern's
@@ -139,8 +151,11 @@ export function canaryDecision(input: CanaryDecisionInput): CanaryDecision {
   if (share > 0 && share < 1) {
     const a = priorStrength * share;
     const b = priorStrength * (1 - share);
-    harmEvidence = Math.exp(logMixtureRatio(x, y, a, b, share, true));
-    benefitEvidence = Math.exp(logMixtureRatio(x, y, a, b, share, false));
+    const failed = (upper: boolean) => logMixtureRatio(x, y, a, b, share, upper);
+    const succeeded = (upper: boolean) =>
+      logMixtureRatio(treatment.trials - x, control.trials - y, a, b, share, upper);
+    harmEvidence = Math.exp(failed(true) + logMeanWithOne(succeeded(false)));
+    benefitEvidence = Math.exp(failed(false) + logMeanWithOne(succeeded(true)));
   }
   const rollbackThreshold = 1 / alpha;
   const promoteThreshold = 1 / promoteAlpha;

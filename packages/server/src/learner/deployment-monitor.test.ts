@@ -53,9 +53,20 @@ describe('judgeCanary', () => {
       ),
       settings,
     );
-    expect(verdict.decision).toBe('promote');
-    expect(verdict.reason).toMatch(/benefit/);
+    expect(verdict).toMatchObject({ decision: 'promote', reason: 'pattern and function: benefit' });
     expect(verdict.pattern.benefitEvidence).toBeGreaterThanOrEqual(20);
+  });
+
+  it("does not promote a fix that clears its pattern while the function's failures only move elsewhere", () => {
+    const verdict = judgeCanary(
+      canary(
+        { trials: 60, failures: 20, patternFailures: 0 },
+        { trials: 60, failures: 20, patternFailures: 20 },
+      ),
+      settings,
+    );
+    expect(verdict.pattern).toMatchObject({ decision: 'promote', reason: 'benefit' });
+    expect(verdict).toMatchObject({ decision: 'continue', reason: 'undecided' });
   });
 
   it('rolls back a fix that fixes its pattern but breaks the function, harm outweighing benefit', () => {
@@ -89,7 +100,7 @@ describe('judgeCanary', () => {
       ),
       { ...settings, canaryMaxTrials: 100 },
     );
-    expect(verdict).toMatchObject({ decision: 'promote', reason: 'pattern: horizon' });
+    expect(verdict).toMatchObject({ decision: 'promote', reason: 'pattern and function: horizon' });
   });
 
   it('tests against the configured share, not the observed one', () => {
@@ -129,7 +140,7 @@ describe.each(openTestStorages())('monitorDeployments ($name)', (backend) => {
       random: Math.random,
       now: Date.now,
     });
-    const tags = { canary: arm, canaryFixIds: fixId };
+    const tags = { canary: arm, canaryFixIds: fixId, canaryAttempt: 'final' };
     const fixIds = arm === 'treatment' ? [fixId] : [];
     await ingest.ingest(projectId, [
       ...Array.from({ length: failures }, () => ({
@@ -185,7 +196,7 @@ describe.each(openTestStorages())('monitorDeployments ($name)', (backend) => {
     const byFix = new Map(changed.map((c) => [c.ok ? c.deployment.fixId : '', c]));
     expect(byFix.get('fix_good')).toMatchObject({
       ok: true,
-      deployment: { status: 'promoted', reason: 'canary test: pattern: benefit' },
+      deployment: { status: 'promoted', reason: 'canary test: pattern and function: benefit' },
     });
     expect(byFix.get('fix_bad')).toMatchObject({
       ok: true,

@@ -1,9 +1,11 @@
 // Canary deployments decided automatically (DESIGN.md section 6, the seed's ContinuousDeployment
-// with its RollbackManager): each canary's treatment and control outcomes, counted at ingest from
-// the SDK's canary tags, go through core's sequential test twice, on the failures of the fix's own
-// pattern and on all failures of its function. Either showing harm rolls the fix back; either
-// showing benefit (or the horizon passing without harm) promotes it to every call. A hard limit on
-// the treatment's failures backs the test up.
+// with its RollbackManager): each canary's treatment and control calls, counted at ingest from the
+// SDK's canary tags (each call once, in its arm, with its final outcome), go through core's
+// sequential test twice, on the failures of the fix's own pattern and on all failures of its
+// function. Either showing harm rolls the fix back. Benefit promotes it to every call only when
+// both show it: a fix that clears its pattern by breaking calls some other way is no benefit, and
+// one test's false-promotion rate bounds the pair's. The horizon passing without harm promotes it
+// too. A hard limit on the treatment's failures backs the test up.
 
 import { type CanaryDecision, canaryDecision } from '@arc-agent/core';
 import { ARC_ACTOR } from '../storage/learning-queries.js';
@@ -12,7 +14,7 @@ import type { LearningSettings } from './learning-settings.js';
 
 export interface CanaryVerdict {
   decision: 'continue' | 'promote' | 'rollback';
-  /** Which metric decided and why, e.g. `pattern: harm`, `function: failure_limit`. */
+  /** Which metric decided and why, e.g. `pattern: harm`, `function: failure_limit`, `pattern and function: benefit`. */
   reason: string;
   pattern: CanaryDecision;
   function: CanaryDecision;
@@ -40,16 +42,19 @@ export function judgeCanary(deployment: DeploymentRecord, settings: CanarySettin
     control: { trials: control.trials, failures: control.failures },
     maxTreatmentFailures: settings.canaryMaxFailures,
   });
-  // Harm on either metric outweighs benefit on the other. Reasons name the function's metric first
-  // for harm (the wider damage) and the pattern's first for benefit (what the fix was for).
-  const checks = [
-    ['rollback', ['function', fn], ['pattern', pattern]],
-    ['promote', ['pattern', pattern], ['function', fn]],
+  // Harm on either metric outweighs anything else; the function's is named first (the wider damage).
+  const harmed = [
+    ['function', fn],
+    ['pattern', pattern],
   ] as const;
-  for (const [wanted, ...metrics] of checks) {
-    const hit = metrics.find(([, d]) => d.decision === wanted);
-    if (hit !== undefined)
-      return { decision: wanted, reason: `${hit[0]}: ${hit[1].reason}`, pattern, function: fn };
+  const hit = harmed.find(([, d]) => d.decision === 'rollback');
+  if (hit !== undefined)
+    return { decision: 'rollback', reason: `${hit[0]}: ${hit[1].reason}`, pattern, function: fn };
+  // Before the horizon a metric promotes only for benefit; both metrics count the same calls, so
+  // they reach the horizon together, and there each promotes for benefit or for the horizon.
+  if (pattern.decision === 'promote' && fn.decision === 'promote') {
+    const why = pattern.reason === 'benefit' && fn.reason === 'benefit' ? 'benefit' : 'horizon';
+    return { decision: 'promote', reason: `pattern and function: ${why}`, pattern, function: fn };
   }
   return { decision: 'continue', reason: 'undecided', pattern, function: fn };
 }

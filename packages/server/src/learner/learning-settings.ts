@@ -49,7 +49,10 @@ export interface LearningSettings {
   autoApproveMinSuccessRate: number;
   /** Risk levels that may be auto-approved. */
   autoApproveRisks: FixRisk[];
-  /** Largest probability of rolling back (and of promoting) a fix by mistake, per canary. */
+  /**
+   * Largest probability of promoting a fix that is no better, per canary; and of rolling back one
+   * that is no worse, per metric watched (its pattern's failures, its function's).
+   */
   canaryAlpha: number;
   /** Backstop: a canary whose treatment has this many failures is rolled back, whatever the test says. */
   canaryMaxFailures: number;

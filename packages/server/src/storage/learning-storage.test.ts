@@ -626,6 +626,8 @@ describe.each(openTestStorages())('$name learning storage', (backend) => {
           event('failure', { ...tags, canary: 'control' }, []),
           // Rescued after failing in the control arm: still control.
           event('success', { ...tags, canary: 'control', rescueFixId: fixId }, [fixId]),
+          // A failed attempt that was retried is not the call's outcome: not counted.
+          event('failure', { ...tags, canary: 'control', canaryAttempt: 'retried' }, []),
           // Not a canary call: not counted.
           event('failure', {}, [fixId]),
         ],
