@@ -11,17 +11,20 @@
 //   on a share of their requests (429 with Retry-After); and it never answers a share of the
 //   requests for archived invoices, so the agent's AbortSignal.timeout fires.
 // - The model is a deterministic generator standing in for an LLM's raw text. It follows explicit
-//   instructions in its system prompt, honours its parameters (`maxTokens` truncates), and has a
-//   formatting quirk: for some prompts it wraps the JSON in a markdown fence with a trailing comma.
+//   instructions in its system prompt (`amount` is required; answer in plain prose), honours its
+//   parameters (`maxTokens` truncates), and has a formatting quirk: for some prompts it wraps the
+//   JSON in a markdown fence with a trailing comma.
 //
 // Which invoices fail how is fixed by seeds; transient failures (429, stalls) are drawn per request.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Fix, fixId, fixParts, SeededRandom } from '@arc-agent/core';
-import { type Arc, createArc, pathCallShape, type RolloutWorker } from '@arc-agent/sdk';
+import { type Arc, canaryArm, createArc, pathCallShape, type RolloutWorker } from '@arc-agent/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitLearnedFix } from './learned-fix.fixture.js';
 import { LearnerRunner } from './learner/learner-runner.js';
+import type { CanaryCounters } from './storage/storage.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
 
@@ -60,6 +63,13 @@ const PAUSED = { ...SETTINGS, triggerFailures: 1_000_000, triggerIntervalMs: 3_6
 
 /** What an operator trying to cut token costs deploys: answers capped at 12 tokens. It breaks every call. */
 const HARMFUL: Fix = { type: 'param_patch', params: { maxTokens: 12 } };
+/**
+ * A fix the learner judged confidently on replays that did not show its harm: the model follows it
+ * and answers in prose, which breaks every call. Confident enough for the SDK's rescue retries
+ * (0.8), so a control call that fails is one an SDK could retry with it.
+ */
+const PROSE = 'Answer in plain prose.';
+const LEARNED_HARMFUL: Fix = { type: 'prompt_adjustment', instructions: PROSE };
 
 // --- the agent ---------------------------------------------------------------------------------
 
@@ -123,6 +133,7 @@ function writeAnswer(question: Question, data: ToolInvoice, model: ModelCall): s
   ) {
     amount = data.amount_cents / 100;
   }
+  if (model.system.includes(PROSE)) return `Invoice ${data.id} comes to ${amount} ${data.currency}.`;
   const answer = { invoice: data.id, customer: question.customer, amount, currency: data.currency };
   let text = JSON.stringify(answer, null, 2);
   if (model.temperature > 0 && fencesItsJson(question.invoiceId)) {
@@ -190,8 +201,26 @@ class ToolServer {
   }
 }
 
+/**
+ * While `live` is set: per invoice, the fixes deployed to the agent when its call began (the ones
+ * the SDK chose its fixes from) and the system prompt of each attempt.
+ */
+const attemptsSeen: {
+  live: (() => string[]) | undefined;
+  byInvoice: Map<string, { liveFixIds: string[]; systems: string[] }>;
+} = { live: undefined, byInvoice: new Map() };
+
 function agent(tool: ToolServer) {
   return async function answerInvoice(question: Question, model: ModelCall): Promise<string> {
+    if (attemptsSeen.live !== undefined) {
+      // The first attempt starts in the same tick as the SDK's choice of fixes.
+      const seen = attemptsSeen.byInvoice.get(question.invoiceId) ?? {
+        liveFixIds: attemptsSeen.live(),
+        systems: [],
+      };
+      seen.systems.push(model.system);
+      attemptsSeen.byInvoice.set(question.invoiceId, seen);
+    }
     const response = await fetch(`${tool.url}/invoices/${encodeURIComponent(question.invoiceId)}`, {
       signal: AbortSignal.timeout(TOOL_TIMEOUT_MS),
     });
@@ -291,14 +320,20 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
   }
 
   /** Production traffic: fresh calls, CONCURRENCY at a time, until stopped. */
-  function liveTraffic(): { tally: Tally; stop(): Promise<Tally> } {
+  function liveTraffic(): { tally: Tally; asked: Set<string>; stop(): Promise<Tally> } {
     const tally: Tally = { calls: 0, ok: 0, failures: {} };
+    const asked = new Set<string>();
     let stopped = false;
     const callers = Array.from({ length: CONCURRENCY }, async () => {
-      while (!stopped) await call(freshQuestions(tool, `live${++liveCalls}`, 1)[0]!, tally);
+      while (!stopped) {
+        const question = freshQuestions(tool, `live${++liveCalls}`, 1)[0]!;
+        asked.add(question.invoiceId);
+        await call(question, tally);
+      }
     });
     return {
       tally,
+      asked,
       async stop() {
         stopped = true;
         await Promise.all(callers);
@@ -323,6 +358,8 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
     answer = arc.track(FUNCTION, agent(tool), {
       validators,
       throwOnInvalid: true,
+      // A call's canary arms follow its invoice, so this test can tell which arm each call was in.
+      callKey: (question) => question.invoiceId,
       callShape: pathCallShape({
         system: '1.system',
         params: { temperature: '1.temperature', maxTokens: '1.maxTokens' },
@@ -463,10 +500,10 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
     expect(rate(after) - rate(before)).toBeGreaterThanOrEqual(0.25);
   });
 
-  it('rolls a harmful fix back by the canary test before it reaches every call', {
+  it('rolls harmful fixes back by the canary test before they reach every call, a learned one with rescue on', {
     timeout: 90_000,
   }, async () => {
-    // An operator proposes the fix through the API; it waits for approval like a learned fix (with
+    // An operator proposes a fix through the API; it waits for approval like a learned fix (with
     // nothing measured about it) and is approved through the API.
     const candidateId = fixId(HARMFUL);
     const proposed = await admin('POST', `/v1/patterns/${patterns.brokenJson}/fixes`, {
@@ -480,49 +517,108 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
       result: { candidateId, risk: 'medium', source: 'person', proposedBy: 'test admin' },
     });
     expect((await admin('GET', '/v1/approvals?status=pending')).body.approvals).toContainEqual(request);
-    const approved = await admin('POST', `/v1/approvals/${request.id}/approve`, {
-      comment: 'cheaper answers',
+    // The learner puts up a fix it is confident in (as when its replays miss what breaks): pending
+    // approval as a medium-risk fix, with a confidence above the SDK's rescue threshold. The step is
+    // committed here, so the learner stops first (a step of its own may still have been running);
+    // a new one judges the canaries.
+    await runner?.stop();
+    const pattern = (await server.storage.getPattern(server.projectId, patterns.drift))!;
+    const learned = await commitLearnedFix(server.storage, server.projectId, pattern, {
+      fix: LEARNED_HARMFUL,
+      rationale: 'Answers in prose never miss a field',
+      successes: [1, 8],
+      at: Date.now(),
     });
-    expect(approved.status).toBe(200);
-    const canary = approved.body.deployment;
-    expect(canary).toMatchObject({ status: 'canary', fixId: candidateId, canaryShare: SETTINGS.canaryShare });
+    startLearner();
+    const [learnedResult] = learned.results;
+    expect(learnedResult!.confidence).toBeGreaterThanOrEqual(0.99);
+    const canaries: { id: string; fixId: string }[] = [];
+    for (const approval of [request, ...learned.approvals]) {
+      const approved = await admin('POST', `/v1/approvals/${approval.id}/approve`, { comment: 'go ahead' });
+      expect(approved.status).toBe(200);
+      expect(approved.body.deployment).toMatchObject({ status: 'canary', canaryShare: SETTINGS.canaryShare });
+      canaries.push(approved.body.deployment);
+    }
+    const learnedCanary = canaries.find((c) => c.fixId === learnedResult!.candidateId)!;
+    await arc.refreshFixes();
+    expect(
+      arc.fixesFor(FUNCTION).find((f) => f.id === learnedCanary.fixId)?.confidence,
+    ).toBeGreaterThanOrEqual(0.8);
 
-    let deployment = canary;
+    let decided: {
+      id: string;
+      fixId: string;
+      status: string;
+      reason: string;
+      treatment: CanaryCounters;
+      control: CanaryCounters;
+    }[] = [];
     const deadline = Date.now() + 60_000;
+    attemptsSeen.live = () => arc.fixesFor(FUNCTION).map((f) => f.id);
     const traffic = liveTraffic();
     try {
-      while (deployment.status === 'canary') {
+      for (;;) {
+        decided = await Promise.all(
+          canaries.map(async (c) => (await admin('GET', `/v1/deployments/${c.id}`)).body),
+        );
+        if (decided.every((d) => d.status !== 'canary')) break;
         if (Date.now() > deadline)
-          throw new Error(`the harmful canary was not decided: ${JSON.stringify(deployment)}`);
+          throw new Error(`the harmful canaries were not decided: ${JSON.stringify(decided)}`);
         await pause(100);
-        deployment = (await admin('GET', `/v1/deployments/${canary.id}`)).body;
       }
     } finally {
       await traffic.stop();
+      attemptsSeen.live = undefined;
     }
     const served = traffic.tally.calls;
-    const failed = served - traffic.tally.ok;
+    for (const deployment of decided) {
+      console.log(
+        `[${backend.name}] harmful canary ${deployment.fixId} ${deployment.status} (${deployment.reason}) after ${served} calls; ` +
+          `treatment ${deployment.treatment.failures}/${deployment.treatment.trials} failed, ` +
+          `control ${deployment.control.failures}/${deployment.control.trials}`,
+      );
+      // The test decided, not the failure-limit backstop.
+      expect(deployment).toMatchObject({
+        status: 'rolled_back',
+        reason: expect.stringMatching(/^canary test: (function|pattern): harm$/),
+      });
+      // It never reached every call: only its treatment arm ever got it, and it was never promoted.
+      expect(deployment.treatment.trials).toBeLessThan(served);
+      const audit = await server.storage.listAuditLog(server.projectId, {
+        subjectId: deployment.id,
+        limit: 100,
+      });
+      expect(audit.map((e) => e.action)).not.toContain('deployment.promoted');
+    }
+
+    // A call's arm decides every fix it gets, retries included: a call in the learned canary's
+    // control arm never ran with it, though many were retried (rate limits, stalls) and it was
+    // confident enough to rescue them.
+    let retriedInControl = 0;
+    for (const [invoiceId, { liveFixIds, systems }] of attemptsSeen.byInvoice) {
+      // Rollouts the learner queued before it stopped may still replay older calls, with their own fixes.
+      if (!traffic.asked.has(invoiceId)) continue;
+      const arm = liveFixIds.includes(learnedCanary.fixId)
+        ? canaryArm(learnedCanary.fixId, invoiceId, SETTINGS.canaryShare)
+        : 'none';
+      expect(systems.map((system) => system.includes(PROSE))).toEqual(systems.map(() => arm === 'treatment'));
+      if (arm === 'control' && systems.length > 1) retriedInControl++;
+    }
     console.log(
-      `[${backend.name}] harmful canary ${deployment.status} (${deployment.reason}) after ${served} calls, ` +
-        `${failed} failed; treatment ${deployment.treatment.failures}/${deployment.treatment.trials} failed, ` +
-        `control ${deployment.control.failures}/${deployment.control.trials}`,
+      `[${backend.name}] ${retriedInControl} control calls of the learned canary were retried, none with it`,
     );
-    expect(deployment).toMatchObject({
-      status: 'rolled_back',
-      reason: expect.stringMatching(/^canary test: (function|pattern): (harm|failure_limit)$/),
-    });
-    // It never reached every call: only its treatment arm ever got it, and it was never promoted.
-    expect(deployment.treatment.trials).toBeLessThan(served);
-    const audit = await server.storage.listAuditLog(server.projectId, { subjectId: canary.id, limit: 100 });
-    expect(audit.map((e) => e.action)).not.toContain('deployment.promoted');
+    expect(retriedInControl).toBeGreaterThan(0);
+
     const live = (await admin('GET', `/v1/fixes?function=${FUNCTION}`)).body.fixes as { id: string }[];
-    expect(live.map((f) => f.id)).not.toContain(candidateId);
     await arc.refreshFixes();
-    expect(arc.fixesFor(FUNCTION).map((f) => f.id)).not.toContain(candidateId);
+    for (const { fixId: id } of canaries) {
+      expect(live.map((f) => f.id)).not.toContain(id);
+      expect(arc.fixesFor(FUNCTION).map((f) => f.id)).not.toContain(id);
+    }
 
     const recovered = await serve(freshQuestions(tool, 'recovered', 60));
     console.log(
-      `[${backend.name}] after the rollback: ${recovered.ok}/${recovered.calls} fresh calls succeeded`,
+      `[${backend.name}] after the rollbacks: ${recovered.ok}/${recovered.calls} fresh calls succeeded`,
     );
     expect(rate(recovered)).toBeGreaterThanOrEqual(0.85);
     expect(learnerErrors).toEqual([]);
