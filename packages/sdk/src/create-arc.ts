@@ -46,7 +46,7 @@ export interface ArcOptions {
    * is refused and the fixes already loaded are kept.
    */
   fixes?: { enabled?: boolean; pollIntervalMs?: number; maxResponseBytes?: number };
-  /** Bounds on retries (defaults: 3 attempts, 30 s, rescue fixes with confidence >= 0.8). */
+  /** Bounds on retries (defaults: 3 attempts, 30 s, a rescue with a fix promoted during the call when its confidence >= 0.8). */
   retry?: Partial<RetrySettings>;
   /** Uniform in [0, 1); for sampling and jitter (default Math.random). */
   random?: () => number;
