@@ -67,7 +67,6 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   // An idle client losing its connection is reported; the pool replaces it.
   pool.on('error', onError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const shared = createSharedQueries(db);
   const retention = new StreamRetention(options.streamRetention);
   const listeners = new StreamListeners(onError);
   const streamListener = new PgStreamListener(
@@ -152,9 +151,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     });
 
   return {
-    ...shared,
+    ...createSharedQueries(db, transact),
     ...createLearningQueries(db, 'postgres', transact),
-    ...createSessionQueries(db),
+    ...createSessionQueries(db, transact),
     ...createOverviewQueries(db),
     ...createOutputSchemaQueries(db),
     dialect: 'postgres',

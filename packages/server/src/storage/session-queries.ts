@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
 import { apiKeyFromRow } from './shared-queries.js';
 import type { Storage } from './storage.js';
+import { run, type Transact } from './transaction-script.js';
 
 export type SessionQueries = Pick<Storage, 'createSession' | 'findSession' | 'deleteSession'>;
 
-export function createSessionQueries(db: Kysely<Database>): SessionQueries {
+export function createSessionQueries(db: Kysely<Database>, transact: Transact): SessionQueries {
   return {
     async createSession(session) {
       // Expired sessions are swept here, the one place sessions are written, so none outlive a sign-in for long.
@@ -52,7 +53,18 @@ export function createSessionQueries(db: Kysely<Database>): SessionQueries {
     },
 
     async deleteSession(tokenHash) {
-      await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+      const session = await db
+        .selectFrom('sessions')
+        .select(['project_id', 'key_id'])
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      if (session === undefined) return;
+      // The stream event ends the event streams opened with this session, on every replica.
+      await transact(session.project_id, Date.now(), function* () {
+        const deleted = yield* run(db.deleteFrom('sessions').where('token_hash', '=', tokenHash));
+        const ended = { type: 'session.ended', data: { keyId: session.key_id } };
+        return { value: undefined, stream: deleted > 0 ? [ended] : [] };
+      });
     },
   };
 }

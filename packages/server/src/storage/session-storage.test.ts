@@ -42,10 +42,14 @@ describe.each(openTestStorages())('sessions on $name', (backend) => {
     expect(await storage.findSession('b'.repeat(64), 2_000)).toBeUndefined();
   });
 
-  it('deletes a session on sign-out', async () => {
+  it('deletes a session on sign-out, announcing it on the stream once', async () => {
     await storage.createSession(session('c'.repeat(64), 1_000, 9_000));
+    const before = (await storage.listStreamEventsAfter(projectId, 0, 1000)).at(-1)?.id ?? 0;
+    await storage.deleteSession('c'.repeat(64));
     await storage.deleteSession('c'.repeat(64));
     expect(await storage.findSession('c'.repeat(64), 2_000)).toBeUndefined();
+    const announced = await storage.listStreamEventsAfter(projectId, before, 100);
+    expect(announced.map((e) => [e.type, e.data])).toEqual([['session.ended', { keyId }]]);
   });
 
   it('sweeps expired sessions when a new one is created', async () => {

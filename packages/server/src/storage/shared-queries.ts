@@ -16,6 +16,7 @@ import type {
   Storage,
   StreamEvent,
 } from './storage.js';
+import { run, type Transact } from './transaction-script.js';
 
 export type SharedQueries = Pick<
   Storage,
@@ -37,7 +38,7 @@ export type SharedQueries = Pick<
   | 'listStreamEventsAfter'
 >;
 
-export function createSharedQueries(db: Kysely<Database>): SharedQueries {
+export function createSharedQueries(db: Kysely<Database>, transact: Transact): SharedQueries {
   return {
     async ping() {
       try {
@@ -104,14 +105,20 @@ export function createSharedQueries(db: Kysely<Database>): SharedQueries {
     },
 
     async revokeApiKey(projectId, keyId) {
-      const result = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: Date.now() })
-        .where('project_id', '=', projectId)
-        .where('id', '=', keyId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const at = Date.now();
+      // The stream event ends the key's open event streams, on every replica sharing the database.
+      const { value } = await transact(projectId, at, function* () {
+        const changed = yield* run(
+          db
+            .updateTable('api_keys')
+            .set({ revoked_at: at })
+            .where('project_id', '=', projectId)
+            .where('id', '=', keyId)
+            .where('revoked_at', 'is', null),
+        );
+        return { value: changed > 0, stream: changed > 0 ? [{ type: 'key.revoked', data: { keyId } }] : [] };
+      });
+      return value;
     },
 
     async touchApiKey(keyId, at) {

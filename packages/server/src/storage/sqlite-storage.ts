@@ -170,9 +170,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   };
 
   return {
-    ...createSharedQueries(db),
+    ...createSharedQueries(db, transact),
     ...createLearningQueries(db, 'sqlite', transact),
-    ...createSessionQueries(db),
+    ...createSessionQueries(db, transact),
     ...createOverviewQueries(db),
     ...createOutputSchemaQueries(db),
     dialect: 'sqlite',

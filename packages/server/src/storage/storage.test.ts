@@ -180,9 +180,16 @@ describe.each(openTestStorages())('$name storage', (backend) => {
         [first.id, second.id].sort(),
       );
 
+      const streamed: StreamEvent[] = [];
+      const unsubscribe = storage.subscribe((event) => streamed.push(event));
       expect(await storage.revokeApiKey(elsewhere, first.id)).toBe(false);
       expect(await storage.revokeApiKey(project, first.id)).toBe(true);
       expect(await storage.revokeApiKey(project, first.id)).toBe(false);
+      // Announced once, in the key's project, so that its open event streams end (stream/open-streams.ts).
+      const announced = await storage.listStreamEventsAfter(project, 0, 100);
+      expect(announced.map((e) => [e.type, e.data])).toEqual([['key.revoked', { keyId: first.id }]]);
+      await vi.waitFor(() => expect(streamed).toEqual(announced));
+      unsubscribe();
       const revoked = await storage.findApiKeyByHash(`${project}-hash-1`);
       expect(revoked?.revokedAt).toEqual(expect.any(Number));
       expect((await storage.findApiKeyByHash(`${project}-hash-2`))?.revokedAt).toBeNull();

@@ -193,7 +193,10 @@ export interface Storage {
   createApiKey(key: NewApiKey): Promise<ApiKeyRecord>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(projectId: string): Promise<ApiKeyRecord[]>;
-  /** False when no such unrevoked key exists in the project. */
+  /**
+   * False when no such unrevoked key exists in the project; else revokes it and appends a
+   * `key.revoked` stream event (`{ keyId }`) in the same transaction.
+   */
   revokeApiKey(projectId: string, keyId: string): Promise<boolean>;
   touchApiKey(keyId: string, at: number): Promise<void>;
 
@@ -333,6 +336,7 @@ export interface Storage {
     tokenHash: string,
     now: number,
   ): Promise<{ session: SessionRecord; key: ApiKeyRecord } | undefined>;
+  /** Deletes the session, appending a `session.ended` stream event (`{ keyId }`) when there was one. */
   deleteSession(tokenHash: string): Promise<void>;
 
   /**
