@@ -113,13 +113,13 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   };
 
   app.register(healthRoutes, { storage: options.storage });
-  for (const routes of [sessionRoutes, overviewRoutes, patternCandidatesRoutes]) {
+  for (const routes of [sessionRoutes, overviewRoutes, patternCandidatesRoutes, streamRoutes]) {
     app.register(routes, { ...deps, now, prefix: '/v1' });
   }
   app.register(dashboardRoutes, {
     root: options.dashboardRoot === undefined ? builtDashboardDirectory() : options.dashboardRoot,
   });
-  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes, streamRoutes]) {
+  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes]) {
     app.register(routes, { ...deps, prefix: '/v1' });
   }
   // The learning loop (learner/): rollouts, deployed fixes, approvals (and fixes people propose),

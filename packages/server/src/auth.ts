@@ -22,8 +22,10 @@ export interface AuthContext {
   projectId: string;
   keyId: string;
   scopes: Scope[];
-  /** When the request came with a session cookie: when that session ends (epoch ms). */
+  /** When the request came with a session cookie: when that session ends (epoch ms)... */
   sessionExpiresAt?: number;
+  /** ...and the SHA-256 of its token (what storage knows the session by). */
+  sessionTokenHash?: string;
 }
 
 declare module 'fastify' {
@@ -69,7 +71,7 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
   async function sessionKey(
     request: FastifyRequest,
     token: string,
-  ): Promise<{ record: ApiKeyRecord; expiresAt: number }> {
+  ): Promise<{ record: ApiKeyRecord; expiresAt: number; tokenHash: string }> {
     if (!isSafeMethod(request.method) && !isSameOrigin(request)) {
       throw new HttpError(
         403,
@@ -80,7 +82,7 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       ? await storage.findSession(hashSessionToken(token), now())
       : undefined;
     if (found === undefined) throw unauthorized('Session expired or signed out: sign in again');
-    return { record: found.key, expiresAt: found.session.expiresAt };
+    return { record: found.key, expiresAt: found.session.expiresAt, tokenHash: found.session.tokenHash };
   }
 
   async function authenticate(request: FastifyRequest): Promise<AuthContext> {
@@ -102,7 +104,9 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       projectId: record.projectId,
       keyId: record.id,
       scopes: record.scopes,
-      ...(session !== null ? { sessionExpiresAt: session.expiresAt } : {}),
+      ...(session !== null
+        ? { sessionExpiresAt: session.expiresAt, sessionTokenHash: session.tokenHash }
+        : {}),
     };
   }
 

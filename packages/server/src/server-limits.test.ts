@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from './server-limits.js';
 
 describe('resolveLimits', () => {
-  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s', () => {
+  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s, bounded streams', () => {
     expect(resolveLimits()).toEqual({
       maxBatchEvents: 1000,
       maxBodyBytes: 1_048_576,
       failureReservoirSize: 50,
       successReservoirSize: 100,
       streamHeartbeatMs: 15_000,
+      streamsPerKey: 20,
+      maxStreams: 1000,
+      streamMaxHeldEvents: 1000,
+      streamDrainTimeoutMs: 30_000,
+      streamAuthCheckMs: 30_000,
     });
   });
 

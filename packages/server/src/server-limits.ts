@@ -1,4 +1,6 @@
-// The server's tunable bounds, with the defaults the issue and the docs promise.
+// The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
+// client can grow has one here: request bodies, and streams (per key, in total, what a slow one
+// may hold).
 
 export interface ServerLimits {
   /** Events accepted in one POST /v1/events (more: 400). */
@@ -11,6 +13,16 @@ export interface ServerLimits {
   successReservoirSize: number;
   /** Interval of the comment lines that keep idle event streams (and proxies) alive. */
   streamHeartbeatMs: number;
+  /** Event streams open at once per key (more: 429). */
+  streamsPerKey: number;
+  /** Event streams open at once on this server (more: 429). */
+  maxStreams: number;
+  /** Live events held for a stream while it replays; a client that falls further behind is dropped. */
+  streamMaxHeldEvents: number;
+  /** Time a stream's client may leave written data unread before it is dropped. */
+  streamDrainTimeoutMs: number;
+  /** Interval at which open streams' keys and sessions are checked again (revoked, expired, signed out). */
+  streamAuthCheckMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -19,6 +31,11 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   failureReservoirSize: 50,
   successReservoirSize: 100,
   streamHeartbeatMs: 15_000,
+  streamsPerKey: 20,
+  maxStreams: 1000,
+  streamMaxHeldEvents: 1000,
+  streamDrainTimeoutMs: 30_000,
+  streamAuthCheckMs: 30_000,
 });
 
 export function resolveLimits(overrides: Partial<ServerLimits> = {}): ServerLimits {

@@ -1,71 +1,41 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../storage/storage.js';
+import type { Storage, StreamEvent } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
+import { countingSubscriptions, openStream } from '../stream/stream-client.fixture.js';
 import { startTestServer, type TestServer, waitUntil } from '../test-server.fixture.js';
 
-interface OpenStream {
-  status: number;
-  contentType: string | null;
-  events: EventSourceMessage[];
-  comments: string[];
-  /** Resolves when the server ends the stream. */
-  ended: Promise<void>;
-  close(): void;
-}
-
-async function openStream(url: string, key: string, options: { query?: string; lastEventId?: string } = {}) {
-  const controller = new AbortController();
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
-  const response = await fetch(`${url}/v1/stream${options.query ?? ''}`, {
-    headers,
-    signal: controller.signal,
+/**
+ * Wraps a real storage so that live notifications can be held back and delivered later, to the
+ * subscribers present then: a PostgreSQL NOTIFY that is still in flight when a client subscribes.
+ */
+function lateNotifications(storage: Storage): { storage: Storage; hold(): void; release(): void } {
+  const subscribers = new Set<(event: StreamEvent) => void>();
+  let held: StreamEvent[] | null = null;
+  storage.subscribe((event) => {
+    if (held !== null) held.push(event);
+    else for (const subscriber of [...subscribers]) subscriber(event);
   });
-  const events: EventSourceMessage[] = [];
-  const comments: string[] = [];
-  const parser = createParser({
-    onEvent: (event) => events.push(event),
-    onComment: (comment) => comments.push(comment),
-  });
-  const ended = (async () => {
-    if (response.body === null) return;
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body)
-        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    } catch {
-      // Aborted by close().
-    }
-  })();
-  const stream: OpenStream = {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    events,
-    comments,
-    ended,
-    close: () => controller.abort(),
-  };
-  return stream;
-}
-
-/** Wraps a real storage to count live subscriptions (to see that disconnects unsubscribe). */
-function countingSubscriptions(storage: Storage): { storage: Storage; active: () => number } {
-  let active = 0;
   const wrapped = new Proxy(storage, {
     get(target, property, receiver) {
       if (property !== 'subscribe') return Reflect.get(target, property, receiver);
-      return (listener: Parameters<Storage['subscribe']>[0]) => {
-        active++;
-        const unsubscribe = target.subscribe(listener);
-        return () => {
-          active--;
-          unsubscribe();
-        };
+      return (listener: (event: StreamEvent) => void) => {
+        const entry = (event: StreamEvent) => listener(event);
+        subscribers.add(entry);
+        return () => subscribers.delete(entry);
       };
     },
   });
-  return { storage: wrapped, active: () => active };
+  return {
+    storage: wrapped,
+    hold: () => {
+      held = [];
+    },
+    release: () => {
+      const late = held ?? [];
+      held = null;
+      for (const event of late) for (const subscriber of [...subscribers]) subscriber(event);
+    },
+  };
 }
 
 describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
@@ -96,7 +66,7 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
   };
 
   it('streams pattern.created and failures.ingested as JSON, with ids and heartbeats', async () => {
-    const stream = await openStream(server.url, key);
+    const stream = await openStream(server.url, { key });
     expect(stream.status).toBe(200);
     expect(stream.contentType).toMatch(/^text\/event-stream/);
     const patternId = await ingest();
@@ -114,7 +84,7 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
   });
 
   it('resumes after Last-Event-ID with exactly the missed events, then goes live', async () => {
-    const first = await openStream(server.url, key);
+    const first = await openStream(server.url, { key });
     await ingest();
     await waitUntil(() => first.events.length >= 2, 'the first batch');
     first.close();
@@ -141,7 +111,7 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
     expect(JSON.parse(JSON.stringify(missed[4]!.data)).patterns[0].id).toBe(existing);
 
     for (const resume of [{ lastEventId: lastSeen }, { query: `?lastEventId=${lastSeen}` }]) {
-      const stream = await openStream(server.url, key, resume);
+      const stream = await openStream(server.url, { key, ...resume });
       await waitUntil(() => stream.events.length >= missed.length, 'the missed events');
       expect(stream.events.map((e) => [Number(e.id), e.event, JSON.parse(e.data)])).toEqual(
         missed.map((e) => [e.id, e.type, e.data]),
@@ -157,9 +127,40 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
     }
   });
 
+  it('resumes exactly once when a replayed event is also notified after the replay (a late NOTIFY)', async () => {
+    const late = lateNotifications(await backend.open());
+    const own = await startTestServer(late.storage);
+    try {
+      const post = (fn: string) =>
+        own.request('POST', '/v1/events', {
+          key: own.adminKey,
+          body: { events: [{ kind: 'failure', function: fn, error: { type: 'Error', message: 'boom' } }] },
+        });
+      const before = (await own.storage.listStreamEventsAfter(own.projectId, 0, 10_000)).at(-1)?.id ?? 0;
+      late.hold();
+      expect((await post('late')).status).toBe(202);
+      const committed = await own.storage.listStreamEventsAfter(own.projectId, before, 100);
+      expect(committed.map((e) => e.type)).toEqual(['pattern.created', 'failures.ingested']);
+
+      // The replay reads both events from the table; their notifications arrive only afterwards.
+      const stream = await openStream(own.url, { key: own.adminKey, lastEventId: String(before) });
+      await waitUntil(() => stream.events.length >= 2, 'the replay');
+      late.release();
+      expect((await post('after')).status).toBe(202);
+      await waitUntil(() => stream.events.some((e) => e.data.includes('"after"')), 'the live event after');
+      const ids = stream.events.map((e) => Number(e.id));
+      expect(ids.slice(0, 2)).toEqual(committed.map((e) => e.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      stream.close();
+    } finally {
+      await own.close();
+    }
+  });
+
   it("shows a key only its own project's events", async () => {
     const otherKey = await server.key(['ingest', 'read'], 'stream-other');
-    const other = await openStream(server.url, otherKey);
+    const other = await openStream(server.url, { key: otherKey });
     await ingest();
     const otherPattern = await ingest(`other-${counter}`, otherKey);
     await waitUntil(() => other.events.length >= 2, "the other project's events");
@@ -167,7 +168,7 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
     expect(other.events.map((e) => e.event)).toEqual(['pattern.created', 'failures.ingested']);
     expect(JSON.parse(other.events[0]!.data).patternId).toBe(otherPattern);
     expect(JSON.parse(other.events[1]!.data).patterns[0].id).toBe(otherPattern);
-    const replay = await openStream(server.url, otherKey, { lastEventId: '0' });
+    const replay = await openStream(server.url, { key: otherKey, lastEventId: '0' });
     await waitUntil(() => replay.events.length >= 2, 'the replay');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(replay.events.map((e) => e.id)).toEqual(other.events.map((e) => e.id));
@@ -178,8 +179,9 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
   it('unsubscribes when the client goes away', async () => {
     // The earlier tests closed their streams too.
     await waitUntil(() => subscriptions() === 0, 'earlier subscriptions to end');
-    const streams = await Promise.all([1, 2, 3].map(() => openStream(server.url, key)));
-    await waitUntil(() => subscriptions() === 3, 'three subscriptions');
+    const streams = await Promise.all([1, 2, 3].map(() => openStream(server.url, { key })));
+    // One per stream, and one that watches for revoked keys and ended sessions while any is open.
+    await waitUntil(() => subscriptions() === 4, 'four subscriptions');
     for (const stream of streams) stream.close();
     await waitUntil(() => subscriptions() === 0, 'the subscriptions to end');
   });
@@ -200,7 +202,7 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
   it('ends open streams on shutdown instead of holding it up', async () => {
     const storage = await backend.open();
     const own = await startTestServer(storage, { limits: { streamHeartbeatMs: 60_000 } });
-    const stream = await openStream(own.url, own.adminKey);
+    const stream = await openStream(own.url, { key: own.adminKey });
     expect(stream.status).toBe(200);
     // Both would hang (and the test time out) if shutdown waited for the stream.
     await own.close();

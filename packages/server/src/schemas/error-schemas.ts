@@ -23,6 +23,7 @@ const DESCRIPTIONS = {
   409: 'Conflicts with the current state (already decided, leased to another worker, step ended)',
   413: 'Request body too large',
   415: 'Unsupported content type (send application/json)',
+  429: 'Too many requests, or event streams, for this key or server: retry after Retry-After seconds',
   503: 'Not ready',
 } as const;
 
