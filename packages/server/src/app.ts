@@ -11,6 +11,7 @@ import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js'
 import { installErrorHandling } from './error-handler.js';
 import { createIngestService } from './ingest-service.js';
 import { createRolloutQueue } from './learner/rollout-queue.js';
+import { createNodeServer, type TlsCredentials } from './node-http-server.js';
 import { PACKAGE_VERSION } from './package-version.js';
 import { approvalsRoutes } from './routes/approvals-routes.js';
 import { curriculumRoutes } from './routes/curriculum-routes.js';
@@ -32,6 +33,7 @@ import { streamRoutes } from './routes/stream-routes.js';
 import { resolveLimits, type ServerLimits } from './server-limits.js';
 import { releaseConnectionsOnClose } from './shutdown-connections.js';
 import type { Storage } from './storage/storage.js';
+import { closeConnectionsOfUnreadBodies } from './unread-body-connections.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 
 export interface BuildAppOptions {
@@ -45,6 +47,14 @@ export interface BuildAppOptions {
   now?: () => number;
   /** Folder of the built dashboard served at `/`; default: the @arc-agent/dashboard package's dist/. */
   dashboardRoot?: string | null;
+  /** Serve HTTPS with this certificate and key (the session cookie is then Secure). */
+  tls?: TlsCredentials;
+  /**
+   * Behind a reverse proxy: believe its X-Forwarded-Proto/-For/-Host (true: from any peer; or the
+   * proxies' addresses and CIDR ranges), so a request that reached the proxy over HTTPS gets a
+   * Secure session cookie. Off by default: a direct client could claim HTTPS.
+   */
+  trustProxy?: boolean | string[];
 }
 
 export type ArcApp = FastifyInstance<
@@ -60,6 +70,10 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   const now = options.now ?? Date.now;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    serverFactory: (handler) => createNodeServer(handler, limits, options.tls),
+    // The factory makes the server; this only tells Fastify to report https:// addresses.
+    ...(options.tls ? { https: true } : {}),
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: limits.maxBodyBytes,
     // Ids have their own maxLength in the route schemas: a long one is a 400 naming the field,
     // not the router's undocumented 414.
@@ -76,6 +90,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.decorateRequest('auth', null);
   installErrorHandling(app);
   releaseConnectionsOnClose(app);
+  closeConnectionsOfUnreadBodies(app);
 
   app.register(swagger, {
     transform: documentDefaultsAsOptional,

@@ -8,6 +8,8 @@ describe('resolveLimits', () => {
       maxBodyBytes: 1_048_576,
       failureReservoirSize: 50,
       successReservoirSize: 100,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 120_000,
       streamHeartbeatMs: 15_000,
       streamsPerKey: 20,
       maxStreams: 1000,
@@ -22,6 +24,11 @@ describe('resolveLimits', () => {
       ...DEFAULT_LIMITS,
       maxBatchEvents: 5,
     });
+  });
+
+  it('refuses an idle timeout at or below the stream heartbeat, which would cut every quiet stream', () => {
+    expect(() => resolveLimits({ connectionTimeoutMs: 15_000 })).toThrow(/above streamHeartbeatMs/);
+    expect(resolveLimits({ connectionTimeoutMs: 15_001 }).connectionTimeoutMs).toBe(15_001);
   });
 
   it('refuses limits that are not positive integers', () => {

@@ -1,6 +1,6 @@
 // The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
-// client can grow has one here: request bodies, and streams (per key, in total, what a slow one
-// may hold).
+// client can grow has one here: request bodies and the time to send them, idle connections, and
+// streams (per key, in total, what a slow one may hold).
 
 export interface ServerLimits {
   /** Events accepted in one POST /v1/events (more: 400). */
@@ -11,6 +11,10 @@ export interface ServerLimits {
   failureReservoirSize: number;
   /** Successful examples kept per function. */
   successReservoirSize: number;
+  /** Time a client has to send a whole request, headers and body (more: 408, connection closed). */
+  requestTimeoutMs: number;
+  /** Time a connection may sit with nothing read or written before it is closed (above the heartbeat). */
+  connectionTimeoutMs: number;
   /** Interval of the comment lines that keep idle event streams (and proxies) alive. */
   streamHeartbeatMs: number;
   /** Event streams open at once per key (more: 429). */
@@ -30,6 +34,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   failureReservoirSize: 50,
   successReservoirSize: 100,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 120_000,
   streamHeartbeatMs: 15_000,
   streamsPerKey: 20,
   maxStreams: 1000,
@@ -44,6 +50,10 @@ export function resolveLimits(overrides: Partial<ServerLimits> = {}): ServerLimi
     if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
     limits[name] = value;
+  }
+  // An idle stream writes a heartbeat; were the idle timeout shorter, every quiet stream would be cut.
+  if (limits.connectionTimeoutMs <= limits.streamHeartbeatMs) {
+    throw new RangeError('connectionTimeoutMs must be above streamHeartbeatMs');
   }
   return limits;
 }

@@ -7,6 +7,7 @@ import { ensureAdminKey } from './admin-key-bootstrap.js';
 import { type ArcApp, buildApp } from './app.js';
 import { LearnerPool } from './learner/learner-pool.js';
 import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
+import type { TlsCredentials } from './node-http-server.js';
 import type { ServerLimits } from './server-limits.js';
 import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './storage/storage.js';
@@ -25,6 +26,10 @@ export interface StartServerOptions {
   adminKey?: string;
   logger?: Logger;
   limits?: Partial<ServerLimits>;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TlsCredentials;
+  /** Believe X-Forwarded-* from any peer (true) or from these addresses and CIDR ranges. */
+  trustProxy?: boolean | string[];
   /**
    * The learning loop: one learner per project (leader-elected across replicas), stepping on new
    * failures and time, and judging canaries. On by default; the LLM analyst defaults to the one
@@ -53,7 +58,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     const project = await storage.ensureProject(DEFAULT_PROJECT);
     const { createdKey } = await ensureAdminKey(storage, project.id, options.adminKey);
-    app = buildApp({ storage, logger, ...(options.limits ? { limits: options.limits } : {}) });
+    app = buildApp({
+      storage,
+      logger,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    });
     const url = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
     const listening = app;
     if (options.learning?.enabled !== false) {

@@ -1,7 +1,9 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import selfsigned from 'selfsigned';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../api-keys.js';
 import { openStorage } from '../storage/open-storage.js';
@@ -17,8 +19,12 @@ interface RunningCli {
 }
 
 /** Starts `arc serve --port 0` and waits for its "arc serving" log line. */
-async function serve(db: string, env: Record<string, string | undefined> = {}): Promise<RunningCli> {
-  const child = spawnCli(['serve', '--port', '0', '--db', db], { ARC_ADMIN_KEY: undefined, ...env });
+async function serve(
+  db: string,
+  env: Record<string, string | undefined> = {},
+  args: string[] = [],
+): Promise<RunningCli> {
+  const child = spawnCli(['serve', '--port', '0', '--db', db, ...args], { ARC_ADMIN_KEY: undefined, ...env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -110,6 +116,56 @@ describe('arc serve', () => {
       running.child.kill('SIGTERM');
       expect(await running.exited).toBe(0);
     }
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key (a certificate made here), behind --trust-proxy too', async () => {
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' });
+    writeFileSync(join(folder, 'cert.pem'), pems.cert);
+    writeFileSync(join(folder, 'key.pem'), pems.private);
+    const adminKey = generateApiKey();
+    const running = await serve(join(folder, 'tls.db'), { ARC_ADMIN_KEY: adminKey }, [
+      '--tls-cert',
+      join(folder, 'cert.pem'),
+      '--tls-key',
+      join(folder, 'key.pem'),
+      '--trust-proxy',
+      '127.0.0.1,10.0.0.0/8',
+    ]);
+    try {
+      expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      const status = await new Promise<number>((resolve, reject) => {
+        httpsGet(
+          `${running.url}/v1/keys`,
+          { ca: pems.cert, headers: { authorization: `Bearer ${adminKey}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        ).on('error', reject);
+      });
+      expect(status).toBe(200);
+    } finally {
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    }
+  });
+
+  it('refuses --tls-cert without --tls-key', async () => {
+    const child = spawnCli([
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(folder, 'half-tls.db'),
+      '--tls-cert',
+      'x.pem',
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(/--tls-cert and --tls-key go together/);
   });
 
   it('exits 1 with a message when it cannot start', async () => {

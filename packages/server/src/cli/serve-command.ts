@@ -1,7 +1,8 @@
 // `arc serve`: runs the server until SIGTERM or SIGINT, then stops gracefully (in-flight requests
 // finish, streams end, the database closes) and exits 0. A second signal exits at once.
 
-import { type Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
@@ -17,6 +18,22 @@ interface ServeOptions {
   maxBodyBytes?: number;
   failureReservoir?: number;
   successReservoir?: number;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+  streamsPerKey?: number;
+  maxStreams?: number;
+  trustProxy?: true | string[];
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/** `--trust-proxy` alone trusts any peer; with a value, the comma-separated addresses and CIDRs. */
+function parseTrustedProxies(text: string): string[] {
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) {
+    throw new InvalidArgumentError('expected addresses or CIDR ranges separated by commas');
+  }
+  return entries;
 }
 
 const positive = parseIntegerOption(1, Number.MAX_SAFE_INTEGER);
@@ -59,28 +76,68 @@ export function registerServeCommand(program: Command): void {
       `successful examples kept per function (default ${DEFAULT_LIMITS.successReservoirSize})`,
       positive,
     )
+    .option(
+      '--request-timeout <ms>',
+      `time to send a whole request, headers and body, else 408 (default ${DEFAULT_LIMITS.requestTimeoutMs})`,
+      positive,
+    )
+    .option(
+      '--connection-timeout <ms>',
+      `idle time after which a connection is closed (default ${DEFAULT_LIMITS.connectionTimeoutMs})`,
+      positive,
+    )
+    .option(
+      '--streams-per-key <n>',
+      `event streams open at once per key, else 429 (default ${DEFAULT_LIMITS.streamsPerKey})`,
+      positive,
+    )
+    .option(
+      '--max-streams <n>',
+      `event streams open at once on this server, else 429 (default ${DEFAULT_LIMITS.maxStreams})`,
+      positive,
+    )
+    .option(
+      '--trust-proxy [addresses]',
+      'behind a reverse proxy: believe its X-Forwarded-Proto/-For (alone: from any peer; or from these comma-separated addresses and CIDRs), so the session cookie is Secure for HTTPS requests',
+      parseTrustedProxies,
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .addHelpText(
       'after',
       `
 Logs are JSON lines (pino) on stdout. Without --admin-key or ARC_ADMIN_KEY, the first start
 creates an admin key for the default project and prints it once on stderr; later starts print
-nothing. Manage keys with \`arc keys\` or the /v1/keys routes.`,
+nothing. Manage keys with \`arc keys\` or the /v1/keys routes. The dashboard's session cookie is
+Secure when the request came over HTTPS: served with --tls-cert/--tls-key, or through a proxy
+trusted with --trust-proxy that sets X-Forwarded-Proto.`,
     )
     .action(async (options: ServeOptions) => {
       const logger = pino({ name: 'arc', level: options.logLevel });
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
+        if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+          throw new Error('--tls-cert and --tls-key go together');
+        }
         server = await startServer({
           port: options.port,
           host: options.host,
           logger,
           ...(options.db !== undefined ? { db: options.db } : {}),
           ...(options.adminKey !== undefined ? { adminKey: options.adminKey } : {}),
+          ...(options.tlsCert !== undefined && options.tlsKey !== undefined
+            ? { tls: { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } }
+            : {}),
+          ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
           limits: {
             maxBatchEvents: options.maxBatchEvents,
             maxBodyBytes: options.maxBodyBytes,
             failureReservoirSize: options.failureReservoir,
             successReservoirSize: options.successReservoir,
+            requestTimeoutMs: options.requestTimeout,
+            connectionTimeoutMs: options.connectionTimeout,
+            streamsPerKey: options.streamsPerKey,
+            maxStreams: options.maxStreams,
           },
         });
       } catch (error) {
