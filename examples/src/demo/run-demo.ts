@@ -166,10 +166,10 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     );
     await hooks.onStarted?.({ dashboardUrl: `${server.url}/`, adminKey });
 
-    // The agent reports its calls and is the rollout worker too, as a production agent would be.
+    // The agent reports its calls and is the rollout worker too, as a production agent would be:
+    // ingest (which fetches the deployed fixes) and worker, no read.
     const { key: agentKey } = await issueApiKey(server.storage, projectId, 'demo agent', [
       'ingest',
-      'read',
       'worker',
     ]);
     const arc = createArc({

@@ -17,7 +17,11 @@ import { DEFAULT_VALIDATOR_TIMEOUT_MS } from './validators.js';
 export interface ArcOptions {
   /** Base URL of the Arc server, e.g. `http://localhost:7070`. */
   endpoint: string;
-  /** A project key with the `ingest` scope (and `read` for fixes). */
+  /**
+   * A project key with the `ingest` scope, which also fetches the deployed fixes (add `worker` for
+   * `arc.worker`). An agent needs no `read` key: that one reads every pattern and example and signs
+   * into the dashboard.
+   */
   apiKey: string;
   agentId?: string;
   /** Share of successful calls sent in full (default 0.1); the others are counted exactly in aggregate events. Failures are always sent. */

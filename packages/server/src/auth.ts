@@ -52,7 +52,8 @@ export interface AuthOptions {
   touchIntervalMs?: number;
 }
 
-export type RequireScope = (scope: Scope) => onRequestAsyncHookHandler;
+/** The onRequest check of a route: a key with any of the given scopes (admin has them all). */
+export type RequireScope = (...scopes: [Scope, ...Scope[]]) => onRequestAsyncHookHandler;
 
 export function createRequireScope(storage: Storage, options: AuthOptions = {}): RequireScope {
   const now = options.now ?? Date.now;
@@ -110,10 +111,13 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
     };
   }
 
-  return (scope) =>
+  return (...scopes) =>
     async function requireScope(request) {
       const auth = await authenticate(request);
-      if (!hasScope(auth.scopes, scope)) throw new HttpError(403, `This key lacks the \`${scope}\` scope`);
+      if (!scopes.some((scope) => hasScope(auth.scopes, scope))) {
+        const named = scopes.map((scope) => `\`${scope}\``).join(' or ');
+        throw new HttpError(403, `This key lacks the ${named} scope`);
+      }
       request.auth = auth;
     };
 }

@@ -348,7 +348,8 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
     expect((await admin('PUT', '/v1/learning/config', SETTINGS)).status).toBe(200);
     arc = createArc({
       endpoint: server.url,
-      apiKey: await server.key(['ingest', 'read', 'worker']),
+      // What an agent host needs, no more: ingest (which fetches the deployed fixes) and worker.
+      apiKey: await server.key(['ingest', 'worker']),
       agentId: 'invoice-bot',
       flushIntervalMs: 100,
       successSampleRate: 0.5,

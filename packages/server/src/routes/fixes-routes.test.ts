@@ -115,11 +115,23 @@ describe.each(openTestStorages())('GET /v1/fixes ($name)', (backend) => {
     expect(after.body.fixes).toEqual([expect.objectContaining({ id: 'fix_retry', canaryShare: 1 })]);
   });
 
-  it('needs a key with the read scope and a sane function name', async () => {
+  it("serves an agent's ingest key, which reads nothing else: least privilege for agent hosts", async () => {
+    const agent = await server.key(['ingest']);
+    const fixes = await server.request('GET', '/v1/fixes', { key: agent });
+    expect(fixes.status).toBe(200);
+    expect(fixes.body).toEqual((await get()).body);
+    for (const path of ['/v1/patterns', '/v1/functions', '/v1/overview', '/v1/approvals', '/v1/stream']) {
+      expect([path, (await server.request('GET', path, { key: agent })).status]).toEqual([path, 403]);
+    }
+    const signIn = await server.request('POST', '/v1/session', { body: { key: agent } });
+    expect(signIn.status).toBe(403);
+  });
+
+  it('needs a key with the ingest or read scope and a sane function name', async () => {
     expect((await server.request('GET', '/v1/fixes')).status).toBe(401);
-    expect((await server.request('GET', '/v1/fixes', { key: await server.key(['worker']) })).status).toBe(
-      403,
-    );
+    const worker = await server.request('GET', '/v1/fixes', { key: await server.key(['worker']) });
+    expect(worker.status).toBe(403);
+    expect(worker.body.error).toBe('This key lacks the `ingest` or `read` scope');
     const bad = await get(`?function=${'f'.repeat(300)}`);
     expect(bad.status).toBe(400);
     expect(bad.body.details).toContainEqual({ path: '/function', message: expect.any(String) });

@@ -1,5 +1,6 @@
 // GET /v1/fixes: the fixes deployed for the project (canaries at their share, promoted fixes on every
-// call), polled by every agent. A strong ETag over the answer lets a poll that changes nothing cost
+// call), polled by every agent, so an agent's `ingest` key may read them (and nothing else: patterns,
+// examples and the dashboard need `read`). A strong ETag over the answer lets a poll that changes nothing cost
 // a 304 without a body. What appears here changes only when a deployment does, and deployments are
 // made from the learner's policy only at its sync steps (semi-online sync).
 
@@ -26,7 +27,7 @@ export const fixesRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
     '/fixes',
     {
       schema: {
-        summary: 'Deployed fixes (ETag: answer 304 to If-None-Match)',
+        summary: 'Deployed fixes (ETag: answer 304 to If-None-Match); an ingest or read key',
         tags: ['fixes'],
         security: BEARER_SECURITY,
         querystring: FixesQuerySchema,
@@ -37,7 +38,7 @@ export const fixesRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
           ...errorResponses(400, 401, 403),
         },
       },
-      onRequest: requireScope('read'),
+      onRequest: requireScope('ingest', 'read'),
     },
     async (request, reply) => {
       const live = await deployedFixes(storage, request.auth!.projectId, {
