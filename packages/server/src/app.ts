@@ -10,6 +10,7 @@ import { createRequireScope } from './auth.js';
 import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js';
 import { installErrorHandling } from './error-handler.js';
 import { createIngestService } from './ingest-service.js';
+import { KeyRateLimiter } from './key-rate-limiter.js';
 import { createRolloutQueue } from './learner/rollout-queue.js';
 import { createNodeServer, type TlsCredentials } from './node-http-server.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -27,9 +28,10 @@ import { overviewRoutes } from './routes/overview-routes.js';
 import { patternCandidatesRoutes } from './routes/pattern-candidates-routes.js';
 import { patternsRoutes } from './routes/patterns-routes.js';
 import { rolloutsRoutes } from './routes/rollouts-routes.js';
-import type { RouteDeps } from './routes/route-deps.js';
+import { BEARER_SECURITY, type RouteDeps } from './routes/route-deps.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
+import { errorResponses } from './schemas/error-schemas.js';
 import { resolveLimits, type ServerLimits } from './server-limits.js';
 import { releaseConnectionsOnClose } from './shutdown-connections.js';
 import type { Storage } from './storage/storage.js';
@@ -85,6 +87,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler());
+  documentRateLimits(app);
   // JSON only: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null);
@@ -117,7 +120,14 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   const deps: RouteDeps = {
     storage: options.storage,
     limits,
-    requireScope: createRequireScope(options.storage, { now }),
+    requireScope: createRequireScope(options.storage, {
+      now,
+      rateLimiter: new KeyRateLimiter({
+        perSecond: limits.rateLimitPerSecond,
+        burst: limits.rateLimitBurst,
+        now,
+      }),
+    }),
     ingest: createIngestService({
       storage: options.storage,
       failureReservoirSize: limits.failureReservoirSize,
@@ -168,6 +178,15 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   });
 
   return app;
+}
+
+/** Every route behind a key may answer 429 (its rate limit): say so in each route's responses. */
+function documentRateLimits(app: ArcApp): void {
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { security?: unknown; response?: Record<string, unknown> } | undefined;
+    if (schema?.security !== BEARER_SECURITY || schema.response === undefined) return;
+    schema.response = { ...errorResponses(429), ...schema.response };
+  });
 }
 
 /**

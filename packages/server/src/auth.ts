@@ -4,10 +4,12 @@
 // route can reach another project's data. The key comes from `Authorization: Bearer` or, for the
 // dashboard, from a session cookie (session-cookie.ts) that stands for the key it was signed in
 // with: the key's scopes and revocation apply on every request, and writes must be same-origin.
+// Each authenticated request then takes a token from its key's rate limit (429 with Retry-After).
 
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { hashApiKey, hasScope, isApiKey } from './api-keys.js';
 import { HttpError } from './http-error.js';
+import type { KeyRateLimiter } from './key-rate-limiter.js';
 import {
   hashSessionToken,
   isSafeMethod,
@@ -48,6 +50,8 @@ function unauthorized(message: string): HttpError {
 
 export interface AuthOptions {
   now?: () => number;
+  /** Requests per key; none when absent. */
+  rateLimiter?: KeyRateLimiter;
   /** lastUsedAt is written at most this often per key, so reads do not turn into writes. */
   touchIntervalMs?: number;
 }
@@ -117,6 +121,13 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       if (!scopes.some((scope) => hasScope(auth.scopes, scope))) {
         const named = scopes.map((scope) => `\`${scope}\``).join(' or ');
         throw new HttpError(403, `This key lacks the ${named} scope`);
+      }
+      const waitMs = options.rateLimiter?.take(auth.keyId) ?? 0;
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new HttpError(429, `Too many requests for this key: retry in ${seconds} s`, {
+          headers: { 'retry-after': String(seconds) },
+        });
       }
       request.auth = auth;
     };

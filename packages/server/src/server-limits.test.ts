@@ -10,6 +10,8 @@ describe('resolveLimits', () => {
       successReservoirSize: 100,
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
+      rateLimitPerSecond: 100,
+      rateLimitBurst: 1000,
       streamHeartbeatMs: 15_000,
       streamsPerKey: 20,
       maxStreams: 1000,

@@ -1,6 +1,6 @@
 // The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
-// client can grow has one here: request bodies and the time to send them, idle connections, and
-// streams (per key, in total, what a slow one may hold).
+// client can grow has one here: request bodies and the time to send them, idle connections,
+// requests per key, and streams (per key, in total, what a slow one may hold).
 
 export interface ServerLimits {
   /** Events accepted in one POST /v1/events (more: 400). */
@@ -15,6 +15,10 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   /** Time a connection may sit with nothing read or written before it is closed (above the heartbeat). */
   connectionTimeoutMs: number;
+  /** Requests per second each key may make on average (token bucket; more: 429 with Retry-After). */
+  rateLimitPerSecond: number;
+  /** Requests a key may make at once after being idle (the bucket's size). */
+  rateLimitBurst: number;
   /** Interval of the comment lines that keep idle event streams (and proxies) alive. */
   streamHeartbeatMs: number;
   /** Event streams open at once per key (more: 429). */
@@ -36,6 +40,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   successReservoirSize: 100,
   requestTimeoutMs: 30_000,
   connectionTimeoutMs: 120_000,
+  rateLimitPerSecond: 100,
+  rateLimitBurst: 1000,
   streamHeartbeatMs: 15_000,
   streamsPerKey: 20,
   maxStreams: 1000,

@@ -118,7 +118,7 @@ describe('arc serve', () => {
     }
   });
 
-  it('serves HTTPS with --tls-cert and --tls-key (a certificate made here), behind --trust-proxy too', async () => {
+  it('serves HTTPS with --tls-cert and --tls-key (a certificate made here), with the limits given as flags', async () => {
     const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' });
     writeFileSync(join(folder, 'cert.pem'), pems.cert);
     writeFileSync(join(folder, 'key.pem'), pems.private);
@@ -130,20 +130,29 @@ describe('arc serve', () => {
       join(folder, 'key.pem'),
       '--trust-proxy',
       '127.0.0.1,10.0.0.0/8',
+      '--rate-limit',
+      '1',
+      '--rate-burst',
+      '1',
     ]);
     try {
       expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
-      const status = await new Promise<number>((resolve, reject) => {
-        httpsGet(
-          `${running.url}/v1/keys`,
-          { ca: pems.cert, headers: { authorization: `Bearer ${adminKey}` } },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          },
-        ).on('error', reject);
-      });
-      expect(status).toBe(200);
+      const status = () =>
+        new Promise<number>((resolve, reject) => {
+          httpsGet(
+            `${running.url}/v1/keys`,
+            { ca: pems.cert, headers: { authorization: `Bearer ${adminKey}` } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          ).on('error', reject);
+        });
+      // One request per second with no burst: of 20 sent at once, all but a few get 429.
+      const statuses = await Promise.all(Array.from({ length: 20 }, status));
+      expect(statuses).toContain(200);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     } finally {
       running.child.kill('SIGTERM');
       expect(await running.exited).toBe(0);

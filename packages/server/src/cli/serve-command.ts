@@ -22,6 +22,8 @@ interface ServeOptions {
   connectionTimeout?: number;
   streamsPerKey?: number;
   maxStreams?: number;
+  rateLimit?: number;
+  rateBurst?: number;
   trustProxy?: true | string[];
   tlsCert?: string;
   tlsKey?: string;
@@ -87,6 +89,16 @@ export function registerServeCommand(program: Command): void {
       positive,
     )
     .option(
+      '--rate-limit <n>',
+      `requests per second per key, on average, else 429 with Retry-After (default ${DEFAULT_LIMITS.rateLimitPerSecond})`,
+      positive,
+    )
+    .option(
+      '--rate-burst <n>',
+      `requests a key may make at once after a pause (default ${DEFAULT_LIMITS.rateLimitBurst})`,
+      positive,
+    )
+    .option(
       '--streams-per-key <n>',
       `event streams open at once per key, else 429 (default ${DEFAULT_LIMITS.streamsPerKey})`,
       positive,
@@ -136,6 +148,8 @@ trusted with --trust-proxy that sets X-Forwarded-Proto.`,
             successReservoirSize: options.successReservoir,
             requestTimeoutMs: options.requestTimeout,
             connectionTimeoutMs: options.connectionTimeout,
+            rateLimitPerSecond: options.rateLimit,
+            rateLimitBurst: options.rateBurst,
             streamsPerKey: options.streamsPerKey,
             maxStreams: options.maxStreams,
           },
