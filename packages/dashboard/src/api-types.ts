@@ -33,6 +33,8 @@ export interface PatternSummary {
   occurrences: number;
   firstSeen: string;
   lastSeen: string;
+  /** The function's overflow pattern: failures of new patterns past the server's limit per function. */
+  overflow: boolean;
 }
 
 export interface PatternList {

@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitLearnedFix } from '../../server/src/learned-fix.fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Patterns per function the test server allows. */
+const FLOOD_CAP = 3;
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
 const VIEWPORTS = {
   laptop: { viewport: { width: 1366, height: 860 } },
@@ -66,6 +68,8 @@ describe('the dashboard in Chromium', () => {
       db: join(folder, 'arc.db'),
       adminKey,
       logger: pino({ level: 'silent' }),
+      // Room for every function the tests use; one test floods a function past it.
+      limits: { maxPatternsPerFunction: FLOOD_CAP },
     });
     projectId = (await server.storage.ensureProject('default')).id;
     readKey = (await issueApiKey(server.storage, projectId, 'viewer', ['read'])).key;
@@ -409,6 +413,32 @@ describe('the dashboard in Chromium', () => {
       }
     }
     expect(await admin.evaluate('window.__arcNoReload')).toBe(true);
+  });
+
+  it("marks a function's overflow pattern, past the limit of patterns per function, in the list and on its page", async () => {
+    await ingest(
+      ['A', 'B', 'C', 'D', 'E'].map((letter) => ({
+        kind: 'failure',
+        function: 'flood_tool',
+        timestamp: minutesAgo(1),
+        error: { type: `Flood${letter}Error`, message: 'flooded' },
+      })),
+    );
+    await open(admin, '#/patterns', 'Patterns');
+    await admin.getByLabel('Function').selectOption('flood_tool');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: `${FLOOD_CAP + 1} patterns` })
+      .waitFor();
+    const list = admin.getByTestId('pattern-list');
+    await expect(list.getByTestId('overflow-badge').count()).resolves.toBe(1);
+    const overflowRow = list.locator('li').filter({ has: admin.getByTestId('overflow-badge') });
+    await overflowRow.getByRole('link').click();
+    await admin
+      .getByTestId('overflow-note')
+      .filter({ hasText: `(${5 - FLOOD_CAP} so far)` })
+      .waitFor();
+    await shoot(admin, 'pattern-overflow-laptop');
   });
 
   it('signs out: the session ends on the server, not just in the page', async () => {

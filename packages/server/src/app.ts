@@ -132,6 +132,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
       storage: options.storage,
       failureReservoirSize: limits.failureReservoirSize,
       successReservoirSize: limits.successReservoirSize,
+      maxPatternsPerFunction: limits.maxPatternsPerFunction,
       random: options.random ?? Math.random,
       now,
     }),

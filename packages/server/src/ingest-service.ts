@@ -16,6 +16,8 @@ export interface IngestServiceOptions {
   storage: Storage;
   failureReservoirSize: number;
   successReservoirSize: number;
+  /** Distinct patterns per function (storage's pattern cap); none when absent. */
+  maxPatternsPerFunction?: number;
   random: () => number;
   now: () => number;
 }
@@ -113,6 +115,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const reservoirs = {
     failureReservoirSize: options.failureReservoirSize,
     successReservoirSize: options.successReservoirSize,
+    ...(options.maxPatternsPerFunction !== undefined
+      ? { maxPatternsPerFunction: options.maxPatternsPerFunction }
+      : {}),
     random: options.random,
   };
   return {

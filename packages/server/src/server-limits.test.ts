@@ -8,6 +8,7 @@ describe('resolveLimits', () => {
       maxBodyBytes: 1_048_576,
       failureReservoirSize: 50,
       successReservoirSize: 100,
+      maxPatternsPerFunction: 1000,
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
       rateLimitPerSecond: 100,

@@ -1,6 +1,6 @@
 // The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
 // client can grow has one here: request bodies and the time to send them, idle connections,
-// requests per key, and streams (per key, in total, what a slow one may hold).
+// requests per key, patterns per function, and streams (per key, in total, what a slow one may hold).
 
 export interface ServerLimits {
   /** Events accepted in one POST /v1/events (more: 400). */
@@ -11,6 +11,8 @@ export interface ServerLimits {
   failureReservoirSize: number;
   /** Successful examples kept per function. */
   successReservoirSize: number;
+  /** Distinct patterns per function; failures of further ones go to the function's overflow pattern. */
+  maxPatternsPerFunction: number;
   /** Time a client has to send a whole request, headers and body (more: 408, connection closed). */
   requestTimeoutMs: number;
   /** Time a connection may sit with nothing read or written before it is closed (above the heartbeat). */
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   failureReservoirSize: 50,
   successReservoirSize: 100,
+  maxPatternsPerFunction: 1000,
   requestTimeoutMs: 30_000,
   connectionTimeoutMs: 120_000,
   rateLimitPerSecond: 100,

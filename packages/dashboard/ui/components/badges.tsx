@@ -39,3 +39,15 @@ export function RiskBadge({ risk, bare = false }: { risk: string; bare?: boolean
     </Badge>
   );
 }
+
+/** Marks a function's overflow pattern, which counts the failures of patterns past the server's limit. */
+export function OverflowBadge() {
+  return (
+    <span
+      data-testid="overflow-badge"
+      title="This function reached the server's limit of patterns: failures of further patterns are counted here"
+    >
+      <Badge tone="warn">overflow</Badge>
+    </span>
+  );
+}

@@ -12,7 +12,7 @@ import type {
 } from '../../src/api-types.js';
 import { ago, count, percent, points, shortId, words } from '../../src/format.js';
 import { api } from '../api.js';
-import { CategoryBadge, RiskBadge, StatusBadge } from '../components/badges.js';
+import { CategoryBadge, OverflowBadge, RiskBadge, StatusBadge } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
 import { JsonBlock } from '../components/json-block.js';
 import { Empty, Loaded } from '../components/status-views.js';
@@ -84,6 +84,13 @@ export function PatternPage({ id }: { id: string }) {
                 {shortId(p.id, 16)}
               </span>
             </div>
+            {p.overflow && (
+              <p class="note" data-testid="overflow-note">
+                <OverflowBadge /> <b class="fn">{p.function}</b> reached the server's limit of patterns per
+                function: the failures of its further patterns are counted here ({count(p.occurrences)} so
+                far), not grouped or learned from.
+              </p>
+            )}
           </>
         )}
       </Loaded>

@@ -11,7 +11,7 @@ import {
 import { ago, count, words } from '../../src/format.js';
 import { type PatternFilters, routeHref } from '../../src/hash-route.js';
 import { api, query } from '../api.js';
-import { CategoryBadge } from '../components/badges.js';
+import { CategoryBadge, OverflowBadge } from '../components/badges.js';
 import { Empty, ErrorNote, Loaded } from '../components/status-views.js';
 import { useClock } from '../use-clock.js';
 import { useResource } from '../use-resource.js';
@@ -170,8 +170,8 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
                           {p.normalizedMessage}
                         </a>
                         <div class="row-meta">
-                          <CategoryBadge category={p.category} /> <span class="fn">{p.function}</span>{' '}
-                          <span class="muted">{p.errorType}</span>
+                          <CategoryBadge category={p.category} /> {p.overflow && <OverflowBadge />}{' '}
+                          <span class="fn">{p.function}</span> <span class="muted">{p.errorType}</span>
                         </div>
                       </div>
                       <div class="row-side">

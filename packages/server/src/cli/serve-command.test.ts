@@ -1,6 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpsGet } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
@@ -130,28 +130,51 @@ describe('arc serve', () => {
       join(folder, 'key.pem'),
       '--trust-proxy',
       '127.0.0.1,10.0.0.0/8',
+      '--max-patterns-per-function',
+      '1',
       '--rate-limit',
       '1',
       '--rate-burst',
-      '1',
+      '3',
     ]);
     try {
       expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
-      const status = () =>
-        new Promise<number>((resolve, reject) => {
-          httpsGet(
-            `${running.url}/v1/keys`,
-            { ca: pems.cert, headers: { authorization: `Bearer ${adminKey}` } },
-            (res) => {
-              res.resume();
-              resolve(res.statusCode ?? 0);
+      const call = (method: string, path: string, body?: unknown) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpsRequest(
+            `${running.url}${path}`,
+            {
+              method,
+              ca: pems.cert,
+              headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
             },
-          ).on('error', reject);
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => {
+                text += chunk;
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body === undefined ? undefined : JSON.stringify(body));
         });
-      // One request per second with no burst: of 20 sent at once, all but a few get 429.
-      const statuses = await Promise.all(Array.from({ length: 20 }, status));
-      expect(statuses).toContain(200);
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+      // --max-patterns-per-function 1: the second pattern of `f` is counted in its overflow pattern.
+      const failure = (type: string) => ({ kind: 'failure', function: 'f', error: { type, message: 'x' } });
+      const posted = await call('POST', '/v1/events', { events: [failure('AError'), failure('BError')] });
+      expect(posted.status).toBe(202);
+      const types = (
+        JSON.parse((await call('GET', '/v1/patterns')).body) as { patterns: { errorType: string }[] }
+      ).patterns
+        .map((p) => p.errorType)
+        .sort();
+      expect(types).toEqual(['AError', 'ArcPatternOverflow']);
+      // --rate-limit 1 --rate-burst 1: of 20 requests sent at once, all but a few get 429.
+      const statuses = (await Promise.all(Array.from({ length: 20 }, () => call('GET', '/v1/keys')))).map(
+        (r) => r.status,
+      );
+      expect(statuses).toContain(429);
       expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     } finally {
       running.child.kill('SIGTERM');

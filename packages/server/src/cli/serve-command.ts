@@ -18,6 +18,7 @@ interface ServeOptions {
   maxBodyBytes?: number;
   failureReservoir?: number;
   successReservoir?: number;
+  maxPatternsPerFunction?: number;
   requestTimeout?: number;
   connectionTimeout?: number;
   streamsPerKey?: number;
@@ -76,6 +77,11 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--success-reservoir <n>',
       `successful examples kept per function (default ${DEFAULT_LIMITS.successReservoirSize})`,
+      positive,
+    )
+    .option(
+      '--max-patterns-per-function <n>',
+      `patterns per function; failures of further ones are counted in its overflow pattern (default ${DEFAULT_LIMITS.maxPatternsPerFunction})`,
       positive,
     )
     .option(
@@ -146,6 +152,7 @@ trusted with --trust-proxy that sets X-Forwarded-Proto.`,
             maxBodyBytes: options.maxBodyBytes,
             failureReservoirSize: options.failureReservoir,
             successReservoirSize: options.successReservoir,
+            maxPatternsPerFunction: options.maxPatternsPerFunction,
             requestTimeoutMs: options.requestTimeout,
             connectionTimeoutMs: options.connectionTimeout,
             rateLimitPerSecond: options.rateLimit,

@@ -21,6 +21,7 @@ function pattern(overrides: Partial<PatternRecord> = {}): PatternRecord {
     occurrences: 4,
     firstSeen: 0,
     lastSeen: 10,
+    overflow: false,
     ...overrides,
   };
 }

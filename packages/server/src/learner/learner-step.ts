@@ -98,7 +98,8 @@ async function listAllPatterns(storage: Storage, projectId: string): Promise<Pat
       limit: Math.min(PATTERN_PAGE, MAX_PATTERNS_PER_STEP - patterns.length),
       ...(cursor !== undefined ? { cursor } : {}),
     });
-    patterns.push(...page.patterns);
+    // An overflow pattern is a mix of unrelated failures (pattern-cap.ts): no one fix is its to learn.
+    patterns.push(...page.patterns.filter((p) => !p.overflow));
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
   }

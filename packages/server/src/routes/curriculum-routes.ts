@@ -44,7 +44,8 @@ async function patternIds(storage: Storage, projectId: string): Promise<string[]
       limit: 200,
       ...(cursor !== undefined ? { cursor } : {}),
     });
-    ids.push(...page.patterns.map((p) => p.id));
+    // Not overflow patterns: a mix of unrelated failures is no problem to learn (pattern-cap.ts).
+    ids.push(...page.patterns.filter((p) => !p.overflow).map((p) => p.id));
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
   }

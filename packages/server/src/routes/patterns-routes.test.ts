@@ -9,8 +9,10 @@ interface Summary {
   id: string;
   category: string;
   function: string;
+  errorType: string;
   occurrences: number;
   lastSeen: string;
+  overflow: boolean;
 }
 
 describe.each(openTestStorages())('patterns and functions ($name)', (backend) => {
@@ -80,7 +82,29 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
       occurrences: 3,
       firstSeen: new Date(T0).toISOString(),
       lastSeen: new Date(T0 + 2).toISOString(),
+      overflow: false,
     });
+  });
+
+  it("shows a function's overflow pattern once it has the most patterns allowed, counting what went there", async () => {
+    const own = await startTestServer(server.storage, { limits: { maxPatternsPerFunction: 2 } });
+    try {
+      const floodKey = await own.key(['ingest', 'read'], 'flooded');
+      const flood = (type: string) => ({ kind: 'failure', function: 'flood', error: { type, message: 'x' } });
+      const posted = await own.request('POST', '/v1/events', {
+        key: floodKey,
+        body: { events: ['AError', 'BError', 'CError', 'DError', 'CError'].map(flood) },
+      });
+      expect(posted.status).toBe(202);
+      const { body } = await own.request('GET', '/v1/patterns?function=flood', { key: floodKey });
+      expect(body.patterns.map((p: Summary) => [p.errorType, p.occurrences, p.overflow])).toEqual([
+        ['ArcPatternOverflow', 3, true],
+        ['AError', 1, false],
+        ['BError', 1, false],
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('sorts by lastSeen, newest first', async () => {

@@ -23,6 +23,7 @@ function patternSummary(p: PatternRecord) {
     occurrences: p.occurrences,
     firstSeen: isoTime(p.firstSeen),
     lastSeen: isoTime(p.lastSeen),
+    overflow: p.overflow,
   };
 }
 

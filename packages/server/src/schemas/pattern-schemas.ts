@@ -25,9 +25,15 @@ const patternProperties = {
   function: Type.String(),
   errorType: Type.String(),
   normalizedMessage: Type.String(),
-  occurrences: Type.Integer(),
+  occurrences: Type.Integer({
+    description: 'Every failure ever ingested (retention deletes events, not counts)',
+  }),
   firstSeen: IsoTime,
   lastSeen: IsoTime,
+  overflow: Type.Boolean({
+    description:
+      "The function's overflow pattern: the failures of new patterns past the limit of patterns per function",
+  }),
 };
 
 export const PatternSummarySchema = Type.Object(patternProperties);

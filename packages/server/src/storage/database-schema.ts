@@ -46,6 +46,8 @@ export interface PatternsTable {
   occurrences: number;
   first_seen: number;
   last_seen: number;
+  /** Failures the example reservoir has sampled from (0006): occurrences, restarted by retention. */
+  sampled: Generated<number>;
 }
 
 /** One reservoir slot of a pattern's replay examples; the example is the event it points to. */
@@ -62,6 +64,8 @@ export interface FunctionStatsTable {
   successes: number;
   failures: number;
   last_seen: number;
+  /** Successes the example reservoir has sampled from (0006): successes, restarted by retention. */
+  success_sampled: Generated<number>;
 }
 
 export interface SuccessExamplesTable {

@@ -143,14 +143,15 @@ export function reservoirPlacements<T>(
 }
 
 /**
- * The slot writes of a batch, given the totals after its upserts. Randomness is drawn in a fixed
- * order (patterns, then functions, each in first-appearance order) so a seeded run repeats exactly
- * on either backend.
+ * The slot writes of a batch, given each reservoir's sample count after its upserts (the pattern's
+ * occurrences and the function's successes, until retention restarts a reservoir from what it has
+ * left). Randomness is drawn in a fixed order (patterns, then functions, each in first-appearance
+ * order) so a seeded run repeats exactly on either backend.
  */
 export function planReservoirs(
   aggregate: BatchAggregate,
-  occurrencesAfter: ReadonlyMap<string, number>,
-  successesAfter: ReadonlyMap<string, number>,
+  failuresSampled: ReadonlyMap<string, number>,
+  successesSampled: ReadonlyMap<string, number>,
   options: IngestOptions,
 ): { failures: SlotWrite[]; successes: SlotWrite[] } {
   const writes = (
@@ -165,12 +166,12 @@ export function planReservoirs(
   };
   return {
     failures: aggregate.patterns.flatMap((p) =>
-      writes(p.id, p.events, occurrencesAfter.get(p.id), options.failureReservoirSize),
+      writes(p.id, p.events, failuresSampled.get(p.id), options.failureReservoirSize),
     ),
     successes: aggregate.functions
       .filter((f) => f.successEvents.length > 0)
       .flatMap((f) =>
-        writes(f.function, f.successEvents, successesAfter.get(f.function), options.successReservoirSize),
+        writes(f.function, f.successEvents, successesSampled.get(f.function), options.successReservoirSize),
       ),
   };
 }

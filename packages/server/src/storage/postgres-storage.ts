@@ -22,6 +22,7 @@ import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
+import { capNewPatterns, pgPatternCapLock } from './pattern-cap.js';
 import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
@@ -193,12 +194,20 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     async ingest(projectId, events, options) {
       return db.transaction().execute(async (trx) => {
         const unique = firstOfEachId(events);
-        const accepted = await insertEvents(trx, projectId, unique);
+        const cap = options.maxPatternsPerFunction;
+        const capped =
+          cap === undefined
+            ? unique
+            : await runScriptAsync(
+                capNewPatterns(db, projectId, unique, cap, (fn) => pgPatternCapLock(db, projectId, fn)),
+                kyselyExecutor(trx),
+              );
+        const accepted = await insertEvents(trx, projectId, capped);
         const aggregate = aggregateBatch(accepted);
         const upserted = await upsertPatterns(trx, projectId, aggregate.patterns);
-        const successesAfter = await upsertFunctionStats(trx, projectId, aggregate.functions);
-        const occurrencesAfter = new Map([...upserted].map(([id, row]) => [id, row.occurrences]));
-        const slots = planReservoirs(aggregate, occurrencesAfter, successesAfter, options);
+        const successesSampled = await upsertFunctionStats(trx, projectId, aggregate.functions);
+        const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
+        const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
         await writeSlots(trx, projectId, 'failure_examples', 'pattern_id', slots.failures);
         await writeSlots(trx, projectId, 'success_examples', 'function', slots.successes);
         await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
@@ -274,7 +283,7 @@ async function upsertPatterns(
   trx: Transaction<Database>,
   projectId: string,
   patterns: ReturnType<typeof aggregateBatch>['patterns'],
-): Promise<Map<string, { occurrences: number; created: boolean }>> {
+): Promise<Map<string, { occurrences: number; sampled: number; created: boolean }>> {
   if (patterns.length === 0) return new Map();
   const rows = patterns.map((p) => ({
     id: p.id,
@@ -287,11 +296,11 @@ async function upsertPatterns(
     last_seen: p.lastSeen,
   }));
   // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
-  const result = await sql<{ id: string; occurrences: number; created: boolean }>`
+  const result = await sql<{ id: string; occurrences: number; sampled: number; created: boolean }>`
     INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
-                          occurrences, first_seen, last_seen)
+                          occurrences, first_seen, last_seen, sampled)
     SELECT ${projectId}, r.id, r.category, r."function", r.error_type, r.normalized_message, r.signature,
-           r.occurrences, r.first_seen, r.last_seen
+           r.occurrences, r.first_seen, r.last_seen, r.occurrences
     FROM ROWS FROM (
       json_to_recordset(${JSON.stringify(rows)}::json)
         AS (id text, category text, "function" text, error_type text, normalized_message text,
@@ -302,12 +311,15 @@ async function upsertPatterns(
     ON CONFLICT (project_id, id) DO UPDATE SET
       occurrences = patterns.occurrences + EXCLUDED.occurrences,
       first_seen = LEAST(patterns.first_seen, EXCLUDED.first_seen),
-      last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen)
-    RETURNING id, occurrences, (xmax = 0) AS created`.execute(trx);
-  return new Map(result.rows.map((r) => [r.id, { occurrences: r.occurrences, created: r.created }]));
+      last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen),
+      sampled = patterns.sampled + EXCLUDED.sampled
+    RETURNING id, occurrences, sampled, (xmax = 0) AS created`.execute(trx);
+  return new Map(
+    result.rows.map((r) => [r.id, { occurrences: r.occurrences, sampled: r.sampled, created: r.created }]),
+  );
 }
 
-/** Returns each function's success total after the batch. */
+/** Returns each function's success reservoir count (Algorithm R's n) after the batch. */
 async function upsertFunctionStats(
   trx: Transaction<Database>,
   projectId: string,
@@ -320,18 +332,19 @@ async function upsertFunctionStats(
     failures: f.failures,
     last_seen: f.lastSeen,
   }));
-  const result = await sql<{ function: string; successes: number }>`
-    INSERT INTO function_stats (project_id, function, successes, failures, last_seen)
-    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen
+  const result = await sql<{ function: string; success_sampled: number }>`
+    INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
+    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.successes
     FROM json_to_recordset(${JSON.stringify(rows)}::json)
       AS r("function" text, successes bigint, failures bigint, last_seen bigint)
     ORDER BY r."function" COLLATE "C"
     ON CONFLICT (project_id, function) DO UPDATE SET
       successes = function_stats.successes + EXCLUDED.successes,
       failures = function_stats.failures + EXCLUDED.failures,
-      last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen)
-    RETURNING function, successes`.execute(trx);
-  return new Map(result.rows.map((r) => [r.function, r.successes]));
+      last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen),
+      success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
+    RETURNING function, success_sampled`.execute(trx);
+  return new Map(result.rows.map((r) => [r.function, r.success_sampled]));
 }
 
 async function writeSlots(

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ApiKeysTable, Database, PatternsTable, StreamEventsTable } from './database-schema.js';
+import { isOverflowPattern } from './pattern-cap.js';
 import { decodePatternCursor, encodePatternCursor } from './pattern-cursor.js';
 import type {
   ApiKeyRecord,
@@ -297,6 +298,7 @@ function patternFromRow(row: Selectable<PatternsTable>): PatternRecord {
     occurrences: row.occurrences,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
+    overflow: isOverflowPattern(row),
   };
 }
 

@@ -23,6 +23,7 @@ import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
+import { capNewPatterns } from './pattern-cap.js';
 import { preparePrivateDatabaseFile } from './private-database-file.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
@@ -95,8 +96,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   ): IngestResult => {
     const s = prepared();
     const unique = firstOfEachId(events);
+    const capped =
+      options.maxPatternsPerFunction === undefined
+        ? unique
+        : runScriptSync(capNewPatterns(db, projectId, unique, options.maxPatternsPerFunction), execute);
     const accepted: PreparedEvent[] = [];
-    for (const event of unique) {
+    for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
       const data = JSON.stringify(event);
       const inserted = s.insertEvent.run(
@@ -113,6 +118,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const aggregate = aggregateBatch(accepted);
 
     const upserted = new Map<string, { occurrences: number; created: boolean }>();
+    const failuresSampled = new Map<string, number>();
     for (const p of aggregate.patterns) {
       const row = s.upsertPattern.get(
         projectId,
@@ -125,21 +131,29 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         p.count,
         p.firstSeen,
         p.lastSeen,
-      ) as { occurrences: number };
+        p.count,
+      ) as { occurrences: number; sampled: number };
       // Writers are serialised, and a stored pattern has at least one occurrence: the total equals
       // this batch's count exactly when the row did not exist before.
       upserted.set(p.id, { occurrences: row.occurrences, created: row.occurrences === p.count });
+      failuresSampled.set(p.id, row.sampled);
     }
-    const successesAfter = new Map<string, number>();
+    const successesSampled = new Map<string, number>();
     for (const f of aggregate.functions) {
-      const row = s.upsertFunctionStats.get(projectId, f.function, f.successes, f.failures, f.lastSeen) as {
-        successes: number;
+      const row = s.upsertFunctionStats.get(
+        projectId,
+        f.function,
+        f.successes,
+        f.failures,
+        f.lastSeen,
+        f.successes,
+      ) as {
+        success_sampled: number;
       };
-      successesAfter.set(f.function, row.successes);
+      successesSampled.set(f.function, row.success_sampled);
     }
 
-    const occurrencesAfter = new Map([...upserted].map(([id, row]) => [id, row.occurrences]));
-    const slots = planReservoirs(aggregate, occurrencesAfter, successesAfter, options);
+    const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
     for (const w of slots.failures) s.setFailureSlot.run(projectId, w.owner, w.slot, w.eventId);
     for (const w of slots.successes) s.setSuccessSlot.run(projectId, w.owner, w.slot, w.eventId);
 
@@ -262,22 +276,24 @@ function prepareIngestStatements(sqlite: BetterSqlite3.Database): IngestStatemen
     ),
     upsertPattern: sqlite.prepare(
       `INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
-                             occurrences, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             occurrences, first_seen, last_seen, sampled)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, id) DO UPDATE SET
          occurrences = patterns.occurrences + excluded.occurrences,
          first_seen = min(patterns.first_seen, excluded.first_seen),
-         last_seen = max(patterns.last_seen, excluded.last_seen)
-       RETURNING occurrences`,
+         last_seen = max(patterns.last_seen, excluded.last_seen),
+         sampled = patterns.sampled + excluded.sampled
+       RETURNING occurrences, sampled`,
     ),
     upsertFunctionStats: sqlite.prepare(
-      `INSERT INTO function_stats (project_id, function, successes, failures, last_seen)
-       VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, function) DO UPDATE SET
          successes = function_stats.successes + excluded.successes,
          failures = function_stats.failures + excluded.failures,
-         last_seen = max(function_stats.last_seen, excluded.last_seen)
-       RETURNING successes`,
+         last_seen = max(function_stats.last_seen, excluded.last_seen),
+         success_sampled = function_stats.success_sampled + excluded.success_sampled
+       RETURNING success_sampled`,
     ),
     setFailureSlot: sqlite.prepare(
       `INSERT INTO failure_examples (project_id, pattern_id, slot, event_id) VALUES (?, ?, ?, ?)

@@ -7,67 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FailuresIngestedData, PatternCreatedData } from './ingest-plan.js';
 import { reservoirPlacements } from './ingest-plan.js';
 import { InvalidCursorError } from './pattern-cursor.js';
-import type {
-  Category,
-  IngestOptions,
-  PatternRecord,
-  PreparedEvent,
-  Storage,
-  StreamEvent,
-} from './storage.js';
+import { failure, success } from './prepared-event.fixture.js';
+import type { Category, IngestOptions, PatternRecord, Storage, StreamEvent } from './storage.js';
 import { openTestStorages, testPostgresAdminUrl } from './test-databases.js';
-
-let eventSeq = 0;
-
-function failure(
-  patternId: string,
-  at: { timestamp?: number; id?: string; fn?: string; category?: Category; input?: unknown } = {},
-): PreparedEvent {
-  eventSeq += 1;
-  const fn = at.fn ?? 'search';
-  return {
-    id: at.id ?? `f-${eventSeq}`,
-    kind: 'failure',
-    function: fn,
-    agentId: 'agent-7',
-    timestamp: at.timestamp ?? 1_000,
-    durationMs: 12,
-    error: { type: 'TypeError', message: `cannot read ${patternId}`, status: 500 },
-    input: at.input ?? { query: `q${eventSeq}` },
-    output: { partial: true },
-    fixIds: [],
-    attempt: null,
-    tags: { env: 'test' },
-    traceId: null,
-    fingerprint: {
-      patternId,
-      category: at.category ?? 'parsing_error',
-      normalizedMessage: `cannot read <var> ${patternId}`,
-      errorType: 'TypeError',
-      signature: { function: fn, errorType: 'TypeError', input: { query: 'string' } },
-    },
-  };
-}
-
-function success(fn: string, at: { timestamp?: number; id?: string } = {}): PreparedEvent {
-  eventSeq += 1;
-  return {
-    id: at.id ?? `s-${eventSeq}`,
-    kind: 'success',
-    function: fn,
-    agentId: null,
-    timestamp: at.timestamp ?? 1_000,
-    durationMs: 3,
-    error: null,
-    input: { n: eventSeq },
-    output: { ok: eventSeq },
-    fixIds: ['fix-1'],
-    attempt: 1,
-    tags: {},
-    traceId: 'trace-1',
-    fingerprint: null,
-  };
-}
 
 function options(seed: number, failureReservoirSize = 5, successReservoirSize = 3): IngestOptions {
   const random = new SeededRandom(seed);
@@ -257,6 +199,7 @@ describe.each(openTestStorages())('$name storage', (backend) => {
         occurrences: 4,
         firstSeen: 1_000,
         lastSeen: 3_000,
+        overflow: false,
       });
       expect(await storage.getPattern(project, 'p-zzz')).toBeUndefined();
       expect(await storage.getPattern(await newProject(), 'p-a')).toBeUndefined();

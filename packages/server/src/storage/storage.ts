@@ -102,6 +102,11 @@ export interface IngestOptions {
   successReservoirSize: number;
   /** Randomness for the reservoirs, in [0, 1). Handed in so tests can seed it. */
   random: () => number;
+  /**
+   * Distinct patterns per function; failures of a new pattern past it go to the function's
+   * overflow pattern (pattern-cap.ts). No cap when absent.
+   */
+  maxPatternsPerFunction?: number;
 }
 
 export interface IngestResult {
@@ -122,9 +127,12 @@ export interface PatternRecord {
   errorType: string;
   normalizedMessage: string;
   signature: object;
+  /** Every failure of the pattern ever ingested (retention deletes old events, not this count). */
   occurrences: number;
   firstSeen: number;
   lastSeen: number;
+  /** The function's overflow pattern: failures of new patterns past its cap (pattern-cap.ts). */
+  overflow: boolean;
 }
 
 export interface ExampleRecord {

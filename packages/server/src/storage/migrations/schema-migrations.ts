@@ -9,6 +9,7 @@ import { learningLoopSchema } from './0002-learning-loop.js';
 import { dashboardSessionsSchema } from './0003-dashboard-sessions.js';
 import { proposedFixesSchema } from './0004-proposed-fixes.js';
 import { declaredOutputSchemasSchema } from './0005-declared-output-schemas.js';
+import { retentionSchema } from './0006-retention.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -25,6 +26,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   dashboardSessionsSchema,
   proposedFixesSchema,
   declaredOutputSchemasSchema,
+  retentionSchema,
 ];
 
 /** Kysely's static provider over the one list, bound to a dialect. */

@@ -1,0 +1,110 @@
+// The cap on patterns per function, on both backends: new patterns past it send their failures to
+// the function's one overflow pattern (counted, flagged, with examples), patterns already there keep
+// theirs, other functions have their own room, and two replicas ingesting at once never exceed it.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOverflowPattern, OVERFLOW_ERROR_TYPE, overflowPatternId } from './pattern-cap.js';
+import { failure } from './prepared-event.fixture.js';
+import type { IngestOptions, Storage } from './storage.js';
+import { openTestStorages } from './test-databases.js';
+
+const CAP = 3;
+const capped: IngestOptions = {
+  failureReservoirSize: 5,
+  successReservoirSize: 5,
+  random: () => 0.5,
+  maxPatternsPerFunction: CAP,
+};
+
+describe.each(openTestStorages())('patterns per function on $name', (backend) => {
+  let storage: Storage;
+  let projectSeq = 0;
+  beforeAll(async () => {
+    storage = await backend.open();
+  });
+  afterAll(() => backend.cleanup());
+  const newProject = async () => (await storage.ensureProject(`cap-${++projectSeq}`)).id;
+  const patternsOf = async (project: string, fn: string) =>
+    (await storage.listPatterns(project, { sort: 'occurrences', limit: 200, function: fn })).patterns;
+
+  it('sends the failures of new patterns past the cap to the overflow pattern, counted and flagged', async () => {
+    const project = await newProject();
+    const first = await storage.ingest(
+      project,
+      [
+        failure('p-1', { fn: 'f' }),
+        failure('p-2', { fn: 'f' }),
+        failure('p-1', { fn: 'f' }),
+        failure('p-3', { fn: 'f' }),
+        failure('p-4', { fn: 'f', id: 'ev-p4' }),
+        failure('p-5', { fn: 'f' }),
+        failure('g-1', { fn: 'g' }),
+      ],
+      capped,
+    );
+    const overflow = overflowPatternId('f');
+    expect(first.patterns.map((p) => [p.id, p.occurrences, p.created])).toEqual([
+      ['p-1', 2, true],
+      ['p-2', 1, true],
+      ['p-3', 1, true],
+      [overflow, 2, true],
+      ['g-1', 1, true],
+    ]);
+    const stored = await patternsOf(project, 'f');
+    expect(stored.map((p) => [p.id, p.occurrences, p.overflow]).sort()).toEqual(
+      [
+        ['p-1', 2, false],
+        ['p-2', 1, false],
+        ['p-3', 1, false],
+        [overflow, 2, true],
+      ].sort(),
+    );
+    expect(await storage.getPattern(project, overflow)).toMatchObject({
+      function: 'f',
+      category: 'unknown',
+      errorType: OVERFLOW_ERROR_TYPE,
+      overflow: true,
+    });
+    // Its examples are the redirected failures themselves.
+    const examples = await storage.listFailureExamples(project, overflow);
+    expect(examples.map((e) => e.eventId)).toContain('ev-p4');
+    expect(examples.map((e) => e.error?.message).sort()).toEqual(['cannot read p-4', 'cannot read p-5']);
+
+    // Later: known patterns keep their failures, any new one overflows; another function has room.
+    const second = await storage.ingest(
+      project,
+      [failure('p-2', { fn: 'f' }), failure('p-6', { fn: 'f' }), failure('g-2', { fn: 'g' })],
+      capped,
+    );
+    expect(second.patterns.map((p) => [p.id, p.occurrences, p.created])).toEqual([
+      ['p-2', 2, false],
+      [overflow, 3, false],
+      ['g-2', 1, true],
+    ]);
+    expect(await storage.getPattern(project, 'p-6')).toBeUndefined();
+    expect(await storage.listFunctionStats(project)).toEqual([
+      expect.objectContaining({ function: 'f', failures: 8 }),
+      expect.objectContaining({ function: 'g', failures: 2 }),
+    ]);
+    expect(isOverflowPattern({ id: overflow, function: 'f' })).toBe(true);
+    expect(isOverflowPattern({ id: overflow, function: 'g' })).toBe(false);
+  });
+
+  it('never exceeds the cap when two replicas create patterns of one function at once', async () => {
+    const project = await newProject();
+    const other = await backend.open();
+    const batches = (replica: string) =>
+      Array.from({ length: 6 }, (_, n) =>
+        Array.from({ length: 4 }, (_, i) => failure(`${replica}-${n}-${i}`, { fn: 'race' })),
+      );
+    await Promise.all(
+      [storage, other].map((instance, r) =>
+        Promise.all(batches(`r${r}`).map((events) => instance.ingest(project, events, capped))),
+      ),
+    );
+    const patterns = await patternsOf(project, 'race');
+    expect(patterns.filter((p) => !p.overflow)).toHaveLength(CAP);
+    const overflowed = patterns.find((p) => p.overflow);
+    expect(overflowed?.occurrences).toBe(2 * 6 * 4 - CAP);
+  });
+});

@@ -1,0 +1,114 @@
+// The cap on patterns per function: one client flooding a function with distinct failures (18,906
+// patterns from one key in 2.4 s) must not grow the patterns table, the curriculum and the
+// dashboard without bound. Once a function has the cap's number of patterns, the failures of any
+// new pattern of it go to the function's one overflow pattern instead, where they are counted
+// (its occurrences) and shown (the API's `overflow: true`), and kept as examples like any other.
+// Runs inside the ingest transaction, before the events are stored, so an event's pattern is the
+// one it is stored under. On PostgreSQL, a transaction lock per function (taken in name order,
+// before any row lock) makes the count exact across replicas.
+
+import { patternIdOf } from '@arc-agent/core';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import type { Database } from './database-schema.js';
+import type { PreparedEvent } from './storage.js';
+import { all, type TransactionScript } from './transaction-script.js';
+
+/** Class of the per-function transaction locks (two-int key space); distinct from Arc's other locks. */
+export const PATTERN_CAP_LOCK_CLASS = 0x41524304;
+
+export const OVERFLOW_ERROR_TYPE = 'ArcPatternOverflow';
+const OVERFLOW_MESSAGE = "Failures of new patterns beyond this function's limit of patterns";
+
+/** The overflow pattern of a function; no fingerprint hashes these parts. */
+export function overflowPatternId(fn: string): string {
+  return patternIdOf(['arc:pattern-overflow', fn]);
+}
+
+export function isOverflowPattern(pattern: { id: string; function: string }): boolean {
+  return pattern.id === overflowPatternId(pattern.function);
+}
+
+type Fingerprint = NonNullable<PreparedEvent['fingerprint']>;
+
+function overflowFingerprint(fn: string): Fingerprint {
+  return {
+    patternId: overflowPatternId(fn),
+    category: 'unknown',
+    normalizedMessage: OVERFLOW_MESSAGE,
+    errorType: OVERFLOW_ERROR_TYPE,
+    signature: { function: fn, overflow: true },
+  };
+}
+
+/** PostgreSQL's lock on one function's pattern count, held until the transaction ends. */
+export function pgPatternCapLock(db: Kysely<Database>, projectId: string, fn: string): CompiledQuery {
+  return sql`SELECT pg_advisory_xact_lock(${PATTERN_CAP_LOCK_CLASS}, hashtext(${`${projectId}/${fn}`}))`.compile(
+    db,
+  );
+}
+
+/**
+ * The events with the failures of new patterns past the cap moved to their function's overflow
+ * pattern (patterns admitted in order of first appearance). `lock` is the dialect's per-function
+ * lock, if it needs one (SQLite's writers are serialised already).
+ */
+export function* capNewPatterns(
+  db: Kysely<Database>,
+  projectId: string,
+  events: readonly PreparedEvent[],
+  maxPatternsPerFunction: number,
+  lock?: (fn: string) => CompiledQuery,
+): TransactionScript<PreparedEvent[]> {
+  const functionOf = new Map<string, string>();
+  for (const event of events) {
+    if (event.fingerprint !== null) functionOf.set(event.fingerprint.patternId, event.function);
+  }
+  if (functionOf.size === 0) return [...events];
+  const known = yield* existingPatterns(db, projectId, [...functionOf.keys()]);
+  const candidates = [...functionOf].filter(([id]) => !known.has(id));
+  if (candidates.length === 0) return [...events];
+
+  const functions = [...new Set(candidates.map(([, fn]) => fn))].sort();
+  if (lock !== undefined) for (const fn of functions) yield lock(fn);
+  // Read again under the locks: another transaction may have created some of them meanwhile.
+  const stored = yield* existingPatterns(
+    db,
+    projectId,
+    candidates.map(([id]) => id),
+  );
+  const counts = yield* all(
+    db
+      .selectFrom('patterns')
+      .select((eb) => ['function', eb.fn.countAll<number>().as('n')])
+      .where('project_id', '=', projectId)
+      .where('function', 'in', functions)
+      .where('id', 'not in', functions.map(overflowPatternId))
+      .groupBy('function'),
+  );
+  const room = new Map(functions.map((fn) => [fn, maxPatternsPerFunction]));
+  for (const row of counts) room.set(row.function, maxPatternsPerFunction - Number(row.n));
+  const overflowing = new Set<string>();
+  for (const [id, fn] of candidates) {
+    if (stored.has(id)) continue;
+    const left = room.get(fn) ?? 0;
+    if (left > 0) room.set(fn, left - 1);
+    else overflowing.add(id);
+  }
+  if (overflowing.size === 0) return [...events];
+  return events.map((event) =>
+    event.fingerprint !== null && overflowing.has(event.fingerprint.patternId)
+      ? { ...event, fingerprint: overflowFingerprint(event.function) }
+      : event,
+  );
+}
+
+function* existingPatterns(
+  db: Kysely<Database>,
+  projectId: string,
+  ids: string[],
+): TransactionScript<Set<string>> {
+  const rows = yield* all(
+    db.selectFrom('patterns').select('id').where('project_id', '=', projectId).where('id', 'in', ids),
+  );
+  return new Set(rows.map((r) => r.id));
+}
