@@ -44,6 +44,46 @@ describe.each(openTestStorages())('startServer ($name)', (backend) => {
     }
   });
 
+  it('deletes events past the retention age in the background', async () => {
+    const adminKey = generateApiKey();
+    const day = 86_400_000;
+    const post = (url: string, id: string, daysAgo: number) =>
+      fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          events: [
+            {
+              id,
+              kind: 'failure',
+              function: 'f',
+              timestamp: Date.now() - daysAgo * day,
+              error: { message: 'x' },
+            },
+          ],
+        }),
+      });
+    const projectId = (await observer.ensureProject('default')).id;
+    const server = await startServer({
+      port: 0,
+      db: backend.location(),
+      adminKey,
+      logger: silent,
+      retention: { maxAgeMs: 2 * day, intervalMs: 20 },
+    });
+    try {
+      expect((await post(server.url, 'three-days-old', 3)).status).toBe(202);
+      expect((await post(server.url, 'one-day-old', 1)).status).toBe(202);
+      await waitUntil(async () => {
+        const ids = await observer.listEventIds(projectId);
+        return !ids.includes('three-days-old');
+      }, 'the old events to go');
+      expect(await observer.listEventIds(projectId)).toContain('one-day-old');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('closes gracefully: the in-flight batch is answered and committed, streams end, then no more connections', async () => {
     const adminKey = generateApiKey();
     const server = await startServer({ port: 0, db: backend.location(), adminKey, logger: silent });

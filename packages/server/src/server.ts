@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import { ensureAdminKey } from './admin-key-bootstrap.js';
 import { type ArcApp, buildApp } from './app.js';
+import { DEFAULT_RETENTION_DAYS, daysToMs, EventRetention } from './event-retention.js';
 import { LearnerPool } from './learner/learner-pool.js';
 import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
 import type { TlsCredentials } from './node-http-server.js';
@@ -36,6 +37,11 @@ export interface StartServerOptions {
    * ARC_ANALYST_BASE_URL and ARC_ANALYST_MODEL configure, if any.
    */
   learning?: { enabled?: boolean; analyst?: LlmAnalyst; tickMs?: number };
+  /**
+   * Events (and their examples) older than `maxAgeMs` are deleted in the background, per project,
+   * at start and every `intervalMs`; 30 days by default; false keeps everything.
+   */
+  retention?: { maxAgeMs: number; intervalMs?: number } | false;
 }
 
 export interface RunningServer {
@@ -55,6 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const storage = await openStorage(options.db);
   let app: ArcApp | undefined;
   let learners: LearnerPool | null = null;
+  let retention: EventRetention | null = null;
   try {
     const project = await storage.ensureProject(DEFAULT_PROJECT);
     const { createdKey } = await ensureAdminKey(storage, project.id, options.adminKey);
@@ -82,7 +89,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
       await learners.start();
     }
+    if (options.retention !== false) {
+      retention = new EventRetention({
+        storage,
+        maxAgeMs: options.retention?.maxAgeMs ?? daysToMs(DEFAULT_RETENTION_DAYS),
+        ...(options.retention?.intervalMs !== undefined ? { intervalMs: options.retention.intervalMs } : {}),
+        onError: (err) => logger.error({ err }, 'retention sweep failed'),
+        onSwept: (report) => logger.info(report, 'retention: old events deleted'),
+      });
+      retention.start();
+    }
     const running = learners;
+    const sweeping = retention;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -94,6 +112,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         closing ??= (async () => {
           try {
             await running?.stop();
+            await sweeping?.stop();
             await listening.close();
           } finally {
             await storage.close();
@@ -105,6 +124,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     };
   } catch (error) {
     await learners?.stop();
+    await retention?.stop();
     await app?.close();
     await storage.close();
     throw error;

@@ -182,6 +182,46 @@ describe('arc serve', () => {
     }
   });
 
+  it('deletes events older than --retention-days at start, per project, and keeps the younger ones', async () => {
+    const file = join(folder, 'retention.db');
+    const day = 86_400_000;
+    const seeded = await openStorage(file);
+    const event = (id: string, daysAgo: number) => ({
+      id,
+      kind: 'success' as const,
+      function: 'f',
+      agentId: null,
+      timestamp: Date.now() - daysAgo * day,
+      durationMs: null,
+      error: null,
+      input: null,
+      output: null,
+      fixIds: [],
+      attempt: null,
+      tags: {},
+      traceId: null,
+      fingerprint: null,
+    });
+    const projects = [await seeded.ensureProject('default'), await seeded.ensureProject('other')];
+    const options = { failureReservoirSize: 5, successReservoirSize: 5, random: Math.random };
+    for (const project of projects) {
+      await seeded.ingest(project.id, [event('ten-days', 10), event('two-days', 2)], options);
+    }
+    await seeded.close();
+    const running = await serve(file, {}, ['--retention-days', '5']);
+    const observer = await openStorage(file);
+    try {
+      for (const project of projects) {
+        await waitUntil(async () => (await observer.countEvents(project.id)) === 1, 'the old event to go');
+        expect(await observer.listEventIds(project.id)).toEqual(['two-days']);
+      }
+    } finally {
+      await observer.close();
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    }
+  });
+
   it('refuses --tls-cert without --tls-key', async () => {
     const child = spawnCli([
       'serve',

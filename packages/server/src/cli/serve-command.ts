@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import { DEFAULT_RETENTION_DAYS, daysToMs } from '../event-retention.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
 import { DB_OPTION_HELP, parseIntegerOption } from './cli-options.js';
@@ -19,6 +20,7 @@ interface ServeOptions {
   failureReservoir?: number;
   successReservoir?: number;
   maxPatternsPerFunction?: number;
+  retentionDays: number;
   requestTimeout?: number;
   connectionTimeout?: number;
   streamsPerKey?: number;
@@ -85,6 +87,12 @@ export function registerServeCommand(program: Command): void {
       positive,
     )
     .option(
+      '--retention-days <days>',
+      'events and their examples older than this are deleted in the background, per project; 0 keeps everything',
+      parseIntegerOption(0, 36_500),
+      DEFAULT_RETENTION_DAYS,
+    )
+    .option(
       '--request-timeout <ms>',
       `time to send a whole request, headers and body, else 408 (default ${DEFAULT_LIMITS.requestTimeoutMs})`,
       positive,
@@ -147,6 +155,7 @@ trusted with --trust-proxy that sets X-Forwarded-Proto.`,
             ? { tls: { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } }
             : {}),
           ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+          retention: options.retentionDays === 0 ? false : { maxAgeMs: daysToMs(options.retentionDays) },
           limits: {
             maxBatchEvents: options.maxBatchEvents,
             maxBodyBytes: options.maxBodyBytes,

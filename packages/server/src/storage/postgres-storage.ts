@@ -24,6 +24,7 @@ import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
 import { capNewPatterns, pgPatternCapLock } from './pattern-cap.js';
 import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
+import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
 import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
@@ -157,6 +158,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     ...createSessionQueries(db, transact),
     ...createOverviewQueries(db),
     ...createOutputSchemaQueries(db),
+    ...createRetentionQueries(db, 'postgres', transact),
     dialect: 'postgres',
 
     async migrate() {

@@ -25,6 +25,7 @@ import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
 import { capNewPatterns } from './pattern-cap.js';
 import { preparePrivateDatabaseFile } from './private-database-file.js';
+import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
@@ -189,6 +190,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ...createSessionQueries(db, transact),
     ...createOverviewQueries(db),
     ...createOutputSchemaQueries(db),
+    ...createRetentionQueries(db, 'sqlite', transact),
     dialect: 'sqlite',
 
     async migrate() {

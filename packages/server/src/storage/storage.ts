@@ -216,6 +216,13 @@ export interface Storage {
    */
   ingest(projectId: string, events: PreparedEvent[], options: IngestOptions): Promise<IngestResult>;
   countEvents(projectId: string): Promise<number>;
+  /**
+   * Retention: deletes up to `limit` of the project's events with a timestamp before `before`,
+   * oldest first, in one transaction, with the example slots that point at them (a reservoir that
+   * loses examples keeps its survivors and samples anew from there). Pattern occurrences and
+   * function counts are lifetime totals and stay. Answers how many events it deleted.
+   */
+  deleteEventsBefore(projectId: string, before: number, limit: number): Promise<number>;
   listEventIds(projectId: string): Promise<string[]>;
 
   listPatterns(

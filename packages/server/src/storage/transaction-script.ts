@@ -17,20 +17,27 @@ export interface ScriptRows {
 
 export type TransactionScript<T> = Generator<CompiledQuery, T, ScriptRows>;
 
+/** A Kysely query, or raw SQL compiled already (`sql\`…\`.compile(db)`). */
+type Query<R> = Compilable<R> | CompiledQuery<R>;
+
+function compiled<R>(query: Query<R>): CompiledQuery {
+  return 'compile' in query ? query.compile() : query;
+}
+
 /** `const rows = yield* all(query)` inside a script. */
-export function* all<R>(query: Compilable<R>): Generator<CompiledQuery, R[], ScriptRows> {
-  const result = yield query.compile();
+export function* all<R>(query: Query<R>): Generator<CompiledQuery, R[], ScriptRows> {
+  const result = yield compiled(query);
   return result.rows as R[];
 }
 
-export function* first<R>(query: Compilable<R>): Generator<CompiledQuery, R | undefined, ScriptRows> {
+export function* first<R>(query: Query<R>): Generator<CompiledQuery, R | undefined, ScriptRows> {
   const rows = yield* all(query);
   return rows[0];
 }
 
 /** Runs a statement; returns how many rows it changed. */
-export function* run(query: Compilable<unknown>): Generator<CompiledQuery, number, ScriptRows> {
-  const result = yield query.compile();
+export function* run(query: Query<unknown>): Generator<CompiledQuery, number, ScriptRows> {
+  const result = yield compiled(query);
   return result.affected;
 }
 
