@@ -136,7 +136,9 @@ Logs are JSON lines (pino) on stdout. Without --admin-key or ARC_ADMIN_KEY, the 
 creates an admin key for the default project and prints it once on stderr; later starts print
 nothing. Manage keys with \`arc keys\` or the /v1/keys routes. The dashboard's session cookie is
 Secure when the request came over HTTPS: served with --tls-cert/--tls-key, or through a proxy
-trusted with --trust-proxy that sets X-Forwarded-Proto.`,
+trusted with --trust-proxy that sets X-Forwarded-Proto. An event stream whose client leaves data
+unread for 30 s, or falls 1,000 events behind during its replay, is dropped (it resumes with
+Last-Event-ID); a stream ends when its key is revoked or its session ends or expires.`,
     )
     .action(async (options: ServeOptions) => {
       const logger = pino({ name: 'arc', level: options.logLevel });
