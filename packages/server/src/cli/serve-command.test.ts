@@ -7,6 +7,7 @@ import selfsigned from 'selfsigned';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../api-keys.js';
 import { openStorage } from '../storage/open-storage.js';
+import { success } from '../storage/prepared-event.fixture.js';
 import { slowPost, waitUntil } from '../test-server.fixture.js';
 import { spawnCli } from './run-cli.fixture.js';
 
@@ -186,22 +187,8 @@ describe('arc serve', () => {
     const file = join(folder, 'retention.db');
     const day = 86_400_000;
     const seeded = await openStorage(file);
-    const event = (id: string, daysAgo: number) => ({
-      id,
-      kind: 'success' as const,
-      function: 'f',
-      agentId: null,
-      timestamp: Date.now() - daysAgo * day,
-      durationMs: null,
-      error: null,
-      input: null,
-      output: null,
-      fixIds: [],
-      attempt: null,
-      tags: {},
-      traceId: null,
-      fingerprint: null,
-    });
+    const event = (id: string, daysAgo: number) =>
+      success('f', { id, timestamp: Date.now() - daysAgo * day });
     const projects = [await seeded.ensureProject('default'), await seeded.ensureProject('other')];
     const options = { failureReservoirSize: 5, successReservoirSize: 5, random: Math.random };
     for (const project of projects) {
