@@ -105,6 +105,68 @@ describe('builtinCategory', () => {
   });
 });
 
+describe('builtinCategory for Python exceptions (as the Python SDK names them: module.Class)', () => {
+  it.each<[string, string]>([
+    ['json.decoder.JSONDecodeError', 'parsing_error'],
+    ['yaml.scanner.ScannerError', 'parsing_error'],
+    ['tomllib.TOMLDecodeError', 'parsing_error'],
+    ['TimeoutError', 'timeout'],
+    ['asyncio.exceptions.TimeoutError', 'timeout'],
+    ['asyncio.exceptions.CancelledError', 'timeout'],
+    ['httpx.TimeoutException', 'timeout'],
+    ['httpx.ReadTimeout', 'timeout'],
+    ['httpx.ConnectTimeout', 'timeout'],
+    ['httpx.PoolTimeout', 'timeout'],
+    ['httpx.ConnectError', 'network'],
+    ['httpx.RemoteProtocolError', 'network'],
+    ['requests.exceptions.Timeout', 'timeout'],
+    ['requests.exceptions.ReadTimeout', 'timeout'],
+    ['requests.exceptions.ConnectTimeout', 'timeout'],
+    ['requests.exceptions.ConnectionError', 'network'],
+    ['requests.exceptions.SSLError', 'network'],
+    ['urllib3.exceptions.ReadTimeoutError', 'timeout'],
+    ['urllib3.exceptions.MaxRetryError', 'network'],
+    ['aiohttp.client_exceptions.ServerTimeoutError', 'timeout'],
+    ['aiohttp.client_exceptions.ClientConnectorError', 'network'],
+    ['ConnectionRefusedError', 'network'],
+    ['ConnectionResetError', 'network'],
+    ['BrokenPipeError', 'network'],
+    ['socket.gaierror', 'network'],
+    ['openai.RateLimitError', 'rate_limit'],
+    ['openai.APITimeoutError', 'timeout'],
+    ['openai.APIConnectionError', 'network'],
+    ['openai.AuthenticationError', 'auth_failure'],
+    ['openai.PermissionDeniedError', 'auth_failure'],
+    ['openai.BadRequestError', 'api_schema'],
+    ['openai.InternalServerError', 'network'],
+    ['anthropic.RateLimitError', 'rate_limit'],
+    ['pydantic_core._pydantic_core.ValidationError', 'validation'],
+    ['jsonschema.exceptions.ValidationError', 'validation'],
+    ['KeyError', 'unknown'],
+    ['mypackage.errors.SomethingElse', 'unknown'],
+  ])('%s -> %s', (errorType, expected) => {
+    expect(builtinCategory({ errorType, message: 'x' })).toBe(expected);
+  });
+
+  it("reads Python's errno names and socket codes as codes", () => {
+    expect(builtinCategory({ errorType: 'OSError', code: 'ECONNREFUSED', message: '[Errno 111]' })).toBe(
+      'network',
+    );
+    expect(builtinCategory({ errorType: 'socket.gaierror', code: 'EAI_NONAME', message: 'x' })).toBe(
+      'network',
+    );
+  });
+
+  it('a dotted type whose class name is unknown falls through to status and words', () => {
+    expect(builtinCategory({ errorType: 'mylib.ApiError', status: 429, message: 'slow down' })).toBe(
+      'rate_limit',
+    );
+    expect(
+      builtinCategory({ errorType: 'mylib.ApiError', message: 'Read timed out. (read timeout=5)' }),
+    ).toBe('timeout');
+  });
+});
+
 describe('statusFromMessage', () => {
   it.each<[string, number | undefined]>([
     ['401 Incorrect API key provided', 401],

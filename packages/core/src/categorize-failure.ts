@@ -17,6 +17,10 @@ import { type FailureFacts, type FingerprintRule, firstRuleSetting } from './fin
  *
  * Evidence is read most specific first: user rules, error code, error type, HTTP status (given or
  * printed in the message), then words in the message.
+ *
+ * Error types come from JavaScript (`RateLimitError`) and from the Python SDK, which names a class
+ * by module (`openai.RateLimitError`, `httpx.ConnectError`, `json.decoder.JSONDecodeError`): a
+ * dotted type is looked up whole, then by its class name, so both spellings share the table.
  */
 
 const CODE_CATEGORY: ReadonlyMap<string, Category> = new Map(
@@ -53,6 +57,7 @@ const CODE_CATEGORY: ReadonlyMap<string, Category> = new Map(
           'ENETUNREACH',
           'ENETDOWN',
           'EPIPE',
+          'EAI_NONAME', // Python's socket.gaierror
           'EPROTO',
           'UND_ERR_SOCKET',
           'UND_ERR_CLOSED',
@@ -155,6 +160,16 @@ const TYPE_CATEGORY: ReadonlyMap<string, Category> = new Map(
           'BodyTimeoutError',
           'RequestTimeoutError',
           'TimeoutException',
+          // Python: openai/anthropic, httpx, requests, urllib3, aiohttp, asyncio (cancellation, as AbortError)
+          'APITimeoutError',
+          'ReadTimeout',
+          'WriteTimeout',
+          'PoolTimeout',
+          'ConnectTimeout',
+          'ReadTimeoutError',
+          'ServerTimeoutError',
+          'requests.exceptions.Timeout',
+          'CancelledError',
         ],
       ],
       [
@@ -167,6 +182,25 @@ const TYPE_CATEGORY: ReadonlyMap<string, Category> = new Map(
           'NetworkError',
           'InternalServerError',
           'ServiceUnavailableError',
+          // Python: built-in OSErrors, httpx, requests, urllib3, aiohttp, socket
+          'ConnectionRefusedError',
+          'ConnectionResetError',
+          'ConnectionAbortedError',
+          'BrokenPipeError',
+          'ConnectError',
+          'ReadError',
+          'WriteError',
+          'RemoteProtocolError',
+          'ChunkedEncodingError',
+          'SSLError',
+          'MaxRetryError',
+          'NewConnectionError',
+          'ProtocolError',
+          'ClientConnectorError',
+          'ClientConnectionError',
+          'ClientOSError',
+          'ServerDisconnectedError',
+          'gaierror',
         ],
       ],
       [
@@ -212,11 +246,32 @@ const TYPE_CATEGORY: ReadonlyMap<string, Category> = new Map(
       ],
       [
         'parsing_error',
-        ['SyntaxError', 'AI_JSONParseError', 'JSONParseError', 'OutputParserException', 'YAMLException'],
+        [
+          'SyntaxError',
+          'AI_JSONParseError',
+          'JSONParseError',
+          'OutputParserException',
+          'YAMLException',
+          // Python: json, PyYAML, tomllib, xml.etree
+          'JSONDecodeError',
+          'YAMLError',
+          'ScannerError',
+          'ParserError',
+          'TOMLDecodeError',
+          'ParseError',
+        ],
       ],
     ] as const
   ).flatMap(([category, types]) => types.map((type) => [type, category] as const)),
 );
+
+/** The category of an error type: the whole name, else (a Python `module.Class`) the class name. */
+function typeCategory(errorType: string): Category | undefined {
+  const listed = TYPE_CATEGORY.get(errorType);
+  if (listed !== undefined) return listed;
+  const dot = errorType.lastIndexOf('.');
+  return dot < 0 ? undefined : TYPE_CATEGORY.get(errorType.slice(dot + 1));
+}
 
 /** Types that say little alone; used only when nothing more specific decided. */
 const FALLBACK_TYPE_CATEGORY: ReadonlyMap<string, Category> = new Map([
@@ -311,7 +366,7 @@ export function builtinCategory(facts: FailureFacts): Category {
   const message = facts.message ?? '';
   const fromCode = facts.code === undefined ? undefined : codeCategory(facts.code);
   if (fromCode !== undefined) return fromCode;
-  const fromType = facts.errorType === undefined ? undefined : TYPE_CATEGORY.get(facts.errorType);
+  const fromType = facts.errorType === undefined ? undefined : typeCategory(facts.errorType);
   if (fromType !== undefined) return fromType;
   const status = facts.status ?? statusFromMessage(message);
   const fromStatus = status === undefined ? undefined : statusCategory(status, message);
