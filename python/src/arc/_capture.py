@@ -1,0 +1,292 @@
+"""What leaves the process about a call (packages/sdk/src/capture-context.ts, call-counters.ts): every
+value is made a bounded JSON-safe copy and then redacted with core's rules, so a secret in an input,
+an output, an error message or a traceback never reaches the wire. Events use the wire's field names.
+"""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import socket
+import threading
+import traceback
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, to_json_safe
+from ._redact import RedactOptions, Redactor, redactor_for
+
+COUNT_TAG = "arc.count"
+Event = dict[str, Any]
+
+_MAX_CAUSE_DEPTH = 4
+_MAX_MESSAGE_LENGTH = 4096
+_MAX_STACK_LENGTH = 16_384
+_SOCKET_CODES = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_") and isinstance(getattr(socket, n), int)}
+
+# Event ids make retried batches idempotent on the server: a random prefix per process and a counter.
+_PREFIX = str(uuid.uuid4())
+_COUNTER = itertools.count(1)
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"
+
+
+def next_event_id() -> str:
+    return f"{_PREFIX}-{_base36(next(_COUNTER))}"
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    agent_id: str | None = None
+    bounds: JsonBounds = DEFAULT_BOUNDS
+    redact: RedactOptions | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        return redactor_for(self.redact)
+
+
+def capture_value(value: Any, options: CaptureOptions) -> Any:
+    """A bounded, JSON-safe, redacted copy of ``value``."""
+    redacted, _ = options.redactor.value(to_json_safe(value, options.bounds))
+    return redacted
+
+
+def _capture_text(text: str, limit: int, options: CaptureOptions) -> str:
+    length = js_length(text)
+    if length > limit:
+        text = f"{text[:limit]}…[truncated {length - limit} chars]"
+    return options.redactor.text(text)
+
+
+def error_type(error: BaseException) -> str:
+    """The class, named by module as Python prints it (``openai.RateLimitError``); builtins bare."""
+    cls = type(error)
+    module = getattr(cls, "__module__", "builtins")
+    name = getattr(cls, "__qualname__", cls.__name__)
+    return name if module in ("builtins", "__main__") else f"{module}.{name}"
+
+
+def _field(value: Any, key: str) -> Any:
+    try:
+        return getattr(value, key, None)
+    except Exception:
+        return None
+
+
+def _next_cause(error: Any) -> Any:
+    cause = _field(error, "__cause__")
+    return cause if cause is not None else _field(error, "__context__")
+
+
+def _as_status(value: Any) -> int | None:
+    if isinstance(value, str) and len(value) == 3 and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return value
+    return None
+
+
+def error_status(error: BaseException) -> int | None:
+    """The HTTP status of a failure: on the error, its response, or its causes."""
+    node: Any = error
+    for _ in range(_MAX_CAUSE_DEPTH):
+        if node is None:
+            break
+        response = _field(node, "response")
+        for candidate in (
+            _field(node, "status_code"),
+            _field(node, "status"),
+            _field(response, "status_code"),
+            _field(response, "status"),
+        ):
+            status = _as_status(candidate)
+            if status is not None:
+                return status
+        node = _next_cause(node)
+    return None
+
+
+def error_code(error: BaseException) -> str | int | None:
+    """The error code (a provider's ``code``, an OSError's errno name) on the error or its causes."""
+    node: Any = error
+    for _ in range(_MAX_CAUSE_DEPTH):
+        if node is None:
+            break
+        code = _field(node, "code")
+        if isinstance(code, str) and code != "":
+            return code
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
+        number = _field(node, "errno") if isinstance(node, OSError) else None
+        if isinstance(number, int):
+            name = errno.errorcode.get(number) or _SOCKET_CODES.get(number)
+            if name is not None:
+                return name
+        node = _next_cause(node)
+    return None
+
+
+def _message(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:
+        return "[Unreadable]"
+
+
+def describe_error(error: BaseException, options: CaptureOptions) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "type": error_type(error),
+        "message": _capture_text(_message(error), _MAX_MESSAGE_LENGTH, options),
+    }
+    try:
+        stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    except Exception:
+        stack = None
+    if stack:
+        described["stack"] = _capture_text(stack, _MAX_STACK_LENGTH, options)
+    status = error_status(error)
+    if status is not None:
+        described["status"] = status
+    code = error_code(error)
+    if code is not None:
+        described["code"] = _capture_text(code, 200, options) if isinstance(code, str) else code
+    return described
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    function: str
+    input: Any
+    started_at: float
+    duration_ms: float
+    attempt: int
+    fix_ids: tuple[str, ...]
+    tags: Mapping[str, str]
+
+
+def _base_event(kind: str, record: AttemptRecord, options: CaptureOptions) -> Event:
+    event: Event = {
+        "id": next_event_id(),
+        "kind": kind,
+        "function": record.function,
+        "timestamp": int(round(record.started_at)),
+        "durationMs": max(0.0, record.duration_ms),
+        "attempt": record.attempt,
+        "input": capture_value(record.input, options),
+    }
+    if options.agent_id is not None:
+        event["agentId"] = options.agent_id
+    if record.fix_ids:
+        event["fixIds"] = list(record.fix_ids)
+    if record.tags:
+        event["tags"] = dict(record.tags)
+    return event
+
+
+def failure_event(record: AttemptRecord, error: BaseException, options: CaptureOptions, output: Any = None, has_output: bool = False) -> Event:
+    event = _base_event("failure", record, options)
+    event["error"] = describe_error(error, options)
+    if has_output:
+        event["output"] = capture_value(output, options)
+    return event
+
+
+def success_event(record: AttemptRecord, output: Any, options: CaptureOptions) -> Event:
+    event = _base_event("success", record, options)
+    event["output"] = capture_value(output, options)
+    return event
+
+
+# ---- exact counts (call-counters.ts) ----
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """The part of a call that identifies its aggregate bucket."""
+
+    function: str
+    fix_ids: tuple[str, ...]
+    tags: Mapping[str, str]
+    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def outcome_group(function: str, fix_ids: tuple[str, ...], tags: Mapping[str, str]) -> OutcomeGroup:
+    return OutcomeGroup(function, fix_ids, tags, (function, fix_ids, tuple(sorted(tags.items()))))
+
+
+@dataclass
+class FunctionCounters:
+    successes: int = 0
+    failures: int = 0
+    retries: int = 0
+    sampled_successes: int = 0
+
+
+class CallCounters:
+    """Exact per-function counts; successes not sent in full are counted into aggregate events."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_function: dict[str, FunctionCounters] = {}
+        self._unsent: dict[Any, list[Any]] = {}
+
+    def _counters(self, function: str) -> FunctionCounters:
+        counters = self._by_function.get(function)
+        if counters is None:
+            counters = self._by_function[function] = FunctionCounters()
+        return counters
+
+    def success(self, group: OutcomeGroup, sampled: bool) -> None:
+        with self._lock:
+            counters = self._counters(group.function)
+            counters.successes += 1
+            if sampled:
+                counters.sampled_successes += 1
+                return
+            pending = self._unsent.get(group.key)
+            if pending is None:
+                self._unsent[group.key] = [group, 1]
+            else:
+                pending[1] += 1
+
+    def failure(self, function: str) -> None:
+        with self._lock:
+            self._counters(function).failures += 1
+
+    def retry(self, function: str) -> None:
+        with self._lock:
+            self._counters(function).retries += 1
+
+    def drain_aggregates(self, agent_id: str | None, now_ms: float) -> list[Event]:
+        with self._lock:
+            unsent = list(self._unsent.values())
+            self._unsent.clear()
+        events: list[Event] = []
+        for group, count in unsent:
+            event: Event = {
+                "id": next_event_id(),
+                "kind": "success",
+                "function": group.function,
+                "timestamp": int(now_ms),
+                "tags": {**group.tags, COUNT_TAG: str(count)},
+            }
+            if agent_id is not None:
+                event["agentId"] = agent_id
+            if group.fix_ids:
+                event["fixIds"] = list(group.fix_ids)
+            events.append(event)
+        return events
+
+    def snapshot(self) -> dict[str, FunctionCounters]:
+        with self._lock:
+            return {name: FunctionCounters(**vars(c)) for name, c in self._by_function.items()}

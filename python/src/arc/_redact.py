@@ -1,0 +1,459 @@
+"""Core's redaction (packages/core/src/redact-secrets.ts, secret-text-scanner.ts, secret-key-names.ts),
+ported rule for rule so that what leaves a Python agent is what leaves a TypeScript one.
+
+The shared vectors in packages/core/test-vectors/redaction.json hold both ports to the same outputs;
+a rule changed in core without the same change here fails tests/test_redaction_vectors.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._json_safe import MAX_DEPTH_MARKER
+
+REDACTED = "[REDACTED]"
+
+# JavaScript's \s (what core's regexes mean by it), spelled out: Python's \s differs (\x1c-\x1f, \x85, no \ufeff).
+JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_ASCII_I = re.ASCII | re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class SecretPattern:
+    """A caller-given pattern; each non-empty match becomes ``[REDACTED:<name>]``."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class RedactOptions:
+    """Extra redaction on top of core's rules, which always apply."""
+
+    extra_keys: Sequence[str] = ()
+    extra_patterns: Sequence[SecretPattern] = ()
+    emails: bool = True
+
+
+# ---- key names (secret-key-names.ts) ----
+
+_SECRET_NORMALIZED = re.compile(
+    r"password|passwd|passphrase|passcode|credential|cookie|"
+    r"(?:secrets?|token|authorization|apikeys?|privatekey|secretkey|accesskey|authheader|cardnumber|creditcard)\Z|"
+    r"^(?:cc|ccnum|ccnumber)\Z"
+)
+_SECRET_LAST_WORDS = frozenset({"auth", "pwd", "ssn", "cvv", "cvv2", "cvc", "session"})
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_key_name(key: str) -> str:
+    return _NOT_KEY_CHAR.sub("", key.lower())
+
+
+def _last_word(key: str) -> str:
+    words = _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", key).lower())
+    for word in reversed(words):
+        if word:
+            return word
+    return ""
+
+
+def is_secret_key_name(key: str, extra_keys: frozenset[str] = frozenset()) -> bool:
+    normalized = normalize_key_name(key)
+    if normalized == "":
+        return False
+    return (
+        _SECRET_NORMALIZED.search(normalized) is not None
+        or _last_word(key) in _SECRET_LAST_WORDS
+        or normalized in extra_keys
+    )
+
+
+# ---- text rules (secret-text-scanner.ts) ----
+
+_ASSIGN = r"""(?:["']:|=)[ \t]*\\*["']?"""
+_SCHEME = r"(?:[Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken)[ \t]+"
+_NOT_A_VALUE = re.compile(r"^(?:null|true|false|undefined|none|nil)\Z", _ASCII_I)
+_BASE64_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_SECRET_NAMES = re.compile(
+    r"(?:password|passwd|passphrase|secret|token|api[_-]?key|auth|authorization|cookie|credentials?|"
+    r"private[_-]?key|access[_-]?key|session)\Z",
+    _ASCII_I,
+)
+_AWS_SECRET_NAMES = re.compile(r"secret_?access_?key\Z", _ASCII_I)
+_HAS_NON_LETTER = re.compile(r"[^A-Za-z]")
+_TRAILING_PADDING = re.compile(r"=+\Z")
+MIN_SECRET_LENGTH = 6
+_LONGEST_NAME = 32  # longer than every name above
+
+
+def _named_before(names: re.Pattern[str], text: str, at: int) -> bool:
+    """Core's lookbehind ``(?<=name\\\\*["']?[ \\t]*)`` at ``at``: each part can only be taken whole."""
+    i = at
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i > 0 and text[i - 1] in "\"'":
+        i -= 1
+    while i > 0 and text[i - 1] == "\\":
+        i -= 1
+    return names.search(text, max(0, i - _LONGEST_NAME), i) is not None
+
+
+def _has_non_letter(token: str) -> bool:
+    return _HAS_NON_LETTER.search(token) is not None
+
+
+def _decodes_to_user_password(encoded: str) -> bool:
+    body = _TRAILING_PADDING.sub("", encoded)
+    if len(body) % 4 == 1:
+        return False
+    bits = 0
+    buffer = 0
+    colon = False
+    for char in body:
+        buffer = ((buffer << 6) | _BASE64_DIGITS.find(char)) & 0xFFFF
+        bits += 6
+        if bits >= 8:
+            bits -= 8
+            byte = (buffer >> bits) & 0xFF
+            if byte < 0x20 or byte == 0x7F:
+                return False
+            if byte == 0x3A:
+                colon = True
+    return colon
+
+
+def _passes_luhn(digits: str) -> bool:
+    if digits == "":
+        return False
+    total = 0
+    double = False
+    for char in reversed(digits):
+        digit = ord(char) - 48
+        if digit < 0 or digit > 9:
+            return False
+        if double:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+        double = not double
+    return total % 10 == 0
+
+
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    type: str
+    trigger: str
+    secret: str
+    back: int = 0
+    prefix: str = ""
+    not_after: re.Pattern[str] | None = None
+    starts_back_over: frozenset[str] | None = None
+    named_by: re.Pattern[str] | None = None
+    typed_by: tuple[re.Pattern[str], str] | None = None
+    accept: Callable[[str], bool] | None = None
+    email: bool = False
+    sticky: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sticky", re.compile(f"({self.prefix})({self.secret})"))
+
+
+def _assignment_rule(trigger: str) -> _Rule:
+    return _Rule(
+        type="secret",
+        trigger=trigger,
+        named_by=_SECRET_NAMES,
+        typed_by=(_AWS_SECRET_NAMES, "aws_secret_key"),
+        prefix=f"{_ASSIGN}(?:{_SCHEME}|(?!{_SCHEME}))",
+        secret=rf"""[^\x00{JS_SPACE}"'\\&,;{{}}\[][^\x00{JS_SPACE}"'\\&,;}}]*""",
+        accept=lambda value: _NOT_A_VALUE.match(value) is None,
+    )
+
+
+def _class(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{chars}]")
+
+
+_PASSES: tuple[tuple[_Rule, ...], ...] = (
+    (
+        _Rule(
+            type="private_key",
+            trigger="BEGIN",
+            back=5,
+            secret=r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[^\x00]*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[^\x00]*)",
+        ),
+        _Rule(type="anthropic_key", trigger="k-", back=1, not_after=_class("A-Za-z0-9_-"), secret="sk-ant-[A-Za-z0-9_-]{20,}"),
+        _Rule(type="openai_key", trigger="k-", back=1, not_after=_class("A-Za-z0-9_-"), secret="sk-[A-Za-z0-9_-]{20,}"),
+        _Rule(
+            type="stripe_key",
+            trigger="k_(?:live|test)_",
+            back=1,
+            not_after=_class("A-Za-z0-9"),
+            secret="[sr]k_(?:live|test)_[A-Za-z0-9]{10,}",
+        ),
+        _Rule(type="stripe_key", trigger="whsec_", not_after=_class("A-Za-z0-9"), secret="whsec_[A-Za-z0-9]{20,}"),
+        _Rule(
+            type="github_token",
+            trigger="gh[pousr]_|github_pat_",
+            not_after=_class("A-Za-z0-9_"),
+            secret="(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
+        ),
+        _Rule(type="slack_token", trigger="xox[abprs]-", not_after=_class("A-Za-z0-9"), secret="xox[abprs]-[A-Za-z0-9-]{10,}"),
+        _Rule(
+            type="aws_access_key_id",
+            trigger="AKIA|ASIA",
+            not_after=_class("A-Za-z0-9"),
+            secret="(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])",
+        ),
+        _Rule(type="google_api_key", trigger="AIza", not_after=_class("A-Za-z0-9_-"), secret="AIza[A-Za-z0-9_-]{35}"),
+        _Rule(
+            type="jwt",
+            trigger="yJ",
+            back=1,
+            not_after=_class("A-Za-z0-9_-"),
+            secret=r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
+        ),
+        _Rule(
+            type="bearer_token",
+            trigger="[Bb]earer|BEARER",
+            not_after=_class("A-Za-z"),
+            prefix=r"(?:[Bb]earer|BEARER)[ \t]+",
+            secret="[A-Za-z0-9._~+/-]{8,}=*",
+            accept=_has_non_letter,
+        ),
+        _Rule(
+            type="basic_auth",
+            trigger="[Bb]asic|BASIC",
+            not_after=_class("A-Za-z"),
+            prefix=r"(?:[Bb]asic|BASIC)[ \t]+",
+            secret="[A-Za-z0-9+/]{6,}={0,2}",
+            accept=_decodes_to_user_password,
+        ),
+        _Rule(
+            type="url_password",
+            trigger=r":\/\/",
+            prefix=rf""":\/\/[^\x00{JS_SPACE}:/?#@"'<>\\]*:""",
+            secret=rf"""[^\x00{JS_SPACE}/?#@"'<>\\]+(?=@)""",
+        ),
+        _Rule(
+            type="cookie",
+            trigger="[Cc]ookie|COOKIE",
+            prefix=r"""(?:[Cc]ookie|COOKIE)\\*["']?[ \t]*[:=][ \t]*\\*["']?""",
+            secret=r"""[^\x00\r\n"'\\]+""",
+        ),
+        _Rule(
+            type="email",
+            trigger="@",
+            starts_back_over=_EMAIL_LOCAL,
+            secret=r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+            email=True,
+        ),
+    ),
+    (
+        _Rule(
+            type="card_number",
+            trigger="[2-6][0-9]{3}[ -]?[0-9]{4}",
+            not_after=_class("0-9A-Za-z_.-"),
+            secret="[2-6][0-9]{3}[ -]?[0-9]{4}(?:[ -]?[0-9]){5,11}(?![0-9A-Za-z_])",
+            accept=lambda candidate: _passes_luhn(candidate.replace(" ", "").replace("-", "")),
+        ),
+    ),
+    (_assignment_rule("="),),
+    (_assignment_rule("[\"']:"),),
+)
+
+
+@dataclass(frozen=True)
+class _Pass:
+    triggers: re.Pattern[str]
+    rules_by_group: tuple[tuple[_Rule, ...], ...]
+
+
+def _compile_pass(rules: Sequence[_Rule]) -> _Pass:
+    by_trigger: dict[str, list[_Rule]] = {}
+    for rule in rules:
+        by_trigger.setdefault(rule.trigger, []).append(rule)
+    triggers = list(by_trigger)
+    source = triggers[0] if len(triggers) == 1 else "|".join(f"({t})" for t in triggers)
+    return _Pass(re.compile(source), tuple(tuple(group) for group in by_trigger.values()))
+
+
+class _Tally:
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+class SecretTextScanner:
+    """Finds and replaces secrets in text, pass by pass, trying a rule only where its trigger fires."""
+
+    def __init__(self, options: RedactOptions) -> None:
+        self._passes = tuple(
+            _compile_pass([rule for rule in rules if options.emails or not rule.email]) for rules in _PASSES
+        )
+        self._extra = tuple((f"[REDACTED:{p.name}]", p.pattern) for p in options.extra_patterns)
+
+    def redact(self, text: str, tally: _Tally) -> str:
+        out = text if len(text) < MIN_SECRET_LENGTH else self._built_in(text, tally)
+        for marker, pattern in self._extra:
+            out = pattern.sub(lambda m, marker=marker: self._extra_match(m, marker, tally), out)
+        return out
+
+    @staticmethod
+    def _extra_match(match: re.Match[str], marker: str, tally: _Tally) -> str:
+        found = match.group(0)
+        if found == "" or found.startswith("[REDACTED"):
+            return found
+        tally.count += 1
+        return marker
+
+    def _built_in(self, text: str, tally: _Tally) -> str:
+        out = text
+        for compiled in self._passes:
+            out = self._scan(compiled, out, tally)
+        return out
+
+    def _scan(self, compiled: _Pass, text: str, tally: _Tally) -> str:
+        parts: list[str] = []
+        copied_to = 0
+        position = 0
+        triggers = compiled.triggers
+        while True:
+            hit = triggers.search(text, position)
+            if hit is None:
+                break
+            at = hit.start()
+            group = hit.lastindex or 1
+            replaced = False
+            for rule in compiled.rules_by_group[group - 1]:
+                candidate = self._candidate(rule, text, at, copied_to)
+                if candidate is None:
+                    continue
+                start, end, prefix, secret = candidate
+                if secret.startswith("[REDACTED") or (rule.accept is not None and not rule.accept(secret)):
+                    continue
+                tally.count += 1
+                parts.append(text[copied_to:start])
+                parts.append(f"{prefix}[REDACTED:{self._type_of(rule, text, at)}]")
+                copied_to = end
+                replaced = True
+                break
+            position = copied_to if replaced else at + 1
+        if copied_to == 0:
+            return text
+        parts.append(text[copied_to:])
+        return "".join(parts)
+
+    @staticmethod
+    def _type_of(rule: _Rule, text: str, at: int) -> str:
+        if rule.typed_by is None:
+            return rule.type
+        names, typed = rule.typed_by
+        return typed if _named_before(names, text, at) else rule.type
+
+    @staticmethod
+    def _candidate(rule: _Rule, text: str, at: int, floor: int) -> tuple[int, int, str, str] | None:
+        if rule.named_by is not None and not _named_before(rule.named_by, text, at):
+            return None
+        start = at - rule.back
+        if start < floor:
+            return None
+        if rule.starts_back_over is not None:
+            while start > floor and text[start - 1] in rule.starts_back_over:
+                start -= 1
+        if rule.not_after is not None and start > 0 and (start > floor or floor == 0):
+            if rule.not_after.match(text[start - 1]):
+                return None
+        match = rule.sticky.match(text, start)
+        if match is None:
+            return None
+        return start, match.end(), match.group(1), match.group(2)
+
+
+# ---- values (redact-secrets.ts) ----
+
+_MAX_NESTING = 512
+_KEY_CACHE_LIMIT = 10_000
+_MARKERS = re.compile(r"\[REDACTED(?::[^\]]*)?\]")
+
+
+class Redactor:
+    """Everything compiled for one option set: the text scanner and a cache of key verdicts."""
+
+    def __init__(self, options: RedactOptions) -> None:
+        self._scanner = SecretTextScanner(options)
+        self._extra_keys = frozenset(normalize_key_name(k) for k in options.extra_keys)
+        self._keys: dict[str, tuple[bool, str, int]] = {}
+
+    def text(self, text: str) -> str:
+        return self._scanner.redact(text, _Tally())
+
+    def value(self, value: Any) -> tuple[Any, int]:
+        tally = _Tally()
+        return self._copy(value, 0, tally), tally.count
+
+    def _copy(self, value: Any, depth: int, tally: _Tally) -> Any:
+        if isinstance(value, str):
+            return self._scanner.redact(value, tally)
+        if isinstance(value, list):
+            if depth >= _MAX_NESTING:
+                return MAX_DEPTH_MARKER
+            return [self._copy(item, depth + 1, tally) for item in value]
+        if isinstance(value, dict):
+            if depth >= _MAX_NESTING:
+                return MAX_DEPTH_MARKER
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                secret, text, redactions = self._key(str(key))
+                tally.count += redactions
+                out[text] = _hide(item, tally) if secret else self._copy(item, depth + 1, tally)
+            return out
+        return value
+
+    def _key(self, key: str) -> tuple[bool, str, int]:
+        verdict = self._keys.get(key)
+        if verdict is None:
+            tally = _Tally()
+            text = self._scanner.redact(key, tally)
+            # Judged without secrets and markers, so that a second pass judges the key as the first did.
+            judged = _MARKERS.sub(" ", text)
+            verdict = (is_secret_key_name(judged, self._extra_keys), text, tally.count)
+            if len(self._keys) >= _KEY_CACHE_LIMIT:
+                self._keys.clear()
+            self._keys[key] = verdict
+        return verdict
+
+
+def _hide(value: Any, tally: _Tally) -> Any:
+    if value is None or isinstance(value, bool) or value == REDACTED:
+        return value
+    tally.count += 1
+    return REDACTED
+
+
+_DEFAULT = Redactor(RedactOptions())
+
+
+def redactor_for(options: RedactOptions | None) -> Redactor:
+    return _DEFAULT if options is None or options == RedactOptions() else Redactor(options)
+
+
+def redact_secrets(value: Any, options: RedactOptions | None = None) -> tuple[Any, int]:
+    """A copy of a JSON value with secrets hidden, and how many were hidden (core's redactSecrets)."""
+    return redactor_for(options).value(value)
+
+
+def redact_text(text: str, options: RedactOptions | None = None) -> str:
+    """``text`` with every secret replaced by a typed marker (core's redactText)."""
+    return redactor_for(options).text(text)

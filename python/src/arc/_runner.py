@@ -1,0 +1,448 @@
+"""Runs one tracked call (packages/sdk/src/call-runner.ts): applies the deployed fixes it is assigned,
+makes the attempt, repairs and validates the output, reports the outcome, and retries when a fix
+calls for it.
+
+Two rules shape every line. The host's function runs exactly as it would without Arc: a sync
+function stays sync, its own exceptions reach the caller as the same objects, its result is
+returned as it is. And Arc's own work is guarded: anything of ours that raises is counted as an
+internal error and the call carries on as if Arc were not there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._appliers import apply_call_fixes, apply_output_fixes, backoff_delay, changes_call, retry_policy_covers
+from ._call_shape import CallShape
+from ._canary import canary_arm
+from ._capture import (
+    AttemptRecord,
+    CallCounters,
+    CaptureOptions,
+    Event,
+    OutcomeGroup,
+    failure_event,
+    outcome_group,
+    success_event,
+)
+from ._fingerprint import fingerprint_failure
+from ._validators import CompiledValidator, run_one
+from .fixes import AnySimpleFix, DeployedFix, OutputRepairFix, RetryPolicyFix, fix_parts
+
+# How often failure events repeat the declared output schema (the server keeps the latest).
+OUTPUT_SCHEMA_RESEND = 60.0
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    max_attempts: int = 3
+    """Attempts per call in all, the first included, whatever the fixes say."""
+    max_total: float = 30.0
+    """No retry starts once this many seconds have passed since the call began."""
+    fix_confidence: float = 0.8
+    """A failed call is retried once with a deployed fix it did not get when the fix's confidence is at least this."""
+    with_fix: bool = True
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The services of one Arc client that every tracked call uses."""
+
+    capture: CaptureOptions
+    success_sample_rate: float
+    random: Callable[[], float]
+    retry: RetrySettings
+    counters: CallCounters
+    send: Callable[[Event], None]
+    watch: Callable[[str], None]
+    fixes_for: Callable[[str], Sequence[DeployedFix]]
+    internal_error: Callable[[BaseException], None]
+
+
+@dataclass(frozen=True)
+class OutputShape:
+    """Where output repair and validators look inside a function's result (the whole result by default)."""
+
+    get: Callable[[Any], Any]
+    set: Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    validators: Sequence[CompiledValidator] = ()
+    throw_on_invalid: bool = False
+    call_shape: CallShape | None = None
+    output: OutputShape | None = None
+    call_key: Callable[..., Any] | None = None
+    input: Callable[..., Any] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    parse: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any] | None = None
+    """Turns the (repaired) output into what validators check, given the call's arguments; raising makes it invalid."""
+    output_stage: bool = True
+    output_schema: dict[str, Any] | None = None
+
+
+class _Plan:
+    """The fixes a call gets and the arguments they produce; lives as long as its call."""
+
+    __slots__ = ("original_args", "original_kwargs", "args", "kwargs", "applied", "parts", "tags", "group", "rescued", "policy_retries", "started_at")
+
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any], tags: Mapping[str, str], group: OutcomeGroup) -> None:
+        self.original_args = args
+        self.original_kwargs = kwargs
+        self.args = args
+        self.kwargs = kwargs
+        self.applied: tuple[DeployedFix, ...] = ()
+        self.parts: tuple[AnySimpleFix, ...] = ()
+        self.tags = tags
+        self.group = group
+        self.rescued = False
+        self.policy_retries = 0
+        self.started_at = -1.0
+
+
+@dataclass
+class _Stage:
+    returned: Any
+    checked: Any
+    invalid: BaseException | None = None
+
+
+_REPORTED_BASE = (asyncio.CancelledError,)
+
+
+class CallRunner:
+    def __init__(self, rt: Runtime, name: str, fn: Callable[..., Any], options: RunnerOptions) -> None:
+        self._rt = rt
+        self._name = name
+        self._fn = fn
+        self._options = options
+        self._validators = tuple(options.validators)
+        self._tags = dict(options.tags)
+        self._group = outcome_group(name, (), self._tags)
+        self._plain = not self._validators and options.parse is None
+        self._calls = 0
+        self._schema_sent_at = float("-inf")
+        try:
+            self._signature: inspect.Signature | None = inspect.signature(fn)
+        except (TypeError, ValueError):
+            self._signature = None
+        parameters = list(self._signature.parameters) if self._signature is not None else []
+        # A method's instance is passed through but never recorded.
+        self._skip = parameters[0] if parameters and parameters[0] in ("self", "cls") else None
+        self._guard(None, lambda: rt.watch(name))
+
+    # ---- planning ----
+
+    def plan(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Plan:
+        plan = _Plan(args, kwargs, self._tags, self._group)
+        try:
+            deployed = self._rt.fixes_for(self._name)
+            if deployed:
+                self._assign(plan, deployed)
+        except Exception as error:
+            self._internal_error(error)
+        return plan
+
+    def _assign(self, plan: _Plan, deployed: Sequence[DeployedFix]) -> None:
+        key: str | None = None
+        applied: list[DeployedFix] = []
+        canaries: list[str] = []
+        treated = False
+        for fix in deployed:
+            if not self._applicable(fix):
+                continue
+            if fix.canary_share < 1:
+                if key is None:
+                    if self._options.call_key is not None:
+                        key = str(self._options.call_key(*plan.original_args, **plan.original_kwargs))
+                    else:
+                        self._calls += 1
+                        key = str(self._calls)
+                canaries.append(fix.id)
+                if canary_arm(fix.id, key, fix.canary_share) == "control":
+                    continue
+                treated = True
+            applied.append(fix)
+        if canaries:
+            plan.tags = {**self._tags, "canary": "treatment" if treated else "control", "canaryFixIds": ",".join(canaries)}
+        self._set_fixes(plan, applied)
+
+    def _applicable(self, fix: DeployedFix) -> bool:
+        """A fix takes effect only whole: its call-side parts need to know where the call lives."""
+        return self._options.call_shape is not None or not any(changes_call(p) for p in fix_parts(fix.fix))
+
+    def _set_fixes(self, plan: _Plan, applied: Sequence[DeployedFix]) -> None:
+        plan.applied = tuple(applied)
+        plan.parts = tuple(p for f in applied for p in fix_parts(f.fix))
+        shape = self._options.call_shape
+        if shape is not None and self._signature is not None and any(changes_call(p) for p in plan.parts):
+            bound = self._signature.bind(*plan.original_args, **plan.original_kwargs)
+            arguments = shape.set(dict(bound.arguments), apply_call_fixes(shape.get(dict(bound.arguments)), plan.parts))
+            rebuilt = inspect.BoundArguments(self._signature, arguments)  # type: ignore[arg-type]
+            plan.args, plan.kwargs = rebuilt.args, rebuilt.kwargs
+        else:
+            plan.args, plan.kwargs = plan.original_args, plan.original_kwargs
+        fix_ids = tuple(f.id for f in applied)
+        plan.group = outcome_group(self._name, fix_ids, plan.tags)
+
+    def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The call's arguments by parameter name (the method's instance left out), as recorded."""
+        if self._signature is None:
+            return {"args": list(args), "kwargs": kwargs}
+        try:
+            bound = dict(self._signature.bind(*args, **kwargs).arguments)
+        except TypeError:
+            return {"args": list(args), "kwargs": kwargs}
+        if self._skip is not None:
+            bound.pop(self._skip, None)
+        return bound
+
+    # ---- the sync call ----
+
+    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        plan = self.plan(args, kwargs)
+        n = 1
+        while True:
+            t0 = time.perf_counter()
+            if plan.started_at < 0:
+                plan.started_at = t0
+            try:
+                result = self._fn(*plan.args, **plan.kwargs)
+            except Exception as error:
+                if self._after_error(plan, n, t0, error, sync=True) is not None:
+                    n += 1
+                    continue
+                raise
+            if self._plain and not plan.parts:
+                self._report_success(plan, n, t0, result)
+                return result
+            stage = self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
+            if stage.invalid is None:
+                stage.invalid = self._validate_sync(stage.checked, plan)
+            verdict = self._judge(plan, n, t0, stage, sync=True)
+            if verdict is None:
+                return stage.returned
+            if verdict < 0:
+                raise stage.invalid  # type: ignore[misc]
+            n += 1
+
+    def _validate_sync(self, checked: Any, plan: _Plan) -> BaseException | None:
+        if not self._validators:
+            return None
+        arguments = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+        for validator in self._validators:
+            verdict = run_one(validator, checked, arguments)
+            if inspect.isawaitable(verdict):
+                # A sync call cannot wait for an async validator: it is not run, and that is Arc's problem.
+                close = getattr(verdict, "close", None)
+                if callable(close):
+                    close()
+                self._internal_error(TypeError("an async validator cannot check a sync function's output"))
+                continue
+            if verdict is not None:
+                return verdict  # type: ignore[no-any-return]
+        return None
+
+    # ---- the async call ----
+
+    async def run_async(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        plan = self.plan(args, kwargs)
+        n = 1
+        while True:
+            t0 = time.perf_counter()
+            if plan.started_at < 0:
+                plan.started_at = t0
+            try:
+                result = await self._fn(*plan.args, **plan.kwargs)
+            except Exception as error:
+                delay = self._after_error(plan, n, t0, error, sync=False)
+                if delay is not None:
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    n += 1
+                    continue
+                raise
+            except _REPORTED_BASE as error:
+                # Cancellation is reported like an abort, and never retried: it must reach the caller.
+                self._guard(None, lambda: self._report_failure(plan, n, t0, error))
+                raise
+            if self._plain and not plan.parts:
+                self._report_success(plan, n, t0, result)
+                return result
+            stage = self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
+            if stage.invalid is None:
+                stage.invalid = await self._validate_async(stage.checked, plan)
+            verdict = self._judge(plan, n, t0, stage, sync=False)
+            if verdict is None:
+                return stage.returned
+            if verdict < 0:
+                raise stage.invalid  # type: ignore[misc]
+            if verdict > 0:
+                await asyncio.sleep(verdict)
+            n += 1
+
+    async def _validate_async(self, checked: Any, plan: _Plan) -> BaseException | None:
+        if not self._validators:
+            return None
+        arguments = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+        for validator in self._validators:
+            verdict = run_one(validator, checked, arguments)
+            if inspect.isawaitable(verdict):
+                verdict = await verdict
+            if verdict is not None:
+                return verdict  # type: ignore[no-any-return]
+        return None
+
+    # ---- shared steps ----
+
+    def _after_error(self, plan: _Plan, n: int, t0: float, error: BaseException, sync: bool) -> float | None:
+        """Reports a raised error; the delay before the next attempt, or None to re-raise."""
+        event = self._guard(None, lambda: self._report_failure(plan, n, t0, error))
+        delay = self._guard(None, lambda: self._plan_retry(plan, n, event, sync))
+        if delay is not None:
+            self._guard(None, lambda: self._rt.counters.retry(self._name))
+        return delay
+
+    def _judge(self, plan: _Plan, n: int, t0: float, stage: _Stage, sync: bool) -> float | None:
+        """None: return the output; a delay >= 0: retry after it; -1: raise the invalidity."""
+        if stage.invalid is None:
+            self._guard(None, lambda: self._report_success(plan, n, t0, stage.returned))
+            return None
+        invalid = stage.invalid
+        event = self._guard(None, lambda: self._report_failure(plan, n, t0, invalid, stage.checked, True))
+        delay = self._guard(None, lambda: self._plan_retry(plan, n, event, sync))
+        if delay is not None:
+            self._guard(None, lambda: self._rt.counters.retry(self._name))
+            return delay
+        return -1.0 if self._options.throw_on_invalid else None
+
+    def _output_stage(self, plan: _Plan, output: Any) -> _Stage:
+        """Output repair on the part of the result that is checked, then parsing."""
+        if not self._options.output_stage:
+            return _Stage(output, output)
+        shape = self._options.output
+        checked = shape.get(output) if shape is not None else output
+        returned = output
+        if any(isinstance(p, OutputRepairFix) for p in plan.parts):
+            repaired = apply_output_fixes(checked, plan.parts)
+            if repaired is not checked and repaired != checked:
+                returned = shape.set(output, repaired) if shape is not None else repaired
+                checked = repaired
+        parse = self._options.parse
+        if parse is None:
+            return _Stage(returned, checked)
+        try:
+            return _Stage(returned, parse(checked, plan.original_args, plan.original_kwargs))
+        except Exception as error:
+            return _Stage(returned, checked, error)
+
+    def _record(self, plan: _Plan, n: int, t0: float) -> AttemptRecord:
+        now = time.perf_counter()
+        if self._options.input is not None:
+            recorded = self._options.input(*plan.original_args, **plan.original_kwargs)
+        else:
+            recorded = self.arguments(plan.original_args, plan.original_kwargs)
+        return AttemptRecord(
+            function=self._name,
+            input=recorded,
+            started_at=time.time() * 1000 - (now - t0) * 1000,
+            duration_ms=(now - t0) * 1000,
+            attempt=n,
+            fix_ids=plan.group.fix_ids,
+            tags=plan.tags,
+        )
+
+    def _report_success(self, plan: _Plan, n: int, t0: float, output: Any) -> None:
+        try:
+            # Rescued calls are rare and say whether fixes work, so they are always sent in full.
+            sampled = n > 1 or self._rt.random() < self._rt.success_sample_rate
+            self._rt.counters.success(plan.group, sampled)
+            if sampled:
+                self._rt.send(success_event(self._record(plan, n, t0), output, self._rt.capture))
+        except Exception as error:
+            self._internal_error(error)
+
+    def _report_failure(
+        self, plan: _Plan, n: int, t0: float, error: BaseException, output: Any = None, has_output: bool = False
+    ) -> Event:
+        self._rt.counters.failure(self._name)
+        event = failure_event(self._record(plan, n, t0), error, self._rt.capture, output, has_output)
+        schema = self._options.output_schema
+        if schema is not None:
+            now = time.monotonic()
+            if now - self._schema_sent_at >= OUTPUT_SCHEMA_RESEND:
+                event["outputSchema"] = schema
+                self._schema_sent_at = now
+        self._rt.send(event)
+        return event
+
+    def _plan_retry(self, plan: _Plan, n: int, event: Event | None, sync: bool) -> float | None:
+        """Whether to try again, and after how many seconds (see call-runner.ts#planRetry)."""
+        limits = self._rt.retry
+        if event is None or n >= limits.max_attempts:
+            return None
+        elapsed = time.perf_counter() - plan.started_at
+        if elapsed >= limits.max_total:
+            return None
+        deployed = self._rt.fixes_for(self._name)
+        if not deployed and not plan.parts:
+            return None
+        error = event.get("error") or {}
+        code = error.get("code")
+        failure = fingerprint_failure(
+            self._name,
+            error_type=error.get("type"),
+            message=error.get("message"),
+            status=error.get("status"),
+            code=None if code is None else str(code),
+            stack=error.get("stack"),
+        )
+        if limits.with_fix and not plan.rescued:
+            applied = {f.id for f in plan.applied}
+            candidates = [
+                f
+                for f in deployed
+                if f.id not in applied and f.confidence >= limits.fix_confidence and self._applicable(f)
+            ]
+            if candidates:
+                # The fix for the failure's own pattern first, then the most confident (a stable sort, as core's).
+                rescue = sorted(candidates, key=lambda f: (f.pattern_id != failure.pattern_id, -f.confidence))[0]
+                plan.rescued = True
+                plan.tags = {**plan.tags, "rescueFixId": rescue.id}
+                self._set_fixes(plan, [*plan.applied, rescue])
+                return 0.0
+        if sync:
+            return None
+        status = error.get("status")
+        policy = next(
+            (
+                p
+                for p in plan.parts
+                if isinstance(p, RetryPolicyFix) and n < p.max_attempts and retry_policy_covers(p, failure.category, status)
+            ),
+            None,
+        )
+        if policy is None:
+            return None
+        plan.policy_retries += 1
+        delay = backoff_delay(plan.policy_retries, policy.base_delay_ms, policy.max_delay_ms, policy.jitter, self._rt.random) / 1000
+        return delay if elapsed + delay < limits.max_total else None
+
+    def _guard(self, fallback: Any, work: Callable[[], Any]) -> Any:
+        try:
+            return work()
+        except Exception as error:
+            self._internal_error(error)
+            return fallback
+
+    def _internal_error(self, error: BaseException) -> None:
+        try:
+            self._rt.internal_error(error)
+        except Exception:
+            pass  # reporting an internal error must not become one

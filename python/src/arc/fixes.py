@@ -1,0 +1,290 @@
+"""The fixes Arc deploys, as pydantic models matching core's ``fix-types.ts`` field for field.
+
+Fixes are data, never code. Everything the server sends is validated here before it can change a
+call: a malformed fix, or one of a type this SDK does not know, is skipped (and counted), never
+applied. The same inputs are accepted and refused as core's parser accepts and refuses them (shared
+vectors: packages/core/test-vectors/deployed-fixes.json).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from ._json_safe import js_length
+
+Category = Literal["api_schema", "auth_failure", "parsing_error", "timeout", "validation", "rate_limit", "network", "unknown"]
+FixRisk = Literal["low", "medium", "high"]
+Jitter = Literal["full", "equal", "none"]
+
+_MAX_TEXT = 20_000
+_MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _text(limit: int) -> Any:
+    def check(value: str) -> str:
+        if value == "":
+            raise ValueError("must be a non-empty string")
+        if js_length(value) > limit:
+            raise ValueError(f"must be at most {limit} characters")
+        return value
+
+    return AfterValidator(check)
+
+
+def _number(value: Any) -> Any:
+    # JSON numbers only: booleans are not numbers, and infinities cannot come from JSON.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError("must be a number")
+    return value
+
+
+def _integer(value: Any) -> Any:
+    value = _number(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be an integer")
+        return int(value)
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be a boolean")
+    return value
+
+
+Text = Annotated[str, _text(_MAX_TEXT)]
+ShortText = Annotated[str, _text(200)]
+Number = Annotated[float, BeforeValidator(_number)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+Boolean = Annotated[bool, BeforeValidator(_boolean)]
+
+
+class _Wire(BaseModel):
+    """A JSON object of the wire: camelCase keys only, unknown keys refused, null never a value."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=False, validate_by_alias=True, extra="forbid", frozen=True, strict=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = {field.alias or name for name, field in cls.model_fields.items()}
+            for key, value in data.items():
+                if value is None and key in known:
+                    raise ValueError(f"{key} must not be null")
+        return data
+
+    def wire(self) -> dict[str, Any]:
+        """As JSON data with the wire's key names, optional fields left out when unset."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class ChatMessage(_Wire):
+    role: Literal["system", "user", "assistant"]
+    content: Text
+
+
+class MessagesExample(_Wire):
+    messages: Annotated[list[ChatMessage], Field(min_length=1, max_length=40)]
+
+
+class InputOutputExample(BaseModel):
+    """An example exchange as an input and an output, any JSON each (null included)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    input: Any = Field(...)
+    output: Any = Field(...)
+
+
+def _example(value: Any) -> Any:
+    if isinstance(value, dict) and "messages" in value:
+        return MessagesExample.model_validate(value)
+    return InputOutputExample.model_validate(value)
+
+
+FewShotExample = Annotated[Union[MessagesExample, InputOutputExample], BeforeValidator(_example)]
+
+
+class PromptAdjustmentFix(_Wire):
+    type: Literal["prompt_adjustment"]
+    instructions: Text
+
+
+class FewShotFix(_Wire):
+    type: Literal["few_shot"]
+    examples: Annotated[list[FewShotExample], Field(min_length=1, max_length=20)]
+
+
+class CallParams(_Wire):
+    """Provider-neutral call parameters; each integration maps them to its own names."""
+
+    temperature: Annotated[Number, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[Number, Field(ge=0, le=1)] | None = None
+    top_k: Annotated[Integer, Field(ge=1, le=1000)] | None = None
+    max_tokens: Annotated[Integer, Field(ge=1, le=1_000_000)] | None = None
+    presence_penalty: Annotated[Number, Field(ge=-2, le=2)] | None = None
+    frequency_penalty: Annotated[Number, Field(ge=-2, le=2)] | None = None
+    seed: Annotated[Integer, Field(ge=-_MAX_SAFE_INTEGER, le=_MAX_SAFE_INTEGER)] | None = None
+    stop: Annotated[list[Annotated[str, _text(200)]], Field(min_length=1, max_length=8)] | None = None
+    timeout_ms: Annotated[Integer, Field(ge=1, le=600_000)] | None = None
+    model: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _sets_something(self) -> CallParams:
+        if not self.model_fields_set:
+            raise ValueError("must set at least one parameter")
+        return self
+
+
+class ParamPatchFix(_Wire):
+    type: Literal["param_patch"]
+    params: CallParams
+
+
+class ResponseFormatFix(_Wire):
+    type: Literal["response_format"]
+    name: Annotated[str, _text(64), Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    schema_: Annotated[dict[str, Any], Field(alias="schema")]
+    strict: Boolean = True
+
+
+class OutputRepairFix(_Wire):
+    type: Literal["output_repair"]
+    json_: Annotated[Boolean, Field(alias="json")] = False
+    coerce: Boolean = False
+    schema_: Annotated[dict[str, Any] | None, Field(alias="schema")] = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> OutputRepairFix:
+        if not self.json_ and not self.coerce:
+            raise ValueError("json or coerce must be true")
+        if self.coerce and self.schema_ is None:
+            raise ValueError("schema is required when coerce is true")
+        return self
+
+
+class RetryOn(_Wire):
+    categories: Annotated[list[Category], Field(max_length=8)] = []
+    statuses: Annotated[list[Annotated[Integer, Field(ge=100, le=599)]], Field(max_length=50)] = []
+
+    @model_validator(mode="after")
+    def _names_something(self) -> RetryOn:
+        if not self.categories and not self.statuses:
+            raise ValueError("must name at least one category or status")
+        return self
+
+
+class RetryPolicyFix(_Wire):
+    type: Literal["retry_policy"]
+    max_attempts: Annotated[Integer, Field(ge=2, le=10)]
+    base_delay_ms: Annotated[Integer, Field(ge=0, le=300_000)]
+    max_delay_ms: Annotated[Integer, Field(le=300_000)]
+    jitter: Jitter = "full"
+    retry_on: RetryOn
+
+    @model_validator(mode="after")
+    def _delays_in_order(self) -> RetryPolicyFix:
+        if self.max_delay_ms < self.base_delay_ms:
+            raise ValueError(f"maxDelayMs must be between {self.base_delay_ms} and 300000")
+        return self
+
+
+SimpleFix = Annotated[
+    Union[PromptAdjustmentFix, FewShotFix, ParamPatchFix, ResponseFormatFix, OutputRepairFix, RetryPolicyFix],
+    Field(discriminator="type"),
+]
+
+
+class CompositeFix(_Wire):
+    type: Literal["composite"]
+    fixes: Annotated[list[SimpleFix], Field(min_length=1, max_length=10)]
+
+
+Fix = Annotated[
+    Union[PromptAdjustmentFix, FewShotFix, ParamPatchFix, ResponseFormatFix, OutputRepairFix, RetryPolicyFix, CompositeFix],
+    Field(discriminator="type"),
+]
+AnySimpleFix = Union[PromptAdjustmentFix, FewShotFix, ParamPatchFix, ResponseFormatFix, OutputRepairFix, RetryPolicyFix]
+
+
+class DeployedFix(_Wire):
+    """A fix as the server deploys it (``GET /v1/fixes``); unknown top-level fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: ShortText
+    version: Annotated[Integer, Field(ge=1, le=_MAX_SAFE_INTEGER)]
+    pattern_id: ShortText
+    function: ShortText
+    fix: Fix
+    risk: FixRisk
+    confidence: Annotated[Number, Field(ge=0, le=1)]
+    canary_share: Annotated[Number, Field(ge=0, le=1)]
+
+
+def fix_parts(fix: Fix) -> list[AnySimpleFix]:
+    """The simple fixes a fix consists of, in application order."""
+    return list(fix.fixes) if isinstance(fix, CompositeFix) else [fix]
+
+
+def risk_of(fix: Fix) -> FixRisk:
+    """Core's riskOf without a category: retries and repairs low, model switches high, the rest medium."""
+    order = {"low": 0, "medium": 1, "high": 2}
+    worst: FixRisk = "low"
+    for part in fix_parts(fix):
+        if isinstance(part, (RetryPolicyFix, OutputRepairFix)):
+            risk: FixRisk = "low"
+        elif isinstance(part, ParamPatchFix) and part.params.model is not None:
+            risk = "high"
+        else:
+            risk = "medium"
+        if order[risk] > order[worst]:
+            worst = risk
+    return worst
+
+
+def parse_deployed_fix(value: Any) -> DeployedFix | ValidationError:
+    """The deployed fix, or why it was refused."""
+    try:
+        return DeployedFix.model_validate(value)
+    except ValidationError as error:
+        return error
+
+
+__all__ = [
+    "CallParams",
+    "Category",
+    "ChatMessage",
+    "CompositeFix",
+    "DeployedFix",
+    "FewShotExample",
+    "FewShotFix",
+    "Fix",
+    "FixRisk",
+    "InputOutputExample",
+    "MessagesExample",
+    "OutputRepairFix",
+    "ParamPatchFix",
+    "PromptAdjustmentFix",
+    "ResponseFormatFix",
+    "RetryOn",
+    "RetryPolicyFix",
+    "fix_parts",
+    "parse_deployed_fix",
+    "risk_of",
+]

@@ -1,0 +1,1 @@
+"""Integrations of Arc with agent frameworks and model clients."""

@@ -1,0 +1,289 @@
+"""Tracked functions against a real ``arc serve``: what the host gets, and what the server makes of it."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import secrets
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import pydantic
+import pytest
+
+import arc
+from arc import ArcClient, ArcConfig
+
+from .conftest import REPO, ArcServer, wait_until
+
+
+def _client(server: ArcServer, key: str, **overrides: Any) -> ArcClient:
+    config = dict(api_key=key, endpoint=server.url, agent_id="pytest-agent", flush_interval=60.0, fixes=False)
+    return ArcClient(ArcConfig(**{**config, **overrides}))
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}.{secrets.token_hex(4)}"
+
+
+class Invoice(pydantic.BaseModel):
+    amount: float
+    currency: str
+
+
+def test_sync_and_async_functions_keep_their_kind_name_and_results(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+    result = {"the": "host's own object"}
+
+    @client.track
+    def plain(x: int, *, scale: int = 2) -> dict[str, Any]:
+        """Docstring kept."""
+        return result
+
+    @client.track("agent.async")
+    async def coroutine(x: int) -> dict[str, Any]:
+        return result
+
+    assert plain(1) is result
+    assert asyncio.run(coroutine(1)) is result
+    assert not inspect.iscoroutinefunction(plain)
+    assert inspect.iscoroutinefunction(coroutine)
+    assert plain.__name__ == "plain" and plain.__doc__ == "Docstring kept."
+    assert inspect.signature(plain) == inspect.signature(plain.__wrapped__)  # type: ignore[attr-defined]
+    client.shutdown(timeout=5.0)
+    functions = client.stats().functions
+    assert functions[plain.__qualname__].successes == 1
+    assert functions["agent.async"].successes == 1
+
+
+def test_the_hosts_own_exception_objects_reach_it_and_become_one_pattern(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+    name = _name("user.lookup")
+    raised: list[BaseException] = []
+
+    @client.track(name)
+    def lookup(user_id: int) -> dict[str, int]:
+        error = LookupError(f"user {user_id} not found (req {user_id:08x})")
+        raised.append(error)
+        raise error
+
+    caught: list[BaseException] = []
+    for user_id in range(5):
+        with pytest.raises(LookupError) as info:
+            lookup(user_id)
+        caught.append(info.value)
+    assert all(a is b for a, b in zip(caught, raised))
+    assert caught[0].__traceback__ is not None
+    client.shutdown(timeout=5.0)
+    assert client.stats().transport.sent >= 5
+    patterns = arc_server.patterns(name)
+    assert len(patterns) == 1
+    assert patterns[0]["occurrences"] == 5 and patterns[0]["errorType"] == "LookupError"
+
+
+def test_methods_are_tracked_with_their_instance_passed_through_not_recorded(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key, success_sample_rate=1.0)
+
+    class Agent:
+        secret_state = "not recorded"
+
+        @client.track
+        async def process_task(self, task: dict[str, Any]) -> dict[str, Any]:
+            return {"done": task["id"], "by": self.secret_state}
+
+    agent = Agent()
+    assert asyncio.run(agent.process_task({"id": 7})) == {"done": 7, "by": "not recorded"}
+    runner = client.registration("test_methods_are_tracked_with_their_instance_passed_through_not_recorded.<locals>.Agent.process_task")
+    assert runner is not None
+    assert runner.runner.arguments((agent, {"id": 7}), {}) == {"task": {"id": 7}}
+    client.shutdown(timeout=5.0)
+
+
+def test_validators_turn_silent_failures_into_events_and_keep_the_output(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+    name = _name("invoice.extract")
+
+    @client.track(name, validators=[Invoice, lambda out: "amount" in out or "amount is missing"])
+    def extract(text: str) -> dict[str, Any]:
+        return {"amount": text, "currency": "EUR"} if text.isdigit() else {"currency": "EUR"}
+
+    good = extract("12")
+    bad = extract("twelve")
+    assert good == {"amount": "12", "currency": "EUR"}  # pydantic validates in lax mode: "12" is a float
+    assert bad == {"currency": "EUR"}  # still returned: no throw_on_invalid
+    client.shutdown(timeout=5.0)
+    counters = client.stats().functions[name]
+    assert (counters.successes, counters.failures) == (1, 1)
+    patterns = arc_server.patterns(name)
+    assert [p["category"] for p in patterns] == ["validation"]
+
+
+def test_throw_on_invalid_raises_arcs_validation_error_and_parse_raises_the_hosts_own(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+
+    @client.track(validators=Invoice, throw_on_invalid=True)
+    def strict(payload: dict[str, Any]) -> dict[str, Any]:
+        return payload
+
+    with pytest.raises(arc.ValidationError) as info:
+        strict({"amount": "lots"})
+    assert {i.path for i in info.value.issues} == {"amount", "currency"}
+
+    import json
+
+    @client.track(parse=json.loads, throw_on_invalid=True)
+    def answer(text: str) -> str:
+        return text
+
+    assert answer('{"ok": true}') == '{"ok": true}'  # the caller gets the text, validators the parsed value
+    with pytest.raises(json.JSONDecodeError):
+        answer("Sure! {")
+    client.shutdown(timeout=5.0)
+
+
+def test_hostile_validators_never_reach_the_host(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+
+    def raises(output: Any) -> bool:
+        raise RuntimeError("validator bug")
+
+    async def late(output: Any) -> bool:
+        return True
+
+    @client.track(validators=[raises])
+    def a() -> int:
+        return 1
+
+    @client.track(validators=[late])
+    def b() -> int:
+        return 2
+
+    @client.track(validators=[lambda out: 42])
+    def c() -> int:
+        return 3
+
+    assert (a(), b(), c()) == (1, 2, 3)
+    client.shutdown(timeout=5.0)
+    functions = client.stats().functions
+    assert functions["test_hostile_validators_never_reach_the_host.<locals>.a"].failures == 1
+    assert functions["test_hostile_validators_never_reach_the_host.<locals>.c"].failures == 1
+    assert client.stats().internal_errors == 1  # the async validator on a sync function
+
+
+class Hostile:
+    """A result whose every introspection fails."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("__class__",):
+            return object.__getattribute__(self, name)
+        raise RuntimeError(f"no {name} for you")
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+def test_hostile_results_and_arguments_come_back_untouched(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key, success_sample_rate=1.0)
+    cyclic: dict[str, Any] = {"name": "loop"}
+    cyclic["self"] = cyclic
+    hostile = Hostile()
+
+    @client.track
+    def echo(value: Any) -> Any:
+        return value
+
+    for value in (hostile, cyclic, iter([1, 2, 3]), b"\x00" * 10_000, "x" * 1_000_000):
+        assert echo(value) is value
+    consumed = iter([1, 2, 3])
+    echo(consumed)
+    assert list(consumed) == [1, 2, 3]  # Arc never consumes an iterator
+    client.shutdown(timeout=5.0)
+    assert client.stats().internal_errors == 0
+    assert client.stats().transport.sent == 6
+
+
+def test_secrets_are_redacted_before_they_leave_the_process(arc_server: ArcServer, ingest_key: str) -> None:
+    import httpx
+
+    sent: list[bytes] = []
+    original = httpx.Client.post
+
+    def spy(self: httpx.Client, url: Any, **kwargs: Any) -> Any:
+        sent.append(kwargs.get("content") or b"")
+        return original(self, url, **kwargs)
+
+    client = _client(arc_server, ingest_key)
+    key = "sk-" + "proj-" + "Hn3K9xq2LmV8wRt4YbZc1NdPe7FgQj5Sa0Uo"
+
+    @client.track
+    def call(api_key: str, note: str) -> None:
+        raise PermissionError(f"401 Incorrect API key provided: {api_key}; contact jane.doe@example.com")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx.Client, "post", spy)
+        with pytest.raises(PermissionError):
+            call(key, note=f"password={key}")
+        client.shutdown(timeout=5.0)
+    wire = b"".join(sent).decode()
+    assert wire and key not in wire and "jane.doe@example.com" not in wire
+    assert "[REDACTED:openai_key]" in wire and "[REDACTED:email]" in wire
+
+
+def test_track_failures_works_from_the_environment_and_flushes_at_exit(arc_server: ArcServer, ingest_key: str) -> None:
+    name = _name("env.agent")
+    script = textwrap.dedent(
+        f"""
+        from arc import track_failures
+
+        @track_failures("{name}")
+        def plan(step: int) -> dict:
+            raise TimeoutError(f"step {{step}} timed out")
+
+        for step in range(3):
+            try:
+                plan(step)
+            except TimeoutError:
+                pass
+        # No shutdown: the interpreter's exit flushes.
+        """
+    )
+    env = {**os.environ, "ARC_ENDPOINT": arc_server.url, "ARC_API_KEY": ingest_key, "ARC_AGENT_ID": "env-agent"}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "python" / "src"), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    wait_until(lambda: bool(arc_server.patterns(name)), what="the exit flush to land")
+    [pattern] = arc_server.patterns(name)
+    assert pattern["occurrences"] == 3 and pattern["category"] == "timeout"
+
+
+def test_track_failures_without_configuration_tracks_nothing_and_says_so() -> None:
+    script = "import warnings, arc\nwarnings.simplefilter('error')\ntry:\n    arc.track_failures(lambda: 1)\nexcept RuntimeWarning as w:\n    print('warned:', w)\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARC_")}
+    env["PYTHONPATH"] = str(REPO / "python" / "src")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert "ARC_ENDPOINT and ARC_API_KEY are not set" in done.stdout, done.stderr
+
+
+def test_bad_configuration_fails_at_start_up() -> None:
+    with pytest.raises(TypeError, match="endpoint"):
+        ArcClient(ArcConfig(api_key="k", endpoint="ftp://x"))
+    with pytest.raises(TypeError, match="batch_size"):
+        ArcClient(ArcConfig(api_key="k", endpoint="http://127.0.0.1:9", batch_size=0))
+    client = ArcClient(ArcConfig(api_key="k", endpoint="http://127.0.0.1:9", fixes=False))
+    with pytest.raises(TypeError, match="unknown option"):
+        client.track(validator=Invoice)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="validator"):
+        client.track(validators=[42])(lambda: 1)
+    client.shutdown(timeout=0.1)
+
+
+def test_a_disabled_client_returns_the_function_itself() -> None:
+    client = ArcClient(ArcConfig(disabled=True))
+
+    def f() -> int:
+        return 1
+
+    assert client.track(f) is f
