@@ -180,7 +180,12 @@ class Misbehaving:
 
     def close(self) -> None:
         self._stopped.set()
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the serving thread
+        except OSError:
+            pass
         self._server.close()
+        self._thread.join(10)
         for connection in self._held:
             connection.close()
 

@@ -1,0 +1,162 @@
+"""Arc down, hanging, garbled or refusing changes nothing for the host: its results and exceptions
+come back as they are, memory stays bounded, drops are counted, and shutdown keeps its deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from arc import ArcClient, ArcConfig
+from arc._transport import parse_retry_after
+
+from .conftest import Misbehaving, free_port, wait_until
+
+MODES = ["down", "hang", "garbage", "500", "429"]
+
+
+def _endpoint(mode: str, misbehaving: Any) -> tuple[str, Misbehaving | None]:
+    if mode == "down":
+        return f"http://127.0.0.1:{free_port()}", None
+    server = misbehaving(mode)
+    return server.url, server
+
+
+def _client(endpoint: str, **overrides: Any) -> ArcClient:
+    config: dict[str, Any] = dict(
+        api_key="arc_fail_open_test_key",
+        endpoint=endpoint,
+        flush_interval=0.05,
+        request_timeout=0.5,
+        fix_poll_interval=0.05,
+        success_sample_rate=1.0,
+    )
+    return ArcClient(ArcConfig(**{**config, **overrides}))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_results_and_exceptions_are_the_hosts_own(mode: str, misbehaving: Any) -> None:
+    endpoint, server = _endpoint(mode, misbehaving)
+    client = _client(endpoint)
+    result = object()
+    error = ValueError("the host's own")
+
+    @client.track
+    def ok() -> object:
+        return result
+
+    @client.track
+    def fails() -> None:
+        raise error
+
+    @client.track
+    async def ok_async() -> object:
+        return result
+
+    for _ in range(20):
+        assert ok() is result
+        assert asyncio.run(ok_async()) is result
+        with pytest.raises(ValueError) as info:
+            fails()
+        assert info.value is error
+    if server is not None:
+        wait_until(lambda: server.requests > 0, what="the SDK to reach the misbehaving server")
+    started = time.monotonic()
+    client.shutdown(timeout=2.0)
+    assert time.monotonic() - started < 2.0 + 0.5  # the deadline, plus scheduling on a loaded machine
+    stats = client.stats()
+    assert stats.transport.sent == 0
+    assert stats.internal_errors == 0
+    assert stats.transport.last_error is not None
+
+
+@pytest.mark.parametrize("mode", ["down", "hang", "500"])
+def test_the_queue_is_bounded_and_drops_are_counted(mode: str, misbehaving: Any) -> None:
+    endpoint, _ = _endpoint(mode, misbehaving)
+    client = _client(endpoint, max_queue=50, batch_size=10)
+
+    @client.track
+    def fails(i: int) -> None:
+        raise KeyError(i)
+
+    for i in range(500):
+        with pytest.raises(KeyError):
+            fails(i)
+    stats = client.stats().transport
+    assert stats.queued <= 50 + 10  # the queue, plus the batch in flight
+    assert stats.dropped >= 500 - 60
+    assert stats.dropped + stats.queued + stats.failed + stats.sent == 500
+    client.shutdown(timeout=1.0)
+
+
+def test_a_hanging_server_cannot_hold_shutdown_past_its_deadline(misbehaving: Any) -> None:
+    server = misbehaving("hang")
+    client = _client(server.url, request_timeout=30.0)
+
+    @client.track
+    def ok() -> int:
+        return 1
+
+    for _ in range(5):
+        ok()
+    wait_until(lambda: server.requests > 0, what="a request to hang")
+    started = time.monotonic()
+    client.shutdown(timeout=1.0)
+    assert time.monotonic() - started < 1.0 + 0.5
+
+
+def test_a_429_is_retried_after_its_retry_after(misbehaving: Any) -> None:
+    server = misbehaving("429")
+    client = _client(server.url)
+
+    @client.track
+    def ok() -> int:
+        return 1
+
+    ok()
+    wait_until(lambda: client.stats().transport.retries >= 1, what="a retry to be scheduled")
+    requests = server.requests
+    client.flush(timeout=0.5)  # Retry-After: 120 holds the next try back
+    assert server.requests == requests
+    assert client.stats().transport.last_error is not None and "HTTP 429" in client.stats().transport.last_error  # type: ignore[operator]
+    client.shutdown(timeout=1.0)
+
+
+def test_retry_after_reads_seconds_and_dates_and_is_capped() -> None:
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("999999") == 300.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0 - 30) == 30.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_shutdown_twice_and_tracking_after_shutdown_are_harmless(misbehaving: Any) -> None:
+    client = _client(f"http://127.0.0.1:{free_port()}")
+
+    @client.track
+    def ok() -> int:
+        return 1
+
+    client.shutdown(timeout=0.5)
+    client.shutdown(timeout=0.5)
+    assert ok() == 1
+    assert client.stats().transport.dropped == 1  # enqueued after shutdown
+
+
+def test_fix_polling_against_broken_servers_keeps_no_fixes_and_counts_failures(misbehaving: Any) -> None:
+    for mode in ("hang", "garbage", "500", "bad-json"):
+        server = misbehaving(mode)
+        client = _client(server.url)
+
+        @client.track
+        def ok() -> int:
+            return 1
+
+        assert ok() == 1
+        client.refresh_fixes()
+        stats = client.stats().fixes
+        assert stats is not None and stats.failures >= 1
+        assert client.fixes_for(ok.__qualname__) == ()
+        client.shutdown(timeout=0.5)
