@@ -86,7 +86,7 @@ def test_the_queue_is_bounded_and_drops_are_counted(mode: str, misbehaving: Any)
             fails(i)
     stats = client.stats().transport
     assert stats.queued <= 50 + 10  # the queue, plus the batch in flight
-    assert stats.dropped >= 500 - 60
+    assert stats.dropped + stats.failed >= 500 - 60
     assert stats.dropped + stats.queued + stats.failed + stats.sent == 500
     client.shutdown(timeout=1.0)
 
@@ -160,3 +160,62 @@ def test_fix_polling_against_broken_servers_keeps_no_fixes_and_counts_failures(m
         assert stats is not None and stats.failures >= 1
         assert client.fixes_for(ok.__qualname__) == ()
         client.shutdown(timeout=0.5)
+
+
+class _FixesServer:
+    """Answers GET /v1/fixes with a given body, as a server past the SDK's trust would."""
+
+    def __init__(self, body: bytes) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        payload = body
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        import threading
+
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _fix(fix: dict[str, Any]) -> dict[str, Any]:
+    return {"id": "fix_1", "version": 1, "patternId": "pat_1", "function": "f", "fix": fix, "risk": "low", "confidence": 1, "canaryShare": 1}
+
+
+@pytest.mark.parametrize(
+    ("fixes", "bound", "counter"),
+    [
+        ([_fix({"type": "prompt_adjustment", "instructions": "x" * 5000})], 1000, "oversized_responses"),
+        ([_fix({"type": "few_shot", "examples": [{"input": i, "output": "y" * 9000} for i in range(4)]})], 10**6, "oversized_fixes"),
+        ([_fix({"type": "model_swap"}), {"not": "a fix"}], 10**6, "invalid_fixes"),
+    ],
+)
+def test_fixes_the_sdk_must_not_trust_are_skipped(fixes: list[Any], bound: int, counter: str) -> None:
+    import json
+
+    server = _FixesServer(json.dumps({"fixes": fixes}).encode())
+    try:
+        client = _client(server.url, fix_max_response_bytes=bound, fix_poll_interval=3600.0)
+        client.track("f")(lambda: 1)  # registers the function to poll
+        client.refresh_fixes()
+        stats = client.stats().fixes
+        assert stats is not None and getattr(stats, counter) >= 1
+        assert client.fixes_for("f") == ()
+        client.shutdown(timeout=0.5)
+    finally:
+        server.close()

@@ -22,6 +22,8 @@ def test_same_verdict_as_core(vector: dict[str, Any]) -> None:
         assert parsed.wire() == expected["value"]
     else:
         assert not isinstance(parsed, DeployedFix), f"core refuses it at {expected['field']}"
+        if isinstance(parsed, str):  # past a fix limit: named as core names the field
+            assert parsed.startswith(expected["field"] + " ")
 
 
 def test_vectors_hold_both_verdicts() -> None:

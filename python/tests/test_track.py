@@ -209,11 +209,12 @@ def test_secrets_are_redacted_before_they_leave_the_process(arc_server: ArcServe
     import httpx
 
     sent: list[bytes] = []
-    original = httpx.Client.post
+    original = httpx.Client.send
 
-    def spy(self: httpx.Client, url: Any, **kwargs: Any) -> Any:
-        sent.append(kwargs.get("content") or b"")
-        return original(self, url, **kwargs)
+    def spy(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            sent.append(request.content)
+        return original(self, request, **kwargs)
 
     client = _client(arc_server, ingest_key)
     key = "sk-" + "proj-" + "Hn3K9xq2LmV8wRt4YbZc1NdPe7FgQj5Sa0Uo"
@@ -223,7 +224,7 @@ def test_secrets_are_redacted_before_they_leave_the_process(arc_server: ArcServe
         raise PermissionError(f"401 Incorrect API key provided: {api_key}; contact jane.doe@example.com")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(httpx.Client, "post", spy)
+        patch.setattr(httpx.Client, "send", spy)
         with pytest.raises(PermissionError):
             call(key, note=f"password={key}")
         client.shutdown(timeout=5.0)
@@ -287,3 +288,30 @@ def test_a_disabled_client_returns_the_function_itself() -> None:
         return 1
 
     assert client.track(f) is f
+
+
+async def test_async_validators_are_bounded_in_time_and_parse_must_not_be_async(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key, validator_timeout=0.05)
+    never = asyncio.Event()
+
+    async def slow(output: Any) -> bool:
+        await never.wait()
+        return True
+
+    @client.track(validators=[slow], throw_on_invalid=True)
+    async def answer() -> int:
+        return 1
+
+    with pytest.raises(arc.ValidationError, match="did not answer within"):
+        await answer()
+
+    async def parse(text: str) -> Any:
+        return text
+
+    @client.track(parse=parse, throw_on_invalid=True)
+    def text() -> str:
+        return "x"
+
+    with pytest.raises(TypeError, match="parse returned an awaitable"):
+        text()
+    await client.ashutdown(timeout=5.0)

@@ -418,6 +418,68 @@ export const DEPLOYED_FIX_CASES: readonly { name: string; value: unknown }[] = [
     value: { ...valid, fix: { type: 'composite', fixes: [{ type: 'composite', fixes: [] }] } },
   },
   {
+    name: 'few-shot examples past 32,768 characters in all',
+    value: {
+      ...valid,
+      fix: {
+        type: 'few_shot',
+        examples: Array.from({ length: 4 }, (_, i) => ({ input: `q${i}`, output: 'é'.repeat(9000) })),
+      },
+    },
+  },
+  {
+    name: 'few-shot examples just within the limit',
+    value: {
+      ...valid,
+      fix: { type: 'few_shot', examples: [{ input: 'q', output: 'a'.repeat(32_000) }] },
+    },
+  },
+  {
+    name: 'an example input nested past 32 levels',
+    value: {
+      ...valid,
+      fix: {
+        type: 'few_shot',
+        examples: [{ input: JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`), output: 'a' }],
+      },
+    },
+  },
+  {
+    name: 'a response-format schema past 32,768 characters',
+    value: {
+      ...valid,
+      fix: {
+        type: 'response_format',
+        name: 'big',
+        schema: { type: 'object', description: 'd'.repeat(33_000) },
+      },
+    },
+  },
+  {
+    name: 'a coercion schema nested past 32 levels',
+    value: {
+      ...valid,
+      fix: {
+        type: 'output_repair',
+        coerce: true,
+        schema: JSON.parse(`${'{"items":'.repeat(40)}{}${'}'.repeat(40)}`),
+      },
+    },
+  },
+  {
+    name: 'a composite past 131,072 characters in all',
+    value: {
+      ...valid,
+      fix: {
+        type: 'composite',
+        fixes: Array.from({ length: 8 }, () => ({
+          type: 'prompt_adjustment',
+          instructions: 'p'.repeat(19_000),
+        })),
+      },
+    },
+  },
+  {
     name: 'bad message role in an example',
     value: {
       ...valid,

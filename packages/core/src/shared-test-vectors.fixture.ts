@@ -10,6 +10,7 @@
 
 import { CORPUS_DEFAULT_FUNCTION, ERROR_MESSAGE_CORPUS } from './error-message-corpus.fixture.js';
 import { fingerprintFailure } from './fingerprint-failure.js';
+import { fixLimitProblem } from './fix-limits.js';
 import { parseDeployedFix } from './fix-types.js';
 import { type JsonBounds, toJsonSafe } from './json-safe-copy.js';
 import { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
@@ -122,18 +123,22 @@ export function fingerprintVectors(): FingerprintVector[] {
 export interface DeployedFixVector {
   name: string;
   input: unknown;
-  /** The parsed fix, or the field core names as the first one wrong. */
+  /**
+   * What an SDK loads: the parsed fix when it parses and is within core's fix limits (as the fix
+   * cache checks it), or the field core names as the first one wrong.
+   */
   expected: { ok: true; value: unknown } | { ok: false; field: string };
 }
 
 export function deployedFixVectors(): DeployedFixVector[] {
   return DEPLOYED_FIX_CASES.map(({ name, value }) => {
     const parsed = parseDeployedFix(value);
-    return {
-      name,
-      input: value,
-      expected: parsed.ok ? { ok: true, value: parsed.value } : { ok: false, field: parsed.field },
-    };
+    const problem = parsed.ok ? fixLimitProblem(parsed.value.fix, 'deployedFix.fix') : undefined;
+    let expected: DeployedFixVector['expected'];
+    if (!parsed.ok) expected = { ok: false, field: parsed.field };
+    else if (problem !== undefined) expected = { ok: false, field: problem.field };
+    else expected = { ok: true, value: parsed.value };
+    return { name, input: value, expected };
   });
 }
 

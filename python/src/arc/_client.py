@@ -66,20 +66,24 @@ class ArcConfig:
     fixes: bool = True
     """Fetch and apply deployed fixes."""
     fix_poll_interval: float = 30.0
+    fix_max_response_bytes: int = 4 * 1024 * 1024
+    """A fixes answer larger than this is refused, and the fixes already loaded are kept."""
+    validator_timeout: float = 5.0
+    """How long async validators may hold a call before its output counts as invalid."""
     retry: RetrySettings = field(default_factory=RetrySettings)
     disabled: bool = False
     """Track nothing and send nothing: decorators return the function itself."""
     random: Callable[[], float] | None = None
     """Uniform in [0, 1), for success sampling and jitter (default random.random)."""
     on_internal_error: Callable[[BaseException], None] | None = None
-    """Told about Arc's own bugs, which are otherwise only counted."""
+    """Told about errors caught inside Arc's work (its bugs, hooks that raised), which are otherwise only counted."""
 
 
 @dataclass(frozen=True)
 class ArcStats:
     transport: TransportStats
     internal_errors: int
-    """Bugs of Arc's own caught before they reached the host."""
+    """Errors caught inside Arc's work before they could reach the host: its bugs, option hooks that raised."""
     functions: dict[str, FunctionCounters]
     fixes: FixCacheStats | None
 
@@ -189,9 +193,9 @@ class ArcClient:
             raise TypeError("ArcConfig: endpoint is required (or set ARC_ENDPOINT)")
         self.endpoint = _base_url(endpoint)
         self._api_key = api_key
-        for name in ("batch_size", "max_queue", "max_batch_bytes", "max_send_attempts"):
+        for name in ("batch_size", "max_queue", "max_batch_bytes", "max_send_attempts", "fix_max_response_bytes"):
             _positive(getattr(config, name), name)
-        for name in ("flush_interval", "request_timeout", "fix_poll_interval"):
+        for name in ("flush_interval", "request_timeout", "fix_poll_interval", "validator_timeout"):
             _positive(getattr(config, name), name, integer=False)
         _share(config.success_sample_rate, "success_sample_rate")
         _positive(config.retry.max_attempts, "retry.max_attempts")
@@ -220,6 +224,7 @@ class ArcClient:
                 api_key=api_key,
                 interval=config.fix_poll_interval,
                 request_timeout=config.request_timeout,
+                max_response_bytes=config.fix_max_response_bytes,
                 headers=headers,
             )
             if config.fixes
@@ -236,13 +241,17 @@ class ArcClient:
             watch=(cache.watch if cache is not None else lambda name: None),
             fixes_for=(cache.fixes_for if cache is not None else lambda name: ()),
             internal_error=self._internal_error,
+            validator_timeout=config.validator_timeout,
         )
         _clients.add(self)
 
     def _internal_error(self, error: BaseException) -> None:
         self._internal_errors += 1
         if self.config.on_internal_error is not None:
-            self.config.on_internal_error(error)
+            try:
+                self.config.on_internal_error(error)
+            except Exception:
+                pass  # the host's own hook failing must not become an error of Arc's in the host
 
     @property
     def runtime(self) -> Runtime | None:

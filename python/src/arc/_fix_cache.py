@@ -6,12 +6,25 @@ invalid one is skipped, never applied.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 
 import httpx
 
 from .fixes import DeployedFix, parse_deployed_fix
+
+
+def read_bounded(response: httpx.Response, limit: int) -> bytes | None:
+    """The body, or None when it is longer than ``limit`` bytes (the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -21,11 +34,17 @@ class FixCacheStats:
     failures: int
     invalid_fixes: int
     """Deployed fixes skipped because they did not validate."""
+    oversized_fixes: int
+    """Deployed fixes skipped because they are past core's fix limits."""
+    oversized_responses: int
+    """Answers refused for being larger than the bound."""
     last_error: str | None
 
 
 class FixCache:
-    def __init__(self, *, url: str, api_key: str, interval: float, request_timeout: float, headers: dict[str, str]) -> None:
+    def __init__(
+        self, *, url: str, api_key: str, interval: float, request_timeout: float, max_response_bytes: int, headers: dict[str, str]
+    ) -> None:
         self._url = url
         self._interval = interval
         self._timeout = request_timeout
@@ -37,6 +56,8 @@ class FixCache:
         self._wake = threading.Condition(self._lock)
         self._stopped = False
         self._polls = self._not_modified = self._failures = self._invalid = 0
+        self._oversized_fixes = self._oversized_responses = 0
+        self._max_bytes = max_response_bytes
         self._last_error: str | None = None
         self._poll_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="arc-fixes", daemon=True)
@@ -62,7 +83,9 @@ class FixCache:
             self._poll(function)
 
     def stats(self) -> FixCacheStats:
-        return FixCacheStats(self._polls, self._not_modified, self._failures, self._invalid, self._last_error)
+        return FixCacheStats(
+            self._polls, self._not_modified, self._failures, self._invalid, self._oversized_fixes, self._oversized_responses, self._last_error
+        )
 
     def stop(self) -> None:
         with self._lock:
@@ -99,19 +122,25 @@ class FixCache:
         if etag is not None:
             headers["if-none-match"] = etag
         try:
-            response = self._client.get(self._url, params={"function": function}, headers=headers, timeout=self._timeout)
+            with self._client.stream("GET", self._url, params={"function": function}, headers=headers, timeout=self._timeout) as response:
+                status = response.status_code
+                raw = read_bounded(response, self._max_bytes) if status == 200 else b""
+                etag = response.headers.get("etag")
         except httpx.TimeoutException:
             return self._fail("timed out")
         except (httpx.HTTPError, OSError) as error:
             return self._fail(f"{type(error).__name__}: {error}")
-        if response.status_code == 304:
+        if status == 304:
             self._not_modified += 1
             return None
-        if response.status_code != 200:
-            return self._fail(f"HTTP {response.status_code}")
+        if status != 200:
+            return self._fail(f"HTTP {status}")
+        if raw is None:
+            self._oversized_responses += 1
+            return self._fail(f"the answer is larger than {self._max_bytes} bytes")
         try:
-            body = response.json()
-        except ValueError:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
             return self._fail("response is not JSON")
         listed = body.get("fixes") if isinstance(body, dict) else None
         if not isinstance(listed, list):
@@ -119,22 +148,24 @@ class FixCache:
         fixes: list[DeployedFix] = []
         for item in listed:
             parsed = parse_deployed_fix(item)
-            if isinstance(parsed, DeployedFix) and parsed.function == function:
-                fixes.append(parsed)
-            else:
+            if isinstance(parsed, str):
+                self._oversized_fixes += 1
+                self._last_error = f"fix is too large: {parsed}"
+            elif not isinstance(parsed, DeployedFix):
                 self._invalid += 1
-                self._last_error = (
-                    f"fix {parsed.id} is for {parsed.function}, not {function}"
-                    if isinstance(parsed, DeployedFix)
-                    else f"invalid fix: {parsed.errors()[0]['loc']} {parsed.errors()[0]['msg']}"
-                )
+                first = parsed.errors()[0]
+                self._last_error = f"invalid fix: {'.'.join(str(p) for p in first['loc'])} {first['msg']}"
+            elif parsed.function != function:
+                self._invalid += 1
+                self._last_error = f"fix {parsed.id} is for {parsed.function}, not {function}"
+            else:
+                fixes.append(parsed)
         with self._lock:
             self._fixes[function] = tuple(fixes)
-            new_etag = response.headers.get("etag")
-            if new_etag is None:
+            if etag is None:
                 self._etags.pop(function, None)
             else:
-                self._etags[function] = new_etag
+                self._etags[function] = etag
         return None
 
     def _fail(self, reason: str) -> None:

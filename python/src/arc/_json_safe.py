@@ -245,10 +245,10 @@ class _Copier:
             # A pydantic model is copied as what it dumps to, one level deeper, as core copies what
             # toJSON returns: a model that keeps producing fresh objects still meets max_depth.
             return self.copy(dump(value), depth + 1)
-        fields = _fields_of(value)
-        if fields is not None:
-            keys = list(fields)
-            return self.record(keys, fields.__getitem__, len(keys), depth)
+        attributes = _fields_of(value)
+        if attributes is not None:
+            names = list(attributes)
+            return self.record(names, attributes.__getitem__, len(names), depth)
         return self.string(f"[{type(value).__name__}]")
 
     def mapping(self, value: Mapping[Any, Any], depth: int) -> Any:
@@ -313,7 +313,8 @@ class _Copier:
                 self.remaining -= needed
                 return text
         keep, kept = _fitting_prefix(text, min(length, limit), self.remaining - 2)
-        return self.marker(f"{kept}…[truncated {length - keep} chars]")
+        cut: str = self.marker(f"{kept}…[truncated {length - keep} chars]")
+        return cut
 
     def marker(self, value: Any) -> Any:
         if isinstance(value, str):

@@ -7,6 +7,7 @@ a rule changed in core without the same change here fails tests/test_redaction_v
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -307,11 +308,11 @@ class SecretTextScanner:
     def redact(self, text: str, tally: _Tally) -> str:
         out = text if len(text) < MIN_SECRET_LENGTH else self._built_in(text, tally)
         for marker, pattern in self._extra:
-            out = pattern.sub(lambda m, marker=marker: self._extra_match(m, marker, tally), out)
+            out = pattern.sub(functools.partial(self._extra_match, marker=marker, tally=tally), out)
         return out
 
     @staticmethod
-    def _extra_match(match: re.Match[str], marker: str, tally: _Tally) -> str:
+    def _extra_match(match: re.Match[str], *, marker: str, tally: _Tally) -> str:
         found = match.group(0)
         if found == "" or found.startswith("[REDACTED"):
             return found

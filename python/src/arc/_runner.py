@@ -15,7 +15,7 @@ import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ._appliers import apply_call_fixes, apply_output_fixes, backoff_delay, changes_call, retry_policy_covers
 from ._call_shape import CallShape
@@ -31,8 +31,10 @@ from ._capture import (
     success_event,
 )
 from ._fingerprint import fingerprint_failure
-from ._validators import CompiledValidator, run_one
+from ._validators import CompiledValidator, run_one, timed_out
 from .fixes import AnySimpleFix, DeployedFix, OutputRepairFix, RetryPolicyFix, fix_parts
+
+T = TypeVar("T")
 
 # How often failure events repeat the declared output schema (the server keeps the latest).
 OUTPUT_SCHEMA_RESEND = 60.0
@@ -62,6 +64,8 @@ class Runtime:
     watch: Callable[[str], None]
     fixes_for: Callable[[str], Sequence[DeployedFix]]
     internal_error: Callable[[BaseException], None]
+    validator_timeout: float = 5.0
+    """How long async validators may hold a call before its output counts as invalid."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class CallRunner:
         return plan
 
     def _assign(self, plan: _Plan, deployed: Sequence[DeployedFix]) -> None:
+        tags = plan.tags
         key: str | None = None
         applied: list[DeployedFix] = []
         canaries: list[str] = []
@@ -171,25 +176,30 @@ class CallRunner:
             applied.append(fix)
         if canaries:
             plan.tags = {**self._tags, "canary": "treatment" if treated else "control", "canaryFixIds": ",".join(canaries)}
-        self._set_fixes(plan, applied)
+        try:
+            self._set_fixes(plan, applied)
+        except Exception:
+            plan.tags = tags  # no fix at all rather than a part of one
+            raise
 
     def _applicable(self, fix: DeployedFix) -> bool:
         """A fix takes effect only whole: its call-side parts need to know where the call lives."""
         return self._options.call_shape is not None or not any(changes_call(p) for p in fix_parts(fix.fix))
 
     def _set_fixes(self, plan: _Plan, applied: Sequence[DeployedFix]) -> None:
-        plan.applied = tuple(applied)
-        plan.parts = tuple(p for f in applied for p in fix_parts(f.fix))
+        parts = tuple(p for f in applied for p in fix_parts(f.fix))
+        # Computed before anything is set: a call shape or applier that raises leaves the plan as it was.
+        args, kwargs = plan.original_args, plan.original_kwargs
         shape = self._options.call_shape
-        if shape is not None and self._signature is not None and any(changes_call(p) for p in plan.parts):
+        if shape is not None and self._signature is not None and any(changes_call(p) for p in parts):
             bound = self._signature.bind(*plan.original_args, **plan.original_kwargs)
-            arguments = shape.set(dict(bound.arguments), apply_call_fixes(shape.get(dict(bound.arguments)), plan.parts))
-            rebuilt = inspect.BoundArguments(self._signature, arguments)  # type: ignore[arg-type]
-            plan.args, plan.kwargs = rebuilt.args, rebuilt.kwargs
-        else:
-            plan.args, plan.kwargs = plan.original_args, plan.original_kwargs
-        fix_ids = tuple(f.id for f in applied)
-        plan.group = outcome_group(self._name, fix_ids, plan.tags)
+            arguments = shape.set(dict(bound.arguments), apply_call_fixes(shape.get(dict(bound.arguments)), parts))
+            rebuilt = inspect.BoundArguments(self._signature, arguments)
+            args, kwargs = rebuilt.args, rebuilt.kwargs
+        plan.applied = tuple(applied)
+        plan.parts = parts
+        plan.args, plan.kwargs = args, kwargs
+        plan.group = outcome_group(self._name, tuple(f.id for f in applied), plan.tags)
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """The call's arguments by parameter name (the method's instance left out), as recorded."""
@@ -228,14 +238,14 @@ class CallRunner:
             verdict = self._judge(plan, n, t0, stage, sync=True)
             if verdict is None:
                 return stage.returned
-            if verdict < 0:
-                raise stage.invalid  # type: ignore[misc]
+            if verdict < 0 and stage.invalid is not None:
+                raise stage.invalid
             n += 1
 
     def _validate_sync(self, checked: Any, plan: _Plan) -> BaseException | None:
         if not self._validators:
             return None
-        arguments = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+        arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
         for validator in self._validators:
             verdict = run_one(validator, checked, arguments)
             if inspect.isawaitable(verdict):
@@ -281,8 +291,8 @@ class CallRunner:
             verdict = self._judge(plan, n, t0, stage, sync=False)
             if verdict is None:
                 return stage.returned
-            if verdict < 0:
-                raise stage.invalid  # type: ignore[misc]
+            if verdict < 0 and stage.invalid is not None:
+                raise stage.invalid
             if verdict > 0:
                 await asyncio.sleep(verdict)
             n += 1
@@ -290,11 +300,14 @@ class CallRunner:
     async def _validate_async(self, checked: Any, plan: _Plan) -> BaseException | None:
         if not self._validators:
             return None
-        arguments = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+        arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
         for validator in self._validators:
             verdict = run_one(validator, checked, arguments)
             if inspect.isawaitable(verdict):
-                verdict = await verdict
+                try:
+                    verdict = await asyncio.wait_for(verdict, self._rt.validator_timeout)
+                except asyncio.TimeoutError:
+                    verdict = timed_out(self._rt.validator_timeout)
             if verdict is not None:
                 return verdict  # type: ignore[no-any-return]
         return None
@@ -338,9 +351,16 @@ class CallRunner:
         if parse is None:
             return _Stage(returned, checked)
         try:
-            return _Stage(returned, parse(checked, plan.original_args, plan.original_kwargs))
+            parsed = parse(checked, plan.original_args, plan.original_kwargs)
         except Exception as error:
             return _Stage(returned, checked, error)
+        if inspect.isawaitable(parsed):
+            # Parsing is synchronous: an awaitable in its place is a failed parse, closed unawaited.
+            close = getattr(parsed, "close", None)
+            if callable(close):
+                close()
+            return _Stage(returned, checked, TypeError("parse returned an awaitable; it must return the parsed value"))
+        return _Stage(returned, parsed)
 
     def _record(self, plan: _Plan, n: int, t0: float) -> AttemptRecord:
         now = time.perf_counter()
@@ -434,7 +454,7 @@ class CallRunner:
         delay = backoff_delay(plan.policy_retries, policy.base_delay_ms, policy.max_delay_ms, policy.jitter, self._rt.random) / 1000
         return delay if elapsed + delay < limits.max_total else None
 
-    def _guard(self, fallback: Any, work: Callable[[], Any]) -> Any:
+    def _guard(self, fallback: T, work: Callable[[], T]) -> T:
         try:
             return work()
         except Exception as error:

@@ -51,6 +51,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(_MAX_RETRY_AFTER, max(0.0, when - (time.time() if now is None else now)))
 
 
+def _head(response: httpx.Response, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
+
+
 @dataclass
 class _Outcome:
     kind: str  # sent | rejected | too_large | retry
@@ -232,20 +243,23 @@ class EventTransport:
         if len(body) > self._max_batch_bytes:
             return _Outcome("too_large", f"batch of {len(events)} events exceeds {self._max_batch_bytes} bytes")
         try:
-            response = self._client.post(self._url, content=body, timeout=timeout)
+            with self._client.stream("POST", self._url, content=body, timeout=timeout) as response:
+                status = response.status_code
+                retry_after = response.headers.get("retry-after")
+                # Enough bytes for the characters kept; the rest of an error body is never read.
+                text = b"" if 200 <= status < 300 else _head(response, 4 * _ERROR_BODY_CHARS)
         except httpx.TimeoutException:
             return _Outcome("retry", f"network: timed out after {timeout:.3g} s")
         except (httpx.HTTPError, OSError) as error:
             return _Outcome("retry", f"network: {type(error).__name__}: {error}")
-        status = response.status_code
         if 200 <= status < 300:
             return _Outcome("sent")
-        error = f"HTTP {status}: {response.text[:_ERROR_BODY_CHARS]}"
+        problem = f"HTTP {status}: {text.decode('utf-8', 'replace')[:_ERROR_BODY_CHARS]}"
         if status == 429:
-            return _Outcome("retry", error, parse_retry_after(response.headers.get("retry-after")))
+            return _Outcome("retry", problem, parse_retry_after(retry_after))
         if status == 408 or status >= 500:
-            return _Outcome("retry", error)
+            return _Outcome("retry", problem)
         if status == 413:
-            return _Outcome("too_large", error)
-        return _Outcome("rejected", error)
+            return _Outcome("too_large", problem)
+        return _Outcome("rejected", problem)
 

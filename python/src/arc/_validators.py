@@ -36,12 +36,24 @@ def failure(issues: Sequence[Issue]) -> ValidationError:
     return ValidationError(f"output failed validation: {parts}", issues)
 
 
+# A verdict names at most this many issues: the rest only inflate every event.
+MAX_ISSUES = 50
+
+
 def _pydantic_issues(error: pydantic.ValidationError) -> list[Issue]:
-    return [Issue(".".join(str(p) for p in e["loc"]) or "(root)", str(e["msg"])) for e in error.errors()]
+    return [Issue(".".join(str(p) for p in e["loc"]) or "(root)", str(e["msg"])) for e in error.errors()[:MAX_ISSUES]]
+
+
+def timed_out(seconds: float) -> ValidationError:
+    return failure([Issue("(validator)", f"validator did not answer within {seconds:g} s")])
 
 
 def _thrown(error: BaseException) -> ValidationError:
-    return failure([Issue("(validator)", f"validator threw: {error}")])
+    try:
+        message = str(error)
+    except Exception:
+        message = "[unreadable error]"
+    return failure([Issue("(validator)", f"validator threw: {message}")])
 
 
 def _verdict(result: Any) -> ValidationError | None:

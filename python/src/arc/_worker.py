@@ -26,7 +26,7 @@ from ._appliers import backoff_delay, changes_call
 from ._capture import CallCounters, Event, capture_value, describe_error
 from ._runner import CallRunner, RunnerOptions, Runtime
 from ._transport import parse_retry_after
-from .fixes import DeployedFix, Fix, fix_parts, risk_of
+from .fixes import DeployedFix, Fix, fix_limit_problem, fix_parts, risk_of
 
 if TYPE_CHECKING:
     from ._client import ArcClient
@@ -76,6 +76,19 @@ class _Outcome:
     reward: float
     output: Any = None
     error: str | None = None
+
+
+def _job_limit_problem(job: RolloutJob) -> str | None:
+    """Core's fix limits on a job's candidate and base fixes, as the TypeScript worker checks them."""
+    if job.fix is not None:
+        problem = fix_limit_problem(job.fix)
+        if problem is not None:
+            return problem
+    for i, base in enumerate(job.base_fixes or []):
+        problem = fix_limit_problem(base.fix, f"baseFixes[{i}].fix")
+        if problem is not None:
+            return problem
+    return None
 
 
 def _untracked(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -270,9 +283,14 @@ class RolloutWorker:
         for item in listed:
             try:
                 job = RolloutJob.model_validate(item)
-            except ValidationError as error:
+            except (ValidationError, RecursionError) as error:
                 self._stats["invalid_jobs"] += 1
-                self._last_error = f"invalid job: {error.errors()[0]['loc']} {error.errors()[0]['msg']}"
+                self._last_error = f"invalid job: {error}"[:500]
+                continue
+            problem = _job_limit_problem(job)
+            if problem is not None:
+                self._stats["invalid_jobs"] += 1
+                self._last_error = f"invalid job: {problem}"
                 continue
             if job.function not in self._fns:
                 self._stats["invalid_jobs"] += 1
@@ -373,7 +391,7 @@ class RolloutWorker:
         args, kwargs = replay(recorded)
         if replay is replay_recorded_arguments and not args:
             # Recorded by parameter name: bound to the function the worker calls.
-            bound = inspect.BoundArguments(inspect.signature(fn), kwargs)  # type: ignore[arg-type]
+            bound = inspect.BoundArguments(inspect.signature(fn), kwargs)
             return bound.args, bound.kwargs
         return tuple(args), dict(kwargs)
 

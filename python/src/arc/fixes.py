@@ -8,6 +8,7 @@ vectors: packages/core/test-vectors/deployed-fixes.json).
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated, Any, Literal, Union
 
@@ -258,12 +259,71 @@ def risk_of(fix: Fix) -> FixRisk:
     return worst
 
 
-def parse_deployed_fix(value: Any) -> DeployedFix | ValidationError:
-    """The deployed fix, or why it was refused."""
+# How big a fix may be (core's FIX_LIMITS, fix-limits.ts): a deployed fix is applied to every call of
+# its function, so its size is a cost each call pays. Sizes count UTF-16 code units of JSON text.
+FIX_LIMITS = {
+    "max_fix_chars": 128 * 1024,
+    "max_examples_chars": 32 * 1024,
+    "max_schema_chars": 32 * 1024,
+    "max_depth": 32,
+}
+
+
+def _json_chars(value: Any) -> int:
+    return js_length(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether containers nest deeper than ``limit`` (a top-level container is depth 1); iterative."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
+def fix_limit_problem(fix: Fix, field: str = "fix") -> str | None:
+    """The first field of a parsed fix past core's fix limits, with what is wrong; None within them."""
+    depth = FIX_LIMITS["max_depth"]
+    parts: list[tuple[AnySimpleFix, str]] = (
+        [(part, f"{field}.fixes[{i}]") for i, part in enumerate(fix.fixes)] if isinstance(fix, CompositeFix) else [(fix, field)]
+    )
+    for part, at in parts:
+        if isinstance(part, FewShotFix):
+            for i, example in enumerate(part.examples):
+                if isinstance(example, InputOutputExample):
+                    for side in ("input", "output"):
+                        if _too_deep(getattr(example, side), depth):
+                            return f"{at}.examples[{i}].{side} must hold only JSON data nested at most {depth} deep"
+            size = _json_chars([e.model_dump(mode="json") for e in part.examples])
+            if size > FIX_LIMITS["max_examples_chars"]:
+                return f"{at}.examples must be at most {FIX_LIMITS['max_examples_chars']} characters as JSON in all (is {size})"
+        schema = part.schema_ if isinstance(part, (ResponseFormatFix, OutputRepairFix)) else None
+        if schema is not None:
+            if _too_deep(schema, depth):
+                return f"{at}.schema must hold only JSON data nested at most {depth} deep"
+            size = _json_chars(schema)
+            if size > FIX_LIMITS["max_schema_chars"]:
+                return f"{at}.schema must be at most {FIX_LIMITS['max_schema_chars']} characters as JSON (is {size})"
+    size = _json_chars(fix.model_dump(by_alias=True, exclude_none=True, mode="json"))
+    if size > FIX_LIMITS["max_fix_chars"]:
+        return f"{field} must be at most {FIX_LIMITS['max_fix_chars']} characters as JSON (is {size})"
+    return None
+
+
+def parse_deployed_fix(value: Any) -> DeployedFix | ValidationError | str:
+    """The deployed fix; or why it was refused: pydantic's errors, or the fix limit it is past."""
     try:
-        return DeployedFix.model_validate(value)
-    except ValidationError as error:
+        parsed = DeployedFix.model_validate(value)
+    except (ValidationError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            return "the fix nests too deep to read"
         return error
+    problem = fix_limit_problem(parsed.fix, "deployedFix.fix")
+    return parsed if problem is None else problem
 
 
 __all__ = [
@@ -284,6 +344,8 @@ __all__ = [
     "ResponseFormatFix",
     "RetryOn",
     "RetryPolicyFix",
+    "FIX_LIMITS",
+    "fix_limit_problem",
     "fix_parts",
     "parse_deployed_fix",
     "risk_of",
