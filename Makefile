@@ -6,7 +6,9 @@ STAMP := node_modules/.arc-install-stamp
 
 help:
 	@echo "make demo   run the main job (arc demo --quick: a local LLM learning from its failures)"
-	@echo "make test   install, build and run every test (SQLite and PostgreSQL)"
+	@echo "make test   install, build and run every test (SQLite and PostgreSQL, then the Python SDK's)"
+	@echo "make test-python   the Python SDK's mypy and pytest (in .venv, against the build)"
+	@echo "make bench-python  the Python SDK's per-call overhead vs a bare call and an OpenTelemetry span"
 
 $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -27,9 +29,16 @@ typecheck: install
 test: build
 	scripts/ensure-chromium.sh
 	. scripts/ensure-postgres.sh && npm test
+	scripts/test-python.sh
 	scripts/api-fuzz.sh
+
+test-python: build
+	scripts/test-python.sh
+
+bench-python:
+	scripts/bench-python.sh
 
 demo: build
 	node packages/server/dist/cli/main.js demo --quick
 
-.PHONY: help install build lint typecheck test demo
+.PHONY: help install build lint typecheck test test-python bench-python demo

@@ -6,6 +6,7 @@ an output, an error message or a traceback never reaches the wire. Events use th
 from __future__ import annotations
 
 import errno
+import json
 import itertools
 import socket
 import threading
@@ -217,11 +218,15 @@ class OutcomeGroup:
     function: str
     fix_ids: tuple[str, ...]
     tags: Mapping[str, str]
-    key: tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]
+    key: str
+    """Made once from the three fields above (a string hashes once); equal keys aggregate together."""
 
 
 def outcome_group(function: str, fix_ids: tuple[str, ...], tags: Mapping[str, str]) -> OutcomeGroup:
-    return OutcomeGroup(function, fix_ids, tags, (function, fix_ids, tuple(sorted(tags.items()))))
+    if not fix_ids and not tags:
+        return OutcomeGroup(function, fix_ids, tags, function)
+    tag_text = json.dumps(sorted(tags.items()), ensure_ascii=False) if tags else ""
+    return OutcomeGroup(function, fix_ids, tags, f"{function}\x00{','.join(fix_ids)}\x00{tag_text}")
 
 
 @dataclass
@@ -238,7 +243,7 @@ class CallCounters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_function: dict[str, FunctionCounters] = {}
-        self._unsent: dict[Any, list[Any]] = {}
+        self._unsent: dict[str, list[Any]] = {}
 
     def _counters(self, function: str) -> FunctionCounters:
         counters = self._by_function.get(function)

@@ -464,7 +464,7 @@ def _default_client() -> ArcClient:
         import warnings
 
         warnings.warn(
-            "arc: ARC_ENDPOINT and ARC_API_KEY are not set, so track_failures tracks nothing", RuntimeWarning, stacklevel=4
+            "arc: ARC_ENDPOINT and ARC_API_KEY are not set, so track_failures tracks nothing", RuntimeWarning, stacklevel=5
         )
         return ArcClient(ArcConfig(disabled=True))
     return ArcClient()

@@ -1,0 +1,92 @@
+"""The rollout worker against the learning loop of a real ``arc serve``: the learner turns the
+function's failures into rollout jobs, the worker replays their recorded inputs with each candidate
+fix, scores them and reports the rewards."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from typing import Any
+
+import pytest
+
+from arc import ArcClient, ArcConfig, RolloutJob
+
+from .conftest import ArcServer, wait_until
+
+LEARN_FAST = {"batchSize": 4, "groupSize": 2, "triggerFailures": 3, "triggerIntervalMs": 200, "stepTimeoutMs": 20_000}
+PAUSED = {"triggerFailures": 1_000_000, "triggerIntervalMs": 3_600_000}
+
+
+def _client(arc_server: ArcServer) -> ArcClient:
+    key = arc_server.key("ingest", "read", "worker")
+    return ArcClient(ArcConfig(api_key=key, endpoint=arc_server.url, flush_interval=60.0, fix_poll_interval=3600.0))
+
+
+def _learn(arc_server: ArcServer, settings: dict[str, Any]) -> None:
+    status, body = arc_server.request("PUT", "/v1/learning/config", settings)
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_the_worker_replays_failures_with_candidate_fixes_and_reports_rewards(arc_server: ArcServer, kind: str) -> None:
+    client = _client(arc_server)
+    name = f"quote.{kind}.{secrets.token_hex(4)}"
+    replayed: list[str] = []
+
+    def answer_sync(text: str) -> str:
+        replayed.append(text)
+        return text
+
+    async def answer_async(text: str) -> str:
+        replayed.append(text)
+        return text
+
+    answer = client.track(name, parse=json.loads)(answer_sync if kind == "sync" else answer_async)
+    for i in range(6):  # model output with a trailing comma: a parsing_error pattern
+        result = answer(f'{{"quote": {i},}}')
+        if kind == "async":
+            asyncio.run(result)  # type: ignore[arg-type]
+    client.flush()
+    replayed.clear()
+    scores: list[RolloutJob] = []
+
+    def verifier(output: Any, arguments: dict[str, Any], job: RolloutJob) -> float:
+        scores.append(job)
+        return 1.0 if json.loads(output).get("quote") is not None else 0.0
+
+    _learn(arc_server, LEARN_FAST)
+    try:
+        worker = client.worker({name: answer}, concurrency=4, poll_interval=0.05, lease=30.0, verifier=verifier)
+        # The incumbent (no fix) fails to parse: reward 0, the verifier never asked. A repairing candidate
+        # parses, so the verifier scores it.
+        wait_until(lambda: worker.stats().reported >= 2 and bool(scores), timeout=120, what="a candidate scored and reported")
+    finally:
+        _learn(arc_server, PAUSED)
+    worker.stop(timeout=5.0)
+    stats = worker.stats()
+    assert stats.invalid_jobs == 0 and stats.lease_errors == 0
+    assert replayed and all(text.startswith('{"quote"') for text in replayed)  # the recorded inputs, replayed
+    assert {job.function for job in scores} == {name}
+    # A replay is no production call: the host's counters saw only the six calls above.
+    assert client.stats().functions[name].failures == 6
+    # What the verifier scored went through a repairing candidate: the output parsed.
+    assert all(job.fix is not None for job in scores)
+    client.shutdown(timeout=5.0)
+
+
+def test_a_worker_refuses_what_it_cannot_replay(arc_server: ArcServer) -> None:
+    client = _client(arc_server)
+
+    @client.track(input=lambda text: {"text": text})
+    def custom(text: str) -> str:
+        return text
+
+    with pytest.raises(TypeError, match="replay_args"):
+        client.worker({custom.__qualname__: custom})
+    with pytest.raises(TypeError, match="concurrency"):
+        client.worker({"f": custom}, concurrency=0)
+    with pytest.raises(TypeError, match="mapping"):
+        client.worker({})
+    client.shutdown(timeout=1.0)
