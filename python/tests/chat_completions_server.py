@@ -5,11 +5,12 @@ request and answers what the test's handler says, streamed as server-sent events
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from .local_http import LocalHttpServer
 
 
 @dataclass
@@ -70,12 +71,8 @@ class ChatCompletionsServer:
                 chunks.append("data: [DONE]\n\n")
                 return "".join(chunks).encode()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._http = LocalHttpServer(Handler)
+        self.url = f"{self._http.url}/v1"
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(10)
+        self._http.close()

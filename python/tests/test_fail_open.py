@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from arc import ArcClient, ArcConfig
 from arc._transport import parse_retry_after
 
 from .conftest import Misbehaving, free_port, wait_until
+from .local_http import LocalHttpServer
 
 MODES = ["down", "hang", "garbage", "500", "429"]
 
@@ -162,35 +164,21 @@ def test_fix_polling_against_broken_servers_keeps_no_fixes_and_counts_failures(m
         client.shutdown(timeout=0.5)
 
 
-class _FixesServer:
-    """Answers GET /v1/fixes with a given body, as a server past the SDK's trust would."""
+def _fixes_server(body: bytes) -> LocalHttpServer:
+    """Answers GET /v1/fixes with ``body``, as a server past the SDK's trust would."""
 
-    def __init__(self, body: bytes) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
 
-        payload = body
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        import threading
-
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    return LocalHttpServer(Handler)
 
 
 def _fix(fix: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +196,7 @@ def _fix(fix: dict[str, Any]) -> dict[str, Any]:
 def test_fixes_the_sdk_must_not_trust_are_skipped(fixes: list[Any], bound: int, counter: str) -> None:
     import json
 
-    server = _FixesServer(json.dumps({"fixes": fixes}).encode())
+    server = _fixes_server(json.dumps({"fixes": fixes}).encode())
     try:
         client = _client(server.url, fix_max_response_bytes=bound, fix_poll_interval=3600.0)
         client.track("f")(lambda: 1)  # registers the function to poll

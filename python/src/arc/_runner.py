@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -219,9 +219,7 @@ class CallRunner:
         plan = self.plan(args, kwargs)
         n = 1
         while True:
-            t0 = time.perf_counter()
-            if plan.started_at < 0:
-                plan.started_at = t0
+            t0 = self._begin(plan)
             try:
                 result = self._fn(*plan.args, **plan.kwargs)
             except Exception as error:
@@ -229,10 +227,9 @@ class CallRunner:
                     n += 1
                     continue
                 raise
-            if self._plain and not plan.parts:
-                self._report_success(plan, n, t0, result)
+            stage = self._staged(plan, n, t0, result)
+            if stage is None:
                 return result
-            stage = self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
             if stage.invalid is None:
                 stage.invalid = self._validate_sync(stage.checked, plan)
             verdict = self._judge(plan, n, t0, stage, sync=True)
@@ -243,11 +240,7 @@ class CallRunner:
             n += 1
 
     def _validate_sync(self, checked: Any, plan: _Plan) -> BaseException | None:
-        if not self._validators:
-            return None
-        arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
-        for validator in self._validators:
-            verdict = run_one(validator, checked, arguments)
+        for verdict in self._verdicts(checked, plan):
             if inspect.isawaitable(verdict):
                 # A sync call cannot wait for an async validator: it is not run, and that is Arc's problem.
                 close = getattr(verdict, "close", None)
@@ -265,9 +258,7 @@ class CallRunner:
         plan = self.plan(args, kwargs)
         n = 1
         while True:
-            t0 = time.perf_counter()
-            if plan.started_at < 0:
-                plan.started_at = t0
+            t0 = self._begin(plan)
             try:
                 result = await self._fn(*plan.args, **plan.kwargs)
             except Exception as error:
@@ -282,10 +273,9 @@ class CallRunner:
                 # Cancellation is reported like an abort, and never retried: it must reach the caller.
                 self._guard(None, lambda: self._report_failure(plan, n, t0, error))
                 raise
-            if self._plain and not plan.parts:
-                self._report_success(plan, n, t0, result)
+            stage = self._staged(plan, n, t0, result)
+            if stage is None:
                 return result
-            stage = self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
             if stage.invalid is None:
                 stage.invalid = await self._validate_async(stage.checked, plan)
             verdict = self._judge(plan, n, t0, stage, sync=False)
@@ -298,11 +288,7 @@ class CallRunner:
             n += 1
 
     async def _validate_async(self, checked: Any, plan: _Plan) -> BaseException | None:
-        if not self._validators:
-            return None
-        arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
-        for validator in self._validators:
-            verdict = run_one(validator, checked, arguments)
+        for verdict in self._verdicts(checked, plan):
             if inspect.isawaitable(verdict):
                 try:
                     verdict = await asyncio.wait_for(verdict, self._rt.validator_timeout)
@@ -313,6 +299,28 @@ class CallRunner:
         return None
 
     # ---- shared steps ----
+
+    @staticmethod
+    def _begin(plan: _Plan) -> float:
+        t0 = time.perf_counter()
+        if plan.started_at < 0:
+            plan.started_at = t0
+        return t0
+
+    def _staged(self, plan: _Plan, n: int, t0: float, result: Any) -> _Stage | None:
+        """The output on its way to the caller; None when nothing is to be checked (the common case, kept lean)."""
+        if self._plain and not plan.parts:
+            self._report_success(plan, n, t0, result)
+            return None
+        return self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
+
+    def _verdicts(self, checked: Any, plan: _Plan) -> Iterator[Any]:
+        """Each validator's verdict in turn (None, a ValidationError, or an awaitable of either)."""
+        if not self._validators:
+            return
+        arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+        for validator in self._validators:
+            yield run_one(validator, checked, arguments)
 
     def _after_error(self, plan: _Plan, n: int, t0: float, error: BaseException, sync: bool) -> float | None:
         """Reports a raised error; the delay before the next attempt, or None to re-raise."""

@@ -77,30 +77,23 @@ def _takes_arguments(fn: Callable[..., Any]) -> bool:
     return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
 
 
+def _pydantic(validate: Callable[[Any], Any]) -> CompiledValidator:
+    def run(output: Any, arguments: dict[str, Any]) -> Any:
+        try:
+            validate(output)
+        except pydantic.ValidationError as error:
+            return failure(_pydantic_issues(error))
+        return None
+
+    return CompiledValidator(run)
+
+
 def compile_validator(validator: Any) -> CompiledValidator:
     """Checks a validator once, when the function is tracked (a TypeError names what is wrong)."""
     if isinstance(validator, type) and issubclass(validator, pydantic.BaseModel):
-        model = validator
-
-        def run_model(output: Any, arguments: dict[str, Any]) -> Any:
-            try:
-                model.model_validate(output)
-            except pydantic.ValidationError as error:
-                return failure(_pydantic_issues(error))
-            return None
-
-        return CompiledValidator(run_model)
+        return _pydantic(validator.model_validate)
     if isinstance(validator, pydantic.TypeAdapter):
-        adapter = validator
-
-        def run_adapter(output: Any, arguments: dict[str, Any]) -> Any:
-            try:
-                adapter.validate_python(output)
-            except pydantic.ValidationError as error:
-                return failure(_pydantic_issues(error))
-            return None
-
-        return CompiledValidator(run_adapter)
+        return _pydantic(validator.validate_python)
     if callable(validator):
         fn = validator
         with_arguments = _takes_arguments(fn)
