@@ -315,3 +315,41 @@ async def test_async_validators_are_bounded_in_time_and_parse_must_not_be_async(
     with pytest.raises(TypeError, match="parse returned an awaitable"):
         text()
     await client.ashutdown(timeout=5.0)
+
+
+class HostileError(Exception):
+    """An exception whose text and attributes cannot be read."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+    @property
+    def status_code(self) -> int:
+        raise RuntimeError("no status")
+
+
+def test_hostile_exceptions_and_hooks_stay_the_hosts_own(arc_server: ArcServer, ingest_key: str) -> None:
+    hooked: list[BaseException] = []
+
+    def hook(error: BaseException) -> None:
+        hooked.append(error)
+        raise RuntimeError("the host's hook fails too")
+
+    client = _client(arc_server, ingest_key, on_internal_error=hook, success_sample_rate=1.0)
+    error = HostileError()
+
+    @client.track
+    def fails() -> None:
+        raise error
+
+    @client.track(input=lambda x: 1 / 0)
+    def recorded(x: int) -> int:
+        return x
+
+    with pytest.raises(HostileError) as info:
+        fails()
+    assert info.value is error
+    assert recorded(5) == 5
+    client.shutdown(timeout=5.0)
+    assert client.stats().functions["test_hostile_exceptions_and_hooks_stay_the_hosts_own.<locals>.fails"].failures == 1
+    assert hooked and all(isinstance(e, ZeroDivisionError) for e in hooked)
