@@ -109,20 +109,53 @@ def test_canary_arms_decide_which_calls_get_a_fix() -> None:
     assert all(e.get("fixIds") == (["fix_1"] if x else None) for e, x in zip(harness.events, expected + expected))
 
 
-def test_a_failed_call_is_rescued_once_with_a_confident_fix_it_did_not_get() -> None:
-    harness = Harness(
-        [
-            deployed(REPAIR, fix_id="fix_low", confidence=0.5, share=0.0),
-            deployed(REPAIR, fix_id="fix_sure", confidence=0.95, share=0.0),
-        ]
-    )
-    runner = harness.runner(lambda text: text, **PARSE)
-    assert runner.run(("{'a': 1,}",), {}) == '{"a": 1}'
+def test_a_failed_call_is_rescued_once_with_a_fix_promoted_while_it_ran() -> None:
+    harness = Harness([])
+    promoted = [deployed(REPAIR, fix_id="fix_low", confidence=0.5), deployed(REPAIR, fix_id="fix_sure", confidence=0.95)]
+
+    def answer(text: str) -> str:
+        harness.fixes = tuple(promoted)  # the fix cache learns of them while the call runs
+        return text
+
+    assert harness.runner(answer, **PARSE).run(("{'a': 1,}",), {}) == '{"a": 1}'
     first, second = harness.events
-    assert first["kind"] == "failure" and first["tags"]["canary"] == "control"
+    assert first["kind"] == "failure" and "tags" not in first
     assert second["kind"] == "success" and second["attempt"] == 2
     assert second["tags"]["rescueFixId"] == "fix_sure" and second["fixIds"] == ["fix_sure"]
     assert harness.counters.snapshot()["f"].retries == 1
+
+
+def test_a_calls_arm_decides_every_fix_it_gets_retries_included() -> None:
+    canary = deployed(REPAIR, fix_id="fix_canary", confidence=0.99, share=0.5)
+    harness = Harness([canary])
+    runner = harness.runner(lambda user, text: text, call_key=lambda user, text: user, **PARSE)
+    users = [f"user-{i}" for i in range(20)]
+    for user in users:
+        runner.run((user, "{'a': 1,}"), {})
+    for user, event in zip(users, harness.events):
+        arm = canary_arm("fix_canary", user, 0.5)
+        assert event["tags"]["canary"] == arm and event["tags"]["canaryAttempt"] == "final"
+        # A control call fails without the canary's fix and is never rescued with it.
+        assert event["kind"] == ("success" if arm == "treatment" else "failure")
+        assert event["attempt"] == 1 and "rescueFixId" not in event["tags"]
+    assert harness.counters.snapshot()["f"].retries == 0
+
+
+async def test_a_canary_calls_retried_attempts_say_so_and_its_last_is_final() -> None:
+    policy = {"type": "retry_policy", "maxAttempts": 3, "baseDelayMs": 1, "maxDelayMs": 1, "retryOn": {"categories": ["timeout"]}}
+    harness = Harness([deployed(policy, share=0.99)])
+    calls = 0
+
+    async def flaky(user: str) -> str:
+        nonlocal calls
+        calls += 1
+        if calls < 2:
+            raise TimeoutError("timed out")
+        return "ok"
+
+    user = next(u for u in (f"u{i}" for i in range(100)) if canary_arm("fix_1", u, 0.99) == "treatment")
+    assert await harness.runner(flaky, call_key=lambda u: u).run_async((user,), {}) == "ok"
+    assert [(e["kind"], e["tags"]["canaryAttempt"]) for e in harness.events] == [("failure", "retried"), ("success", "final")]
 
 
 def test_a_rescue_prefers_the_fix_for_the_failures_own_pattern() -> None:
@@ -130,13 +163,17 @@ def test_a_rescue_prefers_the_fix_for_the_failures_own_pattern() -> None:
 
     message = "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
     own = fingerprint_failure("f", error_type="json.decoder.JSONDecodeError", message=message).pattern_id
-    harness = Harness(
-        [
-            deployed(REPAIR, fix_id="fix_other", confidence=0.99, share=0.0, pattern="pat_other"),
-            deployed(REPAIR, fix_id="fix_own", confidence=0.85, share=0.0, pattern=own),
-        ]
+    harness = Harness([])
+    promoted = (
+        deployed(REPAIR, fix_id="fix_other", confidence=0.99, pattern="pat_other"),
+        deployed(REPAIR, fix_id="fix_own", confidence=0.85, pattern=own),
     )
-    harness.runner(lambda text: text, **PARSE).run(("{'a': 1}",), {})
+
+    def answer(text: str) -> str:
+        harness.fixes = promoted
+        return text
+
+    harness.runner(answer, **PARSE).run(("{'a': 1}",), {})
     assert harness.events[-1]["tags"]["rescueFixId"] == "fix_own"
 
 

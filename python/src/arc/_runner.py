@@ -36,6 +36,12 @@ from .fixes import AnySimpleFix, DeployedFix, OutputRepairFix, RetryPolicyFix, f
 
 T = TypeVar("T")
 
+# Canary tags, as core's canary-call-tags.ts names them (the server's tally reads them).
+CANARY_ARM_TAG = "canary"
+CANARY_FIX_IDS_TAG = "canaryFixIds"
+RESCUE_FIX_ID_TAG = "rescueFixId"
+CANARY_ATTEMPT_TAG = "canaryAttempt"
+
 # How often failure events repeat the declared output schema (the server keeps the latest).
 OUTPUT_SCHEMA_RESEND = 60.0
 
@@ -47,7 +53,8 @@ class RetrySettings:
     max_total: float = 30.0
     """No retry starts once this many seconds have passed since the call began."""
     fix_confidence: float = 0.8
-    """A failed call is retried once with a deployed fix it did not get when the fix's confidence is at least this."""
+    """A failed call is retried once with a promoted fix it did not get (promoted while the call ran)
+    when the fix's confidence is at least this; never with a canary's fix."""
     with_fix: bool = True
 
 
@@ -175,7 +182,13 @@ class CallRunner:
                 treated = True
             applied.append(fix)
         if canaries:
-            plan.tags = {**self._tags, "canary": "treatment" if treated else "control", "canaryFixIds": ",".join(canaries)}
+            plan.tags = {
+                **self._tags,
+                CANARY_ARM_TAG: "treatment" if treated else "control",
+                CANARY_FIX_IDS_TAG: ",".join(canaries),
+                # Every attempt ends the call unless a retry follows; a failed one that is retried says so.
+                CANARY_ATTEMPT_TAG: "final",
+            }
         try:
             self._set_fixes(plan, applied)
         except Exception:
@@ -322,10 +335,24 @@ class CallRunner:
         for validator in self._validators:
             yield run_one(validator, checked, arguments)
 
-    def _after_error(self, plan: _Plan, n: int, t0: float, error: BaseException, sync: bool) -> float | None:
-        """Reports a raised error; the delay before the next attempt, or None to re-raise."""
-        event = self._guard(None, lambda: self._report_failure(plan, n, t0, error))
+    def _after_error(
+        self, plan: _Plan, n: int, t0: float, error: BaseException, sync: bool, output: Any = None, has_output: bool = False
+    ) -> float | None:
+        """Reports a failed attempt and decides whether it is retried: the delay before the next
+        attempt, or None. The retry is planned before the event leaves, so that a canary call's
+        event can say whether it ended the call (the server counts each call once, at its final attempt)."""
+        event = self._guard(None, lambda: self._failure_event(plan, n, t0, error, output, has_output))
         delay = self._guard(None, lambda: self._plan_retry(plan, n, event, sync))
+        if event is not None:
+            sent = event
+
+            def send() -> None:
+                tags = sent.get("tags")
+                if delay is not None and isinstance(tags, dict) and CANARY_ATTEMPT_TAG in tags:
+                    tags[CANARY_ATTEMPT_TAG] = "retried"
+                self._rt.send(sent)
+
+            self._guard(None, send)
         if delay is not None:
             self._guard(None, lambda: self._rt.counters.retry(self._name))
         return delay
@@ -335,11 +362,8 @@ class CallRunner:
         if stage.invalid is None:
             self._guard(None, lambda: self._report_success(plan, n, t0, stage.returned))
             return None
-        invalid = stage.invalid
-        event = self._guard(None, lambda: self._report_failure(plan, n, t0, invalid, stage.checked, True))
-        delay = self._guard(None, lambda: self._plan_retry(plan, n, event, sync))
+        delay = self._after_error(plan, n, t0, stage.invalid, sync, stage.checked, True)
         if delay is not None:
-            self._guard(None, lambda: self._rt.counters.retry(self._name))
             return delay
         return -1.0 if self._options.throw_on_invalid else None
 
@@ -396,9 +420,14 @@ class CallRunner:
         except Exception as error:
             self._internal_error(error)
 
-    def _report_failure(
+    def _report_failure(self, plan: _Plan, n: int, t0: float, error: BaseException) -> None:
+        """Reports a failed attempt that ends its call."""
+        self._rt.send(self._failure_event(plan, n, t0, error))
+
+    def _failure_event(
         self, plan: _Plan, n: int, t0: float, error: BaseException, output: Any = None, has_output: bool = False
     ) -> Event:
+        """Counts a failed attempt and describes it; the caller sends the event."""
         self._rt.counters.failure(self._name)
         event = failure_event(self._record(plan, n, t0), error, self._rt.capture, output, has_output)
         schema = self._options.output_schema
@@ -407,7 +436,6 @@ class CallRunner:
             if now - self._schema_sent_at >= OUTPUT_SCHEMA_RESEND:
                 event["outputSchema"] = schema
                 self._schema_sent_at = now
-        self._rt.send(event)
         return event
 
     def _plan_retry(self, plan: _Plan, n: int, event: Event | None, sync: bool) -> float | None:
@@ -433,16 +461,21 @@ class CallRunner:
         )
         if limits.with_fix and not plan.rescued:
             applied = {f.id for f in plan.applied}
+            # Never a canary's fix: the call's arm decides every fix it gets, retries included, or a
+            # canary's control arm would be measured with the canary.
             candidates = [
                 f
                 for f in deployed
-                if f.id not in applied and f.confidence >= limits.fix_confidence and self._applicable(f)
+                if f.id not in applied
+                and f.canary_share >= 1
+                and f.confidence >= limits.fix_confidence
+                and self._applicable(f)
             ]
             if candidates:
                 # The fix for the failure's own pattern first, then the most confident (a stable sort, as core's).
                 rescue = sorted(candidates, key=lambda f: (f.pattern_id != failure.pattern_id, -f.confidence))[0]
                 plan.rescued = True
-                plan.tags = {**plan.tags, "rescueFixId": rescue.id}
+                plan.tags = {**plan.tags, RESCUE_FIX_ID_TAG: rescue.id}
                 self._set_fixes(plan, [*plan.applied, rescue])
                 return 0.0
         if sync:
