@@ -3,6 +3,7 @@ small local servers that misbehave in the ways the SDK must survive."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -95,8 +96,9 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float) -> 
     raise RuntimeError("arc serve did not become ready in time")
 
 
-@pytest.fixture(scope="session")
-def arc_server() -> Iterator[ArcServer]:
+@contextlib.contextmanager
+def running_arc_server() -> Iterator[ArcServer]:
+    """``arc serve`` from the build over a fresh SQLite file on a free port, until the block ends."""
     if not CLI.exists():
         pytest.fail(f"{CLI} is missing: build the repository first (make build)")
     admin_key = f"arc_{secrets.token_urlsafe(24)}"
@@ -122,6 +124,12 @@ def arc_server() -> Iterator[ArcServer]:
                 process.kill()
                 process.wait()
             log.close()
+
+
+@pytest.fixture(scope="session")
+def arc_server() -> Iterator[ArcServer]:
+    with running_arc_server() as server:
+        yield server
 
 
 @pytest.fixture

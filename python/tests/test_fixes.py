@@ -32,7 +32,7 @@ def deployed(fix: dict[str, Any], *, fix_id: str = "fix_1", share: float = 1.0, 
 class Harness:
     """A runtime over fixed deployed fixes that keeps what would be sent."""
 
-    def __init__(self, fixes: Sequence[DeployedFix], retry: RetrySettings = RetrySettings()) -> None:
+    def __init__(self, fixes: Sequence[DeployedFix], retry: RetrySettings | None = None) -> None:
         self.events: list[Event] = []
         self.internal: list[BaseException] = []
         self.counters = CallCounters()
@@ -41,7 +41,7 @@ class Harness:
             capture=CaptureOptions(),
             success_sample_rate=1.0,
             random=random.Random(7).random,
-            retry=retry,
+            retry=retry or RetrySettings(),
             counters=self.counters,
             send=self.events.append,
             watch=lambda name: None,

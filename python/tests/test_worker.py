@@ -7,13 +7,21 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from arc import ArcClient, ArcConfig, RolloutJob
 
-from .conftest import ArcServer, wait_until
+from .conftest import ArcServer, running_arc_server, wait_until
+
+
+@pytest.fixture(scope="module")
+def learning_server() -> Iterator[ArcServer]:
+    """A server of its own: the learner draws only from this module's patterns."""
+    with running_arc_server() as server:
+        yield server
 
 LEARN_FAST = {"batchSize": 4, "groupSize": 2, "triggerFailures": 3, "triggerIntervalMs": 200, "stepTimeoutMs": 20_000}
 PAUSED = {"triggerFailures": 1_000_000, "triggerIntervalMs": 3_600_000}
@@ -30,7 +38,8 @@ def _learn(arc_server: ArcServer, settings: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_the_worker_replays_failures_with_candidate_fixes_and_reports_rewards(arc_server: ArcServer, kind: str) -> None:
+def test_the_worker_replays_failures_with_candidate_fixes_and_reports_rewards(learning_server: ArcServer, kind: str) -> None:
+    arc_server = learning_server
     client = _client(arc_server)
     name = f"quote.{kind}.{secrets.token_hex(4)}"
     replayed: list[str] = []

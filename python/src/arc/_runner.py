@@ -11,6 +11,7 @@ internal error and the call carries on as if Arc were not there.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -282,9 +283,9 @@ class CallRunner:
                     n += 1
                     continue
                 raise
-            except _REPORTED_BASE as error:
+            except _REPORTED_BASE as cancelled:
                 # Cancellation is reported like an abort, and never retried: it must reach the caller.
-                self._guard(None, lambda: self._report_failure(plan, n, t0, error))
+                self._guard(None, functools.partial(self._report_failure, plan, n, t0, cancelled))
                 raise
             stage = self._staged(plan, n, t0, result)
             if stage is None:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._appliers import backoff_delay, changes_call
 from ._capture import CallCounters, Event, capture_value, describe_error
-from ._runner import CallRunner, RunnerOptions, Runtime
+from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
 from .fixes import DeployedFix, Fix, fix_limit_problem, fix_parts, risk_of
 
@@ -153,6 +153,7 @@ class RolloutWorker:
         self._poll = poll_interval
         self._verifier = verifier
         self._stop_timeout = stop_timeout
+        self._grace = stop_timeout
         self._counters = CallCounters()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stats = dict(
@@ -205,7 +206,6 @@ class RolloutWorker:
         self._stopping = asyncio.Event()
         if self._stop_requested.is_set():
             self._stopping.set()
-        self._grace = getattr(self, "_grace", self._stop_timeout)
         timeout = self._client.config.request_timeout
         try:
             async with httpx.AsyncClient(
