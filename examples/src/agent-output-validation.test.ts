@@ -48,38 +48,50 @@ function failure(text: string): AgentOutputError {
 const described = (e: Error) => `${e.name}: ${e.message}`;
 
 describe('validateAgentOutput', () => {
-  it('returns the call when it fits the tool', () => {
-    const text =
-      ' {"name": "calculate_area", "arguments": {"radius": 2, "unit": "cm", "scale": 1, "where": {"x": 1}, "extra": {"a": [1]}, "data": null}}\n';
-    expect(validateAgentOutput(text, [area])).toEqual({
+  it('returns the calls when they fit the tools; a lone call is a list of one, [] no call', () => {
+    const call =
+      '{"name": "calculate_area", "arguments": {"radius": 2, "unit": "cm", "scale": 1, "where": {"x": 1}, "extra": {"a": [1]}, "data": null}}';
+    const expected = {
       name: 'calculate_area',
       arguments: { radius: 2, unit: 'cm', scale: 1, where: { x: 1 }, extra: { a: [1] }, data: null },
-    });
+    };
+    expect(validateAgentOutput(` [${call}, ${call}]\n`, [area])).toEqual([expected, expected]);
+    expect(validateAgentOutput(` ${call}\n`, [area])).toEqual([expected]);
+    expect(validateAgentOutput('[]', [area])).toEqual([]);
   });
 
   it('reports text that is not JSON with JSON.parse own words', () => {
     const error = failure('Here is the call: {"name": "calculate_area"}');
     expect(error).toBeInstanceOf(AgentOutputParseError);
     expect(described(error)).toBe(
-      `AgentOutputParseError: Unexpected token 'H', "Here is th"... is not valid JSON`,
+      `AgentOutputParseError: Unexpected token 'H', "[Here is th"... is not valid JSON`,
     );
     expect(described(failure('{"name": "calculate_area", "arguments": {"radius": 1'))).toMatch(
       /^AgentOutputParseError: Expected ',' or '}' after property value in JSON at position \d+/,
     );
-    expect(described(failure(''))).toBe('AgentOutputParseError: Unexpected end of JSON input');
+    expect(described(failure('[{"name": "calculate_area"'))).toMatch(/^AgentOutputParseError: /);
   });
 
   it.each([
-    ['[1]', 'expected a JSON object, got array'],
-    ['{"arguments": {}}', 'missing "name"'],
-    ['{"name": 3, "arguments": {}}', '"name" should be a string, got integer'],
-    ['{"name": "calculate_area", "parameters": {}}', 'missing "arguments"'],
-    ['{"name": "calculate_area", "arguments": "radius=2"}', '"arguments" should be an object, got string'],
-    ['{"name": "calculate_area", "arguments": {}, "description": "x"}', 'unexpected key, got "description"'],
-  ])('reports JSON that is not a call: %s', (text, problem) => {
+    ['[1]', 'call 0 should be a JSON object, got integer'],
+    ['{"arguments": {}}', 'call 0 misses "name"'],
+    [
+      '[{"name": "calculate_area", "arguments": {}}, {"name": 3, "arguments": {}}]',
+      'call 1: "name" should be a string, got integer',
+    ],
+    ['{"name": "calculate_area", "parameters": {}}', 'call 0 misses "arguments"'],
+    [
+      '{"name": "calculate_area", "arguments": "radius=2"}',
+      'call 0: "arguments" should be an object, got string',
+    ],
+    [
+      '{"name": "calculate_area", "arguments": {}, "description": "x"}',
+      'call 0 has an unexpected key, got "description"',
+    ],
+  ])('reports JSON that is not a list of calls: %s', (text, problem) => {
     const error = failure(text);
     expect(error).toBeInstanceOf(AgentOutputShapeError);
-    expect(error.message).toBe(`output is not a function call: ${problem}`);
+    expect(error.message).toBe(`output is not a list of function calls: ${problem}`);
   });
 
   it('reports an unknown function', () => {

@@ -1,12 +1,12 @@
-// The agent checks its own output as a production agent checks a model's tool call before
-// running it: JSON, a call, a known function, its required parameters, no others, the types
-// its schema says. Each violation is its own error class with a fixed sentence; only what the
+// The agent checks its own output as a production agent checks a model's tool calls before
+// running them: JSON, a list of calls, each of a known function, with its required parameters,
+// no others, the types its schema says. Each violation is its own error class with a fixed sentence; only what the
 // model chose (a name it made up, a position in its text) varies, and it sits where Arc's message
 // normaliser expects volatile values (after `got`, or a number), so one kind of mistake on one
 // function is one pattern.
 
 import type { JsonSchema } from './bfcl-schema.js';
-import type { AgentCall, AgentTool } from './tool-call-format.js';
+import { type AgentCall, type AgentTool, callListText } from './tool-call-format.js';
 
 export abstract class AgentOutputError extends Error {}
 
@@ -15,11 +15,11 @@ export class AgentOutputParseError extends AgentOutputError {
   override readonly name = 'AgentOutputParseError';
 }
 
-/** JSON, but not `{"name": ..., "arguments": {...}}`. */
+/** JSON, but not a list of `{"name": ..., "arguments": {...}}`. */
 export class AgentOutputShapeError extends AgentOutputError {
   override readonly name = 'AgentOutputShapeError';
   constructor(problem: string) {
-    super(`output is not a function call: ${problem}`);
+    super(`output is not a list of function calls: ${problem}`);
   }
 }
 
@@ -125,39 +125,51 @@ function checkObject(fn: string, path: string, value: Json, schema: JsonSchema):
   }
 }
 
-/** Parses JSON text into a call envelope: `{"name": string, "arguments": object}` and nothing else. */
-export function parseAgentCall(text: string): AgentCall {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new AgentOutputParseError((error as Error).message);
-  }
-  if (!isObject(value)) throw new AgentOutputShapeError(`expected a JSON object, got ${jsonType(value)}`);
-  if (!Object.hasOwn(value, 'name')) throw new AgentOutputShapeError('missing "name"');
+function parseCall(value: unknown, index: number): AgentCall {
+  const at = `call ${index}`;
+  if (!isObject(value))
+    throw new AgentOutputShapeError(`${at} should be a JSON object, got ${jsonType(value)}`);
+  if (!Object.hasOwn(value, 'name')) throw new AgentOutputShapeError(`${at} misses "name"`);
   if (typeof value.name !== 'string')
-    throw new AgentOutputShapeError(`"name" should be a string, got ${jsonType(value.name)}`);
-  if (!Object.hasOwn(value, 'arguments')) throw new AgentOutputShapeError('missing "arguments"');
+    throw new AgentOutputShapeError(`${at}: "name" should be a string, got ${jsonType(value.name)}`);
+  if (!Object.hasOwn(value, 'arguments')) throw new AgentOutputShapeError(`${at} misses "arguments"`);
   if (!isObject(value.arguments)) {
-    throw new AgentOutputShapeError(`"arguments" should be an object, got ${jsonType(value.arguments)}`);
+    throw new AgentOutputShapeError(
+      `${at}: "arguments" should be an object, got ${jsonType(value.arguments)}`,
+    );
   }
   const extra = Object.keys(value).find((key) => key !== 'name' && key !== 'arguments');
-  if (extra !== undefined) throw new AgentOutputShapeError(`unexpected key, got ${quote(extra)}`);
+  if (extra !== undefined)
+    throw new AgentOutputShapeError(`${at} has an unexpected key, got ${quote(extra)}`);
   return { name: value.name, arguments: value.arguments };
 }
 
+/** Parses the model's text into calls (callListText's reading: a lone call is a list of one). */
+export function parseAgentCalls(text: string): AgentCall[] {
+  // Text in brackets that parses is a JSON array.
+  let value: unknown[];
+  try {
+    value = JSON.parse(callListText(text)) as unknown[];
+  } catch (error) {
+    throw new AgentOutputParseError((error as Error).message);
+  }
+  return value.map(parseCall);
+}
+
 /**
- * The call in the model's output text, checked against the tools the agent offered; throws an
- * AgentOutputError subclass naming the first violation.
+ * The calls in the model's output text, checked against the tools the agent offered; throws an
+ * AgentOutputError subclass naming the first violation. `[]` (no call) is a valid answer.
  */
-export function validateAgentOutput(text: string, tools: readonly AgentTool[]): AgentCall {
-  const call = parseAgentCall(text);
-  const tool = tools.find((t) => t.name === call.name);
-  if (tool === undefined)
-    throw new UnknownFunctionError(
-      call.name,
-      tools.map((t) => t.name),
-    );
-  checkObject(tool.name, '', call.arguments, tool.parameters);
-  return call;
+export function validateAgentOutput(text: string, tools: readonly AgentTool[]): AgentCall[] {
+  const calls = parseAgentCalls(text);
+  for (const call of calls) {
+    const tool = tools.find((t) => t.name === call.name);
+    if (tool === undefined)
+      throw new UnknownFunctionError(
+        call.name,
+        tools.map((t) => t.name),
+      );
+    checkObject(tool.name, '', call.arguments, tool.parameters);
+  }
+  return calls;
 }

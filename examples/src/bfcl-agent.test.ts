@@ -11,7 +11,7 @@ import {
   UnknownParameterError,
 } from './agent-output-validation.js';
 import { BFCL_AGENT_FUNCTION, createBfclAgent } from './bfcl-agent.js';
-import { checkBfclCall } from './bfcl-checker.js';
+import { checkBfclAnswer } from './bfcl-checker.js';
 import { BFCL_INSTRUCTIONS } from './bfcl-prompt.js';
 import { parseBfclTask } from './bfcl-tasks.js';
 import {
@@ -20,9 +20,10 @@ import {
   startChatCompletionsServer,
 } from './chat-completions-server.fixture.js';
 import { OpenAiCompatibleLlm } from './openai-compatible-llm.js';
-import { CALL_ENVELOPE_SCHEMA } from './tool-call-format.js';
+import { CALL_LIST_SCHEMA } from './tool-call-format.js';
 
 const task = parseBfclTask(
+  'simple',
   {
     id: 'simple_python_0',
     question: [
@@ -54,7 +55,8 @@ const task = parseBfclTask(
     ground_truth: [{ calculate_triangle_area: { base: [10], height: [5], unit: ['units', ''] } }],
   },
 );
-const solved = '{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5}}';
+const solved = '[{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5}}]';
+const solvedCalls = [{ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } }];
 
 const servers: ChatCompletionsServer[] = [];
 
@@ -72,22 +74,22 @@ afterEach(async () => {
 });
 
 describe('createBfclAgent', () => {
-  it('asks for one call with the instructions first, the tool in JSON, the question, and its parameters', async () => {
+  it('asks for calls with the instructions first, the tools in JSON, the question, and its parameters', async () => {
     const { agent, sent } = await agentAnswering(solved);
     const answer = await agent.answer(task);
     expect(sent()).toEqual({
       model: 'smol',
       messages: [
-        { role: 'system', content: `${BFCL_INSTRUCTIONS}\n\nFunction:\n${JSON.stringify(task.tool)}` },
+        { role: 'system', content: `${BFCL_INSTRUCTIONS}\n\nFunctions:\n${JSON.stringify(task.tools[0])}` },
         { role: 'user', content: task.question[0]!.content },
       ],
       temperature: 0.7,
       max_tokens: 128,
     });
-    expect(answer.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+    expect(answer.calls).toEqual(solvedCalls);
     expect(answer.error).toBeUndefined();
     expect(answer.output).toBe(solved);
-    expect(checkBfclCall(task, answer.call!).valid).toBe(true);
+    expect(checkBfclAnswer(task, answer.output).valid).toBe(true);
   });
 
   it.each([
@@ -101,7 +103,7 @@ describe('createBfclAgent', () => {
   ])('returns the typed error for %s, with the output', async (output, kind) => {
     const { agent } = await agentAnswering(output);
     const answer = await agent.answer(task);
-    expect(answer.call).toBeUndefined();
+    expect(answer.calls).toBeUndefined();
     expect(answer.error).toBeInstanceOf(kind);
     expect(answer.output).toBe(output);
   });
@@ -141,38 +143,41 @@ describe('createBfclAgent', () => {
       maxTokens: 128,
       frequencyPenalty: 0.5,
     });
-    expect(answer.call).toBeDefined();
+    expect(answer.calls).toBeDefined();
   });
 
-  it('turns a response format into structured output against the format and the task tool', async () => {
+  it('turns a response format into structured output against the format and the task tools', async () => {
     const { agent, sent } = await agentAnswering(solved);
     await agent.answer(task, {
-      fixes: [{ type: 'response_format', name: 'function_call', schema: CALL_ENVELOPE_SCHEMA, strict: true }],
+      fixes: [{ type: 'response_format', name: 'function_calls', schema: CALL_LIST_SCHEMA, strict: true }],
     });
     expect(sent().response_format).toEqual({
       type: 'json_schema',
       json_schema: {
-        name: 'function_call',
+        name: 'function_calls',
         strict: true,
         schema: {
-          type: 'object',
-          properties: { name: { const: 'calculate_triangle_area' }, arguments: task.tool.parameters },
-          required: ['name', 'arguments'],
-          additionalProperties: false,
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { name: { const: 'calculate_triangle_area' }, arguments: task.tools[0]!.parameters },
+            required: ['name', 'arguments'],
+            additionalProperties: false,
+          },
         },
       },
     });
   });
 
   it('repairs the output before checking it when a fix says so', async () => {
-    const fenced = `\`\`\`json\n{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5,}}\n\`\`\``;
+    const fenced = `\`\`\`json\n[{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5,}}]\n\`\`\``;
     const { agent } = await agentAnswering(fenced);
     expect((await agent.answer(task)).error).toBeInstanceOf(AgentOutputParseError);
     const repaired = await agent.answer(task, {
       fixes: [{ type: 'output_repair', json: true, coerce: false }],
     });
     expect(repaired.error).toBeUndefined();
-    expect(repaired.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+    expect(repaired.calls).toEqual(solvedCalls);
     expect(repaired.output).toBe(solved);
   });
 });
@@ -227,7 +232,7 @@ describe('createBfclAgent with Arc', () => {
         },
         input: { taskId: 'simple_python_0', question: task.question[0]!.content },
         // The format the model must write, declared so that the learner can enforce it.
-        outputSchema: CALL_ENVELOPE_SCHEMA,
+        outputSchema: CALL_LIST_SCHEMA,
       });
     } finally {
       await arc.shutdown();
@@ -286,14 +291,11 @@ describe('createBfclAgent with Arc', () => {
       await arc.refreshFixes();
       const answer = await agent.answer(task);
       expect(answer.error).toBeUndefined();
-      expect(answer.call).toEqual({ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } });
+      expect(answer.calls).toEqual(solvedCalls);
 
       const worker = arc.worker(agent.rolloutFunctions, {
         pollIntervalMs: 20,
-        verifier: (output) => {
-          const call = JSON.parse(output as string);
-          return checkBfclCall(task, call).valid ? 1 : 0;
-        },
+        verifier: (output) => (checkBfclAnswer(task, output as string).valid ? 1 : 0),
       });
       const deadline = Date.now() + 10_000;
       while (results.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -320,26 +322,26 @@ describe('createBfclAgent with Arc', () => {
         failures: [{ input: { taskId: task.id }, error: 'output is not a function call: no "name"' }],
         // SmolLM2 may never get a call right: nothing to infer a format from.
         successes: [],
-        outputSchema: CALL_ENVELOPE_SCHEMA,
+        outputSchema: CALL_LIST_SCHEMA,
       });
       if (generated.kind !== 'candidates') throw new Error('expected candidates');
       const format = generated.candidates.find((c) => c.fix.type === 'response_format');
       expect(format?.fix, category).toEqual({
         type: 'response_format',
         name: BFCL_AGENT_FUNCTION,
-        schema: CALL_ENVELOPE_SCHEMA,
+        schema: CALL_LIST_SCHEMA,
         strict: true,
       });
 
       // As a rollout applies it: decoding constrained to the call format of the task's tool.
       const { agent, sent } = await agentAnswering(solved);
-      expect((await agent.answer(task, { fixes: [format!.fix] })).call).toBeDefined();
+      expect((await agent.answer(task, { fixes: [format!.fix] })).calls).toBeDefined();
       expect(sent().response_format).toMatchObject({
         type: 'json_schema',
         json_schema: {
           name: BFCL_AGENT_FUNCTION,
           strict: true,
-          schema: { properties: { name: { const: task.tool.name } } },
+          schema: { items: { properties: { name: { const: task.tools[0]!.name } } } },
         },
       });
     }

@@ -1,4 +1,4 @@
-// The demo agent: answers a BFCL task with one function call, through a model call that Arc's
+// The demo agent: answers a BFCL task with function calls (none, one or several), through a model call that Arc's
 // fixes can change. The call is a normalized call (system prompt, messages, parameters,
 // response format); fixes are applied to it by the SDK's own appliers, either as deployed by
 // Arc (through `arc.track`) or as given for one rollout. The model's text is then checked as a
@@ -18,7 +18,7 @@ import { bfclBaseCall } from './bfcl-prompt.js';
 import type { BfclTask } from './bfcl-tasks.js';
 import { intersectSchemas } from './json-schema-intersection.js';
 import type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
-import { type AgentCall, type AgentTool, CALL_ENVELOPE_SCHEMA, toolCallSchema } from './tool-call-format.js';
+import { type AgentCall, type AgentTool, CALL_LIST_SCHEMA, toolCallsSchema } from './tool-call-format.js';
 
 /** The name the agent's model call is tracked under. */
 export const BFCL_AGENT_FUNCTION = 'bfcl_answer';
@@ -38,8 +38,8 @@ export interface BfclModelRequest {
 
 export interface BfclAnswer {
   taskId: string;
-  /** The call, when the output passed the agent's checks. */
-  call?: AgentCall;
+  /** The calls, when the output passed the agent's checks (`[]`: the agent calls nothing). */
+  calls?: AgentCall[];
   /** Why the output did not pass. */
   error?: AgentOutputError;
   /** The model's text, after output repair when a fix asked for it: what was checked. */
@@ -121,7 +121,7 @@ function llmRequestFor(request: Omit<BfclModelRequest, 'taskId'>): LlmRequest {
   };
   if (responseFormat !== undefined) {
     const schema =
-      intersectSchemas(responseFormat.schema, toolCallSchema(request.tools)) ?? responseFormat.schema;
+      intersectSchemas(responseFormat.schema, toolCallsSchema(request.tools)) ?? responseFormat.schema;
     out.jsonSchema = { name: responseFormat.name, schema, strict: responseFormat.strict };
   }
   return out;
@@ -129,7 +129,7 @@ function llmRequestFor(request: Omit<BfclModelRequest, 'taskId'>): LlmRequest {
 
 function modelRequest(task: BfclTask, call: NormalizedCall): BfclModelRequest {
   const { system, messages = [], params, responseFormat } = call;
-  return { taskId: task.id, system, messages, params, responseFormat, tools: [task.tool] };
+  return { taskId: task.id, system, messages, params, responseFormat, tools: task.tools };
 }
 
 function withOutput(error: AgentOutputError, output: string): AgentOutputError {
@@ -172,8 +172,8 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
     },
     throwOnInvalid: true,
     // The JSON the model must write: the contract a response format fix constrains decoding to
-    // (the backend narrows it to the task's tool).
-    outputSchema: CALL_ENVELOPE_SCHEMA,
+    // (the backend narrows it to the task's tools).
+    outputSchema: CALL_LIST_SCHEMA,
   });
 
   async function answerWith(
@@ -188,7 +188,7 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
     const output = text(applyOutputFixes(completion.text, parts));
     const durationMs = performance.now() - started;
     try {
-      return { taskId: task.id, call: validateAgentOutput(output, [task.tool]), output, request, durationMs };
+      return { taskId: task.id, calls: validateAgentOutput(output, task.tools), output, request, durationMs };
     } catch (error) {
       if (!(error instanceof AgentOutputError)) throw error;
       return { taskId: task.id, error, output, request, durationMs };
@@ -208,7 +208,7 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
         const output = await tracked(modelRequest(task, call));
         return {
           taskId: task.id,
-          call: validateAgentOutput(output, [task.tool]),
+          calls: validateAgentOutput(output, task.tools),
           output,
           request: call,
           durationMs: performance.now() - started,

@@ -1,16 +1,16 @@
-// The verifier: BFCL's AST checker for simple Python tasks (bfcl_eval/eval_checker/ast_eval/
-// ast_checker.py, `simple_function_checker` and its helpers), ported rule for rule, with the
-// same error types and messages. Python's semantics are kept where they decide a verdict: `==`
-// (1 == 1.0 == True, lists and dicts compared deeply), `in` over lists, and iterating a string.
-//
-// One difference is forced by JSON: a parsed number does not say whether it was written 2 or 2.0.
-// An integral number therefore counts as a float wherever a float is expected, including inside
-// lists (BFCL converts int to float only at the top level; its ground truths write floats like
-// 2.0, which JSON.parse turns into 2, so the stricter rule would fail BFCL's own answers).
+// The verifier: BFCL's checker (bfcl_eval/eval_checker), ported rule for rule with the same error
+// types and messages: the decoding of the model's text into calls (`default_decode_ast_prompting`
+// and `is_function_calling_format_output`), the irrelevance rule of `eval_runner.py` (right when
+// the text decodes to no call), and `ast_checker.py` for the other categories (simple, multiple,
+// parallel without order) with `simple_function_checker` and its helpers. Python's semantics are
+// kept where they decide a verdict: types as Python's `json` reads them (10.0 is a float, 10 an
+// int; python-json.ts), `==` (1 == 1.0 == True, lists and dicts compared deeply), `in` over
+// lists, and iterating a string.
 
 import type { BfclParameterSchema } from './bfcl-schema.js';
-import type { BfclFunction, BfclPossibleAnswer } from './bfcl-tasks.js';
-import type { AgentCall } from './tool-call-format.js';
+import type { BfclCategory, BfclFunction, BfclPossibleAnswer } from './bfcl-tasks.js';
+import { PyFloat, parsePythonJson } from './python-json.js';
+import { callListText } from './tool-call-format.js';
 
 export interface CheckResult {
   valid: boolean;
@@ -39,10 +39,11 @@ const NESTED_TYPE_CHECK = new Set(['array', 'tuple']);
 type Dict = Record<string, unknown>;
 
 function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat);
 }
 
 function pyType(value: unknown): PyType | undefined {
+  if (value instanceof PyFloat) return 'float';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
@@ -52,15 +53,17 @@ function pyType(value: unknown): PyType | undefined {
   return undefined;
 }
 
-/** `type(value) == expected`, with an integral number accepted as a float (see the note above). */
+/** `type(value) == expected`. */
 function hasType(value: unknown, expected: PyType): boolean {
-  return pyType(value) === expected || (expected === 'float' && typeof value === 'number');
+  return pyType(value) === expected;
 }
+
+const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+const numberOf = (v: unknown) => (v instanceof PyFloat ? v.value : Number(v));
 
 /** Python's `==`. */
 function pyEquals(a: unknown, b: unknown): boolean {
-  const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
-  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (numeric(a) && numeric(b)) return numberOf(a) === numberOf(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
       Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => pyEquals(x, b[i]))
@@ -89,6 +92,10 @@ function pyRepr(value: unknown): string {
   }
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (value === null || value === undefined) return 'None';
+  if (value instanceof PyFloat) {
+    const text = String(value.value);
+    return /[.e]/.test(text) || !Number.isFinite(value.value) ? text : `${text}.0`;
+  }
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (isDict(value)) {
     return `{${Object.entries(value)
@@ -269,16 +276,18 @@ function fail(error: string, errorType: string): CheckResult {
   return { valid: false, error, errorType };
 }
 
+/** A call as BFCL's decoder gives it: the function's name and its arguments. */
+export interface BfclCall {
+  name: string;
+  arguments: Dict;
+}
+
 /**
- * `simple_function_checker`: whether `call` answers the task, judged against its function's
- * documentation and its possible answers.
+ * `simple_function_checker`: whether `call` is the expected call of `fn`, judged against the
+ * function's documentation and the possible answer.
  */
-export function checkBfclCall(
-  task: { function: BfclFunction; answer: BfclPossibleAnswer },
-  call: AgentCall,
-): CheckResult {
-  const fn = task.function;
-  const possible = task.answer.params;
+function checkCall(fn: BfclFunction, call: BfclCall, expected: BfclPossibleAnswer): CheckResult {
+  const possible = expected.params;
   const details: Record<string, BfclParameterSchema> = fn.parameters.properties;
   if (call.name !== fn.name) {
     return fail(
@@ -295,27 +304,29 @@ export function checkBfclCall(
       );
     }
   }
-  for (const [param, value] of Object.entries(args)) {
+  for (const [param, given] of Object.entries(args)) {
     const detail = Object.hasOwn(details, param) ? details[param] : undefined;
     const allowed = Object.hasOwn(possible, param) ? possible[param] : undefined;
     if (detail === undefined || allowed === undefined) {
       return fail(`Unexpected parameter: ${pyRepr(param)}.`, 'simple_function_checker:unexpected_param');
     }
-    const expected = PYTHON_TYPE[detail.type]!;
+    const expectedType = PYTHON_TYPE[detail.type]!;
     const nestedName = NESTED_TYPE_CHECK.has(detail.type) ? detail.items?.type : undefined;
     const nested = nestedName === undefined ? undefined : PYTHON_TYPE[nestedName];
-    const typeCheck = typeChecker(param, value, allowed, detail.type, expected, nested);
+    // Python's auto conversion from int to float, at the top level only.
+    const value = expectedType === 'float' && pyType(given) === 'int' ? new PyFloat(given as number) : given;
+    const typeCheck = typeChecker(param, value, allowed, detail.type, expectedType, nested);
     if (!typeCheck.valid) return { valid: false, error: typeCheck.error, errorType: typeCheck.errorType };
 
     // A variable is compared as a plain value; otherwise dicts, lists of dicts, strings and lists
     // have their own comparisons.
     if (!typeCheck.isVariable) {
       let special: CheckResult | undefined;
-      if (expected === 'dict') special = dictChecker(value as Dict, allowed);
-      else if (expected === 'list' && nested === 'dict')
+      if (expectedType === 'dict') special = dictChecker(value as Dict, allowed);
+      else if (expectedType === 'list' && nested === 'dict')
         special = listDictChecker(value as unknown[], allowed);
-      else if (expected === 'str') special = stringChecker(param, value as string, allowed);
-      else if (expected === 'list') special = listChecker(param, value as unknown[], allowed);
+      else if (expectedType === 'str') special = stringChecker(param, value as string, allowed);
+      else if (expectedType === 'list') special = listChecker(param, value as unknown[], allowed);
       if (special !== undefined) {
         if (!special.valid) return special;
         continue;
@@ -337,4 +348,112 @@ export function checkBfclCall(
     }
   }
   return { valid: true };
+}
+
+/** `find_description`: the documentation of the function an expected call names. */
+function describe(functions: readonly BfclFunction[], name: string): BfclFunction {
+  const fn = functions.find((f) => f.name === name);
+  // The task loader refuses ground truths that call a function the task does not offer.
+  if (fn === undefined) throw new Error(`no function ${name}`);
+  return fn;
+}
+
+/** `parallel_function_checker_no_order`: each expected call matched by a different call, in any order. */
+function checkParallel(
+  functions: readonly BfclFunction[],
+  calls: readonly BfclCall[],
+  expected: readonly BfclPossibleAnswer[],
+): CheckResult {
+  if (calls.length !== expected.length) {
+    return fail('Wrong number of functions.', 'parallel_function_checker_no_order:wrong_count');
+  }
+  const matched = new Set<number>();
+  for (const [i, answer] of expected.entries()) {
+    const fn = describe(functions, answer.function);
+    const index = calls.findIndex((call, c) => !matched.has(c) && checkCall(fn, call, answer).valid);
+    if (index < 0) {
+      const considered = calls.map((_, c) => c).filter((c) => !matched.has(c));
+      return fail(
+        `Could not find a matching function among index [${considered.join(', ')}] of model output for index ${i} of possible answers.`,
+        'parallel_function_checker_no_order:cannot_find_match',
+      );
+    }
+    matched.add(index);
+  }
+  return { valid: true };
+}
+
+/** `ast_checker`: the decoded calls judged as the task's category is. */
+export function checkBfclCalls(
+  task: { category: BfclCategory; functions: readonly BfclFunction[]; answer: readonly BfclPossibleAnswer[] },
+  calls: readonly BfclCall[],
+): CheckResult {
+  const { functions, answer } = task;
+  if (task.category === 'irrelevance') {
+    return calls.length === 0
+      ? { valid: true }
+      : fail(
+          'Valid syntax. Successfully decode AST when it should not.',
+          'irrelevance_error:decoder_success',
+        );
+  }
+  if (task.category === 'parallel') return checkParallel(functions, calls, answer);
+  const prefix = task.category === 'multiple' ? 'multiple_function_checker' : 'simple_function_checker';
+  if (calls.length !== answer.length) return fail('Wrong number of functions.', `${prefix}:wrong_count`);
+  const expected = answer[0]!;
+  return checkCall(describe(functions, expected.function), calls[0]!, expected);
+}
+
+/** BFCL's reading of a model's text: the calls, or why it could not be read as calls. */
+export type DecodedAnswer =
+  | { ok: true; calls: BfclCall[] }
+  | {
+      ok: false;
+      errorType: 'ast_decoder:decoder_failed' | 'ast_decoder:decoder_wrong_output_format';
+      error: string;
+    };
+
+/**
+ * `default_decode_ast_prompting` for the agent's JSON format (callListText), then a list of
+ * `{"name": string, "arguments": object}` (`is_function_calling_format_output`).
+ */
+export function decodeBfclAnswer(text: string): DecodedAnswer {
+  let value: unknown;
+  try {
+    value = parsePythonJson(callListText(text));
+  } catch (error) {
+    return {
+      ok: false,
+      errorType: 'ast_decoder:decoder_failed',
+      error: `Invalid syntax. Failed to decode AST. ${(error as Error).message}`,
+    };
+  }
+  const isCall = (item: unknown): item is BfclCall =>
+    isDict(item) && Object.keys(item).length === 2 && typeof item.name === 'string' && isDict(item.arguments);
+  if (!Array.isArray(value) || !value.every(isCall)) {
+    return {
+      ok: false,
+      errorType: 'ast_decoder:decoder_wrong_output_format',
+      error: 'Did not output in the specified format.',
+    };
+  }
+  return { ok: true, calls: value };
+}
+
+/**
+ * BFCL's verdict on a model's text for a task. Irrelevance: right unless the text decodes to at
+ * least one call (text that does not decode counts as no call, as in BFCL). Other categories:
+ * the text must decode, then `ast_checker` decides.
+ */
+export function checkBfclAnswer(
+  task: { category: BfclCategory; functions: readonly BfclFunction[]; answer: readonly BfclPossibleAnswer[] },
+  text: string,
+): CheckResult {
+  const decoded = decodeBfclAnswer(text);
+  if (!decoded.ok) {
+    return task.category === 'irrelevance'
+      ? { valid: true }
+      : { valid: false, error: decoded.error, errorType: decoded.errorType };
+  }
+  return checkBfclCalls(task, decoded.calls);
 }

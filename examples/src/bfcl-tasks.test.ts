@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BfclDataError, loadBfclTasks, parseBfclTask, parseJsonLines, splitTasks } from './bfcl-tasks.js';
+import {
+  BFCL_CATEGORIES,
+  type BfclCategory,
+  BfclDataError,
+  type BfclDataFiles,
+  type BfclTask,
+  loadBfclTasks,
+  parseBfclTask,
+  parseJsonLines,
+  splitByCategory,
+  splitTasks,
+} from './bfcl-tasks.js';
+import { PyFloat } from './python-json.js';
 
 const record = {
   id: 'simple_python_0',
@@ -33,29 +45,58 @@ const answer = {
 
 describe('parseBfclTask', () => {
   it('reads the question, the function, its JSON Schema and the possible answer', () => {
-    const task = parseBfclTask(record, answer);
+    const task = parseBfclTask('simple', record, answer);
     expect(task.id).toBe('simple_python_0');
+    expect(task.category).toBe('simple');
     expect(task.question).toEqual([{ role: 'user', content: record.question[0]![0]!.content }]);
-    expect(task.function.name).toBe('calculate_triangle_area');
-    expect(task.function.parameters.required).toEqual(['base', 'height']);
-    expect(task.tool).toEqual({
-      name: 'calculate_triangle_area',
-      description: 'Calculate the area of a triangle given its base and height.',
-      parameters: {
-        type: 'object',
-        properties: {
-          base: { type: 'integer', description: 'The base of the triangle.' },
-          height: { type: 'integer', description: 'The height of the triangle.' },
-          unit: { type: 'string', description: "The unit of measure (defaults to 'units' if not specified)" },
+    expect(task.functions.map((f) => f.name)).toEqual(['calculate_triangle_area']);
+    expect(task.functions[0]!.parameters.required).toEqual(['base', 'height']);
+    expect(task.tools).toEqual([
+      {
+        name: 'calculate_triangle_area',
+        description: 'Calculate the area of a triangle given its base and height.',
+        parameters: {
+          type: 'object',
+          properties: {
+            base: { type: 'integer', description: 'The base of the triangle.' },
+            height: { type: 'integer', description: 'The height of the triangle.' },
+            unit: {
+              type: 'string',
+              description: "The unit of measure (defaults to 'units' if not specified)",
+            },
+          },
+          required: ['base', 'height'],
+          additionalProperties: false,
         },
-        required: ['base', 'height'],
-        additionalProperties: false,
       },
-    });
-    expect(task.answer).toEqual({
-      function: 'calculate_triangle_area',
-      params: { base: [10], height: [5], unit: ['units', ''] },
-    });
+    ]);
+    expect(task.answer).toEqual([
+      { function: 'calculate_triangle_area', params: { base: [10], height: [5], unit: ['units', ''] } },
+    ]);
+  });
+
+  it('reads several functions, several expected calls, and irrelevance tasks without an answer', () => {
+    const other = { ...record.function[0], name: 'other_function' };
+    const multiple = parseBfclTask(
+      'multiple',
+      { ...record, id: 'multiple_0', function: [other, record.function[0]] },
+      answer,
+    );
+    expect(multiple.tools.map((t) => t.name)).toEqual(['other_function', 'calculate_triangle_area']);
+    const two = { ground_truth: [answer.ground_truth[0], answer.ground_truth[0]] };
+    expect(parseBfclTask('parallel', { ...record, id: 'parallel_0' }, two).answer).toHaveLength(2);
+    const irrelevant = parseBfclTask('irrelevance', { ...record, id: 'irrelevance_0' });
+    expect(irrelevant).toMatchObject({ category: 'irrelevance', answer: [] });
+  });
+
+  it('keeps a float of the ground truth a float, as Python reads it', () => {
+    const [line] = parseJsonLines(
+      '{"id": "simple_python_0", "ground_truth": [{"calculate_triangle_area": {"base": [10], "height": [5.0]}}]}',
+      'f',
+    );
+    const task = parseBfclTask('simple', record, line);
+    expect(task.answer[0]!.params.base).toEqual([10]);
+    expect(task.answer[0]!.params.height).toEqual([new PyFloat(5)]);
   });
 
   it.each([
@@ -64,7 +105,13 @@ describe('parseBfclTask', () => {
       'two functions',
       { ...record, function: [record.function[0], record.function[0]] },
       answer,
-      'exactly one function',
+      'a simple task offers exactly one function',
+    ],
+    [
+      'two calls',
+      record,
+      { ground_truth: [answer.ground_truth[0], answer.ground_truth[0]] },
+      'a simple task expects exactly one call',
     ],
     ['no turns', { ...record, question: [] }, answer, '"question" must be a list of turns'],
     ['a bad message', { ...record, question: [[{ role: 'robot', content: 'x' }]] }, answer, 'question[0][0]'],
@@ -83,7 +130,7 @@ describe('parseBfclTask', () => {
       'another function in the answer',
       record,
       { ground_truth: [{ other: {} }] },
-      'the ground truth calls other',
+      'the ground truth calls other, which the task does not offer',
     ],
     [
       'a bare allowed value',
@@ -92,8 +139,8 @@ describe('parseBfclTask', () => {
       'must list',
     ],
   ])('rejects %s, naming the task', (_what, question, truth, message) => {
-    expect(() => parseBfclTask(question, truth)).toThrow(BfclDataError);
-    expect(() => parseBfclTask(question, truth)).toThrow(message);
+    expect(() => parseBfclTask('simple', question, truth)).toThrow(BfclDataError);
+    expect(() => parseBfclTask('simple', question, truth)).toThrow(message);
   });
 });
 
@@ -113,19 +160,41 @@ describe('loadBfclTasks', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('joins questions and answers by id, in the order of the questions', async () => {
-    const second = { ...record, id: 'simple_python_1' };
-    const files = { questions: join(dir, 'q.jsonl'), answers: join(dir, 'a.jsonl') };
-    await writeFile(files.questions, `${JSON.stringify(second)}\n${JSON.stringify(record)}\n`);
-    await writeFile(
-      files.answers,
-      `${JSON.stringify(answer)}\n${JSON.stringify({ ...answer, id: 'simple_python_1' })}\n`,
-    );
-    expect((await loadBfclTasks(files)).map((t) => t.id)).toEqual(['simple_python_1', 'simple_python_0']);
+  /** Files for every category, each holding `records` renamed to its category. */
+  async function writeCategories(records: (typeof record)[]): Promise<BfclDataFiles> {
+    const files = {} as Record<BfclCategory, { questions: string; answers?: string }>;
+    for (const category of BFCL_CATEGORIES) {
+      const renamed = records.map((r) => ({ ...r, id: r.id.replace('simple_python', category) }));
+      files[category] = { questions: join(dir, `${category}.jsonl`) };
+      await writeFile(files[category].questions, renamed.map((r) => JSON.stringify(r)).join('\n'));
+      if (category === 'irrelevance') continue;
+      files[category].answers = join(dir, `${category}-answers.jsonl`);
+      await writeFile(
+        files[category].answers!,
+        renamed.map((r) => JSON.stringify({ ...answer, id: r.id })).join('\n'),
+      );
+    }
+    return files;
+  }
 
-    await writeFile(files.answers, `${JSON.stringify(answer)}\n`);
+  it('joins questions and answers by id, category by category, in the order of the questions', async () => {
+    const files = await writeCategories([{ ...record, id: 'simple_python_1' }, record]);
+    const tasks = await loadBfclTasks(files);
+    expect(tasks.map((t) => `${t.category} ${t.id}`)).toEqual([
+      'simple simple_1',
+      'simple simple_0',
+      'multiple multiple_1',
+      'multiple multiple_0',
+      'parallel parallel_1',
+      'parallel parallel_0',
+      'irrelevance irrelevance_1',
+      'irrelevance irrelevance_0',
+    ]);
+    expect(tasks.at(-1)!.answer).toEqual([]);
+
+    await writeFile(files.multiple.answers!, `${JSON.stringify({ ...answer, id: 'multiple_0' })}\n`);
     await expect(loadBfclTasks(files)).rejects.toThrow(
-      `simple_python_1: no possible answer in ${files.answers}`,
+      `multiple_1: no possible answer in ${files.multiple.answers}`,
     );
   });
 });
@@ -166,5 +235,43 @@ describe('splitTasks', () => {
       'heldOut must be an integer from 0 to 50, got 51',
     );
     expect(() => splitTasks(tasks, { seed: 1, heldOut: 2.5 })).toThrow(RangeError);
+  });
+});
+
+describe('splitByCategory', () => {
+  const tasks: BfclTask[] = BFCL_CATEGORIES.flatMap((category) =>
+    Array.from({ length: 30 }, (_, i) => ({
+      id: `${category}_${i}`,
+      category,
+      question: [],
+      functions: [],
+      tools: [],
+      answer: [],
+    })),
+  );
+  const count = (list: readonly BfclTask[]) =>
+    Object.fromEntries(BFCL_CATEGORIES.map((c) => [c, list.filter((t) => t.category === c).length]));
+
+  it('gives every category an equal share of both sets, the first ones the remainder', () => {
+    const split = splitByCategory(tasks, { seed: 5, heldOut: 10, learning: 6 });
+    expect(count(split.heldOut)).toEqual({ simple: 3, multiple: 3, parallel: 2, irrelevance: 2 });
+    expect(count(split.learning)).toEqual({ simple: 2, multiple: 2, parallel: 1, irrelevance: 1 });
+    const held = new Set(split.heldOut.map((t) => t.id));
+    expect(split.learning.some((t) => held.has(t.id))).toBe(false);
+  });
+
+  it('mixes the categories in every prefix of the pool, and is the same under the same seed', () => {
+    const split = splitByCategory(tasks, { seed: 5, heldOut: 8, learning: 12 });
+    expect(split.learning.slice(0, 4).map((t) => t.category)).toEqual([...BFCL_CATEGORIES]);
+    expect(splitByCategory(tasks, { seed: 5, heldOut: 8, learning: 12 })).toEqual(split);
+    expect(splitByCategory(tasks, { seed: 6, heldOut: 8, learning: 12 }).learning).not.toEqual(
+      split.learning,
+    );
+  });
+
+  it('refuses a split larger than a category', () => {
+    expect(() => splitByCategory(tasks, { seed: 1, heldOut: 80, learning: 60 })).toThrow(
+      'simple has 30 tasks, fewer than the split asks of it',
+    );
   });
 });

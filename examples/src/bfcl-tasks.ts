@@ -1,11 +1,23 @@
-// BFCL's simple function-calling tasks: the question and function of each (data/*.json) joined
-// by id with its possible answers (data/possible_answer/*.json), both JSON lines.
+// BFCL's single-turn function-calling tasks of several categories: the question and functions of
+// each (data/*.json) joined by id with its possible answers (data/possible_answer/*.json), both
+// JSON lines. Irrelevance tasks have no answer file: no call is the right answer.
+//
+// Possible answers are read as Python reads them (python-json.ts), so a ground truth written 2.0
+// stays a float for the checker.
 
 import { readFile } from 'node:fs/promises';
 import { type RandomSeed, SeededRandom } from '@arc-agent/core';
 import { type BfclParameterSchema, bfclToJsonSchema, parseBfclParameterSchema } from './bfcl-schema.js';
-import type { BfclDataFiles } from './fetch-assets.js';
+import { parsePythonJson } from './python-json.js';
 import type { AgentTool } from './tool-call-format.js';
+
+/**
+ * BFCL's categories the demo draws from: one call of one function (`simple`), one call choosing
+ * among several functions (`multiple`), several calls of one function (`parallel`), and questions
+ * none of the functions can answer (`irrelevance`).
+ */
+export const BFCL_CATEGORIES = ['simple', 'multiple', 'parallel', 'irrelevance'] as const;
+export type BfclCategory = (typeof BFCL_CATEGORIES)[number];
 
 export interface BfclMessage {
   role: 'system' | 'user' | 'assistant';
@@ -20,7 +32,7 @@ export interface BfclFunction {
 }
 
 /**
- * The ground truth: for each parameter, the values BFCL accepts; `""` among them means the
+ * One expected call: for each parameter, the values BFCL accepts; `""` among them means the
  * parameter may be left out.
  */
 export interface BfclPossibleAnswer {
@@ -30,13 +42,24 @@ export interface BfclPossibleAnswer {
 
 export interface BfclTask {
   id: string;
-  /** The conversation before the call (BFCL's turns, flattened; one user message in the simple set). */
+  category: BfclCategory;
+  /** The conversation before the call (BFCL's turns, flattened; one user message in these sets). */
   question: BfclMessage[];
-  function: BfclFunction;
-  /** The same function with its parameters as JSON Schema. */
-  tool: AgentTool;
-  answer: BfclPossibleAnswer;
+  /** The functions offered. */
+  functions: BfclFunction[];
+  /** The same functions with their parameters as JSON Schema. */
+  tools: AgentTool[];
+  /** The expected calls (in any order for parallel tasks); none for irrelevance. */
+  answer: BfclPossibleAnswer[];
 }
+
+/** Where one category's records are: questions, and possible answers except for irrelevance. */
+export interface BfclCategoryFiles {
+  questions: string;
+  answers?: string;
+}
+
+export type BfclDataFiles = Readonly<Record<BfclCategory, BfclCategoryFiles>>;
 
 export class BfclDataError extends Error {
   override readonly name = 'BfclDataError';
@@ -46,13 +69,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses JSON lines, naming the file and line of a bad one. */
+/** Parses JSON lines (as Python reads JSON), naming the file and line of a bad one. */
 export function parseJsonLines(text: string, source: string): unknown[] {
   const records: unknown[] = [];
   for (const [i, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     try {
-      records.push(JSON.parse(line));
+      records.push(parsePythonJson(line));
     } catch (error) {
       throw new BfclDataError(`${source}:${i + 1}: ${(error as Error).message}`);
     }
@@ -79,11 +102,7 @@ function parseQuestion(value: unknown, id: string): BfclMessage[] {
   });
 }
 
-function parseFunction(value: unknown, id: string): BfclFunction {
-  if (!Array.isArray(value) || value.length !== 1) {
-    throw new BfclDataError(`${id}: a simple task has exactly one function`);
-  }
-  const fn = value[0];
+function parseFunction(fn: unknown, id: string): BfclFunction {
   if (!isRecord(fn) || typeof fn.name !== 'string' || fn.name === '') {
     throw new BfclDataError(`${id}: function needs a "name"`);
   }
@@ -108,45 +127,70 @@ function parseFunction(value: unknown, id: string): BfclFunction {
   };
 }
 
-function parseAnswer(value: unknown, id: string): BfclPossibleAnswer {
-  const truth = isRecord(value) ? value.ground_truth : undefined;
-  if (
-    !Array.isArray(truth) ||
-    truth.length !== 1 ||
-    !isRecord(truth[0]) ||
-    Object.keys(truth[0]).length !== 1
-  ) {
-    throw new BfclDataError(`${id}: ground_truth must hold exactly one call`);
+function parseFunctions(value: unknown, id: string, category: BfclCategory): BfclFunction[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new BfclDataError(`${id}: "function" must be a non-empty list`);
   }
-  const [name, params] = Object.entries(truth[0])[0]!;
-  if (!isRecord(params) || Object.values(params).some((allowed) => !Array.isArray(allowed))) {
-    throw new BfclDataError(`${id}: each parameter of the ground truth must list its allowed values`);
+  if ((category === 'simple' || category === 'parallel') && value.length !== 1) {
+    throw new BfclDataError(`${id}: a ${category} task offers exactly one function`);
   }
-  return { function: name, params: params as Record<string, unknown[]> };
+  return value.map((fn) => parseFunction(fn, id));
 }
 
-/** One task from its question record and its possible-answer record. */
-export function parseBfclTask(record: unknown, answerRecord: unknown): BfclTask {
+function parseAnswer(value: unknown, id: string, functions: readonly BfclFunction[]): BfclPossibleAnswer[] {
+  const truth = isRecord(value) ? value.ground_truth : undefined;
+  if (!Array.isArray(truth) || truth.length === 0) {
+    throw new BfclDataError(`${id}: ground_truth must list at least one call`);
+  }
+  return truth.map((call, i) => {
+    if (!isRecord(call) || Object.keys(call).length !== 1) {
+      throw new BfclDataError(`${id}: ground_truth[${i}] must be one { function: params } pair`);
+    }
+    const [name, params] = Object.entries(call)[0]!;
+    if (!functions.some((fn) => fn.name === name)) {
+      throw new BfclDataError(`${id}: the ground truth calls ${name}, which the task does not offer`);
+    }
+    if (!isRecord(params) || Object.values(params).some((allowed) => !Array.isArray(allowed))) {
+      throw new BfclDataError(`${id}: each parameter of the ground truth must list its allowed values`);
+    }
+    return { function: name, params: params as Record<string, unknown[]> };
+  });
+}
+
+/**
+ * One task from its question record and, except for irrelevance, its possible-answer record.
+ * Simple and multiple tasks expect one call; parallel tasks one or more.
+ */
+export function parseBfclTask(category: BfclCategory, record: unknown, answerRecord?: unknown): BfclTask {
   if (!isRecord(record) || typeof record.id !== 'string')
     throw new BfclDataError('a task needs a string "id"');
   const { id } = record;
-  const fn = parseFunction(record.function, id);
-  const answer = parseAnswer(answerRecord, id);
-  if (answer.function !== fn.name) {
-    throw new BfclDataError(`${id}: the ground truth calls ${answer.function}, the task offers ${fn.name}`);
+  const functions = parseFunctions(record.function, id, category);
+  let answer: BfclPossibleAnswer[] = [];
+  if (category !== 'irrelevance') {
+    answer = parseAnswer(answerRecord, id, functions);
+    if (category !== 'parallel' && answer.length !== 1) {
+      throw new BfclDataError(`${id}: a ${category} task expects exactly one call`);
+    }
   }
   return {
     id,
+    category,
     question: parseQuestion(record.question, id),
-    function: fn,
-    tool: { name: fn.name, description: fn.description, parameters: bfclToJsonSchema(fn.parameters) },
+    functions,
+    tools: functions.map((fn) => ({
+      name: fn.name,
+      description: fn.description,
+      parameters: bfclToJsonSchema(fn.parameters),
+    })),
     answer,
   };
 }
 
-/** All tasks of the files, in the order of the questions file; every task must have its answer. */
-export async function loadBfclTasks(files: BfclDataFiles): Promise<BfclTask[]> {
+async function loadCategory(category: BfclCategory, files: BfclCategoryFiles): Promise<BfclTask[]> {
   const questions = parseJsonLines(await readFile(files.questions, 'utf8'), files.questions);
+  if (category === 'irrelevance') return questions.map((record) => parseBfclTask(category, record));
+  if (files.answers === undefined) throw new BfclDataError(`${category}: no possible-answer file`);
   const answers = new Map<unknown, unknown>();
   for (const record of parseJsonLines(await readFile(files.answers, 'utf8'), files.answers)) {
     if (isRecord(record)) answers.set(record.id, record);
@@ -154,8 +198,15 @@ export async function loadBfclTasks(files: BfclDataFiles): Promise<BfclTask[]> {
   return questions.map((record) => {
     const id = isRecord(record) ? record.id : undefined;
     if (!answers.has(id)) throw new BfclDataError(`${String(id)}: no possible answer in ${files.answers}`);
-    return parseBfclTask(record, answers.get(id));
+    return parseBfclTask(category, record, answers.get(id));
   });
+}
+
+/** All tasks of the files, category by category in BFCL_CATEGORIES order, each in its file's order. */
+export async function loadBfclTasks(files: BfclDataFiles): Promise<BfclTask[]> {
+  const all: BfclTask[] = [];
+  for (const category of BFCL_CATEGORIES) all.push(...(await loadCategory(category, files[category])));
+  return all;
 }
 
 export interface TaskSplit<T> {
@@ -186,4 +237,43 @@ export function splitTasks<T>(
     learning: tasks.filter((_, i) => !chosen.has(i)),
     heldOut: tasks.filter((_, i) => chosen.has(i)),
   };
+}
+
+/**
+ * A held-out set and a learning pool with the categories in equal shares (the first categories
+ * get one more where a count does not divide): each category is split with `splitTasks` under
+ * its own seed, and the pool's tasks are drawn at random under `seed`, in rounds of one per
+ * category, so that any prefix of the pool mixes the categories too.
+ */
+export function splitByCategory(
+  tasks: readonly BfclTask[],
+  options: { seed: number; heldOut: number; learning: number },
+): TaskSplit<BfclTask> {
+  const categories = BFCL_CATEGORIES.filter((c) => tasks.some((t) => t.category === c));
+  const share = (total: number, i: number) =>
+    Math.floor(total / categories.length) + (i < total % categories.length ? 1 : 0);
+  const heldOut: BfclTask[] = [];
+  const pools: BfclTask[][] = [];
+  for (const [i, category] of categories.entries()) {
+    const own = tasks.filter((t) => t.category === category);
+    const want = share(options.heldOut, i);
+    if (want + share(options.learning, i) > own.length) {
+      throw new RangeError(`${category} has ${own.length} tasks, fewer than the split asks of it`);
+    }
+    const split = splitTasks(own, { seed: `${options.seed}:${category}`, heldOut: want });
+    heldOut.push(...split.heldOut);
+    // The pool of each category in a seeded order (a held-out split of all of it is a shuffle).
+    const random = new SeededRandom(`${options.seed}:${category}:pool`);
+    const pool = [...split.learning];
+    for (let j = pool.length - 1; j > 0; j--) {
+      const k = random.nextInt(j + 1);
+      [pool[j], pool[k]] = [pool[k]!, pool[j]!];
+    }
+    pools.push(pool.slice(0, share(options.learning, i)));
+  }
+  const learning: BfclTask[] = [];
+  for (let round = 0; learning.length < options.learning; round++) {
+    for (const pool of pools) if (round < pool.length) learning.push(pool[round]!);
+  }
+  return { heldOut, learning };
 }

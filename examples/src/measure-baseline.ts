@@ -9,11 +9,11 @@
 import { parseArgs } from 'node:util';
 import type { Fix } from '@arc-agent/core';
 import { createBfclAgent } from './bfcl-agent.js';
-import { checkBfclCall } from './bfcl-checker.js';
-import { type BfclTask, loadBfclTasks, splitTasks } from './bfcl-tasks.js';
+import { type BfclTask, loadBfclTasks, splitByCategory } from './bfcl-tasks.js';
+import { outcomeOf } from './demo/answer-tasks.js';
 import { fetchBfclData, fetchModel } from './fetch-assets.js';
 import { LocalLlm } from './local-llm.js';
-import { CALL_ENVELOPE_SCHEMA } from './tool-call-format.js';
+import { CALL_LIST_SCHEMA } from './tool-call-format.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,35 +23,44 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     model: { type: 'string' },
     configs: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
   },
 });
 
-/** A call in the answer format that solves `task` (its first allowed values): a mined example's output. */
-function solvedCall(task: BfclTask): string {
-  const args = Object.fromEntries(
-    Object.entries(task.answer.params)
-      .filter(([, allowed]) => allowed[0] !== '')
-      .map(([param, allowed]) => [param, allowed[0]]),
-  );
-  return JSON.stringify({ name: task.function.name, arguments: args });
+/** The answer that solves `task` (each call with its first allowed values): a mined example's output. */
+function solvedCalls(task: BfclTask): string {
+  const calls = task.answer.map((call) => ({
+    name: call.function,
+    arguments: Object.fromEntries(
+      Object.entries(call.params)
+        .filter(([, allowed]) => allowed[0] !== '')
+        .map(([param, allowed]) => [param, allowed[0]]),
+    ),
+  }));
+  return JSON.stringify(calls);
 }
 
 async function main() {
   const tasks = await loadBfclTasks(await fetchBfclData({ log: console.log }));
-  const { heldOut: sample, learning } = splitTasks(tasks, {
+  const { heldOut: sample, learning } = splitByCategory(tasks, {
     seed: Number(values.seed),
     heldOut: Number(values.tasks),
+    learning: 40,
   });
   // An example from outside the sample, with scalar answers only, as few-shot mining would pick.
-  const donor = learning.find((t) => Object.values(t.answer.params).every((a) => typeof a[0] !== 'object'))!;
+  const donor = learning.find(
+    (t) =>
+      t.category === 'simple' &&
+      t.answer.every((call) => Object.values(call.params).every((a) => typeof a[0] !== 'object')),
+  )!;
   const example: Fix = {
     type: 'few_shot',
-    examples: [{ input: donor.question[0]!.content, output: solvedCall(donor) }],
+    examples: [{ input: donor.question[0]!.content, output: solvedCalls(donor) }],
   };
   const responseFormat: Fix = {
     type: 'response_format',
-    name: 'function_call',
-    schema: CALL_ENVELOPE_SCHEMA,
+    name: 'function_calls',
+    schema: CALL_LIST_SCHEMA,
     strict: true,
   };
   const configs: Record<string, { temperature: number; fixes: Fix[] }> = {
@@ -93,6 +102,7 @@ async function main() {
         params: { temperature: config.temperature, maxTokens: 128, seed: 7 },
       });
       const failures = new Map<string, number>();
+      const solvedBy = new Map<string, number>();
       let solved = 0;
       let next = 0;
       const started = performance.now();
@@ -100,14 +110,18 @@ async function main() {
         for (let i = next++; i < sample.length; i = next++) {
           const task = sample[i]!;
           const answer = await agent.answer(task, { fixes: config.fixes });
-          const verdict = answer.call ? checkBfclCall(task, answer.call) : undefined;
-          const kind = answer.error
-            ? answer.error.name
-            : verdict?.valid
-              ? undefined
-              : `checker:${verdict?.errorType}`;
-          if (kind === undefined) solved++;
-          else failures.set(kind, (failures.get(kind) ?? 0) + 1);
+          const outcome = outcomeOf(task, answer);
+          if (values.verbose)
+            console.log(
+              `  ${task.id} ${outcome.category ?? 'ok'} ${JSON.stringify(answer.output).slice(0, 160)}`,
+            );
+          if (outcome.solved) {
+            solved++;
+            solvedBy.set(task.category, (solvedBy.get(task.category) ?? 0) + 1);
+          } else {
+            const kind = `${task.category}/${outcome.category}`;
+            failures.set(kind, (failures.get(kind) ?? 0) + 1);
+          }
         }
       };
       await Promise.all(Array.from({ length: sequences }, worker));
@@ -115,7 +129,7 @@ async function main() {
       const counts = [...failures].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`);
       console.log(
         `${name.padEnd(22)} success ${solved}/${sample.length} (${((100 * solved) / sample.length).toFixed(0)} %)  ` +
-          `${(seconds / sample.length).toFixed(2)} s/task  failures: ${counts.join(', ') || 'none'}`,
+          `${(seconds / sample.length).toFixed(2)} s/task  solved by category: ${[...solvedBy].map(([c, n]) => `${c} ${n}`).join(', ')}\n  failures: ${counts.join(', ') || 'none'}`,
       );
     }
   } finally {

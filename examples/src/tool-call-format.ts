@@ -1,5 +1,6 @@
-// The agent's answer format: one function call as a JSON object, `{"name": ..., "arguments": {...}}`
-// (the shape OpenAI-style tool calls and most small models' function-calling data use).
+// The agent's answer format: a JSON list of function calls, `[{"name": ..., "arguments": {...}}]`,
+// `[]` when no function fits (the shape of OpenAI-style tool calls, and of BFCL's answers). As
+// BFCL's decoder does, the agent also reads a lone call or calls without the brackets.
 
 import type { JsonSchema } from './bfcl-schema.js';
 
@@ -15,24 +16,38 @@ export interface AgentCall {
   arguments: Record<string, unknown>;
 }
 
-/** Any call in the answer format, whatever the function: what a response format fix asks for. */
-export const CALL_ENVELOPE_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    arguments: { type: 'object' },
+/** Any list of calls, whatever the functions: what a response format fix asks for. */
+export const CALL_LIST_SCHEMA: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      arguments: { type: 'object' },
+    },
+    required: ['name', 'arguments'],
+    additionalProperties: false,
   },
-  required: ['name', 'arguments'],
-  additionalProperties: false,
 };
 
-/** A call of one of `tools`, with that tool's arguments: what the agent itself accepts. */
-export function toolCallSchema(tools: readonly AgentTool[]): JsonSchema {
+/** A list of calls of `tools`, each with its tool's arguments: what the agent itself accepts. */
+export function toolCallsSchema(tools: readonly AgentTool[]): JsonSchema {
   const variants = tools.map((tool) => ({
     type: 'object',
     properties: { name: { const: tool.name }, arguments: tool.parameters },
     required: ['name', 'arguments'],
     additionalProperties: false,
   }));
-  return variants.length === 1 ? variants[0]! : { oneOf: variants };
+  return { type: 'array', items: variants.length === 1 ? variants[0]! : { oneOf: variants } };
+}
+
+/**
+ * The text of a call list as BFCL's decoder reads it (`default_decode_ast_prompting`): backticks,
+ * newlines and spaces stripped from both ends, and the brackets added where they are missing.
+ */
+export function callListText(text: string): string {
+  let body = text.replace(/^[`\n ]+|[`\n ]+$/g, '');
+  if (!body.startsWith('[')) body = `[${body}`;
+  if (!body.endsWith(']')) body = `${body}]`;
+  return body;
 }

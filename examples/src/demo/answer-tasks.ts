@@ -4,18 +4,24 @@
 
 import type { Fix } from '@arc-agent/core';
 import type { BfclAgent, BfclAnswer } from '../bfcl-agent.js';
-import { checkBfclCall } from '../bfcl-checker.js';
+import { checkBfclAnswer } from '../bfcl-checker.js';
 import type { BfclTask } from '../bfcl-tasks.js';
 import type { TaskOutcome } from './demo-report.js';
 
-/** Solved when the agent's call passes BFCL's checker; else the agent's error or the checker's verdict. */
+/**
+ * BFCL's verdict on the agent's text (after any output repair), as BFCL scores a model: solved, or
+ * failed with the agent's own error when its checks refused the text (what Arc saw), else with
+ * BFCL's error type.
+ */
 export function outcomeOf(task: BfclTask, answer: BfclAnswer): TaskOutcome {
-  if (answer.call === undefined)
-    return { taskId: task.id, solved: false, category: answer.error?.name ?? 'NoCall' };
-  const verdict = checkBfclCall(task, answer.call);
-  return verdict.valid
-    ? { taskId: task.id, solved: true }
-    : { taskId: task.id, solved: false, category: `checker:${verdict.errorType ?? 'invalid'}` };
+  const base = { taskId: task.id, taskCategory: task.category };
+  const verdict = checkBfclAnswer(task, answer.output);
+  if (verdict.valid) return { ...base, solved: true };
+  return {
+    ...base,
+    solved: false,
+    category: answer.error?.name ?? `checker:${verdict.errorType ?? 'invalid'}`,
+  };
 }
 
 export interface AnswerTasksOptions {

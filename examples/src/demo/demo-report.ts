@@ -7,6 +7,8 @@ import type { Fix } from '@arc-agent/core';
 /** One held-out task's outcome: solved by BFCL's checker, or the category of its failure. */
 export interface TaskOutcome {
   taskId: string;
+  /** BFCL's category of the task (simple, multiple, parallel, irrelevance). */
+  taskCategory: string;
   solved: boolean;
   /** The agent's typed error (`AgentOutputParseError`, …) or `checker:<BFCL error type>`. */
   category?: string;

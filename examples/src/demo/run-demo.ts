@@ -24,8 +24,8 @@ import {
 } from '@arc-agent/server';
 import pino from 'pino';
 import { BFCL_AGENT_FUNCTION, type BfclModelRequest, createBfclAgent } from '../bfcl-agent.js';
-import { checkBfclCall } from '../bfcl-checker.js';
-import { type BfclTask, loadBfclTasks, splitTasks } from '../bfcl-tasks.js';
+import { checkBfclAnswer } from '../bfcl-checker.js';
+import { type BfclTask, loadBfclTasks, splitByCategory } from '../bfcl-tasks.js';
 import {
   AssetUnavailableError,
   EXIT_ASSETS_UNAVAILABLE,
@@ -118,9 +118,13 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
   if (options.heldOutTasks >= tasks.length) {
     throw new DemoOptionError('--tasks', `must be below the ${tasks.length} tasks there are`);
   }
-  const split = splitTasks(tasks, { seed: options.seed, heldOut: options.heldOutTasks });
+  const split = splitByCategory(tasks, {
+    seed: options.seed,
+    heldOut: options.heldOutTasks,
+    learning: options.learningTasks,
+  });
   const heldOut = split.heldOut;
-  const pool = split.learning.slice(0, options.learningTasks);
+  const pool = split.learning;
   const taskById = new Map<string, BfclTask>(pool.map((t) => [t.id, t]));
   const llm = await openLlm(options, progress);
 
@@ -204,8 +208,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       verifier: (output, [request]) => {
         const task = taskById.get((request as BfclModelRequest).taskId);
         if (task === undefined) return 0;
-        // The output passed the agent's checks (Arc parsed it with them), so it is a call.
-        return checkBfclCall(task, JSON.parse(output as string)).valid ? 1 : 0;
+        return checkBfclAnswer(task, output as string).valid ? 1 : 0;
       },
     });
     arcClosers.unshift(() => worker.stop());
