@@ -157,6 +157,7 @@ export {
 export {
   applyStepResults,
   type CurriculumDraw,
+  type CurriculumDrawn,
   type JobResult,
   type LearningJob,
   type LearningPlan,

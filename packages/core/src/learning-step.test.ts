@@ -130,6 +130,11 @@ describe('planLearningStep', () => {
     );
     const share = plan.jobs.filter((j) => j.patternId === 'a').length / 2000;
     expect(Math.abs(share - Math.exp(2) / (Math.exp(2) + 1))).toBeLessThan(0.03);
+    // The plan says what it drew from and what it drew.
+    expect(plan.draw!.arms).toEqual(['a', 'b']);
+    expect(plan.draw!.probabilities[0]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 1), 12);
+    expect(plan.draw!.probabilities[1]).toBeCloseTo(1 / (Math.exp(2) + 1), 12);
+    expect(plan.draw!.drawn).toEqual(plan.jobs.map((j) => j.patternId));
   });
 
   it('draws uniformly when asked to, whatever Q says', () => {
@@ -142,6 +147,7 @@ describe('planLearningStep', () => {
     );
     const share = plan.jobs.filter((j) => j.patternId === 'a').length / 2000;
     expect(Math.abs(share - 0.5)).toBeLessThan(0.03);
+    expect(plan.draw!.probabilities).toEqual([0.5, 0.5]);
     expect(() => planLearningStep(state, { patterns, draw: 'greedy' as never })).toThrow(/input\.draw/);
   });
 
@@ -156,6 +162,7 @@ describe('planLearningStep', () => {
     );
     // Pools a: 3 examples, b: 1, so P(a) = 3/4; and each of the 4 problems has 1/4.
     // Binomial(8000, 0.25): sd ≈ 38.7; 5 sd is a false alarm below 1e-6.
+    expect(plan.draw!.probabilities).toEqual([0.75, 0.25]);
     const bound = 5 * Math.sqrt(n * 0.25 * 0.75);
     expect(Math.abs(plan.jobs.filter((j) => j.patternId === 'a').length - 0.75 * n)).toBeLessThan(bound);
     for (const id of ['a1', 'a2', 'a3', 'b1'])
@@ -319,6 +326,17 @@ describe('applyStepResults', () => {
     ]);
     expect(partial.nextState).toEqual(pair.nextState);
     expect(partial.patternRewards).toEqual(pair.patternRewards);
+    // One of four arrived: not a group of one (whose A would be r), so no gradient and no SEC
+    // reward; it still counts as a trial of its candidate.
+    const lone = applyStepResults(state, plan, [{ jobId: 'j3', reward: 1 }]);
+    const [before, after] = [state, lone.nextState].map((s) => s.patterns.find((p) => p.id === 'a')!);
+    expect(after!.candidates.map((c) => c.theta)).toEqual(before!.candidates.map((c) => c.theta));
+    expect(lone.patternRewards).toEqual({});
+    const trialsOf = (p: typeof before) => p!.candidates.find((c) => c.id === repair)!.failing;
+    expect(trialsOf(after)).toEqual({
+      trials: trialsOf(before).trials + 1,
+      successes: trialsOf(before).successes + 1,
+    });
     // Nothing arrived at all: only the step counter moves.
     const nothing = applyStepResults(state, plan, []);
     expect(nothing.nextState).toEqual({ ...state, step: 1 });

@@ -11,7 +11,7 @@ import {
   type LearnerState,
   type PatternLearnerState,
 } from './learner-state.js';
-import { drawRandomCurriculum } from './random-curriculum.js';
+import { drawRandomCurriculum, randomCurriculumShares } from './random-curriculum.js';
 import { SecCurriculum } from './sec-curriculum.js';
 import { SeededRandom } from './seeded-random.js';
 import { setOwnProperty } from './set-own-property.js';
@@ -61,10 +61,21 @@ export interface LearningJob {
   control?: boolean;
 }
 
+/** What a step drew its patterns from: the arms that could be drawn and each one's probability. */
+export interface CurriculumDrawn {
+  arms: string[];
+  /** In the order of `arms`; they sum to 1. */
+  probabilities: number[];
+  /** The B arms drawn, in draw order (with repeats). */
+  drawn: string[];
+}
+
 export interface LearningPlan {
   /** The step these jobs belong to: `state.step + 1`. */
   step: number;
   jobs: LearningJob[];
+  /** Absent when there was nothing to draw. */
+  draw?: CurriculumDrawn;
   /**
    * Per pattern, the candidates its policy left out because they were shown to break working calls
    * (`CandidateVerdict.guardFails`): the gradient is that of the softmax over the others, which the
@@ -199,7 +210,9 @@ export function planLearningStep(
 
   const sec = SecCurriculum.fromJSON(state.sec);
   const rng = SeededRandom.fromState(state.rng);
-  const draws = drawArms(input.draw ?? 'sec', arms, sec, rng, config.batchSize);
+  const curriculum = input.draw ?? 'sec';
+  const probabilities = drawProbabilities(curriculum, arms, sec);
+  const draws = drawArms(curriculum, arms, sec, rng, config.batchSize);
   const armById = new Map(arms.map((a) => [a.id, a]));
   const policies = new Map(arms.map((a) => [a.id, fixPolicyOf(known.get(a.id)!, setAside.get(a.id))]));
   const fixesById = new Map(
@@ -231,7 +244,11 @@ export function planLearningStep(
       });
     });
   });
-  const plan: LearningPlan = { step, jobs };
+  const plan: LearningPlan = {
+    step,
+    jobs,
+    draw: { arms: arms.map((a) => a.id), probabilities, drawn: draws },
+  };
   if (setAside.size > 0) plan.setAside = Object.fromEntries([...setAside].map(([id, ids]) => [id, [...ids]]));
   return { ...plan, nextState: { ...state, rng: rng.getState(), sec: sec.toJSON(), patterns } };
 }
@@ -243,6 +260,25 @@ function setAsideOf(pattern: PatternLearnerState, config: ResolvedLearnerConfig)
       .filter((v) => v.guardFails)
       .map((v) => v.candidateId),
   );
+}
+
+/** Drawn rollouts (controls left out) per group. */
+function groupSizes(jobs: readonly LearningJob[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const job of jobs) if (job.control !== true) sizes.set(job.group, (sizes.get(job.group) ?? 0) + 1);
+  return sizes;
+}
+
+/** The probability of each arm under the chosen curriculum: what `drawArms` draws from. */
+function drawProbabilities(draw: CurriculumDraw, arms: readonly PlanPattern[], sec: SecCurriculum): number[] {
+  switch (draw) {
+    case 'sec':
+      return sec.probabilities(arms.map((a) => a.id));
+    case 'random':
+      return randomCurriculumShares(arms.map((a) => a.exampleIds.length));
+    case 'uniform':
+      return arms.map(() => 1 / arms.length);
+  }
 }
 
 /** The B arms of a step, with replacement, under the chosen curriculum. */
@@ -328,7 +364,8 @@ const addTo = (e: Evidence, reward: number): Evidence => ({
 /**
  * Applies the rewards of a plan's jobs (DESIGN.md section 3). Per pattern with results: GRPO
  * advantages per problem group of the rollouts drawn from its policy (a group with missing rollouts
- * uses those that arrived; controls are not drawn), one policy gradient step of that policy (the
+ * uses those that arrived, unless only one did: a lone survivor of a larger group is evidence but
+ * no advantage; controls are not drawn), one policy gradient step of that policy (the
  * softmax over the candidates not set aside), the candidates' evidence from all rollouts (failing
  * and working inputs apart), and its SEC reward, mean |A| over its drawn rollouts; then one SEC
  * update with those rewards. Patterns without results are left as they were. A pattern's best
@@ -382,6 +419,13 @@ export function applyStepResults(
     else arrived.set(job.patternId, [job]);
   });
 
+  // A group that lost rollouts down to one would be scored as a group of one sample (A = r), as
+  // if it had been planned so: its one rollout is evidence, but stays out of advantages.
+  const plannedSizes = groupSizes(plan.jobs);
+  const arrivedSizes = groupSizes(plan.jobs.filter((job) => rewards.has(job.jobId)));
+  const orphaned = (job: LearningJob) =>
+    plannedSizes.get(job.group)! > 1 && arrivedSizes.get(job.group) === 1;
+
   const patternRewards: Record<string, number> = {};
   const updated = new Map<string, PatternLearnerState>();
   const learningResults: LearningResult[] = [];
@@ -389,7 +433,7 @@ export function applyStepResults(
   for (const [patternId, jobs] of arrived) {
     const pattern = byId.get(patternId)!;
     const policy = fixPolicyOf(pattern, setAside.get(patternId));
-    const drawn = jobs.filter((job) => job.control !== true);
+    const drawn = jobs.filter((job) => job.control !== true && !orphaned(job));
     if (drawn.length > 0) {
       const advantages = policy.update(
         drawn.map((job) => ({

@@ -10,6 +10,7 @@ import {
   addCandidates,
   applyStepResults,
   type CurriculumDraw,
+  type CurriculumDrawn,
   createLearnerState,
   decideApproval,
   type LearnedFix,
@@ -74,6 +75,8 @@ export interface LearnerStepReport {
   rollouts: number;
   completed: number;
   patternRewards: Record<string, number>;
+  /** The arms the step drew from, their probabilities, and what it drew. */
+  draw: CurriculumDrawn;
   results: LearningResultRecord[];
   approvals: ApprovalRecord[];
   deployments: DeploymentRecord[];
@@ -364,6 +367,8 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
       rollouts: queued.length,
       completed: done.length,
       patternRewards: outcome.patternRewards,
+      // A plan with jobs drew them.
+      draw: plan.draw!,
       results: committed.results,
       approvals: committed.approvals,
       deployments: committed.deployments,
