@@ -182,6 +182,39 @@ describe('createBfclAgent', () => {
   });
 });
 
+describe('createBfclAgent with a seed', () => {
+  it('seeds each call from the seed, the call and its repetition: the same run repeats, another seed differs', async () => {
+    const server = await startChatCompletionsServer(() => ({ content: solved }));
+    servers.push(server);
+    const other = parseBfclTask('irrelevance', {
+      id: 'irrelevance_0',
+      question: [[{ role: 'user', content: 'What is the capital of France?' }]],
+      function: [task.functions[0]],
+    });
+    const seedsOf = async (seed: number) => {
+      const agent = createBfclAgent({
+        llm: new OpenAiCompatibleLlm({ baseUrl: server.url, model: 'smol' }),
+        seed,
+      });
+      const before = server.requests.length;
+      await agent.answer(task);
+      await agent.answer(other);
+      await agent.answer(task);
+      await agent.answer(task, { fixes: [{ type: 'prompt_adjustment', instructions: 'Be exact.' }] });
+      await agent.answer(task, { fixes: [{ type: 'param_patch', params: { seed: 5 } }] });
+      return server.requests.slice(before).map((r) => r.body.seed as number);
+    };
+    const first = await seedsOf(1);
+    expect(new Set(first.slice(0, 4)).size).toBe(4);
+    for (const seed of first) expect(Number.isInteger(seed)).toBe(true);
+    // A seed the call already has (a fix's) is kept.
+    expect(first[4]).toBe(5);
+    expect(await seedsOf(1)).toEqual(first);
+    const second = await seedsOf(2);
+    expect(second.slice(0, 4).some((seed, i) => seed === first[i])).toBe(false);
+  });
+});
+
 describe('createBfclAgent with Arc', () => {
   it('tracks its model call: deployed fixes reach the model and each typed error reaches Arc', async () => {
     const events: Record<string, unknown>[] = [];

@@ -4,7 +4,8 @@
 // Arc (through `arc.track`) or as given for one rollout. The model's text is then checked as a
 // production agent checks a tool call, and every violation is a typed error.
 
-import { type CallParams, type Fix, fixParts } from '@arc-agent/core';
+import { createHash } from 'node:crypto';
+import { type CallParams, canonicalJson, type Fix, fixParts, SeededRandom } from '@arc-agent/core';
 import {
   type Arc,
   applyCallFixes,
@@ -56,6 +57,12 @@ export interface BfclAgentOptions {
   params?: CallParams;
   /** Finds a task by id: how a recorded call (which holds the task id) is rebuilt for a rollout. */
   findTask?: (taskId: string) => BfclTask | undefined;
+  /**
+   * Seeds the model's sampling, so that a run repeats: a call whose parameters name no seed gets
+   * one derived from this seed, the call's content (task, prompt, fixes) and how many times the
+   * same call was made before, so each task and each rollout of it samples its own way.
+   */
+  seed?: number;
 }
 
 export interface BfclAgent {
@@ -142,12 +149,40 @@ function outputOf(error: AgentOutputError): string {
   return (error as AgentOutputError & { output?: string }).output ?? '';
 }
 
+/**
+ * Sampling seeds per call: the n-th call with the same content gets the n-th seed of that content.
+ * Calls are counted by a digest of their content, so memory grows by one small entry per distinct
+ * call (tasks times fix sets), not by the text of the calls.
+ */
+class CallSeeds {
+  readonly #seed: number;
+  readonly #seen = new Map<string, number>();
+
+  constructor(seed: number) {
+    this.#seed = seed;
+  }
+
+  next(request: BfclModelRequest): number {
+    const digest = createHash('sha256').update(canonicalJson(request)).digest('base64');
+    const n = this.#seen.get(digest) ?? 0;
+    this.#seen.set(digest, n + 1);
+    return new SeededRandom(`${this.#seed}\u0000${n}\u0000${digest}`).nextUint32();
+  }
+}
+
 export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
   const { llm, arc } = options;
   const params = options.params ?? BFCL_DEFAULT_PARAMS;
 
+  const seeds = options.seed === undefined ? undefined : new CallSeeds(options.seed);
   const complete = (request: BfclModelRequest): Promise<LlmCompletion> =>
-    llm.complete(llmRequestFor(request));
+    llm.complete(
+      llmRequestFor(
+        seeds === undefined || request.params.seed !== undefined
+          ? request
+          : { ...request, params: { ...request.params, seed: seeds.next(request) } },
+      ),
+    );
 
   // Tracked: the model call, returning the model's text. Arc parses it with the agent's checks, so
   // a deployed output repair reaches the text first and each typed error is the failure Arc sees.

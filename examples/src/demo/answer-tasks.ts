@@ -14,7 +14,7 @@ import type { TaskOutcome } from './demo-report.js';
  * BFCL's error type.
  */
 export function outcomeOf(task: BfclTask, answer: BfclAnswer): TaskOutcome {
-  const base = { taskId: task.id, taskCategory: task.category };
+  const base = { taskId: task.id, taskCategory: task.category, output: answer.output };
   const verdict = checkBfclAnswer(task, answer.output);
   if (verdict.valid) return { ...base, solved: true };
   return {
@@ -25,8 +25,11 @@ export function outcomeOf(task: BfclTask, answer: BfclAnswer): TaskOutcome {
 }
 
 export interface AnswerTasksOptions {
-  /** Exactly these fixes (a rollout, untracked); undefined: a tracked production call with Arc's deployed fixes. */
-  fixes?: readonly Fix[];
+  /**
+   * Exactly these fixes, untracked (for each task when a function); undefined: tracked production
+   * calls with Arc's deployed fixes.
+   */
+  fixes?: readonly Fix[] | ((task: BfclTask) => readonly Fix[]);
   concurrency: number;
   onAnswered?: (done: number, solved: number) => void;
 }
@@ -43,7 +46,11 @@ export async function answerTasks(
   const worker = async () => {
     for (let i = next++; i < tasks.length; i = next++) {
       const task = tasks[i]!;
-      const answer = await agent.answer(task, options.fixes === undefined ? {} : { fixes: options.fixes });
+      const { fixes } = options;
+      const answer = await agent.answer(
+        task,
+        fixes === undefined ? {} : { fixes: typeof fixes === 'function' ? fixes(task) : fixes },
+      );
       outcomes[i] = outcomeOf(task, answer);
       done++;
       if (outcomes[i]!.solved) solved++;

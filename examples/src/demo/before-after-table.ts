@@ -1,5 +1,6 @@
-// The end of the demo as text: held-out success before and after, failures by category, the fixes
-// Arc deployed with their measured improvement and confidence, and how the curriculum moved.
+// The end of the demo as text: held-out success before and after (by BFCL category), failures by
+// kind, the fixes Arc deployed with their measured improvement and confidence, what the canary
+// test rolled back, and what the curriculum drew from at each step.
 
 import type { DemoReport } from './demo-report.js';
 
@@ -15,13 +16,28 @@ function table(rows: string[][]): string[] {
 export function formatBeforeAfter(report: DemoReport): string {
   const lines: string[] = [];
   lines.push(
-    `Held-out success (${report.baseline.tasks} tasks): before ${pct(report.baseline.successRate)}, after ${pct(report.final.successRate)}`,
+    `Held-out success (${report.baseline.tasks} tasks, seed ${report.seed}): before ${pct(report.baseline.successRate)}, ` +
+      `after ${pct(report.final.successRate)} with fixes as production applies them ` +
+      `(${pct(report.promotedOnly.successRate)} with the promoted fixes only)`,
   );
-  const categories = Object.entries(report.byCategory).sort((a, b) => b[1].before - a[1].before);
-  lines.push('', 'Failures by category (held-out):');
+  const taskCategories = Object.entries(report.byTaskCategory);
+  lines.push('', 'Held-out success by BFCL category:');
   lines.push(
     ...table([
-      ['category', 'before', 'after'],
+      ['category', 'tasks', 'before', 'after'],
+      ...taskCategories.map(([name, n]) => [
+        name,
+        String(n.tasks),
+        `${n.before} (${pct(n.before / n.tasks)})`,
+        `${n.after} (${pct(n.after / n.tasks)})`,
+      ]),
+    ]),
+  );
+  const categories = Object.entries(report.byCategory).sort((a, b) => b[1].before - a[1].before);
+  lines.push('', 'Held-out failures by kind:');
+  lines.push(
+    ...table([
+      ['kind', 'before', 'after'],
       ...categories.map(([name, n]) => [name, String(n.before), String(n.after)]),
       [
         'all',
@@ -37,7 +53,7 @@ export function formatBeforeAfter(report: DemoReport): string {
         ['fix', 'pattern', 'status', 'improvement', 'confidence', 'approved by'],
         ...report.fixesDeployed.map((f) => [
           f.fix.type,
-          report.patterns.find((p) => p.id === f.patternId)?.category ?? f.patternId,
+          report.patterns.find((p) => p.id === f.patternId)?.errorType ?? f.patternId,
           f.status,
           `${f.improvement >= 0 ? '+' : ''}${pct(f.improvement)}`,
           f.confidence.toFixed(3),
@@ -46,12 +62,14 @@ export function formatBeforeAfter(report: DemoReport): string {
       ]),
     );
   }
-  lines.push('', `Curriculum (${report.rollouts} rollouts):`);
+  lines.push('', `Rolled back by the canary test (${report.rollbacks.length}):`);
+  for (const r of report.rollbacks) {
+    lines.push(`  ${r.fixId.slice(0, 12)} for ${r.patternId.slice(0, 8)} after step ${r.step}: ${r.reason}`);
+  }
+  lines.push('', `Curriculum (${report.rollouts} rollouts): p drawn with -> times drawn`);
   for (const snapshot of report.curriculum) {
     const arms = snapshot.arms
-      .map(
-        (a) => `${a.category}:${a.patternId.slice(0, 8)} q=${a.q.toFixed(3)} p=${a.probability.toFixed(2)}`,
-      )
+      .map((a) => `${a.category}:${a.patternId.slice(0, 6)} p=${a.probability.toFixed(2)}->${a.drawn}`)
       .join(', ');
     lines.push(`  step ${snapshot.step}: ${arms || 'no arms'}`);
   }

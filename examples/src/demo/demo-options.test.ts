@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DemoOptionError, resolveDemoOptions } from './demo-options.js';
+import { DEFAULT_DEMO_SEED, DemoOptionError, resolveDemoOptions } from './demo-options.js';
 
 describe('resolveDemoOptions', () => {
   it('keeps each of the three curricula as asked, SEC by default', () => {
@@ -15,5 +15,21 @@ describe('resolveDemoOptions', () => {
     const bad = () => resolveDemoOptions({ evaluateEachStep: 'yes' as never });
     expect(bad).toThrow(DemoOptionError);
     expect(bad).toThrow(/^evaluateEachStep must be true or false$/);
+  });
+});
+
+describe('resolveDemoOptions and the database', () => {
+  it('goes on with an existing database only when asked to, and --resume needs --db', () => {
+    expect(resolveDemoOptions({ db: 'x.db' }).resume).toBe(false);
+    expect(resolveDemoOptions({ db: 'x.db', resume: true }).resume).toBe(true);
+    expect(() => resolveDemoOptions({ resume: true })).toThrow(
+      '--resume needs --db: the database to go on with',
+    );
+  });
+
+  it('uses a seed not used to design the demo unless told', () => {
+    expect(resolveDemoOptions().seed).toBe(DEFAULT_DEMO_SEED);
+    expect([1, 2, 3, 101]).not.toContain(DEFAULT_DEMO_SEED);
+    expect(resolveDemoOptions({ seed: 2 }).seed).toBe(2);
   });
 });

@@ -26,8 +26,10 @@ export interface DemoInput {
   llmBaseUrl?: string;
   llmModel?: string;
   apiKey?: string;
-  /** SQLite file; default a fresh one in a temporary folder. */
+  /** SQLite file; default a fresh one in a temporary folder. An existing one is refused unless `resume`. */
   db?: string;
+  /** Go on with the Arc state in an existing `db`. */
+  resume?: boolean;
   /** Port of the embedded server and dashboard; default 0 (a free one). */
   port?: number;
   /** Where the JSON report goes. */
@@ -55,6 +57,7 @@ export interface DemoOptions {
   llmModel?: string;
   apiKey?: string;
   db?: string;
+  resume: boolean;
   port: number;
   report?: string;
   evaluateEachStep: boolean;
@@ -75,6 +78,12 @@ export class DemoOptionError extends Error {
 }
 
 const CURRICULA: readonly DemoCurriculum[] = ['sec', 'random', 'uniform'];
+
+/**
+ * The seed a run uses unless told: one that was not used while the demo was designed (seeds 1 to
+ * 3 and 101 were), so its figures are not tuned to it.
+ */
+export const DEFAULT_DEMO_SEED = 7;
 
 function positiveInteger(value: number | undefined, fallback: number, option: string, min = 1): number {
   if (value === undefined) return fallback;
@@ -97,13 +106,16 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
   if (input.evaluateEachStep !== undefined && typeof input.evaluateEachStep !== 'boolean') {
     throw new DemoOptionError('evaluateEachStep', 'must be true or false');
   }
+  if (input.resume === true && input.db === undefined) {
+    throw new DemoOptionError('--resume', 'needs --db: the database to go on with');
+  }
   const heldOutTasks = positiveInteger(input.tasks, quick ? 20 : 60, '--tasks');
   const steps = positiveInteger(input.steps, quick ? 3 : 8, '--steps');
   return {
     quick,
-    seed: positiveInteger(input.seed, 1, '--seed', 0),
+    seed: positiveInteger(input.seed, DEFAULT_DEMO_SEED, '--seed', 0),
     heldOutTasks,
-    learningTasks: positiveInteger(input.learningTasks, quick ? 8 : 48, '--learning-tasks'),
+    learningTasks: positiveInteger(input.learningTasks, quick ? 48 : 144, '--learning-tasks'),
     steps,
     batchSize: positiveInteger(input.batchSize, quick ? 3 : 4, '--batch-size'),
     groupSize: positiveInteger(input.groupSize, 4, '--group-size'),
@@ -114,6 +126,7 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
     ...(input.llmModel !== undefined ? { llmModel: input.llmModel } : {}),
     ...(input.apiKey !== undefined ? { apiKey: input.apiKey } : {}),
     ...(input.db !== undefined ? { db: input.db } : {}),
+    resume: input.resume ?? false,
     port: positiveInteger(input.port, 0, '--port', 0),
     ...(input.report !== undefined ? { report: input.report } : {}),
     evaluateEachStep: input.evaluateEachStep ?? false,

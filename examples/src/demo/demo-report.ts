@@ -12,6 +12,8 @@ export interface TaskOutcome {
   solved: boolean;
   /** The agent's typed error (`AgentOutputParseError`, …) or `checker:<BFCL error type>`. */
   category?: string;
+  /** The model's text (after any output repair). */
+  output: string;
 }
 
 export interface HeldOutScore {
@@ -19,11 +21,18 @@ export interface HeldOutScore {
   tasks: number;
 }
 
+/** One arm of a step's draw. */
 export interface CurriculumArm {
   patternId: string;
   category: string;
-  q: number;
+  /** The probability the step drew this arm with. */
   probability: number;
+  /** Times the step drew it (of B). */
+  drawn: number;
+  /** Its SEC reward this step, mean |A| over its rollouts (absent when not drawn). */
+  reward?: number;
+  /** Q after the step's update. */
+  q: number;
 }
 
 export interface CurriculumSnapshot {
@@ -60,19 +69,39 @@ export interface DeployedFixReport {
   approvedBy: string;
 }
 
+/** A deployment the canary test rolled back, and the learning step after which its traffic ran. */
+export interface RollbackReport {
+  fixId: string;
+  patternId: string;
+  /** The test's reason, e.g. `canary test: function: harm`. */
+  reason: string;
+  step: number;
+}
+
 export interface DemoReport {
   model: string;
+  seed: number;
   baseline: HeldOutScore;
+  /** With the fixes as production applies them: promoted ones to every call, canaries at their share. */
   final: HeldOutScore;
+  /** With the promoted fixes only. */
+  promotedOnly: HeldOutScore;
+  /** Held-out success per BFCL category, before and after (production's fixes). */
+  byTaskCategory: Record<string, { tasks: number; before: number; after: number }>;
   /** Held-out failures per category, before and after. */
   byCategory: Record<string, { before: number; after: number }>;
   patterns: ReportedPattern[];
   fixesDeployed: DeployedFixReport[];
+  rollbacks: RollbackReport[];
   /** Rollouts the learner got back, over all steps. */
   rollouts: number;
   curriculum: CurriculumSnapshot[];
   /** With `evaluateEachStep`: the held-out score after every step, the last one being `final`. */
   heldOutByStep?: HeldOutPoint[];
+  /** Each held-out task's outcome, before and after (production's fixes). */
+  heldOut: { baseline: TaskOutcome[]; final: TaskOutcome[] };
+  /** The production traffic, round by round: what two runs with one seed both see. */
+  traffic: TaskOutcome[][];
 }
 
 export function scoreOf(outcomes: readonly TaskOutcome[]): HeldOutScore {
@@ -94,5 +123,23 @@ export function failuresByCategory(
   };
   count(before, 'before');
   count(after, 'after');
+  return table;
+}
+
+/** Held-out success per BFCL category: tasks, solved before and solved after. */
+export function successByTaskCategory(
+  before: readonly TaskOutcome[],
+  after: readonly TaskOutcome[],
+): Record<string, { tasks: number; before: number; after: number }> {
+  const table: Record<string, { tasks: number; before: number; after: number }> = {};
+  for (const o of before) {
+    table[o.taskCategory] ??= { tasks: 0, before: 0, after: 0 };
+    table[o.taskCategory]!.tasks++;
+    if (o.solved) table[o.taskCategory]!.before++;
+  }
+  for (const o of after) {
+    table[o.taskCategory] ??= { tasks: 0, before: 0, after: 0 };
+    if (o.solved) table[o.taskCategory]!.after++;
+  }
   return table;
 }

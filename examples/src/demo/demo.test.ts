@@ -1,6 +1,8 @@
 // A real, tiny `arc demo`: the local model (fetched into the cache on first use), real BFCL tasks,
-// the embedded server with its dashboard, one learning step with rollouts. It checks the report's
-// shape and numbers against each other, and that the dashboard answered while the demo ran.
+// the embedded server with its dashboard, one learning step with rollouts, a person's harmful fix
+// approved through the API. It checks the report's shape and numbers against each other, that the
+// dashboard answered while the demo ran, and that a second run with the same seed sees the same
+// traffic (the model samples with a seed per call).
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatBeforeAfter } from './before-after-table.js';
 import { DemoProgress } from './demo-progress.js';
-import type { DemoReport } from './demo-report.js';
+import type { DemoReport, TaskOutcome } from './demo-report.js';
 import { runDemo } from './run-demo.js';
 
 describe('arc demo', () => {
@@ -24,8 +26,9 @@ describe('arc demo', () => {
     const reportFile = join(dir, 'report.json');
     let output = '';
     const dashboard: { status: number; type: string | null; health: number }[] = [];
+    const tiny = { tasks: 4, learningTasks: 4, steps: 1, batchSize: 1, groupSize: 2, seed: 3 };
     const returned = await runDemo(
-      { tasks: 2, learningTasks: 2, steps: 1, batchSize: 1, groupSize: 2, seed: 3, report: reportFile },
+      { ...tiny, report: reportFile },
       {
         progress: new DemoProgress({
           write: (text) => {
@@ -52,17 +55,30 @@ describe('arc demo', () => {
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as DemoReport;
     expect(report).toEqual(returned);
     expect(report.model).toMatch(/SmolLM2-135M/);
-    expect(report.baseline.tasks).toBe(2);
-    expect(report.final.tasks).toBe(2);
-    for (const score of [report.baseline, report.final]) {
+    expect(report.seed).toBe(3);
+    expect(report.baseline.tasks).toBe(4);
+    expect(report.final.tasks).toBe(4);
+    expect(report.promotedOnly.tasks).toBe(4);
+    // One held-out task of each BFCL category.
+    expect(Object.keys(report.byTaskCategory).sort()).toEqual([
+      'irrelevance',
+      'multiple',
+      'parallel',
+      'simple',
+    ]);
+    for (const score of [report.baseline, report.final, report.promotedOnly]) {
       expect(score.successRate).toBeGreaterThanOrEqual(0);
       expect(score.successRate).toBeLessThanOrEqual(1);
     }
     // Every held-out task is either solved or counted once in a failure category, before and after.
     const failures = (side: 'before' | 'after') =>
       Object.values(report.byCategory).reduce((sum, n) => sum + n[side], 0);
-    expect(failures('before')).toBe(Math.round(2 * (1 - report.baseline.successRate)));
-    expect(failures('after')).toBe(Math.round(2 * (1 - report.final.successRate)));
+    expect(failures('before')).toBe(Math.round(4 * (1 - report.baseline.successRate)));
+    expect(failures('after')).toBe(Math.round(4 * (1 - report.final.successRate)));
+    const solved = (side: 'before' | 'after') =>
+      Object.values(report.byTaskCategory).reduce((sum, n) => sum + n[side], 0);
+    expect(solved('before')).toBe(Math.round(4 * report.baseline.successRate));
+    expect(solved('after')).toBe(Math.round(4 * report.final.successRate));
     // The learning pool's failures became patterns, and the step practised on them.
     expect(report.patterns.length).toBeGreaterThan(0);
     for (const p of report.patterns) {
@@ -82,11 +98,33 @@ describe('arc demo', () => {
       expect(ids.has(arm.patternId)).toBe(true);
       expect(arm).toMatchObject({ category: expect.any(String), q: expect.any(Number) });
     }
+    // The probabilities the step drew with, and what it drew (B = 1).
     expect(snapshot!.arms.reduce((sum, a) => sum + a.probability, 0)).toBeCloseTo(1, 9);
+    expect(snapshot!.arms.reduce((sum, a) => sum + a.drawn, 0)).toBe(1);
     expect(Array.isArray(report.fixesDeployed)).toBe(true);
+    // The person's harmful fix went in through the approvals API as a canary; a rollback names it.
+    expect(output).toMatch(/a person proposed \{"type":"param_patch","params":\{"maxTokens":12\}\}/);
+    for (const r of report.rollbacks) {
+      expect(r).toEqual({
+        fixId: expect.any(String),
+        patternId: expect.any(String),
+        reason: expect.stringMatching(/^canary test: /),
+        step: 1,
+      });
+      expect(ids.has(r.patternId)).toBe(true);
+    }
+    // Traffic: two rounds of two tasks (one before the step, one after).
+    expect(report.traffic.map((round) => round.length)).toEqual([2, 2]);
     // What was shown: the settings at start, the curriculum per step, the table at the end.
     expect(output).toMatch(/learner {4}B 1, G 2, s 1 \(product defaults: B 32, s 50\)/);
     expect(output).toMatch(/step 1: 2\/2 rollouts/);
     expect(output).toContain(formatBeforeAfter(report));
+
+    // The same seed again: the same model outputs for the held-out baseline and the traffic served
+    // before learning (later rounds also depend on the order in which concurrent calls reached Arc).
+    const again = await runDemo(tiny, { progress: new DemoProgress({ write: () => {} }) });
+    const outputs = (outcomes: TaskOutcome[]) => outcomes.map((o) => [o.taskId, o.output]);
+    expect(outputs(again.heldOut.baseline)).toEqual(outputs(report.heldOut.baseline));
+    expect(outputs(again.traffic[0]!)).toEqual(outputs(report.traffic[0]!));
   });
 });

@@ -7,8 +7,11 @@
 // example; the learning pool is served as tracked production calls, whose failures are what Arc
 // learns from. Steps run on demand (`runLearnerStep`), not on the server's triggers, so the demo
 // controls their number; canaries are judged after each round of traffic as the runner would.
+// After the first step a person proposes a harmful fix through the approvals API and approves it;
+// the canary test is there to roll it back. The model samples with a seed per call, so a run
+// repeats under its seed.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fix } from '@arc-agent/core';
@@ -38,6 +41,7 @@ import { LocalLlm } from '../local-llm.js';
 import { OpenAiCompatibleLlm } from '../openai-compatible-llm.js';
 import { answerTasks } from './answer-tasks.js';
 import { formatBeforeAfter } from './before-after-table.js';
+import { canaryNews } from './canary-outcomes.js';
 import { type DemoInput, DemoOptionError, type DemoOptions, resolveDemoOptions } from './demo-options.js';
 import { DemoProgress } from './demo-progress.js';
 import {
@@ -47,8 +51,13 @@ import {
   failuresByCategory,
   type HeldOutPoint,
   type ReportedPattern,
+  type RollbackReport,
   scoreOf,
+  successByTaskCategory,
+  type TaskOutcome,
 } from './demo-report.js';
+import { HARMFUL_FIX, HARMFUL_FIX_COMMENT } from './harmful-fix.js';
+import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
 
 export const EXIT_DEMO_OPTIONS = 2;
 
@@ -72,6 +81,19 @@ export function demoExitCode(error: unknown): number {
   return 1;
 }
 
+/**
+ * Canary settings for the demo's traffic (tens of calls per canary, not thousands): half the calls
+ * in the treatment, and a horizon long enough for the test to show harm first. The test's alpha
+ * stays 0.05; the failure backstop is out of the way so that the test, not the backstop, decides
+ * (demo-canary-settings.test.ts checks these by simulation at the demo's sizes).
+ */
+export const DEMO_CANARY_SETTINGS = {
+  canaryShare: 0.5,
+  canaryAlpha: 0.05,
+  canaryMaxTrials: 40,
+  canaryMaxFailures: 200,
+} as const;
+
 /** Learning settings that fit this machine: small B and G, a policy sync at every step, quick canaries. */
 function demoSettings(options: DemoOptions) {
   return {
@@ -88,8 +110,7 @@ function demoSettings(options: DemoOptions) {
     triggerIntervalMs: 86_400_000,
     rolloutBudgetPerHour: 100_000,
     stepTimeoutMs: 600_000,
-    canaryShare: 0.5,
-    canaryMaxTrials: 8,
+    ...DEMO_CANARY_SETTINGS,
   };
 }
 
@@ -108,8 +129,23 @@ async function openLlm(options: DemoOptions, progress: DemoProgress): Promise<Ll
 /** The fixes of a step's deployments that agents apply now (canaries and promoted ones). */
 const LIVE = new Set(['canary', 'promoted']);
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promise<DemoReport> {
   const options = resolveDemoOptions(input);
+  if (options.db !== undefined && !options.resume && (await exists(options.db))) {
+    throw new DemoOptionError(
+      '--db',
+      `${options.db} exists: pass --resume to go on with it, or name a new file`,
+    );
+  }
   const progress = hooks.progress ?? new DemoProgress();
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -185,9 +221,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       fixes: { pollIntervalMs: 500 },
     });
     arcClosers.push(() => arc.shutdown());
-    const agent = createBfclAgent({ llm, arc, findTask: (id) => taskById.get(id) });
+    const agent = createBfclAgent({ llm, arc, findTask: (id) => taskById.get(id), seed: options.seed });
 
-    const measure = async (label: string, fixes: readonly Fix[]) =>
+    const measure = async (label: string, fixes: readonly Fix[] | ((task: BfclTask) => readonly Fix[])) =>
       answerTasks(agent, heldOut, {
         fixes,
         concurrency: options.sequences,
@@ -217,15 +253,41 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     const rounds = Array.from({ length: options.steps + 1 }, (_, r) =>
       pool.filter((_, i) => i % (options.steps + 1) === r),
     );
+    const traffic: TaskOutcome[][] = [];
+    const rollbacks: RollbackReport[] = [];
     const serve = async (round: number) => {
       const batch = rounds[round]!;
-      await answerTasks(agent, batch, {
-        concurrency: options.sequences,
-        onAnswered: (done, solved) =>
-          progress.bar(`traffic round ${round + 1}`, done, batch.length, `ok ${solved}`),
-      });
+      traffic.push(
+        await answerTasks(agent, batch, {
+          concurrency: options.sequences,
+          onAnswered: (done, solved) =>
+            progress.bar(`traffic round ${round + 1}`, done, batch.length, `ok ${solved}`),
+        }),
+      );
       await arc.flush();
-      await monitorDeployments(server.storage, projectId, settings, Date.now);
+      const news = canaryNews(await monitorDeployments(server.storage, projectId, settings, Date.now), round);
+      rollbacks.push(...news.rollbacks);
+      for (const line of news.lines) progress.line(line);
+    };
+
+    /** A person proposes the harmful fix for the most frequent pattern and approves it, all through the API. */
+    const proposeHarmfulFix = async () => {
+      const [top] = (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=1`)).patterns as {
+        id: string;
+        errorType: string;
+      }[];
+      if (top === undefined) return;
+      const approval = await api('POST', `/v1/patterns/${top.id}/fixes`, {
+        fix: HARMFUL_FIX,
+        comment: HARMFUL_FIX_COMMENT,
+      });
+      await api('POST', `/v1/approvals/${approval.id as string}/approve`, {
+        comment: 'approved by the person who proposed it',
+      });
+      progress.line(
+        `  a person proposed ${JSON.stringify(HARMFUL_FIX)} for ${top.id.slice(0, 8)} (${top.errorType}): ` +
+          `"${HARMFUL_FIX_COMMENT}", and approved it: a canary on ${100 * settings.canaryShare} % of calls`,
+      );
     };
 
     const curriculum: CurriculumSnapshot[] = [];
@@ -254,14 +316,13 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         rollouts += outcome.report.completed;
         await showStep(outcome.report);
       }
+      if (k === 1) await proposeHarmfulFix();
       await serve(k);
       // The last step's score is the final one, measured below.
       if (options.evaluateEachStep && k < options.steps) {
+        const live = await liveDeployments();
         const score = scoreOf(
-          await measure(
-            `held-out after step ${k}`,
-            (await liveDeployments()).map((d) => d.fix),
-          ),
+          await measure(`held-out after step ${k}`, (task) => productionFixes(live, task.id)),
         );
         heldOutByStep.push({ step: k, rollouts, successRate: score.successRate });
         progress.line(`held-out after step ${k}: ${score.successRate * 100} % solved (${rollouts} rollouts)`);
@@ -275,27 +336,30 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         category: string;
         errorType: string;
       }[];
-      const view = (await api('GET', '/v1/curriculum')).arms as {
-        arm: string;
-        q: number;
-        probability: number;
-      }[];
-      const arms = view.map((a) => {
-        const p = patterns.find((x) => x.id === a.arm);
+      const view = (await api('GET', '/v1/curriculum')).arms as { arm: string; q: number }[];
+      // The arms this step drew from, with the probabilities it drew with; Q after its update.
+      const arms = report.draw.arms.map((id, i) => {
+        const p = patterns.find((x) => x.id === id);
         return {
-          patternId: a.arm,
+          patternId: id,
           category: p?.errorType ?? p?.category ?? 'unknown',
-          q: a.q,
-          probability: a.probability,
+          probability: report.draw.probabilities[i]!,
+          drawn: report.draw.drawn.filter((d) => d === id).length,
+          ...(Object.hasOwn(report.patternRewards, id) ? { reward: report.patternRewards[id]! } : {}),
+          q: view.find((a) => a.arm === id)?.q ?? 0,
         };
       });
       curriculum.push({ step: report.step, arms });
       progress.line(
         `step ${report.step}: ${report.completed}/${report.rollouts} rollouts, ${report.results.length} fixes beat the incumbent (${elapsed()})`,
       );
+      progress.line(
+        '  drew from (p) -> drawn, reward mean|A| (highest when about half the rollouts succeed), Q after:',
+      );
       for (const a of arms) {
         progress.line(
-          `  arm ${a.patternId} ${a.category.padEnd(24)} q ${a.q.toFixed(3)}  p ${a.probability.toFixed(2)}`,
+          `  arm ${a.patternId.slice(0, 8)} ${a.category.padEnd(40)} p ${a.probability.toFixed(2)} -> ${a.drawn}x` +
+            `${a.reward === undefined ? '' : `, reward ${a.reward.toFixed(3)}`}, Q ${a.q.toFixed(3)}`,
         );
       }
       for (const d of report.deployments) {
@@ -304,12 +368,13 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
           `  auto-approved ${d.fix.type} for ${d.patternId.slice(0, 8)}: deployed as a ${d.status}`,
         );
       }
-      // The demo's policy approves what the learner put up with a measured improvement, through the API.
+      // The demo's policy approves what the learner put up with a measured improvement, through the
+      // API; fixes people proposed are theirs to decide.
       const pending = (await api('GET', '/v1/approvals?status=pending&limit=100')).approvals as {
         id: string;
-        result: { fix: Fix; improvement: number; confidence: number; patternId: string };
+        result: { fix: Fix; improvement: number; confidence: number; patternId: string; source: string };
       }[];
-      for (const approval of pending) {
+      for (const approval of pending.filter((a) => a.result.source !== 'person')) {
         const verb = approval.result.improvement > 0 ? 'approve' : 'deny';
         await api('POST', `/v1/approvals/${approval.id}/${verb}`, {
           comment: `${verb} by the demo's policy`,
@@ -328,7 +393,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         'GET',
         `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`,
       )) as {
-        deployments: { patternId: string; status: string; fix: Fix; approvalId: string; risk: string }[];
+        deployments: (LiveDeployment & { approvalId: string; risk: string })[];
       };
       return deployments.filter((d) => LIVE.has(d.status));
     }
@@ -350,10 +415,13 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         approvedBy: approvedBy.get(d.approvalId) ?? approval.decidedBy ?? 'unknown',
       });
     }
-    const final = await measure(
-      'with deployed fixes (held-out)',
-      live.map((d) => d.fix),
+    const final = await measure('held-out, fixes as production applies them', (task) =>
+      productionFixes(live, task.id),
     );
+    // Without canaries live, production applies the promoted fixes only: the same calls.
+    const promotedOnly = live.some((d) => d.status === 'canary')
+      ? await measure('held-out, promoted fixes only', promotedFixes(live))
+      : final;
     heldOutByStep.push({ step: options.steps, rollouts, successRate: scoreOf(final).successRate });
     const patterns: ReportedPattern[] = (
       (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`)).patterns as {
@@ -373,14 +441,20 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
 
     const report: DemoReport = {
       model: llm.model,
+      seed: options.seed,
       baseline: scoreOf(baseline),
       final: scoreOf(final),
+      promotedOnly: scoreOf(promotedOnly),
+      byTaskCategory: successByTaskCategory(baseline, final),
       byCategory: failuresByCategory(baseline, final),
       patterns,
       fixesDeployed,
+      rollbacks,
       rollouts,
       curriculum,
       ...(options.evaluateEachStep ? { heldOutByStep } : {}),
+      heldOut: { baseline, final },
+      traffic,
     };
     progress.line('');
     progress.line(formatBeforeAfter(report));

@@ -21,7 +21,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option(
       '--quick',
-      'a short run: 20 held-out tasks, 8 learning-pool tasks, 3 steps (about 5 minutes on 2 cores)',
+      'a short run: 20 held-out tasks, 48 learning-pool tasks, 3 steps (about 5 minutes on 2 cores)',
     )
     .option('--seed <n>', 'seed of the task split and the learner', parseIntegerOption(0, 2 ** 31))
     .option('--tasks <n>', 'held-out tasks scored before and after', parseIntegerOption(1, 10_000))
@@ -44,7 +44,8 @@ export function registerDemoCommand(program: Command): void {
       'an OpenAI-compatible endpoint instead of the local model (OPENAI_API_KEY)',
     )
     .option('--llm-model <name>', 'the model to ask at --llm-base-url')
-    .option('--db <file>', 'SQLite file for Arc (default: a temporary one)')
+    .option('--db <file>', 'SQLite file for Arc (default: a temporary one); an existing one needs --resume')
+    .option('--resume', 'go on with the Arc state in the existing --db file')
     .option('--port <n>', 'port of the dashboard (default: a free one)', parseIntegerOption(0, 65_535))
     .option('--report <file>', 'write the result as JSON')
     .action(async (opts: Record<string, unknown>) => {

@@ -1,0 +1,44 @@
+import type { Fix } from '@arc-agent/core';
+import { canaryArm } from '@arc-agent/sdk';
+import { describe, expect, it } from 'vitest';
+import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
+
+const fix = (instructions: string): Fix => ({ type: 'prompt_adjustment', instructions });
+const deployment = (fixId: string, status: string, canaryShare: number): LiveDeployment => ({
+  fixId,
+  patternId: `p-${fixId}`,
+  status,
+  canaryShare,
+  fix: fix(fixId),
+});
+
+describe('productionFixes', () => {
+  const live = [
+    deployment('a', 'promoted', 1),
+    deployment('b', 'canary', 0.5),
+    deployment('c', 'canary', 0.2),
+  ];
+
+  it('gives every call the promoted fixes, and a canary fix exactly when the SDK puts the call in its treatment', () => {
+    for (let i = 0; i < 200; i++) {
+      const key = `task_${i}`;
+      const expected = [fix('a')];
+      if (canaryArm('b', key, 0.5) === 'treatment') expected.push(fix('b'));
+      if (canaryArm('c', key, 0.2) === 'treatment') expected.push(fix('c'));
+      expect(productionFixes(live, key)).toEqual(expected);
+    }
+  });
+
+  it('gives a canary to about its share of calls', () => {
+    const n = 4000;
+    const treated = Array.from({ length: n }, (_, i) => productionFixes(live, `k${i}`)).filter((fixes) =>
+      fixes.some((f) => f.type === 'prompt_adjustment' && f.instructions === 'c'),
+    ).length;
+    // Binomial(4000, 0.2): sd ~ 25.3; 5 sd either side.
+    expect(Math.abs(treated - 0.2 * n)).toBeLessThan(5 * Math.sqrt(n * 0.2 * 0.8));
+  });
+
+  it('leaves the canaries out of the promoted-only set', () => {
+    expect(promotedFixes(live)).toEqual([fix('a')]);
+  });
+});
