@@ -42,6 +42,7 @@ import { OpenAiCompatibleLlm } from '../openai-compatible-llm.js';
 import { answerTasks } from './answer-tasks.js';
 import { formatBeforeAfter } from './before-after-table.js';
 import { canaryNews } from './canary-outcomes.js';
+import { DEMO_CANARY_SETTINGS } from './demo-canary-settings.js';
 import { type DemoInput, DemoOptionError, type DemoOptions, resolveDemoOptions } from './demo-options.js';
 import { DemoProgress } from './demo-progress.js';
 import {
@@ -80,19 +81,6 @@ export function demoExitCode(error: unknown): number {
   if (error instanceof InvalidModelFileError) return EXIT_INVALID_MODEL_FILE;
   return 1;
 }
-
-/**
- * Canary settings for the demo's traffic (tens of calls per canary, not thousands): half the calls
- * in the treatment, and a horizon long enough for the test to show harm first. The test's alpha
- * stays 0.05; the failure backstop is out of the way so that the test, not the backstop, decides
- * (demo-canary-settings.test.ts checks these by simulation at the demo's sizes).
- */
-export const DEMO_CANARY_SETTINGS = {
-  canaryShare: 0.5,
-  canaryAlpha: 0.05,
-  canaryMaxTrials: 40,
-  canaryMaxFailures: 200,
-} as const;
 
 /** Learning settings that fit this machine: small B and G, a policy sync at every step, quick canaries. */
 function demoSettings(options: DemoOptions) {

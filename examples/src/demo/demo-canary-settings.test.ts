@@ -1,0 +1,98 @@
+// The demo's canary settings, checked by simulation at the demo's sizes through the server's own
+// decision (judgeCanary, core's sequential test): a fix that makes every call fail is rolled back by
+// the test, a fix that helps is not, and a fix that changes nothing rarely is.
+
+import { SeededRandom } from '@arc-agent/core';
+import { type DeploymentRecord, judgeCanary } from '@arc-agent/server';
+import { describe, expect, it } from 'vitest';
+import { callsAfterFirstStep, DEMO_CANARY_SETTINGS } from './demo-canary-settings.js';
+import { resolveDemoOptions } from './demo-options.js';
+
+interface Outcome {
+  decision: 'continue' | 'promote' | 'rollback';
+  reason: string;
+}
+
+/**
+ * One canary over `calls` production calls, judged after each as the demo judges after each round
+ * (more often, so never later): each call goes to the treatment with the canary share and fails
+ * with its arm's rate; failures count for the fix's pattern with `patternShare`.
+ */
+function simulate(
+  random: SeededRandom,
+  calls: number,
+  failRate: { treatment: number; control: number },
+  patternShare: { treatment: number; control: number },
+): Outcome {
+  const arms = {
+    treatment: { trials: 0, failures: 0, patternFailures: 0 },
+    control: { trials: 0, failures: 0, patternFailures: 0 },
+  };
+  for (let i = 0; i < calls; i++) {
+    const arm = random.next() < DEMO_CANARY_SETTINGS.canaryShare ? 'treatment' : 'control';
+    arms[arm].trials++;
+    if (random.next() < failRate[arm]) {
+      arms[arm].failures++;
+      if (random.next() < patternShare[arm]) arms[arm].patternFailures++;
+    }
+    const verdict = judgeCanary(
+      { canaryShare: DEMO_CANARY_SETTINGS.canaryShare, ...arms } as unknown as DeploymentRecord,
+      DEMO_CANARY_SETTINGS,
+    );
+    if (verdict.decision !== 'continue') return { decision: verdict.decision, reason: verdict.reason };
+  }
+  return { decision: 'continue', reason: 'undecided' };
+}
+
+function rates(runs: number, run: (random: SeededRandom) => Outcome) {
+  const random = new SeededRandom('demo canary settings');
+  const outcomes = Array.from({ length: runs }, () => run(random));
+  const share = (test: (o: Outcome) => boolean) => outcomes.filter(test).length / runs;
+  return {
+    rolledBackByTest: share((o) => o.decision === 'rollback' && o.reason.endsWith(': harm')),
+    rolledBack: share((o) => o.decision === 'rollback'),
+    promotedByHorizon: share((o) => o.reason.endsWith(': horizon')),
+  };
+}
+
+const RUNS = 400;
+const sizes = {
+  quick: callsAfterFirstStep(resolveDemoOptions({ quick: true })),
+  full: callsAfterFirstStep(resolveDemoOptions()),
+};
+
+describe('the demo canary settings at the demo sizes', () => {
+  it('count the calls a canary proposed after step 1 sees', () => {
+    expect(sizes).toEqual({ quick: 36, full: 128 });
+  });
+
+  it.each(Object.entries(sizes))(
+    '%s (%i calls): the test rolls back a fix that makes every call fail, and no horizon promotes it',
+    (_mode, calls) => {
+      // Control failing 20 % of calls (the agent's own checks once structured output is promoted);
+      // the harmful fix's failures are of other patterns than the one it was proposed for.
+      const harmful = rates(RUNS, (random) =>
+        simulate(random, calls, { treatment: 1, control: 0.2 }, { treatment: 0, control: 0.5 }),
+      );
+      expect(harmful.rolledBackByTest).toBeGreaterThanOrEqual(calls < 100 ? 0.6 : 0.99);
+      expect(harmful.promotedByHorizon).toBe(0);
+    },
+  );
+
+  it.each(Object.entries(sizes))('%s (%i calls): a fix that helps is never rolled back', (_mode, calls) => {
+    const helpful = rates(RUNS, (random) =>
+      simulate(random, calls, { treatment: 0.2, control: 0.5 }, { treatment: 0.2, control: 0.8 }),
+    );
+    expect(helpful.rolledBack).toBe(0);
+  });
+
+  it.each(Object.entries(sizes))(
+    '%s (%i calls): a fix that changes nothing is rolled back at most at alpha',
+    (_mode, calls) => {
+      const neutral = rates(RUNS, (random) =>
+        simulate(random, calls, { treatment: 0.5, control: 0.5 }, { treatment: 0.5, control: 0.5 }),
+      );
+      expect(neutral.rolledBack).toBeLessThanOrEqual(DEMO_CANARY_SETTINGS.canaryAlpha);
+    },
+  );
+});
