@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DemoProgress, runDemo } from '@arc-agent/examples';
+import { DemoProgress, FINAL_PASS_LABEL, runDemo } from '@arc-agent/examples';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 const { values } = parseArgs({
@@ -22,8 +22,6 @@ const PAGES = [
   { hash: '#/curriculum', file: 'dashboard-curriculum.png' },
   { hash: '#/deployments', file: 'dashboard-deployments.png' },
 ];
-// The first progress line of the final held-out pass (run-demo.ts names it so).
-const FINAL_PASS = 'with deployed fixes (held-out)';
 
 await mkdir(out, { recursive: true });
 let browser: Browser | undefined;
@@ -44,7 +42,7 @@ const progress = new DemoProgress({
   isTTY: process.stderr.isTTY,
   write(text) {
     process.stderr.write(text);
-    if (capture === undefined && page !== undefined && text.replace(/^\r/, '').startsWith(FINAL_PASS)) {
+    if (capture === undefined && page !== undefined && text.replace(/^\r/, '').startsWith(FINAL_PASS_LABEL)) {
       capture = captureAll();
     }
   },
@@ -74,7 +72,7 @@ try {
       },
     },
   );
-  if (capture === undefined) throw new Error(`the demo never printed "${FINAL_PASS}"`);
+  if (capture === undefined) throw new Error(`the demo never printed "${FINAL_PASS_LABEL}"`);
   await capture;
   console.log(`screenshots in ${out}/: ${PAGES.map((p) => p.file).join(', ')}`);
 } finally {

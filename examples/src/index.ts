@@ -76,6 +76,7 @@ export {
   type DemoStarted,
   demoExitCode,
   EXIT_DEMO_OPTIONS,
+  FINAL_PASS_LABEL,
   type RunDemoHooks,
   runDemo,
 } from './demo/run-demo.js';

@@ -20,7 +20,7 @@ describe('arc demo', () => {
   });
 
   it('runs a tiny real demo, serves the dashboard meanwhile and writes the report', {
-    timeout: 240_000,
+    timeout: 900_000,
   }, async () => {
     dir = await mkdtemp(join(tmpdir(), 'arc-demo-test-'));
     const reportFile = join(dir, 'report.json');

@@ -62,6 +62,9 @@ import { type LiveDeployment, productionFixes, promotedFixes } from './productio
 
 export const EXIT_DEMO_OPTIONS = 2;
 
+/** The label of the final held-out pass's progress bar (the screenshot script waits for it). */
+export const FINAL_PASS_LABEL = 'held-out, fixes as production applies them';
+
 /** What a caller learns once the server is up: where the dashboard is and the key that opens it. */
 export interface DemoStarted {
   dashboardUrl: string;
@@ -403,9 +406,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         approvedBy: approvedBy.get(d.approvalId) ?? approval.decidedBy ?? 'unknown',
       });
     }
-    const final = await measure('held-out, fixes as production applies them', (task) =>
-      productionFixes(live, task.id),
-    );
+    const final = await measure(FINAL_PASS_LABEL, (task) => productionFixes(live, task.id));
     // Without canaries live, production applies the promoted fixes only: the same calls.
     const promotedOnly = live.some((d) => d.status === 'canary')
       ? await measure('held-out, promoted fixes only', promotedFixes(live))
