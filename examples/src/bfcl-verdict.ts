@@ -34,7 +34,7 @@ const EXPECTED: readonly [RegExp, string][] = [
   [/^value_error|^dict_checker|^list_dict_checker/, 'values: expected the values the question states'],
 ];
 
-function got(task: BfclTask, text: string, result: CheckResult): string {
+function got(text: string, result: CheckResult): string {
   const decoded = decodeBfclAnswer(text);
   const calls = decoded.ok ? decoded.calls : [];
   if (/wrong_count$|irrelevance_error/.test(result.errorType ?? '')) return `${calls.length} calls`;
@@ -50,5 +50,5 @@ export function bfclVerdict(task: BfclTask, text: string): BfclVerdict {
   if (result.valid) return { score: 1 };
   const errorType = result.errorType ?? 'invalid';
   const expected = EXPECTED.find(([kind]) => kind.test(errorType))?.[1] ?? 'answer: expected the right call';
-  return { score: 0, label: errorType, message: `${expected}, got ${got(task, text, result)}` };
+  return { score: 0, label: errorType, message: `${expected}, got ${got(text, result)}` };
 }
