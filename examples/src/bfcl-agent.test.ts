@@ -20,7 +20,7 @@ import {
   startChatCompletionsServer,
 } from './chat-completions-server.fixture.js';
 import { OpenAiCompatibleLlm } from './openai-compatible-llm.js';
-import { CALL_LIST_SCHEMA } from './tool-call-format.js';
+import { CALLS_SCHEMA } from './tool-call-format.js';
 
 const task = parseBfclTask(
   'simple',
@@ -149,22 +149,20 @@ describe('createBfclAgent', () => {
   it('turns a response format into structured output against the format and the task tools', async () => {
     const { agent, sent } = await agentAnswering(solved);
     await agent.answer(task, {
-      fixes: [{ type: 'response_format', name: 'function_calls', schema: CALL_LIST_SCHEMA, strict: true }],
+      fixes: [{ type: 'response_format', name: 'function_calls', schema: CALLS_SCHEMA, strict: true }],
     });
+    const call = {
+      type: 'object',
+      properties: { name: { const: 'calculate_triangle_area' }, arguments: task.tools[0]!.parameters },
+      required: ['name', 'arguments'],
+      additionalProperties: false,
+    };
     expect(sent().response_format).toEqual({
       type: 'json_schema',
       json_schema: {
         name: 'function_calls',
         strict: true,
-        schema: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { name: { const: 'calculate_triangle_area' }, arguments: task.tools[0]!.parameters },
-            required: ['name', 'arguments'],
-            additionalProperties: false,
-          },
-        },
+        schema: { oneOf: [call, { type: 'array', items: call }] },
       },
     });
   });
@@ -265,7 +263,7 @@ describe('createBfclAgent with Arc', () => {
         },
         input: { taskId: 'simple_python_0', question: task.question[0]!.content },
         // The format the model must write, declared so that the learner can enforce it.
-        outputSchema: CALL_LIST_SCHEMA,
+        outputSchema: CALLS_SCHEMA,
       });
     } finally {
       await arc.shutdown();
@@ -355,14 +353,14 @@ describe('createBfclAgent with Arc', () => {
         failures: [{ input: { taskId: task.id }, error: 'output is not a function call: no "name"' }],
         // SmolLM2 may never get a call right: nothing to infer a format from.
         successes: [],
-        outputSchema: CALL_LIST_SCHEMA,
+        outputSchema: CALLS_SCHEMA,
       });
       if (generated.kind !== 'candidates') throw new Error('expected candidates');
       const format = generated.candidates.find((c) => c.fix.type === 'response_format');
       expect(format?.fix, category).toEqual({
         type: 'response_format',
         name: BFCL_AGENT_FUNCTION,
-        schema: CALL_LIST_SCHEMA,
+        schema: CALLS_SCHEMA,
         strict: true,
       });
 
@@ -374,7 +372,12 @@ describe('createBfclAgent with Arc', () => {
         json_schema: {
           name: BFCL_AGENT_FUNCTION,
           strict: true,
-          schema: { items: { properties: { name: { const: task.tools[0]!.name } } } },
+          schema: {
+            oneOf: [
+              { properties: { name: { const: task.tools[0]!.name } } },
+              { items: { properties: { name: { const: task.tools[0]!.name } } } },
+            ],
+          },
         },
       });
     }

@@ -19,7 +19,7 @@ import { bfclBaseCall } from './bfcl-prompt.js';
 import type { BfclTask } from './bfcl-tasks.js';
 import { intersectSchemas } from './json-schema-intersection.js';
 import type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
-import { type AgentCall, type AgentTool, CALL_LIST_SCHEMA, toolCallsSchema } from './tool-call-format.js';
+import { type AgentCall, type AgentTool, CALLS_SCHEMA, toolCallsSchema } from './tool-call-format.js';
 
 /** The name the agent's model call is tracked under. */
 export const BFCL_AGENT_FUNCTION = 'bfcl_answer';
@@ -208,7 +208,7 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
     throwOnInvalid: true,
     // The JSON the model must write: the contract a response format fix constrains decoding to
     // (the backend narrows it to the task's tools).
-    outputSchema: CALL_LIST_SCHEMA,
+    outputSchema: CALLS_SCHEMA,
   });
 
   async function answerWith(

@@ -7,9 +7,9 @@ import type { NormalizedCall } from '@arc-agent/sdk';
 import type { BfclTask } from './bfcl-tasks.js';
 
 export const BFCL_INSTRUCTIONS =
-  'You are a function-calling assistant. Reply with a JSON list of function calls and nothing else: ' +
-  '[{"name": "<function name>", "arguments": {<parameter>: <value>, ...}}, ...]. ' +
-  'Reply [] when none of the functions fits the question.';
+  'You are a function-calling assistant. Reply with the function call as JSON and nothing else: ' +
+  '{"name": "<function name>", "arguments": {<parameter>: <value>, ...}}; for several calls, a JSON list ' +
+  'of them; [] when none of the functions fits the question.';
 
 /** The model call that answers `task`, before any fix: system prompt, the question, parameters. */
 export function bfclBaseCall(task: BfclTask, params: CallParams): NormalizedCall {

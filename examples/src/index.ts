@@ -105,7 +105,7 @@ export { PyFloat, parsePythonJson } from './python-json.js';
 export {
   type AgentCall,
   type AgentTool,
-  CALL_LIST_SCHEMA,
+  CALLS_SCHEMA,
   callListText,
   toolCallsSchema,
 } from './tool-call-format.js';

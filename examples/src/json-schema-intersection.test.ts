@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intersectSchemas } from './json-schema-intersection.js';
-import { CALL_LIST_SCHEMA, toolCallsSchema } from './tool-call-format.js';
+import { CALLS_SCHEMA, toolCallsSchema } from './tool-call-format.js';
 
 const tool = {
   name: 'area',
@@ -14,31 +14,30 @@ const tool = {
 
 describe('intersectSchemas', () => {
   it('narrows the generic call format to the tool: its name and its arguments', () => {
-    expect(intersectSchemas(CALL_LIST_SCHEMA, toolCallsSchema([tool]))).toEqual({
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { name: { const: 'area' }, arguments: tool.parameters },
-        required: ['name', 'arguments'],
-        additionalProperties: false,
-      },
+    const call = {
+      type: 'object',
+      properties: { name: { const: 'area' }, arguments: tool.parameters },
+      required: ['name', 'arguments'],
+      additionalProperties: false,
+    };
+    expect(intersectSchemas(CALLS_SCHEMA, toolCallsSchema([tool]))).toEqual({
+      oneOf: [call, { type: 'array', items: call }],
     });
   });
 
   it('keeps one alternative per tool that fits', () => {
     const other = { name: 'volume', parameters: { type: 'object' } };
-    const both = intersectSchemas(CALL_LIST_SCHEMA, toolCallsSchema([tool, other]));
-    expect(both).toMatchObject({
-      items: {
-        oneOf: [{ properties: { name: { const: 'area' } } }, { properties: { name: { const: 'volume' } } }],
-      },
-    });
+    const both = intersectSchemas(CALLS_SCHEMA, toolCallsSchema([tool, other]));
+    const names = {
+      oneOf: [{ properties: { name: { const: 'area' } } }, { properties: { name: { const: 'volume' } } }],
+    };
+    expect(both).toMatchObject({ oneOf: [names, { items: names }] });
     const onlyVolume = intersectSchemas(
-      { type: 'array', items: { type: 'object', properties: { name: { enum: ['volume', 'mass'] } } } },
+      { type: 'object', properties: { name: { enum: ['volume', 'mass'] } } },
       toolCallsSchema([tool, other]),
     );
     expect(onlyVolume).toMatchObject({
-      items: { properties: { name: { const: 'volume' }, arguments: { type: 'object' } } },
+      properties: { name: { const: 'volume' }, arguments: { type: 'object' } },
     });
   });
 

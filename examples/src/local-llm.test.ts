@@ -16,7 +16,7 @@ import { type BfclTask, loadBfclTasks, splitByCategory } from './bfcl-tasks.js';
 import { fetchBfclData, fetchModel } from './fetch-assets.js';
 import { InvalidModelFileError } from './gguf-model-file.js';
 import { LocalLlm } from './local-llm.js';
-import { CALL_LIST_SCHEMA } from './tool-call-format.js';
+import { CALLS_SCHEMA } from './tool-call-format.js';
 
 const TYPED_ERRORS = [
   AgentOutputParseError,
@@ -101,7 +101,7 @@ describe('the BFCL agent on the real model', () => {
   it('with a response format, decodes only calls of the task functions: no parse or shape failures', async () => {
     const agent = createBfclAgent({ llm, params: { temperature: 0.7, maxTokens: 128, seed: 7 } });
     const fixes = [
-      { type: 'response_format', name: 'function_calls', schema: CALL_LIST_SCHEMA, strict: true } as const,
+      { type: 'response_format', name: 'function_calls', schema: CALLS_SCHEMA, strict: true } as const,
     ];
     const answers = await answerAll((task) => agent.answer(task, { fixes }));
     for (const [i, answer] of answers.entries()) {

@@ -13,7 +13,7 @@ import { type BfclTask, loadBfclTasks, splitByCategory } from './bfcl-tasks.js';
 import { outcomeOf } from './demo/answer-tasks.js';
 import { fetchBfclData, fetchModel } from './fetch-assets.js';
 import { LocalLlm } from './local-llm.js';
-import { CALL_LIST_SCHEMA } from './tool-call-format.js';
+import { CALLS_SCHEMA } from './tool-call-format.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ async function main() {
   const responseFormat: Fix = {
     type: 'response_format',
     name: 'function_calls',
-    schema: CALL_LIST_SCHEMA,
+    schema: CALLS_SCHEMA,
     strict: true,
   };
   const configs: Record<string, { temperature: number; fixes: Fix[] }> = {

@@ -1,6 +1,8 @@
-// The agent's answer format: a JSON list of function calls, `[{"name": ..., "arguments": {...}}]`,
-// `[]` when no function fits (the shape of OpenAI-style tool calls, and of BFCL's answers). As
-// BFCL's decoder does, the agent also reads a lone call or calls without the brackets.
+// The agent's answer format: one function call as a JSON object, `{"name": ..., "arguments": {...}}`,
+// or a JSON list of them for several calls, `[]` when no function fits (the shapes of OpenAI-style
+// tool calls and of BFCL's answers). The agent reads a lone call as a list of one, as BFCL's
+// decoder does. Structured output offers both shapes: offered only the list, a small model takes
+// the empty list as the easy way out.
 
 import type { JsonSchema } from './bfcl-schema.js';
 
@@ -16,21 +18,20 @@ export interface AgentCall {
   arguments: Record<string, unknown>;
 }
 
-/** Any list of calls, whatever the functions: what a response format fix asks for. */
-export const CALL_LIST_SCHEMA: JsonSchema = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: {
-      name: { type: 'string' },
-      arguments: { type: 'object' },
-    },
-    required: ['name', 'arguments'],
-    additionalProperties: false,
+const ANY_CALL: JsonSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    arguments: { type: 'object' },
   },
+  required: ['name', 'arguments'],
+  additionalProperties: false,
 };
 
-/** A list of calls of `tools`, each with its tool's arguments: what the agent itself accepts. */
+/** One call, or a list of calls, whatever the functions: what a response format fix asks for. */
+export const CALLS_SCHEMA: JsonSchema = { oneOf: [ANY_CALL, { type: 'array', items: ANY_CALL }] };
+
+/** One call of `tools`, or a list of them, each with its tool's arguments: what the agent accepts. */
 export function toolCallsSchema(tools: readonly AgentTool[]): JsonSchema {
   const variants = tools.map((tool) => ({
     type: 'object',
@@ -38,7 +39,8 @@ export function toolCallsSchema(tools: readonly AgentTool[]): JsonSchema {
     required: ['name', 'arguments'],
     additionalProperties: false,
   }));
-  return { type: 'array', items: variants.length === 1 ? variants[0]! : { oneOf: variants } };
+  const call = variants.length === 1 ? variants[0]! : { oneOf: variants };
+  return { oneOf: [call, { type: 'array', items: call }] };
 }
 
 /**
