@@ -13,6 +13,7 @@ import {
 import { type BfclAnswer, createBfclAgent } from './bfcl-agent.js';
 import { checkBfclAnswer } from './bfcl-checker.js';
 import { type BfclTask, loadBfclTasks, splitByCategory } from './bfcl-tasks.js';
+import { answerTasks } from './demo/answer-tasks.js';
 import { fetchBfclData, fetchModel } from './fetch-assets.js';
 import { InvalidModelFileError } from './gguf-model-file.js';
 import { LocalLlm } from './local-llm.js';
@@ -96,7 +97,7 @@ describe('the BFCL agent on the real model', () => {
         expect(answer.calls).toBeDefined();
       }
     }
-  }, 120_000);
+  }, 600_000);
 
   it('with a response format, decodes only calls of the task functions: no parse or shape failures', async () => {
     const agent = createBfclAgent({ llm, params: { temperature: 0.7, maxTokens: 128, seed: 7 } });
@@ -115,5 +116,19 @@ describe('the BFCL agent on the real model', () => {
       else
         expect(checkBfclAnswer(task, answer.output).errorType ?? 'valid').not.toMatch(/type_error|decoder/);
     }
-  }, 120_000);
+  }, 600_000);
+
+  it('with a seed, two runs answer the same tasks with the same text, two at a time as the demo serves them', async () => {
+    const run = async () => {
+      const agent = createBfclAgent({ llm, seed: 11 });
+      const outcomes = await answerTasks(agent, [...tasks, ...tasks], { concurrency: 2 });
+      return outcomes.map((o) => [o.taskId, o.output]);
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    // A repeated task is sampled anew: the same text both times would mean one seed for both.
+    expect(first.slice(0, tasks.length).map(([, text]) => text)).not.toEqual(
+      first.slice(tasks.length).map(([, text]) => text),
+    );
+  }, 600_000);
 });

@@ -1,8 +1,8 @@
 // A real, tiny `arc demo`: the local model (fetched into the cache on first use), real BFCL tasks,
 // the embedded server with its dashboard, one learning step with rollouts, a person's harmful fix
-// approved through the API. It checks the report's shape and numbers against each other, that the
-// dashboard answered while the demo ran, and that a second run with the same seed sees the same
-// traffic (the model samples with a seed per call).
+// approved through the API. It checks the report's shape and numbers against each other, and that
+// the dashboard answered while the demo ran. (That one seed gives the same traffic twice is checked
+// on the real model in local-llm.test.ts.)
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatBeforeAfter } from './before-after-table.js';
 import { DemoProgress } from './demo-progress.js';
-import type { DemoReport, TaskOutcome } from './demo-report.js';
+import type { DemoReport } from './demo-report.js';
 import { runDemo } from './run-demo.js';
 
 describe('arc demo', () => {
@@ -26,9 +26,8 @@ describe('arc demo', () => {
     const reportFile = join(dir, 'report.json');
     let output = '';
     const dashboard: { status: number; type: string | null; health: number }[] = [];
-    const tiny = { tasks: 4, learningTasks: 4, steps: 1, batchSize: 1, groupSize: 2, seed: 3 };
     const returned = await runDemo(
-      { ...tiny, report: reportFile },
+      { tasks: 4, learningTasks: 4, steps: 1, batchSize: 1, groupSize: 2, seed: 3, report: reportFile },
       {
         progress: new DemoProgress({
           write: (text) => {
@@ -119,12 +118,5 @@ describe('arc demo', () => {
     expect(output).toMatch(/learner {4}B 1, G 2, s 1 \(product defaults: B 32, s 50\)/);
     expect(output).toMatch(/step 1: 2\/2 rollouts/);
     expect(output).toContain(formatBeforeAfter(report));
-
-    // The same seed again: the same model outputs for the held-out baseline and the traffic served
-    // before learning (later rounds also depend on the order in which concurrent calls reached Arc).
-    const again = await runDemo(tiny, { progress: new DemoProgress({ write: () => {} }) });
-    const outputs = (outcomes: TaskOutcome[]) => outcomes.map((o) => [o.taskId, o.output]);
-    expect(outputs(again.heldOut.baseline)).toEqual(outputs(report.heldOut.baseline));
-    expect(outputs(again.traffic[0]!)).toEqual(outputs(report.traffic[0]!));
   });
 });
