@@ -1,8 +1,7 @@
 // A real, tiny `arc demo`: the local model (fetched into the cache on first use), real BFCL tasks,
 // the embedded server with its dashboard, one learning step with rollouts, a person's harmful fix
 // approved through the API. It checks the report's shape and numbers against each other, and that
-// the dashboard answered while the demo ran. (That one seed gives the same traffic twice is checked
-// on the real model in local-llm.test.ts.)
+// the dashboard answered while the demo ran.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
