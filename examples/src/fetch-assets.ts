@@ -3,7 +3,7 @@
 // Everything lands in a git-ignored cache; a second call finds it there and does nothing.
 
 import { execFile } from 'node:child_process';
-import { access, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,6 +13,7 @@ import {
   type BfclDataFiles,
 } from './bfcl-tasks.js';
 import { InvalidModelFileError, validateModelFile } from './gguf-model-file.js';
+import { pathExists } from './path-exists.js';
 import { extractZipMember, listZipMembers } from './zip-archive.js';
 
 /** Exit code of the demo when its model or tasks cannot be fetched. */
@@ -50,15 +51,6 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.ARC_CACHE_DIR) return env.ARC_CACHE_DIR;
   // This file sits two levels below the repository root, as source (examples/src) and built (examples/dist).
   return fileURLToPath(new URL('../../.cache/arc-demo/', import.meta.url));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function tail(text: string, lines = 5): string {
@@ -183,7 +175,7 @@ export async function fetchBfclData(options: FetchOptions = {}): Promise<BfclDat
   ) as Record<BfclCategory, BfclCategoryFiles>;
   const paths = Object.values(files).flatMap((f) => [f.questions, ...(f.answers ? [f.answers] : [])]);
   // Each category's answers are written after its questions, so all files there means a finished fetch.
-  if ((await Promise.all(paths.map(exists))).every(Boolean)) return files;
+  if ((await Promise.all(paths.map(pathExists))).every(Boolean)) return files;
   options.log?.(`Fetching the tasks: ${BFCL_WHEEL.name}==${BFCL_WHEEL.version} into ${cacheDir}`);
   await withWheel(BFCL_WHEEL, cacheDir, options, async (wheelPath) => {
     const names = new Set((await listZipMembers(wheelPath)).map((m) => m.name));

@@ -11,7 +11,7 @@
 // the canary test is there to roll it back. The model samples with a seed per call, so a run
 // repeats under its seed.
 
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fix } from '@arc-agent/core';
@@ -39,6 +39,7 @@ import { EXIT_INVALID_MODEL_FILE, InvalidModelFileError } from '../gguf-model-fi
 import type { LlmBackend } from '../llm-backend.js';
 import { LocalLlm } from '../local-llm.js';
 import { OpenAiCompatibleLlm } from '../openai-compatible-llm.js';
+import { pathExists } from '../path-exists.js';
 import { answerTasks } from './answer-tasks.js';
 import { formatBeforeAfter } from './before-after-table.js';
 import { canaryNews } from './canary-outcomes.js';
@@ -120,18 +121,9 @@ async function openLlm(options: DemoOptions, progress: DemoProgress): Promise<Ll
 /** The fixes of a step's deployments that agents apply now (canaries and promoted ones). */
 const LIVE = new Set(['canary', 'promoted']);
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promise<DemoReport> {
   const options = resolveDemoOptions(input);
-  if (options.db !== undefined && !options.resume && (await exists(options.db))) {
+  if (options.db !== undefined && !options.resume && (await pathExists(options.db))) {
     throw new DemoOptionError(
       '--db',
       `${options.db} exists: pass --resume to go on with it, or name a new file`,
