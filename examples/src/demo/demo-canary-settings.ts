@@ -1,6 +1,7 @@
 // The canary settings of `arc demo`, and how many production calls a canary of the demo sees.
 
 import type { DemoOptions } from './demo-options.js';
+import { trafficRounds } from './traffic-rounds.js';
 
 /**
  * Canary settings for the demo's traffic (tens of calls per canary, not thousands): half the calls
@@ -18,9 +19,9 @@ export const DEMO_CANARY_SETTINGS = {
 
 /**
  * Production calls served after the first step, when the person's fix goes in: the traffic its
- * canary is judged on (the learning pool in steps + 1 rounds, the first before step 1).
+ * canary is judged on (every round but the first).
  */
 export function callsAfterFirstStep(options: Pick<DemoOptions, 'learningTasks' | 'steps'>): number {
-  const firstRound = Math.ceil(options.learningTasks / (options.steps + 1));
-  return options.learningTasks - firstRound;
+  const rounds = trafficRounds(Array.from({ length: options.learningTasks }), options.steps);
+  return options.learningTasks - rounds[0]!.length;
 }

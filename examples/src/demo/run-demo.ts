@@ -60,6 +60,7 @@ import {
 } from './demo-report.js';
 import { HARMFUL_FIX, HARMFUL_FIX_COMMENT } from './harmful-fix.js';
 import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
+import { trafficRounds } from './traffic-rounds.js';
 
 export const EXIT_DEMO_OPTIONS = 2;
 
@@ -233,9 +234,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     arcClosers.unshift(() => worker.stop());
 
     // Production traffic: the learning pool in rounds, one before the first step and one after each.
-    const rounds = Array.from({ length: options.steps + 1 }, (_, r) =>
-      pool.filter((_, i) => i % (options.steps + 1) === r),
-    );
+    const rounds = trafficRounds(pool, options.steps);
     const traffic: TaskOutcome[][] = [];
     const rollbacks: RollbackReport[] = [];
     const serve = async (round: number) => {
