@@ -47,6 +47,8 @@ export interface BfclAnswer {
   output: string;
   /** The model call as made, after fixes; tracked calls report it as they were built, before deployed fixes. */
   request: NormalizedCall;
+  /** Why the model stopped (`length`: cut at maxTokens), on answers made with explicit fixes. */
+  finishReason?: LlmCompletion['finishReason'];
   durationMs: number;
 }
 
@@ -223,10 +225,11 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
     const output = text(applyOutputFixes(completion.text, parts));
     const durationMs = performance.now() - started;
     try {
-      return { taskId: task.id, calls: validateAgentOutput(output, task.tools), output, request, durationMs };
+      const calls = validateAgentOutput(output, task.tools);
+      return { taskId: task.id, calls, output, request, durationMs, finishReason: completion.finishReason };
     } catch (error) {
       if (!(error instanceof AgentOutputError)) throw error;
-      return { taskId: task.id, error, output, request, durationMs };
+      return { taskId: task.id, error, output, request, durationMs, finishReason: completion.finishReason };
     }
   }
 

@@ -99,7 +99,7 @@ describe('the BFCL agent on the real model', () => {
     }
   }, 600_000);
 
-  it('with a response format, decodes only calls of the task functions: no parse or shape failures', async () => {
+  it('with a response format, decodes only calls of the task functions: no shape failures, parse failures only when cut off', async () => {
     const agent = createBfclAgent({ llm, params: { temperature: 0.7, maxTokens: 128, seed: 7 } });
     const fixes = [
       { type: 'response_format', name: 'function_calls', schema: CALLS_SCHEMA, strict: true } as const,
@@ -107,7 +107,11 @@ describe('the BFCL agent on the real model', () => {
     const answers = await answerAll((task) => agent.answer(task, { fixes }));
     for (const [i, answer] of answers.entries()) {
       const task = tasks[i]!;
-      expect(answer.error).not.toBeInstanceOf(AgentOutputParseError);
+      // Decoding against the grammar only stops short of valid JSON when the answer hits maxTokens.
+      if (answer.error instanceof AgentOutputParseError) {
+        expect(answer.finishReason).toBe('length');
+        continue;
+      }
       expect(answer.error).not.toBeInstanceOf(AgentOutputShapeError);
       expect(answer.error).not.toBeInstanceOf(UnknownFunctionError);
       const names = parseAgentCalls(answer.output).map((call) => call.name);
