@@ -1,43 +1,69 @@
 import { describe, expect, it } from 'vitest';
-import { type CanaryArmCounts, type CanaryVerdict, canaryDecision } from './canary-sequential-test.js';
+import {
+  type CanaryArmCounts,
+  type CanaryDecisionInput,
+  type CanaryReason,
+  type CanaryVerdict,
+  canaryDecision,
+  excessFailures,
+} from './canary-sequential-test.js';
 import { SeededRandom } from './seeded-random.js';
+
+interface SimulatedCanary {
+  /** Probability that a call goes to the treatment. */
+  share: number;
+  controlRate: number;
+  treatmentRate: number;
+  maxCalls: number;
+  /**
+   * When the decision is asked: after every failure and every 10th call (successes move the
+   * evidence too, but each only a little) by default; or every this many calls, as the deployment
+   * monitor judges canaries in rounds.
+   */
+  judgeEvery?: number;
+  limits?: Pick<CanaryDecisionInput, 'alpha' | 'maxExcessFailures' | 'maxTreatmentTrials'>;
+}
 
 interface CanaryRun {
   verdict: CanaryVerdict;
+  reason: CanaryReason;
   calls: number;
+  /** The decision's excess failures when it stopped (or at maxCalls). */
+  excessFailures: number;
 }
 
 /**
  * One simulated canary: each call goes to the treatment with probability `share` and fails at its
- * arm's rate; the decision is asked after every failure and every 10th call (successes move the
- * evidence too, but each only a little) until it stops or `maxCalls` calls have been made.
+ * arm's rate, until the decision stops it or `maxCalls` calls have been made.
  */
-function simulateCanary(
-  rng: SeededRandom,
-  share: number,
-  controlRate: number,
-  treatmentRate: number,
-  maxCalls: number,
-): CanaryRun {
+function simulateCanary(rng: SeededRandom, canary: SimulatedCanary): CanaryRun {
   const treatment: CanaryArmCounts = { trials: 0, failures: 0 };
   const control: CanaryArmCounts = { trials: 0, failures: 0 };
-  for (let call = 1; call <= maxCalls; call++) {
-    const inTreatment = rng.next() < share;
+  for (let call = 1; call <= canary.maxCalls; call++) {
+    const inTreatment = rng.next() < canary.share;
     const arm = inTreatment ? treatment : control;
     arm.trials++;
-    const failed = rng.next() < (inTreatment ? treatmentRate : controlRate);
+    const failed = rng.next() < (inTreatment ? canary.treatmentRate : canary.controlRate);
     if (failed) arm.failures++;
-    if (!failed && call % 10 !== 0) continue;
-    const { decision } = canaryDecision({ treatment, control, treatmentShare: share });
-    if (decision !== 'continue') return { verdict: decision, calls: call };
+    const judged =
+      canary.judgeEvery === undefined ? failed || call % 10 === 0 : call % canary.judgeEvery === 0;
+    if (!judged) continue;
+    const d = canaryDecision({ treatment, control, treatmentShare: canary.share, ...canary.limits });
+    if (d.decision !== 'continue')
+      return { verdict: d.decision, reason: d.reason, calls: call, excessFailures: d.excessFailures };
   }
-  return { verdict: 'continue', calls: maxCalls };
+  return {
+    verdict: 'continue',
+    reason: 'undecided',
+    calls: canary.maxCalls,
+    excessFailures: excessFailures(treatment, control),
+  };
 }
 
 function simulateMany(seed: string, runs: number, controlRate: number, treatmentRate: number) {
   const rng = new SeededRandom(seed);
   const results = Array.from({ length: runs }, () =>
-    simulateCanary(rng, 0.2, controlRate, treatmentRate, 2000),
+    simulateCanary(rng, { share: 0.2, controlRate, treatmentRate, maxCalls: 2000 }),
   );
   const share = (v: CanaryVerdict) => results.filter((r) => r.verdict === v).length / runs;
   const decided = results
@@ -49,6 +75,26 @@ function simulateMany(seed: string, runs: number, controlRate: number, treatment
     promote: share('promote'),
     medianCalls: decided[decided.length >> 1] ?? Infinity,
   };
+}
+
+/** The server's defaults: the backstop at 100 excess failures, the horizon at 2,000 treatment calls. */
+const BACKSTOP = { maxExcessFailures: 100, maxTreatmentTrials: 2_000 };
+
+/** Canaries judged in rounds of 20 calls with the server's default limits, run to a verdict. */
+function simulateWithBackstop(
+  seed: string,
+  runs: number,
+  canary: Omit<SimulatedCanary, 'maxCalls'>,
+): CanaryRun[] {
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: runs }, () =>
+    simulateCanary(rng, {
+      judgeEvery: 20,
+      maxCalls: Number.POSITIVE_INFINITY,
+      ...canary,
+      limits: { ...BACKSTOP, ...canary.limits },
+    }),
+  );
 }
 
 describe('canaryDecision', () => {
@@ -143,14 +189,47 @@ describe('canaryDecision', () => {
     expect(benefit).toMatchObject({ decision: 'promote', reason: 'benefit' });
   });
 
-  it('applies the failure limit backstop before anything else, and the horizon last', () => {
-    const limited = canaryDecision({
-      treatment: { trials: 10, failures: 2 },
-      control: { trials: 10, failures: 9 },
+  it('counts the failures beyond what the control rate predicts, computed by hand', () => {
+    // 8 of 10 treatment calls failed; control's rate 3 / (9 + 1) predicts 3 of them.
+    expect(excessFailures({ trials: 10, failures: 8 }, { trials: 9, failures: 3 })).toBe(5);
+    // Before control has a call, every treatment failure counts.
+    expect(excessFailures({ trials: 4, failures: 3 }, { trials: 0, failures: 0 })).toBe(3);
+    // Fewer failures than predicted: 20 - 100 * 120 / 400.
+    expect(excessFailures({ trials: 100, failures: 20 }, { trials: 399, failures: 120 })).toBe(-10);
+    const d = canaryDecision({
+      treatment: { trials: 10, failures: 8 },
+      control: { trials: 9, failures: 3 },
       treatmentShare: 0.5,
-      maxTreatmentFailures: 2,
     });
-    expect(limited).toMatchObject({ decision: 'rollback', reason: 'failure_limit' });
+    expect(d.excessFailures).toBe(5);
+  });
+
+  it('applies the failure limit backstop to excess failures before anything else, and the horizon last', () => {
+    const arms = { treatment: { trials: 10, failures: 8 }, control: { trials: 9, failures: 3 } };
+    expect(canaryDecision({ ...arms, treatmentShare: 0.5, maxExcessFailures: 5 })).toMatchObject({
+      decision: 'rollback',
+      reason: 'failure_limit',
+    });
+    expect(canaryDecision({ ...arms, treatmentShare: 0.5, maxExcessFailures: 6 }).decision).toBe('continue');
+    // 15 - 20 * 4 / 20 = 11 excess failures; the test shows harm too, the backstop is named first.
+    const harmful = { treatment: { trials: 20, failures: 15 }, control: { trials: 19, failures: 4 } };
+    expect(canaryDecision({ ...harmful, treatmentShare: 0.5, maxExcessFailures: 11 })).toMatchObject({
+      decision: 'rollback',
+      reason: 'failure_limit',
+    });
+    expect(canaryDecision({ ...harmful, treatmentShare: 0.5, maxExcessFailures: 12 })).toMatchObject({
+      decision: 'rollback',
+      reason: 'harm',
+    });
+    // A fix that changes nothing on a function failing 30 % of the time: 120 treatment failures,
+    // all of them predicted by control, so none counts against the limit.
+    const busy = canaryDecision({
+      treatment: { trials: 400, failures: 120 },
+      control: { trials: 399, failures: 120 },
+      treatmentShare: 0.5,
+      maxExcessFailures: 100,
+    });
+    expect(busy).toMatchObject({ decision: 'continue', excessFailures: 0 });
     const horizon = canaryDecision({
       treatment: { trials: 500, failures: 50 },
       control: { trials: 500, failures: 50 },
@@ -187,6 +266,52 @@ describe('canaryDecision', () => {
     expect(helpful.medianCalls).toBeLessThan(600);
   });
 
+  describe('the failure limit backstop, at the server defaults (100 excess failures, horizon 2,000), judged every 20 calls', () => {
+    const rate = (runs: CanaryRun[], reason: CanaryReason) =>
+      runs.filter((r) => r.reason === reason).length / runs.length;
+
+    it('rolls back a fix that is no worse by its backstop at most rarely, however often the function fails', () => {
+      // The issue's cases: a limit on all treatment failures (50) rolled the no-op back in 93 % of
+      // canaries, the better fix in 54 % (share 0.5) and 28 % (share 0.1).
+      const cases = [
+        { name: 'no-op at 30 %, share 0.5', share: 0.5, controlRate: 0.3, treatmentRate: 0.3 },
+        { name: 'no-op at 50 %, share 0.5', share: 0.5, controlRate: 0.5, treatmentRate: 0.5 },
+        { name: '30 % -> 20 %, share 0.5', share: 0.5, controlRate: 0.3, treatmentRate: 0.2 },
+        { name: '30 % -> 20 %, share 0.1', share: 0.1, controlRate: 0.3, treatmentRate: 0.2 },
+      ];
+      for (const { name, ...canary } of cases) {
+        const runs = simulateWithBackstop(name, 200, canary);
+        const limited = rate(runs, 'failure_limit');
+        console.log(
+          `[canary backstop] ${name}: rolled back by the backstop in ${(100 * limited).toFixed(1)} % of ${runs.length}`,
+        );
+        expect(limited, name).toBeLessThanOrEqual(0.01);
+      }
+    });
+
+    it('stops a fix that fails every call within its bound, by the test or, with the test out of play, by the backstop', () => {
+      for (const share of [0.1, 0.5]) {
+        for (const controlRate of [0.05, 0.3]) {
+          const canary = { share, controlRate, treatmentRate: 1 };
+          const tested = simulateWithBackstop(`broken ${share} ${controlRate}`, 100, canary);
+          expect(tested.every((r) => r.verdict === 'rollback')).toBe(true);
+          expect(Math.max(...tested.map((r) => r.excessFailures))).toBeLessThan(BACKSTOP.maxExcessFailures);
+          // An alpha no evidence can reach leaves the backstop alone: it stops the fix once its
+          // excess failures reach the limit, at most one round of 20 calls past it.
+          const backstopOnly = simulateWithBackstop(`backstop ${share} ${controlRate}`, 100, {
+            ...canary,
+            limits: { alpha: 1e-300 },
+          });
+          for (const run of backstopOnly) {
+            expect(run.reason).toBe('failure_limit');
+            expect(run.excessFailures).toBeGreaterThanOrEqual(BACKSTOP.maxExcessFailures);
+            expect(run.excessFailures).toBeLessThan(BACKSTOP.maxExcessFailures + 20);
+          }
+        }
+      }
+    });
+  });
+
   it('names the field in its errors', () => {
     const ok = { trials: 10, failures: 1 };
     expect(() => canaryDecision({ treatment: { trials: 1, failures: 2 }, control: ok })).toThrow(
@@ -205,8 +330,8 @@ describe('canaryDecision', () => {
     expect(() => canaryDecision({ treatment: ok, control: ok, promoteAlpha: 0 })).toThrow(/promoteAlpha/);
     expect(() => canaryDecision({ treatment: ok, control: ok, treatmentShare: 1 })).toThrow(/treatmentShare/);
     expect(() => canaryDecision({ treatment: ok, control: ok, priorStrength: 0 })).toThrow(/priorStrength/);
-    expect(() => canaryDecision({ treatment: ok, control: ok, maxTreatmentFailures: 0 })).toThrow(
-      /maxTreatmentFailures/,
+    expect(() => canaryDecision({ treatment: ok, control: ok, maxExcessFailures: 0 })).toThrow(
+      /maxExcessFailures/,
     );
     expect(() => canaryDecision({ treatment: ok, control: ok, maxTreatmentTrials: 2.5 })).toThrow(
       /maxTreatmentTrials/,

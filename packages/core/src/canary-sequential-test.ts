@@ -27,8 +27,11 @@ export interface CanaryDecisionInput {
    * values spread the prior toward large effects (faster on big ones, slower on small ones).
    */
   priorStrength?: number;
-  /** Backstop: roll back once the treatment has this many failures, whatever the test says. */
-  maxTreatmentFailures?: number;
+  /**
+   * Backstop: roll back once the treatment has this many failures more than the control arm's failure
+   * rate predicts for its calls (see excessFailures), whatever the test says.
+   */
+  maxExcessFailures?: number;
   /** Horizon: promote once the treatment has this many trials and harm was never shown. */
   maxTreatmentTrials?: number;
 }
@@ -47,6 +50,11 @@ export interface CanaryDecision {
   promoteThreshold: number;
   /** The share θ0 the test compared against. */
   treatmentShare: number;
+  /**
+   * Failures the treatment had beyond what control's failure rate predicts for as many calls: the
+   * harm the canary did so far, as the backstop counts it (negative when the treatment did better).
+   */
+  excessFailures: number;
   /** Fraction of failures that happened in the treatment (0 when there was no failure). */
   treatmentFailureShare: number;
   treatmentFailureRate: number;
@@ -95,6 +103,15 @@ function logMixtureRatio(x: number, y: number, a: number, b: number, theta0: num
   );
 }
 
+/**
+ * Treatment failures minus treatment calls times control's failure rate, that rate counted as if
+ * control had one more call, a success: without control calls yet every treatment failure counts,
+ * and the rate is never above what control showed, so the estimate errs toward rolling back.
+ */
+export function excessFailures(treatment: CanaryArmCounts, control: CanaryArmCounts): number {
+  return treatment.failures - (treatment.trials * control.failures) / (control.trials + 1);
+}
+
 /** ln((1 + e^l) / 2), without overflow for large l. */
 function logMeanWithOne(l: number): number {
   return (l > 0 ? l + Math.log1p(Math.exp(-l)) : Math.log1p(Math.exp(l))) - Math.LN2;
@@ -120,7 +137,10 @@ function logMeanWithOne(l: number): number {
  * successes' split is what tells the arms apart within a few dozen calls.
  *
  * Order of verdicts: failure-limit backstop, harm (rollback), benefit (promote), horizon (promote: the
- * harm test had its chance), otherwise continue. To watch several metrics (the target pattern's
+ * harm test had its chance), otherwise continue. The backstop bounds the harm a canary may do, not its
+ * traffic: it counts the treatment's failures beyond what control's rate predicts (excessFailures),
+ * so a fix that is no worse stays clear of it however high the base failure rate; only the noise of
+ * that estimate can reach it, which grows as the square root of the treatment's calls. To watch several metrics (the target pattern's
  * failures and the function's overall failures), call it once per metric and roll back if any says so.
  */
 export function canaryDecision(input: CanaryDecisionInput): CanaryDecision {
@@ -136,7 +156,7 @@ export function canaryDecision(input: CanaryDecisionInput): CanaryDecision {
   if (!(Number.isFinite(priorStrength) && priorStrength > 0)) {
     throw new RangeError(`priorStrength must be a finite number > 0, got ${String(priorStrength)}`);
   }
-  optionalPositiveInteger('maxTreatmentFailures', input.maxTreatmentFailures);
+  optionalPositiveInteger('maxExcessFailures', input.maxExcessFailures);
   optionalPositiveInteger('maxTreatmentTrials', input.maxTreatmentTrials);
 
   const allTrials = treatment.trials + control.trials;
@@ -160,9 +180,10 @@ export function canaryDecision(input: CanaryDecisionInput): CanaryDecision {
   const rollbackThreshold = 1 / alpha;
   const promoteThreshold = 1 / promoteAlpha;
 
+  const excess = excessFailures(treatment, control);
   let decision: CanaryVerdict = 'continue';
   let reason: CanaryReason = 'undecided';
-  if (input.maxTreatmentFailures !== undefined && x >= input.maxTreatmentFailures) {
+  if (input.maxExcessFailures !== undefined && excess >= input.maxExcessFailures) {
     decision = 'rollback';
     reason = 'failure_limit';
   } else if (harmEvidence >= rollbackThreshold) {
@@ -183,6 +204,7 @@ export function canaryDecision(input: CanaryDecisionInput): CanaryDecision {
     rollbackThreshold,
     promoteThreshold,
     treatmentShare: share,
+    excessFailures: excess,
     treatmentFailureShare: x + y > 0 ? x / (x + y) : 0,
     treatmentFailureRate: treatment.trials > 0 ? x / treatment.trials : 0,
     controlFailureRate: control.trials > 0 ? y / control.trials : 0,

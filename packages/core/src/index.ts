@@ -29,6 +29,7 @@ export {
   type CanaryReason,
   type CanaryVerdict,
   canaryDecision,
+  excessFailures,
 } from './canary-sequential-test.js';
 export {
   type CandidateFix,

@@ -81,15 +81,32 @@ describe('judgeCanary', () => {
     expect(verdict).toMatchObject({ decision: 'rollback', reason: 'function: harm' });
   });
 
-  it('rolls back at the failure limit even without evidence of harm', () => {
+  it('rolls back at the failure limit on failures beyond what control predicts, even without evidence of harm', () => {
+    // 12 - 200 * 5 / 201 ≈ 7.0 excess failures: past a limit of 5, far from evidence of harm.
     const verdict = judgeCanary(
       canary(
-        { trials: 200, failures: 5, patternFailures: 5 },
+        { trials: 200, failures: 12, patternFailures: 12 },
         { trials: 200, failures: 5, patternFailures: 5 },
       ),
       { ...settings, canaryMaxFailures: 5 },
     );
     expect(verdict).toMatchObject({ decision: 'rollback', reason: 'function: failure_limit' });
+    expect(verdict.function.excessFailures).toBeCloseTo(12 - (200 * 5) / 201, 12);
+    expect(verdict.pattern.decision).toBe('continue');
+  });
+
+  it('does not count the failures control has too against the limit, however often the function fails', () => {
+    // A fix that changes nothing on a function failing 30 % of the time: 120 treatment failures,
+    // far past the default limit, but control's rate predicts every one of them.
+    const verdict = judgeCanary(
+      canary(
+        { trials: 400, failures: 120, patternFailures: 120 },
+        { trials: 399, failures: 120, patternFailures: 120 },
+      ),
+      DEFAULT_LEARNING_SETTINGS,
+    );
+    expect(verdict).toMatchObject({ decision: 'continue', reason: 'undecided' });
+    expect(verdict.function.excessFailures).toBe(0);
   });
 
   it('promotes at the horizon when harm never showed', () => {

@@ -5,7 +5,8 @@
 // function. Either showing harm rolls the fix back. Benefit promotes it to every call only when
 // both show it: a fix that clears its pattern by breaking calls some other way is no benefit, and
 // one test's false-promotion rate bounds the pair's. The horizon passing without harm promotes it
-// too. A hard limit on the treatment's failures backs the test up.
+// too. A hard limit on the failures the treatment adds over what control's rate predicts backs the
+// test up.
 
 import { type CanaryDecision, canaryDecision } from '@arc-agent/core';
 import { ARC_ACTOR } from '../storage/learning-queries.js';
@@ -40,7 +41,7 @@ export function judgeCanary(deployment: DeploymentRecord, settings: CanarySettin
     ...common,
     treatment: { trials: treatment.trials, failures: treatment.failures },
     control: { trials: control.trials, failures: control.failures },
-    maxTreatmentFailures: settings.canaryMaxFailures,
+    maxExcessFailures: settings.canaryMaxFailures,
   });
   // Harm on either metric outweighs anything else; the function's is named first (the wider damage).
   const harmed = [
@@ -65,6 +66,7 @@ function evidence(d: CanaryDecision) {
     reason: d.reason,
     harmEvidence: d.harmEvidence,
     benefitEvidence: d.benefitEvidence,
+    excessFailures: d.excessFailures,
     treatmentFailureRate: d.treatmentFailureRate,
     controlFailureRate: d.controlFailureRate,
   };

@@ -54,7 +54,11 @@ export interface LearningSettings {
    * that is no worse, per metric watched (its pattern's failures, its function's).
    */
   canaryAlpha: number;
-  /** Backstop: a canary whose treatment has this many failures is rolled back, whatever the test says. */
+  /**
+   * Backstop on the harm a canary may do: it is rolled back, whatever the test says, once its
+   * treatment has this many failures more than the control arm's failure rate predicts for the
+   * treatment's calls (core's excessFailures). Failures control would have had too never count.
+   */
   canaryMaxFailures: number;
   /** Horizon: a canary whose treatment has this many calls without harm shown is promoted. */
   canaryMaxTrials: number;
@@ -86,7 +90,7 @@ export const DEFAULT_LEARNING_SETTINGS: Readonly<LearningSettings> = Object.free
   autoApproveMinSuccessRate: 0.9,
   autoApproveRisks: ['low'],
   canaryAlpha: 0.05,
-  canaryMaxFailures: 50,
+  canaryMaxFailures: 100,
   canaryMaxTrials: 2_000,
   approvalWebhookUrl: null,
 });

@@ -110,7 +110,8 @@ const fields = {
   canaryMaxFailures: Type.Integer({
     minimum: 1,
     maximum: 10_000_000,
-    description: 'Backstop: treatment failures that roll back (default 50)',
+    description:
+      "Backstop: treatment failures beyond what the control arm's failure rate predicts for the treatment's calls that roll back (default 100)",
   }),
   canaryMaxTrials: Type.Integer({
     minimum: 1,
