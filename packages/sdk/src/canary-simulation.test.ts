@@ -7,6 +7,10 @@
 // its attempts with the pattern the canary's fix targets, and 10 % with an overload (503) that the
 // promoted retry policy retries.
 //
+// The monitor runs the server's default backstop (canaryMaxFailures): the treatment's failures
+// beyond what the control arm's rate predicts. A fix that is no worse is not rolled back by it,
+// however often the function fails, and one that breaks every call is stopped within it.
+//
 // The canary's fix is learned (confidence 0.97), so a call that fails in the control arm is one
 // the SDK would once have retried with it: the test counts calls, not attempts, and a control call
 // never gets the canary's fix. Run with the figures printed:
@@ -15,11 +19,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLearnerState, type Fix, SeededRandom, wilsonInterval } from '@arc-agent/core';
+import { createLearnerState, excessFailures, type Fix, SeededRandom, wilsonInterval } from '@arc-agent/core';
 import {
   type ArcApp,
   buildApp,
   createSqliteStorage,
+  DEFAULT_LEARNING_SETTINGS,
   issueApiKey,
   monitorDeployments,
   type NewLearningResult,
@@ -31,10 +36,13 @@ import { type Arc, createArc } from './create-arc.js';
 
 /**
  * The canary settings simulated: half the calls get the fix (as the demo runs canaries), the
- * test's alpha, and a failure limit above any horizon here, so that what decides is the test and
- * not the backstop. The horizon (treatment calls) is the scenario's.
+ * test's alpha and the server's default backstop. The horizon (treatment calls) is the scenario's.
  */
-const SETTINGS = { canaryShare: 0.5, canaryAlpha: 0.05, canaryMaxFailures: 10_000 };
+const SETTINGS = {
+  canaryShare: 0.5,
+  canaryAlpha: 0.05,
+  canaryMaxFailures: DEFAULT_LEARNING_SETTINGS.canaryMaxFailures,
+};
 /** Calls each live canary's function makes between two judgements. */
 const CALLS_PER_ROUND = 20;
 /** Runs whose calls go in one flush: fewer events than the SDK's batch, so each flush is one request. */
@@ -83,6 +91,8 @@ interface Run {
   /** Calls made while the canary ran, and the calls its arms counted when it was decided. */
   calls: number;
   counted: number;
+  /** The function's failures in the treatment beyond what control's rate predicts, when it was decided. */
+  excessFailures: number;
 }
 
 /**
@@ -176,6 +186,7 @@ function startRun(scenario: Scenario, index: number): Run {
     outcome: undefined,
     calls: 0,
     counted: 0,
+    excessFailures: 0,
   };
   return run;
 }
@@ -295,6 +306,7 @@ async function simulate(scenario: Scenario): Promise<Run[]> {
       if (run === undefined) continue;
       run.outcome = outcomeOf(reason ?? '');
       run.counted = treatment.trials + control.trials;
+      run.excessFailures = excessFailures(treatment, control);
     }
     live = live.filter((r) => r.outcome === undefined);
   }
@@ -323,10 +335,15 @@ describe('canaries through the real SDK, server and sequential test', () => {
   const NO_OP: Scenario = { name: 'no-op at 95 %', runs: 200, horizon: 50, control: 0.95, treatment: 0.95 };
   const PLUS_10: Scenario = { name: '30 % -> 40 %', runs: 20, horizon: 1_000, control: 0.3, treatment: 0.4 };
   const PLUS_30: Scenario = { name: '30 % -> 60 %', runs: 50, horizon: 1_000, control: 0.3, treatment: 0.6 };
+  // The backstop's cases at the server's default horizon: a limit on all treatment failures (50)
+  // rolled the better fix back in about half of such canaries; a fix that breaks every call.
+  const horizon = DEFAULT_LEARNING_SETTINGS.canaryMaxTrials;
+  const BETTER: Scenario = { name: '30 % -> 20 %', runs: 30, horizon, control: 0.3, treatment: 0.2 };
+  const BROKEN: Scenario = { name: '30 % -> every call', runs: 30, horizon, control: 0.3, treatment: 1 };
   const results = new Map<Scenario, Run[]>();
 
   beforeAll(async () => {
-    for (const scenario of [NO_OP, PLUS_10, PLUS_30]) {
+    for (const scenario of [NO_OP, PLUS_10, PLUS_30, BETTER, BROKEN]) {
       const runs = await simulate(scenario);
       results.set(scenario, runs);
       console.log(
@@ -357,5 +374,22 @@ describe('canaries through the real SDK, server and sequential test', () => {
       expect(wilsonInterval(byTest, runs.length, 2.576).lower, scenario.name).toBeGreaterThan(0.5);
       expect(share(runs, 'promoted: benefit'), scenario.name).toBeLessThanOrEqual(SETTINGS.canaryAlpha);
     }
+  });
+
+  it('never rolls a fix back by the backstop that is no worse, though its function fails often', () => {
+    for (const scenario of [NO_OP, BETTER]) {
+      expect(share(results.get(scenario)!, 'rolled back: failure limit'), scenario.name).toBe(0);
+    }
+    expect(share(results.get(BETTER)!, 'promoted: benefit')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('rolls back a fix that breaks every call, within the backstop', () => {
+    const runs = results.get(BROKEN)!;
+    expect(runs.every((r) => r.outcome?.startsWith('rolled back'))).toBe(true);
+    const worst = Math.max(...runs.map((r) => r.excessFailures));
+    console.log(
+      `[canary simulation] ${BROKEN.name}: at most ${worst.toFixed(1)} excess failures when rolled back`,
+    );
+    expect(worst).toBeLessThan(SETTINGS.canaryMaxFailures);
   });
 });
