@@ -9,7 +9,9 @@
 // - The tool server has three real failure modes: for accounts already moved to its v2 API it
 //   answers `amount_cents` instead of `amount` (schema drift); it rate-limits free-tier customers
 //   on a share of their requests (429 with Retry-After); and it never answers a share of the
-//   requests for archived invoices, so the agent's AbortSignal.timeout fires.
+//   requests for archived invoices, so the agent's deadline passes (a TimeoutError, as from
+//   AbortSignal.timeout). The deadline passes when the tool server stalls, not after a set time:
+//   on a loaded machine an answered request may take seconds, and must not time out.
 // - The model is a deterministic generator standing in for an LLM's raw text. It follows explicit
 //   instructions in its system prompt (`amount` is required; answer in plain prose), honours its
 //   parameters (`maxTokens` truncates), and has a formatting quirk: for some prompts it wraps the
@@ -29,8 +31,6 @@ import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
 
 const FUNCTION = 'invoice.answer';
-/** The agent's deadline for a tool call. */
-const TOOL_TIMEOUT_MS = 500;
 /** Share of a free-tier customer's requests the tool server refuses with 429. */
 const RATE_LIMIT_SHARE = 0.4;
 /** Share of the requests for an archived invoice the tool server never answers. */
@@ -44,7 +44,9 @@ const CONCURRENCY = 10;
  * Learning settings a person sets through the API: small B, G and s, fast triggers, quick canaries,
  * and a wide guard margin: replays of working calls fail at random here (429s, stalls) fix or no fix,
  * and showing a fix within 5 points of the incumbent there takes hundreds of rollouts; within 20,
- * a few dozen. The harmful fix this test deploys breaks every call.
+ * a few dozen. The harmful fix this test deploys breaks every call. A step ends as soon as its
+ * rollouts are back; its time limit is only a bound, far above what they take even on a loaded
+ * machine, so that no step learns from just the rollouts that happened to finish first.
  */
 const SETTINGS = {
   batchSize: 24,
@@ -55,7 +57,7 @@ const SETTINGS = {
   maxRegression: 0.2,
   triggerFailures: 5,
   triggerIntervalMs: 300,
-  stepTimeoutMs: 6_000,
+  stepTimeoutMs: 120_000,
   canaryShare: 0.25,
   canaryMaxTrials: 30,
 };
@@ -164,7 +166,22 @@ class ToolServer {
   readonly invoices = new Map<string, Invoice>();
   readonly #random = new SeededRandom('tool-server');
   readonly #server: Server = createServer((req, res) => this.#handle(req, res));
+  /** The deadlines of the requests in flight, by the id the agent sends as `x-request-id`. */
+  readonly #deadlines = new Map<string, AbortController>();
+  #requests = 0;
   url = '';
+
+  /**
+   * The agent's deadline for one request: it passes the moment this server decides never to answer
+   * the request, with the error AbortSignal.timeout gives, so a stall always times out and an
+   * answered request never does, however slowly this machine runs. release() once the call is over.
+   */
+  deadline(): { requestId: string; signal: AbortSignal; release(): void } {
+    const requestId = String(++this.#requests);
+    const controller = new AbortController();
+    this.#deadlines.set(requestId, controller);
+    return { requestId, signal: controller.signal, release: () => this.#deadlines.delete(requestId) };
+  }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
@@ -180,8 +197,12 @@ class ToolServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const reply = this.#reply(req.url ?? '');
-    // Cold storage: the request is never answered.
-    if (reply === undefined) return;
+    if (reply === undefined) {
+      // Cold storage: the request is never answered, and the agent's deadline passes.
+      const timedOut = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      this.#deadlines.get(String(req.headers['x-request-id']))?.abort(timedOut);
+      return;
+    }
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(JSON.stringify(reply.body));
   }
@@ -221,18 +242,24 @@ function agent(tool: ToolServer) {
       seen.systems.push(model.system);
       attemptsSeen.byInvoice.set(question.invoiceId, seen);
     }
-    const response = await fetch(`${tool.url}/invoices/${encodeURIComponent(question.invoiceId)}`, {
-      signal: AbortSignal.timeout(TOOL_TIMEOUT_MS),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      const hint =
-        response.status === 429
-          ? ` (rate limit exceeded, retry after ${response.headers.get('retry-after')} s)`
-          : '';
-      throw new ToolError(`invoice API answered HTTP ${response.status}${hint}`, response.status);
+    const deadline = tool.deadline();
+    try {
+      const response = await fetch(`${tool.url}/invoices/${encodeURIComponent(question.invoiceId)}`, {
+        headers: { 'x-request-id': deadline.requestId },
+        signal: deadline.signal,
+      });
+      if (!response.ok) {
+        await response.body?.cancel();
+        const hint =
+          response.status === 429
+            ? ` (rate limit exceeded, retry after ${response.headers.get('retry-after')} s)`
+            : '';
+        throw new ToolError(`invoice API answered HTTP ${response.status}${hint}`, response.status);
+      }
+      return writeAnswer(question, (await response.json()) as ToolInvoice, model);
+    } finally {
+      deadline.release();
     }
-    return writeAnswer(question, (await response.json()) as ToolInvoice, model);
   };
 }
 
@@ -403,7 +430,7 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
   });
 
   it('learns fixes, deploys low-risk ones by itself and a medium-risk one once a person approves it', {
-    timeout: 120_000,
+    timeout: 360_000,
   }, async () => {
     startLearner();
     worker = arc.worker({ [FUNCTION]: answer }, { concurrency: 32, pollIntervalMs: 25, leaseMs: 20_000 });
@@ -418,7 +445,7 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
       approvalId: string;
       reason: string | null;
     }[] = [];
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 300_000;
     // The agent keeps serving while Arc learns; its calls are what the canaries are judged on.
     const traffic = liveTraffic();
     try {
@@ -502,7 +529,7 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
   });
 
   it('rolls harmful fixes back by the canary test before they reach every call, a learned one with rescue on', {
-    timeout: 90_000,
+    timeout: 240_000,
   }, async () => {
     // An operator proposes a fix through the API; it waits for approval like a learned fix (with
     // nothing measured about it) and is approved through the API.
@@ -554,7 +581,7 @@ describe.each(openTestStorages())('the learning loop end to end ($name)', (backe
       treatment: CanaryCounters;
       control: CanaryCounters;
     }[] = [];
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     attemptsSeen.live = () => arc.fixesFor(FUNCTION).map((f) => f.id);
     const traffic = liveTraffic();
     try {
