@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../api-keys.js';
 import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
-import { runCli } from './run-cli.fixture.js';
+import { CLI_TEST_TIMEOUT_MS, printedApiKey, runCli } from './run-cli.fixture.js';
 
-describe.each(openTestStorages())('arc keys ($name)', (backend) => {
+describe.each(openTestStorages())('arc keys ($name)', { timeout: CLI_TEST_TIMEOUT_MS }, (backend) => {
   let storage: Storage;
   let db: string;
   beforeAll(async () => {
@@ -65,7 +65,8 @@ describe.each(openTestStorages())('arc keys ($name)', (backend) => {
       'admin',
     ]);
     expect(created.code).toBe(0);
-    const key = /\b(arc_[A-Za-z0-9_-]{32})\b/.exec(created.stdout)![1]!;
+    const key = printedApiKey(created.stdout)!;
+    expect(key).toBeDefined();
     const record = await storage.findApiKeyByHash(hashApiKey(key));
     expect(record?.projectId).toBe((await storage.ensureProject('team-b')).id);
   });
@@ -80,7 +81,7 @@ describe.each(openTestStorages())('arc keys ($name)', (backend) => {
   });
 });
 
-describe('arc keys without a database', () => {
+describe('arc keys without a database', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('does not create one to list or revoke, and says where it looked', async () => {
     const missing = `/tmp/arc-no-such-dir-${process.pid}/arc.db`;
     for (const args of [['list'], ['revoke', 'some-id']]) {

@@ -3,9 +3,16 @@
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { API_KEY_PATTERN } from '../api-keys.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/**
+ * A bound for tests that start the CLI: each start compiles the sources with tsx, seconds apiece on
+ * a loaded machine (the SIGTERM test, two starts, took 44 s at load 17 on 2 cores).
+ */
+export const CLI_TEST_TIMEOUT_MS = 240_000;
 
 export function spawnCli(
   args: string[],
@@ -36,4 +43,15 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The API key a command printed on a line of its own, as `arc serve` and `arc keys create` print
+ * it. Matched whole: a key may end in `-`, where a word boundary after it would never match.
+ */
+export function printedApiKey(output: string): string | undefined {
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => API_KEY_PATTERN.test(line));
 }
