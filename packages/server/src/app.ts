@@ -18,6 +18,7 @@ import { approvalsRoutes } from './routes/approvals-routes.js';
 import { curriculumRoutes } from './routes/curriculum-routes.js';
 import { deploymentsRoutes } from './routes/deployments-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
+import { exportRoutes } from './routes/export-routes.js';
 import { fixProposalsRoutes } from './routes/fix-proposals-routes.js';
 import { fixesRoutes } from './routes/fixes-routes.js';
 import { functionsRoutes } from './routes/functions-routes.js';
@@ -145,7 +146,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.register(dashboardRoutes, {
     root: options.dashboardRoot === undefined ? builtDashboardDirectory() : options.dashboardRoot,
   });
-  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes]) {
+  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes, exportRoutes]) {
     app.register(routes, { ...deps, prefix: '/v1' });
   }
   // The learning loop (learner/): rollouts, deployed fixes, approvals (and fixes people propose),

@@ -36,6 +36,7 @@ export type SharedQueries = Pick<
   | 'listFailureExamples'
   | 'listSuccessExamples'
   | 'listFunctionStats'
+  | 'scanEvents'
   | 'listStreamEventsAfter'
 >;
 
@@ -234,6 +235,26 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
         failures: r.failures,
         lastSeen: r.last_seen,
       }));
+    },
+
+    async scanEvents(projectId, query) {
+      let select = db.selectFrom('events').select('data').where('project_id', '=', projectId);
+      if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);
+      if (query.since !== undefined) select = select.where('timestamp', '>=', query.since);
+      const only = query.only;
+      if (only !== undefined) {
+        select = select.where((eb) => {
+          const either = [];
+          if (only.patternIds.length > 0) either.push(eb('pattern_id', 'in', only.patternIds));
+          if (only.functions.length > 0) {
+            either.push(eb.and([eb('kind', '=', 'success'), eb('function', 'in', only.functions)]));
+          }
+          // Kysely writes an empty `or` as false: nothing matches.
+          return eb.or(either);
+        });
+      }
+      const rows = await select.orderBy('id').limit(query.limit).execute();
+      return rows.map((r) => JSON.parse(r.data) as PreparedEvent);
     },
 
     async listStreamEventsAfter(projectId, afterId, limit) {

@@ -504,6 +504,53 @@ describe.each(openTestStorages())('$name storage', (backend) => {
     });
   });
 
+  describe('scanEvents', () => {
+    it('pages through events by id, as stored, filtered by time and by patterns with their functions', async () => {
+      const project = await newProject();
+      const other = await newProject();
+      const events = [
+        failure('p-a', { id: 'e-3', timestamp: 300 }),
+        failure('p-b', { id: 'e-1', timestamp: 100, fn: 'lookup' }),
+        success('search', { id: 'e-2', timestamp: 200 }),
+        success('lookup', { id: 'e-5', timestamp: 500 }),
+        failure('p-a', { id: 'e-4', timestamp: 400 }),
+      ];
+      await storage.ingest(project, events, options(3));
+      await storage.ingest(other, [failure('p-a', { id: 'e-0' })], options(3));
+
+      const ids: string[] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await storage.scanEvents(project, { limit: 2, ...(afterId ? { afterId } : {}) });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(2);
+        ids.push(...page.map((e) => e.id));
+        afterId = page.at(-1)!.id;
+      }
+      expect(ids).toEqual(['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
+
+      const [stored] = await storage.scanEvents(project, { limit: 1, afterId: 'e-2' });
+      expect(stored).toEqual(events[0]);
+
+      const since = await storage.scanEvents(project, { limit: 10, since: 300 });
+      expect(since.map((e) => e.id)).toEqual(['e-3', 'e-4', 'e-5']);
+
+      const onlyA = await storage.scanEvents(project, {
+        limit: 10,
+        only: { patternIds: ['p-a'], functions: ['search'] },
+      });
+      expect(onlyA.map((e) => e.id)).toEqual(['e-2', 'e-3', 'e-4']);
+      const onlyB = await storage.scanEvents(project, {
+        limit: 10,
+        since: 150,
+        only: { patternIds: ['p-b'], functions: ['lookup'] },
+      });
+      expect(onlyB.map((e) => e.id)).toEqual(['e-5']);
+      const none = await storage.scanEvents(project, { limit: 10, only: { patternIds: [], functions: [] } });
+      expect(none).toEqual([]);
+    });
+  });
+
   describe('stream', () => {
     it('writes pattern.created per new pattern and failures.ingested per batch, listed after an id', async () => {
       project = await newProject();

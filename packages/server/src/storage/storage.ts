@@ -153,6 +153,17 @@ export interface PatternQuery {
   cursor?: string;
 }
 
+/** Which stored events an export reads, a page at a time (keyset on the event id). */
+export interface EventScanQuery {
+  /** Events whose id sorts after this one (the last id of the previous page). */
+  afterId?: string;
+  limit: number;
+  /** Events with timestamp >= since. */
+  since?: number;
+  /** Only failures of these patterns and successes of these functions (both given, or neither). */
+  only?: { patternIds: readonly string[]; functions: readonly string[] };
+}
+
 export interface FunctionStats {
   function: string;
   successes: number;
@@ -233,6 +244,8 @@ export interface Storage {
   listFailureExamples(projectId: string, patternId: string): Promise<ExampleRecord[]>;
   listSuccessExamples(projectId: string, functionName: string): Promise<ExampleRecord[]>;
   listFunctionStats(projectId: string): Promise<FunctionStats[]>;
+  /** Stored events as ingest prepared them (redacted, bounded), ordered by id. */
+  scanEvents(projectId: string, query: EventScanQuery): Promise<PreparedEvent[]>;
   /**
    * Records each function's declared output schema, replacing a different one (declaredAt = `at`);
    * the same schema again changes nothing. Functions are distinct within one call.
