@@ -6,8 +6,10 @@ import { PACKAGE_VERSION } from '../package-version.js';
 import { registerApprovalsCommand } from './approvals-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDeploymentsCommand } from './deployments-command.js';
+import { registerExportCommand } from './export-command.js';
 import { registerFixesCommand } from './fixes-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerPatternsCommand } from './patterns-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 const program = new Command('arc')
@@ -19,6 +21,8 @@ registerKeysCommand(program);
 registerApprovalsCommand(program);
 registerFixesCommand(program);
 registerDeploymentsCommand(program);
+registerPatternsCommand(program);
+registerExportCommand(program);
 
 registerDemoCommand(program);
 

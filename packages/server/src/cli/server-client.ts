@@ -33,17 +33,17 @@ export class ServerError extends Error {
   }
 }
 
-/** Sends one request; resolves with the parsed JSON body of a 2xx answer. */
-export async function callServer<T>(
-  options: ServerOptions,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<T> {
+/** Time allowed until the server's answer starts (a streamed body may take longer). */
+const ANSWER_TIMEOUT_MS = 30_000;
+
+/** Sends one request; resolves with the answer once it starts, rejects with the server's error. */
+async function request(options: ServerOptions, method: 'GET' | 'POST', path: string, body?: unknown) {
   if (options.key === undefined || options.key === '') {
     throw new Error('no key: pass --key or set ARC_ADMIN_KEY');
   }
   const url = `${options.url.replace(/\/+$/, '')}${path}`;
+  const answerStarted = new AbortController();
+  const timer = setTimeout(() => answerStarted.abort(), ANSWER_TIMEOUT_MS);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -53,26 +53,53 @@ export async function callServer<T>(
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(30_000),
+      signal: answerStarted.signal,
     });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`cannot reach the server at ${options.url}${cause}`);
-  }
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    // Not JSON: the status says enough.
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok) {
-    const answer = parsed as { error?: unknown; details?: { path: string; message: string }[] } | null;
+    const answer = parseJson(await response.text()) as {
+      error?: unknown;
+      details?: { path: string; message: string }[];
+    } | null;
     const details = (answer?.details ?? []).map((d) => ` (${d.path} ${d.message})`).join('');
     const message = typeof answer?.error === 'string' ? answer.error : `HTTP ${response.status}`;
     throw new ServerError(response.status, `${message}${details}`);
   }
-  return parsed as T;
+  return response;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    return null; // Not JSON: the status says enough.
+  }
+}
+
+/** Sends one request; resolves with the parsed JSON body of a 2xx answer. */
+export async function callServer<T>(
+  options: ServerOptions,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await request(options, method, path, body);
+  return parseJson(await response.text()) as T;
+}
+
+/** A GET whose 2xx body is read as it arrives (exports). */
+export async function streamFromServer(
+  options: ServerOptions,
+  path: string,
+): Promise<ReadableStream<Uint8Array>> {
+  const response = await request(options, 'GET', path);
+  if (response.body === null) throw new Error('the server answered without a body');
+  return response.body;
 }
 
 /** Prints rows as aligned columns, the first row being the header. */
