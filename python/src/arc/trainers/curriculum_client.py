@@ -1,0 +1,116 @@
+"""A typed client of Arc's trainer curriculum (``/v1/curriculum``).
+
+External trainers drive a SEC curriculum of their own on the server: ``sample`` draws B arms from
+softmax(Q / tau), ``update`` rewards arms with the mean |advantage| of their rollouts this step
+(Q <- alpha * r + (1 - alpha) * Q), and ``state`` shows every arm's Q and probability. Sampling and
+updating need a key with the ``worker`` scope, the state ``read``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import httpx
+from pydantic import BaseModel
+
+__all__ = [
+    "CurriculumArm",
+    "CurriculumClient",
+    "CurriculumError",
+    "CurriculumState",
+    "SampleResult",
+    "UpdateResult",
+]
+
+
+class CurriculumArm(BaseModel):
+    arm: str
+    q: float
+    probability: float
+    pulls: int
+    updates: int
+
+
+class CurriculumState(BaseModel):
+    curriculum: Literal["learner", "trainer"]
+    step: int
+    alpha: float
+    temperature: float
+    arms: list[CurriculumArm]
+
+    def probabilities(self) -> dict[str, float]:
+        return {a.arm: a.probability for a in self.arms}
+
+
+class SampleResult(BaseModel):
+    draws: list[str]
+    probabilities: dict[str, float]
+    step: int
+
+
+class UpdatedArm(BaseModel):
+    arm: str
+    q: float
+
+
+class UpdateResult(BaseModel):
+    step: int
+    arms: list[UpdatedArm]
+
+
+class CurriculumError(Exception):
+    """Arc answered with an error (its message and the fields it named), or could not be reached."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class CurriculumClient:
+    """Talks to one Arc server with one key. Pass ``client`` to reuse an ``httpx.Client``."""
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self._url = url.rstrip("/")
+        self._headers = {"authorization": f"Bearer {api_key}"}
+        self._client = client if client is not None else httpx.Client(timeout=timeout)
+
+    def state(self, curriculum: Literal["learner", "trainer"] = "trainer") -> CurriculumState:
+        return CurriculumState.model_validate(
+            self._call("GET", "/v1/curriculum", params={"curriculum": curriculum})
+        )
+
+    def sample(self, arms: Sequence[str], batch_size: int) -> SampleResult:
+        body = {"arms": list(arms), "batchSize": batch_size}
+        return SampleResult.model_validate(self._call("POST", "/v1/curriculum/sample", json=body))
+
+    def update(self, rewards: Mapping[str, float]) -> UpdateResult:
+        body = {"rewards": dict(rewards)}
+        return UpdateResult.model_validate(self._call("POST", "/v1/curriculum/update", json=body))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _call(self, method: str, path: str, **kwargs: object) -> object:
+        try:
+            response = self._client.request(
+                method, f"{self._url}{path}", headers=self._headers, **kwargs  # type: ignore[arg-type]
+            )
+        except httpx.HTTPError as error:
+            raise CurriculumError(f"cannot reach Arc at {self._url}: {error}") from error
+        if response.is_success:
+            return response.json()
+        try:
+            answer = response.json()
+            details = "".join(f" ({d['path']} {d['message']})" for d in answer.get("details") or [])
+            message = f"{answer['error']}{details}"
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {response.status_code}"
+        raise CurriculumError(message, response.status_code)
