@@ -21,7 +21,7 @@ from typing import Any
 from verl.utils.dataset.rl_dataset import RLHFDataset
 
 from .curriculum_draws import ArcCurriculumConfig, CurriculumDraws
-from .verl_rewards import batch_rewards, dataset_arms
+from .verl_rewards import DatasetArms, batch_rewards
 
 __all__ = ["ArcCurriculumDataset"]
 
@@ -31,8 +31,8 @@ class ArcCurriculumDataset(RLHFDataset):  # type: ignore[misc]
         super().__init__(data_files, tokenizer, config, processor=processor, max_samples=max_samples)
         arc = ArcCurriculumConfig.from_mapping(config.get("arc"))
         self.batch_size = int(config.get("gen_batch_size") or config.get("train_batch_size"))
-        self.row_arms = dataset_arms(self.dataframe)
-        self.draws = CurriculumDraws(self.row_arms, arc.client(), sync_interval=arc.sync_interval, seed=arc.seed)
+        self.arms = DatasetArms(self.dataframe)
+        self.draws = CurriculumDraws(self.arms.by_row, arc.client(), sync_interval=arc.sync_interval, seed=arc.seed)
         self._queue: deque[int] = deque()
 
     def __getitem__(self, item: int) -> dict[str, Any]:
@@ -41,7 +41,7 @@ class ArcCurriculumDataset(RLHFDataset):  # type: ignore[misc]
         return super().__getitem__(self._queue.popleft())
 
     def on_batch_end(self, batch: Any) -> None:
-        self.draws.report(batch_rewards(batch, self.row_arms))
+        self.draws.report(batch_rewards(batch, self.arms))
 
     # Stateful for torchdata's StatefulDataLoader, which saves it with VERL's checkpoints.
     def state_dict(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from verl import DataProto
 from verl.experimental.dataset.sampler import AbstractCurriculumSampler
 
 from .curriculum_draws import ArcCurriculumConfig, CurriculumDraws
-from .verl_rewards import batch_rewards, dataset_arms
+from .verl_rewards import DatasetArms, batch_rewards
 
 __all__ = ["ArcCurriculumSampler"]
 
@@ -35,25 +35,23 @@ class ArcCurriculumSampler(AbstractCurriculumSampler):
         config = ArcCurriculumConfig.from_mapping(data_config.get("arc"))
         self.data_source = data_source
         self.batch_size = batch_size_of(data_config)
-        self.row_arms = dataset_arms(data_source.dataframe)  # type: ignore[attr-defined]
+        self.arms = DatasetArms(data_source.dataframe)  # type: ignore[attr-defined]
         self.draws = CurriculumDraws(
-            self.row_arms, config.client(), sync_interval=config.sync_interval, seed=config.seed
+            self.arms.by_row, config.client(), sync_interval=config.sync_interval, seed=config.seed
         )
 
     def __iter__(self) -> Iterator[int]:
         # Drawn lazily, one batch at a time: VERL (with 0 loader workers) asks for the next batch
         # only after update() has reported the last one, so each batch sees the newest curriculum.
-        remaining = len(self)
-        while remaining > 0:
-            batch = self.draws.next_batch(min(self.batch_size, remaining))
-            remaining -= len(batch)
-            yield from batch
+        # Whole batches only: VERL's loader drops a partial last batch (drop_last).
+        for _ in range(len(self) // self.batch_size):
+            yield from self.draws.next_batch(self.batch_size)
 
     def __len__(self) -> int:
         return len(self.data_source)
 
     def update(self, batch: DataProto) -> None:
-        self.draws.report(batch_rewards(batch, self.row_arms))
+        self.draws.report(batch_rewards(batch, self.arms))
 
     def state_dict(self) -> dict[str, Any]:
         return self.draws.state_dict()
