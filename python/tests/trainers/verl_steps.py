@@ -35,6 +35,7 @@ def data_config(arc_server: ArcServer, train_file: Path, tmp_path: Path, **extra
             "dataloader_num_workers": 0,
             "cache_dir": str(tmp_path / "verl-cache"),
             "return_raw_chat": True,
+            "sampler": {"class_path": None, "class_name": None},  # VERL's default: no curriculum sampler
             "arc": {"url": arc_server.url, "api_key": arc_server.new_key("worker", "read"), "sync_interval": 2},
             **extra,
         }
