@@ -16,29 +16,19 @@ import json
 import os
 from typing import Any
 
+import sys
+from pathlib import Path
+
 import httpx
 from datasets import load_dataset
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, TrainerCallback, set_seed
+from transformers import Qwen2Config, Qwen2ForCausalLM, TrainerCallback, set_seed
 from trl import GRPOConfig
 
 from arc.trainers import ArcCurriculumConfig
 from arc.trainers.trl import ArcGRPOTrainer
 
-
-def local_tokenizer(texts: list[str]) -> PreTrainedTokenizerFast:
-    specials = ["<pad>", "<unk>", "<s>", "</s>", "<|user|>", "<|assistant|>", "<|system|>"]
-    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=specials))
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, pad_token="<pad>", unk_token="<unk>", bos_token="<s>", eos_token="</s>"
-    )
-    fast.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>{% endif %}"
-    )
-    return fast
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_tokenizer import local_tokenizer  # noqa: E402
 
 
 def echo_reward(prompts: list[Any], completions: list[Any], **_: Any) -> list[float]:

@@ -4,6 +4,7 @@ tokenizer built locally (nothing is downloaded from a model hub)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -119,22 +120,12 @@ def three_patterns(arc_server: ArcServer) -> list[str]:
 
 
 def local_chat_tokenizer(texts: list[str]) -> Any:
-    """A word-level tokenizer trained here on ``texts``, with a chat template (no hub download)."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    specials = ["<pad>", "<unk>", "<s>", "</s>", "<|user|>", "<|assistant|>", "<|system|>"]
-    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=specials))
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, pad_token="<pad>", unk_token="<unk>", bos_token="<s>", eos_token="</s>"
-    )
-    fast.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>{% endif %}"
-    )
-    return fast
+    """A word-level chat tokenizer trained here on ``texts`` (examples/trainers/local_tokenizer.py)."""
+    spec = importlib.util.spec_from_file_location("local_tokenizer", REPO / "examples" / "trainers" / "local_tokenizer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.local_tokenizer(texts)
 
 
 def jsonl(path: Path) -> list[dict[str, Any]]:
