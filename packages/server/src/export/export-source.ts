@@ -11,7 +11,7 @@ import { type ExportRecord, exportRecord, type StoredEvent } from './export-reco
 /** Events read per storage query. */
 export const EXPORT_PAGE = 200;
 /** Patterns one export may name. */
-export const MAX_EXPORT_PATTERNS = 1_000;
+export const MAX_EXPORT_PATTERNS = 500;
 
 export interface ExportFilter {
   /** Only events with timestamp >= since (epoch ms). */
