@@ -61,7 +61,7 @@ $(TRAINER_VENVS)/verl-%/.installed: python/trainers/verl-%.txt python/pyproject.
 trainer-venvs: $(TRAINER_VENVS)/verl-0.7/.installed $(TRAINER_VENVS)/verl-0.9/.installed
 
 test-trainers: build trainer-venvs
-	cd python && ../$(TRAINER_VENVS)/verl-0.7/bin/python -m pytest tests/trainers/test_verl_sampler.py tests/trainers/test_verl_dataset.py
-	cd python && ../$(TRAINER_VENVS)/verl-0.9/bin/python -m pytest tests/trainers --ignore=tests/trainers/test_verl_sampler.py
+	cd python && ../$(TRAINER_VENVS)/verl-0.7/bin/python -m pytest tests_trainers/test_verl_sampler.py tests_trainers/test_verl_dataset.py
+	cd python && ../$(TRAINER_VENVS)/verl-0.9/bin/python -m pytest tests_trainers --ignore=tests_trainers/test_verl_sampler.py
 
 .PHONY: help install build lint typecheck test test-python bench-python demo trainer-venvs test-trainers

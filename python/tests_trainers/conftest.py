@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / "packages" / "server" / "dist" / "cli" / "main.js"
 
 
