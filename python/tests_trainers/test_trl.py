@@ -31,7 +31,13 @@ def test_the_sampler_keeps_trls_repeat_layout_over_the_prompts_arc_drew(arc_serv
     draws = CurriculumDraws(rows, CurriculumClient(arc_server.url, arc_server.new_key("worker")), seed=5)
     drawn: list[int] = []
     next_batch = draws.next_batch
-    draws.next_batch = lambda size: drawn.extend(next_batch(size)) or drawn[-size:]  # type: ignore[method-assign]
+
+    def recording_next_batch(batch_size: int) -> list[int]:
+        batch = next_batch(batch_size)
+        drawn.extend(batch)
+        return batch
+
+    draws.next_batch = recording_next_batch  # type: ignore[method-assign]
     ours = list(ArcRepeatSampler(rows, draws, mini_repeat_count=3, batch_size=2, repeat_count=2))
 
     # TRL's own sampler, unshuffled, over the prompts in the order Arc's curriculum drew them.

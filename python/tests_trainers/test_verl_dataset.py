@@ -19,7 +19,7 @@ from .verl_steps import data_config, hand_rewards, rollout_step, trainer_q
 try:  # verl 0.8 and later
     from verl.trainer.ppo.utils import create_rl_dataset, create_rl_sampler
 except ImportError:  # verl 0.5 to 0.7
-    from verl.trainer.main_ppo import create_rl_dataset, create_rl_sampler  # type: ignore[no-redef]
+    from verl.trainer.main_ppo import create_rl_dataset, create_rl_sampler
 
 CUSTOM_CLS = {"path": "pkg://arc.trainers.verl_dataset", "name": "ArcCurriculumDataset"}
 

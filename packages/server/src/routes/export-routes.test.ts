@@ -1,5 +1,5 @@
 // GET /v1/export on both backends: every format, the filters, paging past one storage page, the
-// scope and bad input. Parquet is read back with hyparquet here; the Python suite (python/tests)
+// scope and bad input. Parquet is read back with hyparquet here; the Python suite (python/tests_trainers)
 // reads the same files with pyarrow, datasets and VERL's RLHFDataset.
 
 import { parquetReadObjects } from 'hyparquet';

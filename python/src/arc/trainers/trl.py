@@ -31,7 +31,7 @@ from .curriculum_draws import ArcCurriculumConfig, CurriculumDraws, arm_of
 __all__ = ["ArcCurriculumCallback", "ArcGRPOTrainer", "ArcRepeatSampler"]
 
 
-class ArcRepeatSampler(Sampler[int]):
+class ArcRepeatSampler(Sampler[int]):  # type: ignore[misc]
     """TRL's RepeatSampler, with each chunk of ``batch_size`` prompts drawn by Arc's curriculum."""
 
     def __init__(
@@ -103,7 +103,7 @@ class ArcGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
         )
 
     def _generate_and_score_completions(self, inputs: list[dict[str, Any]]) -> dict[str, Any]:
-        output = super()._generate_and_score_completions(inputs)
+        output: dict[str, Any] = super()._generate_and_score_completions(inputs)
         if self.model.training:
             arms = [arm_of(row) for row in inputs]
             self.arc_advantages.add(output["advantages"], output["completion_mask"], arms)

@@ -38,7 +38,8 @@ class ArcCurriculumDataset(RLHFDataset):  # type: ignore[misc]
     def __getitem__(self, item: int) -> dict[str, Any]:
         if not self._queue:
             self._queue.extend(self.draws.next_batch(self.batch_size))
-        return super().__getitem__(self._queue.popleft())
+        row: dict[str, Any] = super().__getitem__(self._queue.popleft())
+        return row
 
     def on_batch_end(self, batch: Any) -> None:
         self.draws.report(batch_rewards(batch, self.arms))

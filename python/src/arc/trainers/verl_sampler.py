@@ -30,7 +30,7 @@ def batch_size_of(data_config: Any) -> int:
     return int(data_config.get("gen_batch_size") or data_config.get("train_batch_size"))
 
 
-class ArcCurriculumSampler(AbstractCurriculumSampler):
+class ArcCurriculumSampler(AbstractCurriculumSampler):  # type: ignore[misc]
     def __init__(self, data_source: Sized, data_config: Any) -> None:
         config = ArcCurriculumConfig.from_mapping(data_config.get("arc"))
         self.data_source = data_source
