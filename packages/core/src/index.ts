@@ -132,7 +132,7 @@ export {
 } from './fix-types.js';
 export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from './grpo-advantages.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
-export { DEFAULT_JSON_BOUNDS, type JsonBounds, toJsonSafe } from './json-safe-copy.js';
+export { DEFAULT_JSON_BOUNDS, type JsonBounds, MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
 export {
   DEFAULT_LEARNER_CONFIG,
   type LearnerConfig,
@@ -196,6 +196,7 @@ export {
   type UnsampledPolicy,
 } from './sec-curriculum.js';
 export { type RandomSeed, SeededRandom, type SeededRandomState } from './seeded-random.js';
+export { setOwnProperty } from './set-own-property.js';
 export { softmax } from './softmax.js';
 export {
   DEFAULT_VALUE_SHAPE_LIMITS,

@@ -13,6 +13,7 @@ import { createIngestService } from './ingest-service.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
 import { createRolloutQueue } from './learner/rollout-queue.js';
 import { createNodeServer, type TlsCredentials } from './node-http-server.js';
+import { tracesRoutes } from './otlp/index.js';
 import { PACKAGE_VERSION } from './package-version.js';
 import { approvalsRoutes } from './routes/approvals-routes.js';
 import { curriculumRoutes } from './routes/curriculum-routes.js';
@@ -146,7 +147,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.register(dashboardRoutes, {
     root: options.dashboardRoot === undefined ? builtDashboardDirectory() : options.dashboardRoot,
   });
-  for (const routes of [eventsRoutes, patternsRoutes, functionsRoutes, keysRoutes, exportRoutes]) {
+  for (const routes of [eventsRoutes, tracesRoutes, patternsRoutes, functionsRoutes, keysRoutes, exportRoutes]) {
     app.register(routes, { ...deps, prefix: '/v1' });
   }
   // The learning loop (learner/): rollouts, deployed fixes, approvals (and fixes people propose),

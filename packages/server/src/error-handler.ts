@@ -58,38 +58,61 @@ export function validationDetails(errors: readonly ErrorObject[]): ErrorDetail[]
   return details;
 }
 
-function send(reply: FastifyReply, status: number, body: { error: string; details?: ErrorDetail[] }) {
+function send(reply: FastifyReply, status: number, body: ErrorBody) {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+export interface ErrorBody {
+  error: string;
+  details?: ErrorDetail[];
+}
+
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** What the client is told about an error: its status, body and headers (a 500 is logged). */
+export function errorAnswer(error: FastifyError | HttpError, request: FastifyRequest): ErrorAnswer {
+  if (error instanceof HttpError) {
+    return {
+      status: error.statusCode,
+      body: { error: error.message, ...(error.details ? { details: error.details } : {}) },
+      headers: error.headers,
+    };
+  }
+  if (error.validation) {
+    return {
+      status: 400,
+      body: { error: error.message, details: validationDetails(error.validation as ErrorObject[]) },
+      headers: {},
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return {
+      status: 415,
+      body: {
+        error: `Unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: send application/json`,
+      },
+      headers: {},
+    };
+  }
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { status, body: { error: error.message }, headers: {} };
+  }
+  request.log.error({ err: error }, 'request failed');
+  return { status: 500, body: { error: 'Internal server error' }, headers: {} };
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((_errors, dataVar) => new Error(`Invalid ${PART_NAMES[dataVar] ?? dataVar}`));
 
   app.setErrorHandler((error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HttpError) {
-      reply.headers(error.headers);
-      return send(reply, error.statusCode, {
-        error: error.message,
-        ...(error.details ? { details: error.details } : {}),
-      });
-    }
-    if (error.validation) {
-      return send(reply, 400, {
-        error: error.message,
-        details: validationDetails(error.validation as ErrorObject[]),
-      });
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return send(reply, 415, {
-        error: `Unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: send application/json`,
-      });
-    }
-    const status = error.statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      return send(reply, status, { error: error.message });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return send(reply, 500, { error: 'Internal server error' });
+    const { status, body, headers } = errorAnswer(error, request);
+    reply.headers(headers);
+    return send(reply, status, body);
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -33,6 +33,7 @@ const example = (input: unknown, message: string | null, output: unknown = null)
   input,
   output,
   error: message === null ? null : { type: 'TimeoutError', message },
+  traceId: null,
 });
 
 const material = (p: PatternRecord = pattern()): PatternMaterial => ({

@@ -178,6 +178,7 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
       input: expect.any(Object),
       output: null,
       error: { type: 'SyntaxError', message: expect.stringMatching(/^Unexpected token/) },
+      traceId: null,
     });
   });
 

@@ -92,6 +92,7 @@ export const patternsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
           input: e.input,
           output: e.output,
           error: e.error,
+          traceId: e.traceId,
         })),
       };
     },

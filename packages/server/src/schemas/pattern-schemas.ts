@@ -52,6 +52,9 @@ export const ExampleSchema = Type.Object({
   input: Type.Unknown(),
   output: Type.Unknown(),
   error: Type.Union([Type.Object(EventErrorSchema.properties), Type.Null()]),
+  traceId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The trace of the call (OpenTelemetry trace id for spans sent to /v1/traces)',
+  }),
 });
 
 export const PatternDetailSchema = Type.Object({

@@ -332,6 +332,7 @@ function exampleFromEventData(data: string): ExampleRecord {
     input: event.input ?? null,
     output: event.output ?? null,
     error: event.error,
+    traceId: event.traceId ?? null,
   };
 }
 

@@ -142,6 +142,8 @@ export interface ExampleRecord {
   input: unknown;
   output: unknown;
   error: EventError | null;
+  /** The call's trace (OpenTelemetry spans, SDK events that carry one), to look it up elsewhere. */
+  traceId: string | null;
 }
 
 export interface PatternQuery {
