@@ -49,6 +49,8 @@ export interface Example {
   input: unknown;
   output: unknown;
   error: { type?: string; message?: string; stack?: string; status?: number; code?: string | number } | null;
+  /** The call's trace: the OpenTelemetry trace id of a span sent to /v1/traces. */
+  traceId: string | null;
 }
 
 export interface PatternDetail extends PatternSummary {

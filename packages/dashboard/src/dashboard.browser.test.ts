@@ -441,6 +441,44 @@ describe('the dashboard in Chromium', () => {
     await shoot(admin, 'pattern-overflow-laptop');
   });
 
+  it('shows the trace id of a failure sent as an OpenTelemetry span on its pattern page', async () => {
+    const traceId = '5b8efff798038103d269b633813fc60c';
+    const nanos = `${BigInt(minutesAgo(1)) * 1_000_000n}`;
+    const response = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'otel-agent' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: 'eee19b7ec3c1b174',
+                    name: 'execute_tool traced_tool',
+                    startTimeUnixNano: nanos,
+                    endTimeUnixNano: nanos,
+                    attributes: [
+                      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+                      { key: 'gen_ai.tool.name', value: { stringValue: 'traced_tool' } },
+                    ],
+                    status: { code: 2, message: 'tool crashed' },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const [pattern] = (await call('GET', '/v1/patterns?function=traced_tool')).body.patterns;
+    await open(admin, `#/patterns/${pattern.id}`, 'Examples of failing calls');
+    await expect(admin.getByTestId('example-trace').textContent()).resolves.toBe(traceId);
+  });
+
   it('signs out: the session ends on the server, not just in the page', async () => {
     const [cookie] = await admin.context().cookies();
     await admin.getByRole('button', { name: 'Sign out' }).click();

@@ -201,6 +201,17 @@ function Examples({ examples, now }: { examples: Example[]; now: number }) {
               <span class="muted">
                 · {ago(e.timestamp, now)}
                 {e.agentId ? ` · agent ${e.agentId}` : ''}
+                {e.traceId && (
+                  <>
+                    {' · trace '}
+                    <code
+                      data-testid="example-trace"
+                      title="Trace id: look the call up in your tracing backend"
+                    >
+                      {e.traceId}
+                    </code>
+                  </>
+                )}
               </span>
             </p>
             <details open={i === 0}>
