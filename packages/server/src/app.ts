@@ -147,7 +147,14 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.register(dashboardRoutes, {
     root: options.dashboardRoot === undefined ? builtDashboardDirectory() : options.dashboardRoot,
   });
-  for (const routes of [eventsRoutes, tracesRoutes, patternsRoutes, functionsRoutes, keysRoutes, exportRoutes]) {
+  for (const routes of [
+    eventsRoutes,
+    tracesRoutes,
+    patternsRoutes,
+    functionsRoutes,
+    keysRoutes,
+    exportRoutes,
+  ]) {
     app.register(routes, { ...deps, prefix: '/v1' });
   }
   // The learning loop (learner/): rollouts, deployed fixes, approvals (and fixes people propose),
