@@ -1,9 +1,8 @@
 // The demo's canary settings, checked by simulation at the demo's sizes through the server's own
-// decision (judgeCanary, core's sequential test): a fix that makes every call fail is rolled back by
+// decision (core's judgeCanary, which the deployment monitor runs): a fix that makes every call fail is rolled back by
 // the test, a fix that helps is not, and a fix that changes nothing rarely is.
 
-import { SeededRandom } from '@arc-agent/core';
-import { type DeploymentRecord, judgeCanary } from '@arc-agent/server';
+import { judgeCanary, SeededRandom } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
 import { callsAfterFirstStep, DEMO_CANARY_SETTINGS } from './demo-canary-settings.js';
 import { resolveDemoOptions } from './demo-options.js';
@@ -36,7 +35,7 @@ function simulate(
       if (random.next() < patternShare[arm]) arms[arm].patternFailures++;
     }
     const verdict = judgeCanary(
-      { canaryShare: DEMO_CANARY_SETTINGS.canaryShare, ...arms } as unknown as DeploymentRecord,
+      { canaryShare: DEMO_CANARY_SETTINGS.canaryShare, ...arms },
       DEMO_CANARY_SETTINGS,
     );
     if (verdict.decision !== 'continue') return { decision: verdict.decision, reason: verdict.reason };

@@ -1,12 +1,13 @@
+import { CURRICULA, DEFAULT_LEARNER_CONFIG } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_SEED, DemoOptionError, resolveDemoOptions } from './demo-options.js';
 
 describe('resolveDemoOptions', () => {
-  it('keeps each of the three curricula as asked, SEC by default', () => {
-    expect(resolveDemoOptions().curriculum).toBe('sec');
-    for (const curriculum of ['sec', 'random', 'uniform'] as const)
+  it("keeps each of core's curricula as asked, the product default otherwise", () => {
+    expect(resolveDemoOptions().curriculum).toBe(DEFAULT_LEARNER_CONFIG.curriculum);
+    for (const curriculum of CURRICULA)
       expect(resolveDemoOptions({ curriculum }).curriculum).toBe(curriculum);
-    expect(() => resolveDemoOptions({ curriculum: 'greedy' as never })).toThrow(/--curriculum/);
+    expect(() => resolveDemoOptions({ curriculum: 'bogus' as never })).toThrow(/--curriculum/);
   });
 
   it('scores the held-out set after each step only when asked to', () => {

@@ -2,11 +2,10 @@
 // defaults (B 32, s 50) stay what `arc serve` uses; the demo picks B, G and s so that one learning
 // step takes seconds on two cores with a 135M model, and approvals come at every step.
 
-/**
- * How the learner draws the patterns it practises on: SEC, or a baseline: `random` (a problem
- * uniformly from the whole pool, the SEC paper's) or `uniform` (each pattern alike).
- */
-export type DemoCurriculum = 'sec' | 'random' | 'uniform';
+import { CURRICULA, type Curriculum, DEFAULT_LEARNER_CONFIG } from '@arc-agent/core';
+
+/** How the learner draws the patterns it practises on: one of core's curricula. */
+export type DemoCurriculum = Curriculum;
 
 export interface DemoInput {
   quick?: boolean;
@@ -77,8 +76,6 @@ export class DemoOptionError extends Error {
   }
 }
 
-const CURRICULA: readonly DemoCurriculum[] = ['sec', 'random', 'uniform'];
-
 /**
  * The seed a run uses unless told: one that was not used while the demo was designed (seeds 1 to
  * 3 and 101 were), so its figures are not tuned to it.
@@ -94,7 +91,7 @@ function positiveInteger(value: number | undefined, fallback: number, option: st
 
 export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
   const quick = input.quick ?? false;
-  const curriculum = input.curriculum ?? 'sec';
+  const curriculum = input.curriculum ?? DEFAULT_LEARNER_CONFIG.curriculum;
   if (!CURRICULA.includes(curriculum))
     throw new DemoOptionError('--curriculum', `must be one of ${CURRICULA.join(', ')}`);
   if ((input.llmBaseUrl === undefined) !== (input.llmModel === undefined)) {

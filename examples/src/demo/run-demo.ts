@@ -90,6 +90,7 @@ export function demoExitCode(error: unknown): number {
 /** Learning settings that fit this machine: small B and G, a policy sync at every step, quick canaries. */
 function demoSettings(options: DemoOptions) {
   return {
+    curriculum: options.curriculum,
     batchSize: options.batchSize,
     groupSize: options.groupSize,
     syncInterval: options.syncInterval,
@@ -289,7 +290,6 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
           onError: (error) => progress.line(`candidate sourcing: ${String(error)}`),
         },
         pollMs: 50,
-        curriculum: options.curriculum,
         learnerSeed: options.seed,
       });
       if (!outcome.ran) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bestAccepted, type CandidateVerdict, judgeCandidates } from './candidate-verdict.js';
+import {
+  bestAccepted,
+  type CandidateVerdict,
+  candidatesBreakingWorkingCalls,
+  judgeCandidates,
+} from './candidate-verdict.js';
 import { type LearnerConfig, resolveLearnerConfig } from './learner-config.js';
 import { learnerWith, REPAIR, withCandidate } from './learner-state.fixture.js';
 import type { LearnerState, PatternLearnerState } from './learner-state.js';
@@ -108,6 +113,35 @@ describe('judgeCandidates', () => {
     // Guard rollouts once started must clear it, working inputs or not; the margin is maxRegression.
     expect(judged([0, 1], [0, 0], false)).toMatchObject({ guardPasses: false, accepted: false });
     expect(judged([2, 2], [2, 2], true, { maxRegression: 0.5 }).guardPasses).toBe(true);
+  });
+
+  it('finds the same candidates breaking working calls as the verdicts, computing only that', () => {
+    const one = resolveLearnerConfig({ minGuardTrials: 1 });
+    for (const [guard, incumbent] of [
+      [
+        [0, 6],
+        [1, 1],
+      ],
+      [
+        [0, 5],
+        [1, 1],
+      ],
+      [
+        [0, 6],
+        [0, 0],
+      ],
+      [
+        [18, 18],
+        [2, 2],
+      ],
+    ] as [[number, number], [number, number]][]) {
+      const p = pattern([8, 8], [0, 8], guard, true, incumbent);
+      const fails = judgeCandidates(p, one)
+        .filter((v) => v.guardFails)
+        .map((v) => v.candidateId);
+      expect([...candidatesBreakingWorkingCalls(p, one)]).toEqual(fails);
+    }
+    expect(candidatesBreakingWorkingCalls(pattern([8, 8], [0, 8], [0, 6], true, [1, 1]), one).size).toBe(1);
   });
 });
 

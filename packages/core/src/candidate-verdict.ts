@@ -29,6 +29,36 @@ export interface CandidateVerdict {
 
 const posterior = (e: Evidence): [number, number] => [1 + e.successes, 1 + e.trials - e.successes];
 
+type GuardConfig = Pick<ResolvedLearnerConfig, 'minGuardTrials' | 'maxRegression' | 'confidence'>;
+
+/** Both have the guard trials a verdict on working inputs needs. */
+const enoughGuard = (candidate: Evidence, incumbent: Evidence, config: GuardConfig) =>
+  candidate.trials >= config.minGuardTrials && incumbent.trials >= config.minGuardTrials;
+
+/** P(q_k > q_0 − maxRegression) of the guard posteriors (`CandidateVerdict.guardConfidence`). */
+const guardConfidenceOf = (candidate: Evidence, incumbent: Evidence, config: GuardConfig) =>
+  probabilityBetaNonInferior(...posterior(candidate), ...posterior(incumbent), config.maxRegression);
+
+/**
+ * The candidates `judgeCandidates` finds `guardFails` (shown to break working calls), computing no
+ * more than that: the planner asks this of every arm at every step.
+ */
+export function candidatesBreakingWorkingCalls(
+  pattern: PatternLearnerState,
+  config: GuardConfig,
+): Set<string> {
+  const incumbent = pattern.candidates[0]!.guard;
+  const failing = new Set<string>();
+  for (const c of pattern.candidates.slice(1)) {
+    if (
+      enoughGuard(c.guard, incumbent, config) &&
+      guardConfidenceOf(c.guard, incumbent, config) <= 1 - config.confidence
+    )
+      failing.add(c.id);
+  }
+  return failing;
+}
+
 /**
  * Verdicts on a pattern's candidates (all but the incumbent):
  * - beating: `compareToIncumbent` on failing-input evidence only, with the configured confidence
@@ -59,15 +89,11 @@ export function judgeCandidates(
       confidence: config.confidence,
       minTrials: config.minTrials,
     });
-    const guardConfidence = probabilityBetaNonInferior(
-      ...posterior(c.guard),
-      ...posterior(incumbent),
-      config.maxRegression,
-    );
-    const enoughGuard = c.guard.trials >= config.minGuardTrials && incumbent.trials >= config.minGuardTrials;
+    const guardConfidence = guardConfidenceOf(c.guard, incumbent, config);
+    const enough = enoughGuard(c.guard, incumbent, config);
     const unchecked = !pattern.guarded && c.guard.trials === 0;
-    const guardPasses = unchecked || (enoughGuard && guardConfidence >= config.confidence);
-    const guardFails = enoughGuard && guardConfidence <= 1 - config.confidence;
+    const guardPasses = unchecked || (enough && guardConfidence >= config.confidence);
+    const guardFails = enough && guardConfidence <= 1 - config.confidence;
     return {
       candidateId: c.id,
       comparison,

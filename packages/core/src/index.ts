@@ -23,6 +23,13 @@ export {
   standsForCall,
 } from './canary-call-tags.js';
 export {
+  type CanaryArmTally,
+  type CanaryJudgement,
+  type CanaryLimits,
+  type CanaryTallies,
+  judgeCanary,
+} from './canary-judgement.js';
+export {
   type CanaryArmCounts,
   type CanaryDecision,
   type CanaryDecisionInput,
@@ -70,10 +77,24 @@ export {
   uniqueCandidates,
   unknownCandidates,
 } from './candidate-generators/index.js';
-export { bestAccepted, type CandidateVerdict, judgeCandidates } from './candidate-verdict.js';
+export {
+  bestAccepted,
+  type CandidateVerdict,
+  candidatesBreakingWorkingCalls,
+  judgeCandidates,
+} from './candidate-verdict.js';
 export { canonicalJson } from './canonical-json.js';
 export { sampleCategorical } from './categorical-sampling.js';
 export { builtinCategory, categorizeFailure, statusFromMessage } from './categorize-failure.js';
+export {
+  CURRICULA,
+  type Curriculum,
+  type CurriculumArm,
+  curriculumProbabilities,
+  drawCurriculum,
+  failureShareWeights,
+  isCurriculum,
+} from './curriculum-draw.js';
 export {
   checkDeclaredSchema,
   type DeclaredSchemaCheck,
@@ -151,14 +172,17 @@ export {
   learnerStateFromJSON,
   NO_FIX_ID,
   type PatternLearnerState,
+  type PromotedFix,
   posteriorMean,
   rankCandidates,
   setIncumbent,
+  withPromotedIncumbents,
 } from './learner-state.js';
 export {
+  type ArmProbability,
   applyStepResults,
-  type CurriculumDraw,
   type CurriculumDrawn,
+  drawProbabilities,
   type JobResult,
   type LearningJob,
   type LearningPlan,
@@ -184,7 +208,14 @@ export {
   normalizeMessage,
 } from './normalize-message.js';
 export { COUNT_TAG, isAggregateOutcome, outcomeCount } from './outcome-count-tag.js';
-export { type PolicyEntry, policySnapshot, shouldSync } from './policy-sync.js';
+export {
+  type ApprovalRequest,
+  approvalRequests,
+  type PolicyEntry,
+  policySnapshot,
+  shouldSync,
+} from './policy-sync.js';
+export { nextTraffic, type PatternTraffic, RECENT_FAILURES_SMOOTHING } from './recent-failures.js';
 export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
 export {
   type QHistoryPoint,

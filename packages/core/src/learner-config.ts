@@ -1,5 +1,12 @@
+import { CURRICULA, type Curriculum, isCurriculum } from './curriculum-draw.js';
+
 /** Settings of the learning loop, per project (DESIGN.md section 3; defaults from the seed). */
 export interface LearnerConfig {
+  /**
+   * How a step draws its B patterns (`Curriculum`). The default is the one that prevented the most
+   * failures at equal rollout budget in the simulated fleet (`npm run bench -- curriculum-sim`).
+   */
+  curriculum?: Curriculum;
   /** B: patterns drawn per step, with replacement (default 32). */
   batchSize?: number;
   /** G: rollouts per problem, each with a candidate drawn from the fix policy (default 4). */
@@ -41,6 +48,7 @@ export interface LearnerConfig {
 export type ResolvedLearnerConfig = Readonly<Required<LearnerConfig>>;
 
 export const DEFAULT_LEARNER_CONFIG: ResolvedLearnerConfig = Object.freeze({
+  curriculum: 'sec',
   batchSize: 32,
   groupSize: 4,
   successShare: 0.25,
@@ -66,6 +74,7 @@ const inRange =
     typeof v === 'number' && v >= min && (maxOpen ? v < max : v <= max);
 
 const CHECKS: Record<keyof LearnerConfig, [Check, string]> = {
+  curriculum: [isCurriculum, `one of ${CURRICULA.join(', ')}`],
   batchSize: [integerAtLeast(1), 'an integer >= 1'],
   groupSize: [integerAtLeast(1), 'an integer >= 1'],
   successShare: [inRange(0, 1, true), 'a number in [0, 1)'],

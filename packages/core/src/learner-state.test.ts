@@ -17,6 +17,7 @@ import {
   NO_FIX_ID,
   rankCandidates,
   setIncumbent,
+  withPromotedIncumbents,
 } from './learner-state.js';
 
 const pattern = { id: 'p1', function: 'fn', category: 'parsing_error' } as const;
@@ -98,6 +99,24 @@ describe('learner state', () => {
     expect(() => setIncumbent(state, 'p1', 'fix_x')).toThrow(/candidateId/);
   });
 
+  it('makes the promoted fix of each pattern its incumbent, and "no fix" where none is', () => {
+    const state = learnerWith([
+      { id: 'p1', fixes: [REPAIR, GREEDY], function: 'f' },
+      { id: 'p2', fixes: [REPAIR], function: 'g' },
+    ]);
+    const promoted = withPromotedIncumbents(deepFreeze(state), [
+      { patternId: 'p1', function: 'f', fixId: fixId(GREEDY) },
+      { patternId: 'p2', function: 'other', fixId: fixId(REPAIR) }, // another function's: not p2's
+      { patternId: 'p3', function: 'f', fixId: fixId(REPAIR) },
+    ]);
+    expect(promoted.patterns.map((p) => p.candidates[0]!.id)).toEqual([fixId(GREEDY), NO_FIX_ID]);
+    // Rolled back or superseded: back to "no fix".
+    expect(withPromotedIncumbents(promoted, []).patterns[0]!.candidates[0]!.id).toBe(NO_FIX_ID);
+    expect(withPromotedIncumbents(state, [{ patternId: 'p1', function: 'f', fixId: 'fix_unknown' }])).toBe(
+      state,
+    );
+  });
+
   it('ranks candidates by posterior mean on failing inputs, leaving out the incumbent and "no fix"', () => {
     let state = learnerWith([{ id: 'p1', fixes: [REPAIR, GREEDY, RETRY] }]);
     state = withCandidate(state, 'p1', 1, { failing: { successes: 1, trials: 4 } }); // 2/6
@@ -119,6 +138,16 @@ describe('learner state', () => {
     });
     const restored = learnerStateFromJSON(JSON.parse(JSON.stringify(state)));
     expect(restored).toEqual(state);
+    const seen = {
+      ...state,
+      patterns: [
+        { ...state.patterns[0]!, replayable: true, traffic: { occurrences: 9, recentFailures: 2.5 } },
+      ],
+    };
+    expect(learnerStateFromJSON(JSON.parse(JSON.stringify(seen)))).toEqual(seen);
+    // Saved before the learner followed traffic: not replayable until the next plan says so.
+    const { replayable: _, ...older } = state.patterns[0]!;
+    expect(learnerStateFromJSON({ ...state, patterns: [older] }).patterns[0]!.replayable).toBe(false);
     // biome-ignore lint/suspicious/noExplicitAny: the test writes wrong values into arbitrary fields
     const corrupt = (mutate: (s: any) => void) => {
       const copy = JSON.parse(JSON.stringify(state));
@@ -143,5 +172,9 @@ describe('learner state', () => {
     expect(corrupt((s) => (s.patterns[0].reported = ['fix_other']))).toThrow(/reported/);
     expect(corrupt((s) => (s.patterns[0].category = 'x'))).toThrow(/patterns\[0\]\.category/);
     expect(corrupt((s) => s.patterns.push(s.patterns[0]))).toThrow(/state\.patterns repeats/);
+    expect(corrupt((s) => (s.patterns[0].replayable = 'yes'))).toThrow(/patterns\[0\]\.replayable/);
+    expect(corrupt((s) => (s.patterns[0].traffic = { occurrences: -1, recentFailures: 0 }))).toThrow(
+      /patterns\[0\]\.traffic/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { CandidateFix, CandidateOrigin } from './candidate-generators/candi
 import { type Category, isCategory } from './failure-category.js';
 import { FixPolicy } from './fix-policy.js';
 import { type Fix, parseFix } from './fix-types.js';
+import type { PatternTraffic } from './recent-failures.js';
 import { SecCurriculum, type SecCurriculumJSON, type SecCurriculumOptions } from './sec-curriculum.js';
 import { type RandomSeed, SeededRandom, type SeededRandomState } from './seeded-random.js';
 
@@ -44,6 +45,10 @@ export interface PatternLearnerState {
   exhausted: boolean;
   /** Succeeding inputs of its function were available at the last plan, so candidates need guard trials. */
   guarded: boolean;
+  /** It was given with failing examples at the last plan: one of the curriculum's arms if it has candidates. */
+  replayable: boolean;
+  /** Its failures as of the last plan; absent before its first. */
+  traffic?: PatternTraffic;
 }
 
 /**
@@ -167,6 +172,7 @@ export function addCandidates(
         zeroRewardSteps: 0,
         exhausted: false,
         guarded: false,
+        replayable: false,
       };
   if (added > 0) Object.assign(next, { exhausted: false, zeroRewardSteps: 0 });
   return {
@@ -193,6 +199,30 @@ export function setIncumbent(state: LearnerState, patternId: string, candidateId
     reported: [],
   };
   return { ...state, patterns: state.patterns.map((p) => (p === pattern ? next : p)) };
+}
+
+/** A fix promoted to every call of a pattern's function. */
+export interface PromotedFix {
+  patternId: string;
+  function: string;
+  /** The candidate id of the fix. */
+  fixId: string;
+}
+
+/**
+ * Each pattern's incumbent made what production runs: the fix promoted for it (on its function), or
+ * "no fix" when none is. A promoted fix that is not among the pattern's candidates changes nothing.
+ */
+export function withPromotedIncumbents(state: LearnerState, promoted: readonly PromotedFix[]): LearnerState {
+  let next = state;
+  for (const pattern of state.patterns) {
+    const live = promoted.find((d) => d.patternId === pattern.id && d.function === pattern.function);
+    const wanted = live?.fixId ?? NO_FIX_ID;
+    if (pattern.candidates[0]!.id !== wanted && pattern.candidates.some((c) => c.id === wanted)) {
+      next = setIncumbent(next, pattern.id, wanted);
+    }
+  }
+  return next;
 }
 
 /** A candidate with a fix (every one but the "no fix" placeholder, whose origin is 'incumbent'). */
@@ -298,6 +328,10 @@ function patternState(value: unknown, field: string): PatternLearnerState {
   }
   if (typeof value.exhausted !== 'boolean') throw new TypeError(`${field}.exhausted must be a boolean`);
   if (typeof value.guarded !== 'boolean') throw new TypeError(`${field}.guarded must be a boolean`);
+  // States saved before these fields existed have neither: the next plan sets both.
+  if (value.replayable !== undefined && typeof value.replayable !== 'boolean')
+    throw new TypeError(`${field}.replayable must be a boolean`);
+  const traffic = value.traffic === undefined ? undefined : patternTraffic(value.traffic, `${field}.traffic`);
   return {
     id: value.id,
     function: value.function,
@@ -307,7 +341,17 @@ function patternState(value: unknown, field: string): PatternLearnerState {
     zeroRewardSteps: value.zeroRewardSteps as number,
     exhausted: value.exhausted,
     guarded: value.guarded,
+    replayable: value.replayable ?? false,
+    ...(traffic !== undefined ? { traffic } : {}),
   };
+}
+
+function patternTraffic(value: unknown, field: string): PatternTraffic {
+  const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (!isObject(value) || !count(value.occurrences) || !count(value.recentFailures)) {
+    throw new TypeError(`${field} must be { occurrences, recentFailures }, finite numbers >= 0`);
+  }
+  return { occurrences: value.occurrences as number, recentFailures: value.recentFailures as number };
 }
 
 /**

@@ -3,7 +3,13 @@ import { candidateFix } from './candidate-generators/candidate-fix.js';
 import { fixId } from './fix-id.js';
 import { deepFreeze, GREEDY, learnerWith, REPAIR, RETRY, withCandidate } from './learner-state.fixture.js';
 import { addCandidates, type LearnerState, learnerStateFromJSON, NO_FIX_ID } from './learner-state.js';
-import { applyStepResults, type LearningJob, type LearningPlan, planLearningStep } from './learning-step.js';
+import {
+  applyStepResults,
+  drawProbabilities,
+  type LearningJob,
+  type LearningPlan,
+  planLearningStep,
+} from './learning-step.js';
 import { SecCurriculum } from './sec-curriculum.js';
 
 const EPS = 1e-6;
@@ -56,12 +62,42 @@ describe('planLearningStep', () => {
       expect(j.problemKind).toBe('failing');
       expect(candidates.get(j.patternId)!.get(j.candidateId)).toEqual(j.fix);
     }
-    // Planning advances the streams and SEC's pull counts, nothing else.
+    // Planning advances the streams and SEC's pull counts, and notes what it saw of each pattern.
     expect(plan.nextState.step).toBe(0);
     expect(plan.nextState.rng).not.toEqual(state.rng);
     const sec = SecCurriculum.fromJSON(plan.nextState.sec);
     expect(sec.armStats('a').pulls + sec.armStats('b').pulls).toBe(6);
-    expect(plan.nextState.patterns).toEqual(state.patterns);
+    expect(plan.nextState.patterns).toEqual(
+      state.patterns.map((p) => {
+        const failures = p.id === 'a' ? 3 : 1; // no occurrences given: its failing examples
+        return { ...p, replayable: true, traffic: { occurrences: failures, recentFailures: failures } };
+      }),
+    );
+    expect(plan.rewardWeights).toBeUndefined();
+  });
+
+  it("follows each pattern's recent failures from the occurrences it is given", () => {
+    let state = two();
+    const at = (a: number, b: number) => [
+      { id: 'a', exampleIds: ['a1'], occurrences: a },
+      { id: 'b', exampleIds: ['b1'], occurrences: b },
+    ];
+    const traffic = (s: LearnerState) => s.patterns.map((p) => p.traffic);
+    state = planLearningStep(state, { patterns: at(40, 2) }).nextState;
+    expect(traffic(state)).toEqual([
+      { occurrences: 40, recentFailures: 40 },
+      { occurrences: 2, recentFailures: 2 },
+    ]);
+    // 10 more for a, none for b: 40 + 0.1 · (10 − 40) = 37 and 2 + 0.1 · (0 − 2) = 1.8.
+    state = planLearningStep(state, { patterns: at(50, 2) }).nextState;
+    expect(traffic(state)[0]).toEqual({ occurrences: 50, recentFailures: 37 });
+    expect(traffic(state)[1]!.recentFailures).toBeCloseTo(1.8, 14);
+    // A pattern left out is not an arm any more and keeps what was known of it.
+    const without = planLearningStep(state, { patterns: [at(60, 2)[0]!] }).nextState;
+    expect(without.patterns[1]).toEqual({ ...state.patterns[1], replayable: false });
+    expect(() =>
+      planLearningStep(state, { patterns: [{ id: 'a', exampleIds: [], occurrences: -1 }] }),
+    ).toThrow(/patterns\[0\]\.occurrences/);
   });
 
   it('plans only patterns with examples, candidates, and not exhausted', () => {
@@ -137,43 +173,96 @@ describe('planLearningStep', () => {
     expect(plan.draw!.drawn).toEqual(plan.jobs.map((j) => j.patternId));
   });
 
-  it('draws uniformly when asked to, whatever Q says', () => {
+  it('draws uniformly when configured to, whatever Q says', () => {
     const state = two();
     const sec = SecCurriculum.fromJSON(state.sec);
     sec.update({ a: 2 / 0.1 }); // under SEC P(a) ≈ 0.881
     const plan = planLearningStep(
       { ...state, sec: sec.toJSON() },
-      { patterns, config: { batchSize: 2000, groupSize: 1 }, draw: 'uniform' },
+      { patterns, config: { batchSize: 2000, groupSize: 1, curriculum: 'uniform' } },
     );
     const share = plan.jobs.filter((j) => j.patternId === 'a').length / 2000;
     expect(Math.abs(share - 0.5)).toBeLessThan(0.03);
     expect(plan.draw!.probabilities).toEqual([0.5, 0.5]);
-    expect(() => planLearningStep(state, { patterns, draw: 'greedy' as never })).toThrow(/input\.draw/);
+    expect(() => planLearningStep(state, { patterns, config: { curriculum: 'bandit' as never } })).toThrow(
+      /config\.curriculum must be one of sec, sec-weighted, random, uniform, greedy/,
+    );
   });
 
-  it('draws at random from the whole pool when asked to: each problem alike, whatever Q says', () => {
+  it('draws at random in proportion to recent failures when configured to, whatever Q says', () => {
     const state = two();
     const sec = SecCurriculum.fromJSON(state.sec);
     sec.update({ b: 2 / 0.1 }); // under SEC P(b) ≈ 0.881
     const n = 8000;
     const plan = planLearningStep(
       { ...state, sec: sec.toJSON() },
-      { patterns, config: { batchSize: n, groupSize: 1 }, draw: 'random' },
+      {
+        patterns: [
+          { id: 'a', exampleIds: ['a1'], occurrences: 30 },
+          { id: 'b', exampleIds: ['b1', 'b2', 'b3'], occurrences: 10 },
+        ],
+        config: { batchSize: n, groupSize: 1, curriculum: 'random' },
+      },
     );
-    // Pools a: 3 examples, b: 1, so P(a) = 3/4; and each of the 4 problems has 1/4.
-    // Binomial(8000, 0.25): sd ≈ 38.7; 5 sd is a false alarm below 1e-6.
+    // Failures 30 and 10, so P(a) = 3/4, whatever the pools hold. Binomial(8000, 0.75): sd ≈ 38.7;
+    // 5 sd is a false alarm below 1e-6.
     expect(plan.draw!.probabilities).toEqual([0.75, 0.25]);
     const bound = 5 * Math.sqrt(n * 0.25 * 0.75);
     expect(Math.abs(plan.jobs.filter((j) => j.patternId === 'a').length - 0.75 * n)).toBeLessThan(bound);
-    for (const id of ['a1', 'a2', 'a3', 'b1'])
-      expect(Math.abs(plan.jobs.filter((j) => j.problemId === id).length - 0.25 * n)).toBeLessThan(bound);
     // The three draws are three different streams of the same learner.
-    const draws = (['sec', 'random', 'uniform'] as const).map((draw) =>
-      planLearningStep(state, { patterns, config: { batchSize: 40, groupSize: 1 }, draw }).jobs.map(
+    const draws = (['sec', 'random', 'uniform'] as const).map((curriculum) =>
+      planLearningStep(state, { patterns, config: { batchSize: 40, groupSize: 1, curriculum } }).jobs.map(
         (j) => j.patternId,
       ),
     );
     expect(new Set(draws.map((d) => d.join())).size).toBe(3);
+  });
+
+  it('draws greedily the patterns with the most recent failures, one draw each, from the top again', () => {
+    const state = learnerWith(['p', 'q', 'r'].map((id) => ({ id, fixes: [REPAIR] })));
+    const input = (batchSize: number) => ({
+      patterns: [
+        { id: 'p', exampleIds: ['p1'], occurrences: 5 },
+        { id: 'q', exampleIds: ['q1'], occurrences: 9 },
+        { id: 'r', exampleIds: ['r1'], occurrences: 5 },
+      ],
+      config: { batchSize, groupSize: 1, curriculum: 'greedy' as const },
+    });
+    const drawn = (batchSize: number) =>
+      [...new Set(planLearningStep(state, input(batchSize)).jobs.map((j) => j.group))].map(
+        (g) => planLearningStep(state, input(batchSize)).jobs.find((j) => j.group === g)!.patternId,
+      );
+    expect(drawn(2)).toEqual(['q', 'p']); // p and r tie at 5: by id
+    expect(drawn(7)).toEqual(['q', 'p', 'r', 'q', 'p', 'r', 'q']);
+  });
+
+  it('weighs SEC rewards by the share of failures under sec-weighted, and applies the weights', () => {
+    const state = two();
+    const input = {
+      patterns: [
+        { id: 'a', exampleIds: ['a1'], occurrences: 8 },
+        { id: 'b', exampleIds: ['b1'], occurrences: 2 },
+      ],
+      config: { batchSize: 40, groupSize: 2, curriculum: 'sec-weighted' as const },
+    };
+    const plan = planLearningStep(state, input);
+    // Recent failures 8 and 2: weights f / max f = 1 and 1/4 (both drawn in 40 draws at Q = 0).
+    expect(plan.rewardWeights).toEqual({ a: 1, b: 0.25 });
+    // Every group of two: one success, one failure, so mean |A| = c = (1/2) / (√(1/2) + ε) for both.
+    const results = plan.jobs.map((j) => ({ jobId: j.jobId, reward: Number(j.jobId.endsWith(':0')) }));
+    const outcome = applyStepResults(plan.nextState, plan, results, input.config);
+    const c = 0.5 / (Math.sqrt(0.5) + EPS);
+    expect(outcome.patternRewards.a).toBeCloseTo(c, 12);
+    expect(outcome.patternRewards.b).toBeCloseTo(0.25 * c, 12);
+    const sec = SecCurriculum.fromJSON(outcome.nextState.sec);
+    expect(sec.q('b')).toBeCloseTo(0.1 * 0.25 * c, 12);
+    const bad = { ...plan, rewardWeights: { a: 2 } };
+    expect(() => applyStepResults(plan.nextState, bad, results)).toThrow(
+      /rewardWeights\["a"\] must be a number in \[0, 1\]/,
+    );
+    expect(() => applyStepResults(plan.nextState, { ...plan, rewardWeights: { z: 1 } }, results)).toThrow(
+      /'z' is not a pattern/,
+    );
   });
 
   it('is deterministic, and a learner restored from JSON plans exactly the same step', () => {
@@ -230,9 +319,9 @@ describe('planLearningStep', () => {
       config: { batchSize: 400, groupSize: 3, successShare: 0.5 },
     };
     const plan = planLearningStep(state, input);
-    // b has nothing left to try but its incumbent: not planned.
+    // b has nothing left to try but its incumbent: not planned (so nothing of it is set aside).
     expect(new Set(plan.jobs.map((j) => j.patternId))).toEqual(new Set(['a']));
-    expect(plan.setAside).toEqual({ a: [greedy], b: [fixId(RETRY)] });
+    expect(plan.setAside).toEqual({ a: [greedy] });
     expect(plan.jobs.some((j) => j.candidateId === greedy)).toBe(false);
     const groups = new Map<string, LearningJob[]>();
     for (const j of plan.jobs) groups.set(j.group, [...(groups.get(j.group) ?? []), j]);
@@ -262,6 +351,57 @@ describe('planLearningStep', () => {
     ).length;
     expect(incumbentOnWorking).toBeGreaterThan(working); // the controls, and the policy's own draws
     expect(a.candidates[0]!.guard.trials).toBe(2 + incumbentOnWorking);
+  });
+});
+
+describe('drawProbabilities', () => {
+  it('gives the arms of the last plan what the configured curriculum draws them with', () => {
+    let state = learnerWith([
+      { id: 'a', fixes: [REPAIR] },
+      { id: 'b', fixes: [RETRY] },
+      { id: 'gone', fixes: [REPAIR] },
+      { id: 'none', fixes: [] },
+      { id: 'tired', fixes: [REPAIR] },
+    ]);
+    expect(drawProbabilities(state)).toEqual([]); // never planned: no arms known yet
+    state = {
+      ...state,
+      patterns: state.patterns.map((p) => (p.id === 'tired' ? { ...p, exhausted: true } : p)),
+    };
+    const sec = SecCurriculum.fromJSON(state.sec);
+    sec.update({ a: Math.log(3) / 0.1 }); // Q_a = ln 3: softmax 3/4, 1/4
+    state = { ...state, sec: sec.toJSON() };
+    const planned = planLearningStep(state, {
+      patterns: [
+        { id: 'a', exampleIds: ['a1'], occurrences: 1 },
+        { id: 'b', exampleIds: ['b1'], occurrences: 3 },
+        { id: 'gone', exampleIds: [], occurrences: 5 }, // no failing examples left
+        { id: 'none', exampleIds: ['n1'], occurrences: 7 }, // nothing to try
+        { id: 'tired', exampleIds: ['t1'], occurrences: 9 },
+      ],
+      config: { batchSize: 1 },
+    }).nextState;
+    const view = (config = {}) =>
+      drawProbabilities(planned, config).map((a) => [a.patternId, a.probability, a.recentFailures]);
+    const secView = view();
+    expect(secView.map(([id, , f]) => [id, f])).toEqual([
+      ['a', 1],
+      ['b', 3],
+    ]);
+    expect(secView[0]![1]).toBeCloseTo(0.75, 14);
+    expect(secView[1]![1]).toBeCloseTo(0.25, 14);
+    expect(view({ curriculum: 'random' })).toEqual([
+      ['a', 0.25, 1],
+      ['b', 0.75, 3],
+    ]);
+    expect(view({ curriculum: 'uniform' })).toEqual([
+      ['a', 0.5, 1],
+      ['b', 0.5, 3],
+    ]);
+    expect(view({ curriculum: 'greedy', batchSize: 3 })).toEqual([
+      ['a', 1 / 3, 1],
+      ['b', 2 / 3, 3],
+    ]);
   });
 });
 

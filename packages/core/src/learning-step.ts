@@ -1,5 +1,12 @@
 import type { CandidateOrigin } from './candidate-generators/candidate-fix.js';
-import { bestAccepted, judgeCandidates } from './candidate-verdict.js';
+import { bestAccepted, candidatesBreakingWorkingCalls, judgeCandidates } from './candidate-verdict.js';
+import {
+  type CurriculumArm,
+  curriculumProbabilities,
+  drawCurriculum,
+  failureShareWeights,
+} from './curriculum-draw.js';
+import type { FixPolicy } from './fix-policy.js';
 import type { Fix, FixRisk } from './fix-types.js';
 import { riskOf } from './fix-types.js';
 import { meanAbsoluteAdvantage } from './grpo-advantages.js';
@@ -11,7 +18,7 @@ import {
   type LearnerState,
   type PatternLearnerState,
 } from './learner-state.js';
-import { drawRandomCurriculum, randomCurriculumShares } from './random-curriculum.js';
+import { nextTraffic } from './recent-failures.js';
 import { SecCurriculum } from './sec-curriculum.js';
 import { SeededRandom } from './seeded-random.js';
 import { setOwnProperty } from './set-own-property.js';
@@ -20,26 +27,21 @@ import { setOwnProperty } from './set-own-property.js';
 export interface PlanPattern {
   id: string;
   exampleIds: readonly string[];
+  /**
+   * Its failures counted so far (the server's occurrences), whose recent rate (`nextTraffic`) is the
+   * traffic weight of the `random`, `greedy` and `sec-weighted` curricula. Default: its number of
+   * failing examples.
+   */
+  occurrences?: number;
 }
 
 export interface PlanInput {
   patterns: readonly PlanPattern[];
   /** Ids of stored inputs that currently succeed, per function name. */
   succeedingInputs?: Readonly<Record<string, readonly string[]>>;
+  /** The curriculum is `config.curriculum`. */
   config?: LearnerConfig;
-  /** How the B patterns are drawn (default `sec`); see `CurriculumDraw`. */
-  draw?: CurriculumDraw;
 }
-
-/**
- * How a step draws its B patterns: `sec` from softmax(Q / τ); the baselines a curriculum is
- * compared with, `random` (the SEC paper's: a problem uniformly from the whole pool, so a pattern
- * in proportion to its failing examples) and `uniform` (each pattern alike). Q is updated under
- * every draw; only SEC's draw reads it.
- */
-export type CurriculumDraw = 'sec' | 'random' | 'uniform';
-
-const CURRICULUM_DRAWS: readonly CurriculumDraw[] = ['sec', 'random', 'uniform'];
 
 /** One rollout for a worker: replay `problemId` with `fix` applied and report a reward in [0, 1]. */
 export interface LearningJob {
@@ -64,7 +66,7 @@ export interface LearningJob {
 /** What a step drew its patterns from: the arms that could be drawn and each one's probability. */
 export interface CurriculumDrawn {
   arms: string[];
-  /** In the order of `arms`; they sum to 1. */
+  /** In the order of `arms`; they sum to 1 (under greedy: each arm's share of the B draws). */
   probabilities: number[];
   /** The B arms drawn, in draw order (with repeats). */
   drawn: string[];
@@ -82,6 +84,11 @@ export interface LearningPlan {
    * rollouts were drawn from. Absent: none.
    */
   setAside?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Under `sec-weighted`: per drawn pattern, the weight of its SEC reward (`failureShareWeights`).
+   * Absent: rewards count as they are.
+   */
+  rewardWeights?: Readonly<Record<string, number>>;
 }
 
 export interface JobResult {
@@ -115,7 +122,10 @@ export interface LearningResult {
 
 export interface StepOutcome {
   nextState: LearnerState;
-  /** SEC reward of each pattern that got results: mean |A| over its rollouts drawn from its policy. */
+  /**
+   * SEC reward of each pattern that got results: mean |A| over its rollouts drawn from its policy
+   * (times the plan's reward weight, under `sec-weighted`).
+   */
   patternRewards: Record<string, number>;
   learningResults: LearningResult[];
   /**
@@ -142,12 +152,10 @@ function validatePlanInput(input: PlanInput): void {
     if (seen.has(p.id)) throw new TypeError(`input.patterns[${i}].id repeats '${p.id}'`);
     seen.add(p.id);
     assertIdList(p.exampleIds, `input.patterns[${i}].exampleIds`);
+    if (p.occurrences !== undefined && !(Number.isFinite(p.occurrences) && p.occurrences >= 0)) {
+      throw new TypeError(`input.patterns[${i}].occurrences must be a finite number >= 0`);
+    }
   });
-  if (input.draw !== undefined && !CURRICULUM_DRAWS.includes(input.draw)) {
-    throw new TypeError(
-      `input.draw must be one of ${CURRICULUM_DRAWS.join(', ')}, got ${String(input.draw)}`,
-    );
-  }
   const succeeding = input.succeedingInputs;
   if (succeeding === undefined) return;
   if (typeof succeeding !== 'object' || succeeding === null || Array.isArray(succeeding)) {
@@ -159,21 +167,22 @@ function validatePlanInput(input: PlanInput): void {
 
 /**
  * Plans one learning step (DESIGN.md section 3). Arms are the given patterns the learner has
- * candidates for, that have failing examples and are not exhausted. SEC draws B of them with
- * replacement from softmax(Q / τ) (or a baseline `draw` does); for each draw one problem is taken
- * uniformly: with probability `successShare` (when its function has any) from the function's
- * currently succeeding inputs, otherwise from the pattern's failing examples. Each problem gets G
- * rollouts, each with a candidate drawn from the pattern's fix policy, except that on a working
- * input (with G >= 2) the first runs the incumbent as the control: candidates are judged there
- * against the incumbent (`judgeCandidates`), which the policy rarely draws once it fails the
- * pattern. Candidates shown to break working calls are set aside: the policy draws from the others,
- * since they can never become a result, and a fix that wins more failing inputs would otherwise
- * keep most of the rollouts and starve the fixes that can: the policy gradient prefers it whenever
- * (1 − successShare) · its gain on failing inputs exceeds successShare · its loss on working ones
- * (with a share of 0.1, 0.95 on failing and 0 on working inputs, 0.9 · 0.95 = 0.855, beats 0.7 and
- * 1, 0.9 · 0.7 + 0.1 = 0.73). Patterns left with no candidate besides the incumbent are not
- * planned. Deterministic under the state's RNG states; the returned state carries them forward (and
- * SEC's pull counts).
+ * candidates for, that have failing examples and are not exhausted. The configured curriculum
+ * draws B of them with replacement (`drawCurriculum`: SEC from softmax(Q / τ)); for each draw one
+ * problem is taken uniformly: with probability `successShare` (when its function has any) from the
+ * function's currently succeeding inputs, otherwise from the pattern's failing examples. Each
+ * problem gets G rollouts, each with a candidate drawn from the pattern's fix policy, except that
+ * on a working input (with G >= 2) the first runs the incumbent as the control: candidates are
+ * judged there against the incumbent (`judgeCandidates`), which the policy rarely draws once it
+ * fails the pattern. Candidates shown to break working calls are set aside: the policy draws from
+ * the others, since they can never become a result, and a fix that wins more failing inputs would
+ * otherwise keep most of the rollouts and starve the fixes that can: the policy gradient prefers
+ * it whenever (1 − successShare) · its gain on failing inputs exceeds successShare · its loss on
+ * working ones (with a share of 0.1, 0.95 on failing and 0 on working inputs, 0.9 · 0.95 = 0.855,
+ * beats 0.7 and 1, 0.9 · 0.7 + 0.1 = 0.73). Patterns left with no candidate besides the incumbent
+ * are not planned. Deterministic under the state's RNG states; the returned state carries them
+ * forward, with SEC's pull counts and what the plan saw of each pattern (working inputs, failing
+ * examples, failures: `nextTraffic`).
  */
 export function planLearningStep(
   state: LearnerState,
@@ -182,53 +191,65 @@ export function planLearningStep(
   validatePlanInput(input);
   const config = resolveLearnerConfig(input.config);
   const step = state.step + 1;
-  const known = new Map(state.patterns.map((p) => [p.id, p]));
+  const given = new Map(input.patterns.map((p) => [p.id, p]));
   const succeedingOf = (fn: string): readonly string[] =>
     input.succeedingInputs !== undefined && Object.hasOwn(input.succeedingInputs, fn)
       ? input.succeedingInputs[fn]!
       : [];
 
-  // Whether working inputs exist now decides whether candidates must be tried on them before a verdict.
-  const guardedNow = new Map<string, boolean>();
-  for (const p of input.patterns) {
-    const pattern = known.get(p.id);
-    if (pattern) guardedNow.set(p.id, config.successShare > 0 && succeedingOf(pattern.function).length > 0);
-  }
-  const patterns = state.patterns.map((p) =>
-    guardedNow.has(p.id) && guardedNow.get(p.id) !== p.guarded ? { ...p, guarded: guardedNow.get(p.id)! } : p,
-  );
-
-  const setAside = new Map<string, Set<string>>();
-  const arms = input.patterns.filter((p) => {
-    const pattern = known.get(p.id);
-    if (pattern === undefined || pattern.exhausted || p.exampleIds.length === 0) return false;
-    const aside = setAsideOf(pattern, config);
-    if (aside.size > 0) setAside.set(p.id, aside);
-    return pattern.candidates.length - aside.size > 1;
+  const patterns = state.patterns.map((pattern): PatternLearnerState => {
+    const p = given.get(pattern.id);
+    if (p === undefined) return pattern.replayable ? { ...pattern, replayable: false } : pattern;
+    return {
+      ...pattern,
+      // Whether working inputs exist now decides whether candidates must be tried on them before a verdict.
+      guarded: config.successShare > 0 && succeedingOf(pattern.function).length > 0,
+      replayable: p.exampleIds.length > 0,
+      traffic: nextTraffic(pattern.traffic, p.occurrences ?? p.exampleIds.length),
+    };
   });
+  const known = new Map(patterns.map((p) => [p.id, p]));
+  const arms = armsAmong(
+    input.patterns.flatMap((p) => known.get(p.id) ?? []),
+    config,
+  );
   if (arms.length === 0) return { step, jobs: [], nextState: { ...state, patterns } };
 
   const sec = SecCurriculum.fromJSON(state.sec);
   const rng = SeededRandom.fromState(state.rng);
-  const curriculum = input.draw ?? 'sec';
-  const probabilities = drawProbabilities(curriculum, arms, sec);
-  const draws = drawArms(curriculum, arms, sec, rng, config.batchSize);
-  const armById = new Map(arms.map((a) => [a.id, a]));
-  const policies = new Map(arms.map((a) => [a.id, fixPolicyOf(known.get(a.id)!, setAside.get(a.id))]));
-  const fixesById = new Map(
-    arms.map((a) => [a.id, new Map(known.get(a.id)!.candidates.map((c) => [c.id, c.fix]))]),
+  const curriculumArms = arms.map((a) => curriculumArm(a.pattern, sec));
+  const probabilities = curriculumProbabilities(
+    config.curriculum,
+    curriculumArms,
+    sec.options.temperature,
+    config.batchSize,
   );
+  const draws = drawCurriculum(config.curriculum, curriculumArms, config.batchSize, sec, rng);
+  const armById = new Map(arms.map((a) => [a.pattern.id, a]));
+  // Only drawn arms need their policy and fixes: with hundreds of arms, most are not drawn.
+  const policies = new Map<string, { policy: FixPolicy; fixes: Map<string, Fix | null> }>();
+  const policyOf = (patternId: string) => {
+    let entry = policies.get(patternId);
+    if (entry === undefined) {
+      const { pattern, setAside } = armById.get(patternId)!;
+      entry = {
+        policy: fixPolicyOf(pattern, setAside),
+        fixes: new Map(pattern.candidates.map((c) => [c.id, c.fix])),
+      };
+      policies.set(patternId, entry);
+    }
+    return entry;
+  };
   const jobs: LearningJob[] = [];
   draws.forEach((patternId, d) => {
     const pattern = known.get(patternId)!;
     const succeeding = succeedingOf(pattern.function);
     const onWorkingInput =
       succeeding.length > 0 && config.successShare > 0 && rng.next() < config.successShare;
-    const pool = onWorkingInput ? succeeding : armById.get(patternId)!.exampleIds;
+    const pool = onWorkingInput ? succeeding : given.get(patternId)!.exampleIds;
     const problemId = pool[rng.nextInt(pool.length)]!;
     const group = `${step}:${d}`;
-    const fixes = fixesById.get(patternId)!;
-    const policy = policies.get(patternId)!;
+    const { policy, fixes } = policyOf(patternId);
     const control = onWorkingInput && config.groupSize >= 2;
     const drawn = policy.sample(rng, control ? config.groupSize - 1 : config.groupSize);
     (control ? [policy.incumbentId, ...drawn] : drawn).forEach((candidateId, g) => {
@@ -247,19 +268,78 @@ export function planLearningStep(
   const plan: LearningPlan = {
     step,
     jobs,
-    draw: { arms: arms.map((a) => a.id), probabilities, drawn: draws },
+    draw: { arms: curriculumArms.map((a) => a.id), probabilities, drawn: draws },
   };
-  if (setAside.size > 0) plan.setAside = Object.fromEntries([...setAside].map(([id, ids]) => [id, [...ids]]));
+  const setAside = arms.filter((a) => a.setAside.size > 0);
+  if (setAside.length > 0)
+    plan.setAside = Object.fromEntries(setAside.map((a) => [a.pattern.id, [...a.setAside]]));
+  if (config.curriculum === 'sec-weighted') {
+    const weights = failureShareWeights(curriculumArms);
+    const drawnIds = new Set(draws);
+    plan.rewardWeights = Object.fromEntries(
+      curriculumArms.flatMap((a, i) => (drawnIds.has(a.id) ? [[a.id, weights[i]!]] : [])),
+    );
+  }
   return { ...plan, nextState: { ...state, rng: rng.getState(), sec: sec.toJSON(), patterns } };
 }
 
-/** Candidates of a pattern shown to break working calls (`CandidateVerdict.guardFails`). */
-function setAsideOf(pattern: PatternLearnerState, config: ResolvedLearnerConfig): Set<string> {
-  return new Set(
-    judgeCandidates(pattern, config)
-      .filter((v) => v.guardFails)
-      .map((v) => v.candidateId),
+/** An arm of the curriculum, with the candidates its policy leaves out. */
+interface Arm {
+  pattern: PatternLearnerState;
+  /** Candidates shown to break working calls (`CandidateVerdict.guardFails`). */
+  setAside: Set<string>;
+}
+
+/**
+ * The arms among `patterns`: those with failing examples at the last plan, not exhausted, and with
+ * a candidate besides the incumbent that was not shown to break working calls.
+ */
+function armsAmong(patterns: readonly PatternLearnerState[], config: ResolvedLearnerConfig): Arm[] {
+  const arms: Arm[] = [];
+  for (const pattern of patterns) {
+    if (pattern.exhausted || !pattern.replayable) continue;
+    const setAside = candidatesBreakingWorkingCalls(pattern, config);
+    if (pattern.candidates.length - setAside.size > 1) arms.push({ pattern, setAside });
+  }
+  return arms;
+}
+
+const curriculumArm = (pattern: PatternLearnerState, sec: SecCurriculum): CurriculumArm => ({
+  id: pattern.id,
+  q: sec.q(pattern.id),
+  failures: pattern.traffic?.recentFailures ?? 0,
+});
+
+/** One arm of `drawProbabilities`. */
+export interface ArmProbability {
+  patternId: string;
+  /** The probability that one draw of the step picks it (for greedy: its share of the B draws). */
+  probability: number;
+  /** Its recent failures, the traffic weight of `random`, `greedy` and `sec-weighted`. */
+  recentFailures: number;
+}
+
+/**
+ * What the learner's next step draws its patterns from, were the patterns those of its last plan:
+ * the arms (patterns that had failing examples then, are not exhausted and have a candidate besides
+ * the incumbent not shown to break working calls), in the state's order, each with the probability
+ * the configured curriculum gives it, SEC's at the state's τ. Patterns that are not arms are absent.
+ */
+export function drawProbabilities(state: LearnerState, configInput: LearnerConfig = {}): ArmProbability[] {
+  const config = resolveLearnerConfig(configInput);
+  const sec = SecCurriculum.fromJSON(state.sec);
+  const arms = armsAmong(state.patterns, config).map((a) => curriculumArm(a.pattern, sec));
+  const probabilities = curriculumProbabilities(
+    config.curriculum,
+    arms,
+    sec.options.temperature,
+    config.batchSize,
   );
+  return arms.map((a, i) => ({
+    patternId: a.id,
+    probability: probabilities[i]!,
+    recentFailures: a.failures,
+  }));
 }
 
 /** Drawn rollouts (controls left out) per group. */
@@ -267,43 +347,6 @@ function groupSizes(jobs: readonly LearningJob[]): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const job of jobs) if (job.control !== true) sizes.set(job.group, (sizes.get(job.group) ?? 0) + 1);
   return sizes;
-}
-
-/** The probability of each arm under the chosen curriculum: what `drawArms` draws from. */
-function drawProbabilities(draw: CurriculumDraw, arms: readonly PlanPattern[], sec: SecCurriculum): number[] {
-  switch (draw) {
-    case 'sec':
-      return sec.probabilities(arms.map((a) => a.id));
-    case 'random':
-      return randomCurriculumShares(arms.map((a) => a.exampleIds.length));
-    case 'uniform':
-      return arms.map(() => 1 / arms.length);
-  }
-}
-
-/** The B arms of a step, with replacement, under the chosen curriculum. */
-function drawArms(
-  draw: CurriculumDraw,
-  arms: readonly PlanPattern[],
-  sec: SecCurriculum,
-  rng: SeededRandom,
-  count: number,
-): string[] {
-  switch (draw) {
-    case 'sec':
-      return sec.sample(
-        arms.map((a) => a.id),
-        count,
-      );
-    case 'random':
-      return drawRandomCurriculum(
-        arms.map((a) => a.exampleIds.length),
-        rng,
-        count,
-      ).map((i) => arms[i]!.id);
-    case 'uniform':
-      return Array.from({ length: count }, () => arms[rng.nextInt(arms.length)]!.id);
-  }
 }
 
 function validateResults(plan: LearningPlan, results: readonly JobResult[]): Map<string, number> {
@@ -356,6 +399,30 @@ function validateSetAside(
   return setAside;
 }
 
+/** The plan's `rewardWeights`, checked: numbers in [0, 1] for patterns of the state. */
+function validateRewardWeights(
+  plan: LearningPlan,
+  byId: ReadonlyMap<string, PatternLearnerState>,
+): Map<string, number> {
+  const weights = new Map<string, number>();
+  if (plan.rewardWeights === undefined) return weights;
+  if (
+    typeof plan.rewardWeights !== 'object' ||
+    plan.rewardWeights === null ||
+    Array.isArray(plan.rewardWeights)
+  ) {
+    throw new TypeError('plan.rewardWeights must be an object of numbers per pattern');
+  }
+  for (const [patternId, weight] of Object.entries(plan.rewardWeights)) {
+    const field = `plan.rewardWeights[${JSON.stringify(patternId)}]`;
+    if (!byId.has(patternId)) throw new RangeError(`${field}: '${patternId}' is not a pattern`);
+    if (!(typeof weight === 'number' && weight >= 0 && weight <= 1))
+      throw new RangeError(`${field} must be a number in [0, 1], got ${String(weight)}`);
+    weights.set(patternId, weight);
+  }
+  return weights;
+}
+
 const addTo = (e: Evidence, reward: number): Evidence => ({
   successes: e.successes + reward,
   trials: e.trials + 1,
@@ -365,10 +432,10 @@ const addTo = (e: Evidence, reward: number): Evidence => ({
  * Applies the rewards of a plan's jobs (DESIGN.md section 3). Per pattern with results: GRPO
  * advantages per problem group of the rollouts drawn from its policy (a group with missing rollouts
  * uses those that arrived, unless only one did: a lone survivor of a larger group is evidence but
- * no advantage; controls are not drawn), one policy gradient step of that policy (the
- * softmax over the candidates not set aside), the candidates' evidence from all rollouts (failing
- * and working inputs apart), and its SEC reward, mean |A| over its drawn rollouts; then one SEC
- * update with those rewards. Patterns without results are left as they were. A pattern's best
+ * no advantage; controls are not drawn), one policy gradient step of that policy (the softmax over
+ * the candidates not set aside), the candidates' evidence from all rollouts (failing
+ * and working inputs apart), and its SEC reward, mean |A| over its drawn rollouts (times its
+ * `rewardWeights` entry, under `sec-weighted`); then one SEC update with those rewards. Patterns without results are left as they were. A pattern's best
  * candidate among those that now beat the incumbent and pass the guard (`bestAccepted`) is returned
  * as a learning result, each candidate once per incumbent (a different best later is a new result).
  * Patterns whose failing-input rewards were all 0 for `exhaustAfterSteps` steps in a row while
@@ -393,6 +460,7 @@ export function applyStepResults(
   const rewards = validateResults(plan, results);
   const byId = new Map(state.patterns.map((p) => [p.id, p]));
   const setAside = validateSetAside(plan, byId);
+  const rewardWeights = validateRewardWeights(plan, byId);
 
   // Rollouts per pattern in plan order, whatever order the results came in: same sums, same state.
   const arrived = new Map<string, LearningJob[]>();
@@ -443,7 +511,11 @@ export function applyStepResults(
         })),
         { learningRate: config.learningRate, normalizeByStd: config.normalizeByStd },
       );
-      setOwnProperty(patternRewards, patternId, meanAbsoluteAdvantage(advantages));
+      setOwnProperty(
+        patternRewards,
+        patternId,
+        meanAbsoluteAdvantage(advantages) * (rewardWeights.get(patternId) ?? 1),
+      );
     }
     const thetas = new Map(policy.toJSON().candidates.map((c) => [c.id, c.theta]));
     const candidates = pattern.candidates.map((c) => {

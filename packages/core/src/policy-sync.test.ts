@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixId } from './fix-id.js';
 import { GREEDY, learnerWith, REPAIR, RETRY, withCandidate } from './learner-state.fixture.js';
 import type { LearnerState } from './learner-state.js';
-import { policySnapshot, shouldSync } from './policy-sync.js';
+import { approvalRequests, policySnapshot, shouldSync } from './policy-sync.js';
 
 describe('shouldSync', () => {
   it('syncs every s steps, never at step 0, never when offline', () => {
@@ -61,5 +61,40 @@ describe('policySnapshot', () => {
     const tie = [fixId(REPAIR), fixId(GREEDY)].sort()[0];
     expect(policySnapshot(state).map((e) => e.candidateId)).toEqual([tie]);
     expect(policySnapshot(state, { confidence: 0.5, minTrials: 20 })).toEqual([]);
+  });
+});
+
+describe('approvalRequests', () => {
+  it('asks once about each reported entry of the policy, with the approval policy decision', () => {
+    let state: LearnerState = learnerWith([
+      { id: 'a', fixes: [REPAIR], function: 'parse' },
+      { id: 'b', fixes: [GREEDY], function: 'fetch' },
+      { id: 'c', fixes: [RETRY], function: 'fetch', category: 'timeout' },
+    ]);
+    for (const id of ['a', 'b', 'c'])
+      state = withCandidate(state, id, 0, { failing: { successes: 0, trials: 10 } });
+    state = withCandidate(state, 'a', 1, { failing: { successes: 10, trials: 10 } }); // low risk, 100 %
+    state = withCandidate(state, 'b', 1, { failing: { successes: 10, trials: 10 } }); // medium risk
+    state = withCandidate(state, 'c', 1, { failing: { successes: 10, trials: 10 } }); // not reported
+    const reported = (id: string) => state.patterns.find((p) => p.id === id)!.candidates[1]!.id;
+    state = {
+      ...state,
+      patterns: state.patterns.map((p) => (p.id === 'c' ? p : { ...p, reported: [reported(p.id)] })),
+    };
+    const requests = approvalRequests(state, {}, () => false);
+    expect(requests.map((r) => [r.entry.patternId, r.successRate, r.decision.decision])).toEqual([
+      ['a', 1, 'auto_approved'],
+      ['b', 1, 'pending'],
+    ]);
+    expect(requests[1]!.decision.reasons).toEqual(['risk medium needs a person (auto-approved: low)']);
+    // Asked before: not again. A policy that auto-approves medium risk approves b too.
+    expect(
+      approvalRequests(state, {}, (patternId) => patternId === 'a').map((r) => r.entry.patternId),
+    ).toEqual(['b']);
+    expect(
+      approvalRequests(state, {}, () => false, { autoApproveRisk: ['low', 'medium'] }).map(
+        (r) => r.decision.decision,
+      ),
+    ).toEqual(['auto_approved', 'auto_approved']);
   });
 });

@@ -1,3 +1,4 @@
+import { type ApprovalDecision, type ApprovalPolicyOptions, decideApproval } from './approval-policy.js';
 import { bestAccepted, judgeCandidates } from './candidate-verdict.js';
 import type { Fix, FixRisk } from './fix-types.js';
 import { riskOf } from './fix-types.js';
@@ -52,4 +53,39 @@ export function policySnapshot(state: LearnerState, configInput: LearnerConfig =
     });
   }
   return entries;
+}
+
+/** An entry of the learner's policy to put up for approval, with the approval policy's decision. */
+export interface ApprovalRequest {
+  entry: PolicyEntry;
+  /** The candidate's observed success rate on the pattern's failing inputs. */
+  successRate: number;
+  decision: ApprovalDecision;
+}
+
+/**
+ * What a sync step puts up for approval (DESIGN.md section 6): the entries of `policySnapshot`
+ * whose candidate was reported as a learning result and that were not asked about before (`asked`),
+ * each with `decideApproval`'s verdict: auto-approved (deployed as a canary) or waiting for a person.
+ */
+export function approvalRequests(
+  state: LearnerState,
+  configInput: LearnerConfig,
+  asked: (patternId: string, candidateId: string) => boolean,
+  approval: ApprovalPolicyOptions = {},
+): ApprovalRequest[] {
+  const requests: ApprovalRequest[] = [];
+  for (const entry of policySnapshot(state, configInput)) {
+    const pattern = state.patterns.find((p) => p.id === entry.patternId)!;
+    // Only candidates reported as learning results can be approved; each is asked about once.
+    if (!pattern.reported.includes(entry.candidateId) || asked(entry.patternId, entry.candidateId)) continue;
+    const failing = pattern.candidates.find((c) => c.id === entry.candidateId)!.failing;
+    const successRate = failing.trials > 0 ? failing.successes / failing.trials : 0;
+    const decision = decideApproval(
+      { confidence: entry.confidence, successRate, risk: entry.risk },
+      approval,
+    );
+    requests.push({ entry, successRate, decision });
+  }
+  return requests;
 }

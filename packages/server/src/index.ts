@@ -2,7 +2,7 @@ export { API_KEY_PATTERN, generateApiKey, hashApiKey, type IssuedApiKey, issueAp
 export { type ArcApp, type BuildAppOptions, buildApp } from './app.js';
 export type { AuthContext } from './auth.js';
 export type { ErrorDetail } from './http-error.js';
-export { type CanaryVerdict, judgeCanary, monitorDeployments } from './learner/deployment-monitor.js';
+export { monitorDeployments } from './learner/deployment-monitor.js';
 export {
   EmbeddedWorker,
   type EmbeddedWorkerOptions,

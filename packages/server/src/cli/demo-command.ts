@@ -2,6 +2,7 @@
 // which depends on this package; it is imported when the command runs, so the server has no
 // static dependency on it (and builds without it).
 
+import { CURRICULA, DEFAULT_LEARNER_CONFIG } from '@arc-agent/core';
 import { type Command, Option } from 'commander';
 import { parseIntegerOption } from './cli-options.js';
 
@@ -35,8 +36,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--group-size <n>', 'G: rollouts per problem', parseIntegerOption(1, 64))
     .addOption(
       new Option('--curriculum <kind>', 'how patterns are drawn for practice')
-        .choices(['sec', 'random', 'uniform'])
-        .default('sec'),
+        .choices([...CURRICULA])
+        .default(DEFAULT_LEARNER_CONFIG.curriculum),
     )
     .option('--model <file.gguf>', 'a local GGUF model instead of the fetched SmolLM2-135M-Instruct')
     .option(

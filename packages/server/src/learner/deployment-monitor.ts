@@ -8,57 +8,9 @@
 // too. A hard limit on the failures the treatment adds over what control's rate predicts backs the
 // test up.
 
-import { type CanaryDecision, canaryDecision } from '@arc-agent/core';
+import { type CanaryDecision, type CanaryLimits, judgeCanary } from '@arc-agent/core';
 import { ARC_ACTOR } from '../storage/learning-queries.js';
-import type { ConcludeDeploymentOutcome, DeploymentRecord, Storage } from '../storage/storage.js';
-import type { LearningSettings } from './learning-settings.js';
-
-export interface CanaryVerdict {
-  decision: 'continue' | 'promote' | 'rollback';
-  /** Which metric decided and why, e.g. `pattern: harm`, `function: failure_limit`, `pattern and function: benefit`. */
-  reason: string;
-  pattern: CanaryDecision;
-  function: CanaryDecision;
-}
-
-type CanarySettings = Pick<LearningSettings, 'canaryAlpha' | 'canaryMaxFailures' | 'canaryMaxTrials'>;
-
-/** The verdict on one canary deployment from its counters. */
-export function judgeCanary(deployment: DeploymentRecord, settings: CanarySettings): CanaryVerdict {
-  const common = {
-    treatmentShare: deployment.canaryShare,
-    alpha: settings.canaryAlpha,
-    promoteAlpha: settings.canaryAlpha,
-    maxTreatmentTrials: settings.canaryMaxTrials,
-  };
-  const { treatment, control } = deployment;
-  const pattern = canaryDecision({
-    ...common,
-    treatment: { trials: treatment.trials, failures: treatment.patternFailures },
-    control: { trials: control.trials, failures: control.patternFailures },
-  });
-  const fn = canaryDecision({
-    ...common,
-    treatment: { trials: treatment.trials, failures: treatment.failures },
-    control: { trials: control.trials, failures: control.failures },
-    maxExcessFailures: settings.canaryMaxFailures,
-  });
-  // Harm on either metric outweighs anything else; the function's is named first (the wider damage).
-  const harmed = [
-    ['function', fn],
-    ['pattern', pattern],
-  ] as const;
-  const hit = harmed.find(([, d]) => d.decision === 'rollback');
-  if (hit !== undefined)
-    return { decision: 'rollback', reason: `${hit[0]}: ${hit[1].reason}`, pattern, function: fn };
-  // Before the horizon a metric promotes only for benefit; both metrics count the same calls, so
-  // they reach the horizon together, and there each promotes for benefit or for the horizon.
-  if (pattern.decision === 'promote' && fn.decision === 'promote') {
-    const why = pattern.reason === 'benefit' && fn.reason === 'benefit' ? 'benefit' : 'horizon';
-    return { decision: 'promote', reason: `pattern and function: ${why}`, pattern, function: fn };
-  }
-  return { decision: 'continue', reason: 'undecided', pattern, function: fn };
-}
+import type { ConcludeDeploymentOutcome, Storage } from '../storage/storage.js';
 
 function evidence(d: CanaryDecision) {
   return {
@@ -80,7 +32,7 @@ function evidence(d: CanaryDecision) {
 export async function monitorDeployments(
   storage: Storage,
   projectId: string,
-  settings: CanarySettings,
+  settings: CanaryLimits,
   now: () => number,
 ): Promise<ConcludeDeploymentOutcome[]> {
   const canaries = await storage.listDeployments(projectId, { statuses: ['canary'], limit: 1_000 });

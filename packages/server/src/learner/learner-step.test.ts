@@ -40,7 +40,7 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     projectId: string,
     settings: LearningSettings = SETTINGS,
     on = storage,
-    extra: Pick<LearnerStepContext, 'curriculum' | 'learnerSeed'> = {},
+    extra: Pick<LearnerStepContext, 'learnerSeed'> = {},
   ): Promise<LearnerStepOutcome> =>
     runLearnerStep({
       storage: on,
@@ -150,12 +150,14 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     );
   });
 
-  it('seeds a new learner as told, and draws patterns with the curriculum it is given', async () => {
+  it("seeds a new learner as told, and draws patterns with the project's curriculum", async () => {
     const stateOf = async (id: string) => learnerStateFromJSON((await storage.getLearnerState(id))!.state);
     const pulls = async (id: string) => (await stateOf(id)).sec.arms.reduce((n, a) => n + a.pulls, 0);
     const told = await project();
     await ingestFailures(storage, told, { lookup: 6 });
-    expect(await step(told, SETTINGS, storage, { learnerSeed: 7, curriculum: 'random' })).toMatchObject({
+    expect(
+      await step(told, { ...SETTINGS, curriculum: 'random' }, storage, { learnerSeed: 7 }),
+    ).toMatchObject({
       ran: true,
       report: { rollouts: 32 },
     });

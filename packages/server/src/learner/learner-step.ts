@@ -1,7 +1,7 @@
 // One learning step of a project (DESIGN.md sections 3, 5, 6), run by its single learner:
 // gather the patterns with replayable examples and the succeeding inputs of their functions, give
-// new patterns candidate fixes, plan with core (SEC draws patterns, the fix policies draw
-// candidates), queue the rollouts for workers and wait for them (bounded), apply the rewards with
+// new patterns candidate fixes, plan with core (the project's curriculum draws patterns, the fix
+// policies draw candidates), queue the rollouts for workers and wait for them (bounded), apply the rewards with
 // core, renew the candidates of exhausted patterns, and at sync steps put the learner's policy up
 // for approval. Everything the step changes is committed in one transaction with its stream events,
 // so a learner that dies mid-step leaves the previous step's state, and a restarted one resumes it.
@@ -9,21 +9,18 @@
 import {
   addCandidates,
   applyStepResults,
-  type CurriculumDraw,
+  approvalRequests,
   type CurriculumDrawn,
   createLearnerState,
-  decideApproval,
   type LearnedFix,
   type LearnerState,
   type LearningJob,
   learnerStateFromJSON,
-  NO_FIX_ID,
   type PlanPattern,
   planLearningStep,
-  policySnapshot,
   type RandomSeed,
-  setIncumbent,
   shouldSync,
+  withPromotedIncumbents,
 } from '@arc-agent/core';
 import type {
   ApprovalRecord,
@@ -44,7 +41,7 @@ import {
   candidatesForNewPattern,
   type PatternMaterial,
 } from './candidate-sourcing.js';
-import { type LearningSettings, learnerConfigOf } from './learning-settings.js';
+import { type LearningSettings, learnerConfigOf, secOptionsOf } from './learning-settings.js';
 import { patternImpact } from './pattern-impact.js';
 
 const HOUR_MS = 3_600_000;
@@ -64,8 +61,6 @@ export interface LearnerStepContext {
   pollMs?: number;
   /** Abandons the step uncommitted (shutdown, lost leadership). */
   signal?: AbortSignal;
-  /** How patterns are drawn (default SEC); `random` and `uniform` are the baselines SEC is compared with. */
-  curriculum?: CurriculumDraw;
   /** Seed of a learner that has no stored state yet (default: the project id). */
   learnerSeed?: RandomSeed;
 }
@@ -114,31 +109,8 @@ async function loadState(ctx: LearnerStepContext): Promise<LearnerState> {
   const stored = await ctx.storage.getLearnerState(ctx.projectId);
   const state = stored
     ? learnerStateFromJSON(stored.state)
-    : createLearnerState({
-        seed: ctx.learnerSeed ?? ctx.projectId,
-        sec: { alpha: ctx.settings.alpha, temperature: ctx.settings.temperature },
-      });
-  // α and τ are settings: the curriculum uses today's values, its Q history is kept.
-  return {
-    ...state,
-    sec: {
-      ...state.sec,
-      options: { ...state.sec.options, alpha: ctx.settings.alpha, temperature: ctx.settings.temperature },
-    },
-  };
-}
-
-/** Each pattern's incumbent is the fix promoted for it, or "no fix" when none is. */
-function withDeployedIncumbents(state: LearnerState, promoted: readonly DeploymentRecord[]): LearnerState {
-  let next = state;
-  for (const pattern of state.patterns) {
-    const live = promoted.find((d) => d.patternId === pattern.id && d.function === pattern.function);
-    const wanted = live?.fixId ?? NO_FIX_ID;
-    if (pattern.candidates[0]!.id !== wanted && pattern.candidates.some((c) => c.id === wanted)) {
-      next = setIncumbent(next, pattern.id, wanted);
-    }
-  }
-  return next;
+    : createLearnerState({ seed: ctx.learnerSeed ?? ctx.projectId });
+  return { ...state, sec: { ...state.sec, options: secOptionsOf(state.sec.options, ctx.settings) } };
 }
 
 /** Waits until every one of the step's jobs is done, the deadline passes, or the signal aborts. */
@@ -173,7 +145,7 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
 
   const failuresSeen = (await storage.listFunctionStats(projectId)).reduce((sum, f) => sum + f.failures, 0);
   const promoted = await storage.listDeployments(projectId, { statuses: ['promoted'], limit: 10_000 });
-  let state = withDeployedIncumbents(await loadState(ctx), promoted);
+  let state = withPromotedIncumbents(await loadState(ctx), promoted);
 
   const materials = new Map<string, PatternMaterial>();
   const successesOf = new Map<string, ExampleRecord[]>();
@@ -221,6 +193,7 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
   const arms: PlanPattern[] = [...materials.values()].map((m) => ({
     id: m.pattern.id,
     exampleIds: m.failures.map((f) => f.eventId),
+    occurrences: m.pattern.occurrences,
   }));
   const succeedingInputs = Object.fromEntries(
     [...successesOf].map(([fn, list]) => [fn, list.map((s) => s.eventId)]),
@@ -229,7 +202,6 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
     patterns: arms,
     succeedingInputs,
     config: { ...config, batchSize },
-    ...(ctx.curriculum !== undefined ? { draw: ctx.curriculum } : {}),
   });
   if (plan.jobs.length === 0) return { ran: false, reason: 'idle' };
 
@@ -299,26 +271,19 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
       (await storage.listApprovalCandidates(projectId)).map((a) => `${a.patternId}\u0000${a.candidateId}`),
     );
     const at = ctx.now();
-    for (const entry of policySnapshot(next, config)) {
-      const pattern = next.patterns.find((p) => p.id === entry.patternId)!;
-      // Only candidates reported as learning results can be approved; each is asked about once.
-      if (
-        !pattern.reported.includes(entry.candidateId) ||
-        asked.has(`${entry.patternId}\u0000${entry.candidateId}`)
-      )
-        continue;
+    const requests = approvalRequests(
+      next,
+      config,
+      (patternId, candidateId) => asked.has(`${patternId}\u0000${candidateId}`),
+      {
+        minConfidence: settings.autoApproveMinConfidence,
+        minSuccessRate: settings.autoApproveMinSuccessRate,
+        autoApproveRisk: settings.autoApproveRisks,
+      },
+    );
+    for (const { entry, decision } of requests) {
       const material = materials.get(entry.patternId);
       if (material === undefined) continue;
-      const failing = pattern.candidates.find((c) => c.id === entry.candidateId)!.failing;
-      const successRate = failing.trials > 0 ? failing.successes / failing.trials : 0;
-      const decision = decideApproval(
-        { confidence: entry.confidence, successRate, risk: entry.risk },
-        {
-          minConfidence: settings.autoApproveMinConfidence,
-          minSuccessRate: settings.autoApproveMinSuccessRate,
-          autoApproveRisk: settings.autoApproveRisks,
-        },
-      );
       const impact = patternImpact(
         material.pattern,
         material.failures,

@@ -4,14 +4,19 @@
 // project set; everything else is the default, so a changed default reaches every project.
 
 import {
+  type Curriculum,
   DEFAULT_LEARNER_CONFIG,
   FIX_RISKS,
   type FixRisk,
   type LearnerConfig,
+  type ResolvedSecCurriculumOptions,
   resolveLearnerConfig,
+  type UnsampledPolicy,
 } from '@arc-agent/core';
 
 export interface LearningSettings {
+  /** How a step draws its patterns (core's `Curriculum`). */
+  curriculum: Curriculum;
   /** B: patterns drawn per step, with replacement. */
   batchSize: number;
   /** G: rollouts per problem. */
@@ -20,6 +25,8 @@ export interface LearningSettings {
   alpha: number;
   /** SEC's softmax temperature τ. */
   temperature: number;
+  /** SEC: arms not rewarded in a step keep their Q, or decay it with r = 0. */
+  unsampled: UnsampledPolicy;
   /** s: production agents get the learner's policy every s steps; null: never (offline). */
   syncInterval: number | null;
   /** Share of problems taken from currently succeeding inputs of the same function. */
@@ -67,10 +74,12 @@ export interface LearningSettings {
 }
 
 export const DEFAULT_LEARNING_SETTINGS: Readonly<LearningSettings> = Object.freeze<LearningSettings>({
+  curriculum: DEFAULT_LEARNER_CONFIG.curriculum,
   batchSize: DEFAULT_LEARNER_CONFIG.batchSize,
   groupSize: DEFAULT_LEARNER_CONFIG.groupSize,
   alpha: 0.1,
   temperature: 1,
+  unsampled: 'keep',
   syncInterval: DEFAULT_LEARNER_CONFIG.syncInterval,
   successShare: DEFAULT_LEARNER_CONFIG.successShare,
   learningRate: DEFAULT_LEARNER_CONFIG.learningRate,
@@ -139,6 +148,7 @@ export function resolveLearningSettings(stored: Readonly<Record<string, unknown>
 /** What core's learning step takes. */
 export function learnerConfigOf(settings: LearningSettings): LearnerConfig {
   return {
+    curriculum: settings.curriculum,
     batchSize: settings.batchSize,
     groupSize: settings.groupSize,
     successShare: settings.successShare,
@@ -151,6 +161,19 @@ export function learnerConfigOf(settings: LearningSettings): LearnerConfig {
     exhaustAfterSteps: settings.exhaustAfterSteps,
     exhaustedQ: settings.exhaustedQ,
     syncInterval: settings.syncInterval ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+/** α, τ and the unsampled-arm policy are settings: SEC uses today's values, its Q history is kept. */
+export function secOptionsOf(
+  stored: ResolvedSecCurriculumOptions,
+  settings: Pick<LearningSettings, 'alpha' | 'temperature' | 'unsampled'>,
+): ResolvedSecCurriculumOptions {
+  return {
+    ...stored,
+    alpha: settings.alpha,
+    temperature: settings.temperature,
+    unsampled: settings.unsampled,
   };
 }
 

@@ -1,11 +1,11 @@
 // The curriculum external trainers drive (VERL's curriculum sampler, DESIGN.md section 1): SEC over
-// their arms, with the project's α and τ, kept apart from the learner's own curriculum so neither
+// their arms, with the project's α, τ and unsampled-arm policy, kept apart from the learner's own curriculum so neither
 // overwrites the other's Q values. Replicas share it through storage; each change is a
 // read-modify-write that only saves over the version it read, retried when another got there first.
 
 import { SecCurriculum, type SecCurriculumJSON } from '@arc-agent/core';
 import type { Storage } from '../storage/storage.js';
-import type { LearningSettings } from './learning-settings.js';
+import { type LearningSettings, secOptionsOf } from './learning-settings.js';
 
 export const TRAINER_CURRICULUM = 'trainer';
 const ATTEMPTS = 10;
@@ -18,39 +18,34 @@ export class CurriculumBusyError extends Error {
   }
 }
 
-function withSettings(
-  json: SecCurriculumJSON,
-  settings: Pick<LearningSettings, 'alpha' | 'temperature'>,
-): SecCurriculum {
-  return SecCurriculum.fromJSON({
-    ...json,
-    options: { ...json.options, alpha: settings.alpha, temperature: settings.temperature },
-  });
-}
+type SecSettings = Pick<LearningSettings, 'alpha' | 'temperature' | 'unsampled'>;
 
 /** The trainer curriculum as stored (a fresh one, seeded by the project, before its first change). */
 export async function loadTrainerCurriculum(
   storage: Storage,
   projectId: string,
-  settings: Pick<LearningSettings, 'alpha' | 'temperature'>,
+  settings: SecSettings,
 ): Promise<{ curriculum: SecCurriculum; version: number }> {
   const stored = await storage.getCurriculum(projectId, TRAINER_CURRICULUM);
   if (stored === undefined) {
     const curriculum = new SecCurriculum({
       alpha: settings.alpha,
       temperature: settings.temperature,
+      unsampled: settings.unsampled,
       seed: `${TRAINER_CURRICULUM}:${projectId}`,
     });
     return { curriculum, version: 0 };
   }
-  return { curriculum: withSettings(stored.state as SecCurriculumJSON, settings), version: stored.version };
+  const json = stored.state as SecCurriculumJSON;
+  const curriculum = SecCurriculum.fromJSON({ ...json, options: secOptionsOf(json.options, settings) });
+  return { curriculum, version: stored.version };
 }
 
 /** Applies `change` to the current curriculum and saves it; retried on concurrent changes. */
 export async function changeTrainerCurriculum<T>(
   storage: Storage,
   projectId: string,
-  settings: Pick<LearningSettings, 'alpha' | 'temperature'>,
+  settings: SecSettings,
   change: (curriculum: SecCurriculum) => T,
   now: () => number,
 ): Promise<{ value: T; curriculum: SecCurriculum }> {

@@ -1,10 +1,16 @@
 // GET/PUT /v1/learning/config: the project's learning settings (learner/learning-settings.ts).
 // PUT replaces the stored settings: fields left out go back to their defaults.
 
-import { FIX_RISKS } from '@arc-agent/core';
+import { CURRICULA, DEFAULT_LEARNER_CONFIG, FIX_RISKS } from '@arc-agent/core';
 import { type Static, Type } from 'typebox';
 
 const fields = {
+  curriculum: Type.Enum([...CURRICULA], {
+    description:
+      `How a step draws its patterns: sec (softmax(Q / τ) over mean |advantage|), sec-weighted (its reward times the ` +
+      `pattern's share of recent failures), random (in proportion to recent failures), uniform, greedy (most recent ` +
+      `failures first) (default ${DEFAULT_LEARNER_CONFIG.curriculum})`,
+  }),
   batchSize: Type.Integer({
     minimum: 1,
     maximum: 1_000,
@@ -16,6 +22,10 @@ const fields = {
     exclusiveMinimum: 0,
     maximum: 1_000,
     description: 'SEC softmax temperature τ (default 1)',
+  }),
+  unsampled: Type.Enum(['keep', 'decay'], {
+    description:
+      "SEC: arms not drawn in a step keep their Q (the paper's) or decay it with r = 0 (default keep)",
   }),
   syncInterval: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
     description: 's: agents get the learner policy every s steps (default 50); null: never',

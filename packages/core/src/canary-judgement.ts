@@ -1,0 +1,80 @@
+import { type CanaryDecision, canaryDecision } from './canary-sequential-test.js';
+
+/** What one arm of a canary deployment has seen: calls, their failures, and those of the fix's pattern. */
+export interface CanaryArmTally {
+  trials: number;
+  failures: number;
+  patternFailures: number;
+}
+
+export interface CanaryTallies {
+  /** Share of calls routed to the treatment (the fix). */
+  canaryShare: number;
+  treatment: CanaryArmTally;
+  control: CanaryArmTally;
+}
+
+/** A project's canary settings. */
+export interface CanaryLimits {
+  /** Largest probability of rolling back (and of promoting) a fix by mistake. */
+  canaryAlpha: number;
+  /**
+   * Backstop: a treatment whose failures exceed what control's rate predicts for its calls by this
+   * many is rolled back, whatever the test says.
+   */
+  canaryMaxFailures: number;
+  /** Horizon: a treatment with this many calls without harm shown is promoted. */
+  canaryMaxTrials: number;
+}
+
+export interface CanaryJudgement {
+  decision: 'continue' | 'promote' | 'rollback';
+  /** Which metric decided and why, e.g. `pattern: harm`, `function: failure_limit`, `pattern and function: benefit`. */
+  reason: string;
+  pattern: CanaryDecision;
+  function: CanaryDecision;
+}
+
+/**
+ * The verdict on one canary deployment (DESIGN.md section 6): core's sequential test on the failures
+ * of the fix's own pattern and on all failures of its function, at the configured share. Harm on
+ * either rolls the fix back (the function's metric also has the failure-limit backstop). Benefit
+ * promotes it only when both show it: a fix that clears its pattern by breaking calls some other
+ * way is no benefit, and one test's false-promotion rate bounds the pair's. The horizon passing
+ * without harm promotes it too.
+ */
+export function judgeCanary(canary: CanaryTallies, limits: CanaryLimits): CanaryJudgement {
+  const common = {
+    treatmentShare: canary.canaryShare,
+    alpha: limits.canaryAlpha,
+    promoteAlpha: limits.canaryAlpha,
+    maxTreatmentTrials: limits.canaryMaxTrials,
+  };
+  const { treatment, control } = canary;
+  const pattern = canaryDecision({
+    ...common,
+    treatment: { trials: treatment.trials, failures: treatment.patternFailures },
+    control: { trials: control.trials, failures: control.patternFailures },
+  });
+  const fn = canaryDecision({
+    ...common,
+    treatment: { trials: treatment.trials, failures: treatment.failures },
+    control: { trials: control.trials, failures: control.failures },
+    maxExcessFailures: limits.canaryMaxFailures,
+  });
+  // Harm on either metric outweighs anything else; the function's is named first (the wider damage).
+  const harmed = [
+    ['function', fn],
+    ['pattern', pattern],
+  ] as const;
+  const hit = harmed.find(([, d]) => d.decision === 'rollback');
+  if (hit !== undefined)
+    return { decision: 'rollback', reason: `${hit[0]}: ${hit[1].reason}`, pattern, function: fn };
+  // Before the horizon a metric promotes only for benefit; both metrics count the same calls, so
+  // they reach the horizon together, and there each promotes for benefit or for the horizon.
+  if (pattern.decision === 'promote' && fn.decision === 'promote') {
+    const why = pattern.reason === 'benefit' && fn.reason === 'benefit' ? 'benefit' : 'horizon';
+    return { decision: 'promote', reason: `pattern and function: ${why}`, pattern, function: fn };
+  }
+  return { decision: 'continue', reason: 'undecided', pattern, function: fn };
+}
