@@ -1,4 +1,11 @@
-import { addCandidates, createLearnerState, SecCurriculum, softmax } from '@arc-agent/core';
+import {
+  addCandidates,
+  createLearnerState,
+  DEFAULT_LEARNER_CONFIG,
+  planLearningStep,
+  SecCurriculum,
+  softmax,
+} from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
@@ -8,11 +15,13 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
   let server: TestServer;
   let reader: string;
   let trainer: string;
+  let admin: string;
 
   beforeAll(async () => {
     server = await startTestServer(await backend.open());
     reader = await server.key(['read']);
     trainer = await server.key(['worker']);
+    admin = await server.key(['admin']);
   });
   afterAll(async () => {
     await server?.close();
@@ -24,20 +33,44 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
   const update = (body: unknown, key = trainer) =>
     server.request('POST', '/v1/curriculum/update', { key, body });
 
-  it("shows the learner's curriculum: its patterns with Q, probability, pulls and Q history", async () => {
+  it("shows the learner's curriculum: its patterns with Q, pulls, Q history and what the next draw gives them", async () => {
     const none = await server.request('GET', '/v1/curriculum', { key: reader });
-    expect(none.body).toEqual({ curriculum: 'learner', step: 0, alpha: 0.1, temperature: 1, arms: [] });
+    expect(none.body).toEqual({
+      curriculum: 'learner',
+      draw: DEFAULT_LEARNER_CONFIG.curriculum,
+      step: 0,
+      alpha: 0.1,
+      temperature: 1,
+      arms: [],
+    });
 
+    // p-a, p-b and p-c can be drawn; p-d has no candidate to try and p-e is exhausted.
     let state = createLearnerState({ seed: 1 });
-    for (const id of ['p-a', 'p-b', 'p-c']) {
-      state = addCandidates(state, { id, function: 'f', category: 'timeout' }, [
-        { id: 'fix_retry', fix: RETRY_FIX, origin: 'rule', rationale: 'retry' },
-      ]);
+    for (const id of ['p-a', 'p-b', 'p-c', 'p-d', 'p-e']) {
+      state = addCandidates(
+        state,
+        { id, function: 'f', category: 'timeout' },
+        id === 'p-d' ? [] : [{ id: 'fix_retry', fix: RETRY_FIX, origin: 'rule', rationale: 'retry' }],
+      );
     }
+    const occurrences = { 'p-a': 6, 'p-b': 3, 'p-c': 1, 'p-d': 20, 'p-e': 30 };
+    state = planLearningStep(state, {
+      patterns: Object.entries(occurrences).map(([id, n]) => ({
+        id,
+        exampleIds: [`${id}-1`],
+        occurrences: n,
+      })),
+      config: { batchSize: 1 },
+    }).nextState;
     const sec = SecCurriculum.fromJSON(state.sec);
     sec.update({ 'p-a': 0.8 });
     sec.update({ 'p-a': 0.4, 'p-b': 0.2 });
-    state = { ...state, step: 2, sec: sec.toJSON() };
+    state = {
+      ...state,
+      step: 2,
+      sec: sec.toJSON(),
+      patterns: state.patterns.map((p) => (p.id === 'p-e' ? { ...p, exhausted: true } : p)),
+    };
     await server.storage.commitLearningStep(
       server.projectId,
       { step: 1, state, failuresSeen: 0, summary: {}, results: [], approvals: [], pruneRolloutsBefore: 0 },
@@ -45,13 +78,22 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     );
     const shown = await server.request('GET', '/v1/curriculum', { key: reader });
     expect(shown.status).toBe(200);
-    // TD(0) exactly as SEC computes it: Q ← α·r + (1 − α)·Q.
+    // TD(0) exactly as SEC computes it: Q ← α·r + (1 − α)·Q; softmax over the arms that can be drawn only.
     const qa1 = 0.1 * 0.8 + 0.9 * 0;
     const qa = 0.1 * 0.4 + 0.9 * qa1;
     const qb = 0.1 * 0.2 + 0.9 * 0;
     const [pa, pb, pc] = softmax([qa, qb, 0], 1);
+    const notDrawn = {
+      q: 0,
+      probability: 0,
+      eligible: false,
+      pulls: expect.any(Number),
+      updates: 0,
+      history: [],
+    };
     expect(shown.body).toEqual({
       curriculum: 'learner',
+      draw: 'sec',
       step: 2,
       alpha: 0.1,
       temperature: 1,
@@ -60,7 +102,9 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
           arm: 'p-a',
           q: qa,
           probability: pa,
-          pulls: 0,
+          eligible: true,
+          recentFailures: 6,
+          pulls: expect.any(Number),
           updates: 2,
           history: [
             { step: 1, q: qa1 },
@@ -71,13 +115,46 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
           arm: 'p-b',
           q: qb,
           probability: pb,
-          pulls: 0,
+          eligible: true,
+          recentFailures: 3,
+          pulls: expect.any(Number),
           updates: 1,
           history: [{ step: 2, q: qb }],
         },
-        { arm: 'p-c', q: 0, probability: pc, pulls: 0, updates: 0, history: [] },
+        {
+          arm: 'p-c',
+          q: 0,
+          probability: pc,
+          eligible: true,
+          recentFailures: 1,
+          pulls: expect.any(Number),
+          updates: 0,
+          history: [],
+        },
+        { arm: 'p-d', ...notDrawn, recentFailures: 20 },
+        { arm: 'p-e', ...notDrawn, recentFailures: 30 },
       ],
     });
+    expect(shown.body.arms.reduce((n: number, a: { pulls: number }) => n + a.pulls, 0)).toBe(1);
+
+    // Under the other curricula, their own distributions over the same arms; τ from the settings.
+    const drawnWith = async (config: Record<string, unknown>) => {
+      expect((await server.request('PUT', '/v1/learning/config', { key: admin, body: config })).status).toBe(
+        200,
+      );
+      const view = await server.request('GET', '/v1/curriculum', { key: reader });
+      return [view.body.draw, view.body.arms.map((a: { probability: number }) => a.probability)];
+    };
+    expect(await drawnWith({ curriculum: 'random' })).toEqual(['random', [0.6, 0.3, 0.1, 0, 0]]);
+    expect(await drawnWith({ curriculum: 'uniform' })).toEqual(['uniform', [1 / 3, 1 / 3, 1 / 3, 0, 0]]);
+    expect(await drawnWith({ curriculum: 'greedy', batchSize: 4 })).toEqual([
+      'greedy',
+      [0.5, 0.25, 0.25, 0, 0],
+    ]);
+    const [, cold] = await drawnWith({ curriculum: 'sec-weighted', temperature: 0.5 });
+    for (const [i, p] of softmax([qa, qb, 0], 0.5).entries()) expect(cold[i]).toBeCloseTo(p, 14);
+    expect(cold.slice(3)).toEqual([0, 0]);
+    await drawnWith({});
   });
 
   it('samples and updates a trainer curriculum of its own, leaving the learner’s alone', async () => {
@@ -115,7 +192,9 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     expect(favoured.body.probabilities.math).toBe(softmax([q2, 0], 1)[0]);
 
     const learner = await server.request('GET', '/v1/curriculum', { key: reader });
-    expect(learner.body.arms.map((a: { arm: string }) => a.arm)).toEqual(['p-a', 'p-b', 'p-c']);
+    expect(learner.body.arms.map((a: { arm: string }) => a.arm)).toEqual(['p-a', 'p-b', 'p-c', 'p-d', 'p-e']);
+    expect(shown.body).toMatchObject({ curriculum: 'trainer', draw: 'sec' });
+    expect(shown.body.arms.every((a: { eligible: boolean }) => a.eligible)).toBe(true);
   });
 
   it("draws from the project's patterns when no arms are given, and refuses when there are none", async () => {

@@ -1,11 +1,17 @@
-// /v1/curriculum: GET shows a SEC curriculum (the learner's by default: arms are patterns); sample
-// and update let an external trainer (VERL) use SEC as its curriculum sampler, on a curriculum of
-// its own.
+// /v1/curriculum: GET shows a curriculum: the learner's by default (arms are patterns, with the
+// probabilities its next step draws them with under the project's curriculum), or the SEC
+// curriculum of external trainers; sample and update let an external trainer (VERL) use SEC as
+// its curriculum sampler, on a curriculum of its own.
 
-import { learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
+import { drawProbabilities, learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.js';
-import { loadLearningSettings } from '../learner/learning-settings.js';
+import {
+  type LearningSettings,
+  learnerConfigOf,
+  loadLearningSettings,
+  secOptionsOf,
+} from '../learner/learning-settings.js';
 import {
   CurriculumBusyError,
   changeTrainerCurriculum,
@@ -25,13 +31,65 @@ import type { Storage } from '../storage/storage.js';
 import type { LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY } from './route-deps.js';
 
-/** Every arm with its state, and its probability among them. */
-function armsOf(curriculum: SecCurriculum, arms: readonly string[]) {
+/** The trainer's arms: each with its state and its probability in softmax(Q / τ) over them. */
+function trainerArms(curriculum: SecCurriculum, arms: readonly string[]) {
   const probabilities = curriculum.probabilities(arms);
   return arms.map((arm, i) => {
     const { q, pulls, updates, history } = curriculum.armStats(arm);
-    return { arm, q, probability: probabilities[i]!, pulls, updates, history };
+    return {
+      arm,
+      q,
+      probability: probabilities[i]!,
+      eligible: true,
+      recentFailures: null,
+      pulls,
+      updates,
+      history,
+    };
   });
+}
+
+/**
+ * The learner's curriculum: its patterns (and any arm SEC knows), each with what the next step draws
+ * it with under the project's curriculum and settings, as core computes it for the draw itself.
+ */
+async function learnerCurriculum(storage: Storage, projectId: string, settings: LearningSettings) {
+  const stored = await storage.getLearnerState(projectId);
+  const state = stored === undefined ? undefined : learnerStateFromJSON(stored.state);
+  const curriculum =
+    state === undefined
+      ? new SecCurriculum({
+          alpha: settings.alpha,
+          temperature: settings.temperature,
+          unsampled: settings.unsampled,
+        })
+      : SecCurriculum.fromJSON({ ...state.sec, options: secOptionsOf(state.sec.options, settings) });
+  const drawn = new Map(
+    (state === undefined
+      ? []
+      : drawProbabilities({ ...state, sec: curriculum.toJSON() }, learnerConfigOf(settings))
+    ).map((a) => [a.patternId, a]),
+  );
+  const traffic = new Map(state?.patterns.map((p) => [p.id, p.traffic?.recentFailures ?? null]));
+  // The learner's patterns, also those it has not drawn yet (Q 0).
+  const arms = [...new Set([...(state?.patterns.map((p) => p.id) ?? []), ...curriculum.knownArms()])];
+  return {
+    curriculum,
+    arms: arms.map((arm) => {
+      const { q, pulls, updates, history } = curriculum.armStats(arm);
+      const draw = drawn.get(arm);
+      return {
+        arm,
+        q,
+        probability: draw?.probability ?? 0,
+        eligible: draw !== undefined,
+        recentFailures: traffic.get(arm) ?? null,
+        pulls,
+        updates,
+        history,
+      };
+    }),
+  };
 }
 
 /** The project's pattern ids, the default arms of a trainer. */
@@ -65,7 +123,7 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
     '/curriculum',
     {
       schema: {
-        summary: 'A SEC curriculum: arms with Q, probability, pulls and Q history',
+        summary: 'A curriculum: arms with the probability the next draw gives them, Q, pulls and Q history',
         tags: ['curriculum'],
         security: BEARER_SECURITY,
         querystring: CurriculumQuerySchema,
@@ -76,27 +134,25 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
     async (request) => {
       const { projectId } = request.auth!;
       const settings = await loadLearningSettings(storage, projectId);
-      let curriculum: SecCurriculum;
-      let arms: string[];
       if (request.query.curriculum === 'trainer') {
-        curriculum = (await loadTrainerCurriculum(storage, projectId, settings)).curriculum;
-        arms = curriculum.knownArms();
-      } else {
-        const stored = await storage.getLearnerState(projectId);
-        const state = stored === undefined ? undefined : learnerStateFromJSON(stored.state);
-        curriculum =
-          state === undefined
-            ? new SecCurriculum({ alpha: settings.alpha, temperature: settings.temperature })
-            : SecCurriculum.fromJSON(state.sec);
-        // The learner's patterns, also those it has not drawn yet (Q 0).
-        arms = [...new Set([...(state?.patterns.map((p) => p.id) ?? []), ...curriculum.knownArms()])];
+        const { curriculum } = await loadTrainerCurriculum(storage, projectId, settings);
+        return {
+          curriculum: 'trainer' as const,
+          draw: 'sec' as const,
+          step: curriculum.step,
+          alpha: curriculum.options.alpha,
+          temperature: curriculum.options.temperature,
+          arms: trainerArms(curriculum, curriculum.knownArms()),
+        };
       }
+      const { curriculum, arms } = await learnerCurriculum(storage, projectId, settings);
       return {
-        curriculum: request.query.curriculum,
+        curriculum: 'learner' as const,
+        draw: settings.curriculum,
         step: curriculum.step,
         alpha: curriculum.options.alpha,
         temperature: curriculum.options.temperature,
-        arms: armsOf(curriculum, arms),
+        arms,
       };
     },
   );

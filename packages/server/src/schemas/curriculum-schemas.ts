@@ -1,8 +1,10 @@
-// /v1/curriculum: the SEC curriculum (DESIGN.md section 3). GET shows the learner's (or, with
-// ?curriculum=trainer, the one external trainers drive); sample and update are for external
-// trainers such as VERL, whose curriculum is kept apart from the learner's so that neither
+// /v1/curriculum: the curriculum (DESIGN.md section 3). GET shows the learner's: the probabilities
+// its next step draws patterns with, under the project's curriculum, beside SEC's Q values (or, with
+// ?curriculum=trainer, the SEC curriculum external trainers drive); sample and update are for
+// external trainers such as VERL, whose curriculum is kept apart from the learner's so that neither
 // overwrites the other's Q values.
 
+import { CURRICULA } from '@arc-agent/core';
 import { Type } from 'typebox';
 import { MAX_ID_LENGTH } from './event-schemas.js';
 
@@ -17,7 +19,20 @@ const ArmId = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH });
 export const CurriculumArmSchema = Type.Object({
   arm: Type.String({ description: 'A pattern id (or a trainer category)' }),
   q: Type.Number(),
-  probability: Type.Number({ description: 'softmax(Q / τ) over the arms listed' }),
+  probability: Type.Number({
+    description:
+      'Probability that one draw picks it: under the learner, what its next step draws from (0 for a pattern it ' +
+      'cannot draw; under greedy, its share of the B draws); under the trainer, softmax(Q / τ) over the arms listed',
+  }),
+  eligible: Type.Boolean({
+    description:
+      'The learner can draw it: it had failing examples at the last step, is not exhausted, and has a candidate ' +
+      'besides the incumbent not shown to break working calls (trainer arms: always)',
+  }),
+  recentFailures: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      'Failures per learning step, smoothed: the weight of the random, greedy and sec-weighted curricula (null: not known)',
+  }),
   pulls: Type.Integer({ description: 'Times drawn' }),
   updates: Type.Integer({ description: 'Times rewarded' }),
   history: Type.Array(Type.Object({ step: Type.Integer(), q: Type.Number() }), {
@@ -27,6 +42,10 @@ export const CurriculumArmSchema = Type.Object({
 
 export const CurriculumSchema = Type.Object({
   curriculum: Type.Enum(['learner', 'trainer']),
+  draw: Type.Enum([...CURRICULA], {
+    description:
+      "How patterns are drawn: the project's curriculum setting for the learner, sec for the trainer",
+  }),
   step: Type.Integer({ description: 'Updates so far' }),
   alpha: Type.Number(),
   temperature: Type.Number(),
