@@ -1,5 +1,6 @@
 import { probabilityBetaNonInferior } from './beta-comparison.js';
 import { type FixComparison, FixPolicy } from './fix-policy.js';
+import { regularizedIncompleteBeta } from './incomplete-beta.js';
 import type { ResolvedLearnerConfig } from './learner-config.js';
 import type { Evidence, PatternLearnerState } from './learner-state.js';
 
@@ -35,9 +36,72 @@ type GuardConfig = Pick<ResolvedLearnerConfig, 'minGuardTrials' | 'maxRegression
 const enoughGuard = (candidate: Evidence, incumbent: Evidence, config: GuardConfig) =>
   candidate.trials >= config.minGuardTrials && incumbent.trials >= config.minGuardTrials;
 
+/** What is known of the guard of one candidate against its incumbent, for one margin. */
+interface GuardFigures {
+  lowerBound?: number;
+  confidence?: number;
+}
+
+/**
+ * Guard figures already computed, by their arguments. The planner judges every arm at every step,
+ * while only the drawn patterns' evidence changes, and one confidence costs up to a millisecond
+ * once trials run into the hundreds. Results of pure functions, so nothing observable changes; the
+ * oldest entry goes first past the limit.
+ */
+const guardFigures = new Map<string, GuardFigures>();
+const GUARD_FIGURES_KEPT = 100_000;
+
+function figuresOf(candidate: Evidence, incumbent: Evidence, margin: number): GuardFigures {
+  const key = `${candidate.successes},${candidate.trials},${incumbent.successes},${incumbent.trials},${margin}`;
+  let figures = guardFigures.get(key);
+  if (figures === undefined) {
+    figures = {};
+    if (guardFigures.size >= GUARD_FIGURES_KEPT) guardFigures.delete(guardFigures.keys().next().value!);
+    guardFigures.set(key, figures);
+  }
+  return figures;
+}
+
 /** P(q_k > q_0 − maxRegression) of the guard posteriors (`CandidateVerdict.guardConfidence`). */
-const guardConfidenceOf = (candidate: Evidence, incumbent: Evidence, config: GuardConfig) =>
-  probabilityBetaNonInferior(...posterior(candidate), ...posterior(incumbent), config.maxRegression);
+function guardConfidenceOf(candidate: Evidence, incumbent: Evidence, config: GuardConfig): number {
+  const figures = figuresOf(candidate, incumbent, config.maxRegression);
+  figures.confidence ??= probabilityBetaNonInferior(
+    ...posterior(candidate),
+    ...posterior(incumbent),
+    config.maxRegression,
+  );
+  return figures.confidence;
+}
+
+/**
+ * A lower bound of the guard confidence P(X1 > X2 − δ), X1 and X2 the candidate's and the
+ * incumbent's guard posteriors: the event holds whenever X1 > m and X2 < m + δ, so by independence
+ * P >= P(X1 > m) · P(X2 < m + δ) for any m; taken at m = E[X2] − δ/2. Two incomplete Beta functions
+ * where the confidence itself may take a millisecond: enough to see that most candidates do not
+ * break working calls.
+ */
+function guardConfidenceLowerBound(candidate: Evidence, incumbent: Evidence, margin: number): number {
+  const figures = figuresOf(candidate, incumbent, margin);
+  if (figures.lowerBound === undefined) {
+    const [a1, b1] = posterior(candidate);
+    const [a2, b2] = posterior(incumbent);
+    const m = a2 / (a2 + b2) - margin / 2;
+    const above = m <= 0 ? 1 : regularizedIncompleteBeta(1 - m, b1, a1, m);
+    const below = m + margin >= 1 ? 1 : regularizedIncompleteBeta(m + margin, a2, b2);
+    figures.lowerBound = above * below;
+  }
+  return figures.lowerBound;
+}
+
+/** `CandidateVerdict.guardFails`, computing the confidence only where its lower bound does not settle it. */
+function guardFailsOf(candidate: Evidence, incumbent: Evidence, config: GuardConfig): boolean {
+  const limit = 1 - config.confidence;
+  return (
+    enoughGuard(candidate, incumbent, config) &&
+    guardConfidenceLowerBound(candidate, incumbent, config.maxRegression) <= limit &&
+    guardConfidenceOf(candidate, incumbent, config) <= limit
+  );
+}
 
 /**
  * The candidates `judgeCandidates` finds `guardFails` (shown to break working calls), computing no
@@ -49,13 +113,8 @@ export function candidatesBreakingWorkingCalls(
 ): Set<string> {
   const incumbent = pattern.candidates[0]!.guard;
   const failing = new Set<string>();
-  for (const c of pattern.candidates.slice(1)) {
-    if (
-      enoughGuard(c.guard, incumbent, config) &&
-      guardConfidenceOf(c.guard, incumbent, config) <= 1 - config.confidence
-    )
-      failing.add(c.id);
-  }
+  for (const c of pattern.candidates.slice(1))
+    if (guardFailsOf(c.guard, incumbent, config)) failing.add(c.id);
   return failing;
 }
 
@@ -84,23 +143,37 @@ export function judgeCandidates(
     candidates: pattern.candidates.map((c) => ({ id: c.id, theta: 0, ...c.failing })),
   });
   const incumbent = pattern.candidates[0]!.guard;
-  return pattern.candidates.slice(1).map((c) => {
+  return pattern.candidates.slice(1).map((c): CandidateVerdict => {
     const comparison = onFailing.compareToIncumbent(c.id, {
       confidence: config.confidence,
       minTrials: config.minTrials,
     });
-    const guardConfidence = guardConfidenceOf(c.guard, incumbent, config);
     const enough = enoughGuard(c.guard, incumbent, config);
     const unchecked = !pattern.guarded && c.guard.trials === 0;
-    const guardPasses = unchecked || (enough && guardConfidence >= config.confidence);
-    const guardFails = enough && guardConfidence <= 1 - config.confidence;
+    // The guard's figures are computed when first read: most verdicts are only asked whether they
+    // beat the incumbent, or whether they break working calls, which a bound mostly settles.
+    let guardConfidence: number | undefined;
+    let guardFails: boolean | undefined;
+    const confidence = () => {
+      guardConfidence ??= guardConfidenceOf(c.guard, incumbent, config);
+      return guardConfidence;
+    };
     return {
       candidateId: c.id,
       comparison,
-      guardConfidence,
-      guardPasses,
-      guardFails,
-      accepted: comparison.beats && guardPasses,
+      get guardConfidence() {
+        return confidence();
+      },
+      get guardPasses() {
+        return unchecked || (enough && confidence() >= config.confidence);
+      },
+      get guardFails() {
+        guardFails ??= guardFailsOf(c.guard, incumbent, config);
+        return guardFails;
+      },
+      get accepted() {
+        return comparison.beats && this.guardPasses;
+      },
     };
   });
 }
