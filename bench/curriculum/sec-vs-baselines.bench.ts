@@ -8,6 +8,7 @@
 // 2-core machine (much longer on a loaded one). ARC_BENCH_SEEDS, ARC_BENCH_TASKS,
 // ARC_BENCH_LEARNING_TASKS, ARC_BENCH_STEPS, ARC_BENCH_BATCH_SIZE and ARC_BENCH_GROUP_SIZE scale it.
 import { type HeldOutPoint, runDemo } from '../../examples/src/index.js';
+import { envInteger } from '../env-integer.js';
 import {
   CURRICULA,
   type Curriculum,
@@ -15,15 +16,6 @@ import {
   compareCurricula,
   summarizeSeeds,
 } from './curriculum-comparison.js';
-
-function envInteger(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(Number.isInteger(value) && value >= min))
-    throw new RangeError(`${name} must be an integer >= ${min}`);
-  return value;
-}
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)} %`;
 const signedPercent = (ratio: number | null) =>

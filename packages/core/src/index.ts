@@ -218,6 +218,7 @@ export {
 export { nextTraffic, type PatternTraffic, RECENT_FAILURES_SMOOTHING } from './recent-failures.js';
 export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
 export {
+  DEFAULT_SEC_OPTIONS,
   type QHistoryPoint,
   type ResolvedSecCurriculumOptions,
   type SecArmStats,

@@ -43,7 +43,15 @@ export interface SecCurriculumJSON {
   arms: ({ id: string } & SecArmStats)[];
 }
 
-const DEFAULTS = { alpha: 0.1, temperature: 1, seed: 0, unsampled: 'keep', historyLimit: 100 } as const;
+/** SEC's defaults: α and τ from the seed's SEC_CONFIG, unsampled arms kept as the paper does. */
+export const DEFAULT_SEC_OPTIONS = Object.freeze({
+  alpha: 0.1,
+  temperature: 1,
+  seed: 0,
+  unsampled: 'keep',
+  historyLimit: 100,
+} as const);
+const DEFAULTS = DEFAULT_SEC_OPTIONS;
 
 function resolveOptions(options: SecCurriculumOptions): ResolvedSecCurriculumOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('SEC options must be an object');

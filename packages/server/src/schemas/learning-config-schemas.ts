@@ -1,7 +1,7 @@
 // GET/PUT /v1/learning/config: the project's learning settings (learner/learning-settings.ts).
 // PUT replaces the stored settings: fields left out go back to their defaults.
 
-import { CURRICULA, DEFAULT_LEARNER_CONFIG, FIX_RISKS } from '@arc-agent/core';
+import { CURRICULA, DEFAULT_LEARNER_CONFIG, DEFAULT_SEC_OPTIONS, FIX_RISKS } from '@arc-agent/core';
 import { type Static, Type } from 'typebox';
 
 const fields = {
@@ -17,11 +17,15 @@ const fields = {
     description: 'B: patterns drawn per step (default 32)',
   }),
   groupSize: Type.Integer({ minimum: 1, maximum: 64, description: 'G: rollouts per problem (default 4)' }),
-  alpha: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'SEC TD(0) step size α (default 0.1)' }),
+  alpha: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 1,
+    description: `SEC TD(0) step size α (default ${DEFAULT_SEC_OPTIONS.alpha})`,
+  }),
   temperature: Type.Number({
     exclusiveMinimum: 0,
     maximum: 1_000,
-    description: 'SEC softmax temperature τ (default 1)',
+    description: `SEC softmax temperature τ (default ${DEFAULT_SEC_OPTIONS.temperature})`,
   }),
   unsampled: Type.Enum(['keep', 'decay'], {
     description:
