@@ -9,6 +9,8 @@ describe('resolveLearnerConfig', () => {
       groupSize: 4,
       syncInterval: 50,
       confidence: 0.95,
+      // What prevented the most failures in the simulated fleet (npm run bench -- curriculum-sim).
+      curriculum: 'random',
     });
     expect(resolveLearnerConfig({ batchSize: 8, syncInterval: Number.POSITIVE_INFINITY })).toMatchObject({
       batchSize: 8,
@@ -26,6 +28,9 @@ describe('resolveLearnerConfig', () => {
     expect(() => resolveLearnerConfig({ normalizeByStd: 'yes' as never })).toThrow(/config\.normalizeByStd/);
     expect(() => resolveLearnerConfig({ syncInterval: 0 })).toThrow(/config\.syncInterval/);
     expect(() => resolveLearnerConfig({ maxRegression: -0.1 })).toThrow(/config\.maxRegression/);
+    expect(() => resolveLearnerConfig({ curriculum: 'bandit' as never })).toThrow(
+      /config\.curriculum must be one of/,
+    );
     expect(() => resolveLearnerConfig(null as never)).toThrow(/config must be an object/);
   });
 });

@@ -45,7 +45,10 @@ function job(
 describe('planLearningStep', () => {
   it('draws B problems from SEC arms and gives each G rollouts with candidates from the fix policy', () => {
     const state = deepFreeze(two());
-    const plan = planLearningStep(state, { patterns, config: { batchSize: 6, groupSize: 3 } });
+    const plan = planLearningStep(state, {
+      patterns,
+      config: { batchSize: 6, groupSize: 3, curriculum: 'sec' },
+    });
     expect(plan.step).toBe(1);
     expect(plan.jobs).toHaveLength(18);
     for (let d = 0; d < 6; d++) {
@@ -162,7 +165,7 @@ describe('planLearningStep', () => {
     sec.update({ a: 2 / 0.1 }); // Q_a = 2, Q_b = 0: P(a) = e² / (e² + 1) ≈ 0.881
     const plan = planLearningStep(
       { ...state, sec: sec.toJSON() },
-      { patterns, config: { batchSize: 2000, groupSize: 1 } },
+      { patterns, config: { batchSize: 2000, groupSize: 1, curriculum: 'sec' } },
     );
     const share = plan.jobs.filter((j) => j.patternId === 'a').length / 2000;
     expect(Math.abs(share - Math.exp(2) / (Math.exp(2) + 1))).toBeLessThan(0.03);
@@ -382,7 +385,11 @@ describe('drawProbabilities', () => {
       config: { batchSize: 1 },
     }).nextState;
     const view = (config = {}) =>
-      drawProbabilities(planned, config).map((a) => [a.patternId, a.probability, a.recentFailures]);
+      drawProbabilities(planned, { curriculum: 'sec', ...config }).map((a) => [
+        a.patternId,
+        a.probability,
+        a.recentFailures,
+      ]);
     const secView = view();
     expect(secView.map(([id, , f]) => [id, f])).toEqual([
       ['a', 1],

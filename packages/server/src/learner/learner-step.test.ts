@@ -167,7 +167,7 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
 
     const plain = await project();
     await ingestFailures(storage, plain, { lookup: 6 });
-    await step(plain);
+    await step(plain, { ...SETTINGS, curriculum: 'sec' });
     expect((await stateOf(plain)).sec.options.seed).toBe(plain);
     expect(await pulls(plain)).toBe(SETTINGS.batchSize);
   });

@@ -60,7 +60,7 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
         exampleIds: [`${id}-1`],
         occurrences: n,
       })),
-      config: { batchSize: 1 },
+      config: { batchSize: 1, curriculum: 'sec' },
     }).nextState;
     const sec = SecCurriculum.fromJSON(state.sec);
     sec.update({ 'p-a': 0.8 });
@@ -76,6 +76,14 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
       { step: 1, state, failuresSeen: 0, summary: {}, results: [], approvals: [], pruneRolloutsBefore: 0 },
       1,
     );
+    const drawnWith = async (config: Record<string, unknown>) => {
+      expect((await server.request('PUT', '/v1/learning/config', { key: admin, body: config })).status).toBe(
+        200,
+      );
+      const view = await server.request('GET', '/v1/curriculum', { key: reader });
+      return [view.body.draw, view.body.arms.map((a: { probability: number }) => a.probability)];
+    };
+    await drawnWith({ curriculum: 'sec' });
     const shown = await server.request('GET', '/v1/curriculum', { key: reader });
     expect(shown.status).toBe(200);
     // TD(0) exactly as SEC computes it: Q ← α·r + (1 − α)·Q; softmax over the arms that can be drawn only.
@@ -138,13 +146,6 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     expect(shown.body.arms.reduce((n: number, a: { pulls: number }) => n + a.pulls, 0)).toBe(1);
 
     // Under the other curricula, their own distributions over the same arms; τ from the settings.
-    const drawnWith = async (config: Record<string, unknown>) => {
-      expect((await server.request('PUT', '/v1/learning/config', { key: admin, body: config })).status).toBe(
-        200,
-      );
-      const view = await server.request('GET', '/v1/curriculum', { key: reader });
-      return [view.body.draw, view.body.arms.map((a: { probability: number }) => a.probability)];
-    };
     expect(await drawnWith({ curriculum: 'random' })).toEqual(['random', [0.6, 0.3, 0.1, 0, 0]]);
     expect(await drawnWith({ curriculum: 'uniform' })).toEqual(['uniform', [1 / 3, 1 / 3, 1 / 3, 0, 0]]);
     expect(await drawnWith({ curriculum: 'greedy', batchSize: 4 })).toEqual([
