@@ -162,14 +162,23 @@ export interface Deployment {
 export interface CurriculumArm {
   arm: string;
   q: number;
+  /** What the learner's next draw gives it under the project's curriculum (0 when it cannot be drawn). */
   probability: number;
+  /** The learner can draw it now. */
+  eligible: boolean;
+  /** Failures per learning step, smoothed; null when not known. */
+  recentFailures: number | null;
   pulls: number;
   updates: number;
   history: { step: number; q: number }[];
 }
 
+export type CurriculumDraw = 'sec' | 'sec-weighted' | 'random' | 'uniform' | 'greedy';
+
 export interface Curriculum {
   curriculum: 'learner' | 'trainer';
+  /** How the learner draws patterns: the project's curriculum setting. */
+  draw: CurriculumDraw;
   step: number;
   alpha: number;
   temperature: number;

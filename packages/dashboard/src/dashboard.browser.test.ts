@@ -8,13 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Fix } from '@arc-agent/core';
+import { type Curriculum, drawProbabilities, type Fix, learnerStateFromJSON } from '@arc-agent/core';
 import { generateApiKey, issueApiKey, type RunningServer, startServer } from '@arc-agent/server';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitLearnedFix } from '../../server/src/learned-fix.fixture.js';
+import { percent } from './format.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Patterns per function the test server allows. */
@@ -355,6 +356,51 @@ describe('the dashboard in Chromium', () => {
     await open(viewer, '#/deployments', 'Deployments');
     await viewer.getByTestId('deployment').waitFor();
     await expect(viewer.getByRole('button', { name: 'Roll back' }).count()).resolves.toBe(0);
+  });
+
+  it("shows what the learner's next step draws from: the project's curriculum, over the patterns it can draw", async () => {
+    const stored = await server.storage.getLearnerState(projectId);
+    let state = learnerStateFromJSON(stored!.state);
+    // One pattern is exhausted: it cannot be drawn, whatever its Q.
+    const [tired] = state.patterns;
+    state = {
+      ...state,
+      step: state.step + 1,
+      patterns: state.patterns.map((p) => (p === tired ? { ...p, exhausted: true } : p)),
+    };
+    await server.storage.commitLearningStep(
+      projectId,
+      {
+        step: state.step,
+        state,
+        failuresSeen: 0,
+        summary: {},
+        results: [],
+        approvals: [],
+        pruneRolloutsBefore: 0,
+      },
+      Date.now(),
+    );
+    for (const curriculum of ['uniform', 'random', 'sec'] as Curriculum[]) {
+      expect((await call('PUT', '/v1/learning/config', { rolloutBudgetPerHour: 0, curriculum })).status).toBe(
+        200,
+      );
+      // What core's learner would draw from, as the API must say and the page must show.
+      const drawn = drawProbabilities(state, { curriculum });
+      expect(drawn.length).toBeGreaterThanOrEqual(2);
+      expect(drawn.map((a) => a.patternId)).not.toContain(tired!.id);
+      await open(admin, '#/patterns', 'Patterns');
+      await open(admin, '#/curriculum', 'Curriculum');
+      await admin.getByTestId('curriculum-draw').getByText(curriculum, { exact: true }).waitFor();
+      const bars = admin.getByRole('list', { name: 'Probability of each pattern in the next draw' });
+      const shown = (await bars.locator('.bar-value').allTextContents()).map((t) => t.split(' · ')[0]);
+      expect(shown.sort()).toEqual(drawn.map((a) => percent(a.probability)).sort());
+      if (curriculum === 'uniform') expect(new Set(shown)).toEqual(new Set([percent(1 / drawn.length)]));
+      const row = admin.getByRole('row').filter({ has: admin.locator(`a[title="${tired!.id}"]`) });
+      await expect(row.getByText('not drawn').count()).resolves.toBe(1);
+    }
+    await shoot(admin, 'curriculum-next-draw-laptop');
+    expect((await call('PUT', '/v1/learning/config', { rolloutBudgetPerHour: 0 })).status).toBe(200);
   });
 
   it('renders every page at laptop and phone widths', async () => {

@@ -6,6 +6,8 @@ const arm = (name: string, history: [number, number][], updates = history.length
   arm: name,
   q: history.at(-1)?.[1] ?? 0,
   probability: 0.5,
+  eligible: true,
+  recentFailures: null,
   pulls: updates,
   updates,
   history: history.map(([step, q]) => ({ step, q })),

@@ -67,6 +67,9 @@ export async function commitLearnedFix(
         ? p
         : {
             ...p,
+            // As the step that learned it planned it: replayable, its failures counted.
+            replayable: examples.length > 0,
+            traffic: { occurrences: pattern.occurrences, recentFailures: pattern.occurrences },
             reported: [...p.reported, candidate.id],
             candidates: p.candidates.map((c, i) =>
               // Working inputs: 20 of 20 against the incumbent's 2 of 2 clears the guard (it needs 18).

@@ -1,8 +1,15 @@
-// Curriculum: SEC's view of the patterns. Q per pattern over learning steps, the probabilities it
-// samples patterns with now, pulls, the step counter, and where each pattern stands.
+// Curriculum: how the learner draws the patterns it practises on. The probabilities its next step
+// draws them with under the project's curriculum (only patterns it can draw), SEC's Q per pattern
+// over learning steps, pulls, the step counter, and where each pattern stands.
 
 import { useState } from 'preact/hooks';
-import type { Approval, Curriculum, Deployment, LearningResult } from '../../src/api-types.js';
+import type {
+  Approval,
+  Curriculum,
+  CurriculumDraw,
+  Deployment,
+  LearningResult,
+} from '../../src/api-types.js';
 import { percent } from '../../src/format.js';
 import { PATTERN_STATUS_LABELS, patternStatus } from '../../src/overview-metrics.js';
 import { qHistorySeries } from '../../src/q-history.js';
@@ -19,6 +26,16 @@ import { useResource } from '../use-resource.js';
 const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#6b4c9a', '#8c6d31'];
 const CHARTED = PALETTE.length;
 const TABLE_ROWS = 25;
+
+/** How each curriculum draws, in a sentence. */
+const DRAWS: Record<CurriculumDraw, string> = {
+  sec: "Each learning step draws patterns from softmax(Q / τ); a pattern's Q follows the mean absolute advantage of its rollouts, which is highest where fixes are neither sure to work nor hopeless.",
+  'sec-weighted':
+    "Each learning step draws patterns from softmax(Q / τ); a pattern's Q follows the mean absolute advantage of its rollouts times its share of recent failures, so busy patterns whose fixes are neither sure nor hopeless come first.",
+  random: 'Each learning step draws patterns in proportion to their recent failures.',
+  uniform: 'Each learning step draws every pattern it can learn alike.',
+  greedy: 'Each learning step takes the patterns with the most recent failures, one draw each.',
+};
 
 interface CurriculumData {
   curriculum: Curriculum;
@@ -54,10 +71,6 @@ export function CurriculumPage() {
   return (
     <>
       <h1>Curriculum</h1>
-      <p class="lead muted">
-        Each learning step draws patterns from softmax(Q / τ); a pattern's Q follows the mean absolute
-        advantage of its rollouts, which is highest where fixes are neither sure to work nor hopeless.
-      </p>
       <Loaded resource={data} what="the curriculum">
         {(d) => <CurriculumView data={d} patterns={patterns.data ?? new Map()} />}
       </Loaded>
@@ -68,8 +81,11 @@ export function CurriculumPage() {
 function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: PatternIndex }) {
   const [showAll, setShowAll] = useState(false);
   const { curriculum } = data;
-  const byProbability = [...curriculum.arms].sort((a, b) => b.probability - a.probability || b.q - a.q);
-  const armIds = new Set(curriculum.arms.map((a) => a.arm));
+  const byProbability = [...curriculum.arms].sort(
+    (a, b) => Number(b.eligible) - Number(a.eligible) || b.probability - a.probability || b.q - a.q,
+  );
+  const drawn = byProbability.filter((a) => a.eligible);
+  const armIds = new Set(drawn.map((a) => a.arm));
   const label = (arm: string) => {
     const p = patterns.get(arm);
     return p ? `${p.function}: ${p.normalizedMessage}`.slice(0, 48) : arm.slice(0, 12);
@@ -79,14 +95,19 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
 
   return (
     <>
+      <p class="lead muted" data-testid="curriculum-draw">
+        Curriculum <strong>{curriculum.draw}</strong>. {DRAWS[curriculum.draw]}
+      </p>
       <div class="metrics metrics-small">
         <div class="card metric" data-testid="curriculum-step">
           <p class="metric-label">Learning step</p>
           <p class="metric-value">{curriculum.step}</p>
         </div>
         <div class="card metric">
-          <p class="metric-label">Patterns in the curriculum</p>
-          <p class="metric-value">{curriculum.arms.length}</p>
+          <p class="metric-label">Patterns it can draw</p>
+          <p class="metric-value">
+            {drawn.length} <span class="muted">of {curriculum.arms.length}</span>
+          </p>
         </div>
         <div class="card metric">
           <p class="metric-label">
@@ -128,16 +149,23 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
               </div>
             </section>
             <section class="card">
-              <h2>Sampling probabilities now</h2>
-              <ProbabilityBars
-                ariaLabel="Probability of each pattern in the next draw"
-                items={byProbability.slice(0, 12).map((a) => ({
-                  key: a.arm,
-                  label: <PatternLink id={a.arm} pattern={patterns.get(a.arm)} />,
-                  value: a.probability,
-                  note: `${a.pulls} pull${a.pulls === 1 ? '' : 's'}`,
-                }))}
-              />
+              <h2>What the next step draws from</h2>
+              {drawn.length === 0 ? (
+                <Empty title="No pattern can be drawn now">
+                  Every pattern is exhausted, has no candidate left to try, or had no failing input to replay
+                  at the last step.
+                </Empty>
+              ) : (
+                <ProbabilityBars
+                  ariaLabel="Probability of each pattern in the next draw"
+                  items={drawn.slice(0, 12).map((a) => ({
+                    key: a.arm,
+                    label: <PatternLink id={a.arm} pattern={patterns.get(a.arm)} />,
+                    value: a.probability,
+                    note: `${a.pulls} pull${a.pulls === 1 ? '' : 's'}`,
+                  }))}
+                />
+              )}
             </section>
           </div>
 
@@ -170,7 +198,7 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
                           {a.q.toFixed(3)}
                         </td>
                         <td class="num" data-label="Probability">
-                          {percent(a.probability)}
+                          {a.eligible ? percent(a.probability) : <span class="muted">not drawn</span>}
                         </td>
                         <td class="num" data-label="Pulls">
                           {a.pulls}

@@ -126,8 +126,9 @@ export function OverviewPage() {
           <h2>Being learned now</h2>
           <Loaded resource={loop} what="the curriculum">
             {(l) => {
-              const arms = [...l.curriculum.arms].sort((a, b) => b.probability - a.probability).slice(0, 5);
-              const armIds = new Set(l.curriculum.arms.map((a) => a.arm));
+              const drawn = l.curriculum.arms.filter((a) => a.eligible);
+              const arms = [...drawn].sort((a, b) => b.probability - a.probability).slice(0, 5);
+              const armIds = new Set(drawn.map((a) => a.arm));
               return arms.length === 0 ? (
                 <Empty title="Nothing to learn yet">
                   Patterns enter the curriculum once their failing inputs can be replayed by a worker.
@@ -142,7 +143,7 @@ export function OverviewPage() {
                           <PatternLink id={arm.arm} pattern={patterns.data?.get(arm.arm)} />
                         </div>
                         <div class="row-side">
-                          <span title="Sampling probability">{percent(arm.probability)}</span>
+                          <span title="Probability in the next draw">{percent(arm.probability)}</span>
                           <span class="muted">Q {arm.q.toFixed(3)}</span>
                           <StatusBadge status={status} label={PATTERN_STATUS_LABELS[status]} />
                         </div>
