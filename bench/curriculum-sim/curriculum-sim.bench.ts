@@ -18,10 +18,15 @@ import type { FleetTask, FleetTaskResult } from './fleet-worker.js';
 import { bootstrapRatioToBest, type Interval, tInterval } from './seed-statistics.js';
 import { DEFAULT_FLEET_PARAMS, type FleetMix, MIXES, patternCountOf } from './simulated-fleet.js';
 
-/** Runs the tasks on `workers` threads, each taking the next task when it is done with one. */
+/**
+ * Runs the tasks on `workers` threads, each taking the next task when it is done with one; progress
+ * goes to stderr.
+ */
 async function runTasks(tasks: readonly FleetTask[], workers: number): Promise<FleetRunResult[]> {
   const results = new Array<FleetRunResult>(tasks.length);
+  const started = performance.now();
   let next = 0;
+  let done = 0;
   await Promise.all(
     Array.from({ length: Math.min(workers, tasks.length) }, async () => {
       const worker = new Worker(new URL('./fleet-worker.mjs', import.meta.url));
@@ -30,6 +35,10 @@ async function runTasks(tasks: readonly FleetTask[], workers: number): Promise<F
           const send = () => worker.postMessage(next < tasks.length ? tasks[next++] : null);
           worker.on('message', ({ index, result }: FleetTaskResult) => {
             results[index] = result;
+            if (++done % 20 === 0 || done === tasks.length) {
+              const seconds = (performance.now() - started) / 1000;
+              process.stderr.write(`  ${done}/${tasks.length} runs, ${seconds.toFixed(0)} s\n`);
+            }
             send();
           });
           worker.on('error', reject);
