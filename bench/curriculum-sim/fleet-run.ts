@@ -7,6 +7,7 @@
 import * as core from '@arc-agent/core';
 import {
   type Curriculum,
+  DEFAULT_CANARY_SETTINGS,
   type LearnerConfig,
   type LearnerState,
   NO_FIX_ID,
@@ -69,8 +70,8 @@ export interface RunSettings {
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
   steps: 250,
   learner: {},
-  canaryShare: 0.1,
-  canary: { canaryAlpha: 0.05, canaryMaxFailures: 50, canaryMaxTrials: 2_000 },
+  canaryShare: DEFAULT_CANARY_SETTINGS.canaryShare,
+  canary: DEFAULT_CANARY_SETTINGS,
   approval: {},
   reviewSteps: 15,
   reservoir: 50,

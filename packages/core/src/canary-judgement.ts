@@ -27,6 +27,15 @@ export interface CanaryLimits {
   canaryMaxTrials: number;
 }
 
+/** The product's canary settings: what a project gets unless it sets its own. */
+export const DEFAULT_CANARY_SETTINGS = Object.freeze({
+  /** Share of calls an approved fix gets while it is a canary. */
+  canaryShare: 0.1,
+  canaryAlpha: 0.05,
+  canaryMaxFailures: 100,
+  canaryMaxTrials: 2_000,
+});
+
 export interface CanaryJudgement {
   decision: 'continue' | 'promote' | 'rollback';
   /** Which metric decided and why, e.g. `pattern: harm`, `function: failure_limit`, `pattern and function: benefit`. */

@@ -27,6 +27,7 @@ export {
   type CanaryJudgement,
   type CanaryLimits,
   type CanaryTallies,
+  DEFAULT_CANARY_SETTINGS,
   judgeCanary,
 } from './canary-judgement.js';
 export {

@@ -5,6 +5,7 @@
 
 import {
   type Curriculum,
+  DEFAULT_CANARY_SETTINGS,
   DEFAULT_LEARNER_CONFIG,
   DEFAULT_SEC_OPTIONS,
   FIX_RISKS,
@@ -95,13 +96,13 @@ export const DEFAULT_LEARNING_SETTINGS: Readonly<LearningSettings> = Object.free
   triggerIntervalMs: 60_000,
   rolloutBudgetPerHour: 2_000,
   stepTimeoutMs: 120_000,
-  canaryShare: 0.1,
+  canaryShare: DEFAULT_CANARY_SETTINGS.canaryShare,
   autoApproveMinConfidence: 0.95,
   autoApproveMinSuccessRate: 0.9,
   autoApproveRisks: ['low'],
-  canaryAlpha: 0.05,
-  canaryMaxFailures: 100,
-  canaryMaxTrials: 2_000,
+  canaryAlpha: DEFAULT_CANARY_SETTINGS.canaryAlpha,
+  canaryMaxFailures: DEFAULT_CANARY_SETTINGS.canaryMaxFailures,
+  canaryMaxTrials: DEFAULT_CANARY_SETTINGS.canaryMaxTrials,
   approvalWebhookUrl: null,
 });
 
