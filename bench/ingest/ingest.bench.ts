@@ -6,59 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startArcServer } from '../../packages/server/src/cli/serve-process.fixture.js';
+import { benchCallBatches } from './bench-calls.js';
 
 const TOTAL_EVENTS = Number(process.env.ARC_BENCH_EVENTS ?? 100_000);
 const CONCURRENCY = Number(process.env.ARC_BENCH_CONCURRENCY ?? 8);
 const BATCH_SIZES = [100, 500];
 
-const TOOLS = ['search_flights', 'get_weather', 'create_invoice', 'lookup_customer', 'send_email'];
-const FAILURES = [
-  (i: number) => ({
-    type: 'TypeError',
-    message: `Cannot read properties of undefined (reading 'amount') at row ${i}`,
-  }),
-  (i: number) => ({ type: 'SyntaxError', message: `Unexpected token } in JSON at position ${i % 977}` }),
-  (i: number) => ({
-    type: 'APICallError',
-    message: `429 Rate limit reached for requests, retry in ${i % 9}s`,
-    status: 429,
-  }),
-  (i: number) => ({
-    type: 'TimeoutError',
-    message: `timeout of ${1000 + (i % 5000)}ms exceeded`,
-    code: 'ETIMEDOUT',
-  }),
-  (i: number) => ({
-    type: 'ValidationError',
-    message: `"currency" is required (request req_${i.toString(36)})`,
-  }),
-];
-
 function makeBatches(batchSize: number): string[] {
-  const batches: string[] = [];
-  let n = 0;
-  while (n < TOTAL_EVENTS) {
-    const events = [];
-    for (let j = 0; j < batchSize; j++, n++) {
-      const fn = TOOLS[n % TOOLS.length]!;
-      const failed = n % 3 !== 0;
-      events.push({
-        id: `ev_${batchSize}_${n}`,
-        kind: failed ? 'failure' : 'success',
-        function: fn,
-        agentId: `agent-${n % 4}`,
-        timestamp: 1_764_000_000_000 + n,
-        durationMs: 120 + (n % 300),
-        ...(failed ? { error: FAILURES[n % FAILURES.length]!(n) } : {}),
-        input: { query: `order ${n} for customer ${n % 1000}`, options: { limit: 10, page: n % 7 } },
-        output: failed ? null : { ok: true, items: [n, n + 1] },
-        attempt: 1,
-        tags: { env: 'bench' },
-      });
-    }
-    batches.push(JSON.stringify({ events }));
-  }
-  return batches;
+  return benchCallBatches(TOTAL_EVENTS, batchSize).map((events) => JSON.stringify({ events }));
 }
 
 function parseBaseline(batches: string[]): number {
