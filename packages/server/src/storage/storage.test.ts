@@ -241,6 +241,7 @@ describe.each(openTestStorages())('$name storage', (backend) => {
           input: event.input,
           output: { partial: true },
           error: event.error,
+          traceId: null,
         },
       ]);
       expect(await storage.listFailureExamples(project, 'p-none')).toEqual([]);
