@@ -217,7 +217,13 @@ export {
   shouldSync,
 } from './policy-sync.js';
 export { nextTraffic, type PatternTraffic, RECENT_FAILURES_SMOOTHING } from './recent-failures.js';
-export { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
+export {
+  type RedactOptions,
+  redactIdentifier,
+  redactJsonSchema,
+  redactSecrets,
+  redactText,
+} from './redact-secrets.js';
 export {
   DEFAULT_SEC_OPTIONS,
   type QHistoryPoint,

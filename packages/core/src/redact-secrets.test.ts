@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
-import { REDACTED, type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
+import {
+  REDACTED,
+  type RedactOptions,
+  redactIdentifier,
+  redactJsonSchema,
+  redactSecrets,
+  redactText,
+} from './redact-secrets.js';
 import { SECRET_CORPUS, type SecretSample } from './secret-corpus.fixture.js';
 
 /** The secret as it appears raw and as it appears inside JSON text (escaped). */
@@ -148,6 +155,12 @@ describe('redactSecrets: leaves ordinary data untouched', () => {
     'cookie consent given',
     'v1.8.2 on 10.0.0.12:5432, price 289.00 USD, flight DL401',
     '{"airline":"Delta","flight":"DL401","price_usd":289,"author":"bot"}',
+    'created database arc_test_4242_0a1b2c3d4e5f for the run',
+    'ARC_ROLLOUT_CONCURRENCY=4 arc_rollout_worker_concurrency_limit reached',
+    'the arc_session cookie and the @arc-agent/sdk package',
+    'aws secret rotation runs nightly; the secret access key policy is in the runbook',
+    'SecretAccessKey rotated at 2025-03-14T07:05:00Z by aws-secrets-manager',
+    'aws secret hash: a94a8fe5ccb19ba61c4c0873d391e987982fbbd3a94a8fe5ccb19ba61c4c0873',
   ];
 
   it.each(ordinary)('%s', (text) => {
@@ -241,6 +254,9 @@ const secretish = fc
         '-',
         '[REDACTED',
         ']',
+        'arc_',
+        'aws secret ',
+        'secret access key: ',
       ),
       fc.string({ maxLength: 8 }),
     ),
@@ -294,6 +310,85 @@ describe('redactSecrets: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('redactIdentifier', () => {
+  const KEY = 'arc_Zq4vN8mK2pL7rS1tU3wY6xA9bC0dE5fG';
+  const MAX = 1_000;
+
+  it('hides every secret of the corpus behind a placeholder', () => {
+    for (const sample of SECRET_CORPUS) {
+      const id = redactIdentifier(sample.context, KEY, MAX);
+      expectNoLeak(id, sample);
+      expect(id).toMatch(/\[REDACTED:[a-z_]+#[0-9a-f]{12}\]/);
+    }
+  });
+
+  it('gives the same placeholder for the same secret and key, another for another secret or key', () => {
+    const visa = 'order 4111 1111 1111 1111';
+    expect(redactIdentifier(visa, KEY, MAX)).toBe(redactIdentifier(visa, KEY, MAX));
+    expect(redactIdentifier(visa, KEY, MAX)).toMatch(/^order \[REDACTED:card_number#[0-9a-f]{12}\]$/);
+    expect(redactIdentifier(visa, KEY, MAX)).not.toBe(
+      redactIdentifier('order 4242 4242 4242 4242', KEY, MAX),
+    );
+    expect(redactIdentifier(visa, KEY, MAX)).not.toBe(redactIdentifier(visa, `${KEY}x`, MAX));
+  });
+
+  it('is the HMAC-SHA-256 of the secret under the key, cut to 12 hex digits', () => {
+    // RFC 4231 test case 2: HMAC-SHA-256("Jefe", "what do ya want for nothing?") = 5bdcc146bf60754e…
+    const phrase = { name: 'phrase', pattern: /what do ya want for nothing\?/ };
+    expect(redactIdentifier('what do ya want for nothing?', 'Jefe', MAX, { extraPatterns: [phrase] })).toBe(
+      '[REDACTED:phrase#5bdcc146bf60]',
+    );
+  });
+
+  it('makes the whole identifier one placeholder when placeholders would take it past its bound', () => {
+    const emails = Array.from({ length: 20 }, (_, i) => `u${i}@ex.io`).join(' ');
+    expect(emails.length).toBeLessThan(200);
+    const id = redactIdentifier(emails, KEY, 200);
+    expect(id).toMatch(/^\[REDACTED:identifier#[0-9a-f]{12}\]$/);
+    expect(redactIdentifier(emails, KEY, 200)).toBe(id);
+    expect(redactIdentifier(`${emails} `, KEY, 200)).not.toBe(id);
+    expect(redactIdentifier(id, KEY, 200)).toBe(id);
+  });
+
+  it('leaves identifiers without secrets alone, and its own output too', () => {
+    for (const id of ['0193b2c4-7e1f-7a3b-9c2d-001000000abc', 'fix_3f9a1c2b7d4e5f60', 'search_flights']) {
+      expect(redactIdentifier(id, KEY, MAX)).toBe(id);
+    }
+    fc.assert(
+      fc.property(secretish, (text) => {
+        const once = redactIdentifier(text, KEY, MAX);
+        expect(redactIdentifier(once, KEY, MAX)).toBe(once);
+        expect(redactText(once)).toBe(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('redactJsonSchema', () => {
+  it('keeps the schemas of secret-sounding properties and hides secrets inside strings', () => {
+    const sample = (label: string) => SECRET_CORPUS.find((s) => s.label === label)!;
+    const openai = sample('OpenAI key (legacy)');
+    const github = sample('GitHub installation token in a command line');
+    const schema = {
+      type: 'object',
+      description: openai.context,
+      properties: {
+        password: { type: 'string', minLength: 8 },
+        token: { type: 'string', enum: [github.context] },
+        [`note ${openai.secret}`]: { type: 'string' },
+      },
+      required: ['password'],
+    };
+    const redacted = redactJsonSchema(schema);
+    expect(redacted.properties.password).toEqual({ type: 'string', minLength: 8 });
+    expect(redacted.required).toEqual(['password']);
+    expectNoLeak(redacted, openai);
+    expectNoLeak(redacted, github);
+    expect(Object.keys(redacted.properties)).toContain('note [REDACTED:openai_key]');
   });
 });
 

@@ -1,6 +1,14 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { MAX_DEPTH_MARKER } from './json-safe-copy.js';
 import { isSecretKeyName, normalizeKeyName } from './secret-key-names.js';
-import { type RedactionTally, type SecretPattern, SecretTextScanner } from './secret-text-scanner.js';
+import {
+  type RedactionTally,
+  type SecretMarker,
+  type SecretPattern,
+  SecretTextScanner,
+} from './secret-text-scanner.js';
 import { setOwnProperty } from './set-own-property.js';
 
 export interface RedactOptions {
@@ -56,14 +64,15 @@ class Redactor {
     this.extraKeys = new Set((options.extraKeys ?? []).map(normalizeKeyName));
   }
 
-  text(text: string, tally: RedactionTally): string {
-    return this.scanner.redact(text, tally);
+  text(text: string, tally: RedactionTally, mark?: SecretMarker): string {
+    return this.scanner.redact(text, tally, mark);
   }
 
-  value(value: unknown, tally: RedactionTally): unknown {
+  /** With `hideSecretKeys` false, keys are names of things (a schema's properties), not data labels. */
+  value(value: unknown, tally: RedactionTally, hideSecretKeys = true): unknown {
     if (typeof value === 'string') return this.scanner.redact(value, tally);
     const found = new FoundStrings();
-    const copy = this.copy(value, 0, tally, found);
+    const copy = this.copy(value, 0, tally, found, hideSecretKeys);
     const redacted = found.texts.length === 0 ? undefined : this.scanner.redactAll(found.texts, tally);
     if (redacted !== undefined) {
       for (let i = 0; i < redacted.length; i++) {
@@ -77,7 +86,13 @@ class Redactor {
   }
 
   /** A copy with secret keys' values hidden; its strings are listed in `found`, to be scanned in one batch. */
-  private copy(value: unknown, depth: number, tally: RedactionTally, found: FoundStrings): unknown {
+  private copy(
+    value: unknown,
+    depth: number,
+    tally: RedactionTally,
+    found: FoundStrings,
+    hideSecretKeys: boolean,
+  ): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (depth >= MAX_NESTING) return MAX_DEPTH_MARKER;
     if (Array.isArray(value)) {
@@ -86,7 +101,11 @@ class Redactor {
         const item: unknown = value[i];
         if (typeof item === 'string') found.add(out, i, item);
         // Primitives inline: most items are, and a call per item shows in the ingest profile.
-        out.push(typeof item === 'object' && item !== null ? this.copy(item, depth + 1, tally, found) : item);
+        out.push(
+          typeof item === 'object' && item !== null
+            ? this.copy(item, depth + 1, tally, found, hideSecretKeys)
+            : item,
+        );
       }
       return out;
     }
@@ -99,12 +118,14 @@ class Redactor {
       const verdict = this.key(key);
       tally.count += verdict.redactions;
       const item = source[key];
-      if (verdict.secret) {
+      if (verdict.secret && hideSecretKeys) {
         setOwnProperty(out, verdict.text, hide(item, tally));
       } else {
         if (typeof item === 'string') found.add(out, verdict.text, item);
         const copied =
-          typeof item === 'object' && item !== null ? this.copy(item, depth + 1, tally, found) : item;
+          typeof item === 'object' && item !== null
+            ? this.copy(item, depth + 1, tally, found, hideSecretKeys)
+            : item;
         setOwnProperty(out, verdict.text, copied);
       }
     }
@@ -179,4 +200,44 @@ export function redactSecrets<T>(value: T, options?: RedactOptions): { value: T;
  */
 export function redactText(text: string, options?: RedactOptions): string {
   return redactorFor(options).text(text, { count: 0 });
+}
+
+/**
+ * A copy of a JSON Schema with the secrets inside its strings (descriptions, defaults, examples,
+ * property names) replaced as redactSecrets replaces them. Unlike redactSecrets it keeps what sits
+ * under secret-sounding keys: in a schema those are property names (`password: { type: 'string' }`
+ * describes a field), and hiding them would break the schema.
+ */
+export function redactJsonSchema<T>(schema: T, options?: RedactOptions): T {
+  return redactorFor(options).value(schema, { count: 0 }, false) as T;
+}
+
+/** Hex digits of a placeholder's hash: 48 bits, and too few for the card rule (13+ digits) to take for a card. */
+const PLACEHOLDER_HASH_DIGITS = 12;
+
+/**
+ * `text`, an identifier (an event, trace or fix id, a function name), with each secret in it
+ * replaced by a placeholder that is the same wherever the same secret appears under the same
+ * `key`: `evt-[REDACTED:openai_key#3f9a1c2b7d4e]`. Ids that differ only in their secret stay
+ * apart, and a retried event keeps its id, so idempotency holds. The hash is an HMAC keyed with
+ * `key`, a secret the caller holds and never stores (its API key): a copy of the stored ids
+ * cannot test guesses of a short secret, such as a card number, against it. Placeholders are
+ * longer than most secrets; should they take the result past `maxLength`, the whole identifier
+ * becomes one placeholder (`[REDACTED:identifier#…]`, 36 characters). Text without secrets comes
+ * back as it was.
+ */
+export function redactIdentifier(
+  text: string,
+  key: string,
+  maxLength: number,
+  options?: RedactOptions,
+): string {
+  const keyBytes = utf8ToBytes(key);
+  const placeholder = (type: string, secret: string) => {
+    const digest = bytesToHex(hmac(sha256, keyBytes, utf8ToBytes(secret)));
+    // `#`, not `:`, before the hash: `cookie:` would read as a cookie header to a second pass.
+    return `[REDACTED:${type}#${digest.slice(0, PLACEHOLDER_HASH_DIGITS)}]`;
+  };
+  const redacted = redactorFor(options).text(text, { count: 0 }, placeholder);
+  return redacted.length > maxLength && redacted !== text ? placeholder('identifier', text) : redacted;
 }

@@ -107,6 +107,37 @@ export const SECRET_CORPUS: SecretSample[] = [
         `{"Credentials":{"AccessKeyId":"${join('ASIA', 'ZQ3RT8PLMNB5V2X4')}","SecretAccessKey":"${k}","Expiration":"2025-03-14T08:00:00Z"}}`,
     },
     {
+      label: 'AWS secret access key after the words "aws secret"',
+      secret: join('kT9vQ2mX7rB4nL8/pW3zY6c', 'H1dF5gJ0sA+eR2uV8'),
+      context: (k: string) => `rotating aws secret ${k} for the billing agent`,
+    },
+    {
+      label: 'AWS secret access key in YAML',
+      secret: join('Zp4Lq8Wm2Xn6Rv0Tb3Yc7Hd', '1Jf5Kg9Ls2Mh6Nj0P'),
+      context: (k: string) => `aws:\n  region: eu-west-1\n  aws_secret_access_key: ${k}\n  profile: agent`,
+    },
+    {
+      label: 'AWS secret access key in prose',
+      secret: join('Qx7Mc2Vb9Nz4Lk1Jh8Gf3D', 's6Ap0Wo5Ei2Ru9Ty4/'),
+      context: (k: string) => `The secret access key is ${k}, keep it out of the repo`,
+    },
+    {
+      label: 'Arc API key in an SDK configuration dump',
+      secret: join('arc_', 'Xq3vK9bN2mL7pR4sT8wY1zA5cD0fG6hJ'),
+      context: (k: string) =>
+        `createArc({ endpoint: 'http://arc.internal:7070', apiKey: '${k}', agentId: 'billing' })`,
+    },
+    {
+      label: 'Arc admin key chosen by an operator, in a shell history line',
+      secret: join('arc_', 'OpsAdmin-2025_Rotated'),
+      context: (k: string) => `ARC_ADMIN_KEY=${k} npx arc serve --db ./arc.db`,
+    },
+    {
+      label: 'Arc key in a log line',
+      secret: join('arc_', 'b7Rk2Lm9-Np3Qr5St8Uv1Wx4Yz6Ab0Cd'),
+      context: (k: string) => `arc: POST /v1/events failed (401) with key ${k}`,
+    },
+    {
       label: 'GitHub classic token as a URL password',
       secret: join('ghp_', 'R8tN2vX5qL9mK3wY7zB1cD4fG6hJ0pS2uE5i'),
       context: (k: string) =>

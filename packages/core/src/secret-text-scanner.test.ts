@@ -30,6 +30,16 @@ describe('SecretTextScanner', () => {
     ['a.b+c@d-e.co.uk', '[REDACTED:email]'],
     ['Cookie: a=1; b=2', 'Cookie: [REDACTED:cookie]'],
     ['secret=hunter2', 'secret=[REDACTED:secret]'],
+    ['arc_k1Fz0123456789abcdefghijklmnopq', '[REDACTED:arc_key]'],
+    ['aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws secret [REDACTED:aws_secret_key]'],
+    [
+      'AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+      'AWS_SECRET_ACCESS_KEY: "[REDACTED:aws_secret_key]"',
+    ],
+    [
+      'secret access key is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.',
+      'secret access key is [REDACTED:aws_secret_key].',
+    ],
   ])('%s → %s', (input, expected) => {
     expect(redact(input)).toEqual({ text: expected, count: 1 });
   });
@@ -58,6 +68,11 @@ describe('SecretTextScanner', () => {
       'order 4111 1111 1111 1112',
       'ask-me-anything-about-kubernetes-today',
       'timestamp 1764000000000123',
+      'arc_test_4242_0a1b2c3d4e5f',
+      'xarc_k1Fz0123456789abcdefghijklmnopq',
+      'aws secret wJalrXUtnFEMIxK7MDENGxbPxRfiCYEXAMPLEKEYxx',
+      'aws secret abcdefghijklmnopqrstuvwxyzabcdefghijklmn',
+      'the secret access key ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ',
     ]) {
       expect(redact(text)).toEqual({ text, count: 0 });
     }
@@ -148,6 +163,13 @@ describe('SecretTextScanner', () => {
       `eyJ${'a'.repeat(n)}.${'b'.repeat(n)}`,
       'xoxb-'.repeat(n / 5),
       'Cookie:'.repeat(n / 7),
+      'arc_'.repeat(n / 4),
+      `arc_${'a'.repeat(n)}`,
+      'aws secret '.repeat(n / 11),
+      `aws secret${' '.repeat(n)}`,
+      `secret access key${' '.repeat(n)}:${' '.repeat(n)}x`,
+      'aws_secret_access_key:'.repeat(n / 22),
+      `aws secret ${'A1'.repeat(n / 2)}`,
     ];
     for (const input of inputs) {
       const { text } = redact(input);

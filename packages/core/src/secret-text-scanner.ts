@@ -17,6 +17,12 @@ export interface RedactionTally {
   count: number;
 }
 
+/** What replaces a secret of the given type; `[REDACTED:<type>]` unless the caller says otherwise. */
+export type SecretMarker = (type: string, secret: string) => string;
+
+/** The default marker. Every marker must start with `[REDACTED` so that a second pass leaves it be. */
+export const typeMarker: SecretMarker = (type) => `[REDACTED:${type}]`;
+
 interface TextRule {
   /** Names the marker: `[REDACTED:<type>]`. */
   type: string;
@@ -63,12 +69,32 @@ const ASSIGN = String.raw`(?:["']:|=)[ \t]*\\*["']?`;
 const SECRET_NAME_BEFORE =
   /(?<=(?:password|passwd|passphrase|secret|token|api[_-]?key|auth|authorization|cookie|credentials?|private[_-]?key|access[_-]?key|session)\\*["']?[ \t]*)/iy;
 const AWS_SECRET_NAME_BEFORE = /(?<=(?:aws_?)?secret_?access_?key\\*["']?[ \t]*)/iy;
+/** `secret`, `secret key`, `secret_access_key`, `SecretAccessKey`: how an AWS secret key is named. */
+const AWS_SECRET_WORDS = '(?:[Ss]ecret|SECRET)(?:[ _-]?(?:[Aa]ccess|ACCESS))?(?:[ _-]?(?:[Kk]ey|KEY))?';
+/**
+ * Between the name and the value: a closing quote, `:`, `=` or "is", an opening quote. No two
+ * runs of blanks side by side: a long run of them would be split every way before failing.
+ */
+const AWS_SECRET_SEPARATOR = String.raw`\\*["']?[ \t]*(?:(?:[:=]|is|IS)[ \t]*)?\\*["']?`;
+/** Exactly 40 base64 characters: a longer run is something else (a hash, a blob). */
+const AWS_SECRET_VALUE = '[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])';
+
 /** `Authorization=Bearer …`: the scheme stays readable, the credential after it goes. */
 const SCHEME = String.raw`(?:[Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken)[ \t]+`;
 const NOT_A_VALUE = /^(?:null|true|false|undefined|none|nil)$/i;
 const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Joins the strings of a batch: no rule's characters include it, so no match spans two strings. */
 const SEPARATOR = '\u0000';
+
+/** Random base64 mixes cases; snake_case names (`arc_test_4242_default`) do not. */
+function mixesCase(token: string): boolean {
+  return /[a-z]/.test(token) && /[A-Z]/.test(token);
+}
+
+/** An AWS secret key is 40 random base64 characters: letters with digits or `+/`, never a word. */
+function looksLikeAwsSecret(token: string): boolean {
+  return /[A-Za-z]/.test(token) && /[0-9+/]/.test(token);
+}
 
 /** Random tokens carry digits or punctuation; `Bearer instruments` in prose does not. */
 function hasNonLetter(token: string): boolean {
@@ -172,6 +198,15 @@ const PASSES: readonly (readonly TextRule[])[] = [
       secret: '(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})',
     },
     {
+      // Arc's own API keys (api-keys.ts in the server): `arc_` + 16 to 128 base64url characters.
+      type: 'arc_key',
+      trigger: 'arc_',
+      notAfter: /[A-Za-z0-9_-]/,
+      // Bounded as the server bounds keys; unbounded, `arc_arc_arc_…` would be read to its end at each trigger.
+      secret: 'arc_[A-Za-z0-9_-]{16,128}(?![A-Za-z0-9_-])',
+      accept: (key) => mixesCase(key.slice(4)),
+    },
+    {
       type: 'slack_token',
       trigger: 'xox[abprs]-',
       notAfter: /[A-Za-z0-9]/,
@@ -227,6 +262,27 @@ const PASSES: readonly (readonly TextRule[])[] = [
       startsBackOver: isEmailLocalChar,
       secret: String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`,
       email: true,
+    },
+  ],
+  // A bare AWS secret key has no prefix of its own: only the words before it tell it apart.
+  [
+    {
+      // `aws secret …`, `aws_secret_access_key: …`, `AWS_SECRET=…`.
+      type: 'aws_secret_key',
+      trigger: '[Ss]ecret|SECRET',
+      namedBy: /(?<=(?:aws|AWS|Aws)[ _-]?)/y,
+      prefix: `${AWS_SECRET_WORDS}${AWS_SECRET_SEPARATOR}`,
+      secret: AWS_SECRET_VALUE,
+      accept: looksLikeAwsSecret,
+    },
+    {
+      // `secret access key is …`, `"SecretAccessKey": "…"`: the full name needs no `aws` before it.
+      type: 'aws_secret_key',
+      trigger: '[Ss]ecret|SECRET',
+      notAfter: /[A-Za-z]/,
+      prefix: `(?:[Ss]ecret|SECRET)[ _-]?(?:[Aa]ccess|ACCESS)[ _-]?(?:[Kk]ey|KEY)${AWS_SECRET_SEPARATOR}`,
+      secret: AWS_SECRET_VALUE,
+      accept: looksLikeAwsSecret,
     },
   ],
   [
@@ -293,19 +349,19 @@ function compilePass(rules: readonly TextRule[]): CompiledPass {
  */
 export class SecretTextScanner {
   private readonly passes: readonly CompiledPass[];
-  private readonly extraPatterns: readonly { marker: string; pattern: RegExp }[];
+  private readonly extraPatterns: readonly { name: string; pattern: RegExp }[];
 
   constructor(options: SecretScannerOptions) {
     this.passes = PASSES.map((rules) => compilePass(rules.filter((rule) => options.emails || !rule.email)));
     this.extraPatterns = options.extraPatterns.map(({ name, pattern }) => ({
-      marker: `[REDACTED:${name}]`,
+      name,
       pattern: new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
     }));
   }
 
   /** `text` with every secret replaced by its marker; adds the number replaced to `tally`. */
-  redact(text: string, tally: RedactionTally): string {
-    return this.extra(text.length < MIN_SECRET_LENGTH ? text : this.builtIn(text, tally), tally);
+  redact(text: string, tally: RedactionTally, mark: SecretMarker = typeMarker): string {
+    return this.extra(text.length < MIN_SECRET_LENGTH ? text : this.builtIn(text, tally, mark), tally, mark);
   }
 
   /**
@@ -330,25 +386,25 @@ export class SecretTextScanner {
     return extra.some((text, i) => text !== texts[i]) ? extra : undefined;
   }
 
-  private extra(text: string, tally: RedactionTally): string {
+  private extra(text: string, tally: RedactionTally, mark: SecretMarker = typeMarker): string {
     let out = text;
-    for (const { marker, pattern } of this.extraPatterns) {
+    for (const { name, pattern } of this.extraPatterns) {
       out = out.replace(pattern, (match) => {
         if (match === '' || match.startsWith('[REDACTED')) return match;
         tally.count++;
-        return marker;
+        return mark(name, match);
       });
     }
     return out;
   }
 
-  private builtIn(text: string, tally: RedactionTally): string {
+  private builtIn(text: string, tally: RedactionTally, mark: SecretMarker = typeMarker): string {
     let out = text;
-    for (const pass of this.passes) out = this.scan(pass, out, tally);
+    for (const pass of this.passes) out = this.scan(pass, out, tally, mark);
     return out;
   }
 
-  private scan(pass: CompiledPass, text: string, tally: RedactionTally): string {
+  private scan(pass: CompiledPass, text: string, tally: RedactionTally, mark: SecretMarker): string {
     const { triggers, rulesByGroup } = pass;
     triggers.lastIndex = 0;
     let out = '';
@@ -365,7 +421,7 @@ export class SecretTextScanner {
         const { secret } = candidate;
         if (secret.startsWith('[REDACTED') || (rule.accept !== undefined && !rule.accept(secret))) continue;
         tally.count++;
-        out += `${text.slice(copiedTo, candidate.start)}${candidate.prefix}[REDACTED:${this.typeOf(rule, text, at)}]`;
+        out += `${text.slice(copiedTo, candidate.start)}${candidate.prefix}${mark(this.typeOf(rule, text, at), secret)}`;
         copiedTo = candidate.end;
         replaced = true;
         break;

@@ -16,7 +16,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
-import { checkFunctionName } from './track.js';
+import { trackedName } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
 type Middleware = LanguageModelMiddleware;
@@ -152,7 +152,7 @@ function callInput([params]: Args): unknown {
 export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): LanguageModelMiddleware {
   const rt = runtimeOf(arc);
   if (rt === undefined) return { specificationVersion: 'v3' };
-  checkFunctionName(options.function);
+  const name = trackedName(options.function, rt.capture);
   const { callKey } = options;
   const validators = validatorList(options.validators);
   const shared = {
@@ -160,11 +160,11 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
     callKey: callKey && (([params]: Args) => callKey(params)),
     input: callInput,
     tags: options.tags,
-    outputSchema: declaredOutputSchema(options.outputSchema, 'arcMiddleware'),
+    outputSchema: declaredOutputSchema(options.outputSchema, 'arcMiddleware', rt.capture),
   };
   const generate = new CallRunner<Args, PromiseLike<GenerateResult>>(
     rt,
-    options.function,
+    name,
     (params, model) => model.doGenerate(params),
     {
       ...shared,
@@ -176,7 +176,7 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
   );
   const stream = new CallRunner<Args, PromiseLike<StreamResult>>(
     rt,
-    options.function,
+    name,
     (params, model) => model.doStream(params),
     { ...shared, outputStage: false },
   );

@@ -22,7 +22,7 @@ import type { ArcRuntime } from './arc-runtime.js';
 import { groupKey, type OutcomeGroup } from './call-counters.js';
 import type { CallShape } from './call-shape.js';
 import { canaryArm } from './canary-assignment.js';
-import { type AttemptRecord, failureEvent, successEvent } from './capture-context.js';
+import { type AttemptRecord, captureTags, failureEvent, successEvent } from './capture-context.js';
 import { classifyFailure } from './failure-classification.js';
 import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/apply-fixes.js';
 import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
@@ -143,7 +143,7 @@ export class CallRunner<A extends readonly unknown[], R> {
     this.#fn = fn;
     this.#options = options;
     this.#validators = options.validators ?? [];
-    this.#tags = { ...options.tags };
+    this.#tags = captureTags(options.tags, rt.capture);
     this.#group = { function: name, fixIds: [], tags: this.#tags, key: groupKey(name, [], this.#tags) };
     this.#plain = this.#validators.length === 0 && options.parse === undefined;
     this.#guard(undefined, () => rt.watch(name));

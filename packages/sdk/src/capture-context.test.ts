@@ -9,7 +9,12 @@ import {
   failureEvent,
 } from './capture-context.js';
 
-const options: CaptureOptions = { agentId: 'a1', bounds: { maxStringLength: 50 }, redact: {} };
+const options: CaptureOptions = {
+  agentId: 'a1',
+  bounds: { maxStringLength: 50 },
+  redact: {},
+  key: 'arc_test-key-0123456789abcdef',
+};
 
 describe('capture', () => {
   it('names error types by name, then by subclass, and names thrown non-errors', () => {

@@ -1,16 +1,33 @@
 // What leaves the process about a call, and how: every value is first made a bounded JSON-safe
 // copy and then redacted with core's rules (the same module the server uses), so a secret in an
-// input, an output, an error message or a stack never reaches the wire.
+// input, an output, an error message, a stack, a tag, a declared schema or a name never reaches
+// the wire. Names the host chose (functions, the agent) keep a stable placeholder for each secret
+// in them (core's redactIdentifier), so that fixes and rollouts still find their function.
 
-import { type JsonBounds, type RedactOptions, redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
+import {
+  type JsonBounds,
+  type JsonSchema,
+  type RedactOptions,
+  redactIdentifier,
+  redactJsonSchema,
+  redactSecrets,
+  redactText,
+  toJsonSafe,
+} from '@arc-agent/core';
 import type { ArcEvent, ArcEventError } from './arc-event.js';
 import { nextEventId } from './event-id.js';
 import { isInstanceOf } from './safe-checks.js';
 
 export interface CaptureOptions {
+  /** As sent: already through captureIdentifier. */
   agentId: string | undefined;
   bounds: Partial<JsonBounds>;
   redact: RedactOptions;
+  /**
+   * The API key. It keys the placeholders of secrets in names, as the server keys them with the
+   * key a request came with, so both ends name a function alike; it is never part of them.
+   */
+  key: string;
 }
 
 /** One attempt of a tracked call, as the events about it describe it. */
@@ -33,6 +50,29 @@ const MAX_STACK_LENGTH = 16_384;
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function captureValue(value: unknown, options: CaptureOptions): unknown {
   return redactSecrets(toJsonSafe(value, options.bounds), options.redact).value;
+}
+
+/**
+ * A name the host chose (a function, the agent) with each secret in it replaced by a placeholder
+ * that is the same every time; at most `maxLength` characters, as the server takes names.
+ */
+export function captureIdentifier(text: string, maxLength: number, options: CaptureOptions): string {
+  return redactIdentifier(text, options.key, maxLength, options.redact);
+}
+
+/** Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced. */
+export function captureTags(
+  tags: Readonly<Record<string, string>> | undefined,
+  options: CaptureOptions,
+): Record<string, string> {
+  return tags === undefined
+    ? {}
+    : (redactSecrets({ ...tags }, options.redact).value as Record<string, string>);
+}
+
+/** A declared output schema as sent: secrets in its strings replaced, its property schemas kept. */
+export function captureSchema(schema: JsonSchema, options: CaptureOptions): JsonSchema {
+  return redactJsonSchema(schema, options.redact);
 }
 
 function captureText(text: string, max: number, options: CaptureOptions): string {

@@ -1,6 +1,7 @@
 import type { DeployedFix, JsonBounds, RedactOptions } from '@arc-agent/core';
 import type { ArcRuntime, RetrySettings } from './arc-runtime.js';
 import { CallCounters, type FunctionCounters } from './call-counters.js';
+import { type CaptureOptions, captureIdentifier } from './capture-context.js';
 import { EventTransport, type TransportStats } from './event-transport.js';
 import { FixCache, type FixCacheStats } from './fix-cache.js';
 import {
@@ -10,7 +11,13 @@ import {
   type RolloutWorkerOptions,
   startRolloutWorker,
 } from './rollout-worker.js';
-import { type AnyFunction, type TrackedFunction, type TrackOptions, trackFunction } from './track.js';
+import {
+  type AnyFunction,
+  MAX_FUNCTION_NAME_LENGTH,
+  type TrackedFunction,
+  type TrackOptions,
+  trackFunction,
+} from './track.js';
 import { type TrackedDecorator, trackedDecorator } from './tracked-decorator.js';
 import { DEFAULT_VALIDATOR_TIMEOUT_MS } from './validators.js';
 
@@ -101,6 +108,9 @@ export interface Arc {
 
 const runtimes = new WeakMap<Arc, ArcRuntime>();
 
+/** As the server takes agent ids. */
+const MAX_AGENT_ID_LENGTH = 200;
+
 /** The runtime behind an Arc client, for the framework integrations; undefined when disabled. */
 export function runtimeOf(arc: Arc): ArcRuntime | undefined {
   return runtimes.get(arc);
@@ -182,6 +192,17 @@ export function createArc(options: ArcOptions): Arc {
     throw new TypeError('createArc: no fetch available; pass options.fetch');
   const random = options.random ?? Math.random;
   const counters = new CallCounters();
+  if (options.agentId !== undefined && typeof options.agentId !== 'string')
+    throw new TypeError('createArc: agentId must be a string');
+  const redact = options.redact ?? {};
+  const capture: CaptureOptions = {
+    agentId: undefined,
+    bounds: options.bounds ?? {},
+    redact,
+    key: options.apiKey,
+  };
+  if (options.agentId !== undefined)
+    capture.agentId = captureIdentifier(options.agentId, MAX_AGENT_ID_LENGTH, capture);
   const requestTimeoutMs = positive(options.requestTimeoutMs, 5000, 'requestTimeoutMs');
   const validatorTimeoutMs = positive(
     options.validatorTimeoutMs,
@@ -201,7 +222,7 @@ export function createArc(options: ArcOptions): Arc {
     maxAttempts: positive(options.maxSendAttempts, 5, 'maxSendAttempts'),
     backoff: { baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' },
     random,
-    collect: () => counters.drainAggregates(options.agentId, Date.now()),
+    collect: () => counters.drainAggregates(capture.agentId, Date.now()),
   });
   const fixCache =
     options.fixes?.enabled === false
@@ -222,7 +243,7 @@ export function createArc(options: ArcOptions): Arc {
   let internalErrors = 0;
   const retry = options.retry ?? {};
   const rt: ArcRuntime = {
-    capture: { agentId: options.agentId, bounds: options.bounds ?? {}, redact: options.redact ?? {} },
+    capture,
     successSampleRate: share(options.successSampleRate, 0.1, 'successSampleRate'),
     random,
     retry: {
@@ -249,7 +270,7 @@ export function createArc(options: ArcOptions): Arc {
   // What each function was tracked with, so a rollout worker replays it the same way.
   const registry = new Map<string, TrackedFunction>();
   const track: Arc['track'] = (name, fn, trackOptions) =>
-    trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(name, tracked));
+    trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(tracked.name, tracked));
   const arc: Arc = {
     disabled: false,
     track,
@@ -267,7 +288,8 @@ export function createArc(options: ArcOptions): Arc {
         fns,
         workerOptions,
       ),
-    fixesFor: rt.fixesFor,
+    fixesFor: (fn) =>
+      typeof fn === 'string' ? rt.fixesFor(captureIdentifier(fn, MAX_FUNCTION_NAME_LENGTH, capture)) : [],
     refreshFixes: async () => {
       await fixCache?.refresh();
     },

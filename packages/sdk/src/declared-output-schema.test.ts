@@ -6,10 +6,19 @@ import { z } from 'zod';
 import { arcMiddleware } from './ai-sdk-middleware.js';
 import type { ArcEvent } from './arc-event.js';
 import { OUTPUT_SCHEMA_RESEND_MS } from './call-runner.js';
+import type { CaptureOptions } from './capture-context.js';
 import { type Arc, createArc } from './create-arc.js';
 import { declaredOutputSchema } from './declared-output-schema.js';
 import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
 import { wrapOpenAI } from './openai-wrapper.js';
+
+/** What tracking captures with: core's rules only. */
+const CAPTURE: CaptureOptions = {
+  agentId: undefined,
+  bounds: {},
+  redact: {},
+  key: 'arc_test-key-0123456789abcdef',
+};
 
 const envelope = {
   type: 'object',
@@ -50,14 +59,14 @@ async function sent(): Promise<ArcEvent[]> {
 describe('declaredOutputSchema', () => {
   it('takes a JSON Schema object as a detached copy, and nothing when none is declared', () => {
     const declared = structuredClone(envelope);
-    const schema = declaredOutputSchema(declared, 'arc.track');
+    const schema = declaredOutputSchema(declared, 'arc.track', CAPTURE);
     expect(schema).toEqual(envelope);
     expect(schema).not.toBe(declared);
-    expect(declaredOutputSchema(undefined, 'arc.track')).toBeUndefined();
+    expect(declaredOutputSchema(undefined, 'arc.track', CAPTURE)).toBeUndefined();
   });
 
   it('takes a zod 4 schema as the JSON Schema zod states for its output', () => {
-    const schema = declaredOutputSchema(Call, 'arc.track');
+    const schema = declaredOutputSchema(Call, 'arc.track', CAPTURE);
     expect(schema).toEqual(z.toJSONSchema(Call));
     expect(schema).toMatchObject({ type: 'object', required: ['name', 'arguments'] });
   });
@@ -87,8 +96,8 @@ describe('declaredOutputSchema', () => {
       'arc.track: outputSchema could not be converted to JSON Schema',
     ],
   ])('refuses %s with a TypeError', (_name, option, message) => {
-    expect(() => declaredOutputSchema(option, 'arc.track')).toThrow(TypeError);
-    expect(() => declaredOutputSchema(option, 'arc.track')).toThrow(message);
+    expect(() => declaredOutputSchema(option, 'arc.track', CAPTURE)).toThrow(TypeError);
+    expect(() => declaredOutputSchema(option, 'arc.track', CAPTURE)).toThrow(message);
   });
 });
 

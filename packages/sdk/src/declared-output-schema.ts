@@ -5,6 +5,7 @@
 // as rejected events later.
 
 import { checkDeclaredSchema, type JsonSchema } from '@arc-agent/core';
+import { type CaptureOptions, captureSchema } from './capture-context.js';
 
 /**
  * The Standard JSON Schema interface (https://standardschema.dev), kept to what Arc reads: zod 4,
@@ -49,13 +50,18 @@ function convertStandard(props: Record<string, unknown>, where: string): unknown
 }
 
 /**
- * The declared schema as plain JSON data (a detached copy), or undefined when none was declared.
- * Throws a TypeError naming `where` (e.g. `arc.track`) when `option` is no schema Arc can use.
+ * The declared schema as plain JSON data (a detached copy, secrets in its strings redacted), or
+ * undefined when none was declared. Throws a TypeError naming `where` (e.g. `arc.track`) when
+ * `option` is no schema Arc can use.
  */
-export function declaredOutputSchema(option: unknown, where: string): JsonSchema | undefined {
+export function declaredOutputSchema(
+  option: unknown,
+  where: string,
+  capture: CaptureOptions,
+): JsonSchema | undefined {
   if (option === undefined) return undefined;
   const props = standardProps(option);
   const check = checkDeclaredSchema(props === undefined ? option : convertStandard(props, where));
   if (!check.ok) throw new TypeError(`${where}: outputSchema ${check.problem}`);
-  return check.schema;
+  return captureSchema(check.schema, capture);
 }

@@ -8,7 +8,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
-import { checkFunctionName } from './track.js';
+import { trackedName } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
 type Body = OpenAI.Chat.ChatCompletionCreateParams;
@@ -153,7 +153,7 @@ function wrapObject<T extends object>(target: T, key: PropertyKey, replacement: 
 export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: WrapOpenAIOptions): C {
   const rt = runtimeOf(arc);
   if (rt === undefined) return client;
-  checkFunctionName(options.function);
+  const name = trackedName(options.function, rt.capture);
   const completions = client.chat.completions;
   const create = completions.create as unknown as (...args: Args) => PromiseLike<unknown>;
   const invoke = (...args: Args) => Reflect.apply(create, completions, args) as PromiseLike<unknown>;
@@ -164,16 +164,16 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
     callKey: callKey && (([body]: Args) => callKey(body)),
     input: ([body]: Args) => body,
     tags: options.tags,
-    outputSchema: declaredOutputSchema(options.outputSchema, 'wrapOpenAI'),
+    outputSchema: declaredOutputSchema(options.outputSchema, 'wrapOpenAI', rt.capture),
   };
-  const complete = new CallRunner<Args, PromiseLike<unknown>>(rt, options.function, invoke, {
+  const complete = new CallRunner<Args, PromiseLike<unknown>>(rt, name, invoke, {
     ...shared,
     validators: validators as OutputValidator<unknown, Args>[],
     throwOnInvalid: options.throwOnInvalid,
     output: contentOutput as OutputShape<unknown, unknown>,
     parse: parseJsonWhenAsked,
   });
-  const stream = new CallRunner<Args, PromiseLike<unknown>>(rt, options.function, invoke, {
+  const stream = new CallRunner<Args, PromiseLike<unknown>>(rt, name, invoke, {
     ...shared,
     outputStage: false,
   });

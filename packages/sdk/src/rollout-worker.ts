@@ -15,18 +15,12 @@ import { backoffDelayMs } from './backoff.js';
 import { readBoundedJson } from './bounded-body.js';
 import { CallCounters } from './call-counters.js';
 import { CallRunner } from './call-runner.js';
-import { captureValue, describeError } from './capture-context.js';
+import { captureIdentifier, captureValue, describeError } from './capture-context.js';
 import { parseRetryAfter } from './event-transport.js';
 import { changesCall } from './fix-appliers/apply-fixes.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
 import { isThenable } from './safe-checks.js';
-import {
-  type AnyFunction,
-  argumentList,
-  checkFunctionName,
-  type TrackedFunction,
-  untracked,
-} from './track.js';
+import { type AnyFunction, argumentList, type TrackedFunction, trackedName, untracked } from './track.js';
 
 /** A reward in [0, 1] for a run that did not throw: the output, the arguments it was called with, the job. */
 export type RolloutVerifier = (
@@ -176,18 +170,21 @@ class Worker implements RolloutWorker {
     if (entries.length === 0 || entries.length > MAX_FUNCTIONS) {
       throw new TypeError(`arc.worker needs from 1 to ${MAX_FUNCTIONS} functions`);
     }
+    // Jobs name functions as they are tracked: with any secret in the name replaced.
+    const byTrackedName = new Map<string, AnyFunction>();
     for (const [name, fn] of entries) {
-      checkFunctionName(name);
+      const tracked = trackedName(name, ctx.runtime.capture);
       if (typeof fn !== 'function') throw new TypeError(`arc.worker: '${name}' is not a function`);
-      const tracked = ctx.tracked(name);
-      if (tracked !== undefined && tracked.replayArgs === undefined) {
+      const registered = ctx.tracked(tracked);
+      if (registered !== undefined && registered.replayArgs === undefined) {
         throw new TypeError(
           `arc.worker: '${name}' records a custom input; give it the track option replayArgs so rollouts can rebuild its arguments`,
         );
       }
+      // A tracked wrapper would track the replay as a production call and apply the deployed fixes.
+      byTrackedName.set(tracked, untracked(fn));
     }
-    // A tracked wrapper would track the replay as a production call and apply the deployed fixes.
-    this.#fns = new Map(entries.map(([name, fn]) => [name, untracked(fn)]));
+    this.#fns = byTrackedName;
     // Rollouts apply the fixes promoted for the other patterns of a function. The server names them
     // in each job; for an older server that does not, keep them fetched.
     for (const name of this.#fns.keys()) ctx.runtime.watch(name);
@@ -205,7 +202,7 @@ class Worker implements RolloutWorker {
         `arc.worker: workerId must be a non-empty string of at most ${MAX_WORKER_ID} characters`,
       );
     }
-    this.workerId = workerId;
+    this.workerId = captureIdentifier(workerId, MAX_WORKER_ID, ctx.runtime.capture);
     if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
       throw new TypeError('arc.worker: apiKey must be a non-empty string');
     }

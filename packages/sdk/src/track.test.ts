@@ -1,8 +1,9 @@
 import { COUNT_TAG } from '@arc-agent/core';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { SECRET_CORPUS } from '../../core/src/secret-corpus.fixture.js';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
-import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+import { receivedEvents, startArcTestServer, type TestServer, until } from './http-test-server.fixture.js';
 import { ValidationError } from './validators.js';
 
 let server: TestServer | undefined;
@@ -145,6 +146,64 @@ describe('arc.track', () => {
     expect(bytes).not.toContain(secretKey);
     expect(bytes).not.toContain('hunter2-very-secret');
     expect(bytes).toContain('[REDACTED');
+  });
+
+  it('redacts secrets in every field, names included, before anything leaves the process', async () => {
+    const labels = [
+      'OpenAI project key in a shell export',
+      'GitHub fine-grained personal access token',
+      'AWS secret access key after the words "aws secret"',
+      'Arc key in a log line',
+      'Visa number with spaces',
+      'PostgreSQL URL password',
+    ];
+    const samples = labels.map((label) => SECRET_CORPUS.find((s) => s.label === label)!);
+    const card = samples[4]!.context;
+    const { arc, server } = await setup({
+      agentId: `agent ${card}`,
+      // Successes go out as aggregate counts, which carry tags of their own.
+      successSampleRate: 0,
+      fixes: { enabled: true, pollIntervalMs: 60_000 },
+    });
+    const names = samples.map(({ context }) => `tool ${context}`);
+    samples.forEach(({ context }, i) => {
+      const tool = arc.track(
+        names[i]!,
+        (fail: boolean) => {
+          if (fail) throw new Error(context);
+          return context;
+        },
+        { tags: { [`tag ${context}`]: context }, outputSchema: { type: 'object', description: context } },
+      );
+      expect(() => tool(true)).toThrow(context);
+      expect(tool(false)).toBe(context);
+    });
+    const worker = arc.worker({ [names[0]!]: (x: unknown) => x }, { workerId: `worker ${card}` });
+    await until(() => server.requests.some((r) => r.url === '/v1/rollouts/lease'));
+    await worker.stop();
+    await arc.refreshFixes();
+    const sent = await events(arc, server);
+
+    const wire = server.requests.map((r) => `${decodeURIComponent(r.url)}\n${r.body}`).join('\n');
+    for (const { label, secret } of samples) {
+      for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) {
+        expect(wire.includes(form), `${label}: ${form}`).toBe(false);
+      }
+    }
+    // Each function keeps one name, the same in its events, its fix polls and its leases.
+    const eventNames = new Set(sent.map((e) => e.function as string));
+    expect(eventNames.size).toBe(samples.length);
+    const polled = server.requests
+      .filter((r) => r.url.startsWith('/v1/fixes?'))
+      .map((r) => new URL(r.url, 'http://x').searchParams.get('function'));
+    expect(new Set(polled)).toEqual(eventNames);
+    const lease = server.requests.find((r) => r.url === '/v1/rollouts/lease')!;
+    expect((JSON.parse(lease.body) as { functions: string[] }).functions[0]).toBe(sent[0]!.function);
+    for (const name of eventNames) expect(name).toMatch(/^tool .*\[REDACTED:[a-z_]+#[0-9a-f]{12}\]/);
+    expect(sent.some((e) => e.outputSchema !== undefined && e.tags !== undefined)).toBe(true);
+    expect(sent.some((e) => (e.tags as Record<string, string> | undefined)?.[COUNT_TAG] !== undefined)).toBe(
+      true,
+    );
   });
 
   it('sends a sample of successes in full and every success in exact counts', async () => {

@@ -1,6 +1,7 @@
 import type { ArcRuntime } from './arc-runtime.js';
 import { CallRunner, type OutputShape, parseOutcome, type RunnerOptions } from './call-runner.js';
 import type { CallShape } from './call-shape.js';
+import { type CaptureOptions, captureIdentifier } from './capture-context.js';
 import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
@@ -52,6 +53,8 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
 
 /** A function as `track` wrapped it: what a rollout worker needs to run it exactly as its calls run. */
 export interface TrackedFunction {
+  /** The name it is tracked under, as trackedName gives it. */
+  name: string;
   runner: RunnerOptions<unknown[], unknown>;
   /** From a recorded input to arguments; undefined when the input cannot be turned back into them. */
   replayArgs: ((input: unknown) => unknown[]) | undefined;
@@ -70,14 +73,21 @@ export function argumentList(input: unknown): unknown[] {
   return input;
 }
 
-const MAX_NAME_LENGTH = 256;
+/** As the server takes function names. */
+export const MAX_FUNCTION_NAME_LENGTH = 256;
 
-export function checkFunctionName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME_LENGTH) {
+/**
+ * The name a function is tracked under: the host's, checked (a TypeError when it is no name), with
+ * any secret in it replaced by a stable placeholder (captureIdentifier). Events, fix polling and
+ * rollout leases all use this name, so they agree with each other and with the server.
+ */
+export function trackedName(name: unknown, capture: CaptureOptions): string {
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_FUNCTION_NAME_LENGTH) {
     throw new TypeError(
-      `tracked function name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+      `tracked function name must be a non-empty string of at most ${MAX_FUNCTION_NAME_LENGTH} characters`,
     );
   }
+  return captureIdentifier(name, MAX_FUNCTION_NAME_LENGTH, capture);
 }
 
 /**
@@ -92,7 +102,7 @@ export function trackFunction<F extends AnyFunction, V>(
   options: TrackOptions<F, V> = {},
   register?: (tracked: TrackedFunction) => void,
 ): F {
-  checkFunctionName(name);
+  const tracked = trackedName(name, rt.capture);
   if (typeof fn !== 'function') throw new TypeError('arc.track needs a function to wrap');
   if (options.replayArgs !== undefined && typeof options.replayArgs !== 'function') {
     throw new TypeError('arc.track: replayArgs must be a function');
@@ -100,7 +110,7 @@ export function trackFunction<F extends AnyFunction, V>(
   if (options.parse !== undefined && typeof options.parse !== 'function') {
     throw new TypeError('arc.track: parse must be a function');
   }
-  const outputSchema = declaredOutputSchema(options.outputSchema, 'arc.track');
+  const outputSchema = declaredOutputSchema(options.outputSchema, 'arc.track', rt.capture);
   type A = Parameters<F>;
   const { validators, callKey, input, parse } = options;
   const runnerOptions: RunnerOptions<A, ReturnType<F>> = {
@@ -116,18 +126,19 @@ export function trackFunction<F extends AnyFunction, V>(
     outputSchema,
     parse: parse && ((value: unknown, args: A) => parseOutcome(() => parse(value as V, ...args))),
   };
-  const runner = new CallRunner<A, ReturnType<F>>(rt, name, fn, runnerOptions);
-  const tracked = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  const runner = new CallRunner<A, ReturnType<F>>(rt, tracked, fn, runnerOptions);
+  const wrapper = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {
     return runner.run(this, args);
   };
-  Object.defineProperty(tracked, 'name', { value: fn.name, configurable: true });
-  Object.defineProperty(tracked, 'length', { value: fn.length, configurable: true });
-  originals.set(tracked, untracked(fn));
+  Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+  originals.set(wrapper, untracked(fn));
   register?.({
+    name: tracked,
     runner: runnerOptions as unknown as RunnerOptions<unknown[], unknown>,
     replayArgs:
       (options.replayArgs as ((input: unknown) => unknown[]) | undefined) ??
       (input === undefined ? argumentList : undefined),
   });
-  return tracked as F;
+  return wrapper as F;
 }

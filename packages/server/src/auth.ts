@@ -28,6 +28,12 @@ export interface AuthContext {
   sessionExpiresAt?: number;
   /** ...and the SHA-256 of its token (what storage knows the session by). */
   sessionTokenHash?: string;
+  /**
+   * The secret the request came with (the API key, or the session token), never stored: it keys
+   * the placeholders of secrets found in identifiers (client-text.ts), so that a client's
+   * retries get the same placeholders and a copy of the database cannot test guesses against them.
+   */
+  credential: string;
 }
 
 declare module 'fastify' {
@@ -64,19 +70,19 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
   const touchIntervalMs = options.touchIntervalMs ?? 60_000;
   const lastTouched = new Map<string, number>();
 
-  async function bearerKey(header: string): Promise<ApiKeyRecord> {
+  async function bearerKey(header: string): Promise<{ record: ApiKeyRecord; key: string }> {
     const key = parseBearer(header);
     if (key === null) throw unauthorized('Malformed Authorization header (expected `Bearer <key>`)');
     if (!isApiKey(key)) throw unauthorized('Invalid API key');
     const record = await storage.findApiKeyByHash(hashApiKey(key));
     if (record === undefined) throw unauthorized('Invalid API key');
-    return record;
+    return { record, key };
   }
 
   async function sessionKey(
     request: FastifyRequest,
     token: string,
-  ): Promise<{ record: ApiKeyRecord; expiresAt: number; tokenHash: string }> {
+  ): Promise<{ record: ApiKeyRecord; key: string; expiresAt: number; tokenHash: string }> {
     if (!isSafeMethod(request.method) && !isSameOrigin(request)) {
       throw new HttpError(
         403,
@@ -87,7 +93,12 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       ? await storage.findSession(hashSessionToken(token), now())
       : undefined;
     if (found === undefined) throw unauthorized('Session expired or signed out: sign in again');
-    return { record: found.key, expiresAt: found.session.expiresAt, tokenHash: found.session.tokenHash };
+    return {
+      record: found.key,
+      key: token,
+      expiresAt: found.session.expiresAt,
+      tokenHash: found.session.tokenHash,
+    };
   }
 
   async function authenticate(request: FastifyRequest): Promise<AuthContext> {
@@ -98,7 +109,7 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       throw unauthorized('Missing Authorization header (expected `Bearer <key>`)');
     }
     const session = token === null ? null : await sessionKey(request, token);
-    const record = session?.record ?? (await bearerKey(header!));
+    const { record, key } = session ?? (await bearerKey(header!));
     if (record.revokedAt !== null) throw unauthorized('API key revoked');
     const at = now();
     if (at - (lastTouched.get(record.id) ?? Number.NEGATIVE_INFINITY) >= touchIntervalMs) {
@@ -109,6 +120,7 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
       projectId: record.projectId,
       keyId: record.id,
       scopes: record.scopes,
+      credential: key,
       ...(session !== null
         ? { sessionExpiresAt: session.expiresAt, sessionTokenHash: session.tokenHash }
         : {}),

@@ -3,6 +3,7 @@ import { prepareEvent } from './ingest-service.js';
 import type { EventInput } from './schemas/event-schemas.js';
 
 const AT = Date.UTC(2025, 2, 3, 4, 5, 6);
+const CREDENTIAL = 'arc_test-credential-0123456789';
 
 const failure = (extra: Partial<EventInput> = {}): EventInput => ({
   kind: 'failure',
@@ -13,23 +14,25 @@ const failure = (extra: Partial<EventInput> = {}): EventInput => ({
 
 describe('prepareEvent', () => {
   it('keeps a client id and makes a UUID when there is none', () => {
-    expect(prepareEvent(failure({ id: 'client-1' }), AT).id).toBe('client-1');
-    const a = prepareEvent(failure(), AT).id;
-    const b = prepareEvent(failure(), AT).id;
+    expect(prepareEvent(failure({ id: 'client-1' }), AT, CREDENTIAL).id).toBe('client-1');
+    const a = prepareEvent(failure(), AT, CREDENTIAL).id;
+    const b = prepareEvent(failure(), AT, CREDENTIAL).id;
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a).not.toBe(b);
   });
 
   it('reads ISO and epoch-millisecond timestamps, and uses the arrival time without one', () => {
-    expect(prepareEvent(failure({ timestamp: '2024-01-02T03:04:05.678+01:00' }), AT).timestamp).toBe(
-      Date.UTC(2024, 0, 2, 2, 4, 5, 678),
+    expect(
+      prepareEvent(failure({ timestamp: '2024-01-02T03:04:05.678+01:00' }), AT, CREDENTIAL).timestamp,
+    ).toBe(Date.UTC(2024, 0, 2, 2, 4, 5, 678));
+    expect(prepareEvent(failure({ timestamp: 1_700_000_000_123 }), AT, CREDENTIAL).timestamp).toBe(
+      1_700_000_000_123,
     );
-    expect(prepareEvent(failure({ timestamp: 1_700_000_000_123 }), AT).timestamp).toBe(1_700_000_000_123);
-    expect(prepareEvent(failure(), AT).timestamp).toBe(AT);
+    expect(prepareEvent(failure(), AT, CREDENTIAL).timestamp).toBe(AT);
   });
 
   it('fills absent optional fields with null or empty values', () => {
-    const prepared = prepareEvent({ kind: 'success', function: 'f' }, AT);
+    const prepared = prepareEvent({ kind: 'success', function: 'f' }, AT, CREDENTIAL);
     expect(prepared).toEqual({
       id: expect.any(String),
       kind: 'success',
@@ -62,6 +65,7 @@ describe('prepareEvent', () => {
         traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       }),
       AT,
+      CREDENTIAL,
     );
     expect(prepared).toMatchObject({
       agentId: 'agent-1',
@@ -77,10 +81,13 @@ describe('prepareEvent', () => {
   });
 
   it('fingerprints failures only; volatile parts of messages do not split patterns', () => {
-    expect(prepareEvent({ kind: 'success', function: 'lookup' }, AT).fingerprint).toBeNull();
-    const a = prepareEvent(failure(), AT).fingerprint!;
-    const b = prepareEvent(failure({ error: { type: 'NotFoundError', message: 'user 17 not found' } }), AT)
-      .fingerprint!;
+    expect(prepareEvent({ kind: 'success', function: 'lookup' }, AT, CREDENTIAL).fingerprint).toBeNull();
+    const a = prepareEvent(failure(), AT, CREDENTIAL).fingerprint!;
+    const b = prepareEvent(
+      failure({ error: { type: 'NotFoundError', message: 'user 17 not found' } }),
+      AT,
+      CREDENTIAL,
+    ).fingerprint!;
     expect(a.patternId).toMatch(/^pat_[0-9a-f]{16}$/);
     expect(b.patternId).toBe(a.patternId);
     expect(a.errorType).toBe('NotFoundError');
@@ -91,6 +98,7 @@ describe('prepareEvent', () => {
     const prepared = prepareEvent(
       failure({ error: { stack: 'TypeError: x is undefined\n    at f (app.js:1:2)' } }),
       AT,
+      CREDENTIAL,
     );
     expect(prepared.fingerprint?.errorType).toBe('TypeError');
   });
@@ -110,8 +118,8 @@ describe('prepareEvent', () => {
         output: { echoed: secret },
         tags: { api_key: 'k-123', region: `eu ${secret}` },
       });
-    const a = prepareEvent(event(secretA), AT);
-    const b = prepareEvent(event(secretB), AT);
+    const a = prepareEvent(event(secretA), AT, CREDENTIAL);
+    const b = prepareEvent(event(secretB), AT, CREDENTIAL);
     for (const [prepared, secret] of [
       [a, secretA],
       [b, secretB],
@@ -126,6 +134,34 @@ describe('prepareEvent', () => {
     expect(b.fingerprint?.patternId).toBe(a.fingerprint?.patternId);
   });
 
+  it('replaces secrets in identifiers by placeholders that stay the same for the same credential', () => {
+    const card = '4111 1111 1111 1111';
+    const event = failure({
+      id: `order ${card}`,
+      function: `pay ${card}`,
+      agentId: `agent ${card}`,
+      fixIds: [`fix ${card}`],
+      traceId: `trace ${card}`,
+    });
+    const prepared = prepareEvent(event, AT, CREDENTIAL);
+    const placeholder = /^\[REDACTED:card_number#[0-9a-f]{12}\]$/;
+    for (const [field, text] of [
+      ['id', prepared.id],
+      ['function', prepared.function],
+      ['agentId', prepared.agentId],
+      ['fixIds', prepared.fixIds[0]],
+      ['traceId', prepared.traceId],
+    ] as const) {
+      expect(text, field).toMatch(/^[a-z]+ /);
+      expect(text!.replace(/^[a-z]+ /, ''), field).toMatch(placeholder);
+    }
+    expect(prepareEvent(event, AT, CREDENTIAL)).toEqual(prepared);
+    expect(prepareEvent(event, AT, `${CREDENTIAL}x`).id).not.toBe(prepared.id);
+    expect(prepareEvent(failure({ id: 'order 4242 4242 4242 4242' }), AT, CREDENTIAL).id).not.toBe(
+      prepared.id,
+    );
+  });
+
   it('truncates and marks oversized strings; a huge input does not crowd out the error', () => {
     const huge = 'z'.repeat(500_000);
     const prepared = prepareEvent(
@@ -135,6 +171,7 @@ describe('prepareEvent', () => {
         output: huge,
       }),
       AT,
+      CREDENTIAL,
     );
     expect(prepared.error?.message).toMatch(/^m y+…\[truncated \d+ chars\]$/);
     expect(JSON.stringify(prepared).length).toBeLessThan(100_000);
@@ -144,7 +181,7 @@ describe('prepareEvent', () => {
   it('bounds deep input', () => {
     let deep: unknown = 'bottom';
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    const prepared = prepareEvent(failure({ input: deep }), AT);
+    const prepared = prepareEvent(failure({ input: deep }), AT, CREDENTIAL);
     expect(JSON.stringify(prepared.input)).toContain('[MaxDepth]');
     expect(JSON.stringify(prepared.input)).not.toContain('bottom');
   });

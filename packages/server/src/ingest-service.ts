@@ -1,15 +1,21 @@
-// From a validated batch to one storage.ingest call. Per event: a bounded JSON-safe copy
-// (toJsonSafe: oversized strings and structures are truncated and marked, never rejected), then
-// secrets redacted (so they never reach storage, logs or examples), then failures fingerprinted
-// on the redacted copy, then an id when the client gave none. All text is made storable
-// (storable-text.ts) so that no JSON a client can send makes the database refuse the batch.
+// From a validated batch to one storage.ingest call. Per event: the free parts as one bounded
+// JSON-safe copy (toJsonSafe: oversized strings and structures are truncated and marked, never
+// rejected) with secrets redacted (so they never reach storage, logs or examples), identifiers
+// with secrets replaced by stable placeholders, then failures fingerprinted on the redacted copy,
+// then an id when the client gave none. All of it goes through client-text.ts, so that no JSON a
+// client can send makes the database refuse the batch or keeps a secret.
 // Output schemas the batch declares are stored as each function's latest (declared-output-schemas.ts).
 
 import { randomUUID } from 'node:crypto';
-import { fingerprintFailure, redactSecrets, toJsonSafe } from '@arc-agent/core';
+import { fingerprintFailure } from '@arc-agent/core';
+import { clientIdentifier, clientJson } from './client-text.js';
 import { declaredOutputSchemas } from './declared-output-schemas.js';
-import type { EventInput, IngestResponse } from './schemas/event-schemas.js';
-import { storableJson, storableText } from './storable-text.js';
+import {
+  type EventInput,
+  type IngestResponse,
+  MAX_FUNCTION_NAME_LENGTH,
+  MAX_ID_LENGTH,
+} from './schemas/event-schemas.js';
 import type { EventError, PreparedEvent, Storage } from './storage/storage.js';
 
 export interface IngestServiceOptions {
@@ -25,9 +31,10 @@ export interface IngestServiceOptions {
 export interface IngestService {
   /**
    * Resolves once the whole batch is committed; none of its events are stored when it rejects.
-   * Rejects with an HttpError 400 when a declared output schema is out of bounds.
+   * Rejects with an HttpError 400 when a declared output schema is out of bounds. `credential`
+   * keys the placeholders of secrets in identifiers (AuthContext.credential).
    */
-  ingest(projectId: string, events: readonly EventInput[]): Promise<IngestResponse>;
+  ingest(projectId: string, events: readonly EventInput[], credential: string): Promise<IngestResponse>;
 }
 
 /**
@@ -36,7 +43,6 @@ export interface IngestService {
  * the free-form input and output, the likeliest to be large, last.
  */
 interface FreeParts {
-  agentId: string | null;
   error: EventError | null;
   tags: Record<string, string>;
   input: unknown;
@@ -60,17 +66,17 @@ function eventError(error: EventInput['error']): EventError | null {
   };
 }
 
-export function prepareEvent(event: EventInput, receivedAt: number): PreparedEvent {
+export function prepareEvent(event: EventInput, receivedAt: number, credential: string): PreparedEvent {
   const free: FreeParts = {
-    agentId: event.agentId ?? null,
     error: eventError(event.error),
     tags: event.tags ?? {},
     input: event.input ?? null,
     output: event.output ?? null,
   };
   // Once the size budget is spent, toJsonSafe leaves out the remaining keys altogether.
-  const safe = storableJson(redactSecrets(toJsonSafe(free)).value) as Partial<FreeParts>;
-  const fn = storableText(event.function);
+  const safe = clientJson(free) as Partial<FreeParts>;
+  const identifier = (text: string) => clientIdentifier(text, credential, MAX_ID_LENGTH);
+  const fn = clientIdentifier(event.function, credential, MAX_FUNCTION_NAME_LENGTH);
   const error = safe.error ?? null;
   const input = safe.input ?? null;
   const output = safe.output ?? null;
@@ -88,19 +94,19 @@ export function prepareEvent(event: EventInput, receivedAt: number): PreparedEve
         })
       : null;
   return {
-    id: event.id === undefined ? randomUUID() : storableText(event.id),
+    id: event.id === undefined ? randomUUID() : identifier(event.id),
     kind: event.kind,
     function: fn,
-    agentId: safe.agentId ?? null,
+    agentId: event.agentId === undefined ? null : identifier(event.agentId),
     timestamp: eventTime(event.timestamp, receivedAt),
     durationMs: event.durationMs ?? null,
     error,
     input,
     output,
-    fixIds: (event.fixIds ?? []).map(storableText),
+    fixIds: (event.fixIds ?? []).map(identifier),
     attempt: event.attempt ?? null,
     tags: safe.tags ?? {},
-    traceId: event.traceId === undefined ? null : storableText(event.traceId),
+    traceId: event.traceId === undefined ? null : identifier(event.traceId),
     fingerprint: fingerprint && {
       patternId: fingerprint.patternId,
       category: fingerprint.category,
@@ -121,10 +127,10 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     random: options.random,
   };
   return {
-    async ingest(projectId, events) {
+    async ingest(projectId, events, credential) {
       const receivedAt = options.now();
-      const declared = declaredOutputSchemas(events);
-      const prepared = events.map((event) => prepareEvent(event, receivedAt));
+      const declared = declaredOutputSchemas(events, credential);
+      const prepared = events.map((event) => prepareEvent(event, receivedAt, credential));
       // Before the events: should the batch fail after this, a declaration without its events is
       // harmless, and the client's retry declares it again.
       await options.storage.saveOutputSchemas(projectId, declared, receivedAt);

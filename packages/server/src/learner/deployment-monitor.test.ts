@@ -31,26 +31,30 @@ describe.each(openTestStorages())('monitorDeployments ($name)', (backend) => {
     });
     const tags = { canary: arm, canaryFixIds: fixId, canaryAttempt: 'final' };
     const fixIds = arm === 'treatment' ? [fixId] : [];
-    await ingest.ingest(projectId, [
-      ...Array.from({ length: failures }, () => ({
-        kind: 'failure' as const,
-        function: 'lookup',
-        tags,
-        fixIds,
-        error: { type: 'TimeoutError', message: 'request timed out after 5000ms', code: 'ETIMEDOUT' },
-      })),
-      // One aggregate event stands for all the successes, as the SDK sends them.
-      ...(successes > 0
-        ? [
-            {
-              kind: 'success' as const,
-              function: 'lookup',
-              tags: { ...tags, 'arc.count': String(successes) },
-              fixIds,
-            },
-          ]
-        : []),
-    ]);
+    await ingest.ingest(
+      projectId,
+      [
+        ...Array.from({ length: failures }, () => ({
+          kind: 'failure' as const,
+          function: 'lookup',
+          tags,
+          fixIds,
+          error: { type: 'TimeoutError', message: 'request timed out after 5000ms', code: 'ETIMEDOUT' },
+        })),
+        // One aggregate event stands for all the successes, as the SDK sends them.
+        ...(successes > 0
+          ? [
+              {
+                kind: 'success' as const,
+                function: 'lookup',
+                tags: { ...tags, 'arc.count': String(successes) },
+                fixIds,
+              },
+            ]
+          : []),
+      ],
+      'test-credential',
+    );
   }
 
   it('promotes a canary that helps and rolls back one that harms, from outcomes counted at ingest', async () => {

@@ -211,16 +211,20 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
       random: () => 0.5,
       now: Date.now,
     });
-    await ingest.ingest(id, [
-      {
-        kind: 'failure',
-        function: 'extract',
-        input: { text: 'total: 12' },
-        output: 'Sure! {"total": 12',
-        error: { type: 'SyntaxError', message: 'Unexpected token S in JSON at position 0' },
-        outputSchema: declared,
-      },
-    ]);
+    await ingest.ingest(
+      id,
+      [
+        {
+          kind: 'failure',
+          function: 'extract',
+          input: { text: 'total: 12' },
+          output: 'Sure! {"total": 12',
+          error: { type: 'SyntaxError', message: 'Unexpected token S in JSON at position 0' },
+          outputSchema: declared,
+        },
+      ],
+      'test-credential',
+    );
     // No worker: only the candidates the step added matter here.
     await step(id, { ...SETTINGS, stepTimeoutMs: 50 });
     const state = learnerStateFromJSON((await storage.getLearnerState(id))!.state);

@@ -68,7 +68,7 @@ export async function ingestFailures(
   for (let i = 0; i < (counts.successes ?? 0); i++) {
     events.push({ kind: 'success', function: 'lookup', input: { user: 5_000 + i }, output: { found: true } });
   }
-  await ingest.ingest(projectId, events);
+  await ingest.ingest(projectId, events, 'fixture-credential');
 }
 
 /** The embedded worker of a test project, running `lookup` rollouts. */

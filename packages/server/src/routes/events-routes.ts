@@ -43,7 +43,8 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
           ],
         });
       }
-      const result = await deps.ingest.ingest(request.auth!.projectId, request.body.events);
+      const { projectId, credential } = request.auth!;
+      const result = await deps.ingest.ingest(projectId, request.body.events, credential);
       return reply.code(202).send(result);
     },
   );
