@@ -217,6 +217,7 @@ export {
   shouldSync,
 } from './policy-sync.js';
 export { nextTraffic, type PatternTraffic, RECENT_FAILURES_SMOOTHING } from './recent-failures.js';
+export { REDACTED_SCHEMA_NAME, redactFix } from './redact-fix.js';
 export {
   type RedactOptions,
   redactIdentifier,

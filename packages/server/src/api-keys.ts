@@ -2,12 +2,16 @@
 // is stored, so a leaked database does not leak usable keys; the full key is shown once, at creation.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { clientText } from './client-text.js';
 import type { ApiKeyRecord, Scope, Storage } from './storage/storage.js';
 
 /** The keys generateApiKey makes. */
 export const API_KEY_PATTERN = /^arc_[A-Za-z0-9_-]{32}$/;
 /** Keys accepted: generated ones, and ones an operator chose (ARC_ADMIN_KEY) with at least 96 bits. */
 const ACCEPTED_KEY_PATTERN = /^arc_[A-Za-z0-9_-]{16,128}$/;
+
+/** Longest key name kept; the API refuses longer ones. */
+export const MAX_KEY_NAME_LENGTH = 100;
 
 /** Characters of a key that are safe to show in listings (`arc_` and four random ones). */
 const PREFIX_LENGTH = 8;
@@ -46,7 +50,7 @@ export async function issueApiKey(
     throw new Error('an API key is `arc_` followed by 16 to 128 characters of [A-Za-z0-9_-]');
   const record = await storage.createApiKey({
     projectId,
-    name,
+    name: clientText(name, MAX_KEY_NAME_LENGTH),
     scopes,
     prefix: apiKeyPrefix(key),
     keyHash: hashApiKey(key),

@@ -3,7 +3,9 @@
 // goes through one of these, so that none keeps a secret in clear.
 
 import {
+  type Fix,
   type JsonBounds,
+  redactFix,
   redactIdentifier,
   redactJsonSchema,
   redactSecrets,
@@ -31,6 +33,11 @@ export function clientText(text: string, maxLength: number): string {
  */
 export function clientIdentifier(text: string, credential: string, maxLength: number): string {
   return storableText(redactIdentifier(text, credential, maxLength));
+}
+
+/** A fix a person proposes: each part redacted as what it is (core's redactFix), storable; it still parses. */
+export function clientFix(fix: Fix): Fix {
+  return storableJson(redactFix(fix)) as Fix;
 }
 
 /** A JSON Schema a client declares or proposes: secrets in its strings redacted, its property schemas kept. */

@@ -3,6 +3,7 @@
 // process, both lease and report through here.
 
 import type { DeployedFix, Fix } from '@arc-agent/core';
+import { clientJson, clientText } from '../client-text.js';
 import type { CompleteRolloutOutcome, RolloutJob, Storage } from '../storage/storage.js';
 import { deployedFixes } from './deployed-fixes.js';
 
@@ -45,10 +46,15 @@ export interface RolloutReportInput {
   workerId: string;
   /** The verifier's reward, in [0, 1]. */
   reward: number;
+  /** Stored bounded and redacted, as event outputs are. */
   output?: unknown;
+  /** Stored cut to MAX_ROLLOUT_ERROR_LENGTH, redacted. */
   error?: string;
   durationMs?: number;
 }
+
+/** Longest rollout error kept. */
+export const MAX_ROLLOUT_ERROR_LENGTH = 10_000;
 
 export interface RolloutQueue {
   lease(projectId: string, options: LeaseOptions): Promise<LeasedRollout[]>;
@@ -99,7 +105,13 @@ export function createRolloutQueue(storage: Storage, now: () => number = Date.no
       if (!(typeof report.reward === 'number' && report.reward >= 0 && report.reward <= 1)) {
         throw new RangeError(`reward must be a number in [0, 1], got ${String(report.reward)}`);
       }
-      return storage.completeRollout(projectId, jobId, { ...report, now: now() });
+      const { output, error } = report;
+      return storage.completeRollout(projectId, jobId, {
+        ...report,
+        ...(output === undefined ? {} : { output: clientJson(output) }),
+        ...(error === undefined ? {} : { error: clientText(error, MAX_ROLLOUT_ERROR_LENGTH) }),
+        now: now(),
+      });
     },
   };
 }

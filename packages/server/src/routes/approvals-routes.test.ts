@@ -132,12 +132,14 @@ describe.each(openTestStorages())('/v1/approvals ($name)', (backend) => {
     expect(
       (await server.request('POST', `/v1/approvals/${pending[0]}/approve`, { key: reader })).status,
     ).toBe(403);
-    const badBody = await server.request('POST', `/v1/approvals/${pending[0]}/approve`, {
-      key: ops,
-      body: { comment: 7 },
-    });
-    expect(badBody.status).toBe(400);
-    expect(badBody.body.details).toContainEqual({ path: '/comment', message: expect.any(String) });
+    for (const comment of [7, 'looks\u0000fine']) {
+      const badBody = await server.request('POST', `/v1/approvals/${pending[0]}/approve`, {
+        key: ops,
+        body: { comment },
+      });
+      expect(badBody.status).toBe(400);
+      expect(badBody.body.details).toContainEqual({ path: '/comment', message: expect.any(String) });
+    }
     const badQuery = await server.request('GET', '/v1/approvals?status=maybe', { key: reader });
     expect(badQuery.status).toBe(400);
     expect(badQuery.body.details).toContainEqual({ path: '/status', message: expect.any(String) });

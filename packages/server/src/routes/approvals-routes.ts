@@ -3,6 +3,7 @@
 // fix deploys at once as a canary at the project's canary share.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clientText } from '../client-text.js';
 import { HttpError } from '../http-error.js';
 import { loadLearningSettings } from '../learner/learning-settings.js';
 import {
@@ -14,6 +15,7 @@ import {
   DecisionResponseSchema,
 } from '../schemas/approval-schemas.js';
 import { errorResponses } from '../schemas/error-schemas.js';
+import { MAX_COMMENT_LENGTH } from '../schemas/nul-free-text.js';
 import {
   actorOf,
   approvalView,
@@ -102,7 +104,10 @@ export const approvalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asy
             {
               status,
               actor: await actorOf(storage, request),
-              comment: request.body.comment ?? null,
+              comment:
+                request.body.comment === undefined
+                  ? null
+                  : clientText(request.body.comment, MAX_COMMENT_LENGTH),
               canaryShare: settings.canaryShare,
             },
             now(),

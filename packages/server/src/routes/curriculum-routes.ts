@@ -5,6 +5,7 @@
 
 import { drawProbabilities, learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clientIdentifier } from '../client-text.js';
 import { HttpError } from '../http-error.js';
 import {
   type LearningSettings,
@@ -27,6 +28,7 @@ import {
   UpdateResponseSchema,
 } from '../schemas/curriculum-schemas.js';
 import { errorResponses } from '../schemas/error-schemas.js';
+import { MAX_ID_LENGTH } from '../schemas/event-schemas.js';
 import type { Storage } from '../storage/storage.js';
 import type { LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY } from './route-deps.js';
@@ -170,8 +172,11 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
       onRequest: requireScope('worker'),
     },
     async (request) => {
-      const { projectId } = request.auth!;
-      const arms = request.body.arms ?? (await patternIds(storage, projectId));
+      const { projectId, credential } = request.auth!;
+      // A trainer's own arm names are stored with the curriculum: redacted, stable across calls.
+      const arms =
+        request.body.arms?.map((arm) => clientIdentifier(arm, credential, MAX_ID_LENGTH)) ??
+        (await patternIds(storage, projectId));
       if (arms.length === 0)
         throw new HttpError(409, 'No arms to draw from: send arms, or ingest failures first');
       const settings = await loadLearningSettings(storage, projectId);
@@ -203,9 +208,14 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
       onRequest: requireScope('worker'),
     },
     async (request) => {
-      const { projectId } = request.auth!;
+      const { projectId, credential } = request.auth!;
       const settings = await loadLearningSettings(storage, projectId);
-      const { rewards } = request.body;
+      const rewards = Object.fromEntries(
+        Object.entries(request.body.rewards).map(([arm, reward]) => [
+          clientIdentifier(arm, credential, MAX_ID_LENGTH),
+          reward,
+        ]),
+      );
       const { curriculum } = await changeTrainerCurriculum(
         storage,
         projectId,

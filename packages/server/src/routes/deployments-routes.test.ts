@@ -96,5 +96,11 @@ describe.each(openTestStorages())('/v1/deployments ($name)', (backend) => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.details).toContainEqual({ path: '/why', message: 'is not allowed' });
+    const nul = await server.request('POST', `/v1/deployments/${ids[1]}/rollback`, {
+      key: server.adminKey,
+      body: { reason: 'broke\u0000it' },
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.details).toContainEqual({ path: '/reason', message: expect.any(String) });
   });
 });

@@ -2,6 +2,7 @@
 // deployment monitor, or rolled back by a person (admin scope, recorded in the audit log).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clientText } from '../client-text.js';
 import { HttpError } from '../http-error.js';
 import {
   DeploymentListQuerySchema,
@@ -11,6 +12,7 @@ import {
   RollbackBodySchema,
 } from '../schemas/deployment-schemas.js';
 import { errorResponses } from '../schemas/error-schemas.js';
+import { MAX_COMMENT_LENGTH } from '../schemas/nul-free-text.js';
 import { actorOf, bodyOptional, deploymentView, type LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY } from './route-deps.js';
 
@@ -81,7 +83,10 @@ export const deploymentsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = a
         request.params.id,
         {
           status: 'rolled_back',
-          reason: request.body.reason ?? `rolled back by ${actor.name}`,
+          reason:
+            request.body.reason === undefined
+              ? `rolled back by ${actor.name}`
+              : clientText(request.body.reason, MAX_COMMENT_LENGTH),
           actor,
           from: ['canary', 'promoted'],
         },

@@ -6,6 +6,7 @@
 
 import { type Fix, fixId, fixLimitProblem, parseFix, riskOf } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clientFix, clientText } from '../client-text.js';
 import { HttpError } from '../http-error.js';
 import { notifyApprovers } from '../learner/approval-webhook.js';
 import { resolveLearningSettings } from '../learner/learning-settings.js';
@@ -13,6 +14,7 @@ import { patternImpact } from '../learner/pattern-impact.js';
 import { ApprovalSchema } from '../schemas/approval-schemas.js';
 import { errorResponses } from '../schemas/error-schemas.js';
 import { FixProposalBodySchema } from '../schemas/fix-proposal-schemas.js';
+import { MAX_COMMENT_LENGTH } from '../schemas/nul-free-text.js';
 import { PatternParamsSchema } from '../schemas/pattern-schemas.js';
 import { actorOf, approvalView, type LearningRouteDeps } from './learning-route-deps.js';
 import { BEARER_SECURITY } from './route-deps.js';
@@ -29,13 +31,15 @@ function invalidFix({ field, error }: { field: string; error: string }): HttpErr
   });
 }
 
-/** The fix as core reads it, within core's size limits (past them it would weigh on every call); else a 400 naming the field. */
+/** The fix as core reads it, redacted, within core's size limits (past them it would weigh on every call); else a 400 naming the field. */
 function proposedFix(value: unknown): Fix {
   const parsed = parseFix(value);
   if (!parsed.ok) throw invalidFix(parsed);
-  const problem = fixLimitProblem(parsed.value);
+  // Measured as it will be stored and deployed: redacted.
+  const fix = clientFix(parsed.value);
+  const problem = fixLimitProblem(fix);
   if (problem !== undefined) throw invalidFix(problem);
-  return parsed.value;
+  return fix;
 }
 
 export const fixProposalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
@@ -72,7 +76,8 @@ export const fixProposalsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = 
         { improvement: null, risk },
         at,
       );
-      const comment = request.body.comment ?? null;
+      const comment =
+        request.body.comment === undefined ? null : clientText(request.body.comment, MAX_COMMENT_LENGTH);
       const outcome = await storage.proposeFix(
         projectId,
         {

@@ -1,5 +1,6 @@
 // GET /v1/learning/results (read) and GET/PUT /v1/learning/config (read / admin).
 
+import { redactText } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.js';
 import {
@@ -66,6 +67,18 @@ export const learningRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asyn
       onRequest: requireScope('admin'),
     },
     async (request) => {
+      const webhook = request.body.approvalWebhookUrl;
+      // Settings are stored as given and shown to every reader: a credential cannot go in them.
+      if (typeof webhook === 'string' && redactText(webhook) !== webhook) {
+        throw new HttpError(400, 'Invalid request body', {
+          details: [
+            {
+              path: '/approvalWebhookUrl',
+              message: 'must not carry a password or token: the settings are shown to every reader',
+            },
+          ],
+        });
+      }
       let settings: ReturnType<typeof resolveLearningSettings>;
       try {
         settings = resolveLearningSettings(request.body);

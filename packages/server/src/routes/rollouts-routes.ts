@@ -2,8 +2,10 @@
 // through the same rollout queue) take the learner's rollout jobs and report rewards.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clientIdentifier } from '../client-text.js';
 import { HttpError } from '../http-error.js';
 import { errorResponses } from '../schemas/error-schemas.js';
+import { MAX_ID_LENGTH } from '../schemas/event-schemas.js';
 import {
   DEFAULT_LEASE_MS,
   LeaseBodySchema,
@@ -42,8 +44,10 @@ export const rolloutsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asyn
       onRequest: requireScope('worker'),
     },
     async (request) => {
-      const { workerId, functions, max = 1, leaseMs = DEFAULT_LEASE_MS } = request.body;
-      const jobs = await rollouts.lease(request.auth!.projectId, { workerId, functions, max, leaseMs });
+      const { functions, max = 1, leaseMs = DEFAULT_LEASE_MS } = request.body;
+      const { projectId, credential } = request.auth!;
+      const workerId = clientIdentifier(request.body.workerId, credential, MAX_ID_LENGTH);
+      const jobs = await rollouts.lease(projectId, { workerId, functions, max, leaseMs });
       return {
         jobs: jobs.map((job) => ({
           ...job,
@@ -69,7 +73,12 @@ export const rolloutsRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = asyn
       onRequest: requireScope('worker'),
     },
     async (request) => {
-      const outcome = await rollouts.report(request.auth!.projectId, request.params.id, request.body);
+      const { projectId, credential } = request.auth!;
+      const outcome = await rollouts.report(projectId, request.params.id, {
+        ...request.body,
+        // Named as when leased: the same credential gives the same placeholders.
+        workerId: clientIdentifier(request.body.workerId, credential, MAX_ID_LENGTH),
+      });
       if (!outcome.ok) {
         const [status, message] = REFUSALS[outcome.reason];
         throw new HttpError(status, message);

@@ -5,6 +5,7 @@ import { type Static, Type } from 'typebox';
 import { DeploymentSchema } from './deployment-schemas.js';
 import { MAX_ID_LENGTH } from './event-schemas.js';
 import { LearningResultSchema } from './learning-result-schemas.js';
+import { CommentText } from './nul-free-text.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
@@ -54,7 +55,7 @@ export const ApprovalParamsSchema = Type.Object({
 });
 
 export const DecisionBodySchema = Type.Object(
-  { comment: Type.Optional(Type.String({ maxLength: 2_000, description: 'Kept in the audit log' })) },
+  { comment: Type.Optional(CommentText('Kept in the audit log')) },
   { additionalProperties: false },
 );
 

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
 import { FixSchema, RiskSchema } from './fix-schemas.js';
 import { ResultSourceSchema } from './learning-result-schemas.js';
+import { CommentText } from './nul-free-text.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 
@@ -50,6 +51,6 @@ export const DeploymentParamsSchema = Type.Object({
 });
 
 export const RollbackBodySchema = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 2_000, description: 'Kept in the audit log' })) },
+  { reason: Type.Optional(CommentText('Kept in the audit log')) },
   { additionalProperties: false },
 );

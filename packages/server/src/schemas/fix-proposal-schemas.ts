@@ -3,18 +3,12 @@
 
 import { type Static, Type } from 'typebox';
 import { FixSchema } from './fix-schemas.js';
+import { CommentText } from './nul-free-text.js';
 
 export const FixProposalBodySchema = Type.Object(
   {
     fix: FixSchema,
-    comment: Type.Optional(
-      Type.String({
-        maxLength: 2_000,
-        // PostgreSQL text cannot hold U+0000.
-        pattern: '^[^\\u0000]*$',
-        description: 'Why: shown to approvers as the rationale, kept in the audit log',
-      }),
-    ),
+    comment: Type.Optional(CommentText('Why: shown to approvers as the rationale, kept in the audit log')),
   },
   { additionalProperties: false },
 );

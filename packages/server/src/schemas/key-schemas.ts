@@ -1,6 +1,7 @@
 // /v1/keys: create (the key is in the answer once), list (never keys or hashes), revoke.
 
 import { type Static, Type } from 'typebox';
+import { MAX_KEY_NAME_LENGTH } from '../api-keys.js';
 import { SCOPES } from '../storage/storage.js';
 import { NulFreeText } from './nul-free-text.js';
 
@@ -8,7 +9,7 @@ const ScopeSchema = Type.Enum([...SCOPES], { description: 'admin implies every o
 
 export const CreateKeyBodySchema = Type.Object(
   {
-    name: NulFreeText({ maxLength: 100 }),
+    name: NulFreeText({ maxLength: MAX_KEY_NAME_LENGTH }),
     scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true }),
   },
   { additionalProperties: false },

@@ -2,6 +2,7 @@
 // report their rewards.
 
 import { type Static, Type } from 'typebox';
+import { MAX_ROLLOUT_ERROR_LENGTH } from '../learner/rollout-queue.js';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
 import { DeployedFixSchema, FixSchema } from './fix-schemas.js';
 
@@ -68,8 +69,10 @@ export const RolloutResultBodySchema = Type.Object(
   {
     workerId: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
     reward: Type.Number({ minimum: 0, maximum: 1, description: "The verifier's reward" }),
-    output: Type.Optional(Type.Unknown()),
-    error: Type.Optional(Type.String({ maxLength: 10_000 })),
+    output: Type.Optional(Type.Unknown({ description: 'Any JSON; bounded and redacted before storage' })),
+    error: Type.Optional(
+      Type.String({ maxLength: MAX_ROLLOUT_ERROR_LENGTH, description: 'Redacted before storage' }),
+    ),
     durationMs: Type.Optional(Type.Number({ minimum: 0 })),
   },
   { additionalProperties: false },

@@ -1,7 +1,9 @@
-// Secrets sent in a batch never reach storage: every sample of the core's secret corpus goes in
-// through every free-text field, and the secrets issue 12 found kept in clear go in through every
-// field an event has; then every API that shows them is read, and the database's own bytes are
-// searched (the SQLite files, WAL included; a pg_dump of the PostgreSQL database).
+// Secrets a client sends never reach storage: every sample of the core's secret corpus goes in
+// through every free-text field of events, the secrets issue 12 found kept in clear go in through
+// every field an event has and through every other write path (rollout results, keys, fixes people
+// propose, approvals, rollbacks, the trainer curriculum); then every API that shows them is read,
+// and the database's own bytes are searched (the SQLite files, WAL included; a pg_dump of the
+// PostgreSQL database).
 
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -199,6 +201,153 @@ describe.each(openTestStorages())('secrets never reach storage ($name)', (backen
     const stored = await databaseText(backend);
     expect(stored).toContain(VISIBLE);
     expect(leaksIn(stored, FIELD_SECRETS)).toEqual([]);
+  });
+
+  it('redacts, bounds and stores safely client text on every other write path', async () => {
+    const [openai, github, aws, , bareAws, arcKey, card, url] = FIELD_SECRETS.map(shortText) as string[];
+    const admin = await server.request('POST', '/v1/keys', {
+      key: server.adminKey,
+      body: { name: `ops ${card}`.slice(0, 100), scopes: ['admin'] },
+    });
+    expect(admin.status).toBe(201);
+    const key = admin.body.key as string;
+    const project = (await server.request('GET', '/v1/session', { key })).body.project.id as string;
+
+    // A rollout result: a 900 KB output, an error with a NUL, a worker named after a secret.
+    await server.storage.enqueueRollouts(
+      project,
+      1,
+      [
+        {
+          patternId: 'p-x',
+          exampleId: 'e-1',
+          source: 'failure',
+          input: {},
+          candidateId: 'none',
+          fix: null,
+          function: 'tool',
+          group: 'g',
+        },
+      ],
+      Date.now(),
+    );
+    const workerId = `worker ${arcKey}`;
+    const leased = await server.request('POST', '/v1/rollouts/lease', {
+      key,
+      body: { workerId, functions: ['tool'] },
+    });
+    expect(leased.body.jobs).toHaveLength(1);
+    const reported = await server.request('POST', `/v1/rollouts/${leased.body.jobs[0].id}/result`, {
+      key,
+      body: {
+        workerId,
+        reward: 0,
+        output: { text: `${VISIBLE} ${openai}`, big: 'x'.repeat(900_000) },
+        error: `${github} \u0000 ${VISIBLE}`,
+      },
+    });
+    expect(reported.status).toBe(200);
+    const [job] = await server.storage.listRollouts(project, 1);
+    expect(JSON.stringify(job!.output).length).toBeLessThan(100_000);
+    expect(job!.error).toContain(VISIBLE);
+    expect(job!.error).not.toContain('\u0000');
+
+    // A fix a person proposes, approved with a comment, then rolled back with a reason.
+    const ingested = await server.request('POST', '/v1/events', {
+      key,
+      body: { events: [{ kind: 'failure', function: 'tool', error: { type: 'E', message: 'bad JSON' } }] },
+    });
+    const patternId = ingested.body.patterns[0].id as string;
+    const proposed = await server.request('POST', `/v1/patterns/${patternId}/fixes`, {
+      key,
+      body: {
+        fix: {
+          type: 'composite',
+          fixes: [
+            { type: 'prompt_adjustment', instructions: `${VISIBLE} never print ${aws}` },
+            {
+              type: 'response_format',
+              name: 'answer',
+              strict: true,
+              schema: {
+                type: 'object',
+                description: bareAws,
+                properties: { password: { type: 'string' } },
+              },
+            },
+            {
+              type: 'few_shot',
+              examples: [{ input: { note: url, password: 'hunter2-secret' }, output: card }],
+            },
+          ],
+        },
+        comment: `${VISIBLE} ${openai}`.slice(0, 2_000),
+      },
+    });
+    expect(proposed.status).toBe(201);
+    const approved = await server.request('POST', `/v1/approvals/${proposed.body.id}/approve`, {
+      key,
+      body: { comment: `${VISIBLE} ${github}` },
+    });
+    expect(approved.status).toBe(200);
+    const rolledBack = await server.request(
+      'POST',
+      `/v1/deployments/${approved.body.deployment.id}/rollback`,
+      {
+        key,
+        body: { reason: `${VISIBLE} ${card}` },
+      },
+    );
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.body.fix.fixes[1].schema.properties.password).toEqual({ type: 'string' });
+
+    // The trainer curriculum: arms named after a secret keep one name from sample to update.
+    const arm = `arm ${card}`;
+    const sampled = await server.request('POST', '/v1/curriculum/sample', {
+      key,
+      body: { arms: [arm], batchSize: 2 },
+    });
+    expect(sampled.status).toBe(200);
+    const updated = await server.request('POST', '/v1/curriculum/update', {
+      key,
+      body: { rewards: { [arm]: 0.5 } },
+    });
+    expect(updated.status).toBe(200);
+    const curriculum = await server.request('GET', '/v1/curriculum?curriculum=trainer', { key });
+    expect(curriculum.body.arms).toHaveLength(1);
+    expect(curriculum.body.arms[0]).toMatchObject({ pulls: 2, updates: 1 });
+
+    // A webhook URL with a password would be shown to every reader of the settings: refused.
+    const webhook = await server.request('PUT', '/v1/learning/config', {
+      key,
+      body: { approvalWebhookUrl: 'https://hooks:S3cretHookPass@hooks.example.com/arc' },
+    });
+    expect(webhook.status).toBe(400);
+    expect(webhook.body.details).toEqual([{ path: '/approvalWebhookUrl', message: expect.any(String) }]);
+
+    const shown = JSON.stringify([
+      admin.body.name,
+      leased.body,
+      reported.body,
+      proposed.body,
+      approved.body,
+      rolledBack.body,
+      sampled.body,
+      updated.body,
+      curriculum.body,
+      (await server.request('GET', `/v1/approvals/${proposed.body.id}`, { key })).body,
+      (await server.request('GET', '/v1/keys', { key })).body,
+    ]);
+    expect(shown).toContain(VISIBLE);
+    expect([
+      ...leaksIn(shown, FIELD_SECRETS),
+      ...(shown.includes('hunter2-secret') ? ['password'] : []),
+    ]).toEqual([]);
+    const stored = await databaseText(backend);
+    expect(stored).toContain(VISIBLE);
+    expect(leaksIn(stored, FIELD_SECRETS)).toEqual([]);
+    expect(stored).not.toContain('S3cretHookPass');
+    expect(stored).not.toContain('hunter2-secret');
   });
 
   it('keeps ids that differ only in their secret apart', async () => {
