@@ -15,6 +15,7 @@ import { createRolloutQueue } from './learner/rollout-queue.js';
 import { createNodeServer, type TlsCredentials } from './node-http-server.js';
 import { tracesRoutes } from './otlp/index.js';
 import { PACKAGE_VERSION } from './package-version.js';
+import { redactedLogger } from './redacted-logging.js';
 import { approvalsRoutes } from './routes/approvals-routes.js';
 import { curriculumRoutes } from './routes/curriculum-routes.js';
 import { deploymentsRoutes } from './routes/deployments-routes.js';
@@ -42,7 +43,7 @@ import { createValidatorCompiler } from './validator-compiler.js';
 
 export interface BuildAppOptions {
   storage: Storage;
-  /** A pino logger (or any Fastify-compatible one); no logging when absent. */
+  /** A pino logger (or any Fastify-compatible one), used with redacting serializers; no logging when absent. */
   logger?: FastifyBaseLogger;
   limits?: Partial<ServerLimits>;
   /** Randomness of the example reservoirs, in [0, 1); Math.random by default. */
@@ -73,7 +74,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   const limits = resolveLimits(options.limits);
   const now = options.now ?? Date.now;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger ? { loggerInstance: redactedLogger(options.logger) } : { logger: false }),
     serverFactory: (handler) => createNodeServer(handler, limits, options.tls),
     // The factory makes the server; this only tells Fastify to report https:// addresses.
     ...(options.tls ? { https: true } : {}),

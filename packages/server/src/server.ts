@@ -9,6 +9,7 @@ import { DEFAULT_RETENTION_DAYS, daysToMs, EventRetention } from './event-retent
 import { LearnerPool } from './learner/learner-pool.js';
 import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
 import type { TlsCredentials } from './node-http-server.js';
+import { redactedLogger } from './redacted-logging.js';
 import type { ServerLimits } from './server-limits.js';
 import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './storage/storage.js';
@@ -57,7 +58,7 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ name: 'arc' });
+  const logger = redactedLogger(options.logger ?? pino({ name: 'arc' }));
   const storage = await openStorage(options.db);
   let app: ArcApp | undefined;
   let learners: LearnerPool | null = null;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_RETENTION_DAYS, daysToMs } from '../event-retention.js';
+import { redactedLogger } from '../redacted-logging.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
 import { DB_OPTION_HELP, parseIntegerOption } from './cli-options.js';
@@ -141,7 +142,7 @@ unread for 30 s, or falls 1,000 events behind during its replay, is dropped (it 
 Last-Event-ID); a stream ends when its key is revoked or its session ends or expires.`,
     )
     .action(async (options: ServeOptions) => {
-      const logger = pino({ name: 'arc', level: options.logLevel });
+      const logger = redactedLogger(pino({ name: 'arc', level: options.logLevel }));
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {

@@ -1,0 +1,41 @@
+// What the server logs can hold client text: a request's URL (path parameters and query strings
+// name functions, patterns, arms), an error's message, stack and fields (a database error quoting
+// the value it refused). Every logger the server writes with serializes requests and errors
+// through core's redaction first, so that logs keep no secret a client sent.
+
+import { redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import pino from 'pino';
+
+/** The URL as routes read it (`%20` and a query's `+` are spaces), so that encoding hides no secret. */
+function decodedUrl(url: string): string {
+  try {
+    return decodeURIComponent(url.replaceAll('+', ' '));
+  } catch {
+    return url;
+  }
+}
+
+/** Fastify's own request fields, the URL decoded and redacted. */
+function request(req: FastifyRequest) {
+  return {
+    method: req.method,
+    url: redactText(decodedUrl(req.url)),
+    version: req.headers?.['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/** pino's error fields (type, message, stack, cause, own fields), bounded and redacted. */
+function error(err: Error) {
+  return redactSecrets(toJsonSafe(pino.stdSerializers.err(err))).value;
+}
+
+export const REDACTING_SERIALIZERS = Object.freeze({ req: request, err: error });
+
+/** `logger` with requests (`req`) and errors (`err`) serialized redacted; its other settings kept. */
+export function redactedLogger<L extends FastifyBaseLogger>(logger: L): L {
+  return logger.child({}, { serializers: REDACTING_SERIALIZERS }) as L;
+}
