@@ -154,6 +154,7 @@ export {
 } from './fix-types.js';
 export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from './grpo-advantages.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
+export { pathDeeperThan } from './json-depth.js';
 export { DEFAULT_JSON_BOUNDS, type JsonBounds, MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
 export {
   DEFAULT_LEARNER_CONFIG,

@@ -10,6 +10,7 @@ import { createRequireScope } from './auth.js';
 import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js';
 import { installErrorHandling } from './error-handler.js';
 import { createIngestService } from './ingest-service.js';
+import { installJsonDepthGuard } from './json-depth-guard.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
 import { createRolloutQueue } from './learner/rollout-queue.js';
 import { createNodeServer, type TlsCredentials } from './node-http-server.js';
@@ -95,6 +96,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null);
   installErrorHandling(app);
+  installJsonDepthGuard(app);
   releaseConnectionsOnClose(app);
   closeConnectionsOfUnreadBodies(app);
 

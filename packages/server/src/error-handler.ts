@@ -16,7 +16,8 @@ const PART_NAMES: Record<string, string> = {
   headers: 'headers',
 };
 
-function pointerSegment(name: string): string {
+/** A key as one segment of a JSON Pointer. */
+export function pointerSegment(name: string): string {
   return name.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

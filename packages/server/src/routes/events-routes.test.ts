@@ -1,5 +1,6 @@
 import { MAX_DECLARED_SCHEMA_DEPTH, MAX_DECLARED_SCHEMA_LENGTH } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../json-depth-guard.js';
 import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
@@ -291,15 +292,19 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
       });
     });
 
-    it('accepts input nested deeper than any bound, and stores it bounded', async () => {
+    it('stores input nested deeper than its bound cut and marked, and refuses absurd nesting', async () => {
       const key = await server.key(['admin'], 'deep');
-      const depth = 20_000;
-      const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-      const body = `{"events":[{"kind":"failure","function":"deep","error":{"message":"m"},"input":${deep}}]}`;
-      const response = await server.request('POST', '/v1/events', { key, body });
+      const body = (depth: number) =>
+        `{"events":[{"kind":"failure","function":"deep","error":{"message":"m"},"input":${'['.repeat(depth)}${']'.repeat(depth)}}]}`;
+      const response = await server.request('POST', '/v1/events', { key, body: body(MAX_JSON_DEPTH - 3) });
       expect(response.status).toBe(202);
       const pattern = await server.request('GET', `/v1/patterns/${response.body.patterns[0].id}`, { key });
       expect(JSON.stringify(pattern.body.examples[0].input)).toContain('[MaxDepth]');
+      const absurd = await server.request('POST', '/v1/events', { key, body: body(20_000) });
+      expect(absurd.status).toBe(400);
+      expect(absurd.body.details).toEqual([
+        { path: '/events/0/input/0', message: `nests deeper than ${MAX_JSON_DEPTH} levels` },
+      ]);
     });
 
     it("keeps each function's latest declared output schema and lists it with the function", async () => {

@@ -1,0 +1,109 @@
+// JSON nested 100,000 deep in any body that takes free JSON is a 400 naming where, on both
+// backends, never a stack overflow (a 500); JSON as deep as real payloads still goes through.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from './json-depth-guard.js';
+import { openTestStorages } from './storage/test-databases.js';
+import { startTestServer, type TestServer } from './test-server.fixture.js';
+
+/** `[[[…leaf…]]]` or `{"a":{"a":…}}` `depth` levels deep, built as text: no recursion anywhere. */
+function nested(depth: number, kind: 'array' | 'object', leaf = '1'): string {
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+}
+
+const DEEP = 100_000;
+
+describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
+  let server: TestServer;
+  let patternId: string;
+  let jobId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(await backend.open());
+    const ingested = await server.request('POST', '/v1/events', {
+      key: server.adminKey,
+      body: { events: [{ kind: 'failure', function: 'tool', error: { type: 'E', message: 'bad JSON' } }] },
+    });
+    patternId = ingested.body.patterns[0].id;
+    await server.storage.enqueueRollouts(
+      server.projectId,
+      1,
+      [
+        {
+          patternId,
+          exampleId: 'e',
+          source: 'failure',
+          input: {},
+          candidateId: 'none',
+          fix: null,
+          function: 'tool',
+          group: 'g',
+        },
+      ],
+      Date.now(),
+    );
+    const leased = await server.request('POST', '/v1/rollouts/lease', {
+      key: server.adminKey,
+      body: { workerId: 'w', functions: ['tool'] },
+    });
+    jobId = leased.body.jobs[0].id;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await backend.cleanup();
+  });
+
+  const post = (path: string, body: string) => server.request('POST', path, { key: server.adminKey, body });
+
+  it.each([
+    [
+      'a rollout output',
+      () => `/v1/rollouts/${jobId}/result`,
+      (deep: string) => `{"workerId":"w","reward":0,"output":${deep}}`,
+      '/output',
+    ],
+    [
+      "a proposed fix's schema",
+      () => `/v1/patterns/${patternId}/fixes`,
+      (deep: string) =>
+        `{"fix":{"type":"output_repair","json":true,"coerce":true,"schema":{"type":"object","properties":${deep}}}}`,
+      '/fix/schema/properties',
+    ],
+    [
+      "a proposed fix's example",
+      () => `/v1/patterns/${patternId}/fixes`,
+      (deep: string) => `{"fix":{"type":"few_shot","examples":[{"input":${deep},"output":1}]}}`,
+      '/fix/examples/0/input',
+    ],
+    [
+      "an event's input",
+      () => '/v1/events',
+      (deep: string) => `{"events":[{"kind":"success","function":"tool","input":${deep}}]}`,
+      '/events/0/input',
+    ],
+    [
+      "an event's declared output schema",
+      () => '/v1/events',
+      (deep: string) => `{"events":[{"kind":"success","function":"tool","outputSchema":{"items":${deep}}}]}`,
+      '/events/0/outputSchema/items',
+    ],
+  ])('refuses %s nested 100,000 deep with a 400 naming it', async (_name, path, body, pointer) => {
+    for (const kind of ['array', 'object'] as const) {
+      const response = await post(path(), body(nested(DEEP, kind)));
+      expect(response.status, kind).toBe(400);
+      expect(response.body.details).toHaveLength(1);
+      expect(response.body.details[0].path.startsWith(pointer), response.body.details[0].path).toBe(true);
+      expect(response.body.details[0].message).toBe(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+  });
+
+  it('takes JSON as deep as the bound allows', async () => {
+    const response = await post(
+      `/v1/rollouts/${jobId}/result`,
+      `{"workerId":"w","reward":0,"output":${nested(MAX_JSON_DEPTH - 1, 'array')}}`,
+    );
+    expect(response.status).toBe(200);
+  });
+});

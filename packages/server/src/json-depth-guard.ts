@@ -1,0 +1,26 @@
+// Free JSON in request bodies (event inputs and outputs, rollout outputs, schemas and examples of
+// fixes) meets recursive code further on (JSON.stringify, canonical JSON, schema checks), which a
+// body nested deep enough overflows: a 500. Every body is measured first, without recursion, and
+// one nested deeper than any real payload is a 400 naming where.
+
+import { pathDeeperThan } from '@arc-agent/core';
+import type { FastifyInstance } from 'fastify';
+import { pointerSegment } from './error-handler.js';
+import { HttpError } from './http-error.js';
+
+/** Levels of objects and arrays a body may nest (the body itself is level 1). */
+export const MAX_JSON_DEPTH = 128;
+/** The error names the field by the first levels of the path: the whole one can be 128 long. */
+const NAMED_LEVELS = 4;
+
+export function installJsonDepthGuard(app: FastifyInstance): void {
+  // Before validation, which would walk into the body too.
+  app.addHook('preValidation', async (request) => {
+    const path = pathDeeperThan(request.body, MAX_JSON_DEPTH);
+    if (path === undefined) return;
+    const named = path.slice(0, NAMED_LEVELS).map((key) => `/${pointerSegment(String(key))}`);
+    throw new HttpError(400, 'Invalid request body', {
+      details: [{ path: named.join(''), message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+    });
+  });
+}
