@@ -3,10 +3,12 @@
 // before validation, so the error count stays bounded). Query strings, params and headers arrive
 // as text, so there numbers are coerced and defaults applied. Free-form values (`input`, `output`)
 // have the empty schema `{}`, which Ajv accepts without walking into them, however deep.
+// `date-time` is RFC 3339 narrowed to the instants the API can keep (storable-date-time.ts).
 
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isStorableDateTime } from './storable-date-time.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is typed as the module namespace.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -14,6 +16,7 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 function createAjv(options: Options): Ajv {
   const ajv = new Ajv({ strict: true, ...options });
   addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
   return ajv;
 }
 

@@ -64,6 +64,21 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
         { events: [valid, { ...valid, timestamp: '9999-12-31T23:59:59-01:00' }] },
         '/events/1/timestamp',
       ],
+      [
+        'a leap second, which has no epoch time',
+        { events: [valid, { ...valid, timestamp: '2016-12-31T23:59:60Z' }] },
+        '/events/1/timestamp',
+      ],
+      [
+        'date-time before year 0000 by its offset',
+        { events: [{ ...valid, timestamp: '0000-01-01T00:00:00+00:01' }] },
+        '/events/0/timestamp',
+      ],
+      [
+        'an offset without minutes, which dates cannot read',
+        { events: [{ ...valid, timestamp: '2025-03-14T07:05:00+01' }] },
+        '/events/0/timestamp',
+      ],
       ['durationMs as text', { events: [{ ...valid, durationMs: '12' }] }, '/events/0/durationMs'],
       ['tag value not a string', { events: [{ ...valid, tags: { env: 1 } }] }, '/events/0/tags/env'],
       [

@@ -6,6 +6,7 @@
 
 import { CATEGORIES, MAX_DECLARED_SCHEMA_DEPTH, MAX_DECLARED_SCHEMA_LENGTH } from '@arc-agent/core';
 import { type Static, Type } from 'typebox';
+import { MAX_EPOCH_MS } from '../storable-date-time.js';
 
 export const MAX_FUNCTION_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 200;
@@ -28,9 +29,6 @@ export const EventErrorSchema = Type.Object(
   { description: 'What went wrong; unknown properties are ignored' },
 );
 
-/** 9999-12-31T23:59:59.999Z: later instants have no RFC 3339 date-time, which the API answers with. */
-export const MAX_EPOCH_MS = 253_402_300_799_999;
-
 export const EventSchema = Type.Object(
   {
     id: Type.Optional(Identifier('Client event id; a retried id is stored once (idempotency)')),
@@ -45,7 +43,8 @@ export const EventSchema = Type.Object(
       Type.Union(
         [Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS })],
         {
-          description: 'ISO 8601 date-time or epoch milliseconds; default: when received',
+          description:
+            'RFC 3339 date-time (years 0000 to 9999, no leap second) or epoch milliseconds; default: when received',
         },
       ),
     ),
