@@ -5,7 +5,7 @@ import { type Static, Type } from 'typebox';
 import { DeploymentSchema } from './deployment-schemas.js';
 import { MAX_ID_LENGTH } from './event-schemas.js';
 import { LearningResultSchema } from './learning-result-schemas.js';
-import { CommentText } from './nul-free-text.js';
+import { CommentText, NulFreeText } from './nul-free-text.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
@@ -51,7 +51,7 @@ export const ApprovalListQuerySchema = Type.Object({
 export const ApprovalListSchema = Type.Object({ approvals: Type.Array(ApprovalSchema) });
 
 export const ApprovalParamsSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  id: NulFreeText({ maxLength: MAX_ID_LENGTH }),
 });
 
 export const DecisionBodySchema = Type.Object(

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
 import { FixSchema, RiskSchema } from './fix-schemas.js';
 import { ResultSourceSchema } from './learning-result-schemas.js';
-import { CommentText } from './nul-free-text.js';
+import { CommentText, NulFreeText } from './nul-free-text.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 
@@ -40,14 +40,14 @@ export const DeploymentSchema = Type.Object({
 
 export const DeploymentListQuerySchema = Type.Object({
   status: Type.Optional(DeploymentStatusSchema),
-  function: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_FUNCTION_NAME_LENGTH })),
+  function: Type.Optional(NulFreeText({ maxLength: MAX_FUNCTION_NAME_LENGTH })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 
 export const DeploymentListSchema = Type.Object({ deployments: Type.Array(DeploymentSchema) });
 
 export const DeploymentParamsSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  id: NulFreeText({ maxLength: MAX_ID_LENGTH }),
 });
 
 export const RollbackBodySchema = Type.Object(

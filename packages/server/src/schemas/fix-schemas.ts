@@ -3,6 +3,7 @@
 import { FIX_RISKS } from '@arc-agent/core';
 import { Type } from 'typebox';
 import { MAX_FUNCTION_NAME_LENGTH } from './event-schemas.js';
+import { NulFreeText } from './nul-free-text.js';
 
 /** A fix as JSON (core's Fix: prompt_adjustment, few_shot, …); validated by core where it is used. */
 export const FixSchema = Type.Record(Type.String(), Type.Unknown(), {
@@ -12,7 +13,7 @@ export const FixSchema = Type.Record(Type.String(), Type.Unknown(), {
 export const RiskSchema = Type.Enum([...FIX_RISKS]);
 
 export const FixesQuerySchema = Type.Object({
-  function: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_FUNCTION_NAME_LENGTH })),
+  function: Type.Optional(NulFreeText({ maxLength: MAX_FUNCTION_NAME_LENGTH })),
 });
 
 export const FixesHeadersSchema = Type.Object({

@@ -4,6 +4,7 @@
 import { Type } from 'typebox';
 import { MAX_ID_LENGTH } from './event-schemas.js';
 import { FixSchema, RiskSchema } from './fix-schemas.js';
+import { NulFreeText } from './nul-free-text.js';
 
 const IsoTime = Type.String({ format: 'date-time' });
 
@@ -42,7 +43,7 @@ export const LearningResultSchema = Type.Object({
 });
 
 export const LearningResultsQuerySchema = Type.Object({
-  patternId: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })),
+  patternId: Type.Optional(NulFreeText({ maxLength: MAX_ID_LENGTH })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 

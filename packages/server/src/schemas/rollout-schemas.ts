@@ -5,6 +5,7 @@ import { type Static, Type } from 'typebox';
 import { MAX_ROLLOUT_ERROR_LENGTH } from '../learner/rollout-queue.js';
 import { MAX_FUNCTION_NAME_LENGTH, MAX_ID_LENGTH } from './event-schemas.js';
 import { DeployedFixSchema, FixSchema } from './fix-schemas.js';
+import { NulFreeText } from './nul-free-text.js';
 
 export const MAX_LEASE = 100;
 export const DEFAULT_LEASE_MS = 60_000;
@@ -16,7 +17,7 @@ export const LeaseBodySchema = Type.Object(
       maxLength: MAX_ID_LENGTH,
       description: 'Names the worker; only it may report its jobs',
     }),
-    functions: Type.Array(Type.String({ minLength: 1, maxLength: MAX_FUNCTION_NAME_LENGTH }), {
+    functions: Type.Array(NulFreeText({ maxLength: MAX_FUNCTION_NAME_LENGTH }), {
       minItems: 1,
       maxItems: 100,
       uniqueItems: true,
@@ -62,7 +63,7 @@ export const RolloutJobSchema = Type.Object({
 export const LeaseResponseSchema = Type.Object({ jobs: Type.Array(RolloutJobSchema) });
 
 export const RolloutParamsSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  id: NulFreeText({ maxLength: MAX_ID_LENGTH }),
 });
 
 export const RolloutResultBodySchema = Type.Object(
