@@ -75,7 +75,8 @@ export function captureSchema(schema: JsonSchema, options: CaptureOptions): Json
   return redactJsonSchema(schema, options.redact);
 }
 
-function captureText(text: string, max: number, options: CaptureOptions): string {
+/** `text` cut to `max` characters (the cut marked) and redacted. */
+export function captureText(text: string, max: number, options: CaptureOptions): string {
   return redactText(
     text.length > max ? `${text.slice(0, max)}…[truncated ${text.length - max} chars]` : text,
     options.redact,

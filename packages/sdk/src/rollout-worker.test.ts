@@ -282,6 +282,31 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(seen).toHaveLength(4);
   });
 
+  it('redacts what it reports before it leaves the process', async () => {
+    const secret = 'sk-proj-Hn3K9_xq2LmV8wRt-4YbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr';
+    const bodies: string[] = [];
+    const arc = createArc({
+      endpoint: server.url,
+      apiKey: key,
+      fixes: { enabled: false },
+      flushIntervalMs: 50,
+      fetch: (input, init) => {
+        if (typeof init?.body === 'string') bodies.push(init.body);
+        return fetch(input, init);
+      },
+    });
+    arcs.push(arc);
+    const echo = arc.track('echo', (text: string) => text);
+    const { step: at, ids } = await enqueue('echo', [{ input: [`key ${secret}`] }]);
+    // A verifier that answers with what it was given instead of a reward is quoted in the error.
+    start(arc, { echo }, { pollIntervalMs: 20, verifier: (output) => output as number });
+    const [done] = await finished(at, ids);
+    expect(done!.error).toBe('the verifier returned key [REDACTED:openai_key], not a number in [0, 1]');
+    const sent = bodies.join('\n');
+    expect(sent).toContain('the verifier returned key [REDACTED:openai_key]');
+    expect(sent).not.toContain(secret);
+  });
+
   it('waits for the verdict of async validators on a sync function', async () => {
     const arc = client();
     const atLeastSix = {

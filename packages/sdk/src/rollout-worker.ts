@@ -15,7 +15,7 @@ import { backoffDelayMs } from './backoff.js';
 import { readBoundedJson } from './bounded-body.js';
 import { CallCounters } from './call-counters.js';
 import { CallRunner } from './call-runner.js';
-import { captureIdentifier, captureValue, describeError } from './capture-context.js';
+import { captureIdentifier, captureText, captureValue, describeError } from './capture-context.js';
 import { parseRetryAfter } from './event-transport.js';
 import { changesCall } from './fix-appliers/apply-fixes.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
@@ -470,7 +470,9 @@ class Worker implements RolloutWorker {
       durationMs: Math.max(0, durationMs),
     };
     if (outcome.output !== undefined) body.output = outcome.output;
-    if (outcome.error !== undefined) body.error = outcome.error.slice(0, MAX_ERROR_TEXT);
+    // Redacted here too: a verifier's odd answer is quoted as the host gave it.
+    if (outcome.error !== undefined)
+      body.error = captureText(outcome.error, MAX_ERROR_TEXT, this.#ctx.runtime.capture);
     const path = `/v1/rollouts/${encodeURIComponent(job.id)}/result`;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - Date.now();
