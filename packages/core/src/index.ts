@@ -222,6 +222,7 @@ export { REDACTED_SCHEMA_NAME, redactFix } from './redact-fix.js';
 export {
   type RedactOptions,
   redactIdentifier,
+  redactIdentifiers,
   redactJsonSchema,
   redactSecrets,
   redactText,

@@ -5,6 +5,7 @@ import {
   REDACTED,
   type RedactOptions,
   redactIdentifier,
+  redactIdentifiers,
   redactJsonSchema,
   redactSecrets,
   redactText,
@@ -351,6 +352,17 @@ describe('redactIdentifier', () => {
     expect(redactIdentifier(emails, KEY, 200)).toBe(id);
     expect(redactIdentifier(`${emails} `, KEY, 200)).not.toBe(id);
     expect(redactIdentifier(id, KEY, 200)).toBe(id);
+  });
+
+  it('gives the same identifiers in one batch as one by one', () => {
+    fc.assert(
+      fc.property(fc.array(secretish, { maxLength: 6 }), (texts) => {
+        expect(redactIdentifiers(texts, KEY, 200)).toEqual(
+          texts.map((text) => redactIdentifier(text, KEY, 200)),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves identifiers without secrets alone, and its own output too', () => {

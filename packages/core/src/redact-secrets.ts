@@ -68,6 +68,11 @@ class Redactor {
     return this.scanner.redact(text, tally, mark);
   }
 
+  /** `text` of each, or undefined when none changes. */
+  texts(texts: readonly string[], tally: RedactionTally): string[] | undefined {
+    return this.scanner.redactAll(texts, tally);
+  }
+
   /** With `hideSecretKeys` false, keys are names of things (a schema's properties), not data labels. */
   value(value: unknown, tally: RedactionTally, hideSecretKeys = true): unknown {
     if (typeof value === 'string') return this.scanner.redact(value, tally);
@@ -216,28 +221,43 @@ export function redactJsonSchema<T>(schema: T, options?: RedactOptions): T {
 const PLACEHOLDER_HASH_DIGITS = 12;
 
 /**
- * `text`, an identifier (an event, trace or fix id, a function name), with each secret in it
+ * `texts`, identifiers (event, trace and fix ids, function names), with each secret in them
  * replaced by a placeholder that is the same wherever the same secret appears under the same
  * `key`: `evt-[REDACTED:openai_key#3f9a1c2b7d4e]`. Ids that differ only in their secret stay
  * apart, and a retried event keeps its id, so idempotency holds. The hash is an HMAC keyed with
  * `key`, a secret the caller holds and never stores (its API key): a copy of the stored ids
  * cannot test guesses of a short secret, such as a card number, against it. Placeholders are
- * longer than most secrets; should they take the result past `maxLength`, the whole identifier
- * becomes one placeholder (`[REDACTED:identifier#…]`, 36 characters). Text without secrets comes
- * back as it was.
+ * longer than most secrets; should they take an identifier past `maxLength`, the whole of it
+ * becomes one placeholder (`[REDACTED:identifier#…]`, 36 characters). Identifiers without
+ * secrets come back as they were. Scanned as one batch: most hold nothing to hide.
  */
+export function redactIdentifiers(
+  texts: readonly string[],
+  key: string,
+  maxLength: number,
+  options?: RedactOptions,
+): string[] {
+  const redactor = redactorFor(options);
+  const found = redactor.texts(texts, { count: 0 });
+  if (found === undefined) return [...texts];
+  const placeholder = (type: string, secret: string) => {
+    const digest = bytesToHex(hmac(sha256, utf8ToBytes(key), utf8ToBytes(secret)));
+    // `#`, not `:`, before the hash: `cookie:` would read as a cookie header to a second pass.
+    return `[REDACTED:${type}#${digest.slice(0, PLACEHOLDER_HASH_DIGITS)}]`;
+  };
+  return texts.map((text, i) => {
+    if (found[i] === text) return text;
+    const redacted = redactor.text(text, { count: 0 }, placeholder);
+    return redacted.length > maxLength ? placeholder('identifier', text) : redacted;
+  });
+}
+
+/** One identifier: redactIdentifiers of one. */
 export function redactIdentifier(
   text: string,
   key: string,
   maxLength: number,
   options?: RedactOptions,
 ): string {
-  const keyBytes = utf8ToBytes(key);
-  const placeholder = (type: string, secret: string) => {
-    const digest = bytesToHex(hmac(sha256, keyBytes, utf8ToBytes(secret)));
-    // `#`, not `:`, before the hash: `cookie:` would read as a cookie header to a second pass.
-    return `[REDACTED:${type}#${digest.slice(0, PLACEHOLDER_HASH_DIGITS)}]`;
-  };
-  const redacted = redactorFor(options).text(text, { count: 0 }, placeholder);
-  return redacted.length > maxLength && redacted !== text ? placeholder('identifier', text) : redacted;
+  return redactIdentifiers([text], key, maxLength, options)[0]!;
 }

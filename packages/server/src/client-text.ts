@@ -6,7 +6,7 @@ import {
   type Fix,
   type JsonBounds,
   redactFix,
-  redactIdentifier,
+  redactIdentifiers,
   redactJsonSchema,
   redactSecrets,
   redactText,
@@ -26,13 +26,18 @@ export function clientText(text: string, maxLength: number): string {
 }
 
 /**
- * An identifier (an event, trace or fix id, a function, agent or worker name): each secret in it
- * becomes a placeholder keyed by the client's credential (core's redactIdentifier), so that the
- * same identifier from the same client stays the same, and different ones stay apart; still at
- * most `maxLength` characters, the bound the API takes it with.
+ * Identifiers (event, trace and fix ids, function, agent and worker names): each secret in them
+ * becomes a placeholder keyed by the client's credential (core's redactIdentifiers), so that the
+ * same identifier from the same client stays the same, and different ones stay apart; each still
+ * at most `maxLength` characters, the bound the API takes them with.
  */
+export function clientIdentifiers(texts: readonly string[], credential: string, maxLength: number): string[] {
+  return redactIdentifiers(texts, credential, maxLength).map(storableText);
+}
+
+/** One identifier, as clientIdentifiers. */
 export function clientIdentifier(text: string, credential: string, maxLength: number): string {
-  return storableText(redactIdentifier(text, credential, maxLength));
+  return clientIdentifiers([text], credential, maxLength)[0]!;
 }
 
 /** A fix a person proposes: each part redacted as what it is (core's redactFix), storable; it still parses. */

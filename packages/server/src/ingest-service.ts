@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { fingerprintFailure } from '@arc-agent/core';
-import { clientIdentifier, clientJson } from './client-text.js';
+import { clientIdentifier, clientIdentifiers, clientJson } from './client-text.js';
 import { declaredOutputSchemas } from './declared-output-schemas.js';
 import {
   type EventInput,
@@ -75,8 +75,14 @@ export function prepareEvent(event: EventInput, receivedAt: number, credential: 
   };
   // Once the size budget is spent, toJsonSafe leaves out the remaining keys altogether.
   const safe = clientJson(free) as Partial<FreeParts>;
-  const identifier = (text: string) => clientIdentifier(text, credential, MAX_ID_LENGTH);
   const fn = clientIdentifier(event.function, credential, MAX_FUNCTION_NAME_LENGTH);
+  // In one batch: most events' ids hold nothing to hide.
+  const fixIds = event.fixIds ?? [];
+  const [id, agentId, traceId, ...fixIdsRedacted] = clientIdentifiers(
+    [event.id ?? '', event.agentId ?? '', event.traceId ?? '', ...fixIds],
+    credential,
+    MAX_ID_LENGTH,
+  );
   const error = safe.error ?? null;
   const input = safe.input ?? null;
   const output = safe.output ?? null;
@@ -94,19 +100,19 @@ export function prepareEvent(event: EventInput, receivedAt: number, credential: 
         })
       : null;
   return {
-    id: event.id === undefined ? randomUUID() : identifier(event.id),
+    id: event.id === undefined ? randomUUID() : id!,
     kind: event.kind,
     function: fn,
-    agentId: event.agentId === undefined ? null : identifier(event.agentId),
+    agentId: event.agentId === undefined ? null : agentId!,
     timestamp: eventTime(event.timestamp, receivedAt),
     durationMs: event.durationMs ?? null,
     error,
     input,
     output,
-    fixIds: (event.fixIds ?? []).map(identifier),
+    fixIds: fixIdsRedacted,
     attempt: event.attempt ?? null,
     tags: safe.tags ?? {},
-    traceId: event.traceId === undefined ? null : identifier(event.traceId),
+    traceId: event.traceId === undefined ? null : traceId!,
     fingerprint: fingerprint && {
       patternId: fingerprint.patternId,
       category: fingerprint.category,
