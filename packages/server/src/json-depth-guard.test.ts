@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from './json-depth-guard.js';
+import { leasedRollout } from './routes/learning-seed.fixture.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
 
@@ -22,33 +23,7 @@ describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(await backend.open());
-    const ingested = await server.request('POST', '/v1/events', {
-      key: server.adminKey,
-      body: { events: [{ kind: 'failure', function: 'tool', error: { type: 'E', message: 'bad JSON' } }] },
-    });
-    patternId = ingested.body.patterns[0].id;
-    await server.storage.enqueueRollouts(
-      server.projectId,
-      1,
-      [
-        {
-          patternId,
-          exampleId: 'e',
-          source: 'failure',
-          input: {},
-          candidateId: 'none',
-          fix: null,
-          function: 'tool',
-          group: 'g',
-        },
-      ],
-      Date.now(),
-    );
-    const leased = await server.request('POST', '/v1/rollouts/lease', {
-      key: server.adminKey,
-      body: { workerId: 'w', functions: ['tool'] },
-    });
-    jobId = leased.body.jobs[0].id;
+    ({ patternId, jobId } = await leasedRollout(server, 'tool'));
   });
   afterAll(async () => {
     await server?.close();

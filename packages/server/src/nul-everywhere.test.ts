@@ -4,6 +4,7 @@
 // 400 naming the field.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leasedRollout, rolloutJob } from './routes/learning-seed.fixture.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
 
@@ -17,35 +18,8 @@ describe.each(openTestStorages())('NUL in client text ($name)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(await backend.open());
+    ({ patternId, jobId } = await leasedRollout(server, 'tool'));
     const key = server.adminKey;
-    const ingested = await server.request('POST', '/v1/events', {
-      key,
-      body: { events: [{ kind: 'failure', function: 'tool', error: { type: 'E', message: 'bad JSON' } }] },
-    });
-    patternId = ingested.body.patterns[0].id;
-    await server.storage.enqueueRollouts(
-      server.projectId,
-      1,
-      [
-        {
-          patternId,
-          exampleId: 'e',
-          source: 'failure',
-          input: {},
-          candidateId: 'none',
-          fix: null,
-          function: 'tool',
-          group: 'g',
-        },
-      ],
-      Date.now(),
-    );
-    jobId = (
-      await server.request('POST', '/v1/rollouts/lease', {
-        key,
-        body: { workerId: 'w', functions: ['tool'] },
-      })
-    ).body.jobs[0].id;
     approvalId = (
       await server.request('POST', `/v1/patterns/${patternId}/fixes`, {
         key,
@@ -136,18 +110,7 @@ describe.each(openTestStorages())('NUL in client text ($name)', (backend) => {
     const [queued] = await server.storage.enqueueRollouts(
       server.projectId,
       2,
-      [
-        {
-          patternId,
-          exampleId: 'e2',
-          source: 'failure',
-          input: {},
-          candidateId: 'none',
-          fix: null,
-          function: 'nul',
-          group: 'g',
-        },
-      ],
+      [rolloutJob('nul', patternId)],
       Date.now(),
     );
     const key = server.adminKey;

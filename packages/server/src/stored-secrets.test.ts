@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_CORPUS, type SecretSample } from '../../core/src/secret-corpus.fixture.js';
+import { rolloutJob } from './routes/learning-seed.fixture.js';
 import { openTestStorages, type TestStorageBackend } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
 
@@ -214,23 +215,7 @@ describe.each(openTestStorages())('secrets never reach storage ($name)', (backen
     const project = (await server.request('GET', '/v1/session', { key })).body.project.id as string;
 
     // A rollout result: a 900 KB output, an error with a NUL, a worker named after a secret.
-    await server.storage.enqueueRollouts(
-      project,
-      1,
-      [
-        {
-          patternId: 'p-x',
-          exampleId: 'e-1',
-          source: 'failure',
-          input: {},
-          candidateId: 'none',
-          fix: null,
-          function: 'tool',
-          group: 'g',
-        },
-      ],
-      Date.now(),
-    );
+    await server.storage.enqueueRollouts(project, 1, [rolloutJob('tool')], Date.now());
     const workerId = `worker ${arcKey}`;
     const leased = await server.request('POST', '/v1/rollouts/lease', {
       key,

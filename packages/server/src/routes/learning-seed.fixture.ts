@@ -1,8 +1,10 @@
 // Test data for the learning-loop routes: learning results put up for approval (pending or
-// auto-approved and deployed), committed as the learner commits them, one step each.
+// auto-approved and deployed), committed as the learner commits them, one step each; rollout jobs
+// queued as the learner queues them.
 
 import { createLearnerState, type PromptAdjustmentFix, type RetryPolicyFix } from '@arc-agent/core';
-import type { LearningStepOutcome, NewLearningResult, Storage } from '../storage/storage.js';
+import type { LearningStepOutcome, NewLearningResult, NewRolloutJob, Storage } from '../storage/storage.js';
+import type { TestServer } from '../test-server.fixture.js';
 
 export const RETRY_FIX: RetryPolicyFix = {
   type: 'retry_policy',
@@ -74,4 +76,40 @@ export async function seedApprovals(
     },
     at,
   );
+}
+
+/** One rollout job of `fn` as the learner queues it: replay a failing example as it is (no fix). */
+export function rolloutJob(fn: string, patternId = 'p-test'): NewRolloutJob {
+  return {
+    patternId,
+    exampleId: 'e-1',
+    source: 'failure',
+    input: {},
+    candidateId: 'none',
+    fix: null,
+    function: fn,
+    group: 'g',
+  };
+}
+
+/**
+ * A failure of `fn` ingested over HTTP (its pattern is `patternId`), and a rollout job of that
+ * pattern queued at step 1 and leased over HTTP by worker `w` (`jobId`); the admin key does both.
+ */
+export async function leasedRollout(
+  server: TestServer,
+  fn: string,
+): Promise<{ patternId: string; jobId: string }> {
+  const key = server.adminKey;
+  const ingested = await server.request('POST', '/v1/events', {
+    key,
+    body: { events: [{ kind: 'failure', function: fn, error: { type: 'E', message: 'bad JSON' } }] },
+  });
+  const patternId = ingested.body.patterns[0].id as string;
+  await server.storage.enqueueRollouts(server.projectId, 1, [rolloutJob(fn, patternId)], Date.now());
+  const leased = await server.request('POST', '/v1/rollouts/lease', {
+    key,
+    body: { workerId: 'w', functions: [fn] },
+  });
+  return { patternId, jobId: leased.body.jobs[0].id as string };
 }
