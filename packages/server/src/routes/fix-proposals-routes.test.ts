@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Fix, fixId } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../json-depth-guard.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
 
@@ -257,15 +258,22 @@ describe.each(openTestStorages())('POST /v1/patterns/:id/fixes ($name)', (backen
         { path: '/fix/examples', message: 'must be at most 32768 characters as JSON in all (is 40027)' },
       ],
     });
-    // A schema nested 100,000 deep, sent as text (stringifying it would overflow the stack here too).
-    const deep = `{"fix":{"type":"composite","fixes":[{"type":"output_repair","json":true},{"type":"response_format","name":"r","schema":{"items":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}}`;
-    const deepSchema = await propose(patternId, deep);
+    // Schemas nested past core's 32 levels, and 100,000 deep, sent as text (stringifying them would
+    // overflow the stack here too): the second never gets past the body's own nesting bound.
+    const nestedSchema = (depth: number) =>
+      `{"fix":{"type":"composite","fixes":[{"type":"output_repair","json":true},{"type":"response_format","name":"r","schema":{"items":${'['.repeat(depth)}${']'.repeat(depth)}}}]}}`;
+    const deepSchema = await propose(patternId, nestedSchema(40));
     expect(deepSchema.status).toBe(400);
     expect(deepSchema.body.details).toEqual([
       {
         path: '/fix/fixes/1/schema',
         message: expect.stringMatching(/^must hold only JSON data, found nesting deeper than 32/),
       },
+    ]);
+    const deeper = await propose(patternId, nestedSchema(100_000));
+    expect(deeper.status).toBe(400);
+    expect(deeper.body.details).toEqual([
+      { path: '/fix/fixes/1/schema', message: `nests deeper than ${MAX_JSON_DEPTH} levels` },
     ]);
     const pending = await server.storage.listApprovals(server.projectId, { limit: 100, status: 'pending' });
     expect(pending).toHaveLength(pendingBefore.length);
