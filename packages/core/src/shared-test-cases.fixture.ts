@@ -67,6 +67,21 @@ export const REDACTION_VALUE_CASES: readonly RedactionValueCase[] = [
     },
   },
   {
+    name: 'look-alikes of Arc keys and AWS secrets left alone, real ones in odd places taken',
+    value: {
+      names: [
+        'created database arc_test_4242_0a1b2c3d4e5f for the run',
+        'the arc_session cookie and arc_rollout_worker_concurrency_limit',
+        'xarc_k1Fz0123456789abcdefghijklmnopq is no key',
+        'aws secret rotation runs nightly; the secret access key policy is in the runbook',
+        'aws secret abcdefghijklmnopqrstuvwxyzabcdefghijklmn (letters only)',
+        'AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" and a longer run wJalrXUtnFEMIxK7MDENGxbPxRfiCYEXAMPLEKEYxx',
+        `aws secret${' '.repeat(40)}is`,
+      ],
+      'aws-secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY': 'key holds an AWS secret',
+    },
+  },
+  {
     name: 'idempotent: markers are not redacted again',
     value: { token: '[REDACTED]', text: 'key [REDACTED:openai_key] and password=[REDACTED:secret]' },
   },

@@ -17,9 +17,13 @@ import { type RedactOptions, redactSecrets, redactText } from './redact-secrets.
 import { SECRET_CORPUS } from './secret-corpus.fixture.js';
 import { DEPLOYED_FIX_CASES, FAILURE_CASES, REDACTION_VALUE_CASES } from './shared-test-cases.fixture.js';
 
-const CHUNK = 12;
+/**
+ * Shorter than the corpus's shortest secret (11 characters): no secret fits in one chunk wherever
+ * the chunks fall, and they fall anywhere as the corpus grows.
+ */
+const CHUNK = 8;
 
-/** JSON text in chunks of at most 12 characters: no secret of the corpus survives whole. */
+/** JSON text in chunks of at most CHUNK characters: no secret of the corpus survives whole. */
 export function encodeVectorInput(value: unknown): string[] {
   const text = JSON.stringify(value);
   const chunks: string[] = [];

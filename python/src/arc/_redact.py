@@ -88,6 +88,17 @@ _SECRET_NAMES = re.compile(
 )
 _AWS_SECRET_NAMES = re.compile(r"secret_?access_?key\Z", _ASCII_I)
 _HAS_NON_LETTER = re.compile(r"[^A-Za-z]")
+# `secret`, `secret key`, `secret_access_key`, `SecretAccessKey`: how an AWS secret key is named.
+_AWS_SECRET_WORDS = "(?:[Ss]ecret|SECRET)(?:[ _-]?(?:[Aa]ccess|ACCESS))?(?:[ _-]?(?:[Kk]ey|KEY))?"
+# Between the name and the value; no two runs of blanks side by side (see core).
+_AWS_SECRET_SEPARATOR = r"""\\*["']?[ \t]*(?:(?:[:=]|is|IS)[ \t]*)?\\*["']?"""
+# Exactly 40 base64 characters: a longer run is something else.
+_AWS_SECRET_VALUE = "[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+_AWS_BEFORE = re.compile(r"(?:aws|AWS|Aws)[ _-]?\Z")
+_LOWER = re.compile("[a-z]")
+_UPPER = re.compile("[A-Z]")
+_LETTER = re.compile("[A-Za-z]")
+_DIGIT_OR_BASE64_SIGN = re.compile("[0-9+/]")
 _TRAILING_PADDING = re.compile(r"=+\Z")
 MIN_SECRET_LENGTH = 6
 _LONGEST_NAME = 32  # longer than every name above
@@ -103,6 +114,15 @@ def _named_before(names: re.Pattern[str], text: str, at: int) -> bool:
     while i > 0 and text[i - 1] == "\\":
         i -= 1
     return names.search(text, max(0, i - _LONGEST_NAME), i) is not None
+
+
+def _mixes_case(token: str) -> bool:
+    """Random base64 mixes cases; snake_case names (``arc_test_4242_default``) do not."""
+    return _LOWER.search(token) is not None and _UPPER.search(token) is not None
+
+
+def _looks_like_aws_secret(token: str) -> bool:
+    return _LETTER.search(token) is not None and _DIGIT_OR_BASE64_SIGN.search(token) is not None
 
 
 def _has_non_letter(token: str) -> bool:
@@ -160,6 +180,8 @@ class _Rule:
     not_after: re.Pattern[str] | None = None
     starts_back_over: frozenset[str] | None = None
     named_by: re.Pattern[str] | None = None
+    # Core's ``(?<=…)`` right before the trigger (``aws `` before ``secret``), matched ending there.
+    preceded_by: re.Pattern[str] | None = None
     typed_by: tuple[re.Pattern[str], str] | None = None
     accept: Callable[[str], bool] | None = None
     email: bool = False
@@ -208,6 +230,13 @@ _PASSES: tuple[tuple[_Rule, ...], ...] = (
             trigger="gh[pousr]_|github_pat_",
             not_after=_class("A-Za-z0-9_"),
             secret="(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
+        ),
+        _Rule(
+            type="arc_key",
+            trigger="arc_",
+            not_after=_class("A-Za-z0-9_-"),
+            secret="arc_[A-Za-z0-9_-]{16,128}(?![A-Za-z0-9_-])",
+            accept=lambda key: _mixes_case(key[4:]),
         ),
         _Rule(type="slack_token", trigger="xox[abprs]-", not_after=_class("A-Za-z0-9"), secret="xox[abprs]-[A-Za-z0-9-]{10,}"),
         _Rule(
@@ -258,6 +287,24 @@ _PASSES: tuple[tuple[_Rule, ...], ...] = (
             starts_back_over=_EMAIL_LOCAL,
             secret=r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
             email=True,
+        ),
+    ),
+    (
+        _Rule(
+            type="aws_secret_key",
+            trigger="[Ss]ecret|SECRET",
+            preceded_by=_AWS_BEFORE,
+            prefix=_AWS_SECRET_WORDS + _AWS_SECRET_SEPARATOR,
+            secret=_AWS_SECRET_VALUE,
+            accept=_looks_like_aws_secret,
+        ),
+        _Rule(
+            type="aws_secret_key",
+            trigger="[Ss]ecret|SECRET",
+            not_after=_class("A-Za-z"),
+            prefix="(?:[Ss]ecret|SECRET)[ _-]?(?:[Aa]ccess|ACCESS)[ _-]?(?:[Kk]ey|KEY)" + _AWS_SECRET_SEPARATOR,
+            secret=_AWS_SECRET_VALUE,
+            accept=_looks_like_aws_secret,
         ),
     ),
     (
@@ -366,6 +413,8 @@ class SecretTextScanner:
     @staticmethod
     def _candidate(rule: _Rule, text: str, at: int, floor: int) -> tuple[int, int, str, str] | None:
         if rule.named_by is not None and not _named_before(rule.named_by, text, at):
+            return None
+        if rule.preceded_by is not None and rule.preceded_by.search(text, max(0, at - 4), at) is None:
             return None
         start = at - rule.back
         if start < floor:
