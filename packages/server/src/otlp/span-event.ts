@@ -9,11 +9,11 @@
 import { setOwnProperty } from '@arc-agent/core';
 import {
   type EventInput,
-  MAX_EPOCH_MS,
   MAX_FUNCTION_NAME_LENGTH,
   MAX_ID_LENGTH,
   MAX_TAGS,
 } from '../schemas/event-schemas.js';
+import { MAX_EPOCH_MS } from '../storable-date-time.js';
 import { contentAttributes, isContentAttribute, modelCallContent, toolCallContent } from './genai-content.js';
 import type { OtlpSpan } from './otlp-spans.js';
 import { EXECUTE_TOOL, isGenAiSpan, spanFunction, spanOperation } from './span-function.js';

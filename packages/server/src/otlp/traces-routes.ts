@@ -109,7 +109,8 @@ export const tracesRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       const otlp = Buffer.isBuffer(body) ? decodeProtobuf(body) : body;
       const { spans, rejected } = readSpans(otlp, limits.maxBatchEvents);
       const events = spans.map(spanToEvent).filter((event): event is EventInput => event !== null);
-      if (events.length > 0) await deps.ingest.ingest(request.auth!.projectId, events);
+      const { projectId, credential } = request.auth!;
+      if (events.length > 0) await deps.ingest.ingest(projectId, events, credential);
       return send(reply, 200, traceAnswer(encodingOf(request), rejected));
     },
   );
