@@ -2,7 +2,7 @@
 // backends, never a stack overflow (a 500); JSON as deep as real payloads still goes through.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from './json-depth-guard.js';
+import { MAX_JSON_DEPTH, MAX_OTLP_JSON_DEPTH } from './json-depth-guard.js';
 import { leasedRollout } from './routes/learning-seed.fixture.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
@@ -72,6 +72,17 @@ describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
       expect(response.body.details[0].path.startsWith(pointer), response.body.details[0].path).toBe(true);
       expect(response.body.details[0].message).toBe(`nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
+  });
+
+  it("refuses OTLP/JSON nested 3,000 deep (within its size bound) with a 400 Status naming the attribute, past /v1/traces' own bound", async () => {
+    const request = (value: string) =>
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"chat","attributes":[{"key":"gen_ai.input.messages","value":${value}}]}]}]}]}`;
+    const deep = `${'{"arrayValue":{"values":['.repeat(1_000)}{"stringValue":"x"}${']}}'.repeat(1_000)}`;
+    const response = await post('/v1/traces', request(deep));
+    expect(response.status).toBe(400);
+    const text = JSON.stringify(response.body);
+    expect(text).toContain(`nests deeper than ${MAX_OTLP_JSON_DEPTH} levels`);
+    expect(text).toContain('/resourceSpans/0/scopeSpans');
   });
 
   it('takes JSON as deep as the bound allows', async () => {

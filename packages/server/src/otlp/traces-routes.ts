@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorAnswer } from '../error-handler.js';
 import { HttpError } from '../http-error.js';
+import { MAX_OTLP_JSON_DEPTH } from '../json-depth-guard.js';
 import { BEARER_SECURITY, type RouteDeps } from '../routes/route-deps.js';
 import type { EventInput } from '../schemas/event-schemas.js';
 import {
@@ -71,6 +72,7 @@ export const tracesRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     '/traces',
     {
       bodyLimit: limits.maxBodyBytes,
+      config: { maxJsonDepth: MAX_OTLP_JSON_DEPTH },
       schema: {
         summary: 'Ingest OpenTelemetry traces (OTLP/HTTP): GenAI spans as call outcomes',
         description: DESCRIPTION,
