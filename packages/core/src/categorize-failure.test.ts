@@ -58,6 +58,7 @@ describe('builtinCategory', () => {
     [{ errorType: 'SyntaxError' }, 'parsing_error'],
     [{ errorType: 'AI_JSONParseError' }, 'parsing_error'],
     [{ errorType: 'OutputParserException' }, 'parsing_error'],
+    [{ errorType: 'WrongAnswer', message: "expected unit 'celsius', got 'fahrenheit'" }, 'wrong_answer'],
     [{ errorType: 'ZodError' }, 'validation'],
     [{ errorType: 'AI_TypeValidationError' }, 'validation'],
     [{ errorType: 'AI_NoSuchToolError' }, 'api_schema'],

@@ -261,6 +261,8 @@ const TYPE_CATEGORY: ReadonlyMap<string, Category> = new Map(
           'ParseError',
         ],
       ],
+      // What a verdict's failure is called unless its label names it (verdict.ts).
+      ['wrong_answer', ['WrongAnswer']],
     ] as const
   ).flatMap(([category, types]) => types.map((type) => [type, category] as const)),
 );

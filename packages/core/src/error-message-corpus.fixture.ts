@@ -1177,6 +1177,19 @@ export const ERROR_MESSAGE_CORPUS: readonly CorpusEntry[] = [
     category: 'unknown' as const,
     group: 'fs-output-missing',
   })),
+  // Verdicts on answers that came back (arc.feedback, track's verify), as the server records them.
+  ...["'fahrenheit'", "'kelvin'"].map((got) => ({
+    errorType: 'WrongAnswer',
+    message: `expected unit 'celsius', got ${got}`,
+    category: 'wrong_answer' as const,
+    group: 'verdict-unit-celsius',
+  })),
+  ...['0.2', '0.35'].map((score) => ({
+    errorType: 'WrongAnswer',
+    message: `The answer does not mention the refund policy (judge score ${score})`,
+    category: 'wrong_answer' as const,
+    group: 'verdict-judge-refund-policy',
+  })),
   {
     errorType: 'TypeError',
     code: 'ERR_INVALID_URL',

@@ -1,4 +1,7 @@
-/** The kinds of failure Arc tells apart (DESIGN.md section 4); each has its own fix generators. */
+/**
+ * The kinds of failure Arc tells apart (DESIGN.md section 4); each has its own fix generators.
+ * `wrong_answer` is a call that returned but that a verifier or a person judged wrong (verdict.ts).
+ */
 export const CATEGORIES = [
   'api_schema',
   'auth_failure',
@@ -7,6 +10,7 @@ export const CATEGORIES = [
   'validation',
   'rate_limit',
   'network',
+  'wrong_answer',
   'unknown',
 ] as const;
 

@@ -72,7 +72,11 @@ export function patternIdOf(parts: readonly unknown[]): string {
  */
 export function fingerprintFailure(
   f: FailureInput,
-  options: { rules?: readonly FingerprintRule[] } = {},
+  options: {
+    rules?: readonly FingerprintRule[];
+    /** The category when it is known from elsewhere (a verdict): rules may regroup it, not recategorise it. */
+    category?: Category;
+  } = {},
 ): FailureFingerprint {
   const rules = options.rules ?? [];
   const header = f.stack === undefined ? null : STACK_HEADER.exec(f.stack.split('\n', 1)[0]!);
@@ -84,7 +88,7 @@ export function fingerprintFailure(
     status: Number.isInteger(f.status) ? f.status : undefined,
     code: f.code ?? header?.[2],
   };
-  const category = categorizeFailure(facts, rules);
+  const category = options.category ?? categorizeFailure(facts, rules);
   const normalizedMessage = normalizeMessage(facts.message);
   const fingerprint = firstRuleSetting(rules, facts, 'fingerprint')?.fingerprint ?? null;
   const signature: FailureSignature = {

@@ -49,6 +49,39 @@ describe('fixLimitProblem', () => {
     expect(fixLimitProblem(many)).toEqual({ field: 'fix.examples', error: 'must have at most 20 items' });
   });
 
+  it('lets a pool of examples each call picks its nearest from be larger, and bounds what a call gets', () => {
+    // {"input":"x…x","output":""} is 24 characters around the n of the input.
+    const sized = (n: number) => ({ input: 'x'.repeat(n), output: '' });
+    const pool = (examples: { input: unknown; output: unknown }[], nearest = 2): Fix => ({
+      type: 'few_shot',
+      examples,
+      nearest,
+    });
+    expect(fixLimitProblem(pool(Array.from({ length: 32 }, () => sized(1))))).toBeUndefined();
+    expect(fixLimitProblem(pool(Array.from({ length: 33 }, () => sized(1))))).toEqual({
+      field: 'fix.examples',
+      error: 'must have at most 32 items',
+    });
+    // Four examples of 24,000 characters are 96,005 in all, within the pool's 98,304; a fifth is not.
+    const big = (count: number) =>
+      pool(
+        Array.from({ length: count }, () => sized(24_000 - 24)),
+        1,
+      );
+    expect(fixLimitProblem(big(4))).toBeUndefined();
+    expect(fixLimitProblem(big(5))).toEqual({
+      field: 'fix.examples',
+      error: 'must be at most 98304 characters as JSON in all (is 120006)',
+    });
+    // A call gets its 2 nearest: the 2 largest together, as a JSON array, are held to 32,768.
+    const pair = (n: number) => pool([sized(1), sized(16_383 - 24), sized(n - 24)], 2);
+    expect(fixLimitProblem(pair(16_382))).toBeUndefined();
+    expect(fixLimitProblem(pair(16_383))).toEqual({
+      field: 'fix.examples',
+      error: 'must be at most 32768 characters as JSON for the 2 a call gets (is 32769)',
+    });
+  });
+
   it('bounds the nesting of example values and schemas without overflowing the stack', () => {
     const deepExample: Fix = { type: 'few_shot', examples: [{ input: 1, output: nested(100_000) }] };
     expect(fixLimitProblem(deepExample)).toEqual({

@@ -24,6 +24,13 @@ export const FIX_LIMITS = Object.freeze({
   maxExampleMessages: 40,
   /** A few-shot fix's examples together, as JSON: all of it goes ahead of every call. */
   maxExamplesChars: 32 * 1024,
+  /**
+   * Examples of a few-shot fix with `nearest`: a pool each call gets `nearest` of (then the
+   * `nearest` largest together are held to `maxExamplesChars`, the pool to `maxExamplePoolChars`).
+   */
+  maxExamplePool: 32,
+  /** A few-shot pool's examples together, as JSON. */
+  maxExamplePoolChars: 96 * 1024,
   /** A schema (structured output, coercion), as JSON: as large as a declared output schema may be. */
   maxSchemaChars: MAX_DECLARED_SCHEMA_LENGTH,
   /** Nesting of a schema and of an example's input or output (a top-level container is depth 1). */
@@ -72,6 +79,23 @@ function exampleProblem(example: FewShotExample, field: string): FixLimitProblem
   return nestingProblem(example.input, `${field}.input`) ?? nestingProblem(example.output, `${field}.output`);
 }
 
+/** What a call gets of a pool at most: its `nearest` largest examples, held to maxExamplesChars. */
+function nearestSizeProblem(
+  examples: readonly FewShotExample[],
+  nearest: number,
+  field: string,
+): FixLimitProblem | undefined {
+  const sizes = examples.map((e) => JSON.stringify(e)?.length ?? 0).sort((a, b) => b - a);
+  const largest = sizes.slice(0, nearest).reduce((sum, size) => sum + size + 1, 1);
+  const max = FIX_LIMITS.maxExamplesChars;
+  return largest > max
+    ? {
+        field,
+        error: `must be at most ${max} characters as JSON for the ${nearest} a call gets (is ${largest})`,
+      }
+    : undefined;
+}
+
 function schemaProblem(schema: unknown, field: string): FixLimitProblem | undefined {
   return nestingProblem(schema, field) ?? jsonSizeProblem(schema, field, FIX_LIMITS.maxSchemaChars);
 }
@@ -82,14 +106,18 @@ function partProblem(part: SimpleFix, field: string): FixLimitProblem | undefine
       return textProblem(part.instructions, `${field}.instructions`);
     case 'few_shot': {
       const at = `${field}.examples`;
-      if (part.examples.length > FIX_LIMITS.maxExamples) {
-        return { field: at, error: `must have at most ${FIX_LIMITS.maxExamples} items` };
-      }
+      const pooled = part.nearest !== undefined;
+      const most = pooled ? FIX_LIMITS.maxExamplePool : FIX_LIMITS.maxExamples;
+      if (part.examples.length > most) return { field: at, error: `must have at most ${most} items` };
       for (const [i, example] of part.examples.entries()) {
         const problem = exampleProblem(example, `${at}[${i}]`);
         if (problem) return problem;
       }
-      return jsonSizeProblem(part.examples, at, FIX_LIMITS.maxExamplesChars, ' in all');
+      if (!pooled) return jsonSizeProblem(part.examples, at, FIX_LIMITS.maxExamplesChars, ' in all');
+      return (
+        jsonSizeProblem(part.examples, at, FIX_LIMITS.maxExamplePoolChars, ' in all') ??
+        nearestSizeProblem(part.examples, part.nearest!, at)
+      );
     }
     case 'response_format':
       return schemaProblem(part.schema, `${field}.schema`);

@@ -26,6 +26,11 @@ describe('parseFix', () => {
         type: 'few_shot',
         examples: [{ input: { q: 1 }, output: '{"a":1}' }, { messages: [{ role: 'user', content: 'hi' }] }],
       },
+      {
+        type: 'few_shot',
+        examples: Array.from({ length: 32 }, (_, i) => ({ input: { q: i }, output: i })),
+        nearest: 3,
+      },
       { type: 'param_patch', params: { temperature: 0, maxTokens: 256, timeoutMs: 5000, stop: ['\n\n'] } },
       { type: 'response_format', name: 'invoice', schema: { type: 'object' }, strict: true },
       { type: 'output_repair', json: true, coerce: true, schema: { type: 'object' } },
@@ -78,6 +83,21 @@ describe('parseFix', () => {
     expect(
       failure({ type: 'few_shot', examples: [{ messages: [{ role: 'tool', content: 'x' }] }] }).field,
     ).toBe('fix.examples[0].messages[0].role');
+    const pool = (n: number) => Array.from({ length: n }, (_, i) => ({ input: i, output: i }));
+    // A pool to pick the nearest from may be larger than the examples shown at once, not unbounded.
+    expect(failure({ type: 'few_shot', examples: pool(21) })).toMatchObject({
+      field: 'fix.examples',
+      error: 'must have between 1 and 20 items',
+    });
+    expect(failure({ type: 'few_shot', examples: pool(33), nearest: 3 })).toMatchObject({
+      field: 'fix.examples',
+      error: 'must have between 1 and 32 items',
+    });
+    expect(failure({ type: 'few_shot', examples: pool(3), nearest: 0 })).toMatchObject({
+      field: 'fix.nearest',
+      error: 'must be between 1 and 20',
+    });
+    expect(failure({ type: 'few_shot', examples: pool(3), nearest: 1.5 }).error).toBe('must be an integer');
     expect(failure({ type: 'response_format', name: 'has space', schema: {} }).field).toBe('fix.name');
     expect(failure({ type: 'output_repair' }).field).toBe('fix.json');
     expect(failure({ type: 'output_repair', coerce: true }).field).toBe('fix.schema');

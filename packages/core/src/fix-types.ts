@@ -34,10 +34,15 @@ export interface ChatMessage {
 /** One example exchange: an input/output pair, or literal messages. */
 export type FewShotExample = { input: unknown; output: unknown } | { messages: ChatMessage[] };
 
-/** Adds example exchanges (mined from successful calls) ahead of the conversation. */
+/**
+ * Adds example exchanges (mined from successful calls) ahead of the conversation. With `nearest`,
+ * `examples` is a pool and each call gets the `nearest` examples whose inputs are most similar to
+ * its own (few-shot-selection.ts), not the same ones every time.
+ */
 export interface FewShotFix {
   type: 'few_shot';
   examples: FewShotExample[];
+  nearest?: number;
 }
 
 /** The call parameters a fix may set; provider-neutral names, mapped by each integration. */
@@ -290,14 +295,21 @@ function simpleFix(raw: Obj, field: string): SimpleFix {
         type: 'prompt_adjustment',
         instructions: text(present(raw, 'instructions', field), f('instructions')),
       };
-    case 'few_shot':
-      onlyKeys(raw, ['type', 'examples'], field);
-      return {
+    case 'few_shot': {
+      onlyKeys(raw, ['type', 'examples', 'nearest'], field);
+      const pooled = raw.nearest !== undefined;
+      const fix: FewShotFix = {
         type: 'few_shot',
-        examples: array(present(raw, 'examples', field), f('examples'), 1, FIX_LIMITS.maxExamples).map(
-          (e, i) => example(e, `${f('examples')}[${i}]`),
-        ),
+        examples: array(
+          present(raw, 'examples', field),
+          f('examples'),
+          1,
+          pooled ? FIX_LIMITS.maxExamplePool : FIX_LIMITS.maxExamples,
+        ).map((e, i) => example(e, `${f('examples')}[${i}]`)),
       };
+      if (pooled) fix.nearest = number(raw.nearest, f('nearest'), 1, FIX_LIMITS.maxExamples, true);
+      return fix;
+    }
     case 'param_patch':
       onlyKeys(raw, ['type', 'params'], field);
       return { type: 'param_patch', params: params(present(raw, 'params', field), f('params')) };

@@ -45,8 +45,10 @@ export {
   type CandidateGeneratorInput,
   type CandidateOrigin,
   type CombineOptions,
+  type Correction,
   candidateFix,
   combineCandidates,
+  correctionOf,
   type FailureExample,
   type FewShotMiningOptions,
   type FunctionSchema,
@@ -57,6 +59,7 @@ export {
   type LearnedFix,
   longerTimeoutMs,
   mineFewShotExamples,
+  nearestFewShotCandidate,
   type OutputSchema,
   type OutputSchemaSource,
   outputSchemaOf,
@@ -77,6 +80,8 @@ export {
   transientCandidates,
   uniqueCandidates,
   unknownCandidates,
+  verdictInstructions,
+  wrongAnswerCandidates,
 } from './candidate-generators/index.js';
 export {
   bestAccepted,
@@ -103,6 +108,13 @@ export {
   MAX_DECLARED_SCHEMA_LENGTH,
 } from './declared-output-schema.js';
 export { CATEGORIES, type Category, isCategory } from './failure-category.js';
+export {
+  exampleInputText,
+  exampleVectors,
+  MAX_SIMILARITY_TEXT,
+  nearestExamples,
+  similarityText,
+} from './few-shot-selection.js';
 export {
   type FailureFingerprint,
   type FailureInput,
@@ -247,4 +259,14 @@ export {
   type ValueShapeLimits,
   valueShape,
 } from './value-shape.js';
+export {
+  DEFAULT_VERDICT_THRESHOLD,
+  fingerprintWrongAnswer,
+  isWrongAnswer,
+  MAX_VERDICT_LABEL_LENGTH,
+  type Verdict,
+  verdictOf,
+  WRONG_ANSWER_TYPE,
+  type WrongAnswer,
+} from './verdict.js';
 export { type ProportionInterval, wilsonInterval } from './wilson-interval.js';

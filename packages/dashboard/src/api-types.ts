@@ -13,6 +13,7 @@ export const CATEGORIES = [
   'validation',
   'rate_limit',
   'network',
+  'wrong_answer',
   'unknown',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -17,6 +17,10 @@ describe('hash routes', () => {
 
   it('drops unknown categories and undecodable ids', () => {
     expect(parseHash('#/patterns?category=bogus')).toEqual({ page: 'patterns', filters: {} });
+    expect(parseHash('#/patterns?category=wrong_answer')).toEqual({
+      page: 'patterns',
+      filters: { category: 'wrong_answer' },
+    });
     expect(parseHash('#/patterns/%E0%A4%A')).toEqual({ page: 'not-found', path: 'patterns/%E0%A4%A' });
   });
 

@@ -6,6 +6,7 @@ import { parsingCandidates } from './parsing-candidates.js';
 import { schemaCandidates } from './schema-candidates.js';
 import { transientCandidates } from './transient-candidates.js';
 import { unknownCandidates } from './unknown-candidates.js';
+import { wrongAnswerCandidates } from './wrong-answer-candidates.js';
 
 describe('generateCandidates', () => {
   it('escalates authentication failures with no candidates', () => {
@@ -23,6 +24,7 @@ describe('generateCandidates', () => {
       timeout: (i: ReturnType<typeof paymentInput>) => transientCandidates('timeout', i.failures),
       rate_limit: (i: ReturnType<typeof paymentInput>) => transientCandidates('rate_limit', i.failures),
       network: (i: ReturnType<typeof paymentInput>) => transientCandidates('network', i.failures),
+      wrong_answer: wrongAnswerCandidates,
       unknown: unknownCandidates,
     };
     for (const category of CATEGORIES) {

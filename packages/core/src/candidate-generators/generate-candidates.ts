@@ -4,6 +4,7 @@ import { parsingCandidates } from './parsing-candidates.js';
 import { schemaCandidates } from './schema-candidates.js';
 import { transientCandidates } from './transient-candidates.js';
 import { unknownCandidates } from './unknown-candidates.js';
+import { wrongAnswerCandidates } from './wrong-answer-candidates.js';
 
 /** Candidates to judge, or an escalation: a failure no fix may be learned for automatically. */
 export type CandidateGeneration =
@@ -35,6 +36,8 @@ export function generateCandidates(input: CandidateGeneratorInput): CandidateGen
         kind: 'candidates',
         candidates: uniqueCandidates(transientCandidates(category, input.failures)),
       };
+    case 'wrong_answer':
+      return { kind: 'candidates', candidates: uniqueCandidates(wrongAnswerCandidates(input)) };
     case 'unknown':
       return { kind: 'candidates', candidates: uniqueCandidates(unknownCandidates(input)) };
   }

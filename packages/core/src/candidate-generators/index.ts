@@ -10,7 +10,13 @@ export type {
   SuccessExample,
 } from './generator-input.js';
 export { inferOutputSchema } from './infer-json-schema.js';
-export { type FewShotMiningOptions, fewShotCandidate, mineFewShotExamples } from './mine-few-shot.js';
+export {
+  FEW_SHOT_POOL_SIZE,
+  type FewShotMiningOptions,
+  fewShotCandidate,
+  mineFewShotExamples,
+  nearestFewShotCandidate,
+} from './mine-few-shot.js';
 export {
   type OutputSchema,
   type OutputSchemaSource,
@@ -25,3 +31,5 @@ export { type SchemaIssue, type SchemaProblem, schemaIssues } from './schema-iss
 export { type LearnedFix, type TransferOptions, transferCandidates } from './transfer-candidates.js';
 export { longerTimeoutMs, type TransientCategory, transientCandidates } from './transient-candidates.js';
 export { unknownCandidates } from './unknown-candidates.js';
+export { type Correction, correctionOf, verdictInstructions } from './verdict-instructions.js';
+export { wrongAnswerCandidates } from './wrong-answer-candidates.js';

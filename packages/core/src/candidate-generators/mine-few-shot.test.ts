@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mineFewShotExamples } from './mine-few-shot.js';
+import { fixId } from '../fix-id.js';
+import { parseFix } from '../fix-types.js';
+import {
+  FEW_SHOT_POOL_SIZE,
+  fewShotCandidate,
+  mineFewShotExamples,
+  nearestFewShotCandidate,
+} from './mine-few-shot.js';
 
 const weather = (city: string, temp: number) => ({ input: { city }, output: { temp } });
 const search = { input: { query: 'books about whales', limit: 5 }, output: { results: ['Moby-Dick'] } };
@@ -54,5 +61,43 @@ describe('mineFewShotExamples', () => {
     expect(mineFewShotExamples([search], { count: 0 })).toEqual([]);
     expect(() => mineFewShotExamples([], { count: -1 })).toThrow(/count/);
     expect(() => mineFewShotExamples([], { maxChars: 0 })).toThrow(/maxChars/);
+  });
+});
+
+describe('nearestFewShotCandidate', () => {
+  const input = (successes: { input: unknown; output: unknown }[], fewShotCount?: number) => ({
+    pattern: {
+      id: 'pat_w',
+      category: 'wrong_answer' as const,
+      function: 'weather.answer',
+      normalizedMessage: '',
+      errorType: 'WrongAnswer',
+    },
+    failures: [{ input: { city: 'Oslo' } }],
+    successes,
+    ...(fewShotCount === undefined ? {} : { fewShotCount }),
+  });
+  const many = Array.from({ length: 40 }, (_, i) => weather(`City${i}`, i));
+
+  it('carries a bounded pool of distinct successes and picks the nearest per call', () => {
+    const candidate = nearestFewShotCandidate(input(many))!;
+    expect(candidate.fix.nearest).toBe(3);
+    expect(candidate.fix.examples).toHaveLength(FEW_SHOT_POOL_SIZE);
+    expect(new Set(candidate.fix.examples.map((e) => JSON.stringify(e))).size).toBe(FEW_SHOT_POOL_SIZE);
+    expect(candidate).toMatchObject({ origin: 'mined', id: fixId(candidate.fix) });
+    expect(candidate.rationale).toBe(
+      `Each call gets the 3 of ${FEW_SHOT_POOL_SIZE} successful calls of \`weather.answer\` whose inputs are most like its own, as examples.`,
+    );
+    expect(parseFix(JSON.parse(JSON.stringify(candidate.fix)))).toEqual({ ok: true, value: candidate.fix });
+    // Same successes, same candidate: whichever replica generates it.
+    expect(nearestFewShotCandidate(input(many))).toEqual(candidate);
+    expect(nearestFewShotCandidate(input(many, 5))!.fix.nearest).toBe(5);
+  });
+
+  it('is a plain few-shot fix when a call would get every success anyway, and none without successes', () => {
+    const few = [weather('Paris', 20), weather('Rome', 24)];
+    expect(nearestFewShotCandidate(input(few))).toEqual(fewShotCandidate(input(few)));
+    expect(nearestFewShotCandidate(input(few))!.fix).not.toHaveProperty('nearest');
+    expect(nearestFewShotCandidate(input([]))).toBeUndefined();
   });
 });

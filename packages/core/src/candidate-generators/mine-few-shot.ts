@@ -77,6 +77,36 @@ function toFewShot(entry: Entry): FewShotExample {
   return { input: entry.example.input, output: entry.example.output };
 }
 
+/** Examples a per-input few-shot fix carries to choose from (default); fix-types bounds it. */
+export const FEW_SHOT_POOL_SIZE = 24;
+
+/**
+ * A few-shot candidate whose examples are chosen per call (few-shot-selection.ts): a pool of
+ * successful calls of the function, short and diverse, from which each call gets the
+ * `fewShotCount` (default 3) whose inputs are most similar to its own. None when there are no
+ * successful calls; a plain few-shot fix when there are no more of them than a call would get.
+ */
+export function nearestFewShotCandidate(
+  input: CandidateGeneratorInput,
+): (CandidateFix & { fix: FewShotFix }) | undefined {
+  const nearest = input.fewShotCount ?? 3;
+  const examples = mineFewShotExamples(input.successes, {
+    count: Math.max(nearest, FEW_SHOT_POOL_SIZE),
+    seed: input.seed ?? 0,
+  });
+  if (examples.length === 0) return undefined;
+  if (examples.length <= nearest) return fewShotCandidate(input);
+  const fix: FewShotFix = { type: 'few_shot', examples, nearest };
+  return {
+    ...candidateFix(
+      fix,
+      'mined',
+      `Each call gets the ${nearest} of ${examples.length} successful calls of \`${input.pattern.function}\` whose inputs are most like its own, as examples.`,
+    ),
+    fix,
+  };
+}
+
 /** A few-shot candidate mined from the input's successful calls, or none when there are none. */
 export function fewShotCandidate(
   input: CandidateGeneratorInput,
