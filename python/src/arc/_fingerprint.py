@@ -33,7 +33,17 @@ MAX_NORMALIZED_MESSAGE_LENGTH = 512
 
 # ---- categories (categorize-failure.ts) ----
 
-CATEGORIES = ("api_schema", "auth_failure", "parsing_error", "timeout", "validation", "rate_limit", "network", "unknown")
+CATEGORIES = (
+    "api_schema",
+    "auth_failure",
+    "parsing_error",
+    "timeout",
+    "validation",
+    "rate_limit",
+    "network",
+    "wrong_answer",
+    "unknown",
+)
 
 
 def _table(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -111,6 +121,8 @@ _TYPE_CATEGORY = _table(
             "SyntaxError", "AI_JSONParseError", "JSONParseError", "OutputParserException", "YAMLException",
             "JSONDecodeError", "YAMLError", "ScannerError", "ParserError", "TOMLDecodeError", "ParseError",
         ),
+        # What a verdict's failure is called unless its label names it (core's verdict.ts).
+        "wrong_answer": ("WrongAnswer",),
     }
 )
 _FALLBACK_TYPE_CATEGORY = {"AI_NoObjectGeneratedError": "validation"}
