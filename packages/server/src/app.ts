@@ -22,6 +22,7 @@ import { curriculumRoutes } from './routes/curriculum-routes.js';
 import { deploymentsRoutes } from './routes/deployments-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
+import { feedbackRoutes } from './routes/feedback-routes.js';
 import { fixProposalsRoutes } from './routes/fix-proposals-routes.js';
 import { fixesRoutes } from './routes/fixes-routes.js';
 import { functionsRoutes } from './routes/functions-routes.js';
@@ -152,6 +153,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   });
   for (const routes of [
     eventsRoutes,
+    feedbackRoutes,
     tracesRoutes,
     patternsRoutes,
     functionsRoutes,

@@ -1,5 +1,6 @@
+import { fingerprintWrongAnswer } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
-import { prepareEvent } from './ingest-service.js';
+import { FEEDBACK_EVENT_ID_PREFIX, prepareEvent, prepareFeedback } from './ingest-service.js';
 import type { EventInput } from './schemas/event-schemas.js';
 
 const AT = Date.UTC(2025, 2, 3, 4, 5, 6);
@@ -184,5 +185,45 @@ describe('prepareEvent', () => {
     const prepared = prepareEvent(failure({ input: deep }), AT, CREDENTIAL);
     expect(JSON.stringify(prepared.input)).toContain('[MaxDepth]');
     expect(JSON.stringify(prepared.input)).not.toContain('bottom');
+  });
+});
+
+describe('prepareFeedback', () => {
+  const item = {
+    id: 'v-1',
+    callId: 'req-77',
+    function: 'quote',
+    score: 0.2,
+    message: 'price timed out: quoted yesterday’s rate',
+    input: ['EURUSD'],
+    output: 1.07,
+    timestamp: 1_700_000_000_000,
+  };
+
+  it('makes a wrong answer a wrong_answer failure whatever its message reads like', () => {
+    const prepared = prepareFeedback(item, AT, CREDENTIAL);
+    expect(prepared).toMatchObject({
+      id: `${FEEDBACK_EVENT_ID_PREFIX}v-1`,
+      kind: 'failure',
+      timestamp: 1_700_000_000_000,
+      error: { type: 'WrongAnswer', message: item.message },
+      input: ['EURUSD'],
+      output: 1.07,
+      verdict: { callId: 'req-77', score: 0.2, threshold: 0.5 },
+    });
+    const expected = fingerprintWrongAnswer({
+      function: 'quote',
+      message: item.message,
+      input: ['EURUSD'],
+      output: 1.07,
+    });
+    expect(prepared.fingerprint).toMatchObject({ patternId: expected.patternId, category: 'wrong_answer' });
+  });
+
+  it('makes a right answer a success with its verdict and no error', () => {
+    const prepared = prepareFeedback({ ...item, score: 0.6, label: 'ok' }, AT, CREDENTIAL);
+    expect(prepared).toMatchObject({ kind: 'success', error: null, fingerprint: null });
+    expect(prepared.verdict).toEqual({ callId: 'req-77', score: 0.6, threshold: 0.5 });
+    expect(prepareFeedback({ ...item, score: 0.6, threshold: 0.7 }, AT, CREDENTIAL).kind).toBe('failure');
   });
 });

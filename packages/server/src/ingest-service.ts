@@ -5,9 +5,17 @@
 // then an id when the client gave none. All of it goes through client-text.ts, so that no JSON a
 // client can send makes the database refuse the batch or keeps a secret.
 // Output schemas the batch declares are stored as each function's latest (declared-output-schemas.ts).
+// Verdicts (POST /v1/feedback) become events too (prepareFeedback).
 
 import { randomUUID } from 'node:crypto';
-import { fingerprintFailure } from '@arc-agent/core';
+import {
+  DEFAULT_VERDICT_THRESHOLD,
+  fingerprintFailure,
+  fingerprintWrongAnswer,
+  isWrongAnswer,
+  redactText,
+  WRONG_ANSWER_TYPE,
+} from '@arc-agent/core';
 import { clientIdentifier, clientIdentifiers, clientJson } from './client-text.js';
 import { declaredOutputSchemas } from './declared-output-schemas.js';
 import {
@@ -16,6 +24,8 @@ import {
   MAX_FUNCTION_NAME_LENGTH,
   MAX_ID_LENGTH,
 } from './schemas/event-schemas.js';
+import type { FeedbackInput } from './schemas/feedback-schemas.js';
+import { storableText } from './storable-text.js';
 import type { EventError, PreparedEvent, Storage } from './storage/storage.js';
 
 export interface IngestServiceOptions {
@@ -35,6 +45,12 @@ export interface IngestService {
    * keys the placeholders of secrets in identifiers (AuthContext.credential).
    */
   ingest(projectId: string, events: readonly EventInput[], credential: string): Promise<IngestResponse>;
+  /** Verdicts (POST /v1/feedback) as the events they become (prepareFeedback); committed like a batch of events. */
+  ingestFeedback(
+    projectId: string,
+    feedback: readonly FeedbackInput[],
+    credential: string,
+  ): Promise<IngestResponse>;
 }
 
 /**
@@ -66,7 +82,16 @@ function eventError(error: EventInput['error']): EventError | null {
   };
 }
 
-export function prepareEvent(event: EventInput, receivedAt: number, credential: string): PreparedEvent {
+/**
+ * `credential` keys the placeholders of secrets in identifiers. `wrongAnswer`: the event is a
+ * verdict's wrong answer, whatever its message says (core's fingerprintWrongAnswer groups it).
+ */
+export function prepareEvent(
+  event: EventInput,
+  receivedAt: number,
+  credential: string,
+  options: { wrongAnswer?: boolean } = {},
+): PreparedEvent {
   const free: FreeParts = {
     error: eventError(event.error),
     tags: event.tags ?? {},
@@ -87,18 +112,20 @@ export function prepareEvent(event: EventInput, receivedAt: number, credential: 
   const input = safe.input ?? null;
   const output = safe.output ?? null;
   const fingerprint =
-    event.kind === 'failure'
-      ? fingerprintFailure({
-          function: fn,
-          errorType: error?.type,
-          message: error?.message,
-          status: error?.status,
-          code: error?.code,
-          stack: error?.stack,
-          input,
-          output,
-        })
-      : null;
+    event.kind !== 'failure'
+      ? null
+      : options.wrongAnswer
+        ? fingerprintWrongAnswer({ function: fn, label: error?.type, message: error?.message, input, output })
+        : fingerprintFailure({
+            function: fn,
+            errorType: error?.type,
+            message: error?.message,
+            status: error?.status,
+            code: error?.code,
+            stack: error?.stack,
+            input,
+            output,
+          });
   return {
     id: event.id === undefined ? randomUUID() : id!,
     kind: event.kind,
@@ -123,6 +150,46 @@ export function prepareEvent(event: EventInput, receivedAt: number, credential: 
   };
 }
 
+/*
+ * A verdict (POST /v1/feedback) as the event it becomes. Below its threshold the judged call was a
+ * wrong answer: a failure of category `wrong_answer` whose error type is the label and message the
+ * verdict's, with the call's input (what rollouts replay) and output. At or above it, the call was
+ * right: a success. Either way the event carries the verdict, because the call it judges was
+ * already counted when it returned: storage takes a wrong answer's success back instead of
+ * counting the call twice (ingest-plan.ts, canary-tally.ts). The event goes through prepareEvent,
+ * so it is bounded, redacted and made storable like any event; the call id is redacted too.
+ * Verdicts are stored under their own id space, so a verdict id never meets an event id.
+ */
+export const FEEDBACK_EVENT_ID_PREFIX = 'feedback:';
+
+export function prepareFeedback(item: FeedbackInput, receivedAt: number, credential: string): PreparedEvent {
+  const threshold = item.threshold ?? DEFAULT_VERDICT_THRESHOLD;
+  const wrong = isWrongAnswer(item.score, threshold);
+  const event: EventInput = {
+    id: `${FEEDBACK_EVENT_ID_PREFIX}${item.id}`,
+    kind: wrong ? 'failure' : 'success',
+    function: item.function,
+    timestamp: item.timestamp,
+    ...(item.agentId !== undefined ? { agentId: item.agentId } : {}),
+    ...(item.input !== undefined ? { input: item.input } : {}),
+    ...(item.output !== undefined ? { output: item.output } : {}),
+    ...(item.tags !== undefined ? { tags: item.tags } : {}),
+    ...(item.fixIds !== undefined ? { fixIds: item.fixIds } : {}),
+    ...(wrong
+      ? {
+          error: {
+            type: item.label ?? WRONG_ANSWER_TYPE,
+            ...(item.message !== undefined ? { message: item.message } : {}),
+          },
+        }
+      : {}),
+  };
+  return {
+    ...prepareEvent(event, receivedAt, credential, { wrongAnswer: wrong }),
+    verdict: { callId: redactText(storableText(item.callId)), score: item.score, threshold },
+  };
+}
+
 export function createIngestService(options: IngestServiceOptions): IngestService {
   const reservoirs = {
     failureReservoirSize: options.failureReservoirSize,
@@ -140,6 +207,16 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       // Before the events: should the batch fail after this, a declaration without its events is
       // harmless, and the client's retry declares it again.
       await options.storage.saveOutputSchemas(projectId, declared, receivedAt);
+      const { accepted, duplicates, patterns } = await options.storage.ingest(
+        projectId,
+        prepared,
+        reservoirs,
+      );
+      return { accepted, duplicates, patterns };
+    },
+    async ingestFeedback(projectId, feedback, credential) {
+      const receivedAt = options.now();
+      const prepared = feedback.map((item) => prepareFeedback(item, receivedAt, credential));
       const { accepted, duplicates, patterns } = await options.storage.ingest(
         projectId,
         prepared,

@@ -13,7 +13,7 @@ export const MAX_ID_LENGTH = 200;
 export const MAX_TAGS = 64;
 export const MAX_FIX_IDS = 64;
 
-const Identifier = (description: string) =>
+export const Identifier = (description: string) =>
   Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, description });
 
 export const EventErrorSchema = Type.Object(
@@ -29,6 +29,19 @@ export const EventErrorSchema = Type.Object(
   { description: 'What went wrong; unknown properties are ignored' },
 );
 
+/** When something happened: an RFC 3339 date-time (years 0000 to 9999, no leap second) or epoch milliseconds. */
+export const TimestampSchema = (description: string) =>
+  Type.Union([Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS })], {
+    description,
+  });
+
+export const TagsSchema = Type.Record(Type.String(), Type.String(), {
+  maxProperties: MAX_TAGS,
+  propertyNames: { maxLength: MAX_ID_LENGTH },
+});
+
+export const FixIdsSchema = Type.Array(Identifier('Applied fix id'), { maxItems: MAX_FIX_IDS });
+
 export const EventSchema = Type.Object(
   {
     id: Type.Optional(Identifier('Client event id; a retried id is stored once (idempotency)')),
@@ -40,26 +53,17 @@ export const EventSchema = Type.Object(
     }),
     agentId: Type.Optional(Type.String({ maxLength: MAX_ID_LENGTH })),
     timestamp: Type.Optional(
-      Type.Union(
-        [Type.String({ format: 'date-time' }), Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS })],
-        {
-          description:
-            'RFC 3339 date-time (years 0000 to 9999, no leap second) or epoch milliseconds; default: when received',
-        },
+      TimestampSchema(
+        'RFC 3339 date-time (years 0000 to 9999, no leap second) or epoch milliseconds; default: when received',
       ),
     ),
     durationMs: Type.Optional(Type.Number({ minimum: 0 })),
     error: Type.Optional(EventErrorSchema),
     input: Type.Optional(Type.Unknown({ description: 'Any JSON; bounded and redacted before storage' })),
     output: Type.Optional(Type.Unknown({ description: 'Any JSON; bounded and redacted before storage' })),
-    fixIds: Type.Optional(Type.Array(Identifier('Applied fix id'), { maxItems: MAX_FIX_IDS })),
+    fixIds: Type.Optional(FixIdsSchema),
     attempt: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-    tags: Type.Optional(
-      Type.Record(Type.String(), Type.String(), {
-        maxProperties: MAX_TAGS,
-        propertyNames: { maxLength: MAX_ID_LENGTH },
-      }),
-    ),
+    tags: Type.Optional(TagsSchema),
     traceId: Type.Optional(Type.String({ maxLength: MAX_ID_LENGTH })),
     outputSchema: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {

@@ -111,4 +111,29 @@ describe('tallyCanaryOutcomes', () => {
     expect(tallies['fx-a/control']).toMatchObject({ trials: 2, failures: 2 });
     expect(tallies['fx-a/treatment']).toMatchObject({ trials: 1, failures: 0 });
   });
+
+  it('counts a wrong answer as a failure of a call already counted, and a right verdict not at all', () => {
+    const verdict = { callId: 'c', score: 0, threshold: 0.5 };
+    const tallies = tallyCanaryOutcomes([
+      // The calls returned: two in fx-a's treatment, one in its control.
+      event('success', { canary: 'treatment', canaryFixIds: 'fx-a', 'arc.count': '2' }, ['fx-a']),
+      event('success', { canary: 'control', canaryFixIds: 'fx-a' }, []),
+      // Then verdicts on them: one treatment call was wrong, the control call right.
+      { ...event('failure', { canary: 'treatment', canaryFixIds: 'fx-a' }, ['fx-a'], 'p-wrong'), verdict },
+      {
+        ...event('success', { canary: 'control', canaryFixIds: 'fx-a' }, []),
+        verdict: { ...verdict, score: 1 },
+      },
+    ]);
+    expect(tallies).toEqual([
+      {
+        fixId: 'fx-a',
+        arm: 'treatment',
+        trials: 2,
+        failures: 1,
+        failuresByPattern: new Map([['p-wrong', 1]]),
+      },
+      { fixId: 'fx-a', arm: 'control', trials: 1, failures: 0, failuresByPattern: new Map() },
+    ]);
+  });
 });

@@ -6,7 +6,8 @@
 // counts once, with its final outcome: a call is a trial in each canary's treatment arm when it got
 // that fix from the start, in its control arm otherwise, and a failure there when it failed in the
 // end. A failed attempt that was retried is not an outcome; older SDKs' calls count by their first
-// attempt (standsForCall).
+// attempt (standsForCall). A verdict that a call was a wrong answer (POST /v1/feedback) carries the
+// call's tags and fixes: it makes that call, counted when it returned, a failure of its arm.
 
 import { CANARY_FIX_IDS_TAG, outcomeCount, RESCUE_FIX_ID_TAG, standsForCall } from '@arc-agent/core';
 import type { Kysely } from 'kysely';
@@ -32,9 +33,13 @@ export function tallyCanaryOutcomes(events: readonly PreparedEvent[]): CanaryTal
   const tallies = new Map<string, CanaryTally>();
   for (const event of events) {
     const listed = event.tags[CANARY_FIX_IDS_TAG];
-    if (listed === undefined || listed === '' || !standsForCall(event.tags, event.attempt)) continue;
-    // A failure is one call; an aggregate success stands for as many as its count says.
-    const calls = event.kind === 'failure' ? 1 : outcomeCount(event.tags);
+    if (listed === undefined || listed === '') continue;
+    const verdict = event.verdict !== undefined;
+    // A right verdict leaves its call the success it was counted as: nothing to add.
+    if (verdict ? event.kind === 'success' : !standsForCall(event.tags, event.attempt)) continue;
+    // A failure is one call; an aggregate success stands for as many as its count says; a wrong
+    // answer's call was counted when it returned.
+    const calls = verdict ? 0 : event.kind === 'failure' ? 1 : outcomeCount(event.tags);
     const patternId = event.fingerprint?.patternId;
     for (const fixId of new Set(listed.split(','))) {
       if (fixId === '') continue;

@@ -72,6 +72,24 @@ describe('aggregateBatch', () => {
     expect(functions.map((f) => [f.successes, f.successEvents.map((e) => e.id)])).toEqual([[10, ['1']]]);
   });
 
+  it("takes a wrong answer's success back and keeps a right verdict's example without counting it again", () => {
+    const verdict = { callId: 'call-1', score: 0, threshold: 0.5 };
+    const wrong = { ...event('w', 'failure', 'f', 8, 'p-wrong'), verdict };
+    const right = {
+      ...event('r', 'success', 'f', 6),
+      input: ['q'],
+      output: 'a',
+      verdict: { ...verdict, score: 1 },
+    };
+    const bare = { ...event('b', 'success', 'f', 7), verdict: { ...verdict, score: 0.9 } };
+    const { patterns, functions } = aggregateBatch([event('s', 'success', 'f', 2), wrong, right, bare]);
+    expect(patterns.map((p) => [p.id, p.count])).toEqual([['p-wrong', 1]]);
+    // Three calls came back (s, and the calls w and r judge, counted when they returned): s and r right, w wrong.
+    expect(
+      functions.map((f) => [f.successes, f.failures, f.lastSeen, f.successEvents.map((e) => e.id)]),
+    ).toEqual([[0, 1, 8, ['s', 'r']]]);
+  });
+
   it('refuses a failure without a fingerprint', () => {
     expect(() => aggregateBatch([{ ...event('x', 'failure', 'f', 1, 'p'), fingerprint: null }])).toThrow(
       /fingerprint/,
@@ -143,6 +161,33 @@ describe('planReservoirs', () => {
       successes: [{ owner: 'f', slot: 0, eventId: 's2' }],
     });
     expect(drawn).toBe(3);
+  });
+
+  it('places verified successes that arrive before the calls they judge', () => {
+    const right = {
+      ...event('r', 'success', 'f', 1),
+      input: 1,
+      output: 2,
+      verdict: { callId: 'c', score: 1, threshold: 0.5 },
+    };
+    const aggregate = aggregateBatch([right, { ...right, id: 'r2' }]);
+    const options = { failureReservoirSize: 3, successReservoirSize: 3, random: () => 0.99 };
+    // No counted success yet (or even one taken back): the pool fills from its first slot.
+    expect(planReservoirs(aggregate, new Map(), new Map([['f', -1]]), options).successes).toEqual([
+      { owner: 'f', slot: 0, eventId: 'r' },
+      { owner: 'f', slot: 1, eventId: 'r2' },
+    ]);
+    // After one counted success, they are items 2 and 3: they fill the next slots, not the first.
+    const mixed = aggregateBatch([event('s', 'success', 'f', 1), right, { ...right, id: 'r2' }]);
+    expect(planReservoirs(mixed, new Map(), new Map([['f', 1]]), options).successes).toEqual([
+      { owner: 'f', slot: 0, eventId: 's' },
+      { owner: 'f', slot: 1, eventId: 'r' },
+      { owner: 'f', slot: 2, eventId: 'r2' },
+    ]);
+    expect(planReservoirs(aggregate, new Map(), new Map([['f', 1]]), options).successes).toEqual([
+      { owner: 'f', slot: 1, eventId: 'r' },
+      { owner: 'f', slot: 2, eventId: 'r2' },
+    ]);
   });
 });
 

@@ -89,12 +89,19 @@ export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggrega
     }
     fn.lastSeen = Math.max(fn.lastSeen, event.timestamp);
     if (event.kind === 'success') {
+      if (event.verdict !== undefined) {
+        // A right verdict confirms a call already counted; its example, when it has one, is a verified success.
+        if (event.input !== null && event.output !== null) fn.successEvents.push(event);
+        continue;
+      }
       fn.successes += outcomeCount(event.tags);
       // Aggregates carry counts without input or output: nothing for few-shot mining to use.
       if (!isAggregateOutcome(event.tags)) fn.successEvents.push(event);
       continue;
     }
     fn.failures += 1;
+    // A wrong answer was counted as a success when it returned: that success is taken back.
+    if (event.verdict !== undefined) fn.successes -= 1;
     const fp = event.fingerprint;
     if (fp === null) throw new Error(`failure event ${event.id} has no fingerprint`);
     let pattern = patterns.get(fp.patternId);
@@ -161,7 +168,12 @@ export function planReservoirs(
     size: number,
   ): SlotWrite[] => {
     if (totalAfter === undefined) throw new Error(`no total returned for ${owner}`);
-    const placed = reservoirPlacements(events, totalAfter - events.length, size, options.random);
+    // Verified successes (right verdicts) are not in the total, which counts calls: they are drawn
+    // as items after the batch's counted ones. The total can even be below the batch's events
+    // while verdicts arrive before the calls they judge.
+    const counted = events.filter((e) => e.verdict === undefined).length;
+    const seenBefore = Math.max(0, totalAfter - counted);
+    const placed = reservoirPlacements(events, seenBefore, size, options.random);
     return [...placed].map(([slot, event]) => ({ owner, slot, eventId: event.id }));
   };
   return {

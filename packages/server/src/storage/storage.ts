@@ -85,6 +85,11 @@ export interface PreparedEvent {
   attempt: number | null;
   tags: Record<string, string>;
   traceId: string | null;
+  /**
+   * Set on a verdict (POST /v1/feedback, feedback-event.ts): the event judges a call that was
+   * already counted as a success, so it changes counts instead of adding a call.
+   */
+  verdict?: { callId: string; score: number; threshold: number };
   /** Present exactly when kind is 'failure' (computed with core's fingerprintFailure). */
   fingerprint: {
     patternId: string;
