@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { arcMiddleware } from './ai-sdk-middleware.js';
 import { type Arc, createArc } from './create-arc.js';
-import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+import {
+  receivedEvents,
+  receivedFeedback,
+  startArcTestServer,
+  type TestServer,
+  until,
+} from './http-test-server.fixture.js';
 
 let server: TestServer | undefined;
 let arc: Arc | undefined;
@@ -264,6 +270,48 @@ describe('arcMiddleware', () => {
     expect(result).toBe(garbled);
     expect(a.stats().internalErrors).toBe(0);
     expect((await events()).map((e) => e.kind)).toEqual(['success']);
+  });
+
+  it('verifies the parsed object and reports a wrong answer; callId and onCall name calls for arc.feedback', async () => {
+    const a = await setup([]);
+    const model = new MockLanguageModelV3({ doGenerate: answer('{"total": 12, "currency": "USD"}') });
+    const named: string[] = [];
+    const tracked = await wrapped(a, model, {
+      verify: (value) =>
+        (value as { currency: string }).currency === 'EUR' || {
+          score: 0,
+          message: `expected currency 'EUR', got '${(value as { currency: string }).currency}'`,
+        },
+      onCall: ({ callId, params, output }) => {
+        expect(params.prompt).toHaveLength(1);
+        expect(output).toMatchObject({ content: [{ type: 'text' }] });
+        named.push(callId);
+      },
+    });
+    const { object } = await generateObject({ model: tracked, schema: Invoice, prompt: 'invoice 7' });
+    expect(object).toEqual({ total: 12, currency: 'USD' });
+    await until(() => a.stats().functions['invoice.extract']?.wrongAnswers === 1);
+    await a.flush();
+    expect(receivedFeedback(server!)).toEqual([
+      expect.objectContaining({
+        callId: named[0],
+        function: 'invoice.extract',
+        score: 0,
+        message: "expected currency 'EUR', got 'USD'",
+        output: '{"total": 12, "currency": "USD"}',
+      }),
+    ]);
+    // A call named by the host is judged after the fact.
+    const byPrompt = await wrapped(a, model, {
+      callId: (params) => `req-${JSON.stringify(params.prompt).length}`,
+    });
+    await generateText({ model: byPrompt, prompt: 'hello' });
+    a.feedback(
+      `req-${JSON.stringify([{ role: 'user', content: [{ type: 'text', text: 'hello' }] }]).length}`,
+      0,
+    );
+    await a.flush();
+    expect(receivedFeedback(server!)).toHaveLength(2);
   });
 
   it('is an empty middleware for a disabled Arc', () => {

@@ -16,7 +16,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
-import { trackedName } from './track.js';
+import { trackedName, type VerifyResult } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
 type Middleware = LanguageModelMiddleware;
@@ -44,6 +44,12 @@ export interface ArcMiddlewareOptions {
    * can learn fixes that force structured output against it; see track's `outputSchema`.
    */
   outputSchema?: OutputSchemaOption;
+  /** Names each call for `arc.feedback` (see track's `callId`); generated otherwise. */
+  callId?: (params: CallOptions) => string;
+  /** Scores each generated answer that passed the validators (see track's `verify`); not streams. */
+  verify?: (output: unknown, params: CallOptions) => VerifyResult | PromiseLike<VerifyResult>;
+  /** Told of each call that returned, with the id `arc.feedback` takes. */
+  onCall?: (call: { callId: string; params: CallOptions; output: unknown }) => void;
 }
 
 function textPart(text: string) {
@@ -153,7 +159,7 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
   const rt = runtimeOf(arc);
   if (rt === undefined) return { specificationVersion: 'v3' };
   const name = trackedName(options.function, rt.capture);
-  const { callKey } = options;
+  const { callKey, callId, verify, onCall } = options;
   const validators = validatorList(options.validators);
   const shared = {
     callShape: aiSdkCallShape,
@@ -161,6 +167,11 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
     input: callInput,
     tags: options.tags,
     outputSchema: declaredOutputSchema(options.outputSchema, 'arcMiddleware', rt.capture),
+    callId: callId && (([params]: Args) => callId(params)),
+    onCall:
+      onCall &&
+      ((call: { callId: string; args: Args; output: unknown }) =>
+        onCall({ callId: call.callId, params: call.args[0], output: call.output })),
   };
   const generate = new CallRunner<Args, PromiseLike<GenerateResult>>(
     rt,
@@ -172,6 +183,7 @@ export function arcMiddleware(arc: Arc, options: ArcMiddlewareOptions): Language
       throwOnInvalid: options.throwOnInvalid,
       output: textOutput,
       parse: parseJsonWhenAsked,
+      verify: verify && ((value: unknown, [params]: Args) => verify(value, params)),
     },
   );
   const stream = new CallRunner<Args, PromiseLike<StreamResult>>(

@@ -2,6 +2,7 @@ import type { DeployedFix } from '@arc-agent/core';
 import type { ArcEvent } from './arc-event.js';
 import type { CallCounters } from './call-counters.js';
 import type { CaptureOptions } from './capture-context.js';
+import type { CallVerdicts } from './feedback-reporter.js';
 
 export interface RetrySettings {
   /** Attempts per call in all, the first included, whatever the fixes say. */
@@ -32,4 +33,6 @@ export interface ArcRuntime {
   fixesFor(fn: string): readonly DeployedFix[];
   /** A bug of Arc's own, caught before it could reach the host. */
   internalError(error: unknown): void;
+  /** Where calls that returned go to be judged (feedback-reporter.ts); none: no verdicts. */
+  readonly verdicts?: CallVerdicts;
 }

@@ -17,6 +17,10 @@ export interface FunctionCounters {
   retries: number;
   /** Successes sent as full events. */
   sampledSuccesses: number;
+  /** Calls that returned and were then judged wrong (by `verify` or `arc.feedback`). */
+  wrongAnswers: number;
+  /** Runs of `verify` that threw, rejected, timed out or returned no verdict (the call is left unjudged). */
+  verifyFailures: number;
 }
 
 /** The part of a call that identifies its aggregate bucket. */
@@ -44,7 +48,14 @@ export class CallCounters {
   #counters(fn: string): FunctionCounters {
     let counters = this.#byFunction.get(fn);
     if (counters === undefined) {
-      counters = { successes: 0, failures: 0, retries: 0, sampledSuccesses: 0 };
+      counters = {
+        successes: 0,
+        failures: 0,
+        retries: 0,
+        sampledSuccesses: 0,
+        wrongAnswers: 0,
+        verifyFailures: 0,
+      };
       this.#byFunction.set(fn, counters);
     }
     return counters;
@@ -69,6 +80,14 @@ export class CallCounters {
 
   retry(fn: string): void {
     this.#counters(fn).retries++;
+  }
+
+  wrongAnswer(fn: string): void {
+    this.#counters(fn).wrongAnswers++;
+  }
+
+  verifyFailure(fn: string): void {
+    this.#counters(fn).verifyFailures++;
   }
 
   /** The aggregate events for the successes counted since the last call, and resets them. */

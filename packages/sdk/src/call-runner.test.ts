@@ -92,6 +92,41 @@ describe('deployed fixes in tracked calls', () => {
     expect(event!.tags).toBeUndefined();
   });
 
+  it('gives each call the pooled few-shot examples nearest its recorded input', async () => {
+    const example = (q: string, a: string) => ({
+      input: [{ messages: [{ role: 'user', content: q }] }],
+      output: a,
+    });
+    const a = await setup([
+      deployed('fx_pool', {
+        type: 'few_shot',
+        examples: [
+          example('weather in Paris in celsius', 'weather(Paris, C)'),
+          example('convert 10 euros to dollars', 'convert(10, EUR, USD)'),
+          example('weather in Rome in celsius', 'weather(Rome, C)'),
+          example('convert 99 pounds to yen', 'convert(99, GBP, JPY)'),
+        ],
+        nearest: 1,
+      }),
+    ]);
+    const seen: Request[] = [];
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request) => {
+        seen.push(req);
+        return 'ok';
+      },
+      { callShape: shape },
+    );
+    await chat({ messages: [{ role: 'user', content: 'weather in Oslo in celsius' }] });
+    await chat({ messages: [{ role: 'user', content: 'convert 5 euros to dollars' }] });
+    expect(seen.map((r) => r.messages[1]!.content)).toEqual([
+      expect.stringMatching(/^weather\(/),
+      'convert(10, EUR, USD)',
+    ]);
+    expect(seen.every((r) => r.messages.length === 3)).toBe(true);
+  });
+
   it('skips a call-side fix when the function has no call shape', async () => {
     const a = await setup([deployed('fx_prompt', adjust)]);
     const chat = await trackWithFixes(a, (req: Request) => req.messages.length);

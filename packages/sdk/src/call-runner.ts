@@ -23,9 +23,11 @@ import { groupKey, type OutcomeGroup } from './call-counters.js';
 import type { CallShape } from './call-shape.js';
 import { canaryArm } from './canary-assignment.js';
 import { type AttemptRecord, captureTags, failureEvent, successEvent } from './capture-context.js';
+import { nextEventId } from './event-id.js';
 import { classifyFailure } from './failure-classification.js';
 import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/apply-fixes.js';
 import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
+import type { ReturnedCall } from './recent-calls.js';
 import { isInstanceOf, isThenable } from './safe-checks.js';
 import { type OutputValidator, ValidationError, validateOutput } from './validators.js';
 
@@ -56,6 +58,12 @@ export interface RunnerOptions<A extends readonly unknown[], R> {
   outputStage?: boolean;
   /** The declared output schema, already checked (declared-output-schema.ts); failure events carry it. */
   outputSchema?: JsonSchema;
+  /** Names the call for verdicts (a request id); generated otherwise. */
+  callId?: (args: A) => string;
+  /** Scores a call that returned and passed its validators, from what validators check; see track's `verify`. */
+  verify?: (value: unknown, args: A) => unknown;
+  /** Told each call that returned, with its id (for `arc.feedback`). */
+  onCall?: (call: { callId: string; args: A; output: unknown }) => void;
 }
 
 export type ParseOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -145,7 +153,8 @@ export class CallRunner<A extends readonly unknown[], R> {
     this.#validators = options.validators ?? [];
     this.#tags = captureTags(options.tags, rt.capture);
     this.#group = { function: name, fixIds: [], tags: this.#tags, key: groupKey(name, [], this.#tags) };
-    this.#plain = this.#validators.length === 0 && options.parse === undefined;
+    this.#plain =
+      this.#validators.length === 0 && options.parse === undefined && options.verify === undefined;
     this.#guard(undefined, () => rt.watch(name));
   }
 
@@ -234,6 +243,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       // The common case, kept lean: nothing to repair or check, only a success to count.
       try {
         this.#reportSuccess(plan, attempt, output);
+        this.#returned(plan, attempt, output, output);
       } catch (error) {
         this.#internalError(error);
       }
@@ -259,11 +269,13 @@ export class CallRunner<A extends readonly unknown[], R> {
       if (sync) {
         // A sync call cannot wait for an async validator: it returns now and the verdict is reported when known.
         judged.then((late) =>
-          this.#guard(undefined, () =>
-            late.invalid
-              ? this.#reportFailure(plan, attempt, late.invalid, late.checked, ended)
-              : this.#reportSuccess(plan, attempt, late.returned, ended),
-          ),
+          this.#guard(undefined, () => {
+            if (late.invalid) this.#reportFailure(plan, attempt, late.invalid, late.checked, ended);
+            else {
+              this.#reportSuccess(plan, attempt, late.returned, ended);
+              this.#returned(plan, attempt, late.returned, late.checked);
+            }
+          }),
         );
         return stage.returned;
       }
@@ -282,7 +294,10 @@ export class CallRunner<A extends readonly unknown[], R> {
     sync: boolean,
   ): unknown {
     if (stage.invalid === undefined) {
-      this.#guard(undefined, () => this.#reportSuccess(plan, attempt, stage.returned, ended));
+      this.#guard(undefined, () => {
+        this.#reportSuccess(plan, attempt, stage.returned, ended);
+        this.#returned(plan, attempt, stage.returned, stage.checked);
+      });
       return stage.returned;
     }
     const error = stage.invalid;
@@ -383,14 +398,59 @@ export class CallRunner<A extends readonly unknown[], R> {
     };
   }
 
+  /** Rescued calls are rare and say whether fixes work, so they are always sampled. */
+  #sampled(attempt: Attempt): boolean {
+    return attempt.n > 1 || this.#rt.random() < this.#rt.successSampleRate;
+  }
+
   #reportSuccess(plan: CallPlan<A>, attempt: Attempt, output: unknown, ended?: number): void {
-    // Rescued calls are rare and say whether fixes work, so they are always sent in full.
-    const sampled = attempt.n > 1 || this.#rt.random() < this.#rt.successSampleRate;
+    // A verified call's example travels with its verdict (feedback-reporter.ts), never as a success
+    // event: one judged wrong must not become a successful example.
+    const sampled = this.#options.verify === undefined && this.#sampled(attempt);
     this.#rt.counters.success(plan.group, sampled);
     if (sampled) {
       const record = this.#record(plan, attempt, ended ?? performance.now());
       this.#rt.send(successEvent(record, output, this.#rt.capture));
     }
+  }
+
+  /**
+   * A call that returned and passed its checks: remembered for verdicts after the fact, shown to
+   * `onCall`, and judged by `verify` (which gets what validators check, `checked`).
+   */
+  #returned(plan: CallPlan<A>, attempt: Attempt, output: unknown, checked: unknown): void {
+    const verdicts = this.#rt.verdicts;
+    const { verify, onCall } = this.#options;
+    if (verdicts === undefined || (!verdicts.remembering && verify === undefined && onCall === undefined))
+      return;
+    const call: ReturnedCall = {
+      callId: this.#callId(plan.original),
+      function: this.#name,
+      input: this.#options.input ? this.#options.input(plan.original) : plan.original,
+      // The part of the result output repair works on (a model's text), as failure events show it.
+      output: this.#options.output ? this.#options.output.get(output as Awaited<R>) : output,
+      tags: plan.tags,
+      fixIds: plan.group.fixIds,
+      startedAt: plan.startedAt,
+      sampled: verify !== undefined && this.#sampled(attempt),
+    };
+    verdicts.returned(call);
+    if (onCall !== undefined) {
+      this.#guard(undefined, () => onCall({ callId: call.callId, args: plan.original, output }));
+    }
+    if (verify !== undefined) verdicts.verify(call, () => verify(checked, plan.original));
+  }
+
+  /** The host's name for the call when it gives a usable one, else a generated one. */
+  #callId(args: A): string {
+    const named = this.#options.callId;
+    if (named !== undefined) {
+      const id = this.#guard<unknown>(undefined, () => named(args));
+      if (typeof id === 'string' && id !== '') return id;
+      if (id !== undefined)
+        this.#internalError(new TypeError('track: callId must return a non-empty string'));
+    }
+    return nextEventId();
   }
 
   /** Reports a failed attempt that ends its call. */
@@ -483,7 +543,10 @@ export class CallRunner<A extends readonly unknown[], R> {
     // Computed before anything is set: a call shape or applier that throws leaves the plan as it was.
     plan.args =
       shape !== undefined && parts.some(changesCall)
-        ? shape.set(plan.original, applyCallFixes(shape.get(plan.original), parts))
+        ? shape.set(
+            plan.original,
+            applyCallFixes(shape.get(plan.original), parts, this.#poolQuery(plan, parts)),
+          )
         : plan.original;
     plan.applied = applied;
     plan.parts = parts;
@@ -494,6 +557,12 @@ export class CallRunner<A extends readonly unknown[], R> {
       tags: plan.tags,
       key: groupKey(this.#name, fixIds, plan.tags),
     };
+  }
+
+  /** The recorded input, which pooled few-shot examples are chosen by; only worked out for them. */
+  #poolQuery(plan: CallPlan<A>, parts: readonly SimpleFix[]): unknown {
+    if (!parts.some((p) => p.type === 'few_shot' && p.nearest !== undefined)) return undefined;
+    return this.#options.input ? this.#options.input(plan.original) : plan.original;
   }
 
   #guard<T>(fallback: T, work: () => T): T {

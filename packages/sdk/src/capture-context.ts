@@ -44,7 +44,7 @@ export interface AttemptRecord {
 
 // Cause chains and wrapped responses are followed this deep for a status or code.
 const MAX_CAUSE_DEPTH = 4;
-const MAX_MESSAGE_LENGTH = 4096;
+export const MAX_MESSAGE_LENGTH = 4096;
 const MAX_STACK_LENGTH = 16_384;
 
 /** A bounded, JSON-safe, redacted copy of `value`. */

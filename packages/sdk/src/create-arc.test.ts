@@ -49,7 +49,16 @@ describe('createArc', () => {
       failed: 0,
       queued: 0,
       internalErrors: 0,
-      functions: { 'stats.f': { successes: 1, failures: 0, retries: 0, sampledSuccesses: 1 } },
+      functions: {
+        'stats.f': {
+          successes: 1,
+          failures: 0,
+          retries: 0,
+          sampledSuccesses: 1,
+          wrongAnswers: 0,
+          verifyFailures: 0,
+        },
+      },
       fixes: { failures: 0 },
     });
     expect(server.requests.map((r) => r.url)).toContain('/v1/fixes?function=stats.f');

@@ -1,8 +1,16 @@
-import type { DeployedFix, JsonBounds, RedactOptions } from '@arc-agent/core';
+import {
+  DEFAULT_VERDICT_THRESHOLD,
+  type DeployedFix,
+  type JsonBounds,
+  type RedactOptions,
+  type Verdict,
+} from '@arc-agent/core';
+import type { ArcFeedback } from './arc-feedback.js';
 import type { ArcRuntime, RetrySettings } from './arc-runtime.js';
 import { CallCounters, type FunctionCounters } from './call-counters.js';
 import { type CaptureOptions, captureIdentifier } from './capture-context.js';
 import { EventTransport, type TransportStats } from './event-transport.js';
+import { FeedbackReporter, type FeedbackSettings, type FeedbackStats } from './feedback-reporter.js';
 import { FixCache, type FixCacheStats } from './fix-cache.js';
 import {
   IDLE_WORKER_STATS,
@@ -68,6 +76,12 @@ export interface ArcOptions {
   validatorTimeoutMs?: number;
   /** Told about errors caught inside Arc's work (its bugs, options' hooks that threw), which are otherwise only counted. */
   onInternalError?: (error: unknown) => void;
+  /**
+   * Verdicts (`arc.feedback`, track's `verify`): a score below `threshold` (default 0.5) is a wrong
+   * answer; the last `recentCalls` calls that returned (default 1000, 0 for none) can be judged
+   * after the fact; `verify` is given up on after `verifyTimeoutMs` (default 30 000).
+   */
+  feedback?: Partial<FeedbackSettings>;
 }
 
 export interface ArcStats extends TransportStats {
@@ -75,6 +89,8 @@ export interface ArcStats extends TransportStats {
   internalErrors: number;
   functions: Record<string, FunctionCounters>;
   fixes: FixCacheStats | null;
+  /** Verdicts sent to `/v1/feedback` (like events), and those that could not be matched to a call. */
+  feedback: FeedbackStats;
 }
 
 export interface Arc {
@@ -91,10 +107,19 @@ export interface Arc {
    * Starts a rollout worker for the learning loop: it leases rollout jobs of these functions
    * (by tracked name), replays each recorded input with the job's candidate fix applied exactly
    * as tracked calls apply fixes (alongside the fixes promoted for the function's other patterns),
-   * scores it with the function's validators or `options.verifier`, and reports the reward. Needs
+   * scores it with the function's validators and `verify` (or `options.verifier`), and reports the reward. Needs
    * a key with the `worker` scope. Functions are called without `this`: bind methods first.
    */
   worker(fns: RolloutFunctions, options?: RolloutWorkerOptions): RolloutWorker;
+  /**
+   * Reports a verdict on a call that returned: `{ score, label?, message? }` (or a score in [0, 1],
+   * or a boolean). `callId` is the one track's `callId` option named, or the one `onCall` was told;
+   * the call must be among the last `feedback.recentCalls` that returned. A score below the
+   * threshold (0.5 by default) makes the call a wrong answer, a failure whose pattern Arc learns
+   * fixes for by replaying the call's input. One verdict counts per call. Never throws or blocks:
+   * queued and sent like events; an unknown call or a malformed verdict is only counted.
+   */
+  feedback(callId: string, verdict: Verdict | number | boolean): void;
   /** The fixes currently deployed for a tracked function. */
   fixesFor(fn: string): readonly DeployedFix[];
   /** Polls the server for fixes now; never rejects. */
@@ -111,6 +136,17 @@ const runtimes = new WeakMap<Arc, ArcRuntime>();
 /** As the server takes agent ids. */
 const MAX_AGENT_ID_LENGTH = 200;
 
+const IDLE_FEEDBACK_STATS: Readonly<FeedbackStats> = Object.freeze({
+  sent: 0,
+  dropped: 0,
+  failed: 0,
+  queued: 0,
+  retries: 0,
+  lastError: null,
+  unmatched: 0,
+  invalid: 0,
+});
+
 /** The runtime behind an Arc client, for the framework integrations; undefined when disabled. */
 export function runtimeOf(arc: Arc): ArcRuntime | undefined {
   return runtimes.get(arc);
@@ -125,6 +161,14 @@ function positive(value: number | undefined, fallback: number, field: string, in
     (integer && !Number.isInteger(value))
   ) {
     throw new TypeError(`createArc: ${field} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+function count(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`createArc: ${field} must be an integer >= 0`);
   }
   return value;
 }
@@ -159,6 +203,7 @@ function disabledArc(): Arc {
       stop: async () => undefined,
       stats: () => ({ ...IDLE_WORKER_STATS }),
     }),
+    feedback: () => undefined,
     fixesFor: () => [],
     refreshFixes: async () => undefined,
     flush: async () => undefined,
@@ -173,6 +218,7 @@ function disabledArc(): Arc {
       internalErrors: 0,
       functions: {},
       fixes: null,
+      feedback: { ...IDLE_FEEDBACK_STATS },
     }),
   };
   return arc;
@@ -210,8 +256,7 @@ export function createArc(options: ArcOptions): Arc {
     'validatorTimeoutMs',
   );
 
-  const transport = new EventTransport({
-    url: `${endpoint}/v1/events`,
+  const sending = {
     apiKey: options.apiKey,
     fetch: fetchImpl,
     batchSize: positive(options.batchSize, 100, 'batchSize'),
@@ -220,9 +265,19 @@ export function createArc(options: ArcOptions): Arc {
     flushIntervalMs: positive(options.flushIntervalMs, 1000, 'flushIntervalMs'),
     requestTimeoutMs,
     maxAttempts: positive(options.maxSendAttempts, 5, 'maxSendAttempts'),
-    backoff: { baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' },
+    backoff: { baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' as const },
     random,
+  };
+  const transport = new EventTransport({
+    ...sending,
+    url: `${endpoint}/v1/events`,
     collect: () => counters.drainAggregates(capture.agentId, Date.now()),
+  });
+  // Verdicts travel like events, on their own queue: a backlog of either cannot crowd out the other.
+  const feedbackTransport = new EventTransport<ArcFeedback>({
+    ...sending,
+    url: `${endpoint}/v1/feedback`,
+    bodyKey: 'feedback',
   });
   const fixCache =
     options.fixes?.enabled === false
@@ -242,6 +297,18 @@ export function createArc(options: ArcOptions): Arc {
 
   let internalErrors = 0;
   const retry = options.retry ?? {};
+  const feedbackOptions = options.feedback ?? {};
+  const verdicts = new FeedbackReporter(
+    feedbackTransport,
+    {
+      threshold: share(feedbackOptions.threshold, DEFAULT_VERDICT_THRESHOLD, 'feedback.threshold'),
+      recentCalls: count(feedbackOptions.recentCalls, 1000, 'feedback.recentCalls'),
+      verifyTimeoutMs: positive(feedbackOptions.verifyTimeoutMs, 30_000, 'feedback.verifyTimeoutMs'),
+    },
+    capture,
+    counters,
+    (error) => rt.internalError(error),
+  );
   const rt: ArcRuntime = {
     capture,
     successSampleRate: share(options.successSampleRate, 0.1, 'successSampleRate'),
@@ -265,6 +332,7 @@ export function createArc(options: ArcOptions): Arc {
         // The host's own hook failing must not become an error of Arc's in the host.
       }
     },
+    verdicts,
   };
 
   // What each function was tracked with, so a rollout worker replays it the same way.
@@ -288,21 +356,25 @@ export function createArc(options: ArcOptions): Arc {
         fns,
         workerOptions,
       ),
+    feedback: (callId, verdict) => verdicts.feedback(callId, verdict),
     fixesFor: (fn) =>
       typeof fn === 'string' ? rt.fixesFor(captureIdentifier(fn, MAX_FUNCTION_NAME_LENGTH, capture)) : [],
     refreshFixes: async () => {
       await fixCache?.refresh();
     },
-    flush: () => transport.flush(),
+    flush: async () => {
+      await Promise.all([transport.flush(), feedbackTransport.flush()]);
+    },
     shutdown: async ({ timeoutMs = 2000 } = {}) => {
       fixCache?.stop();
-      await transport.shutdown(timeoutMs);
+      await Promise.all([transport.shutdown(timeoutMs), feedbackTransport.shutdown(timeoutMs)]);
     },
     stats: () => ({
       ...transport.stats(),
       internalErrors,
       functions: counters.snapshot(),
       fixes: fixCache?.stats() ?? null,
+      feedback: verdicts.stats(),
     }),
   };
   runtimes.set(arc, rt);

@@ -65,6 +65,39 @@ describe('EventTransport', () => {
     expect(t.stats()).toMatchObject({ sent: 250, dropped: 0, failed: 0, queued: 0 });
   });
 
+  it('sends other items under the body key it is given, as /v1/feedback takes verdicts', async () => {
+    const s = await accept();
+    const verdicts = new EventTransport<{ id: string; score: number }>({
+      url: `${s.url}/v1/feedback`,
+      bodyKey: 'feedback',
+      apiKey: 'arc_test_key',
+      fetch: globalThis.fetch,
+      batchSize: 2,
+      maxQueue: 10,
+      maxBatchBytes: 1024,
+      flushIntervalMs: 60_000,
+      requestTimeoutMs: 1000,
+      maxAttempts: 1,
+      backoff: { baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' },
+      random: Math.random,
+    });
+    for (let i = 0; i < 3; i++) verdicts.enqueue({ id: `v${i}`, score: i / 2 });
+    await verdicts.flush();
+    await verdicts.shutdown(0);
+    expect(s.requests.map((r) => [r.url, JSON.parse(r.body)])).toEqual([
+      [
+        '/v1/feedback',
+        {
+          feedback: [
+            { id: 'v0', score: 0 },
+            { id: 'v1', score: 0.5 },
+          ],
+        },
+      ],
+      ['/v1/feedback', { feedback: [{ id: 'v2', score: 1 }] }],
+    ]);
+  });
+
   it('flushes a partial batch on its interval', async () => {
     const s = await accept();
     const t = open(s.url, { flushIntervalMs: 20 });

@@ -9,9 +9,11 @@ import { type BackoffOptions, backoffDelayMs } from './backoff.js';
 import { readBoundedText } from './bounded-body.js';
 import { BoundedQueue } from './bounded-queue.js';
 
-export interface TransportOptions {
+export interface TransportOptions<T = ArcEvent> {
   /** Full URL of the ingest endpoint (`…/v1/events`). */
   url: string;
+  /** The body's key for the batch (default `events`; `feedback` for `…/v1/feedback`). */
+  bodyKey?: string;
   apiKey: string;
   fetch: typeof fetch;
   /** Events per request. */
@@ -27,7 +29,7 @@ export interface TransportOptions {
   backoff: BackoffOptions;
   random: () => number;
   /** Called at each flush for events assembled lazily (aggregated success counts). */
-  collect?: () => ArcEvent[];
+  collect?: () => T[];
 }
 
 export interface TransportStats {
@@ -58,11 +60,12 @@ const ERROR_BODY_CHARS = 500;
 const ERROR_BODY_BYTES = 4 * ERROR_BODY_CHARS;
 const utf8 = new TextEncoder();
 
-export class EventTransport {
-  readonly #options: TransportOptions;
-  readonly #queue: BoundedQueue<ArcEvent>;
+/** Ships items of type T (events by default, verdicts for `/v1/feedback`) in batches. */
+export class EventTransport<T = ArcEvent> {
+  readonly #options: TransportOptions<T>;
+  readonly #queue: BoundedQueue<T>;
   readonly #interval: ReturnType<typeof setInterval>;
-  #pending: { events: ArcEvent[]; attempts: number } | undefined;
+  #pending: { events: T[]; attempts: number } | undefined;
   #pumping: Promise<void> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #inflight: AbortController | undefined;
@@ -72,14 +75,14 @@ export class EventTransport {
   #shutdown: Promise<void> | undefined;
   readonly #stats = { sent: 0, dropped: 0, failed: 0, retries: 0, lastError: null as string | null };
 
-  constructor(options: TransportOptions) {
+  constructor(options: TransportOptions<T>) {
     this.#options = options;
     this.#queue = new BoundedQueue(options.maxQueue);
     this.#interval = setInterval(() => this.#kick(), options.flushIntervalMs);
     this.#interval.unref?.();
   }
 
-  enqueue(event: ArcEvent): void {
+  enqueue(event: T): void {
     if (this.#closed) {
       this.#stats.dropped++;
       return;
@@ -201,8 +204,8 @@ export class EventTransport {
     this.#retryTimer.unref?.();
   }
 
-  async #send(events: ArcEvent[], timeoutMs: number): Promise<Outcome> {
-    const body = JSON.stringify({ events });
+  async #send(events: T[], timeoutMs: number): Promise<Outcome> {
+    const body = JSON.stringify({ [this.#options.bodyKey ?? 'events']: events });
     // UTF-8 takes at most 3 bytes per UTF-16 unit, so only a large body needs encoding to be measured.
     if (
       body.length * 3 > this.#options.maxBatchBytes &&

@@ -112,6 +112,8 @@ describe.each<Mode>(['down', 'hangs', '500', 'garbage', 'slow', '429'])(
         failures: 300,
         retries: 0,
         sampledSuccesses: 0,
+        wrongAnswers: 0,
+        verifyFailures: 0,
       });
 
       const started = Date.now();

@@ -71,6 +71,13 @@ export function receivedEvents(server: TestServer): Record<string, unknown>[] {
     .flatMap((r) => (JSON.parse(r.body) as { events: Record<string, unknown>[] }).events);
 }
 
+/** Verdicts from every `POST /v1/feedback` the server received, in order. */
+export function receivedFeedback(server: TestServer): Record<string, unknown>[] {
+  return server.requests
+    .filter((r) => r.method === 'POST' && r.url === '/v1/feedback')
+    .flatMap((r) => (JSON.parse(r.body) as { feedback: Record<string, unknown>[] }).feedback);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -85,8 +92,9 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
 }
 
 /**
- * A stand-in for the Arc server's two SDK-facing routes: `POST /v1/events` answers 202, and
- * `GET /v1/fixes?function=` serves `state.fixes` with an ETag that changes with `state.version`.
+ * A stand-in for the Arc server's SDK-facing routes: `POST /v1/events` and `POST /v1/feedback`
+ * answer 202, and `GET /v1/fixes?function=` serves `state.fixes` with an ETag that changes with
+ * `state.version`.
  */
 export async function startArcTestServer(state: {
   fixes: { function: string }[];
@@ -94,8 +102,9 @@ export async function startArcTestServer(state: {
 }): Promise<TestServer> {
   return startTestServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    if (req.method === 'POST' && url.pathname === '/v1/events') {
-      const count = (JSON.parse(req.body) as { events: unknown[] }).events.length;
+    if (req.method === 'POST' && (url.pathname === '/v1/events' || url.pathname === '/v1/feedback')) {
+      const body = JSON.parse(req.body) as { events?: unknown[]; feedback?: unknown[] };
+      const count = (body.events ?? body.feedback ?? []).length;
       return json(res, 202, { accepted: count, duplicates: 0, patterns: [] });
     }
     if (req.method === 'GET' && url.pathname === '/v1/fixes') {

@@ -1,6 +1,7 @@
-export { COUNT_TAG } from '@arc-agent/core';
+export { COUNT_TAG, type Verdict } from '@arc-agent/core';
 export { type ArcMiddlewareOptions, aiSdkCallShape, arcMiddleware } from './ai-sdk-middleware.js';
 export type { ArcEvent, ArcEventError } from './arc-event.js';
+export type { ArcFeedback } from './arc-feedback.js';
 export type { RetrySettings } from './arc-runtime.js';
 export type { FunctionCounters } from './call-counters.js';
 export type { OutputShape } from './call-runner.js';
@@ -9,6 +10,7 @@ export { type CanaryArm, canaryArm } from './canary-assignment.js';
 export { type Arc, type ArcOptions, type ArcStats, createArc } from './create-arc.js';
 export type { OutputSchemaOption, StandardJSONSchemaV1 } from './declared-output-schema.js';
 export type { TransportStats } from './event-transport.js';
+export type { FeedbackSettings, FeedbackStats } from './feedback-reporter.js';
 export { applyCallFixes, applyOutputFixes } from './fix-appliers/apply-fixes.js';
 export type { FixCacheStats } from './fix-cache.js';
 export type { NormalizedCall, NormalizedMessage, NormalizedResponseFormat } from './normalized-call.js';
@@ -21,7 +23,7 @@ export type {
   RolloutWorkerOptions,
   RolloutWorkerStats,
 } from './rollout-worker.js';
-export type { AnyFunction, TrackOptions } from './track.js';
+export type { AnyFunction, ReturnedCallInfo, TrackOptions, VerifyResult } from './track.js';
 export type { TrackedDecorator } from './tracked-decorator.js';
 export {
   type OutputValidator,

@@ -6,9 +6,11 @@ import { type Arc, createArc } from './create-arc.js';
 import {
   json,
   receivedEvents,
+  receivedFeedback,
   startArcTestServer,
   startTestServer,
   type TestServer,
+  until,
 } from './http-test-server.fixture.js';
 import { wrapOpenAI } from './openai-wrapper.js';
 
@@ -254,6 +256,39 @@ describe('wrapOpenAI', () => {
     expect(outcome(() => raw.chat.completions.create(hostile))).toEqual({ threw: trap });
     expect(a.stats().internalErrors).toBe(0);
     expect((await events()).map((e) => e.kind)).toEqual(['success', 'failure']);
+  });
+
+  it('verifies the parsed content, and names calls by the request for arc.feedback', async () => {
+    const a = await setup([]);
+    const client = wrapOpenAI(
+      await startLlm(() => ({ status: 200, body: completion('{"eta": "tomorrow"}') })),
+      a,
+      {
+        function: 'support.reply',
+        callId: (body) => String(body.metadata?.ticket),
+        verify: (value, body) => (value as { eta: string }).eta === 'today' || body.messages.length > 5,
+      },
+    );
+    const request = {
+      model: 'local-model',
+      messages: [{ role: 'user' as const, content: 'When does it ship?' }],
+      response_format: { type: 'json_object' as const },
+      metadata: { ticket: 'T-9' },
+    };
+    const result = await client.chat.completions.create(request);
+    expect(result.choices[0]!.message.content).toBe('{"eta": "tomorrow"}');
+    await until(() => a.stats().functions['support.reply']?.wrongAnswers === 1);
+    await a.flush();
+    expect(receivedFeedback(arcServer!)).toEqual([
+      expect.objectContaining({
+        callId: 'T-9',
+        score: 0,
+        input: expect.objectContaining({ metadata: { ticket: 'T-9' } }),
+      }),
+    ]);
+    // Judged in-line, the call is not judged again after the fact.
+    a.feedback('T-9', 0);
+    expect(a.stats().feedback.unmatched).toBe(1);
   });
 
   it('leaves the rest of the client alone, and a disabled Arc wraps nothing', async () => {

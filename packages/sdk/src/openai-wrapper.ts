@@ -8,7 +8,7 @@ import type { CallShape } from './call-shape.js';
 import { type Arc, runtimeOf } from './create-arc.js';
 import { declaredOutputSchema, type OutputSchemaOption } from './declared-output-schema.js';
 import type { NormalizedCall, NormalizedMessage } from './normalized-call.js';
-import { trackedName } from './track.js';
+import { trackedName, type VerifyResult } from './track.js';
 import { type OutputValidator, validatorList } from './validators.js';
 
 type Body = OpenAI.Chat.ChatCompletionCreateParams;
@@ -30,6 +30,12 @@ export interface WrapOpenAIOptions {
    * can learn fixes that force structured output against it; see track's `outputSchema`.
    */
   outputSchema?: OutputSchemaOption;
+  /** Names each call for `arc.feedback` (see track's `callId`); generated otherwise. */
+  callId?: (body: Body) => string;
+  /** Scores each answer's content that passed the validators (see track's `verify`); not streams. */
+  verify?: (output: unknown, body: Body) => VerifyResult | PromiseLike<VerifyResult>;
+  /** Told of each call that returned, with the id `arc.feedback` takes. */
+  onCall?: (call: { callId: string; body: Body; output: unknown }) => void;
 }
 
 /** The structure wrapOpenAI needs: a client with `chat.completions.create`. */
@@ -157,7 +163,7 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
   const completions = client.chat.completions;
   const create = completions.create as unknown as (...args: Args) => PromiseLike<unknown>;
   const invoke = (...args: Args) => Reflect.apply(create, completions, args) as PromiseLike<unknown>;
-  const { callKey } = options;
+  const { callKey, callId, verify, onCall } = options;
   const validators = validatorList(options.validators);
   const shared = {
     callShape: openAICallShape,
@@ -165,6 +171,11 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
     input: ([body]: Args) => body,
     tags: options.tags,
     outputSchema: declaredOutputSchema(options.outputSchema, 'wrapOpenAI', rt.capture),
+    callId: callId && (([body]: Args) => callId(body)),
+    onCall:
+      onCall &&
+      ((call: { callId: string; args: Args; output: unknown }) =>
+        onCall({ callId: call.callId, body: call.args[0], output: call.output })),
   };
   const complete = new CallRunner<Args, PromiseLike<unknown>>(rt, name, invoke, {
     ...shared,
@@ -172,6 +183,7 @@ export function wrapOpenAI<C extends OpenAILike>(client: C, arc: Arc, options: W
     throwOnInvalid: options.throwOnInvalid,
     output: contentOutput as OutputShape<unknown, unknown>,
     parse: parseJsonWhenAsked,
+    verify: verify && ((value: unknown, [body]: Args) => verify(value, body)),
   });
   const stream = new CallRunner<Args, PromiseLike<unknown>>(rt, name, invoke, {
     ...shared,

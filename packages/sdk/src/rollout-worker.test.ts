@@ -328,6 +328,77 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(large).toMatchObject({ reward: 1, output: 10 });
   });
 
+  it("scores with the function's own verify when no verifier is given, after its validators and parse", async () => {
+    const arc = client();
+    const asked: unknown[][] = [];
+    const convert = arc.track(
+      'quote.convert',
+      async (request: Quote, options: { system?: string }) =>
+        JSON.stringify({ amount: request.qty * 3, unit: options.system?.includes('euros') ? 'EUR' : 'USD' }),
+      {
+        callShape: pathCallShape({ system: '1.system' }),
+        parse: (text: string) => JSON.parse(text) as { amount: number; unit: string },
+        validators: (value) =>
+          (value as unknown as { amount: number }).amount > 0 || 'the amount must be positive',
+        // The verifier production uses: right when in euros, half right when only the amount is.
+        verify: (value, request) => {
+          asked.push([value, request]);
+          const { amount, unit } = value as unknown as { amount: number; unit: string };
+          if (amount !== request.qty * 3) return { score: 0, message: 'wrong amount' };
+          return unit === 'EUR' ? 1 : { score: 0.5, message: `expected unit 'EUR', got '${unit}'` };
+        },
+      },
+    );
+    const input = [{ item: 'tea', qty: 2 }, { system: 'Quote prices.' }];
+    const { step: at, ids } = await enqueue('quote.convert', [
+      { input, fix: null },
+      { input, fix: { type: 'prompt_adjustment', instructions: 'Quote in euros.' }, candidateId: 'eur' },
+      { input: [{ item: 'air', qty: 0 }, { system: 'x' }], fix: null },
+    ]);
+    start(arc, { 'quote.convert': convert }, { pollIntervalMs: 20 });
+    const [usd, eur, invalid] = await finished(at, ids);
+    expect(usd).toMatchObject({ reward: 0.5, output: '{"amount":6,"unit":"USD"}', error: null });
+    expect(eur).toMatchObject({ reward: 1, output: '{"amount":6,"unit":"EUR"}', error: null });
+    // The validators come first: a call they reject is never verified.
+    expect(invalid).toMatchObject({ reward: 0 });
+    expect(invalid!.error).toMatch(/the amount must be positive/);
+    expect(asked).toContainEqual([
+      { amount: 6, unit: 'USD' },
+      { item: 'tea', qty: 2 },
+    ]);
+    expect(asked).toHaveLength(2);
+    // Replays are not production calls: their verdicts are not reported as feedback.
+    await arc.flush();
+    expect(arc.stats().feedback.sent).toBe(0);
+  });
+
+  it('scores a rollout 0 with the reason when verify fails, and lets an explicit verifier win over it', async () => {
+    const arc = client();
+    const verifies = arc.track('quote.verifies', (n: number) => n, {
+      verify: (n) => {
+        if (n === 1) throw new Error('judge crashed');
+        return n === 2 ? ('yes' as never) : n / 10;
+      },
+    });
+    const { step: at, ids } = await enqueue('quote.verifies', [
+      { input: [1] },
+      { input: [2] },
+      { input: [3] },
+    ]);
+    start(arc, { 'quote.verifies': verifies }, { pollIntervalMs: 20 });
+    const [threw, garbled, scored] = await finished(at, ids);
+    expect(threw).toMatchObject({ reward: 0, error: 'verify threw Error: judge crashed' });
+    expect(garbled).toMatchObject({ reward: 0 });
+    expect(garbled!.error).toMatch(/^verify returned no verdict/);
+    expect(scored).toMatchObject({ reward: 0.3, output: 3 });
+
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    const overridden = await enqueue('quote.verifies', [{ input: [1] }]);
+    start(arc, { 'quote.verifies': verifies }, { pollIntervalMs: 20, verifier: () => 0.9 });
+    const [explicit] = await finished(overridden.step, overridden.ids);
+    expect(explicit).toMatchObject({ reward: 0.9, output: 1 });
+  });
+
   it('retries as production does: a retry policy fix turns a transient 503 into a success', async () => {
     const arc = client();
     const attempts = new Map<string, number>();

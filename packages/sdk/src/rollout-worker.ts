@@ -2,7 +2,7 @@
 // the Arc server (`POST /v1/rollouts/lease`), replays each recorded input through the same call
 // runner that tracked calls go through, with the fixes promoted for the function's other patterns
 // and the job's candidate fix in place of what is deployed for the job's pattern, scores the
-// outcome with the function's validators (or the verifier given), and reports the reward
+// outcome with the function's validators and `verify` (or the verifier given), and reports the reward
 // (`POST /v1/rollouts/:id/result`). Like the rest of the SDK it never throws
 // into the host: a server that is down, slow or garbled costs backoff, and the host's functions'
 // failures are rewards of 0, not errors.
@@ -21,6 +21,7 @@ import { changesCall } from './fix-appliers/apply-fixes.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
 import { isThenable } from './safe-checks.js';
 import { type AnyFunction, argumentList, type TrackedFunction, trackedName, untracked } from './track.js';
+import { runVerify, type VerifyOutcome } from './verify-call.js';
 
 /** A reward in [0, 1] for a run that did not throw: the output, the arguments it was called with, the job. */
 export type RolloutVerifier = (
@@ -39,7 +40,11 @@ export interface RolloutWorkerOptions {
   leaseMs?: number;
   /** Wait before asking again after finding no work (default 1000 ms); also the first backoff step. */
   pollIntervalMs?: number;
-  /** Scores every run that did not throw; replaces the functions' validators. */
+  /**
+   * Scores every run that did not throw; replaces the functions' validators. Without it, a function
+   * tracked with `verify` is scored by its verify (after its validators passed: the reward is the
+   * verdict's score), and any other by its validators (1 when they pass).
+   */
   verifier?: RolloutVerifier;
   /** Names this worker to the server (default: a random id). */
   workerId?: string;
@@ -119,19 +124,32 @@ function integerIn(value: number | undefined, fallback: number, min: number, max
   return value;
 }
 
-/** Keeps the last event a rollout's call reported, and lets the worker wait for the next one. */
+/**
+ * Keeps the last event a rollout's call reported, and what its `verify` said, and lets the worker
+ * wait for the next of either: a sync function with async validators returns before its verdict.
+ */
 class EventRecorder {
   last: ArcEvent | undefined;
-  #waiting: ((event: ArcEvent) => void) | undefined;
+  verified: Promise<VerifyOutcome> | undefined;
+  #waiting: (() => void) | undefined;
 
   push(event: ArcEvent): void {
     this.last = event;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.(event);
+    this.#wake();
   }
 
-  next(): Promise<ArcEvent> {
+  verify(outcome: Promise<VerifyOutcome>): void {
+    this.verified = outcome;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.();
+  }
+
+  next(): Promise<void> {
     return new Promise((resolve) => {
       this.#waiting = resolve;
     });
@@ -418,11 +436,19 @@ class Worker implements RolloutWorker {
         watch: () => undefined,
         fixesFor: () => deployed,
         internalError: (error) => rt.internalError(error),
+        // The function's verify scores the replay as it scores production calls (the lease bounds it).
+        verdicts: {
+          remembering: false,
+          returned: () => undefined,
+          verify: (_call, run) => recorder.verify(runVerify(run, this.#leaseMs)),
+        },
       };
       const runner = new CallRunner<unknown[], unknown>(runtime, job.function, fn, {
         ...runnerOptions,
-        // The verifier wins over validators; a failed validation is an exception here, reward 0.
+        // The verifier wins over validators and verify; a failed validation is an exception here, reward 0.
         validators: this.#verifier === undefined ? (runnerOptions.validators ?? []) : [],
+        verify: this.#verifier === undefined ? runnerOptions.verify : undefined,
+        onCall: undefined,
         throwOnInvalid: true,
       });
       let output: unknown;
@@ -432,16 +458,22 @@ class Worker implements RolloutWorker {
           output = await result;
         } else {
           output = result;
-          if (recorder.last?.kind !== 'success') {
+          if (recorder.last?.kind !== 'success' && recorder.verified === undefined) {
             // A sync function with async validators returns before their verdict, which follows as an event.
-            const verdict = await recorder.next();
-            if (verdict.kind === 'failure') {
+            await recorder.next();
+            const verdict = recorder.last;
+            if (verdict?.kind === 'failure') {
               return { reward: 0, error: `${verdict.error?.type}: ${verdict.error?.message}` };
             }
           }
         }
       } catch (error) {
         return { reward: 0, error: this.#describe(error) };
+      }
+      if (recorder.verified !== undefined) {
+        const judged = await recorder.verified;
+        if (!judged.ok) return { reward: 0, output: captureValue(output, rt.capture), error: judged.error };
+        return { reward: judged.verdict.score, output: captureValue(output, rt.capture) };
       }
       const reward = this.#verifier === undefined ? 1 : await this.#verify(output, args, job);
       return typeof reward === 'number'

@@ -234,8 +234,15 @@ describe('arc.track', () => {
     expect(full.length).toBeLessThan(280);
     expect(received.filter((e) => e.kind === 'failure')).toHaveLength(7);
     expect(arc.stats().functions).toEqual({
-      ok: { successes: 1000, failures: 0, retries: 0, sampledSuccesses: full.length },
-      bad: { successes: 0, failures: 7, retries: 0, sampledSuccesses: 0 },
+      ok: {
+        successes: 1000,
+        failures: 0,
+        retries: 0,
+        sampledSuccesses: full.length,
+        wrongAnswers: 0,
+        verifyFailures: 0,
+      },
+      bad: { successes: 0, failures: 7, retries: 0, sampledSuccesses: 0, wrongAnswers: 0, verifyFailures: 0 },
     });
   });
 

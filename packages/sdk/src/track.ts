@@ -1,3 +1,4 @@
+import type { Verdict } from '@arc-agent/core';
 import type { ArcRuntime } from './arc-runtime.js';
 import { CallRunner, type OutputShape, parseOutcome, type RunnerOptions } from './call-runner.js';
 import type { CallShape } from './call-shape.js';
@@ -7,6 +8,18 @@ import { type OutputValidator, validatorList } from './validators.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own type is kept
 export type AnyFunction = (this: any, ...args: any[]) => any;
+
+/** What `verify` may answer: a verdict, a score in [0, 1], or a boolean (1 or 0). */
+export type VerifyResult = Verdict | number | boolean;
+
+/** A call that returned, as `onCall` is told of it. */
+export interface ReturnedCallInfo<F extends AnyFunction> {
+  /** The id to give `arc.feedback`: track's `callId`, or the one Arc generated. */
+  callId: string;
+  args: Parameters<F>;
+  /** What the caller got. */
+  output: Awaited<ReturnType<F>>;
+}
 
 /**
  * Options of `arc.track`. `V` is what validators and output repair look at: the awaited result,
@@ -49,6 +62,24 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
    * not plain JSON data, nested deeper than 32 or longer than 32,768 characters as JSON.
    */
   outputSchema?: OutputSchemaOption;
+  /**
+   * Names each call for verdicts given later (`arc.feedback(id, verdict)`), e.g. a request id the
+   * host already has; Arc generates one otherwise (read it in `onCall`). A throw or an empty name
+   * falls back to a generated id (counted in `internalErrors`).
+   */
+  callId?: (...args: Parameters<F>) => string;
+  /**
+   * Scores each call that returned and passed `parse` and the validators, in-line but off the
+   * call's path: the caller gets its result at once, and the verdict (`{ score, label?, message? }`,
+   * a score in [0, 1] or a boolean; below the Arc's threshold, 0.5 by default, a wrong answer) is
+   * reported like `arc.feedback`. Gets what validators check. A verify that throws, rejects, hangs
+   * past `feedback.verifyTimeoutMs` or answers something else never affects the host: it is counted
+   * (`stats().functions[name].verifyFailures`) and the call left unjudged. `arc.worker` scores this
+   * function's rollouts with it too.
+   */
+  verify?: (output: V, ...args: Parameters<F>) => VerifyResult | PromiseLike<VerifyResult>;
+  /** Told of each call that returned, with the id `arc.feedback` takes; errors it throws are contained. */
+  onCall?: (call: ReturnedCallInfo<F>) => void;
 }
 
 /** A function as `track` wrapped it: what a rollout worker needs to run it exactly as its calls run. */
@@ -107,12 +138,14 @@ export function trackFunction<F extends AnyFunction, V>(
   if (options.replayArgs !== undefined && typeof options.replayArgs !== 'function') {
     throw new TypeError('arc.track: replayArgs must be a function');
   }
-  if (options.parse !== undefined && typeof options.parse !== 'function') {
-    throw new TypeError('arc.track: parse must be a function');
+  for (const name of ['parse', 'callId', 'verify', 'onCall'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`arc.track: ${name} must be a function`);
+    }
   }
   const outputSchema = declaredOutputSchema(options.outputSchema, 'arc.track', rt.capture);
   type A = Parameters<F>;
-  const { validators, callKey, input, parse } = options;
+  const { validators, callKey, input, parse, callId, verify, onCall } = options;
   const runnerOptions: RunnerOptions<A, ReturnType<F>> = {
     validators: validatorList(
       validators as OutputValidator<V, A> | readonly OutputValidator<V, A>[] | undefined,
@@ -125,6 +158,10 @@ export function trackFunction<F extends AnyFunction, V>(
     tags: options.tags,
     outputSchema,
     parse: parse && ((value: unknown, args: A) => parseOutcome(() => parse(value as V, ...args))),
+    callId: callId && ((args: A) => callId(...args)),
+    verify: verify && ((value: unknown, args: A) => verify(value as V, ...args)),
+    onCall:
+      onCall && ((call: { callId: string; args: A; output: unknown }) => onCall(call as ReturnedCallInfo<F>)),
   };
   const runner = new CallRunner<A, ReturnType<F>>(rt, tracked, fn, runnerOptions);
   const wrapper = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {

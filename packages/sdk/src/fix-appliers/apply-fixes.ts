@@ -20,7 +20,12 @@ export function changesCall(fix: SimpleFix): boolean {
   );
 }
 
-export function applyCallFixes(call: NormalizedCall, fixes: readonly SimpleFix[]): NormalizedCall {
+/** `input`: the call's input as Arc records it, by which pooled few-shot examples are chosen. */
+export function applyCallFixes(
+  call: NormalizedCall,
+  fixes: readonly SimpleFix[],
+  input?: unknown,
+): NormalizedCall {
   let out = call;
   for (const fix of fixes) {
     switch (fix.type) {
@@ -28,7 +33,7 @@ export function applyCallFixes(call: NormalizedCall, fixes: readonly SimpleFix[]
         out = applyPromptAdjustment(out, fix);
         break;
       case 'few_shot':
-        out = applyFewShot(out, fix);
+        out = applyFewShot(out, fix, input);
         break;
       case 'param_patch':
         out = applyParamPatch(out, fix);

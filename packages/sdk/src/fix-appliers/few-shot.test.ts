@@ -40,3 +40,42 @@ describe('applyFewShot', () => {
     expect(applyFewShot({ params: {} }, fix).messages).toHaveLength(4);
   });
 });
+
+describe('applyFewShot with a pool', () => {
+  const weather = (city: string) => ({
+    input: [{ q: `weather in ${city} in celsius` }],
+    output: `weather("${city}")`,
+  });
+  const money = (amount: number) => ({
+    input: [{ q: `convert ${amount} euros to dollars` }],
+    output: `convert(${amount})`,
+  });
+  const pool: FewShotFix = {
+    type: 'few_shot',
+    examples: [weather('Paris'), money(10), weather('Rome'), money(99), weather('Oslo')],
+    nearest: 2,
+  };
+  const call = { messages: [{ role: 'user', content: 'hi' }], params: {} };
+
+  it('gives each call the examples nearest its input, not the same ones every time', () => {
+    const forWeather = applyFewShot(call, pool, [{ q: 'weather in Lima in celsius' }]).messages!;
+    expect(forWeather).toHaveLength(2 * 2 + 1);
+    expect(forWeather.filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^weather/), expect.stringMatching(/^weather/)]),
+    );
+    const forMoney = applyFewShot(call, pool, [{ q: 'convert 42 euros to dollars' }]).messages!;
+    expect(
+      forMoney.filter((m) => m.role === 'assistant').every((m) => /^convert/.test(String(m.content))),
+    ).toBe(true);
+    // The same input gets the same examples.
+    expect(applyFewShot(call, pool, [{ q: 'convert 42 euros to dollars' }]).messages).toEqual(forMoney);
+  });
+
+  it('chooses by the conversation when the input is not known', () => {
+    const asked = { messages: [{ role: 'user', content: 'convert 5 euros to dollars please' }], params: {} };
+    const messages = applyFewShot(asked, pool).messages!;
+    expect(
+      messages.filter((m) => m.role === 'assistant').every((m) => /^convert/.test(String(m.content))),
+    ).toBe(true);
+  });
+});

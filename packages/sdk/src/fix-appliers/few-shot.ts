@@ -1,4 +1,10 @@
-import type { FewShotExample, FewShotFix } from '@arc-agent/core';
+import {
+  exampleVectors,
+  type FewShotExample,
+  type FewShotFix,
+  type MessageVector,
+  nearestExamples,
+} from '@arc-agent/core';
 import type { NormalizedCall, NormalizedMessage } from '../normalized-call.js';
 
 function asText(value: unknown): string {
@@ -13,12 +19,29 @@ function exampleMessages(example: FewShotExample): NormalizedMessage[] {
   ];
 }
 
+// A fix's pool is compared with every call it is applied to: its vectors are worked out once per
+// fix object (the fix cache keeps the objects until the fix changes).
+const poolVectors = new WeakMap<FewShotFix, MessageVector[]>();
+
+/** The examples a call gets: all of them, or with `nearest`, those nearest its input (the conversation when no input is known). */
+function examplesFor(call: NormalizedCall, fix: FewShotFix, input: unknown): readonly FewShotExample[] {
+  if (fix.nearest === undefined) return fix.examples;
+  let vectors = poolVectors.get(fix);
+  if (vectors === undefined) {
+    vectors = exampleVectors(fix.examples);
+    poolVectors.set(fix, vectors);
+  }
+  const query = input !== undefined ? input : (call.messages ?? call.prompt ?? '');
+  return nearestExamples(fix.examples, query, fix.nearest, vectors);
+}
+
 /**
  * Puts the example exchanges ahead of the conversation, as earlier turns; a call that has only a
- * single prompt gets them as text before it.
+ * single prompt gets them as text before it. `input` is the call's input as Arc records it, which
+ * a pooled fix's examples are chosen by.
  */
-export function applyFewShot(call: NormalizedCall, fix: FewShotFix): NormalizedCall {
-  const examples = fix.examples.flatMap(exampleMessages);
+export function applyFewShot(call: NormalizedCall, fix: FewShotFix, input?: unknown): NormalizedCall {
+  const examples = examplesFor(call, fix, input).flatMap(exampleMessages);
   if (call.messages === undefined && call.prompt !== undefined) {
     const text = examples.map((m) => `${m.role === 'user' ? 'Input' : 'Output'}: ${asText(m.content)}`);
     return { ...call, prompt: `Examples:\n${text.join('\n')}\n\n${call.prompt}` };

@@ -1,0 +1,45 @@
+// Runs a host's verifier (track's `verify`) so that nothing it does reaches the host: a throw, a
+// rejection, a hang past the timeout or an answer that is not a verdict each become a failure to
+// count, never an error, an unhandled rejection or a timer that keeps the process alive.
+
+import { type Verdict, verdictOf } from '@arc-agent/core';
+
+export type VerifyOutcome =
+  | { ok: true; verdict: Verdict }
+  | { ok: false; reason: 'threw' | 'timed_out' | 'not_a_verdict'; error: string };
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function judged(value: unknown): VerifyOutcome {
+  const read = verdictOf(value);
+  return 'verdict' in read
+    ? { ok: true, verdict: read.verdict }
+    : { ok: false, reason: 'not_a_verdict', error: `verify returned no verdict: ${read.error}` };
+}
+
+/** Settles with what `verify` said, within `timeoutMs`; never rejects. */
+export function runVerify(verify: () => unknown, timeoutMs: number): Promise<VerifyOutcome> {
+  let result: unknown;
+  try {
+    result = verify();
+  } catch (error) {
+    return Promise.resolve({ ok: false, reason: 'threw', error: `verify threw ${describe(error)}` });
+  }
+  const settled = Promise.resolve(result).then(judged, (error: unknown) => ({
+    ok: false as const,
+    reason: 'threw' as const,
+    error: `verify rejected with ${describe(error)}`,
+  }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<VerifyOutcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, reason: 'timed_out', error: `verify took longer than ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    timer.unref?.();
+  });
+  return Promise.race([settled, timedOut]).finally(() => clearTimeout(timer));
+}
