@@ -109,8 +109,9 @@ export {
 } from './declared-output-schema.js';
 export { CATEGORIES, type Category, isCategory } from './failure-category.js';
 export {
+  type ExampleIndex,
   exampleInputText,
-  exampleVectors,
+  indexExamples,
   MAX_SIMILARITY_TEXT,
   nearestExamples,
   similarityText,

@@ -1,8 +1,8 @@
 import {
-  exampleVectors,
+  type ExampleIndex,
   type FewShotExample,
   type FewShotFix,
-  type MessageVector,
+  indexExamples,
   nearestExamples,
 } from '@arc-agent/core';
 import type { NormalizedCall, NormalizedMessage } from '../normalized-call.js';
@@ -19,20 +19,20 @@ function exampleMessages(example: FewShotExample): NormalizedMessage[] {
   ];
 }
 
-// A fix's pool is compared with every call it is applied to: its vectors are worked out once per
-// fix object (the fix cache keeps the objects until the fix changes).
-const poolVectors = new WeakMap<FewShotFix, MessageVector[]>();
+// A fix's pool is compared with every call it is applied to: it is indexed once per fix object
+// (the fix cache keeps the objects until the fix changes).
+const indexes = new WeakMap<FewShotFix, ExampleIndex>();
 
 /** The examples a call gets: all of them, or with `nearest`, those nearest its input (the conversation when no input is known). */
 function examplesFor(call: NormalizedCall, fix: FewShotFix, input: unknown): readonly FewShotExample[] {
   if (fix.nearest === undefined) return fix.examples;
-  let vectors = poolVectors.get(fix);
-  if (vectors === undefined) {
-    vectors = exampleVectors(fix.examples);
-    poolVectors.set(fix, vectors);
+  let index = indexes.get(fix);
+  if (index === undefined) {
+    index = indexExamples(fix.examples);
+    indexes.set(fix, index);
   }
   const query = input !== undefined ? input : (call.messages ?? call.prompt ?? '');
-  return nearestExamples(fix.examples, query, fix.nearest, vectors);
+  return nearestExamples(index, query, fix.nearest);
 }
 
 /**

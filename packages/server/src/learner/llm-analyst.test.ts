@@ -98,6 +98,40 @@ describe('LLM analyst', () => {
     expect(candidates[0]!.rationale).toMatch(/analyst-model .* 2 failing calls/);
   });
 
+  it('shows wrong answers as answers a verifier judged wrong, with its messages, beside right ones', async () => {
+    reply = () => ({ status: 200, body: completion('{"instructions": ["Give temperatures in celsius."]}') });
+    const wrong: CandidateGeneratorInput = {
+      pattern: {
+        id: 'p-w',
+        category: 'wrong_answer',
+        function: 'weather.answer',
+        normalizedMessage: "expected unit 'celsius', got <value>",
+        errorType: 'WrongAnswer',
+      },
+      failures: [
+        { input: [{ city: 'Oslo' }], output: '68 F', error: "expected unit 'celsius', got 'fahrenheit'" },
+        { input: [{ city: 'Rome' }], output: '70 F' },
+      ],
+      successes: Array.from({ length: 5 }, (_, i) => ({ input: [{ city: `C${i}` }], output: `${i} C` })),
+    };
+    const candidates = await createLlmAnalyst({ baseUrl, model: 'judge-model' }).propose(wrong);
+    const prompt = received.at(-1)!.body.messages[1]!.content;
+    expect(prompt).toContain('Failure category: wrong_answer');
+    expect(prompt).toContain('a verifier judged it wrong');
+    expect(prompt).toContain('"verdict": "expected unit \'celsius\', got \'fahrenheit\'"');
+    expect(prompt).toContain('"verdict": "(no message)"');
+    expect(prompt).toContain('"output": "68 F"');
+    expect(prompt).not.toContain('"error"');
+    // A few right answers for contrast, not all of them.
+    expect(prompt).toContain('Calls of the same function answered right');
+    expect(prompt).toContain('"2 C"');
+    expect(prompt).not.toContain('"3 C"');
+    expect(candidates.map((c) => c.fix)).toEqual([
+      { type: 'prompt_adjustment', instructions: 'Give temperatures in celsius.' },
+    ]);
+    expect(candidates[0]!.rationale).toBe('Proposed by judge-model after reading 2 wrong answers.');
+  });
+
   it('sends no key when none is configured', async () => {
     reply = () => ({ status: 200, body: completion('{"instructions": []}') });
     expect(await createLlmAnalyst({ baseUrl, model: 'm' }).propose(input)).toEqual([]);

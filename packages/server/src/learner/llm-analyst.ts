@@ -2,6 +2,8 @@
 // reads a pattern's failing examples and proposes instructions. Its proposals are candidates like
 // any other: prompt adjustments the learner judges by rollouts, never trusted on their face.
 // Without a configured endpoint nothing calls it and the loop learns from the other generators.
+// Wrong answers (category wrong_answer) are shown as what they are: answers a verifier judged
+// wrong, each with the verifier's message, beside a few calls of the function answered right.
 
 import {
   type CandidateFix,
@@ -18,7 +20,7 @@ export interface LlmAnalystOptions {
   apiKey?: string;
   /** Per request (default 30 s). */
   timeoutMs?: number;
-  /** Failing examples shown to the model (default 5). */
+  /** Failing examples shown to the model (default 5); as many right answers beside wrong ones, at most 3. */
   maxExamples?: number;
   /** Proposals kept per pattern (default 3). */
   maxProposals?: number;
@@ -47,7 +49,7 @@ export function llmAnalystFromEnv(env: Readonly<Record<string, string | undefine
 }
 
 const SYSTEM_PROMPT = `You improve AI agents from their production failures.
-You get one failure pattern of one agent function: the error and a few failing calls (inputs, outputs, error messages).
+You get one failure pattern of one agent function: the error and a few failing calls (inputs, outputs, error messages), or answers a verifier judged wrong.
 Propose short instructions to append to the agent's system prompt so that such calls succeed.
 Each proposal must stand alone, be specific to the failures shown, and never ask for secrets or change credentials.
 Answer with JSON only, exactly: {"instructions": ["...", "..."]} (at most 3 items, each under 600 characters).`;
@@ -62,10 +64,15 @@ const EXAMPLE_BOUNDS = {
 } as const;
 const MAX_INSTRUCTION_LENGTH = 2_000;
 
+/** Right answers shown beside wrong ones at most: contrast, not a second dataset. */
+const MAX_RIGHT_ANSWERS = 3;
+
 function userPrompt(input: CandidateGeneratorInput, maxExamples: number): string {
   const { pattern } = input;
-  const examples = input.failures.slice(0, maxExamples).map((f) => toJsonSafe(f, EXAMPLE_BOUNDS));
-  return [
+  const bounded = (items: readonly unknown[], max: number) =>
+    items.slice(0, max).map((item) => toJsonSafe(item, EXAMPLE_BOUNDS));
+  const wrongAnswers = pattern.category === 'wrong_answer';
+  const lines = [
     `Function: ${pattern.function}`,
     `Failure category: ${pattern.category}`,
     `Error type: ${pattern.errorType}`,
@@ -73,10 +80,21 @@ function userPrompt(input: CandidateGeneratorInput, maxExamples: number): string
     input.outputSchema
       ? `The output must satisfy this JSON Schema: ${JSON.stringify(input.outputSchema)}`
       : '',
-    `Failing calls:\n${JSON.stringify(examples, null, 2)}`,
-  ]
-    .filter((line) => line !== '')
-    .join('\n');
+  ];
+  if (!wrongAnswers) {
+    lines.push(`Failing calls:\n${JSON.stringify(bounded(input.failures, maxExamples), null, 2)}`);
+  } else {
+    // A wrong answer raised no error: its `error` is what the verifier said about the output.
+    const wrong = input.failures.map(({ error, ...call }) => ({ ...call, verdict: error ?? '(no message)' }));
+    lines.push(
+      'These calls returned an answer, and a verifier judged it wrong; `verdict` is what the verifier said.',
+      `Wrong answers:\n${JSON.stringify(bounded(wrong, maxExamples), null, 2)}`,
+    );
+    const right = bounded(input.successes, Math.min(maxExamples, MAX_RIGHT_ANSWERS));
+    if (right.length > 0)
+      lines.push(`Calls of the same function answered right:\n${JSON.stringify(right, null, 2)}`);
+  }
+  return lines.filter((line) => line !== '').join('\n');
 }
 
 /** The first JSON object in a model's answer (models wrap JSON in prose or code fences). */
@@ -143,7 +161,7 @@ export function createLlmAnalyst(options: LlmAnalystOptions): LlmAnalyst {
           candidateFix(
             { type: 'prompt_adjustment', instructions },
             'analyst',
-            `Proposed by ${options.model} after reading ${Math.min(maxExamples, input.failures.length)} failing calls.`,
+            `Proposed by ${options.model} after reading ${Math.min(maxExamples, input.failures.length)} ${input.pattern.category === 'wrong_answer' ? 'wrong answers' : 'failing calls'}.`,
           ),
         );
     },
