@@ -525,6 +525,34 @@ describe('the dashboard in Chromium', () => {
     await expect(admin.getByTestId('example-trace').textContent()).resolves.toBe(traceId);
   });
 
+  it('lists wrong answers reported as feedback as patterns of their own category', async () => {
+    const verdict = (id: string, got: string) => ({
+      id,
+      callId: `call-${id}`,
+      function: 'quote_fare',
+      score: 0,
+      message: `expected currency 'EUR', got '${got}'`,
+      input: { route: 'OSL-CDG' },
+      output: { fare: 120, currency: got },
+      timestamp: minutesAgo(1),
+    });
+    const response = await call('POST', '/v1/feedback', {
+      feedback: [verdict('v1', 'USD'), verdict('v2', 'GBP')],
+    });
+    expect(response.status).toBe(202);
+    await open(admin, '#/patterns', 'Patterns');
+    await admin.getByLabel('Function').selectOption('');
+    await admin.getByLabel('Category').selectOption('wrong_answer');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^1 pattern$/ })
+      .waitFor();
+    const item = admin.getByTestId('pattern-list').locator('li').first();
+    await expect(item.textContent()).resolves.toContain("expected currency 'EUR', got <value>");
+    await expect(item.textContent()).resolves.toContain('wrong answer');
+    await admin.getByLabel('Category').selectOption('');
+  });
+
   it('signs out: the session ends on the server, not just in the page', async () => {
     const [cookie] = await admin.context().cookies();
     await admin.getByRole('button', { name: 'Sign out' }).click();

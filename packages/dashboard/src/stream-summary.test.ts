@@ -38,6 +38,24 @@ describe('summarizeEvent', () => {
     });
   });
 
+  it('counts wrong answers from verdicts like any failure', () => {
+    expect(
+      summarizeEvent(
+        message('failures.ingested', {
+          failures: 3,
+          patterns: [
+            { id: 'w', category: 'wrong_answer', count: 2 },
+            { id: 't', category: 'timeout', count: 1 },
+          ],
+        }),
+      ),
+    ).toEqual({
+      title: '3 failures ingested',
+      detail: 'across 2 patterns: wrong answer 2, timeout 1',
+      tone: 'failure',
+    });
+  });
+
   it('describes the learning loop', () => {
     expect(
       summarizeEvent(message('learner.step', { step: 4, rollouts: 32, completed: 30, synced: true })),
