@@ -2,6 +2,8 @@
 // run, beside the overhead of an OpenTelemetry span wrapper (`tracer.startActiveSpan`, batch
 // processor, no-op exporter) around the same function. Sync and async. The Arc client is real:
 // default success sampling (10%), events batched to a local HTTP server, fixes polled from it.
+// A second client keeps no recent calls for verdicts (`feedback.recentCalls: 0`): the difference
+// is what remembering each call for `arc.feedback` costs.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,6 +80,12 @@ export async function run(): Promise<void> {
   const { port } = server.address() as AddressInfo;
 
   const arc = createArc({ endpoint: `http://127.0.0.1:${port}`, apiKey: 'arc_bench', agentId: 'bench' });
+  const forgetful = createArc({
+    endpoint: `http://127.0.0.1:${port}`,
+    apiKey: 'arc_bench',
+    agentId: 'bench',
+    feedback: { recentCalls: 0 },
+  });
   const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new NoopExporter())] });
   const tracer = provider.getTracer('arc-bench');
 
@@ -85,6 +93,7 @@ export async function run(): Promise<void> {
     sync: {
       bare: work,
       arc: arc.track('bench.sync', work),
+      forgetful: forgetful.track('bench.sync', work),
       otel: (s: string) =>
         tracer.startActiveSpan('bench.sync', (span) => {
           try {
@@ -97,6 +106,7 @@ export async function run(): Promise<void> {
     async: {
       bare: asyncWork,
       arc: arc.track('bench.async', asyncWork),
+      forgetful: forgetful.track('bench.async', asyncWork),
       otel: (s: string) =>
         tracer.startActiveSpan('bench.async', async (span) => {
           try {
@@ -109,18 +119,20 @@ export async function run(): Promise<void> {
   };
 
   const results = {
-    sync: { bare: [] as number[], arc: [] as number[], otel: [] as number[] },
-    async: { bare: [] as number[], arc: [] as number[], otel: [] as number[] },
+    sync: { bare: [] as number[], arc: [] as number[], forgetful: [] as number[], otel: [] as number[] },
+    async: { bare: [] as number[], arc: [] as number[], forgetful: [] as number[], otel: [] as number[] },
   };
   // Warm-up, then rounds that interleave the variants so drift in machine load hits all alike.
   timeSync(variants.sync.bare, 50_000);
   timeSync(variants.sync.arc, 50_000);
+  timeSync(variants.sync.forgetful, 50_000);
   timeSync(variants.sync.otel, 50_000);
   await timeAsync(variants.async.bare, 20_000);
   await timeAsync(variants.async.arc, 20_000);
+  await timeAsync(variants.async.forgetful, 20_000);
   await timeAsync(variants.async.otel, 20_000);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['bare', 'arc', 'otel'] as const) {
+    for (const name of ['bare', 'arc', 'forgetful', 'otel'] as const) {
       results.sync[name].push(timeSync(variants.sync[name], SYNC_CALLS));
       results.async[name].push(await timeAsync(variants.async[name], ASYNC_CALLS));
       // Lets the batched sends and span exports of the round happen between measurements.
@@ -131,6 +143,7 @@ export async function run(): Promise<void> {
   for (const kind of ['sync', 'async'] as const) {
     const bare = median(results[kind].bare);
     const arcNs = median(results[kind].arc);
+    const forgetfulNs = median(results[kind].forgetful);
     const otelNs = median(results[kind].otel);
     const arcOverhead = arcNs - bare;
     const otelOverhead = otelNs - bare;
@@ -139,9 +152,11 @@ export async function run(): Promise<void> {
     );
     console.log(row('bare function', bare, bare));
     console.log(row('arc.track', arcNs, bare));
+    console.log(row('arc.track, no recent calls', forgetfulNs, bare));
     console.log(row('otel startActiveSpan', otelNs, bare));
     console.log(
-      `ratio: arc overhead / otel overhead = ${(arcOverhead / otelOverhead).toFixed(2)}; arc call / bare call = ${(arcNs / bare).toFixed(2)}`,
+      `ratio: arc overhead / otel overhead = ${(arcOverhead / otelOverhead).toFixed(2)}; arc call / bare call = ${(arcNs / bare).toFixed(2)}; ` +
+        `remembering calls for verdicts: ${(arcNs - forgetfulNs).toFixed(1)} ns/call`,
     );
   }
   const stats = arc.stats();
@@ -150,6 +165,7 @@ export async function run(): Promise<void> {
   );
 
   await arc.shutdown({ timeoutMs: 2000 });
+  await forgetful.shutdown({ timeoutMs: 2000 });
   await provider.shutdown();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -23,7 +23,6 @@ import { groupKey, type OutcomeGroup } from './call-counters.js';
 import type { CallShape } from './call-shape.js';
 import { canaryArm } from './canary-assignment.js';
 import { type AttemptRecord, captureTags, failureEvent, successEvent } from './capture-context.js';
-import { nextEventId } from './event-id.js';
 import { classifyFailure } from './failure-classification.js';
 import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/apply-fixes.js';
 import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
@@ -424,7 +423,8 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (verdicts === undefined || (!verdicts.remembering && verify === undefined && onCall === undefined))
       return;
     const call: ReturnedCall = {
-      callId: this.#callId(plan.original),
+      name: this.#callName(plan.original),
+      seq: 0,
       function: this.#name,
       input: this.#options.input ? this.#options.input(plan.original) : plan.original,
       // The part of the result output repair works on (a model's text), as failure events show it.
@@ -436,21 +436,20 @@ export class CallRunner<A extends readonly unknown[], R> {
     };
     verdicts.returned(call);
     if (onCall !== undefined) {
-      this.#guard(undefined, () => onCall({ callId: call.callId, args: plan.original, output }));
+      const callId = verdicts.callIdOf(call);
+      this.#guard(undefined, () => onCall({ callId, args: plan.original, output }));
     }
     if (verify !== undefined) verdicts.verify(call, () => verify(checked, plan.original));
   }
 
-  /** The host's name for the call when it gives a usable one, else a generated one. */
-  #callId(args: A): string {
+  /** The host's name for the call when it gives a usable one; undefined lets Arc number it. */
+  #callName(args: A): string | undefined {
     const named = this.#options.callId;
-    if (named !== undefined) {
-      const id = this.#guard<unknown>(undefined, () => named(args));
-      if (typeof id === 'string' && id !== '') return id;
-      if (id !== undefined)
-        this.#internalError(new TypeError('track: callId must return a non-empty string'));
-    }
-    return nextEventId();
+    if (named === undefined) return undefined;
+    const id = this.#guard<unknown>(undefined, () => named(args));
+    if (typeof id === 'string' && id !== '') return id;
+    if (id !== undefined) this.#internalError(new TypeError('track: callId must return a non-empty string'));
+    return undefined;
   }
 
   /** Reports a failed attempt that ends its call. */

@@ -37,8 +37,10 @@ export interface FeedbackStats extends TransportStats {
 export interface CallVerdicts {
   /** Whether calls that returned are kept for verdicts after the fact. */
   readonly remembering: boolean;
-  /** A call returned (and passed its validators): it may be judged later. */
+  /** A call returned (and passed its validators): it is numbered, and may be judged later. */
   returned(call: ReturnedCall): void;
+  /** The id `arc.feedback` takes for a call that returned. */
+  callIdOf(call: ReturnedCall): string;
   /** Runs the function's `verify` on a call that returned, and reports its verdict. */
   verify(call: ReturnedCall, verify: () => unknown): void;
 }
@@ -76,9 +78,13 @@ export class FeedbackReporter implements CallVerdicts {
     this.#calls.remember(call);
   }
 
+  callIdOf(call: ReturnedCall): string {
+    return this.#calls.idOf(call);
+  }
+
   verify(call: ReturnedCall, verify: () => unknown): void {
     // Judged here, so no verdict after the fact can count it a second time.
-    this.#calls.take(call.callId);
+    this.#calls.forget(call);
     void runVerify(verify, this.#settings.verifyTimeoutMs).then((outcome) =>
       this.#guard(() => {
         if (outcome.ok) this.#report(call, outcome.verdict);
@@ -126,7 +132,7 @@ export class FeedbackReporter implements CallVerdicts {
     if (wrong) this.#counters.wrongAnswer(call.function);
     const item: ArcFeedback = {
       id: nextEventId(),
-      callId: call.callId.slice(0, MAX_CALL_ID_LENGTH),
+      callId: this.#calls.idOf(call).slice(0, MAX_CALL_ID_LENGTH),
       function: call.function,
       score: verdict.score,
       threshold,

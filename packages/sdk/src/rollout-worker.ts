@@ -440,6 +440,7 @@ class Worker implements RolloutWorker {
         verdicts: {
           remembering: false,
           returned: () => undefined,
+          callIdOf: () => '',
           verify: (_call, run) => recorder.verify(runVerify(run, this.#leaseMs)),
         },
       };
