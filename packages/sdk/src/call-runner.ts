@@ -112,6 +112,8 @@ interface Retry {
 interface Stage {
   returned: unknown;
   checked: unknown;
+  /** The part of the result the output shape picks, repaired (what `parse` was given). */
+  shaped?: unknown;
   invalid?: unknown;
 }
 
@@ -242,7 +244,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       // The common case, kept lean: nothing to repair or check, only a success to count.
       try {
         this.#reportSuccess(plan, attempt, output);
-        this.#returned(plan, attempt, output, output);
+        this.#returned(plan, attempt, { returned: output, checked: output });
       } catch (error) {
         this.#internalError(error);
       }
@@ -272,7 +274,7 @@ export class CallRunner<A extends readonly unknown[], R> {
             if (late.invalid) this.#reportFailure(plan, attempt, late.invalid, late.checked, ended);
             else {
               this.#reportSuccess(plan, attempt, late.returned, ended);
-              this.#returned(plan, attempt, late.returned, late.checked);
+              this.#returned(plan, attempt, late);
             }
           }),
         );
@@ -295,7 +297,7 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (stage.invalid === undefined) {
       this.#guard(undefined, () => {
         this.#reportSuccess(plan, attempt, stage.returned, ended);
-        this.#returned(plan, attempt, stage.returned, stage.checked);
+        this.#returned(plan, attempt, stage);
       });
       return stage.returned;
     }
@@ -369,8 +371,10 @@ export class CallRunner<A extends readonly unknown[], R> {
       }
     }
     const parsed = this.#options.parse?.(checked, plan.original);
-    if (parsed === undefined) return { returned, checked };
-    return parsed.ok ? { returned, checked: parsed.value } : { returned, checked, invalid: parsed.error };
+    if (parsed === undefined) return { returned, checked, shaped: checked };
+    return parsed.ok
+      ? { returned, checked: parsed.value, shaped: checked }
+      : { returned, checked, invalid: parsed.error };
   }
 
   /** Whether Arc may change the outcome of this call (so it must stand between the host and the result). */
@@ -415,9 +419,10 @@ export class CallRunner<A extends readonly unknown[], R> {
 
   /**
    * A call that returned and passed its checks: remembered for verdicts after the fact, shown to
-   * `onCall`, and judged by `verify` (which gets what validators check, `checked`).
+   * `onCall`, and judged by `verify` (which gets what validators check).
    */
-  #returned(plan: CallPlan<A>, attempt: Attempt, output: unknown, checked: unknown): void {
+  #returned(plan: CallPlan<A>, attempt: Attempt, stage: Stage): void {
+    const { returned: output, checked } = stage;
     const verdicts = this.#rt.verdicts;
     const { verify, onCall } = this.#options;
     if (verdicts === undefined || (!verdicts.remembering && verify === undefined && onCall === undefined))
@@ -428,7 +433,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       function: this.#name,
       input: this.#options.input ? this.#options.input(plan.original) : plan.original,
       // The part of the result output repair works on (a model's text), as failure events show it.
-      output: this.#options.output ? this.#options.output.get(output as Awaited<R>) : output,
+      output: 'shaped' in stage ? stage.shaped : output,
       tags: plan.tags,
       fixIds: plan.group.fixIds,
       startedAt: plan.startedAt,

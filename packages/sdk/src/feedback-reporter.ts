@@ -85,11 +85,13 @@ export class FeedbackReporter implements CallVerdicts {
   verify(call: ReturnedCall, verify: () => unknown): void {
     // Judged here, so no verdict after the fact can count it a second time.
     this.#calls.forget(call);
-    void runVerify(verify, this.#settings.verifyTimeoutMs).then((outcome) =>
-      this.#guard(() => {
-        if (outcome.ok) this.#report(call, outcome.verdict);
-        else this.#counters.verifyFailure(call.function);
-      }),
+    runVerify(verify, this.#settings.verifyTimeoutMs).then(
+      (outcome) =>
+        this.#guard(() => {
+          if (outcome.ok) this.#report(call, outcome.verdict);
+          else this.#counters.verifyFailure(call.function);
+        }),
+      (error: unknown) => this.#contain(error),
     );
   }
 
@@ -114,11 +116,15 @@ export class FeedbackReporter implements CallVerdicts {
     try {
       work();
     } catch (error) {
-      try {
-        this.#internalError(error);
-      } catch {
-        // Reporting an internal error must not become one.
-      }
+      this.#contain(error);
+    }
+  }
+
+  #contain(error: unknown): void {
+    try {
+      this.#internalError(error);
+    } catch {
+      // Reporting an internal error must not become one.
     }
   }
 

@@ -396,6 +396,49 @@ const hookRows: HookRow[] = [
     internalErrors: 1,
   },
   {
+    name: 'a callId that throws',
+    options: {
+      callId: () => {
+        throw new Error('callId hook');
+      },
+    },
+    reported: 'success',
+    internalErrors: 1,
+  },
+  {
+    name: 'a callId that returns a Proxy throwing on every trap',
+    options: { callId: () => throwingProxy(trapError) },
+    reported: 'success',
+    internalErrors: 1,
+  },
+  {
+    name: 'an onCall that throws',
+    options: {
+      onCall: () => {
+        throw new Error('onCall hook');
+      },
+    },
+    reported: 'success',
+    internalErrors: 1,
+  },
+  {
+    // A verifier's failures are the host's, not Arc's: counted apart (verify's own tests).
+    name: 'a verify that throws a Proxy throwing on every trap',
+    options: {
+      verify: () => {
+        throw throwingProxy(trapError);
+      },
+    },
+    reported: 'success',
+    internalErrors: 0,
+  },
+  {
+    name: 'a verify that returns a Proxy throwing on every trap',
+    options: { verify: () => throwingProxy(trapError) },
+    reported: 'success',
+    internalErrors: 0,
+  },
+  {
     name: 'an output shape whose get throws',
     options: {
       validators: [() => true],

@@ -32,4 +32,33 @@ describe('runVerify', () => {
       error: 'verify returned no verdict: expected a score in [0, 1], a boolean or { score }, got string',
     });
   });
+
+  it('reads no verdict from a value whose fields throw, and describes an error that cannot be read', async () => {
+    const hostile = {
+      get score(): number {
+        throw new Error('trap');
+      },
+    };
+    expect(await runVerify(() => hostile, 1000)).toEqual({
+      ok: false,
+      reason: 'not_a_verdict',
+      error: 'verify returned no verdict: Error: trap',
+    });
+    const unreadable = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(
+      await runVerify(() => {
+        throw unreadable;
+      }, 1000),
+    ).toEqual({ ok: false, reason: 'threw', error: 'verify threw a value that cannot be read' });
+  });
 });

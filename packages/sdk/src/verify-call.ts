@@ -9,12 +9,21 @@ export type VerifyOutcome =
   | { ok: false; reason: 'threw' | 'timed_out' | 'not_a_verdict'; error: string };
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return String(error);
+  } catch {
+    return 'a value that cannot be read';
+  }
 }
 
 function judged(value: unknown): VerifyOutcome {
-  const read = verdictOf(value);
+  let read: ReturnType<typeof verdictOf>;
+  try {
+    read = verdictOf(value);
+  } catch (error) {
+    return { ok: false, reason: 'not_a_verdict', error: `verify returned no verdict: ${describe(error)}` };
+  }
   return 'verdict' in read
     ? { ok: true, verdict: read.verdict }
     : { ok: false, reason: 'not_a_verdict', error: `verify returned no verdict: ${read.error}` };
