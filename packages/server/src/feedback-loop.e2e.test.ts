@@ -33,7 +33,7 @@ const SETTINGS = {
   groupSize: 4,
   syncInterval: 2,
   minTrials: 4,
-  minGuardTrials: 4,
+  minGuardTrials: 6,
   maxRegression: 0.2,
   triggerFailures: 5,
   triggerIntervalMs: 300,
@@ -80,10 +80,15 @@ async function weatherAgent(question: Question, model: ModelCall): Promise<strin
   return JSON.stringify(report);
 }
 
-/** Production traffic: every European city asked plainly (wrong) and in celsius (right), every US city plainly (right). */
+/**
+ * Production traffic: every European city asked plainly (wrong) and in celsius (right), every US
+ * city plainly (right), twice: most working calls are American, so rollouts on working inputs
+ * soon show what a fix breaks there.
+ */
 const TRAFFIC: Question[] = [
   ...EUROPE.map((city) => ask(city)),
   ...EUROPE.map((city) => ask(city, 'celsius')),
+  ...AMERICA.map((city) => ask(city)),
   ...AMERICA.map((city) => ask(city)),
 ];
 
@@ -154,7 +159,7 @@ describe.each(openTestStorages())('wrong answers learned from verdicts, end to e
     timeout: 30_000,
   }, async () => {
     const before = await serve([...TRAFFIC, ...TRAFFIC]);
-    expect(before).toBeCloseTo(28 / 44, 10);
+    expect(before).toBeCloseTo(40 / 56, 10);
     await arc.flush();
     const listed = (await admin('GET', `/v1/patterns?function=${FUNCTION}`)).body.patterns;
     expect(listed).toEqual([
@@ -174,7 +179,7 @@ describe.each(openTestStorages())('wrong answers learned from verdicts, end to e
     });
     // Each wrong answer took back the success its call was counted as when it returned.
     const stats = (await admin('GET', '/v1/functions')).body.functions;
-    expect(stats).toEqual([expect.objectContaining({ function: FUNCTION, successes: 28, failures: 16 })]);
+    expect(stats).toEqual([expect.objectContaining({ function: FUNCTION, successes: 40, failures: 16 })]);
     console.log(`[${backend.name}] before learning: ${(before * 100).toFixed(0)} % of answers judged right`);
   });
 
@@ -210,7 +215,7 @@ describe.each(openTestStorages())('wrong answers learned from verdicts, end to e
       if (Date.now() > deadline)
         throw new Error(`no fix promoted in time: ${JSON.stringify(deployments, null, 1)}`);
     }
-    expect(learnerErrors).toEqual([]);
+    expect(learnerErrors.map(String)).toEqual([]);
     expect(
       (
         await admin('PUT', '/v1/learning/config', {
