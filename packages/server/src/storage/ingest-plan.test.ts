@@ -163,30 +163,30 @@ describe('planReservoirs', () => {
     expect(drawn).toBe(3);
   });
 
-  it('places verified successes that arrive before the calls they judge', () => {
+  it('counts verified successes as reservoir items, which counted calls alone are not', () => {
     const right = {
       ...event('r', 'success', 'f', 1),
       input: 1,
       output: 2,
       verdict: { callId: 'c', score: 1, threshold: 0.5 },
     };
-    const aggregate = aggregateBatch([right, { ...right, id: 'r2' }]);
-    const options = { failureReservoirSize: 3, successReservoirSize: 3, random: () => 0.99 };
-    // No counted success yet (or even one taken back): the pool fills from its first slot.
-    expect(planReservoirs(aggregate, new Map(), new Map([['f', -1]]), options).successes).toEqual([
-      { owner: 'f', slot: 0, eventId: 'r' },
-      { owner: 'f', slot: 1, eventId: 'r2' },
+    const wrong = {
+      ...event('w', 'failure', 'f', 1, 'p'),
+      verdict: { callId: 'd', score: 0, threshold: 0.5 },
+    };
+    const aggregate = aggregateBatch([
+      { ...event('agg', 'success', 'f', 1), tags: { [COUNT_TAG]: '4' } },
+      event('s', 'success', 'f', 1),
+      right,
+      wrong,
     ]);
-    // After one counted success, they are items 2 and 3: they fill the next slots, not the first.
-    const mixed = aggregateBatch([event('s', 'success', 'f', 1), right, { ...right, id: 'r2' }]);
-    expect(planReservoirs(mixed, new Map(), new Map([['f', 1]]), options).successes).toEqual([
-      { owner: 'f', slot: 0, eventId: 's' },
-      { owner: 'f', slot: 1, eventId: 'r' },
-      { owner: 'f', slot: 2, eventId: 'r2' },
-    ]);
-    expect(planReservoirs(aggregate, new Map(), new Map([['f', 1]]), options).successes).toEqual([
-      { owner: 'f', slot: 1, eventId: 'r' },
-      { owner: 'f', slot: 2, eventId: 'r2' },
+    // 5 calls counted as successes, one taken back; 6 items sampled from: 5 calls and 1 verified example.
+    expect(aggregate.functions.map((f) => [f.successes, f.sampled])).toEqual([[4, 6]]);
+    const options = { failureReservoirSize: 10, successReservoirSize: 10, random: () => 0.99 };
+    // After the upsert the function's reservoir has sampled 6 items in all: s and r are the last two.
+    expect(planReservoirs(aggregate, new Map([['p', 1]]), new Map([['f', 6]]), options).successes).toEqual([
+      { owner: 'f', slot: 4, eventId: 's' },
+      { owner: 'f', slot: 5, eventId: 'r' },
     ]);
   });
 });

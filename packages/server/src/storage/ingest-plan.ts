@@ -26,6 +26,8 @@ export interface FunctionDelta {
   failures: number;
   lastSeen: number;
   successEvents: PreparedEvent[];
+  /** What the success reservoir's sample count (Algorithm R's n) grows by: counted successes and verified examples. */
+  sampled: number;
 }
 
 /** Patterns and functions in order of first appearance. */
@@ -84,17 +86,23 @@ export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggrega
         failures: 0,
         lastSeen: event.timestamp,
         successEvents: [],
+        sampled: 0,
       };
       functions.set(event.function, fn);
     }
     fn.lastSeen = Math.max(fn.lastSeen, event.timestamp);
     if (event.kind === 'success') {
       if (event.verdict !== undefined) {
-        // A right verdict confirms a call already counted; its example, when it has one, is a verified success.
-        if (event.input !== null && event.output !== null) fn.successEvents.push(event);
+        // A right verdict confirms a call already counted; its example, when it has one, is a
+        // verified success, one more item for the reservoir.
+        if (event.input !== null && event.output !== null) {
+          fn.successEvents.push(event);
+          fn.sampled += 1;
+        }
         continue;
       }
       fn.successes += outcomeCount(event.tags);
+      fn.sampled += outcomeCount(event.tags);
       // Aggregates carry counts without input or output: nothing for few-shot mining to use.
       if (!isAggregateOutcome(event.tags)) fn.successEvents.push(event);
       continue;
@@ -168,12 +176,7 @@ export function planReservoirs(
     size: number,
   ): SlotWrite[] => {
     if (totalAfter === undefined) throw new Error(`no total returned for ${owner}`);
-    // Verified successes (right verdicts) are not in the total, which counts calls: they are drawn
-    // as items after the batch's counted ones. The total can even be below the batch's events
-    // while verdicts arrive before the calls they judge.
-    const counted = events.filter((e) => e.verdict === undefined).length;
-    const seenBefore = Math.max(0, totalAfter - counted);
-    const placed = reservoirPlacements(events, seenBefore, size, options.random);
+    const placed = reservoirPlacements(events, totalAfter - events.length, size, options.random);
     return [...placed].map(([slot, event]) => ({ owner, slot, eventId: event.id }));
   };
   return {

@@ -333,12 +333,13 @@ async function upsertFunctionStats(
     successes: f.successes,
     failures: f.failures,
     last_seen: f.lastSeen,
+    sampled: f.sampled,
   }));
   const result = await sql<{ function: string; success_sampled: number }>`
     INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
-    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.successes
+    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.sampled
     FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS r("function" text, successes bigint, failures bigint, last_seen bigint)
+      AS r("function" text, successes bigint, failures bigint, last_seen bigint, sampled bigint)
     ORDER BY r."function" COLLATE "C"
     ON CONFLICT (project_id, function) DO UPDATE SET
       successes = function_stats.successes + EXCLUDED.successes,

@@ -147,7 +147,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         f.successes,
         f.failures,
         f.lastSeen,
-        f.successes,
+        f.sampled,
       ) as {
         success_sampled: number;
       };
