@@ -136,13 +136,17 @@ const runtimes = new WeakMap<Arc, ArcRuntime>();
 /** As the server takes agent ids. */
 const MAX_AGENT_ID_LENGTH = 200;
 
-const IDLE_FEEDBACK_STATS: Readonly<FeedbackStats> = Object.freeze({
+const IDLE_TRANSPORT_STATS: Readonly<TransportStats> = Object.freeze({
   sent: 0,
   dropped: 0,
   failed: 0,
   queued: 0,
   retries: 0,
   lastError: null,
+});
+
+const IDLE_FEEDBACK_STATS: Readonly<FeedbackStats> = Object.freeze({
+  ...IDLE_TRANSPORT_STATS,
   unmatched: 0,
   invalid: 0,
 });
@@ -209,12 +213,7 @@ function disabledArc(): Arc {
     flush: async () => undefined,
     shutdown: async () => undefined,
     stats: () => ({
-      sent: 0,
-      dropped: 0,
-      failed: 0,
-      queued: 0,
-      retries: 0,
-      lastError: null,
+      ...IDLE_TRANSPORT_STATS,
       internalErrors: 0,
       functions: {},
       fixes: null,
