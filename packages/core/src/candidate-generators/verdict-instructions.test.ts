@@ -41,7 +41,7 @@ describe('correctionOf', () => {
 });
 
 describe('verdictInstructions', () => {
-  it('turns recurring corrections into rules, most frequent first, with what was given instead', () => {
+  it('turns recurring corrections into rules, most frequent first, with what was given instead when that recurs too', () => {
     const text = verdictInstructions(
       pattern,
       failing(
@@ -51,6 +51,8 @@ describe('verdictInstructions', () => {
         "expected unit 'celsius', got 'fahrenheit'",
         'wind should be km/h, not mph',
         'Wind should be km/h, not knots',
+        "expected unit 'celsius', got 'kelvin'",
+        "expected unit 'celsius', got 'rankine'",
       ),
     );
     expect(text).toBe(
@@ -58,7 +60,23 @@ describe('verdictInstructions', () => {
         'Answers of `weather.answer` were judged wrong by its verifier.',
         'Follow these corrections:',
         "- Use unit 'celsius', not 'fahrenheit' or 'kelvin'.",
-        '- For wind, use km/h, not mph or knots.',
+        '- For wind, use km/h.',
+      ].join('\n'),
+    );
+  });
+
+  it('reads the checker of a benchmark the same way: one habit, each answer its own value', () => {
+    const bfcl = [
+      "values: expected the values the question states, got \"Invalid value for parameter 'city': 'Berkeley'\"",
+      "values: expected the values the question states, got \"Invalid value for parameter 'unit': 'F'\"",
+    ];
+    expect(
+      verdictInstructions({ function: 'bfcl_answer', errorType: 'value_error:string' }, failing(...bfcl)),
+    ).toBe(
+      [
+        'Answers of `bfcl_answer` were judged wrong (value_error:string) by its verifier.',
+        'Follow these corrections:',
+        '- For values, use the values the question states.',
       ].join('\n'),
     );
   });

@@ -3,7 +3,8 @@
 // \"London\"". A correction that recurs across the pattern's failures is a habit of the model that
 // an instruction can break ("Use unit 'celsius', not 'fahrenheit'."); one seen once is about one
 // input and would mislead on others. Without recurring corrections, the verifier's findings
-// themselves, most frequent first, tell the model what to check.
+// themselves, most frequent first, tell the model what to check. What the answers had instead is
+// named only when it recurs as well ("not 'fahrenheit'"), not when each had its own value.
 
 import { normalizeMessage } from '../normalize-message.js';
 import { WRONG_ANSWER_TYPE } from '../verdict.js';
@@ -22,7 +23,7 @@ const EXPECTED_GOT =
   /^(.*?)\bexpected:?\s+(.+?)\s*[,;]?\s+(?:but\s+)?(?:got|received|found|was|saw|returned|answered):?\s+(.+?)[.!]?$/i;
 const SHOULD_BE = /^(.*?)\b(?:should|must) (?:be|have been|equal)\s+(.+?)(?:\s*[,;]?\s+not\s+(.+?))?[.!]?$/i;
 const FILLER =
-  /^(?:the\s+)?(?:wrong|incorrect|invalid|bad|unexpected)?\s*(?:value|answer|result)?\s*(?:for|of|in)?\s*/i;
+  /^(?:the\s+)?(?:(?:wrong|incorrect|invalid|bad|unexpected)\s+)?(?:(?:value|answer|result)\s+(?:for|of|in)\s+)?/i;
 
 const MAX_CORRECTIONS = 8;
 const MAX_FINDINGS = 5;
@@ -94,7 +95,14 @@ export function verdictInstructions(
     .slice(0, MAX_CORRECTIONS);
   if (recurring.length > 0) {
     const lines = recurring.map(({ item, all }) => {
-      const actuals = [...new Set(all.flatMap((c) => c.actual ?? []))].slice(0, MAX_ACTUALS);
+      // What was given instead is worth naming when it recurs too (a habit), not when each answer had its own.
+      const actuals = tally(
+        all.flatMap((c) => c.actual ?? []),
+        (actual) => actual,
+      )
+        .filter((g) => g.count >= 2)
+        .slice(0, MAX_ACTUALS)
+        .map((g) => g.item);
       return correctionLine(item.subject, item.expected, actuals);
     });
     return [header, 'Follow these corrections:', ...lines].join('\n');

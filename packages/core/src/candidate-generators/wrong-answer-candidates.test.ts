@@ -25,7 +25,7 @@ describe('wrongAnswerCandidates', () => {
       instructions: verdictInstructions(input.pattern, input.failures),
     });
     expect(prompt!.fix.type === 'prompt_adjustment' && prompt!.fix.instructions).toContain(
-      "- Use currency 'EUR', not 'USD' or 'GBP'.",
+      "- Use currency 'EUR'.",
     );
     expect(fewShot).toEqual(nearestFewShotCandidate(input));
     expect(fewShot!.fix).toMatchObject({ nearest: 3 });
