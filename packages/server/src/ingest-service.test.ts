@@ -220,6 +220,14 @@ describe('prepareFeedback', () => {
     expect(prepared.fingerprint).toMatchObject({ patternId: expected.patternId, category: 'wrong_answer' });
   });
 
+  it("redacts a call id as the id of the call's event from the same credential", () => {
+    const callId = 'req/sk-proj-4f9Qz2LmX8vB7nR1tY6uW3eK0pJ5sD';
+    const call = prepareEvent({ kind: 'success', function: 'quote', id: callId }, AT, CREDENTIAL);
+    expect(call.id).not.toContain('sk-proj');
+    expect(prepareFeedback({ ...item, callId }, AT, CREDENTIAL).verdict?.callId).toBe(call.id);
+    expect(prepareFeedback({ ...item, callId }, AT, `${CREDENTIAL}x`).verdict?.callId).not.toBe(call.id);
+  });
+
   it('makes a right answer a success with its verdict and no error', () => {
     const prepared = prepareFeedback({ ...item, score: 0.6, label: 'ok' }, AT, CREDENTIAL);
     expect(prepared).toMatchObject({ kind: 'success', error: null, fingerprint: null });

@@ -13,7 +13,6 @@ import {
   fingerprintFailure,
   fingerprintWrongAnswer,
   isWrongAnswer,
-  redactText,
   WRONG_ANSWER_TYPE,
 } from '@arc-agent/core';
 import { clientIdentifier, clientIdentifiers, clientJson } from './client-text.js';
@@ -25,7 +24,6 @@ import {
   MAX_ID_LENGTH,
 } from './schemas/event-schemas.js';
 import type { FeedbackInput } from './schemas/feedback-schemas.js';
-import { storableText } from './storable-text.js';
 import type { EventError, PreparedEvent, Storage } from './storage/storage.js';
 
 export interface IngestServiceOptions {
@@ -157,7 +155,8 @@ export function prepareEvent(
  * right: a success. Either way the event carries the verdict, because the call it judges was
  * already counted when it returned: storage takes a wrong answer's success back instead of
  * counting the call twice (ingest-plan.ts, canary-tally.ts). The event goes through prepareEvent,
- * so it is bounded, redacted and made storable like any event; the call id is redacted too.
+ * so it is bounded, redacted and made storable like any event; the call id is redacted as an event
+ * id is, with the same placeholders for the same credential.
  * Verdicts are stored under their own id space, so a verdict id never meets an event id.
  */
 export const FEEDBACK_EVENT_ID_PREFIX = 'feedback:';
@@ -186,7 +185,12 @@ export function prepareFeedback(item: FeedbackInput, receivedAt: number, credent
   };
   return {
     ...prepareEvent(event, receivedAt, credential, { wrongAnswer: wrong }),
-    verdict: { callId: redactText(storableText(item.callId)), score: item.score, threshold },
+    // As an event id from the same credential is (prepareEvent), so a call id names the call's event.
+    verdict: {
+      callId: clientIdentifier(item.callId, credential, MAX_ID_LENGTH),
+      score: item.score,
+      threshold,
+    },
   };
 }
 

@@ -15,6 +15,7 @@ const verdict = (id: string, extra: Record<string, unknown> = {}) => ({
   timestamp: '2025-03-01T10:00:00.000Z',
   ...extra,
 });
+const SECRET = 'sk-proj-4f9Qz2LmX8vB7nR1tY6uW3eK0pJ5sD';
 
 describe.each(openTestStorages())('POST /v1/feedback ($name)', (backend) => {
   let storage: Storage;
@@ -211,7 +212,7 @@ describe.each(openTestStorages())('POST /v1/feedback ($name)', (backend) => {
 
   it('redacts secrets and personal data in every text field, the call id included', async () => {
     const { key } = await project('redacted');
-    const secret = 'sk-proj-4f9Qz2LmX8vB7nR1tY6uW3eK0pJ5sD';
+    const secret = SECRET;
     const response = await post(
       {
         feedback: [
@@ -233,10 +234,33 @@ describe.each(openTestStorages())('POST /v1/feedback ($name)', (backend) => {
     const stored = JSON.stringify([
       pattern.body,
       await storage.listFailureExamples(id, response.body.patterns[0].id),
+      // The events as stored, the verdict's call id with them.
+      await storage.scanEvents(id, { limit: 10 }),
     ]);
     expect(stored).not.toContain(secret);
     expect(stored).not.toContain('ada@example.com');
     expect(pattern.body.examples[0].error.message).toMatch(/^answered with \S+ for \S+$/);
+  });
+
+  it("redacts a call id as its call's event id is redacted: the verdict still names its call", async () => {
+    const { key, id } = await project('secret-call-id');
+    const callId = `req/${SECRET}`;
+    const call = { kind: 'success', function: 'weather.answer', id: callId, input: [{ city: 'Paris' }] };
+    expect((await server.request('POST', '/v1/events', { key, body: { events: [call] } })).status).toBe(202);
+    const response = await post({ feedback: [verdict('w-secret', { callId })] }, key);
+    expect(response.status).toBe(202);
+    expect(response.body.patterns).toEqual([
+      expect.objectContaining({ category: 'wrong_answer', occurrences: 1, created: true }),
+    ]);
+    expect(await functionStats(key)).toEqual([
+      expect.objectContaining({ function: 'weather.answer', successes: 0, failures: 1 }),
+    ]);
+    const stored = await storage.scanEvents(id, { limit: 10 });
+    expect(JSON.stringify(stored)).not.toContain(SECRET);
+    const [event, judged] = [stored.find((e) => !e.verdict), stored.find((e) => e.verdict)];
+    // The same placeholder, keyed by the credential both came with.
+    expect(event!.id).toMatch(/^req\/\[REDACTED:\w+#[0-9a-f]+\]$/);
+    expect(judged!.verdict!.callId).toBe(event!.id);
   });
 
   it("counts a wrong answer in its canary's arm as a failure of a call already counted", async () => {
