@@ -1,7 +1,7 @@
 // arc.feedback and track's verify over real HTTP: what reaches `POST /v1/feedback`, and that
 // nothing a verdict or a verifier does reaches the host.
 
-import type { DeployedFix } from '@arc-agent/core';
+import { type DeployedFix, redactIdentifier } from '@arc-agent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
 import {
@@ -82,6 +82,29 @@ describe('arc.feedback', () => {
     expect(item!.timestamp as number).toBeLessThanOrEqual(Date.now());
     expect(a.stats().functions['weather.answer']).toMatchObject({ successes: 1, wrongAnswers: 1 });
     expect(a.stats().feedback).toMatchObject({ sent: 1, unmatched: 0, invalid: 0 });
+  });
+
+  it('redacts the call id, label, message and tags before they leave; the host names the call by its own id', async () => {
+    const a = await setup();
+    const callId = `req/${SECRET}`;
+    const weather = a.track('weather.answer', forecast, {
+      callId: () => callId,
+      tags: { note: `key ${SECRET}` },
+    });
+    await weather({ id: 'q', city: 'Oslo' });
+    a.feedback(callId, { score: 0, label: `leaked ${SECRET}`, message: `answered with ${SECRET}` });
+    const [item] = await feedback();
+    expect(JSON.stringify(item)).not.toContain(SECRET);
+    expect(item).toMatchObject({
+      label: expect.stringMatching(/^leaked \[REDACTED:/),
+      message: expect.stringMatching(/^answered with \[REDACTED:/),
+      tags: { note: expect.stringMatching(/^key \[REDACTED:/) },
+    });
+    // A stable placeholder keyed by the API key, as the server redacts ids with the key a request
+    // came with: it keeps this one as sent, the same as an event id naming the same call.
+    expect(item!.callId).toMatch(/^req\/\[REDACTED:openai_key#[0-9a-f]+\]$/);
+    expect(item!.callId).toBe(redactIdentifier(callId, 'arc_test', 200));
+    expect(a.stats().feedback).toMatchObject({ sent: 1, unmatched: 0 });
   });
 
   it('hands a generated id to onCall; a right verdict carries no example the call already sent', async () => {

@@ -8,7 +8,13 @@
 import { isWrongAnswer, MAX_VERDICT_LABEL_LENGTH, type Verdict, verdictOf } from '@arc-agent/core';
 import type { ArcFeedback } from './arc-feedback.js';
 import type { CallCounters } from './call-counters.js';
-import { type CaptureOptions, captureText, captureValue, MAX_MESSAGE_LENGTH } from './capture-context.js';
+import {
+  type CaptureOptions,
+  captureIdentifier,
+  captureText,
+  captureValue,
+  MAX_MESSAGE_LENGTH,
+} from './capture-context.js';
 import { nextEventId } from './event-id.js';
 import type { EventTransport, TransportStats } from './event-transport.js';
 import { RecentCalls, type ReturnedCall } from './recent-calls.js';
@@ -138,7 +144,11 @@ export class FeedbackReporter implements CallVerdicts {
     if (wrong) this.#counters.wrongAnswer(call.function);
     const item: ArcFeedback = {
       id: nextEventId(),
-      callId: this.#calls.idOf(call).slice(0, MAX_CALL_ID_LENGTH),
+      // Secrets in it replaced as the server replaces them in ids (keyed by the API key), then cut.
+      callId: captureIdentifier(this.#calls.idOf(call), MAX_CALL_ID_LENGTH, this.#capture).slice(
+        0,
+        MAX_CALL_ID_LENGTH,
+      ),
       function: call.function,
       score: verdict.score,
       threshold,
