@@ -64,6 +64,13 @@ describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
       (deep: string) => `{"events":[{"kind":"success","function":"tool","outputSchema":{"items":${deep}}}]}`,
       '/events/0/outputSchema/items',
     ],
+    [
+      "a verdict's input",
+      () => '/v1/feedback',
+      (deep: string) =>
+        `{"feedback":[{"id":"v","callId":"c","function":"tool","score":0,"timestamp":0,"input":${deep}}]}`,
+      '/feedback/0/input',
+    ],
   ])('refuses %s nested 100,000 deep with a 400 naming it', async (_name, path, body, pointer) => {
     for (const kind of ['array', 'object'] as const) {
       const response = await post(path(), body(nested(DEEP, kind)));

@@ -1,7 +1,7 @@
 // A NUL (U+0000) in any text a client sends is never a 500, on either backend (PostgreSQL text
-// refuses it): text programs report (events, rollout results, worker ids, trainer arms, fixes) is
-// stored with it replaced by U+FFFD; names and comments people type, and names to look up, are a
-// 400 naming the field.
+// refuses it): text programs report (events, verdicts, rollout results, worker ids, trainer arms,
+// fixes) is stored with it replaced by U+FFFD; names and comments people type, and names to look
+// up, are a 400 naming the field.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leasedRollout, rolloutJob } from './routes/learning-seed.fixture.js';
@@ -88,6 +88,29 @@ describe.each(openTestStorages())('NUL in client text ($name)', (backend) => {
             tags: { [NUL]: NUL },
             error: { type: NUL, message: NUL, code: NUL },
             outputSchema: { [NUL]: NUL },
+          },
+        ],
+      }),
+    ],
+    [
+      'feedback',
+      'POST',
+      () => '/v1/feedback',
+      () => ({
+        feedback: [
+          {
+            id: NUL,
+            callId: NUL,
+            function: NUL,
+            score: 0,
+            label: NUL,
+            message: NUL,
+            input: { [NUL]: NUL },
+            output: NUL,
+            timestamp: 0,
+            agentId: NUL,
+            tags: { [NUL]: NUL },
+            fixIds: [NUL],
           },
         ],
       }),

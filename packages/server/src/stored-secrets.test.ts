@@ -1,7 +1,8 @@
 // Secrets a client sends never reach storage: every sample of the core's secret corpus goes in
 // through every free-text field of events, the secrets issue 12 found kept in clear go in through
-// every field an event has and through every other write path (rollout results, keys, fixes people
-// propose, approvals, rollbacks, the trainer curriculum); then every API that shows them is read,
+// every field an event or a verdict (POST /v1/feedback) has and through every other write path
+// (rollout results, keys, fixes people propose, approvals, rollbacks, the trainer curriculum); then
+// every API that shows them is read,
 // and the database's own bytes are searched (the SQLite files, WAL included; a pg_dump of the
 // PostgreSQL database).
 
@@ -88,6 +89,24 @@ function eventCarrying(text: string, kind: 'failure' | 'success') {
   };
 }
 
+/** One verdict (POST /v1/feedback) with `text` in every field that takes text. */
+function verdictCarrying(text: string, score: number) {
+  return {
+    id: `verdict ${score} ${text}`,
+    callId: `call ${text}`,
+    function: `judged ${text}`,
+    score,
+    label: `Wrong ${text}`,
+    message: `${VISIBLE} ${text}`,
+    input: { prompt: text, [text]: [text] },
+    output: { text },
+    timestamp: '2025-03-14T07:05:00Z',
+    agentId: `agent ${text}`,
+    tags: { [`tag ${text}`]: text, visible: VISIBLE },
+    fixIds: [`fix ${text}`],
+  };
+}
+
 /** The text of an SSE stream replayed from the start, up to and including stream event `lastId`. */
 async function replayedStream(url: string, key: string, lastId: number): Promise<string> {
   const controller = new AbortController();
@@ -158,51 +177,73 @@ describe.each(openTestStorages())('secrets never reach storage ($name)', (backen
     expect(leaksIn(text, SECRET_CORPUS)).toEqual([]);
   });
 
-  it('redacts every field of an event, in every API that shows it and in the stored bytes', async () => {
-    const key = await server.key(['ingest', 'read'], 'every-field');
-    const events = FIELD_SECRETS.flatMap((sample) => [
-      eventCarrying(shortText(sample), 'failure'),
-      eventCarrying(shortText(sample), 'success'),
-    ]);
-    const first = await server.request('POST', '/v1/events', { key, body: { events } });
-    expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ accepted: events.length, duplicates: 0 });
-    // Ids are redacted the same way each time, so a retried batch is still recognised.
-    const retried = await server.request('POST', '/v1/events', { key, body: { events } });
-    expect(retried.body).toMatchObject({ accepted: 0, duplicates: events.length });
+  // Per secret, a failure and a success: for verdicts, a wrong answer (a failure of its own
+  // pattern) and a right one (a verified example).
+  const writes = [
+    [
+      'an event',
+      '/v1/events',
+      'events',
+      (text: string): unknown[] => [eventCarrying(text, 'failure'), eventCarrying(text, 'success')],
+    ],
+    [
+      'a verdict',
+      '/v1/feedback',
+      'feedback',
+      (text: string): unknown[] => [verdictCarrying(text, 0), verdictCarrying(text, 1)],
+    ],
+  ] as const;
 
-    const get = async (path: string) => {
-      const response = await server.request('GET', path, { key });
-      expect(response.status, path).toBe(200);
-      return response.body;
-    };
-    const projectId = (await server.storage.ensureProject('every-field')).id;
-    const patterns = await get('/v1/patterns?limit=200');
-    expect(patterns.patterns).toHaveLength(FIELD_SECRETS.length);
-    const details = await Promise.all(
-      patterns.patterns.map((p: { id: string }) => get(`/v1/patterns/${encodeURIComponent(p.id)}`)),
-    );
-    const functions = await get('/v1/functions');
-    expect(functions.functions).toHaveLength(FIELD_SECRETS.length);
-    const successExamples = await Promise.all(
-      functions.functions.map((f: { function: string }) =>
-        server.storage.listSuccessExamples(projectId, f.function),
-      ),
-    );
-    const streamed = await server.storage.listStreamEventsAfter(projectId, 0, 1_000);
-    const shown = JSON.stringify({
-      answers: [first.body, retried.body, patterns, details, functions],
-      eventIds: await server.storage.listEventIds(projectId),
-      successExamples,
-      stream: await replayedStream(server.url, key, streamed[streamed.length - 1]!.id),
-    });
-    expect(shown).toContain(VISIBLE);
-    expect(leaksIn(shown, FIELD_SECRETS)).toEqual([]);
+  it.each(writes)(
+    'redacts every field of %s, in every API that shows it and in the stored bytes',
+    async (_what, route, field, carrying) => {
+      const project = `every-field-${field}`;
+      const key = await server.key(['ingest', 'read'], project);
+      const items = FIELD_SECRETS.flatMap((sample) => carrying(shortText(sample)));
+      const first = await server.request('POST', route, { key, body: { [field]: items } });
+      expect(first.status).toBe(202);
+      expect(first.body).toMatchObject({ accepted: items.length, duplicates: 0 });
+      // Ids are redacted the same way each time, so a retried batch is still recognised.
+      const retried = await server.request('POST', route, { key, body: { [field]: items } });
+      expect(retried.body).toMatchObject({ accepted: 0, duplicates: items.length });
 
-    const stored = await databaseText(backend);
-    expect(stored).toContain(VISIBLE);
-    expect(leaksIn(stored, FIELD_SECRETS)).toEqual([]);
-  });
+      const get = async (path: string) => {
+        const response = await server.request('GET', path, { key });
+        expect(response.status, path).toBe(200);
+        return response.body;
+      };
+      const projectId = (await server.storage.ensureProject(project)).id;
+      const patterns = await get('/v1/patterns?limit=200');
+      expect(patterns.patterns).toHaveLength(FIELD_SECRETS.length);
+      const details = await Promise.all(
+        patterns.patterns.map((p: { id: string }) => get(`/v1/patterns/${encodeURIComponent(p.id)}`)),
+      );
+      const functions = await get('/v1/functions');
+      expect(functions.functions).toHaveLength(FIELD_SECRETS.length);
+      const successExamples = await Promise.all(
+        functions.functions.map((f: { function: string }) =>
+          server.storage.listSuccessExamples(projectId, f.function),
+        ),
+      );
+      expect(successExamples.flat()).toHaveLength(FIELD_SECRETS.length);
+      const streamed = await server.storage.listStreamEventsAfter(projectId, 0, 1_000);
+      const shown = JSON.stringify({
+        answers: [first.body, retried.body, patterns, details, functions],
+        eventIds: await server.storage.listEventIds(projectId),
+        // The events as stored: a verdict's call id is kept on the event it became.
+        events: await server.storage.scanEvents(projectId, { limit: 1_000 }),
+        export: await get('/v1/export?format=jsonl'),
+        successExamples,
+        stream: await replayedStream(server.url, key, streamed[streamed.length - 1]!.id),
+      });
+      expect(shown).toContain(VISIBLE);
+      expect(leaksIn(shown, FIELD_SECRETS)).toEqual([]);
+
+      const stored = await databaseText(backend);
+      expect(stored).toContain(VISIBLE);
+      expect(leaksIn(stored, FIELD_SECRETS)).toEqual([]);
+    },
+  );
 
   it('redacts, bounds and stores safely client text on every other write path', async () => {
     const [openai, github, aws, , bareAws, arcKey, card, url] = FIELD_SECRETS.map(shortText) as string[];

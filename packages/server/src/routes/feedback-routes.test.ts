@@ -82,6 +82,16 @@ describe.each(openTestStorages())('POST /v1/feedback ($name)', (backend) => {
         { feedback: [verdict('a', { timestamp: '9999-12-31T23:59:59-01:00' })] },
         '/feedback/0/timestamp',
       ],
+      [
+        'a leap second',
+        { feedback: [verdict('a', { timestamp: '2016-12-31T23:59:60Z' })] },
+        '/feedback/0/timestamp',
+      ],
+      [
+        'an offset without minutes',
+        { feedback: [verdict('a', { timestamp: '2025-03-01T10:00:00+01' })] },
+        '/feedback/0/timestamp',
+      ],
       ['tag value not text', { feedback: [verdict('a', { tags: { arm: 1 } })] }, '/feedback/0/tags/arm'],
       ['fixIds not an array', { feedback: [verdict('a', { fixIds: 'fx' })] }, '/feedback/0/fixIds'],
       ['too many verdicts', { feedback: Array.from({ length: 6 }, (_, i) => verdict(`v${i}`)) }, '/feedback'],
