@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { GENERATED_SECRETS, IDENTIFIER_SEPARATORS } from './generated-secrets.fixture.js';
 import { MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
 import {
   REDACTED,
@@ -174,6 +175,132 @@ describe('redactSecrets: leaves ordinary data untouched', () => {
   });
 });
 
+describe('redactSecrets: secrets joined into identifiers', () => {
+  const KEY = 'arc_Zq4vN8mK2pL7rS1tU3wY6xA9bC0dE5fG';
+  /** Corpus secrets that a prefix of their own announces (`sk-`, `ghp_`, `AKIA`, `eyJ`, …). */
+  const PREFIXED = SECRET_CORPUS.filter(({ secret }) =>
+    /^(?:sk-|[sr]k_|whsec_|gh[pousr]_|github_pat_|arc_|xox[abprs]-|AKIA|ASIA|AIza|eyJ)/.test(secret),
+  );
+  /** Parts of ids, with near misses of key prefixes (`task-sk-…` holds no `sk` word). */
+  const ID_WORDS = [
+    'req',
+    'evt',
+    'trace',
+    'run',
+    'call',
+    'user',
+    'tool',
+    'prod',
+    'eu',
+    'west',
+    'v2',
+    'task',
+    'skeleton',
+    'risk',
+    'assessment',
+    'ask',
+    'desk',
+    'kiosk',
+    'mask',
+    'proj',
+    'ant',
+    'api03',
+    'admin',
+    'svcacct',
+    'search',
+    'research',
+    'github',
+    'aws',
+    'akia',
+  ];
+  /** Words that begin keys: right before a key, with a separator, they make a longer key of it. */
+  const KEY_PREFIX_WORDS = ['sk', 'arc', 'pat', 'ghp', 'gho'];
+  // Numbers of at most three digits: four-digit groups joined by `-` are how cards are printed.
+  const number = fc.nat(999).map(String);
+  const idPart = fc.oneof(fc.constantFrom(...ID_WORDS), number);
+  /** `part<sep>part<sep>…`, ending with a separator. */
+  const idPrefix = fc
+    .array(fc.tuple(idPart, fc.constantFrom(...IDENTIFIER_SEPARATORS)), { minLength: 1, maxLength: 4 })
+    .map((parts) => parts.map(([part, separator]) => `${part}${separator}`).join(''));
+  const idSuffix = fc.option(
+    fc
+      .tuple(fc.constantFrom(...IDENTIFIER_SEPARATORS), idPart)
+      .map(([separator, part]) => `${separator}${part}`),
+    { nil: '' },
+  );
+
+  it('holds a prefixed key of every kind in the corpus', () => {
+    expect(PREFIXED.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(IDENTIFIER_SEPARATORS)('hides a corpus key right after "%s", in text and in ids', (separator) => {
+    for (const { label, secret } of PREFIXED) {
+      for (const id of [`req${separator}${secret}`, `evt${separator}${secret}${separator}2`]) {
+        for (const redacted of [redactText(id), redactIdentifier(id, KEY, 1_000)]) {
+          expect(redacted.includes(secret), `${label}: ${redacted}`).toBe(false);
+          expect(redacted.startsWith(id.slice(0, 4)), `${label}: ${redacted}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it.each(Object.entries(GENERATED_SECRETS))(
+    'hides every generated %s joined into an id',
+    (_kind, secret) => {
+      fc.assert(
+        fc.property(idPrefix, secret, idSuffix, (prefix, key, suffix) => {
+          const id = `${prefix}${key}${suffix}`;
+          for (const redacted of [redactText(id), redactIdentifier(id, KEY, 1_000)]) {
+            expect(redacted).not.toContain(key);
+            expect(redacted.startsWith(`${prefix}[REDACTED:`)).toBe(true);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
+
+  it.each([
+    'task-skeleton',
+    'risk_assessment',
+    'ask-proj-x',
+    'eval-task-skeleton-generator-v2',
+    'risk_assessment_quarterly_report_2024_final',
+    'ask-proj-experimental-branch-for-the-team',
+    'kiosk-sk-mode-toggle-handler-for-kiosks',
+    'i18n-sk-translations-for-checkout-page',
+    'sk-learn-extra-feature-selection-tools',
+    'validate_github_pat_rotation_policy_and_scopes',
+    'check-github_pat_expiration_notification_service',
+    'draw_arc_between_points_with_tolerance',
+    'research_arc_length_estimation_v2',
+  ])('leaves the ordinary identifier %s alone', (id) => {
+    expect(redactText(id)).toBe(id);
+    expect(redactIdentifier(id, KEY, 1_000)).toBe(id);
+  });
+
+  it('leaves ordinary identifiers alone, however their parts are joined', () => {
+    // Not `=`: after a word such as `token`, what follows is a value, and hidden as one.
+    const ordinarySeparator = fc.constantFrom('-', '_', '.', '/', ':');
+    const ordinaryPart = fc.oneof(fc.constantFrom(...ID_WORDS, ...KEY_PREFIX_WORDS), number);
+    const ordinaryId = fc
+      .array(fc.tuple(ordinaryPart, ordinarySeparator), { minLength: 1, maxLength: 10 })
+      .map((parts) =>
+        parts
+          .map(([part, separator]) => `${part}${separator}`)
+          .join('')
+          .slice(0, -1),
+      );
+    fc.assert(
+      fc.property(ordinaryId, (id) => {
+        expect(redactText(id)).toBe(id);
+        expect(redactIdentifier(id, KEY, 1_000)).toBe(id);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
 describe('redactSecrets: behaviour', () => {
   it('returns a new value and never mutates its input', () => {
     const input = { a: { password: 'x', note: 'mail jane@example.com' }, b: ['Bearer abc.def-123'] };
@@ -253,6 +380,9 @@ const secretish = fc
         '4111',
         ' ',
         '-',
+        '_',
+        'sk-',
+        'ghp_',
         '[REDACTED',
         ']',
         'arc_',

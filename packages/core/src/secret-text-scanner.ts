@@ -55,6 +55,13 @@ interface TextRule {
   typedBy?: { namedBy: RegExp; type: string };
   /** Judges what a regex cannot (Luhn, the shape of base64); a rejected candidate stays as it was. */
   accept?: (secret: string) => boolean;
+  /**
+   * A rejected candidate rules out the later ones of this rule that start inside it. Only where
+   * they would end where it ends and be rejected for the same reason: the secret runs over one
+   * class to its end, and `accept` rejects every part of what it rejects. Since `-` and `_` may
+   * come before a key, `sk-sk-sk-…` would otherwise be read to its end at every trigger.
+   */
+  rejectsInside?: true;
   /** Only when e-mail redaction is on. */
   email?: true;
 }
@@ -90,6 +97,21 @@ const SEPARATOR = '\u0000';
 function mixesCase(token: string): boolean {
   return /[a-z]/.test(token) && /[A-Z]/.test(token);
 }
+
+/**
+ * Generated keys mix cases (base62, base64url) or run letters and digits unbroken (hex); names
+ * joined from words (`sk-learn-feature-selection-tools`, `github_pat_rotation_policy_…`) do neither.
+ */
+function looksGenerated(token: string): boolean {
+  return mixesCase(token) || /[A-Za-z0-9]{16}/.test(token);
+}
+
+/**
+ * What a prefixed key must not follow: a letter or digit (`desk-…` holds no `sk-` key). Any other
+ * character may precede it, `-` and `_` included, since identifiers join their parts with them
+ * (`req-sk-proj-…`, `token_ghp_…`). Unlike a regex `\b`, `_` counts as a separator.
+ */
+const LETTER_OR_DIGIT = /[A-Za-z0-9]/;
 
 /** An AWS secret key is 40 random base64 characters: letters with digits or `+/`, never a word. */
 function looksLikeAwsSecret(token: string): boolean {
@@ -173,58 +195,72 @@ const PASSES: readonly (readonly TextRule[])[] = [
       type: 'anthropic_key',
       trigger: 'k-',
       back: 1,
-      notAfter: /[A-Za-z0-9_-]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: 'sk-ant-[A-Za-z0-9_-]{20,}',
+      // `sk` is also a word in names (`sk-learn-…`), whose words `-` joins.
+      accept: looksGenerated,
+      rejectsInside: true,
     },
     {
       type: 'openai_key',
       trigger: 'k-',
       back: 1,
-      notAfter: /[A-Za-z0-9_-]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: 'sk-[A-Za-z0-9_-]{20,}',
+      accept: looksGenerated,
+      rejectsInside: true,
     },
     {
       type: 'stripe_key',
       trigger: 'k_(?:live|test)_',
       back: 1,
-      notAfter: /[A-Za-z0-9]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: '[sr]k_(?:live|test)_[A-Za-z0-9]{10,}',
     },
-    { type: 'stripe_key', trigger: 'whsec_', notAfter: /[A-Za-z0-9]/, secret: 'whsec_[A-Za-z0-9]{20,}' },
+    { type: 'stripe_key', trigger: 'whsec_', notAfter: LETTER_OR_DIGIT, secret: 'whsec_[A-Za-z0-9]{20,}' },
     {
       type: 'github_token',
       trigger: 'gh[pousr]_|github_pat_',
-      notAfter: /[A-Za-z0-9_]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: '(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})',
+      // `github_pat_` also begins snake_case names (`check_github_pat_expiration_…`).
+      accept: looksGenerated,
+      rejectsInside: true,
     },
     {
       // Arc's own API keys (api-keys.ts in the server): `arc_` + 16 to 128 base64url characters.
       type: 'arc_key',
       trigger: 'arc_',
-      notAfter: /[A-Za-z0-9_-]/,
-      // Bounded as the server bounds keys; unbounded, `arc_arc_arc_…` would be read to its end at each trigger.
-      secret: 'arc_[A-Za-z0-9_-]{16,128}(?![A-Za-z0-9_-])',
+      notAfter: LETTER_OR_DIGIT,
+      // Unbounded: a bound (the server's 128) would make a longer run a key once a secret inside
+      // it is replaced, so a second pass would redact what the first left.
+      secret: 'arc_[A-Za-z0-9_-]{16,}',
       accept: (key) => mixesCase(key.slice(4)),
+      rejectsInside: true,
     },
     {
       type: 'slack_token',
       trigger: 'xox[abprs]-',
-      notAfter: /[A-Za-z0-9]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: 'xox[abprs]-[A-Za-z0-9-]{10,}',
     },
     {
       type: 'aws_access_key_id',
       trigger: 'AKIA|ASIA',
-      notAfter: /[A-Za-z0-9]/,
+      notAfter: LETTER_OR_DIGIT,
       secret: '(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])',
     },
-    { type: 'google_api_key', trigger: 'AIza', notAfter: /[A-Za-z0-9_-]/, secret: 'AIza[A-Za-z0-9_-]{35}' },
+    { type: 'google_api_key', trigger: 'AIza', notAfter: LETTER_OR_DIGIT, secret: 'AIza[A-Za-z0-9_-]{35}' },
     {
       type: 'jwt',
       trigger: 'yJ',
       back: 1,
-      notAfter: /[A-Za-z0-9_-]/,
-      secret: String.raw`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
+      notAfter: LETTER_OR_DIGIT,
+      // The header alone matches, and is rejected without the payload and signature: a header
+      // without them then rules out the `eyJ`s after `-` or `_` in the rest of its run.
+      secret: String.raw`eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)?`,
+      accept: (token) => token.includes('.'),
+      rejectsInside: true,
     },
     {
       type: 'bearer_token',
@@ -409,17 +445,27 @@ export class SecretTextScanner {
     triggers.lastIndex = 0;
     let out = '';
     let copiedTo = 0;
+    // Where each rule's last rejected candidate ended, for rules whose rejection rules out what starts inside.
+    let rejectedTo: Map<CompiledRule, number> | undefined;
     for (let hit = triggers.exec(text); hit !== null; hit = triggers.exec(text)) {
       const at = hit.index;
       let group = 1;
       while (group < rulesByGroup.length - 1 && hit[group] === undefined) group++;
       let replaced = false;
       for (const compiled of rulesByGroup[group]!) {
+        const { rule } = compiled;
+        if (rejectedTo !== undefined && at - (rule.back ?? 0) < (rejectedTo.get(compiled) ?? 0)) continue;
         const candidate = this.candidate(compiled, text, at, copiedTo);
         if (candidate === undefined) continue;
-        const { rule } = compiled;
         const { secret } = candidate;
-        if (secret.startsWith('[REDACTED') || (rule.accept !== undefined && !rule.accept(secret))) continue;
+        if (secret.startsWith('[REDACTED')) continue;
+        if (rule.accept !== undefined && !rule.accept(secret)) {
+          if (rule.rejectsInside) {
+            rejectedTo ??= new Map();
+            rejectedTo.set(compiled, candidate.end);
+          }
+          continue;
+        }
         tally.count++;
         out += `${text.slice(copiedTo, candidate.start)}${candidate.prefix}${mark(this.typeOf(rule, text, at), secret)}`;
         copiedTo = candidate.end;
