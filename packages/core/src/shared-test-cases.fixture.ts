@@ -82,6 +82,25 @@ export const REDACTION_VALUE_CASES: readonly RedactionValueCase[] = [
     },
   },
   {
+    name: 'keys joined into identifiers by - _ . / : =, ordinary joined words left alone',
+    value: {
+      ids: SECRET_CORPUS.filter(({ secret }) =>
+        /^(?:sk-|[sr]k_|whsec_|gh[pousr]_|github_pat_|arc_|xox[abprs]-|AKIA|ASIA|AIza|eyJ)/.test(secret),
+      ).flatMap(({ secret }) => [...'-_./:='].map((separator) => `req${separator}${secret}${separator}v2`)),
+      ordinary: [
+        'task-skeleton',
+        'risk_assessment',
+        'ask-proj-x',
+        'sk-learn-extra-feature-selection-tools',
+        'i18n-sk-translations-for-checkout-page',
+        'check_github_pat_expiration_notification_service',
+        'draw_arc_between_points_with_tolerance',
+        `sk-${'sk-'.repeat(12)}`,
+        `jwt-eyJ${'_eyJ'.repeat(8)}`,
+      ],
+    },
+  },
+  {
     name: 'idempotent: markers are not redacted again',
     value: { token: '[REDACTED]', text: 'key [REDACTED:openai_key] and password=[REDACTED:secret]' },
   },

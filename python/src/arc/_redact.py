@@ -95,6 +95,7 @@ _AWS_SECRET_SEPARATOR = r"""\\*["']?[ \t]*(?:(?:[:=]|is|IS)[ \t]*)?\\*["']?"""
 # Exactly 40 base64 characters: a longer run is something else.
 _AWS_SECRET_VALUE = "[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 _AWS_BEFORE = re.compile(r"(?:aws|AWS|Aws)[ _-]?\Z")
+_RUN_OF_16 = re.compile("[A-Za-z0-9]{16}")
 _LOWER = re.compile("[a-z]")
 _UPPER = re.compile("[A-Z]")
 _LETTER = re.compile("[A-Za-z]")
@@ -119,6 +120,11 @@ def _named_before(names: re.Pattern[str], text: str, at: int) -> bool:
 def _mixes_case(token: str) -> bool:
     """Random base64 mixes cases; snake_case names (``arc_test_4242_default``) do not."""
     return _LOWER.search(token) is not None and _UPPER.search(token) is not None
+
+
+def _looks_generated(token: str) -> bool:
+    """Generated keys mix cases or run letters and digits unbroken; names joined from words do neither."""
+    return _mixes_case(token) or _RUN_OF_16.search(token) is not None
 
 
 def _looks_like_aws_secret(token: str) -> bool:
@@ -184,6 +190,8 @@ class _Rule:
     preceded_by: re.Pattern[str] | None = None
     typed_by: tuple[re.Pattern[str], str] | None = None
     accept: Callable[[str], bool] | None = None
+    # A rejected candidate rules out the later ones of this rule that start inside it (see core).
+    rejects_inside: bool = False
     email: bool = False
     sticky: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
@@ -207,6 +215,10 @@ def _class(chars: str) -> re.Pattern[str]:
     return re.compile(f"[{chars}]")
 
 
+# What a prefixed key must not follow; `-` and `_` may, as identifiers join their parts with them.
+_LETTER_OR_DIGIT = _class("A-Za-z0-9")
+
+
 _PASSES: tuple[tuple[_Rule, ...], ...] = (
     (
         _Rule(
@@ -215,43 +227,65 @@ _PASSES: tuple[tuple[_Rule, ...], ...] = (
             back=5,
             secret=r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[^\x00]*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[^\x00]*)",
         ),
-        _Rule(type="anthropic_key", trigger="k-", back=1, not_after=_class("A-Za-z0-9_-"), secret="sk-ant-[A-Za-z0-9_-]{20,}"),
-        _Rule(type="openai_key", trigger="k-", back=1, not_after=_class("A-Za-z0-9_-"), secret="sk-[A-Za-z0-9_-]{20,}"),
+        _Rule(
+            type="anthropic_key",
+            trigger="k-",
+            back=1,
+            not_after=_LETTER_OR_DIGIT,
+            secret="sk-ant-[A-Za-z0-9_-]{20,}",
+            accept=_looks_generated,
+            rejects_inside=True,
+        ),
+        _Rule(
+            type="openai_key",
+            trigger="k-",
+            back=1,
+            not_after=_LETTER_OR_DIGIT,
+            secret="sk-[A-Za-z0-9_-]{20,}",
+            accept=_looks_generated,
+            rejects_inside=True,
+        ),
         _Rule(
             type="stripe_key",
             trigger="k_(?:live|test)_",
             back=1,
-            not_after=_class("A-Za-z0-9"),
+            not_after=_LETTER_OR_DIGIT,
             secret="[sr]k_(?:live|test)_[A-Za-z0-9]{10,}",
         ),
-        _Rule(type="stripe_key", trigger="whsec_", not_after=_class("A-Za-z0-9"), secret="whsec_[A-Za-z0-9]{20,}"),
+        _Rule(type="stripe_key", trigger="whsec_", not_after=_LETTER_OR_DIGIT, secret="whsec_[A-Za-z0-9]{20,}"),
         _Rule(
             type="github_token",
             trigger="gh[pousr]_|github_pat_",
-            not_after=_class("A-Za-z0-9_"),
+            not_after=_LETTER_OR_DIGIT,
             secret="(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
+            accept=_looks_generated,
+            rejects_inside=True,
         ),
         _Rule(
             type="arc_key",
             trigger="arc_",
-            not_after=_class("A-Za-z0-9_-"),
-            secret="arc_[A-Za-z0-9_-]{16,128}(?![A-Za-z0-9_-])",
+            not_after=_LETTER_OR_DIGIT,
+            secret="arc_[A-Za-z0-9_-]{16,}",
             accept=lambda key: _mixes_case(key[4:]),
+            rejects_inside=True,
         ),
-        _Rule(type="slack_token", trigger="xox[abprs]-", not_after=_class("A-Za-z0-9"), secret="xox[abprs]-[A-Za-z0-9-]{10,}"),
+        _Rule(type="slack_token", trigger="xox[abprs]-", not_after=_LETTER_OR_DIGIT, secret="xox[abprs]-[A-Za-z0-9-]{10,}"),
         _Rule(
             type="aws_access_key_id",
             trigger="AKIA|ASIA",
-            not_after=_class("A-Za-z0-9"),
+            not_after=_LETTER_OR_DIGIT,
             secret="(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])",
         ),
-        _Rule(type="google_api_key", trigger="AIza", not_after=_class("A-Za-z0-9_-"), secret="AIza[A-Za-z0-9_-]{35}"),
+        _Rule(type="google_api_key", trigger="AIza", not_after=_LETTER_OR_DIGIT, secret="AIza[A-Za-z0-9_-]{35}"),
         _Rule(
             type="jwt",
             trigger="yJ",
             back=1,
-            not_after=_class("A-Za-z0-9_-"),
-            secret=r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
+            not_after=_LETTER_OR_DIGIT,
+            # The header alone matches and is rejected, ruling out the `eyJ`s in the rest of its run.
+            secret=r"eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)?",
+            accept=lambda token: "." in token,
+            rejects_inside=True,
         ),
         _Rule(
             type="bearer_token",
@@ -377,6 +411,8 @@ class SecretTextScanner:
         copied_to = 0
         position = 0
         triggers = compiled.triggers
+        # Where each rule's last rejected candidate ended, for rules whose rejection rules out what starts inside.
+        rejected_to: dict[int, int] = {}
         while True:
             hit = triggers.search(text, position)
             if hit is None:
@@ -385,11 +421,17 @@ class SecretTextScanner:
             group = hit.lastindex or 1
             replaced = False
             for rule in compiled.rules_by_group[group - 1]:
+                if at - rule.back < rejected_to.get(id(rule), 0):
+                    continue
                 candidate = self._candidate(rule, text, at, copied_to)
                 if candidate is None:
                     continue
                 start, end, prefix, secret = candidate
-                if secret.startswith("[REDACTED") or (rule.accept is not None and not rule.accept(secret)):
+                if secret.startswith("[REDACTED"):
+                    continue
+                if rule.accept is not None and not rule.accept(secret):
+                    if rule.rejects_inside:
+                        rejected_to[id(rule)] = end
                     continue
                 tally.count += 1
                 parts.append(text[copied_to:start])
