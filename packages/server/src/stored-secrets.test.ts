@@ -245,6 +245,48 @@ describe.each(openTestStorages())('secrets never reach storage ($name)', (backen
     },
   );
 
+  it('redacts keys joined into ids by - and _ (req-sk-proj-…, trace_ghp_…), in the API and the stored bytes', async () => {
+    const key = await server.key(['ingest', 'read'], 'joined-ids');
+    const prefixed = SECRET_CORPUS.filter(({ secret }) =>
+      /^(?:sk-|[sr]k_|whsec_|gh[pousr]_|github_pat_|arc_|xox[abprs]-|AKIA|ASIA|AIza|eyJ)/.test(secret),
+    );
+    expect(prefixed.length).toBeGreaterThanOrEqual(25);
+    const events = prefixed.flatMap(({ secret }) =>
+      ['-', '_'].map((separator) => ({
+        id: `req${separator}${secret}`,
+        kind: 'failure',
+        function: `tool${separator}${secret}`,
+        agentId: `agent${separator}${secret}`,
+        traceId: `trace${separator}${secret}`,
+        fixIds: [`fix${separator}${secret}`],
+        error: { type: 'ToolError', message: VISIBLE },
+      })),
+    );
+    const first = await server.request('POST', '/v1/events', { key, body: { events } });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: events.length, duplicates: 0 });
+    const retried = await server.request('POST', '/v1/events', { key, body: { events } });
+    expect(retried.body).toMatchObject({ accepted: 0, duplicates: events.length });
+
+    const projectId = (await server.storage.ensureProject('joined-ids')).id;
+    const eventIds = await server.storage.listEventIds(projectId);
+    expect(eventIds).toHaveLength(events.length);
+    expect(eventIds.every((id) => /^req[-_]\[REDACTED:[a-z_]+#[0-9a-f]{12}\]$/.test(id))).toBe(true);
+    const shown = JSON.stringify({
+      answers: [first.body, retried.body],
+      eventIds,
+      events: await server.storage.scanEvents(projectId, { limit: 1_000 }),
+      patterns: (await server.request('GET', '/v1/patterns?limit=200', { key })).body,
+      functions: (await server.request('GET', '/v1/functions', { key })).body,
+      export: (await server.request('GET', '/v1/export?format=jsonl', { key })).body,
+    });
+    expect(shown).toContain(VISIBLE);
+    expect(leaksIn(shown, prefixed)).toEqual([]);
+    const stored = await databaseText(backend);
+    expect(stored).toContain(VISIBLE);
+    expect(leaksIn(stored, prefixed)).toEqual([]);
+  });
+
   it('redacts, bounds and stores safely client text on every other write path', async () => {
     const [openai, github, aws, , bareAws, arcKey, card, url] = FIELD_SECRETS.map(shortText) as string[];
     const admin = await server.request('POST', '/v1/keys', {
