@@ -16,12 +16,14 @@ from typing import Any, TypeVar, overload
 from ._call_shape import CallShape, PathCallShape, path_call_shape
 from ._appliers import NormalizedCall
 from ._client import ArcClient, ArcConfig, ArcStats, default
+from ._feedback import FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCacheStats
 from ._json_safe import JsonBounds
 from ._redact import RedactOptions, SecretPattern
-from ._runner import OutputShape, RetrySettings
+from ._runner import OutputShape, RetrySettings, ReturnedCallInfo
 from ._transport import TransportStats
 from ._validators import Issue, ValidationError
+from ._verdict import Verdict, VerifyResult
 from ._worker import RolloutJob, RolloutWorker, RolloutWorkerStats
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,6 +56,11 @@ def track_failures(fn_or_name: Any = None, /, **options: Any) -> Any:
     return get_client().track(fn_or_name, **options)
 
 
+def feedback(call_id: str, score: float | bool | Verdict, label: str | None = None, message: str | None = None) -> None:
+    """A verdict on a call of the default client (``ArcClient.feedback``); never raises or blocks."""
+    get_client().feedback(call_id, score, label, message)
+
+
 def flush(timeout: float | None = 5.0) -> None:
     get_client().flush(timeout)
 
@@ -76,6 +83,8 @@ __all__ = [
     "ArcConfig",
     "ArcStats",
     "CallShape",
+    "FeedbackSettings",
+    "FeedbackStats",
     "FixCacheStats",
     "Issue",
     "JsonBounds",
@@ -84,14 +93,18 @@ __all__ = [
     "PathCallShape",
     "RedactOptions",
     "RetrySettings",
+    "ReturnedCallInfo",
     "RolloutJob",
     "RolloutWorker",
     "RolloutWorkerStats",
     "SecretPattern",
     "TransportStats",
     "ValidationError",
+    "Verdict",
+    "VerifyResult",
     "ashutdown",
     "configure",
+    "feedback",
     "flush",
     "get_client",
     "path_call_shape",

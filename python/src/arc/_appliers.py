@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import json_repair
 
+from ._few_shot import ExampleIndex, index_examples, nearest_examples
 from ._json_safe import dumps, js_number_text
 from .fixes import (
     AnySimpleFix,
@@ -61,8 +63,33 @@ def apply_prompt_adjustment(call: NormalizedCall, fix: PromptAdjustmentFix) -> N
     return replace(call, system=system)
 
 
-def apply_few_shot(call: NormalizedCall, fix: FewShotFix) -> NormalizedCall:
-    examples = [m for e in fix.examples for m in _example_messages(e)]
+def _examples_for(call: NormalizedCall, fix: FewShotFix, input: Any) -> Sequence[Any]:
+    """The examples a call gets: all of them, or with ``nearest``, those nearest its input (the
+    conversation when no input is known)."""
+    if fix.nearest is None:
+        return fix.examples
+    query = input if input is not None else (call.messages if call.messages is not None else (call.prompt or ""))
+    return nearest_examples(_index_of(fix), query, fix.nearest)
+
+
+# A fix's pool is compared with every call it is applied to: it is indexed once per fix object (the
+# fix cache keeps the objects until the fix changes), and forgotten with it.
+_indexes: dict[int, ExampleIndex] = {}
+
+
+def _index_of(fix: FewShotFix) -> ExampleIndex:
+    key = id(fix)
+    index = _indexes.get(key)
+    if index is None:
+        index = _indexes[key] = index_examples(fix.examples)
+        weakref.finalize(fix, _indexes.pop, key, None)
+    return index
+
+
+def apply_few_shot(call: NormalizedCall, fix: FewShotFix, input: Any = None) -> NormalizedCall:
+    """Puts the example exchanges ahead of the conversation; ``input`` is the call's input as Arc
+    records it, which a pooled fix's examples are chosen by."""
+    examples = [m for e in _examples_for(call, fix, input) for m in _example_messages(e)]
     if call.messages is None and call.prompt is not None:
         lines = [f"{'Input' if m['role'] == 'user' else 'Output'}: {_as_text(m['content'])}" for m in examples]
         return replace(call, prompt="Examples:\n" + "\n".join(lines) + f"\n\n{call.prompt}")
@@ -77,13 +104,13 @@ def apply_response_format(call: NormalizedCall, fix: ResponseFormatFix) -> Norma
     return replace(call, response_format={"name": fix.name, "schema": fix.schema_, "strict": fix.strict})
 
 
-def apply_call_fixes(call: NormalizedCall, fixes: Sequence[AnySimpleFix]) -> NormalizedCall:
+def apply_call_fixes(call: NormalizedCall, fixes: Sequence[AnySimpleFix], input: Any = None) -> NormalizedCall:
     out = call
     for fix in fixes:
         if isinstance(fix, PromptAdjustmentFix):
             out = apply_prompt_adjustment(out, fix)
         elif isinstance(fix, FewShotFix):
-            out = apply_few_shot(out, fix)
+            out = apply_few_shot(out, fix, input)
         elif isinstance(fix, ParamPatchFix):
             out = apply_param_patch(out, fix)
         elif isinstance(fix, ResponseFormatFix):

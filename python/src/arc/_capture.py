@@ -23,7 +23,7 @@ COUNT_TAG = "arc.count"
 Event = dict[str, Any]
 
 _MAX_CAUSE_DEPTH = 4
-_MAX_MESSAGE_LENGTH = 4096
+MAX_MESSAGE_LENGTH = 4096
 _MAX_STACK_LENGTH = 16_384
 _SOCKET_CODES = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_") and isinstance(getattr(socket, n), int)}
 
@@ -32,7 +32,7 @@ _PREFIX = str(uuid.uuid4())
 _COUNTER = itertools.count(1)
 
 
-def _base36(n: int) -> str:
+def base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while n:
@@ -42,7 +42,7 @@ def _base36(n: int) -> str:
 
 
 def next_event_id() -> str:
-    return f"{_PREFIX}-{_base36(next(_COUNTER))}"
+    return f"{_PREFIX}-{base36(next(_COUNTER))}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def capture_value(value: Any, options: CaptureOptions) -> Any:
     return redacted
 
 
-def _capture_text(text: str, limit: int, options: CaptureOptions) -> str:
+def capture_text(text: str, limit: int, options: CaptureOptions) -> str:
     length = js_length(text)
     if length > limit:
         text = f"{text[:limit]}…[truncated {length - limit} chars]"
@@ -147,20 +147,20 @@ def _message(error: BaseException) -> str:
 def describe_error(error: BaseException, options: CaptureOptions) -> dict[str, Any]:
     described: dict[str, Any] = {
         "type": error_type(error),
-        "message": _capture_text(_message(error), _MAX_MESSAGE_LENGTH, options),
+        "message": capture_text(_message(error), MAX_MESSAGE_LENGTH, options),
     }
     try:
         stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     except Exception:
         stack = None
     if stack:
-        described["stack"] = _capture_text(stack, _MAX_STACK_LENGTH, options)
+        described["stack"] = capture_text(stack, _MAX_STACK_LENGTH, options)
     status = error_status(error)
     if status is not None:
         described["status"] = status
     code = error_code(error)
     if code is not None:
-        described["code"] = _capture_text(code, 200, options) if isinstance(code, str) else code
+        described["code"] = capture_text(code, 200, options) if isinstance(code, str) else code
     return described
 
 
@@ -235,6 +235,10 @@ class FunctionCounters:
     failures: int = 0
     retries: int = 0
     sampled_successes: int = 0
+    wrong_answers: int = 0
+    """Calls that returned and were then judged wrong (by ``verify`` or ``arc.feedback``)."""
+    verify_failures: int = 0
+    """Runs of ``verify`` that raised, timed out, returned no verdict or found no thread (the call is left unjudged)."""
 
 
 class CallCounters:
@@ -271,6 +275,14 @@ class CallCounters:
     def retry(self, function: str) -> None:
         with self._lock:
             self._counters(function).retries += 1
+
+    def wrong_answer(self, function: str) -> None:
+        with self._lock:
+            self._counters(function).wrong_answers += 1
+
+    def verify_failure(self, function: str) -> None:
+        with self._lock:
+            self._counters(function).verify_failures += 1
 
     def drain_aggregates(self, agent_id: str | None, now_ms: float) -> list[Event]:
         with self._lock:

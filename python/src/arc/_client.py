@@ -16,19 +16,21 @@ import random as _random
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 from ._call_shape import CallShape
 from ._capture import CallCounters, CaptureOptions, FunctionCounters
+from ._feedback import IDLE_FEEDBACK_STATS, FeedbackReporter, FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCache, FixCacheStats
 from ._json_safe import DEFAULT_BOUNDS, JsonBounds
 from ._redact import RedactOptions
-from ._runner import CallRunner, OutputShape, RetrySettings, RunnerOptions, Runtime
+from ._runner import CallRunner, OutputShape, RetrySettings, ReturnedCallInfo, RunnerOptions, Runtime
 from ._transport import EventTransport, TransportStats
-from ._validators import validator_list
+from ._validators import takes_arguments, validator_list
+from ._verdict import Verdict, VerifyResult
 from .fixes import DeployedFix
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +73,10 @@ class ArcConfig:
     validator_timeout: float = 5.0
     """How long async validators may hold a call before its output counts as invalid."""
     retry: RetrySettings = field(default_factory=RetrySettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    """Verdicts (``arc.feedback``, track's ``verify``): a score below ``threshold`` is a wrong answer; the
+    last ``recent_calls`` calls that returned can be judged after the fact; ``verify`` is given up on
+    after ``verify_timeout`` seconds."""
     disabled: bool = False
     """Track nothing and send nothing: decorators return the function itself."""
     random: Callable[[], float] | None = None
@@ -86,6 +92,8 @@ class ArcStats:
     """Errors caught inside Arc's work before they could reach the host: its bugs, option hooks that raised."""
     functions: dict[str, FunctionCounters]
     fixes: FixCacheStats | None
+    feedback: FeedbackStats
+    """Verdicts sent to ``/v1/feedback`` (like events), and those that could not be matched to a call or read."""
 
 
 def _positive(value: float, name: str, integer: bool = True) -> None:
@@ -151,13 +159,28 @@ class Registration:
 
 
 _TRACK_OPTIONS = frozenset(
-    ("validators", "throw_on_invalid", "call_shape", "output", "parse", "call_key", "input", "replay_args", "tags", "output_schema")
+    (
+        "validators", "throw_on_invalid", "call_shape", "output", "parse", "call_key", "input", "replay_args", "tags",
+        "output_schema", "call_id", "verify", "on_call",
+    )
 )
 _clients: weakref.WeakSet[ArcClient] = weakref.WeakSet()
 
 
 def _is_async(fn: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(inspect.unwrap(fn)) or inspect.iscoroutinefunction(fn)
+
+
+def verify_options(verify: Any, where: str) -> dict[str, Any]:
+    """The runner's options for a host's ``verify``: ``(output)`` or ``(output, arguments)``, sync or async."""
+    if verify is None:
+        return {}
+    if not callable(verify):
+        raise TypeError(f"{where}: verify must be callable")
+    with_arguments = takes_arguments(verify)
+    run = (lambda output, arguments: verify(output, arguments)) if with_arguments else (lambda output, arguments: verify(output))
+    in_loop = _is_async(verify) or _is_async(getattr(verify, "__call__", verify))
+    return {"verify": run, "verify_in_loop": in_loop}
 
 
 class ArcClient:
@@ -182,6 +205,8 @@ class ArcClient:
         self._closed = False
         if self.disabled:
             self._transport: EventTransport | None = None
+            self._feedback_transport: EventTransport | None = None
+            self._verdicts: FeedbackReporter | None = None
             self._fix_cache: FixCache | None = None
             self._counters = CallCounters()
             self.endpoint = ""
@@ -201,12 +226,15 @@ class ArcClient:
         _positive(config.retry.max_attempts, "retry.max_attempts")
         _positive(config.retry.max_total, "retry.max_total", integer=False)
         _share(config.retry.fix_confidence, "retry.fix_confidence")
+        _share(config.feedback.threshold, "feedback.threshold")
+        _positive(config.feedback.verify_timeout, "feedback.verify_timeout", integer=False)
+        if isinstance(config.feedback.recent_calls, bool) or not isinstance(config.feedback.recent_calls, int) or config.feedback.recent_calls < 0:
+            raise TypeError("ArcConfig: feedback.recent_calls must be an integer >= 0")
         random = config.random or _random.random
         counters = CallCounters()
         self._counters = counters
         headers = {"user-agent": f"arc-agent-python/{_VERSION}"}
-        self._transport = EventTransport(
-            url=f"{self.endpoint}/v1/events",
+        sending: dict[str, Any] = dict(
             api_key=api_key,
             batch_size=config.batch_size,
             max_queue=config.max_queue,
@@ -215,8 +243,16 @@ class ArcClient:
             request_timeout=config.request_timeout,
             max_attempts=config.max_send_attempts,
             random=random,
-            collect=lambda: counters.drain_aggregates(agent_id, time.time() * 1000),
             headers=headers,
+        )
+        self._transport = EventTransport(
+            url=f"{self.endpoint}/v1/events",
+            collect=lambda: counters.drain_aggregates(agent_id, time.time() * 1000),
+            **sending,
+        )
+        # Verdicts travel like events, on their own queue: a backlog of either cannot crowd out the other.
+        self._feedback_transport = EventTransport(
+            url=f"{self.endpoint}/v1/feedback", body_key="feedback", name="arc-feedback", **sending
         )
         self._fix_cache = (
             FixCache(
@@ -231,8 +267,10 @@ class ArcClient:
             else None
         )
         cache = self._fix_cache
+        capture = CaptureOptions(agent_id=agent_id, bounds=config.bounds, redact=config.redact)
+        self._verdicts = FeedbackReporter(self._feedback_transport, config.feedback, capture, counters, self._internal_error)
         self._runtime = Runtime(
-            capture=CaptureOptions(agent_id=agent_id, bounds=config.bounds, redact=config.redact),
+            capture=capture,
             success_sample_rate=config.success_sample_rate,
             random=random,
             retry=config.retry,
@@ -242,6 +280,7 @@ class ArcClient:
             fixes_for=(cache.fixes_for if cache is not None else lambda name: ()),
             internal_error=self._internal_error,
             validator_timeout=config.validator_timeout,
+            verdicts=self._verdicts,
         )
         _clients.add(self)
 
@@ -279,6 +318,9 @@ class ArcClient:
         replay_args: Callable[[Any], tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
         tags: Mapping[str, str] | None = None,
         output_schema: Any = None,
+        call_id: Callable[..., str] | None = None,
+        verify: Callable[..., VerifyResult | Awaitable[VerifyResult]] | None = None,
+        on_call: Callable[[ReturnedCallInfo], Any] | None = None,
     ) -> Callable[[F], F]: ...
 
     def track(self, fn_or_name: Any = None, /, **options: Any) -> Any:
@@ -295,6 +337,14 @@ class ArcClient:
         - ``call_key``: identifies a call for canary assignment (``(*args, **kwargs) -> str``).
         - ``input`` / ``replay_args``: what events record as the input, and how workers rebuild the call from it.
         - ``tags``, ``output_schema`` (a JSON Schema dict or a pydantic model class).
+        - ``call_id``: names each call for ``arc.feedback(call_id, ...)`` (``(*args, **kwargs) -> str``, a
+          request id the host has); Arc generates one otherwise, which ``on_call`` is told.
+        - ``verify``: scores each call that returned and passed its validators, off the call's path
+          (``(output) -> Verdict | float | bool``, optionally ``(output, arguments)``, sync or async); below
+          the threshold (0.5) a wrong answer, reported like ``arc.feedback``. A verify that raises, hangs
+          past ``feedback.verify_timeout`` or answers something else is counted (``verify_failures``),
+          never felt by the host. Rollout workers score this function's replays with it too.
+        - ``on_call``: told of each call that returned (``ReturnedCallInfo``: its ``call_id``, arguments, output).
         """
         unknown = set(options) - _TRACK_OPTIONS
         if unknown:
@@ -308,7 +358,7 @@ class ArcClient:
         if not callable(fn):
             raise TypeError("arc.track needs a function to wrap")
         tracked_name = check_function_name(name if name is not None else getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None))
-        for option in ("parse", "call_key", "input", "replay_args"):
+        for option in ("parse", "call_key", "input", "replay_args", "call_id", "on_call"):
             if options.get(option) is not None and not callable(options[option]):
                 raise TypeError(f"arc.track: {option} must be callable")
         runner_options = RunnerOptions(
@@ -321,6 +371,9 @@ class ArcClient:
             tags=dict(options.get("tags") or {}),
             parse=_parse_output(options.get("parse")),
             output_schema=declared_output_schema(options.get("output_schema"), "arc.track"),
+            call_id=options.get("call_id"),
+            on_call=options.get("on_call"),
+            **verify_options(options.get("verify"), "arc.track"),
         )
         if self.disabled:
             return fn
@@ -345,6 +398,23 @@ class ArcClient:
             replay = replay_recorded_arguments
         self._registry[tracked_name] = Registration(runner, runner_options, replay)
         return wrapper  # type: ignore[no-any-return]
+
+    # ---- verdicts ----
+
+    def feedback(self, call_id: str, score: float | bool | Verdict, label: str | None = None, message: str | None = None) -> None:
+        """Reports a verdict on a call that returned: ``score`` in [0, 1] (or a boolean, or a ``Verdict``),
+        with an optional ``label`` (what was wrong, e.g. ``wrong_unit``) and ``message``. ``call_id`` is the
+        one track's ``call_id`` named, or the one ``on_call`` was told; the call must be among the last
+        ``feedback.recent_calls`` that returned. Below the threshold (0.5) the call is a wrong answer, a
+        failure whose pattern Arc learns fixes for by replaying the call's input. One verdict counts per
+        call. Never raises or blocks: queued and sent like events; an unknown call or a malformed verdict
+        is only counted (``stats().feedback``)."""
+        if self._verdicts is None:
+            return
+        verdict: Any = score
+        if label is not None or message is not None:
+            verdict = {"score": score, "label": label, "message": message}
+        self._verdicts.feedback(call_id, verdict)
 
     # ---- fixes, workers, lifecycle ----
 
@@ -383,8 +453,10 @@ class ArcClient:
 
     def flush(self, timeout: float | None = 5.0) -> None:
         """Sends queued events now and waits for the attempt, at most ``timeout`` seconds; never raises."""
-        if self._transport is not None:
-            self._transport.flush(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for transport in (self._transport, self._feedback_transport):
+            if transport is not None:
+                transport.flush(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     async def aflush(self, timeout: float | None = 5.0) -> None:
         await asyncio.to_thread(self.flush, timeout)
@@ -402,8 +474,10 @@ class ArcClient:
                 worker.stop(timeout=max(0.0, (deadline - time.monotonic()) / 2), wait=False)
             if self._fix_cache is not None:
                 self._fix_cache.stop()
-            if self._transport is not None:
-                self._transport.shutdown(max(0.0, deadline - time.monotonic()))
+            # Both queues send what they hold at once, by the same deadline.
+            closing = [t for t in (self._transport, self._feedback_transport) if t is not None and t.close(deadline)]
+            for transport in closing:
+                transport.join(deadline)
         except Exception as error:
             self._internal_error(error)
 
@@ -417,6 +491,7 @@ class ArcClient:
             internal_errors=self._internal_errors,
             functions=self._counters.snapshot(),
             fixes=self._fix_cache.stats() if self._fix_cache is not None else None,
+            feedback=self._verdicts.stats() if self._verdicts is not None else IDLE_FEEDBACK_STATS,
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import regex
 
-from ._json_safe import js_length
+from ._json_safe import js_length, js_slice
 from ._redact import JS_SPACE
 
 _F = regex.ASCII | regex.VERSION0
@@ -460,23 +460,15 @@ def _parameterize(text: str) -> str:
     return current
 
 
-def _js_slice(text: str, end: int) -> str:
-    """``text.slice(0, end)`` with ``end`` in UTF-16 units."""
-    if text.isascii() or js_length(text) <= end:
-        return text[:end]
-    units = memoryview(text.encode("utf-16-le", "surrogatepass")).cast("H")
-    return units[:end].tobytes().decode("utf-16-le", "surrogatepass")
-
-
 def normalize_message(message: str) -> str:
     """Volatile values in an error message replaced by placeholders (core's normalizeMessage)."""
-    collapsed = _WHITESPACE_RUN.sub(" ", _js_slice(message, MAX_RAW_MESSAGE_LENGTH)).strip(JS_SPACE_CHARS)
+    collapsed = _WHITESPACE_RUN.sub(" ", js_slice(message, MAX_RAW_MESSAGE_LENGTH)).strip(JS_SPACE_CHARS)
     normalized = _parameterize(collapsed)
     if js_length(normalized) <= MAX_NORMALIZED_MESSAGE_LENGTH:
         return normalized
-    head = _js_slice(normalized, MAX_NORMALIZED_MESSAGE_LENGTH + 1)
+    head = js_slice(normalized, MAX_NORMALIZED_MESSAGE_LENGTH + 1)
     space = head.rfind(" ")
-    cut = space if space > MAX_NORMALIZED_MESSAGE_LENGTH / 2 else len(_js_slice(normalized, MAX_NORMALIZED_MESSAGE_LENGTH))
+    cut = space if space > MAX_NORMALIZED_MESSAGE_LENGTH / 2 else len(js_slice(normalized, MAX_NORMALIZED_MESSAGE_LENGTH))
     return normalized[:cut].rstrip(JS_SPACE_CHARS)
 
 
@@ -510,7 +502,7 @@ def fingerprint_failure(
     header = _STACK_HEADER.match(stack.split("\n", 1)[0]) if stack is not None else None
     kind = (error_type if error_type is not None else (header.group(1) if header else None) or "Error").strip(JS_SPACE_CHARS)
     raw = message if message is not None else (header.group(3) if header else None) or ""
-    text = _js_slice(raw, MAX_RAW_MESSAGE_LENGTH)
+    text = js_slice(raw, MAX_RAW_MESSAGE_LENGTH)
     the_code = code if code is not None else (header.group(2) if header else None)
     category = categorize(kind, text, status, the_code)
     normalized = normalize_message(text)

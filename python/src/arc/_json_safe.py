@@ -55,6 +55,13 @@ def js_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+def js_slice(text: str, end: int) -> str:
+    """``text.slice(0, end)`` with ``end`` in UTF-16 units."""
+    if text.isascii() or js_length(text) <= end:
+        return text[:end]
+    return _from_units(_units(text)[:end])
+
+
 def _units(text: str) -> memoryview:
     return memoryview(text.encode("utf-16-le", "surrogatepass")).cast("H")
 

@@ -16,7 +16,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._appliers import apply_call_fixes, apply_output_fixes, backoff_delay, changes_call, retry_policy_covers
 from ._call_shape import CallShape
@@ -32,8 +32,12 @@ from ._capture import (
     success_event,
 )
 from ._fingerprint import fingerprint_failure
+from ._recent_calls import ReturnedCall
 from ._validators import CompiledValidator, run_one, timed_out
-from .fixes import AnySimpleFix, DeployedFix, OutputRepairFix, RetryPolicyFix, fix_parts
+from .fixes import AnySimpleFix, DeployedFix, FewShotFix, OutputRepairFix, RetryPolicyFix, fix_parts
+
+if TYPE_CHECKING:
+    from ._feedback import CallVerdicts
 
 T = TypeVar("T")
 
@@ -74,6 +78,20 @@ class Runtime:
     internal_error: Callable[[BaseException], None]
     validator_timeout: float = 5.0
     """How long async validators may hold a call before its output counts as invalid."""
+    verdicts: CallVerdicts | None = None
+    """Where calls that returned go to be judged (_feedback.py); None: no verdicts."""
+
+
+@dataclass(frozen=True)
+class ReturnedCallInfo:
+    """A call that returned, as ``on_call`` is told of it."""
+
+    call_id: str
+    """The id to give ``arc.feedback``: track's ``call_id``, or the one Arc generated."""
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    output: Any
+    """What the caller got."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,14 @@ class RunnerOptions:
     """Turns the (repaired) output into what validators check, given the call's arguments; raising makes it invalid."""
     output_stage: bool = True
     output_schema: dict[str, Any] | None = None
+    call_id: Callable[..., Any] | None = None
+    """Names the call for verdicts (a request id), given the call's arguments; generated otherwise."""
+    verify: Callable[[Any, dict[str, Any]], Any] | None = None
+    """Scores a call that returned and passed its validators, from what validators check and the arguments by name."""
+    verify_in_loop: bool = False
+    """Whether ``verify`` makes a coroutine, to run in an async call's event loop."""
+    on_call: Callable[[ReturnedCallInfo], Any] | None = None
+    """Told each call that returned, with its id (for ``arc.feedback``)."""
 
 
 class _Plan:
@@ -123,6 +149,8 @@ class _Stage:
     returned: Any
     checked: Any
     invalid: BaseException | None = None
+    shaped: Any = None
+    """The part of the result the output shape picks, repaired (what ``parse`` was given)."""
 
 
 _REPORTED_BASE = (asyncio.CancelledError,)
@@ -137,7 +165,7 @@ class CallRunner:
         self._validators = tuple(options.validators)
         self._tags = dict(options.tags)
         self._group = outcome_group(name, (), self._tags)
-        self._plain = not self._validators and options.parse is None
+        self._plain = not self._validators and options.parse is None and options.verify is None
         self._calls = 0
         self._schema_sent_at = float("-inf")
         try:
@@ -207,13 +235,26 @@ class CallRunner:
         shape = self._options.call_shape
         if shape is not None and self._signature is not None and any(changes_call(p) for p in parts):
             bound = self._signature.bind(*plan.original_args, **plan.original_kwargs)
-            arguments = shape.set(dict(bound.arguments), apply_call_fixes(shape.get(dict(bound.arguments)), parts))
+            query = self._pool_query(plan, parts)
+            arguments = shape.set(dict(bound.arguments), apply_call_fixes(shape.get(dict(bound.arguments)), parts, query))
             rebuilt = inspect.BoundArguments(self._signature, arguments)
             args, kwargs = rebuilt.args, rebuilt.kwargs
         plan.applied = tuple(applied)
         plan.parts = parts
         plan.args, plan.kwargs = args, kwargs
         plan.group = outcome_group(self._name, tuple(f.id for f in applied), plan.tags)
+
+    def _pool_query(self, plan: _Plan, parts: Sequence[AnySimpleFix]) -> Any:
+        """The recorded input, which pooled few-shot examples are chosen by; only worked out for them."""
+        if not any(isinstance(p, FewShotFix) and p.nearest is not None for p in parts):
+            return None
+        return self.recorded_input(plan.original_args, plan.original_kwargs)
+
+    def recorded_input(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The call's input as events record it: what track's ``input`` picks, or the arguments by name."""
+        if self._options.input is not None:
+            return self._options.input(*args, **kwargs)
+        return self.arguments(args, kwargs)
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """The call's arguments by parameter name (the method's instance left out), as recorded."""
@@ -325,6 +366,8 @@ class CallRunner:
         """The output on its way to the caller; None when nothing is to be checked (the common case, kept lean)."""
         if self._plain and not plan.parts:
             self._report_success(plan, n, t0, result)
+            if self._rt.verdicts is not None:
+                self._guard(None, lambda: self._returned(plan, n, result, result, result, sync=True))
             return None
         return self._guard(_Stage(result, result), lambda: self._output_stage(plan, result))
 
@@ -362,6 +405,8 @@ class CallRunner:
         """None: return the output; a delay >= 0: retry after it; -1: raise the invalidity."""
         if stage.invalid is None:
             self._guard(None, lambda: self._report_success(plan, n, t0, stage.returned))
+            if self._rt.verdicts is not None:
+                self._guard(None, lambda: self._returned(plan, n, stage.returned, stage.shaped, stage.checked, sync))
             return None
         delay = self._after_error(plan, n, t0, stage.invalid, sync, stage.checked, True)
         if delay is not None:
@@ -371,7 +416,7 @@ class CallRunner:
     def _output_stage(self, plan: _Plan, output: Any) -> _Stage:
         """Output repair on the part of the result that is checked, then parsing."""
         if not self._options.output_stage:
-            return _Stage(output, output)
+            return _Stage(output, output, shaped=output)
         shape = self._options.output
         checked = shape.get(output) if shape is not None else output
         returned = output
@@ -382,7 +427,7 @@ class CallRunner:
                 checked = repaired
         parse = self._options.parse
         if parse is None:
-            return _Stage(returned, checked)
+            return _Stage(returned, checked, shaped=checked)
         try:
             parsed = parse(checked, plan.original_args, plan.original_kwargs)
         except Exception as error:
@@ -393,17 +438,13 @@ class CallRunner:
             if callable(close):
                 close()
             return _Stage(returned, checked, TypeError("parse returned an awaitable; it must return the parsed value"))
-        return _Stage(returned, parsed)
+        return _Stage(returned, parsed, shaped=checked)
 
     def _record(self, plan: _Plan, n: int, t0: float) -> AttemptRecord:
         now = time.perf_counter()
-        if self._options.input is not None:
-            recorded = self._options.input(*plan.original_args, **plan.original_kwargs)
-        else:
-            recorded = self.arguments(plan.original_args, plan.original_kwargs)
         return AttemptRecord(
             function=self._name,
-            input=recorded,
+            input=self.recorded_input(plan.original_args, plan.original_kwargs),
             started_at=time.time() * 1000 - (now - t0) * 1000,
             duration_ms=(now - t0) * 1000,
             attempt=n,
@@ -411,15 +452,59 @@ class CallRunner:
             tags=plan.tags,
         )
 
+    def _sampled(self, n: int) -> bool:
+        """Rescued calls are rare and say whether fixes work, so they are always sampled."""
+        return n > 1 or self._rt.random() < self._rt.success_sample_rate
+
     def _report_success(self, plan: _Plan, n: int, t0: float, output: Any) -> None:
         try:
-            # Rescued calls are rare and say whether fixes work, so they are always sent in full.
-            sampled = n > 1 or self._rt.random() < self._rt.success_sample_rate
+            # A verified call's example travels with its verdict (_feedback.py), never as a success
+            # event: one judged wrong must not become a successful example.
+            sampled = self._options.verify is None and self._sampled(n)
             self._rt.counters.success(plan.group, sampled)
             if sampled:
                 self._rt.send(success_event(self._record(plan, n, t0), output, self._rt.capture))
         except Exception as error:
             self._internal_error(error)
+
+    def _returned(self, plan: _Plan, n: int, returned: Any, shaped: Any, checked: Any, sync: bool) -> None:
+        """A call that returned and passed its checks: remembered for verdicts after the fact, shown
+        to ``on_call``, and judged by ``verify`` (which gets what validators check)."""
+        verdicts = self._rt.verdicts
+        options = self._options
+        verify, on_call = options.verify, options.on_call
+        if verdicts is None or (not verdicts.remembering and verify is None and on_call is None):
+            return
+        call = ReturnedCall(
+            None if options.call_id is None else self._call_name(plan),
+            self._name,
+            self.recorded_input,
+            plan.original_args,
+            plan.original_kwargs,
+            shaped,
+            plan.tags,
+            plan.group.fix_ids,
+            plan.started_at,
+            verify is not None and self._sampled(n),
+        )
+        verdicts.returned(call)
+        if on_call is not None:
+            call_id = verdicts.call_id_of(call)
+            self._guard(None, lambda: on_call(ReturnedCallInfo(call_id, plan.original_args, plan.original_kwargs, returned)))
+        if verify is not None:
+            arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
+            verdicts.verify(call, lambda: verify(checked, arguments), options.verify_in_loop and not sync)
+
+    def _call_name(self, plan: _Plan) -> str | None:
+        """The host's name for the call when it gives a usable one; None lets Arc number it."""
+        named = self._options.call_id
+        assert named is not None
+        name = self._guard(None, lambda: named(*plan.original_args, **plan.original_kwargs))
+        if isinstance(name, str) and name != "":
+            return name
+        if name is not None:
+            self._internal_error(TypeError("arc.track: call_id must return a non-empty string"))
+        return None
 
     def _report_failure(self, plan: _Plan, n: int, t0: float, error: BaseException) -> None:
         """Reports a failed attempt that ends its call."""

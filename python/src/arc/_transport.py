@@ -1,4 +1,4 @@
-"""Ships events to Arc in batches from a background thread (packages/sdk/src/event-transport.ts), and
+"""Ships events (or verdicts) to Arc in batches from a background thread (packages/sdk/src/event-transport.ts), and
 never lets the server's state reach the host: enqueueing never blocks or raises, memory is bounded
 (the oldest events are dropped and counted), the thread is a daemon, and a slow, dead or garbled
 server only costs retries with backoff. One request is in flight at a time.
@@ -82,10 +82,15 @@ class EventTransport:
         request_timeout: float,
         max_attempts: int,
         random: Callable[[], float],
-        collect: Callable[[], list[Event]],
         headers: dict[str, str],
+        collect: Callable[[], list[Event]] | None = None,
+        body_key: str = "events",
+        name: str = "arc-transport",
     ) -> None:
+        """``collect``: called at each flush for events assembled lazily (aggregated success counts);
+        ``body_key``: the body's key for the batch (``feedback`` for ``/v1/feedback``)."""
         self._url = url
+        self._body_key = body_key
         self._batch_size = batch_size
         self._max_queue = max_queue
         self._max_batch_bytes = max_batch_bytes
@@ -109,7 +114,7 @@ class EventTransport:
         self._idle.set()
         self._sent = self._dropped = self._failed = self._retries = 0
         self._last_error: str | None = None
-        self._thread = threading.Thread(target=self._run, name="arc-transport", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def enqueue(self, event: Event) -> None:
@@ -143,12 +148,20 @@ class EventTransport:
     def shutdown(self, timeout: float) -> None:
         """Stops the thread after sending what is queued, each batch tried once, within ``timeout`` s."""
         deadline = time.monotonic() + max(0.0, timeout)
+        if self.close(deadline):
+            self.join(deadline)
+
+    def close(self, deadline: float) -> bool:
+        """Tells the thread to send what is queued by ``deadline`` (time.monotonic) and stop; False if closed already."""
         with self._lock:
             if self._closed:
-                return
+                return False
             self._closed = True
             self._deadline = deadline
             self._wake.notify()
+        return True
+
+    def join(self, deadline: float) -> None:
         self._thread.join(max(0.0, deadline - time.monotonic()))
         if not self._thread.is_alive():
             self._client.close()
@@ -180,7 +193,7 @@ class EventTransport:
         while True:
             with self._lock:
                 if self._pending is None:
-                    for event in self._collect():
+                    for event in self._collect() if self._collect is not None else ():
                         if len(self._queue) >= self._max_queue:
                             self._queue.popleft()
                             self._dropped += 1
@@ -237,7 +250,7 @@ class EventTransport:
 
     def _send(self, events: list[Event], timeout: float) -> _Outcome:
         try:
-            body = dumps({"events": events}).encode("utf-8", "surrogatepass")
+            body = dumps({self._body_key: events}).encode("utf-8", "surrogatepass")
         except (TypeError, ValueError) as error:
             return _Outcome("rejected", f"internal: unserialisable batch ({error})")
         if len(body) > self._max_batch_bytes:

@@ -68,7 +68,7 @@ class CompiledValidator:
     """Returns None, a ValidationError, or an awaitable of either (async callables)."""
 
 
-def _takes_arguments(fn: Callable[..., Any]) -> bool:
+def takes_arguments(fn: Callable[..., Any]) -> bool:
     try:
         parameters = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
@@ -96,7 +96,7 @@ def compile_validator(validator: Any) -> CompiledValidator:
         return _pydantic(validator.validate_python)
     if callable(validator):
         fn = validator
-        with_arguments = _takes_arguments(fn)
+        with_arguments = takes_arguments(fn)
 
         def run_callable(output: Any, arguments: dict[str, Any]) -> Any:
             result = fn(output, arguments) if with_arguments else fn(output)

@@ -2,7 +2,7 @@
 jobs for the given functions, replays each recorded input through the same call runner tracked
 calls go through (with the fixes promoted for the function's other patterns and the job's candidate
 in place of what is deployed for the job's pattern), scores the outcome with the function's
-validators or the verifier given, and reports the reward. Like the rest of the SDK it never raises
+validators and ``verify`` (or the verifier given), and reports the reward. Like the rest of the SDK it never raises
 into the host: a server that is down, slow or garbled costs backoff, and the host's functions'
 failures are rewards of 0, not errors.
 """
@@ -10,6 +10,7 @@ failures are rewards of 0, not errors.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import threading
 import time
@@ -23,9 +24,11 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._appliers import backoff_delay, changes_call
-from ._capture import CallCounters, Event, capture_value, describe_error
+from ._capture import CallCounters, Event, capture_text, capture_value, describe_error
+from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
+from ._verify import VerifyOutcome, VerifyRunner
 from .fixes import DeployedFix, Fix, fix_limit_problem, fix_parts, risk_of
 
 if TYPE_CHECKING:
@@ -104,6 +107,27 @@ def _untracked(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+class _VerifyRecorder:
+    """What a replay's ``verify`` said (the call's verdicts side, for a rollout): nothing is remembered."""
+
+    remembering = False
+
+    def __init__(self, runner: VerifyRunner) -> None:
+        self._runner = runner
+        self.outcome: concurrent.futures.Future[VerifyOutcome] | None = None
+
+    def returned(self, call: ReturnedCall) -> None:
+        pass
+
+    def call_id_of(self, call: ReturnedCall) -> str:
+        return ""
+
+    def verify(self, call: ReturnedCall, verify: Callable[[], Any], in_loop: bool) -> None:
+        outcome: concurrent.futures.Future[VerifyOutcome] = concurrent.futures.Future()
+        self.outcome = outcome
+        self._runner.run(verify, outcome.set_result, in_loop)
+
+
 class RolloutWorker:
     def __init__(
         self,
@@ -152,6 +176,8 @@ class RolloutWorker:
         self._lease = lease
         self._poll = poll_interval
         self._verifier = verifier
+        # The function's verify scores a replay as it scores production calls, bounded by the lease.
+        self._verify_runner = VerifyRunner(lease, runtime.internal_error)
         self._stop_timeout = stop_timeout
         self._grace = stop_timeout
         self._counters = CallCounters()
@@ -351,6 +377,7 @@ class RolloutWorker:
                     )
                 )
             events: list[Event] = []
+            recorder = _VerifyRecorder(self._verify_runner)
             frozen = tuple(deployed)
             runtime = replace(
                 rt,
@@ -359,12 +386,20 @@ class RolloutWorker:
                 send=events.append,
                 watch=lambda name: None,
                 fixes_for=lambda name: frozen,
+                verdicts=recorder,
             )
             runner = CallRunner(
                 runtime,
                 job.function,
                 fn,
-                replace(options, validators=() if self._verifier is not None else options.validators, throw_on_invalid=True),
+                # The verifier wins over validators and verify; a failed validation is an exception here, reward 0.
+                replace(
+                    options,
+                    validators=() if self._verifier is not None else options.validators,
+                    verify=None if self._verifier is not None else options.verify,
+                    on_call=None,
+                    throw_on_invalid=True,
+                ),
             )
             try:
                 if inspect.iscoroutinefunction(inspect.unwrap(fn)) or inspect.iscoroutinefunction(fn):
@@ -373,6 +408,12 @@ class RolloutWorker:
                     output = await asyncio.to_thread(runner.run, args, kwargs)
             except Exception as error:
                 return _Outcome(0, error=self._describe(error))
+            if recorder.outcome is not None:
+                judged = await asyncio.wrap_future(recorder.outcome)
+                if judged.verdict is None:
+                    reason = capture_text(judged.error or "verify failed", _MAX_ERROR_TEXT, rt.capture)
+                    return _Outcome(0, output=capture_value(output, rt.capture), error=reason)
+                return _Outcome(judged.verdict.score, output=capture_value(output, rt.capture))
             if self._verifier is None:
                 return _Outcome(1, output=capture_value(output, rt.capture))
             reward = await self._verify(output, runner.arguments(args, kwargs), job)

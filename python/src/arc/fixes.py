@@ -25,11 +25,13 @@ from pydantic.alias_generators import to_camel
 
 from ._json_safe import js_length
 
-Category = Literal["api_schema", "auth_failure", "parsing_error", "timeout", "validation", "rate_limit", "network", "unknown"]
+Category = Literal["api_schema", "auth_failure", "parsing_error", "timeout", "validation", "rate_limit", "network", "wrong_answer", "unknown"]
 FixRisk = Literal["low", "medium", "high"]
 Jitter = Literal["full", "equal", "none"]
 
 _MAX_TEXT = 20_000
+_MAX_EXAMPLES = 20
+_MAX_EXAMPLE_POOL = 32
 _MAX_SAFE_INTEGER = 2**53 - 1
 
 
@@ -127,8 +129,18 @@ class PromptAdjustmentFix(_Wire):
 
 
 class FewShotFix(_Wire):
+    """Example exchanges ahead of the conversation. With ``nearest``, ``examples`` is a pool and each
+    call gets the ``nearest`` examples whose inputs are most similar to its own (_few_shot.py)."""
+
     type: Literal["few_shot"]
-    examples: Annotated[list[FewShotExample], Field(min_length=1, max_length=20)]
+    examples: Annotated[list[FewShotExample], Field(min_length=1, max_length=_MAX_EXAMPLE_POOL)]
+    nearest: Annotated[Integer, Field(ge=1, le=_MAX_EXAMPLES)] | None = None
+
+    @model_validator(mode="after")
+    def _pool_only_with_nearest(self) -> FewShotFix:
+        if self.nearest is None and len(self.examples) > _MAX_EXAMPLES:
+            raise ValueError(f"examples must have at most {_MAX_EXAMPLES} items")
+        return self
 
 
 class CallParams(_Wire):
@@ -264,6 +276,7 @@ def risk_of(fix: Fix) -> FixRisk:
 FIX_LIMITS = {
     "max_fix_chars": 128 * 1024,
     "max_examples_chars": 32 * 1024,
+    "max_example_pool_chars": 96 * 1024,
     "max_schema_chars": 32 * 1024,
     "max_depth": 32,
 }
@@ -298,9 +311,19 @@ def fix_limit_problem(fix: Fix, field: str = "fix") -> str | None:
                     for side in ("input", "output"):
                         if _too_deep(getattr(example, side), depth):
                             return f"{at}.examples[{i}].{side} must hold only JSON data nested at most {depth} deep"
-            size = _json_chars([e.model_dump(mode="json") for e in part.examples])
-            if size > FIX_LIMITS["max_examples_chars"]:
-                return f"{at}.examples must be at most {FIX_LIMITS['max_examples_chars']} characters as JSON in all (is {size})"
+            dumped = [e.model_dump(mode="json") for e in part.examples]
+            most = FIX_LIMITS["max_examples_chars" if part.nearest is None else "max_example_pool_chars"]
+            size = _json_chars(dumped)
+            if size > most:
+                return f"{at}.examples must be at most {most} characters as JSON in all (is {size})"
+            if part.nearest is not None:
+                # What a call gets of a pool at most: its `nearest` largest examples.
+                largest = sum(s + 1 for s in sorted((_json_chars(e) for e in dumped), reverse=True)[: part.nearest]) + 1
+                if largest > FIX_LIMITS["max_examples_chars"]:
+                    return (
+                        f"{at}.examples must be at most {FIX_LIMITS['max_examples_chars']} characters as JSON"
+                        f" for the {part.nearest} a call gets (is {largest})"
+                    )
         schema = part.schema_ if isinstance(part, (ResponseFormatFix, OutputRepairFix)) else None
         if schema is not None:
             if _too_deep(schema, depth):

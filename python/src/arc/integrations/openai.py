@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .._appliers import NormalizedCall
-from .._client import ArcClient, check_function_name, declared_output_schema, default
-from .._runner import CallRunner, OutputShape, RunnerOptions
+from .._client import ArcClient, check_function_name, declared_output_schema, default, verify_options
+from .._runner import CallRunner, OutputShape, ReturnedCallInfo, RunnerOptions
 from .._validators import validator_list
 
 C = TypeVar("C")
@@ -160,18 +160,27 @@ def wrap_openai(
     call_key: Callable[[dict[str, Any]], str] | None = None,
     tags: Mapping[str, str] | None = None,
     output_schema: Any = None,
+    call_id: Callable[[dict[str, Any]], str] | None = None,
+    verify: Callable[..., Any] | None = None,
+    on_call: Callable[[ReturnedCallInfo], Any] | None = None,
 ) -> C:
     """``client`` with ``chat.completions.create`` tracked as ``function`` and its deployed fixes applied.
 
     Validators see the first choice's message content (parsed as JSON when a JSON response format
     was asked for). A streamed call is tracked up to the start of its stream. A disabled Arc returns
-    the client itself.
+    the client itself. As with ``arc.track``: ``call_id`` names each call for ``arc.feedback`` (given
+    the call's keyword arguments); ``verify`` scores each answer's content that passed the validators
+    (``(content)`` or ``(content, arguments)``; not streams); ``on_call`` is told of each call that returned.
     """
     owner = arc if arc is not None else default.get()
     rt = owner.runtime
     if rt is None:
         return client
     check_function_name(function)
+    for name, option in (("call_id", call_id), ("on_call", on_call)):
+        if option is not None and not callable(option):
+            raise TypeError(f"wrap_openai: {name} must be callable")
+    verifying = verify_options(verify, "wrap_openai")
     completions = client.chat.completions  # type: ignore[attr-defined]
     create = completions.create
     shared: dict[str, Any] = {
@@ -179,6 +188,8 @@ def wrap_openai(
         "call_key": (lambda *a, **kw: call_key(kw)) if call_key is not None else None,
         "tags": dict(tags or {}),
         "output_schema": declared_output_schema(output_schema, "wrap_openai"),
+        "call_id": (lambda *a, **kw: call_id(kw)) if call_id is not None else None,
+        "on_call": on_call,
     }
     complete = CallRunner(
         rt,
@@ -189,6 +200,7 @@ def wrap_openai(
             throw_on_invalid=throw_on_invalid,
             output=_CONTENT,
             parse=_parse_json_when_asked,
+            **verifying,
             **shared,
         ),
     )
