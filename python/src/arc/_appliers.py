@@ -63,12 +63,16 @@ def apply_prompt_adjustment(call: NormalizedCall, fix: PromptAdjustmentFix) -> N
     return replace(call, system=system)
 
 
+NO_INPUT: Any = object()
+"""The call's input is not known (None is an input like any other)."""
+
+
 def _examples_for(call: NormalizedCall, fix: FewShotFix, input: Any) -> Sequence[Any]:
     """The examples a call gets: all of them, or with ``nearest``, those nearest its input (the
     conversation when no input is known)."""
     if fix.nearest is None:
         return fix.examples
-    query = input if input is not None else (call.messages if call.messages is not None else (call.prompt or ""))
+    query = input if input is not NO_INPUT else (call.messages if call.messages is not None else (call.prompt or ""))
     return nearest_examples(_index_of(fix), query, fix.nearest)
 
 
@@ -86,7 +90,7 @@ def _index_of(fix: FewShotFix) -> ExampleIndex:
     return index
 
 
-def apply_few_shot(call: NormalizedCall, fix: FewShotFix, input: Any = None) -> NormalizedCall:
+def apply_few_shot(call: NormalizedCall, fix: FewShotFix, input: Any = NO_INPUT) -> NormalizedCall:
     """Puts the example exchanges ahead of the conversation; ``input`` is the call's input as Arc
     records it, which a pooled fix's examples are chosen by."""
     examples = [m for e in _examples_for(call, fix, input) for m in _example_messages(e)]
@@ -104,7 +108,7 @@ def apply_response_format(call: NormalizedCall, fix: ResponseFormatFix) -> Norma
     return replace(call, response_format={"name": fix.name, "schema": fix.schema_, "strict": fix.strict})
 
 
-def apply_call_fixes(call: NormalizedCall, fixes: Sequence[AnySimpleFix], input: Any = None) -> NormalizedCall:
+def apply_call_fixes(call: NormalizedCall, fixes: Sequence[AnySimpleFix], input: Any = NO_INPUT) -> NormalizedCall:
     out = call
     for fix in fixes:
         if isinstance(fix, PromptAdjustmentFix):

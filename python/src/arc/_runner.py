@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._appliers import apply_call_fixes, apply_output_fixes, backoff_delay, changes_call, retry_policy_covers
+from ._appliers import NO_INPUT, apply_call_fixes, apply_output_fixes, backoff_delay, changes_call, retry_policy_covers
 from ._call_shape import CallShape
 from ._canary import canary_arm
 from ._capture import (
@@ -247,7 +247,7 @@ class CallRunner:
     def _pool_query(self, plan: _Plan, parts: Sequence[AnySimpleFix]) -> Any:
         """The recorded input, which pooled few-shot examples are chosen by; only worked out for them."""
         if not any(isinstance(p, FewShotFix) and p.nearest is not None for p in parts):
-            return None
+            return NO_INPUT
         return self.recorded_input(plan.original_args, plan.original_kwargs)
 
     def recorded_input(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
