@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from arc._json_safe import JsonBounds, to_json_safe
-from arc._redact import RedactOptions, SecretPattern, redact_secrets, redact_text
+from arc._redact import RedactOptions, SecretPattern, redact_identifiers, redact_secrets, redact_text
 
 from .vectors import decode_input, load
 
@@ -41,6 +41,8 @@ def test_matches_core(vector: dict[str, Any]) -> None:
     options = _options(vector.get("options"))
     if vector["kind"] == "text":
         assert redact_text(value, options) == vector["expected"]
+    elif vector["kind"] == "identifiers":
+        assert redact_identifiers(value, vector["key"], vector["maxLength"], options) == vector["expected"]
     else:
         bounds = JsonBounds(**{_BOUND_NAMES[k]: v for k, v in vector.get("bounds", {}).items()})
         redacted, _ = redact_secrets(to_json_safe(value, bounds), options)
@@ -49,5 +51,15 @@ def test_matches_core(vector: dict[str, Any]) -> None:
 
 
 def test_vectors_cover_every_kind() -> None:
-    assert {v["kind"] for v in VECTORS} == {"text", "value"}
+    assert {v["kind"] for v in VECTORS} == {"text", "value", "identifiers"}
     assert sum(1 for v in VECTORS if v["kind"] == "text" and v["expected"] != decode_input(v["input"])) >= 40
+
+
+def test_identifier_vectors_hold_placeholders_that_differ_by_key() -> None:
+    identifiers = [v for v in VECTORS if v["kind"] == "identifiers"]
+    by_key = {v["key"]: v for v in identifiers if v["name"].startswith(("each secret", "another key"))}
+    assert len(by_key) == 2
+    first, second = by_key.values()
+    assert decode_input(first["input"]) == decode_input(second["input"])
+    changed = [a for a, b in zip(first["expected"], second["expected"]) if "#" in a]
+    assert changed and all(a not in second["expected"] for a in changed)

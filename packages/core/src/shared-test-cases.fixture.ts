@@ -165,6 +165,88 @@ export const REDACTION_VALUE_CASES: readonly RedactionValueCase[] = [
   },
 ];
 
+const secret = (label: string): string => {
+  const sample = SECRET_CORPUS.find((s) => s.label === label);
+  if (sample === undefined) throw new Error(`no corpus sample '${label}'`);
+  return sample.secret;
+};
+
+export interface RedactionIdentifierCase {
+  name: string;
+  texts: string[];
+  /** What keys the placeholders' HMAC: the API key, in the SDKs and at the server. */
+  key: string;
+  maxLength: number;
+  options?: VectorRedactOptions;
+}
+
+const OPENAI = secret('OpenAI key (legacy)');
+const GITHUB = secret('GitHub fine-grained personal access token');
+const CARD = secret('Visa number with spaces');
+const EMAIL = secret('E-mail address with plus addressing');
+const AWS_ID = secret('AWS access key id in a botocore error');
+const IDS_WITH_SECRETS = [
+  `support.answer.${OPENAI}`,
+  `agent-${EMAIL}`,
+  `call ${CARD}`,
+  `evt.${OPENAI}.1`,
+  `worker/${GITHUB}`,
+  `fix_${AWS_ID}`,
+  `${OPENAI}/${OPENAI}`,
+];
+
+/** Identifiers (function, agent, worker, event, call and fix ids) as the SDKs send them (redactIdentifiers). */
+export const REDACTION_IDENTIFIER_CASES: readonly RedactionIdentifierCase[] = [
+  {
+    name: 'identifiers without secrets come back as they were',
+    texts: ['support.answer', 'evt-0f3c-12', 'worker-1', 'a', '', 'x'.repeat(300)],
+    key: 'vector-key-1',
+    maxLength: 256,
+  },
+  {
+    name: 'each secret in an identifier becomes a placeholder keyed by the API key, the same wherever it is',
+    texts: IDS_WITH_SECRETS,
+    key: 'vector-key-1',
+    maxLength: 256,
+  },
+  {
+    name: 'another key gives other placeholders for the same identifiers',
+    texts: IDS_WITH_SECRETS,
+    key: 'vector-key-2',
+    maxLength: 256,
+  },
+  {
+    name: 'an identifier past maxLength with its placeholders becomes one placeholder',
+    texts: [`f.${OPENAI}`, `a-much-longer-function-name.${OPENAI}`, `${'n'.repeat(20)} ${CARD}`],
+    key: 'vector-key-1',
+    maxLength: 40,
+  },
+  {
+    name: 'lengths in UTF-16 units; a Unicode key; a lone surrogate hashed as the encoder writes it',
+    texts: [
+      `${'\u{1F600}'.repeat(20)}${OPENAI}`,
+      `${'é'.repeat(20)}${OPENAI}`,
+      `\uD800 lone ${OPENAI} surrogate ${'z'.repeat(40)}`,
+      `password=abc\uDFFFdef`,
+    ],
+    key: 'clé-\u{1F511}-\uD83D',
+    maxLength: 60,
+  },
+  {
+    name: 'placeholders and markers already in an identifier are kept',
+    texts: ['fn-[REDACTED:openai_key#3f9a1c2b7d4e]', 'fn-[REDACTED:openai_key]', 'fn-[REDACTED]'],
+    key: 'vector-key-1',
+    maxLength: 256,
+  },
+  {
+    name: 'extra patterns apply to identifiers, and e-mails stay when e-mail redaction is off',
+    texts: ['order ORD-123456 for ana@example.org', 'agent ana@example.org'],
+    key: 'vector-key-1',
+    maxLength: 256,
+    options: { emails: false, extraPatterns: [{ name: 'order_id', source: 'ORD-\\d{6}', flags: '' }] },
+  },
+];
+
 /** Failures as Python agents raise them, as the Python SDK reports them. */
 export const FAILURE_CASES: readonly {
   function: string;
@@ -292,6 +374,10 @@ const valid = {
   confidence: 0.9,
   canaryShare: 0.25,
 };
+
+/** `count` input/output examples, each output `size` characters: a few-shot pool. */
+const pool = (count: number, size: number) =>
+  Array.from({ length: count }, (_, i) => ({ input: { q: `question ${i}` }, output: 'é'.repeat(size) }));
 
 export const DEPLOYED_FIX_CASES: readonly { name: string; value: unknown }[] = [
   {
@@ -510,6 +596,84 @@ export const DEPLOYED_FIX_CASES: readonly { name: string; value: unknown }[] = [
           type: 'prompt_adjustment',
           instructions: 'p'.repeat(19_000),
         })),
+      },
+    },
+  },
+  {
+    name: 'a few-shot pool: each call gets its nearest examples',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(25, 20), nearest: 3 } },
+  },
+  {
+    name: 'a few-shot pool of 32 examples, the most a pool holds',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(32, 20), nearest: 20 } },
+  },
+  {
+    name: 'a few-shot pool past 32 examples',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(33, 20), nearest: 3 } },
+  },
+  {
+    name: 'more than 20 examples without nearest',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(21, 20) } },
+  },
+  {
+    name: 'nearest null',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: null } },
+  },
+  { name: 'nearest zero', value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: 0 } } },
+  {
+    name: 'nearest past 20',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(25, 5), nearest: 21 } },
+  },
+  {
+    name: 'fractional nearest',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: 1.5 } },
+  },
+  {
+    name: 'nearest as text',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: '1' } },
+  },
+  {
+    name: 'nearest as a boolean',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: true } },
+  },
+  {
+    name: 'nearest above the pool size is taken (a call gets the whole pool)',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(2, 5), nearest: 5 } },
+  },
+  {
+    name: 'a few-shot pool past 98,304 characters in all',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(32, 3100), nearest: 2 } },
+  },
+  {
+    name: 'a few-shot pool whose nearest largest examples pass 32,768 characters',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(6, 9000), nearest: 4 } },
+  },
+  {
+    name: 'a few-shot pool whose nearest largest examples just fit',
+    value: { ...valid, fix: { type: 'few_shot', examples: pool(6, 9000), nearest: 3 } },
+  },
+  {
+    name: 'a few-shot pool in a composite, with messages examples',
+    value: {
+      ...valid,
+      fix: {
+        type: 'composite',
+        fixes: [
+          { type: 'prompt_adjustment', instructions: 'Answer briefly.' },
+          {
+            type: 'few_shot',
+            nearest: 1,
+            examples: [
+              {
+                messages: [
+                  { role: 'user', content: 'q é' },
+                  { role: 'assistant', content: 'a' },
+                ],
+              },
+              { input: { city: 'Paris' }, output: null },
+            ],
+          },
+        ],
       },
     },
   },

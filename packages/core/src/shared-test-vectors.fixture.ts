@@ -13,9 +13,14 @@ import { fingerprintFailure } from './fingerprint-failure.js';
 import { fixLimitProblem } from './fix-limits.js';
 import { parseDeployedFix } from './fix-types.js';
 import { type JsonBounds, toJsonSafe } from './json-safe-copy.js';
-import { type RedactOptions, redactSecrets, redactText } from './redact-secrets.js';
+import { type RedactOptions, redactIdentifiers, redactSecrets, redactText } from './redact-secrets.js';
 import { SECRET_CORPUS } from './secret-corpus.fixture.js';
-import { DEPLOYED_FIX_CASES, FAILURE_CASES, REDACTION_VALUE_CASES } from './shared-test-cases.fixture.js';
+import {
+  DEPLOYED_FIX_CASES,
+  FAILURE_CASES,
+  REDACTION_IDENTIFIER_CASES,
+  REDACTION_VALUE_CASES,
+} from './shared-test-cases.fixture.js';
 
 /**
  * Shorter than the corpus's shortest secret (11 characters): no secret fits in one chunk wherever
@@ -60,11 +65,16 @@ function redactOptions(options: VectorRedactOptions | undefined): RedactOptions 
 
 export interface RedactionVector {
   name: string;
-  /** `text`: redactText of a string; `value`: redactSecrets(toJsonSafe(value, bounds)), what the SDKs send. */
-  kind: 'text' | 'value';
+  /**
+   * `text`: redactText of a string; `value`: redactSecrets(toJsonSafe(value, bounds)), what the SDKs
+   * send; `identifiers`: redactIdentifiers(texts, key, maxLength), how the SDKs send names and ids.
+   */
+  kind: 'text' | 'value' | 'identifiers';
   input: string[];
   bounds?: Partial<JsonBounds>;
   options?: VectorRedactOptions;
+  key?: string;
+  maxLength?: number;
   expected: unknown;
 }
 
@@ -95,6 +105,17 @@ export function redactionVectors(): RedactionVector[] {
       ...(c.bounds === undefined ? {} : { bounds: c.bounds }),
       ...(c.options === undefined ? {} : { options: c.options }),
       expected: redactSecrets(toJsonSafe(c.value, c.bounds), options).value,
+    });
+  }
+  for (const c of REDACTION_IDENTIFIER_CASES) {
+    vectors.push({
+      name: c.name,
+      kind: 'identifiers',
+      input: encodeVectorInput(c.texts),
+      key: c.key,
+      maxLength: c.maxLength,
+      ...(c.options === undefined ? {} : { options: c.options }),
+      expected: redactIdentifiers(c.texts, c.key, c.maxLength, redactOptions(c.options)),
     });
   }
   return vectors;

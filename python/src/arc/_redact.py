@@ -8,12 +8,14 @@ a rule changed in core without the same change here fails tests/test_redaction_v
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json_safe import MAX_DEPTH_MARKER
+from ._json_safe import MAX_DEPTH_MARKER, js_length
 
 REDACTED = "[REDACTED]"
 
@@ -370,6 +372,14 @@ def _compile_pass(rules: Sequence[_Rule]) -> _Pass:
     return _Pass(re.compile(source), tuple(tuple(group) for group in by_trigger.values()))
 
 
+SecretMarker = Callable[[str, str], str]
+"""What replaces a secret, given its type and the secret; it must start with ``[REDACTED`` (core's SecretMarker)."""
+
+
+def type_marker(type: str, secret: str) -> str:
+    return f"[REDACTED:{type}]"
+
+
 class _Tally:
     __slots__ = ("count",)
 
@@ -384,29 +394,29 @@ class SecretTextScanner:
         self._passes = tuple(
             _compile_pass([rule for rule in rules if options.emails or not rule.email]) for rules in _PASSES
         )
-        self._extra = tuple((f"[REDACTED:{p.name}]", p.pattern) for p in options.extra_patterns)
+        self._extra = tuple((p.name, p.pattern) for p in options.extra_patterns)
 
-    def redact(self, text: str, tally: _Tally) -> str:
-        out = text if len(text) < MIN_SECRET_LENGTH else self._built_in(text, tally)
-        for marker, pattern in self._extra:
-            out = pattern.sub(functools.partial(self._extra_match, marker=marker, tally=tally), out)
+    def redact(self, text: str, tally: _Tally, mark: SecretMarker = type_marker) -> str:
+        out = text if len(text) < MIN_SECRET_LENGTH else self._built_in(text, tally, mark)
+        for name, pattern in self._extra:
+            out = pattern.sub(functools.partial(self._extra_match, name=name, tally=tally, mark=mark), out)
         return out
 
     @staticmethod
-    def _extra_match(match: re.Match[str], *, marker: str, tally: _Tally) -> str:
+    def _extra_match(match: re.Match[str], *, name: str, tally: _Tally, mark: SecretMarker) -> str:
         found = match.group(0)
         if found == "" or found.startswith("[REDACTED"):
             return found
         tally.count += 1
-        return marker
+        return mark(name, found)
 
-    def _built_in(self, text: str, tally: _Tally) -> str:
+    def _built_in(self, text: str, tally: _Tally, mark: SecretMarker) -> str:
         out = text
         for compiled in self._passes:
-            out = self._scan(compiled, out, tally)
+            out = self._scan(compiled, out, tally, mark)
         return out
 
-    def _scan(self, compiled: _Pass, text: str, tally: _Tally) -> str:
+    def _scan(self, compiled: _Pass, text: str, tally: _Tally, mark: SecretMarker) -> str:
         parts: list[str] = []
         copied_to = 0
         position = 0
@@ -435,7 +445,7 @@ class SecretTextScanner:
                     continue
                 tally.count += 1
                 parts.append(text[copied_to:start])
-                parts.append(f"{prefix}[REDACTED:{self._type_of(rule, text, at)}]")
+                parts.append(prefix + mark(self._type_of(rule, text, at), secret))
                 copied_to = end
                 replaced = True
                 break
@@ -488,8 +498,8 @@ class Redactor:
         self._extra_keys = frozenset(normalize_key_name(k) for k in options.extra_keys)
         self._keys: dict[str, tuple[bool, str, int]] = {}
 
-    def text(self, text: str) -> str:
-        return self._scanner.redact(text, _Tally())
+    def text(self, text: str, mark: SecretMarker = type_marker) -> str:
+        return self._scanner.redact(text, _Tally(), mark)
 
     def value(self, value: Any) -> tuple[Any, int]:
         tally = _Tally()
@@ -549,3 +559,43 @@ def redact_secrets(value: Any, options: RedactOptions | None = None) -> tuple[An
 def redact_text(text: str, options: RedactOptions | None = None) -> str:
     """``text`` with every secret replaced by a typed marker (core's redactText)."""
     return redactor_for(options).text(text)
+
+
+# Hex digits of a placeholder's hash: 48 bits, and too few for the card rule (13+ digits) to take for a card.
+_PLACEHOLDER_HASH_DIGITS = 12
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8 as JavaScript's TextEncoder writes it: a lone surrogate becomes U+FFFD, a split pair is joined."""
+    if text.isascii():
+        return text.encode()
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode()
+
+
+def redact_identifiers(texts: Sequence[str], key: str, max_length: int, options: RedactOptions | None = None) -> list[str]:
+    """Identifiers (function, agent and worker names, event, call and fix ids) with each secret in them
+    replaced by a placeholder that is the same wherever the same secret appears under the same ``key``
+    (core's redactIdentifiers): ``evt-[REDACTED:openai_key#3f9a1c2b7d4e]``, an HMAC keyed with ``key``
+    (the API key, which the server keys them with too). An identifier its placeholders take past
+    ``max_length`` UTF-16 units becomes one placeholder; identifiers without secrets come back as they were.
+    """
+    redactor = redactor_for(options)
+    secret_key = _utf8(key)
+
+    def placeholder(type: str, secret: str) -> str:
+        digest = hmac.new(secret_key, _utf8(secret), hashlib.sha256).hexdigest()
+        # `#`, not `:`, before the hash: `cookie:` would read as a cookie header to a second pass.
+        return f"[REDACTED:{type}#{digest[:_PLACEHOLDER_HASH_DIGITS]}]"
+
+    out: list[str] = []
+    for text in texts:
+        redacted = redactor.text(text, placeholder)
+        if redacted != text and js_length(redacted) > max_length:
+            redacted = placeholder("identifier", text)
+        out.append(redacted)
+    return out
+
+
+def redact_identifier(text: str, key: str, max_length: int, options: RedactOptions | None = None) -> str:
+    """One identifier: redact_identifiers of one."""
+    return redact_identifiers([text], key, max_length, options)[0]

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -112,6 +113,11 @@ class InputOutputExample(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     input: Any = Field(...)
     output: Any = Field(...)
+
+    @model_serializer(mode="plain")
+    def _both_sides(self) -> dict[str, Any]:
+        # Both always: a null input or output is part of the example (the wire's exclude_none must not drop it).
+        return {"input": self.input, "output": self.output}
 
 
 def _example(value: Any) -> Any:
