@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class ArcServer:
         return key
 
     def patterns(self, function: str) -> list[dict[str, Any]]:
-        status, body = self.request("GET", f"/v1/patterns?function={function}")
+        status, body = self.request("GET", f"/v1/patterns?function={urllib.parse.quote(function, safe='')}")
         assert status == 200, body
         patterns: list[dict[str, Any]] = body["patterns"]
         return patterns

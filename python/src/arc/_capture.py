@@ -13,11 +13,11 @@ import threading
 import traceback
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, to_json_safe
-from ._redact import RedactOptions, Redactor, redactor_for
+from ._redact import RedactOptions, Redactor, redact_identifier, redactor_for
 
 COUNT_TAG = "arc.count"
 Event = dict[str, Any]
@@ -48,8 +48,12 @@ def next_event_id() -> str:
 @dataclass(frozen=True)
 class CaptureOptions:
     agent_id: str | None = None
+    """As sent: already through capture_identifier."""
     bounds: JsonBounds = DEFAULT_BOUNDS
     redact: RedactOptions | None = None
+    key: str = field(default="", repr=False)
+    """The API key. It keys the placeholders of secrets in names, as the server keys them with the key a
+    request came with, so both ends name a function alike; it is never part of them."""
 
     @property
     def redactor(self) -> Redactor:
@@ -59,6 +63,26 @@ class CaptureOptions:
 def capture_value(value: Any, options: CaptureOptions) -> Any:
     """A bounded, JSON-safe, redacted copy of ``value``."""
     redacted, _ = options.redactor.value(to_json_safe(value, options.bounds))
+    return redacted
+
+
+def capture_identifier(text: str, max_length: int, options: CaptureOptions) -> str:
+    """A name the host chose (a function, the agent, a worker, a call id) with each secret in it replaced
+    by a placeholder that is the same every time (core's redactIdentifier, keyed by the API key)."""
+    return redact_identifier(text, options.key, max_length, options.redact)
+
+
+def capture_tags(tags: Mapping[str, str] | None, options: CaptureOptions) -> dict[str, str]:
+    """Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced."""
+    if not tags:
+        return {}
+    redacted, _ = options.redactor.value(dict(tags))
+    return redacted  # type: ignore[no-any-return]
+
+
+def capture_schema(schema: dict[str, Any], options: CaptureOptions) -> dict[str, Any]:
+    """A declared output schema as sent: secrets in its strings replaced, its property schemas kept."""
+    redacted: dict[str, Any] = options.redactor.schema(schema)
     return redacted
 
 

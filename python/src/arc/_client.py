@@ -17,15 +17,15 @@ import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 from ._call_shape import CallShape
-from ._capture import CallCounters, CaptureOptions, FunctionCounters
+from ._capture import CallCounters, CaptureOptions, FunctionCounters, capture_identifier
 from ._feedback import IDLE_FEEDBACK_STATS, FeedbackReporter, FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCache, FixCacheStats
-from ._json_safe import DEFAULT_BOUNDS, JsonBounds
+from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length
 from ._redact import RedactOptions
 from ._runner import CallRunner, OutputShape, RetrySettings, ReturnedCallInfo, RunnerOptions, Runtime
 from ._transport import EventTransport, TransportStats
@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 _VERSION = "0.1.0"
 _MAX_NAME_LENGTH = 256
+_MAX_AGENT_ID_LENGTH = 200
 _MAX_SCHEMA_LENGTH = 32 * 1024
 _MAX_SCHEMA_DEPTH = 32
 
@@ -113,10 +114,13 @@ def _base_url(endpoint: str) -> str:
     return endpoint.rstrip("/")
 
 
-def check_function_name(name: Any) -> str:
-    if not isinstance(name, str) or name.strip() == "" or len(name) > _MAX_NAME_LENGTH:
+def tracked_name(name: Any, capture: CaptureOptions) -> str:
+    """The name a function is tracked under: the host's, checked (a TypeError when it is no name), with any
+    secret in it replaced by a stable placeholder (capture_identifier). Events, fix polling, verdicts and
+    rollout leases all use this name, so they agree with each other and with the server."""
+    if not isinstance(name, str) or name.strip() == "" or js_length(name) > _MAX_NAME_LENGTH:
         raise TypeError(f"a tracked function's name must be a non-empty string of at most {_MAX_NAME_LENGTH} characters")
-    return name
+    return capture_identifier(name, _MAX_NAME_LENGTH, capture)
 
 
 def _depth(value: Any, depth: int) -> int:
@@ -204,6 +208,7 @@ class ArcClient:
         self._shutdown_lock = threading.Lock()
         self._closed = False
         if self.disabled:
+            self._capture = CaptureOptions()
             self._transport: EventTransport | None = None
             self._feedback_transport: EventTransport | None = None
             self._verdicts: FeedbackReporter | None = None
@@ -231,6 +236,10 @@ class ArcClient:
         if isinstance(config.feedback.recent_calls, bool) or not isinstance(config.feedback.recent_calls, int) or config.feedback.recent_calls < 0:
             raise TypeError("ArcConfig: feedback.recent_calls must be an integer >= 0")
         random = config.random or _random.random
+        capture = CaptureOptions(bounds=config.bounds, redact=config.redact, key=api_key)
+        if agent_id is not None:
+            capture = replace(capture, agent_id=capture_identifier(agent_id, _MAX_AGENT_ID_LENGTH, capture))
+        self._capture = capture
         counters = CallCounters()
         self._counters = counters
         headers = {"user-agent": f"arc-agent-python/{_VERSION}"}
@@ -247,7 +256,7 @@ class ArcClient:
         )
         self._transport = EventTransport(
             url=f"{self.endpoint}/v1/events",
-            collect=lambda: counters.drain_aggregates(agent_id, time.time() * 1000),
+            collect=lambda: counters.drain_aggregates(capture.agent_id, time.time() * 1000),
             **sending,
         )
         # Verdicts travel like events, on their own queue: a backlog of either cannot crowd out the other.
@@ -267,7 +276,6 @@ class ArcClient:
             else None
         )
         cache = self._fix_cache
-        capture = CaptureOptions(agent_id=agent_id, bounds=config.bounds, redact=config.redact)
         self._verdicts = FeedbackReporter(self._feedback_transport, config.feedback, capture, counters, self._internal_error)
         self._runtime = Runtime(
             capture=capture,
@@ -357,7 +365,7 @@ class ArcClient:
     def _wrap(self, fn: F, name: str | None, options: Mapping[str, Any]) -> F:
         if not callable(fn):
             raise TypeError("arc.track needs a function to wrap")
-        tracked_name = check_function_name(name if name is not None else getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None))
+        tracked = tracked_name(name if name is not None else getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None), self._capture)
         for option in ("parse", "call_key", "input", "replay_args", "call_id", "on_call"):
             if options.get(option) is not None and not callable(options[option]):
                 raise TypeError(f"arc.track: {option} must be callable")
@@ -377,7 +385,7 @@ class ArcClient:
         )
         if self.disabled:
             return fn
-        runner = CallRunner(self._runtime, tracked_name, fn, runner_options)
+        runner = CallRunner(self._runtime, tracked, fn, runner_options)
         if _is_async(fn):
 
             @functools.wraps(fn)
@@ -396,7 +404,7 @@ class ArcClient:
         replay = options.get("replay_args")
         if replay is None and options.get("input") is None:
             replay = replay_recorded_arguments
-        self._registry[tracked_name] = Registration(runner, runner_options, replay)
+        self._registry[tracked] = Registration(runner, runner_options, replay)
         return wrapper  # type: ignore[no-any-return]
 
     # ---- verdicts ----
@@ -419,8 +427,10 @@ class ArcClient:
     # ---- fixes, workers, lifecycle ----
 
     def fixes_for(self, function: str) -> tuple[DeployedFix, ...]:
-        """The fixes currently deployed for a tracked function."""
-        return self._fix_cache.fixes_for(function) if self._fix_cache is not None else ()
+        """The fixes currently deployed for a tracked function (named as the host named it)."""
+        if self._fix_cache is None or not isinstance(function, str):
+            return ()
+        return self._fix_cache.fixes_for(capture_identifier(function, _MAX_NAME_LENGTH, self._capture))
 
     def refresh_fixes(self) -> None:
         """Polls the server for fixes now; never raises."""
@@ -431,7 +441,8 @@ class ArcClient:
         await asyncio.to_thread(self.refresh_fixes)
 
     def registration(self, name: str) -> Registration | None:
-        return self._registry.get(name)
+        """What the function ``name`` (as the host named it, or as tracked) was tracked with."""
+        return self._registry.get(capture_identifier(name, _MAX_NAME_LENGTH, self._capture))
 
     def worker(self, functions: Mapping[str, Callable[..., Any]], **options: Any) -> Any:
         """Starts a rollout worker in a background thread; see ``arc.RolloutWorker``."""

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ._capture import MAX_MESSAGE_LENGTH, CallCounters, CaptureOptions, Event, capture_text, capture_value, next_event_id
+from ._capture import (
+    MAX_MESSAGE_LENGTH,
+    CallCounters,
+    CaptureOptions,
+    Event,
+    capture_identifier,
+    capture_text,
+    capture_value,
+    next_event_id,
+)
 from ._json_safe import js_slice
 from ._recent_calls import RecentCalls, ReturnedCall
 from ._transport import EventTransport, TransportStats
@@ -138,7 +147,8 @@ class FeedbackReporter:
         now = time.perf_counter()
         item: Event = {
             "id": next_event_id(),
-            "callId": self._calls.id_of(call)[:MAX_CALL_ID_LENGTH],
+            # Secrets in it replaced as the server replaces them in ids (keyed by the API key), then cut.
+            "callId": js_slice(capture_identifier(self._calls.id_of(call), MAX_CALL_ID_LENGTH, self._capture), MAX_CALL_ID_LENGTH),
             "function": call.function,
             "score": verdict.score,
             "threshold": threshold,

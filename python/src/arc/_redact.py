@@ -503,15 +503,19 @@ class Redactor:
 
     def value(self, value: Any) -> tuple[Any, int]:
         tally = _Tally()
-        return self._copy(value, 0, tally), tally.count
+        return self._copy(value, 0, tally, True), tally.count
 
-    def _copy(self, value: Any, depth: int, tally: _Tally) -> Any:
+    def schema(self, schema: Any) -> Any:
+        """Core's redactJsonSchema: keys under secret-sounding names are property names there, so kept."""
+        return self._copy(schema, 0, _Tally(), False)
+
+    def _copy(self, value: Any, depth: int, tally: _Tally, hide_secret_keys: bool) -> Any:
         if isinstance(value, str):
             return self._scanner.redact(value, tally)
         if isinstance(value, list):
             if depth >= _MAX_NESTING:
                 return MAX_DEPTH_MARKER
-            return [self._copy(item, depth + 1, tally) for item in value]
+            return [self._copy(item, depth + 1, tally, hide_secret_keys) for item in value]
         if isinstance(value, dict):
             if depth >= _MAX_NESTING:
                 return MAX_DEPTH_MARKER
@@ -519,7 +523,8 @@ class Redactor:
             for key, item in value.items():
                 secret, text, redactions = self._key(str(key))
                 tally.count += redactions
-                out[text] = _hide(item, tally) if secret else self._copy(item, depth + 1, tally)
+                hidden = secret and hide_secret_keys
+                out[text] = _hide(item, tally) if hidden else self._copy(item, depth + 1, tally, hide_secret_keys)
             return out
         return value
 

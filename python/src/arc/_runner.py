@@ -27,6 +27,8 @@ from ._capture import (
     CaptureOptions,
     Event,
     OutcomeGroup,
+    capture_schema,
+    capture_tags,
     failure_event,
     outcome_group,
     success_event,
@@ -163,7 +165,8 @@ class CallRunner:
         self._fn = fn
         self._options = options
         self._validators = tuple(options.validators)
-        self._tags = dict(options.tags)
+        self._tags = capture_tags(options.tags, rt.capture)
+        self._schema = None if options.output_schema is None else capture_schema(options.output_schema, rt.capture)
         self._group = outcome_group(name, (), self._tags)
         self._plain = not self._validators and options.parse is None and options.verify is None
         self._calls = 0
@@ -516,7 +519,7 @@ class CallRunner:
         """Counts a failed attempt and describes it; the caller sends the event."""
         self._rt.counters.failure(self._name)
         event = failure_event(self._record(plan, n, t0), error, self._rt.capture, output, has_output)
-        schema = self._options.output_schema
+        schema = self._schema
         if schema is not None:
             now = time.monotonic()
             if now - self._schema_sent_at >= OUTPUT_SCHEMA_RESEND:

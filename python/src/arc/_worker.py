@@ -24,7 +24,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._appliers import backoff_delay, changes_call
-from ._capture import CallCounters, Event, capture_text, capture_value, describe_error
+from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
+from ._client import tracked_name
+from ._json_safe import js_length
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 _MAX_CONCURRENCY = 100
 _MAX_FUNCTIONS = 100
+_MAX_WORKER_ID = 200
 _REPORT_ATTEMPTS = 3
 _MAX_ERROR_TEXT = 2000
 _MAX_BACKOFF = 30.0
@@ -144,14 +147,19 @@ class RolloutWorker:
     ) -> None:
         if not isinstance(functions, Mapping) or not 1 <= len(functions) <= _MAX_FUNCTIONS:
             raise TypeError(f"arc.worker needs a mapping of 1 to {_MAX_FUNCTIONS} functions")
+        runtime = client.runtime
+        if runtime is None:
+            raise TypeError("arc.worker needs an enabled client")
+        # Jobs name functions as they are tracked: with any secret in the name replaced.
+        by_tracked_name: dict[str, Callable[..., Any]] = {}
         for name, fn in functions.items():
-            if not isinstance(name, str) or not name.strip():
-                raise TypeError("arc.worker: function names must be non-empty strings")
+            tracked = tracked_name(name, runtime.capture)
             if not callable(fn):
                 raise TypeError(f"arc.worker: '{name}' is not callable")
-            registration = client.registration(name)
+            registration = client.registration(tracked)
             if registration is not None and registration.replay_args is None:
                 raise TypeError(f"arc.worker: '{name}' records a custom input; give it the track option replay_args")
+            by_tracked_name[tracked] = _untracked(fn)
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= _MAX_CONCURRENCY:
             raise TypeError(f"arc.worker: concurrency must be an integer from 1 to {_MAX_CONCURRENCY}")
         if not 1 <= lease <= 3600:
@@ -160,15 +168,13 @@ class RolloutWorker:
             raise TypeError("arc.worker: poll_interval must be in (0, 3600] seconds")
         if verifier is not None and not callable(verifier):
             raise TypeError("arc.worker: verifier must be callable")
-        self.worker_id = worker_id or f"worker-{uuid.uuid4()}"
-        if not 0 < len(self.worker_id) <= 200:
-            raise TypeError("arc.worker: worker_id must be a non-empty string of at most 200 characters")
-        runtime = client.runtime
-        if runtime is None:
-            raise TypeError("arc.worker needs an enabled client")
+        worker_id = worker_id or f"worker-{uuid.uuid4()}"
+        if not isinstance(worker_id, str) or not 0 < js_length(worker_id) <= _MAX_WORKER_ID:
+            raise TypeError(f"arc.worker: worker_id must be a non-empty string of at most {_MAX_WORKER_ID} characters")
+        self.worker_id = capture_identifier(worker_id, _MAX_WORKER_ID, runtime.capture)
         self._client = client
         self._rt = runtime
-        self._fns = {name: _untracked(fn) for name, fn in functions.items()}
+        self._fns = by_tracked_name
         for name in self._fns:
             runtime.watch(name)
         self._api_key = api_key or client._api_key

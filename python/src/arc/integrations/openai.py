@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .._appliers import NormalizedCall
-from .._client import ArcClient, check_function_name, declared_output_schema, default, verify_options
+from .._client import ArcClient, declared_output_schema, default, tracked_name, verify_options
 from .._runner import CallRunner, OutputShape, ReturnedCallInfo, RunnerOptions
 from .._validators import validator_list
 
@@ -176,7 +176,7 @@ def wrap_openai(
     rt = owner.runtime
     if rt is None:
         return client
-    check_function_name(function)
+    tracked = tracked_name(function, rt.capture)
     for name, option in (("call_id", call_id), ("on_call", on_call)):
         if option is not None and not callable(option):
             raise TypeError(f"wrap_openai: {name} must be callable")
@@ -193,7 +193,7 @@ def wrap_openai(
     }
     complete = CallRunner(
         rt,
-        function,
+        tracked,
         create,
         RunnerOptions(
             validators=validator_list(validators),
@@ -204,7 +204,7 @@ def wrap_openai(
             **shared,
         ),
     )
-    stream = CallRunner(rt, function, create, RunnerOptions(output_stage=False, **shared))
+    stream = CallRunner(rt, tracked, create, RunnerOptions(output_stage=False, **shared))
     is_async = inspect.iscoroutinefunction(inspect.unwrap(create)) or type(client).__name__.startswith("Async")
 
     if is_async:

@@ -1,0 +1,101 @@
+"""Nothing a host puts in a call leaves the process in clear: a secret in every field of an event, a
+verdict, a fix poll and a rollout lease, read off the wire in front of a real ``arc serve``. Names and
+ids keep a placeholder keyed by the API key (core's redactIdentifier), the one the server gives them,
+so the server still groups, matches and serves them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+
+from arc import ArcClient, ArcConfig
+from arc._redact import redact_identifier
+
+from .conftest import ArcServer, wait_until
+from .recording_proxy import RecordingProxy
+
+
+def _secret() -> str:
+    # An OpenAI-shaped key, fresh each run: core's rules find it anywhere a separator sets it apart.
+    return f"sk-{secrets.token_hex(16)}"
+
+
+@pytest.fixture
+def proxy(arc_server: ArcServer) -> Iterator[RecordingProxy]:
+    recording = RecordingProxy(arc_server.url)
+    yield recording
+    recording.close()
+
+
+class ChargeError(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def test_no_secret_in_any_field_of_events_verdicts_fix_polls_or_leases(arc_server: ArcServer, proxy: RecordingProxy) -> None:
+    key = arc_server.key("ingest", "read", "worker")
+    s = {field: _secret() for field in (
+        "function", "agent", "tag_value", "tag_key", "input", "output", "message", "code", "schema", "call_id",
+        "label", "verdict_message", "worker", "hidden",
+    )}  # fmt: skip
+    name = f"billing.charge.{s['function']}"
+    client = ArcClient(
+        ArcConfig(api_key=key, endpoint=proxy.url, agent_id=f"agent/{s['agent']}", flush_interval=60.0, fix_poll_interval=3600.0)
+    )
+    schema = {"type": "object", "description": f"a charge, never {s['schema']}", "properties": {"password": {"type": "string"}}}
+
+    @client.track(
+        name,
+        tags={"customer": f"acme {s['tag_value']}", f"region {s['tag_key']}": "eu", "api_key": s["hidden"]},
+        output_schema=schema,
+        call_id=lambda request_id, card: f"req/{request_id}",
+    )
+    def charge(request_id: str, card: str) -> dict[str, Any]:
+        if request_id == "fails":
+            raise ChargeError(f"card declined for {s['message']}", code=f"declined {s['code']}")
+        return {"charged": True, "receipt": f"paid with {s['output']}"}
+
+    with pytest.raises(ChargeError):
+        charge("fails", f"token {s['input']}")
+    assert charge(s["call_id"], f"token {s['input']}")["charged"] is True
+    client.feedback(f"req/{s['call_id']}", 0.0, label=f"wrong {s['label']}", message=f"refund {s['verdict_message']}")
+    client.refresh_fixes()
+    client.flush()
+    worker = client.worker({name: charge}, worker_id=f"worker/{s['worker']}", poll_interval=0.05)
+    wait_until(lambda: bool(proxy.sent("/v1/rollouts/lease")), what="a lease request")
+    worker.stop(timeout=5.0)
+    client.shutdown(timeout=5.0)
+
+    events = [event for exchange in proxy.sent("/v1/events") for event in exchange.json()["events"]]
+    verdicts = [item for exchange in proxy.sent("/v1/feedback") for item in exchange.json()["feedback"]]
+    assert {e["kind"] for e in events} >= {"failure"} and len(verdicts) == 1
+    assert proxy.sent("/v1/fixes") and proxy.sent("/v1/rollouts/lease")
+    assert all(200 <= e.status < 300 or e.status == 304 for e in proxy.exchanges), [(e.path, e.status) for e in proxy.exchanges]
+    stats = client.stats()
+    assert (stats.transport.sent, stats.transport.failed, stats.feedback.sent, stats.feedback.failed) == (len(events), 0, 1, 0)
+
+    wire = "\n".join(f"{e.method} {unquote(e.path)}\n{e.body.decode()}" for e in proxy.exchanges)
+    leaked = [field for field, secret in s.items() if secret in wire]
+    assert leaked == [], f"in clear on the wire: {leaked}"
+
+    # Names and ids: the keyed placeholder, the same in events, verdicts, fix polls and leases.
+    placeholder = redact_identifier(name, key, 256)
+    assert placeholder != name and placeholder.startswith("billing.charge.[REDACTED:openai_key#")
+    assert {e["function"] for e in events} == {placeholder} and verdicts[0]["function"] == placeholder
+    assert {unquote(e.path) for e in proxy.sent("/v1/fixes")} == {f"/v1/fixes?function={placeholder}"}
+    assert proxy.sent("/v1/rollouts/lease")[0].json()["functions"] == [placeholder]
+    assert proxy.sent("/v1/rollouts/lease")[0].json()["workerId"] == redact_identifier(f"worker/{s['worker']}", key, 200)
+    assert {e["agentId"] for e in events} == {verdicts[0]["agentId"]} == {redact_identifier(f"agent/{s['agent']}", key, 200)}
+    assert verdicts[0]["callId"] == redact_identifier(f"req/{s['call_id']}", key, 200)
+    failure = next(e for e in events if e["kind"] == "failure")
+    assert failure["tags"]["api_key"] == "[REDACTED]"
+    assert failure["outputSchema"]["properties"] == {"password": {"type": "string"}}  # a property name, kept
+
+    # The server took them under the same names: the failure and the wrong answer group as patterns of the function.
+    categories = sorted(p["category"] for p in arc_server.patterns(placeholder))
+    assert categories == ["unknown", "wrong_answer"]
