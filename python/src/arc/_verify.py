@@ -26,6 +26,9 @@ from ._verdict import Verdict, verdict_of
 
 _THREADS = 4
 _MAX_BACKLOG = 1000
+# Settled runs are dropped from the deadline heap once they are as many as the rest (and past this
+# floor), so it holds about twice the runs still pending, not every run of the last `timeout` seconds.
+_COMPACT_FLOOR = 64
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class VerifyRunner:
         self._idle = 0
         self._threads = 0
         self._deadlines: list[tuple[float, int, _Run]] = []
+        self._compact_at = _COMPACT_FLOOR
         self._order = itertools.count()
         self._watchdog: threading.Thread | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -109,6 +113,8 @@ class VerifyRunner:
             else:
                 busy = False
                 self._backlog.append(run)
+                if len(self._deadlines) >= self._compact_at:
+                    self._drop_settled()
                 heapq.heappush(self._deadlines, (run.deadline, next(self._order), run))
                 if self._idle == 0 and self._threads < _THREADS:
                     self._threads += 1
@@ -119,6 +125,17 @@ class VerifyRunner:
                 self._lock.notify_all()
         if busy:
             run.settle(VerifyOutcome(None, "busy", "verify was not run: every verifier thread is busy and the backlog full"))
+
+    def pending_deadlines(self) -> int:
+        """Runs the watchdog keeps a deadline for (settled ones included until the next compaction)."""
+        with self._lock:
+            return len(self._deadlines)
+
+    def _drop_settled(self) -> None:
+        """Under the lock: the heap without its settled runs; amortized O(1) a run."""
+        self._deadlines = [entry for entry in self._deadlines if not entry[2].settled]
+        heapq.heapify(self._deadlines)
+        self._compact_at = max(_COMPACT_FLOOR, 2 * len(self._deadlines))
 
     def _finish(self, done: Callable[[VerifyOutcome], None], outcome: VerifyOutcome) -> None:
         try:
