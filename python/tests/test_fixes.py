@@ -263,3 +263,55 @@ def test_output_repair_and_coercion() -> None:
     assert repair_output("", OutputRepairFix.model_validate(REPAIR)) == ""
     assert coerce_to_schema({"total": "twelve"}, schema) == {"total": "twelve"}
     assert coerce_to_schema({"currency": "eur"}, {"properties": {"currency": {"enum": ["EUR", "USD"]}}}) == {"currency": "EUR"}
+
+
+POOL = [
+    {"input": "weather in Paris today", "output": "Sunny, 24 C."},
+    {"input": "recipe for pancakes", "output": "Flour, milk, eggs."},
+    {"input": "stock price of ACME", "output": "ACME: 12.40 USD."},
+    {"input": "weather in Oslo tomorrow", "output": "Rain, 9 C."},
+    {"input": "pasta recipe with tomatoes", "output": "Pasta, tomatoes, basil."},
+    {"messages": [{"role": "user", "content": "translate hello to French"}, {"role": "assistant", "content": "Bonjour."}]},
+]
+
+
+def test_a_pooled_few_shot_fix_deployed_by_the_server_gives_each_call_its_nearest_examples(arc_server: ArcServer) -> None:
+    key = arc_server.key("ingest", "read")
+    name = f"assistant.ask.{secrets.token_hex(4)}"
+    client = ArcClient(ArcConfig(api_key=key, endpoint=arc_server.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    received: dict[str, list[dict[str, Any]]] = {}
+    user = ["anyone"]
+
+    @client.track(
+        name, call_shape=path_call_shape(messages="messages"), input=lambda question, messages: question, call_key=lambda *a: user[0]
+    )
+    def ask(question: str, messages: list[dict[str, Any]]) -> str:
+        received[question] = messages
+        if question == "fail":
+            raise ValueError("the model answered nothing")
+        return "ok"
+
+    with pytest.raises(ValueError):
+        ask("fail", [])
+    client.flush()
+    fix_id = arc_server.deploy(name, {"type": "few_shot", "examples": POOL, "nearest": 2})
+    client.refresh_fixes()
+    [fix] = client.fixes_for(name)
+    assert fix.id == fix_id and fix.fix.nearest == 2 and len(fix.fix.examples) == len(POOL)  # type: ignore[union-attr]
+    # A canary: the calls come from a user its treatment arm holds.
+    user[0] = next(u for u in (f"user-{i}" for i in range(100)) if canary_arm(fix_id, u, fix.canary_share) == "treatment")
+
+    def asked(question: str) -> list[str]:
+        own = {"role": "user", "content": question}
+        ask(question, [own])
+        messages = received[question]
+        assert messages[-1] == own and len(messages) == 5  # two example exchanges, then the call's own turn
+        return [m["content"] for m in messages[:-1]]
+
+    # The nearest last, right before the call's own input.
+    assert asked("what is the weather in Rome today") == ["weather in Oslo tomorrow", "Rain, 9 C.", "weather in Paris today", "Sunny, 24 C."]
+    assert asked("a recipe with tomatoes") == ["recipe for pancakes", "Flour, milk, eggs.", "pasta recipe with tomatoes", "Pasta, tomatoes, basil."]
+    assert asked("translate hello to Spanish")[-2:] == ["translate hello to French", "Bonjour."]
+    client.flush()
+    client.shutdown(timeout=5.0)
+    assert client.stats().functions[name].successes == 3
