@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from arc import ArcClient, ArcConfig, RolloutJob
+from arc import ArcClient, ArcConfig, RolloutJob, Verdict
 
 from .conftest import ArcServer, running_arc_server, wait_until
+from .recording_proxy import RecordingProxy
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,54 @@ def test_the_worker_replays_failures_with_candidate_fixes_and_reports_rewards(le
     # What the verifier scored went through a repairing candidate: the output parsed.
     assert all(job.fix is not None for job in scores)
     client.shutdown(timeout=5.0)
+
+
+def test_the_worker_scores_replays_with_the_functions_own_verify_and_posts_its_score(learning_server: ArcServer) -> None:
+    arc_server = learning_server
+    proxy = RecordingProxy(arc_server.url)
+    key = arc_server.key("ingest", "read", "worker")
+    client = ArcClient(ArcConfig(api_key=key, endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    name = f"quote.verified.{secrets.token_hex(4)}"
+    asked: list[tuple[Any, dict[str, Any]]] = []
+
+    def verify(output: dict[str, Any], arguments: dict[str, Any]) -> Verdict:
+        # What production would judge: the parsed quote, and the arguments it was asked with.
+        asked.append((output, arguments))
+        return Verdict(score=(1 + output["quote"] % 4) / 4, label="quote_checked")
+
+    @client.track(name, parse=json.loads, verify=verify)
+    def answer(text: str) -> str:
+        return text
+
+    for i in range(6):  # model output with a trailing comma: a parsing_error pattern, never verified
+        answer(f'{{"quote": {i},}}')
+    client.flush()
+    assert asked == []
+    _learn(arc_server, LEARN_FAST)
+    try:
+        worker = client.worker({name: answer}, concurrency=4, poll_interval=0.05, lease=30.0)
+        # The incumbent fails to parse (reward 0, verify not asked); a repairing candidate parses, and verify scores it.
+        wait_until(lambda: bool(asked) and worker.stats().reported >= 2, timeout=120, what="a replay verified and reported")
+    finally:
+        _learn(arc_server, PAUSED)
+    worker.stop(timeout=5.0)
+    client.shutdown(timeout=5.0)
+    proxy.close()
+
+    inputs = {job["id"]: job["input"] for exchange in proxy.sent("/v1/rollouts/lease") for job in exchange.answer_json()["jobs"]}
+    results = {e.path.split("/")[3]: (e.json(), e.status) for e in proxy.sent("/v1/rollouts/") if e.path.endswith("/result")}
+    assert results and all(status == 200 for _, status in results.values()), results
+    verified = {job: body for job, (body, _) in results.items() if "error" not in body}
+    assert verified, results
+    for job, body in verified.items():
+        quote = json.loads(inputs[job]["text"].replace(",}", "}"))["quote"]
+        assert body["reward"] == (1 + quote % 4) / 4  # verify's score, posted as the reward
+        assert json.loads(body["output"]) == {"quote": quote}
+    for output, arguments in asked:
+        assert output == {"quote": output["quote"]} and arguments["text"].startswith('{"quote"')
+    # Replays are no production calls: their verdicts are not sent as feedback, nor counted.
+    assert proxy.sent("/v1/feedback") == []
+    assert client.stats().functions[name].wrong_answers == 0
 
 
 def test_a_worker_refuses_what_it_cannot_replay(arc_server: ArcServer) -> None:
