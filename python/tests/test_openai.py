@@ -12,12 +12,12 @@ import openai
 import pydantic
 import pytest
 
-from arc import ArcClient, ArcConfig
+from arc import ArcClient, ArcConfig, ReturnedCallInfo, Verdict
 from arc._canary import canary_arm
 from arc.integrations.openai import wrap_openai
 
 from .chat_completions_server import ChatCompletionsServer, Reply
-from .conftest import ArcServer
+from .conftest import ArcServer, wait_until
 
 
 class Answer(pydantic.BaseModel):
@@ -117,3 +117,79 @@ def test_streams_are_tracked_up_to_their_start(arc_server: ArcServer, llm: ChatC
 def test_a_disabled_arc_returns_the_client_itself(llm: ChatCompletionsServer) -> None:
     client = openai.OpenAI(api_key="sk-test", base_url=llm.url)
     assert wrap_openai(client, ArcClient(ArcConfig(disabled=True)), function="x") is client
+
+
+def _pattern(arc_server: ArcServer, function: str) -> dict[str, Any]:
+    [pattern] = arc_server.patterns(function)
+    status, detail = arc_server.request("GET", f"/v1/patterns/{pattern['id']}")
+    assert status == 200, detail
+    return detail  # type: ignore[no-any-return]
+
+
+def test_sync_client_names_calls_verifies_answers_and_takes_feedback(arc_server: ArcServer, llm: ChatCompletionsServer) -> None:
+    arc = _arc(arc_server)
+    name = f"geo.verified.{secrets.token_hex(4)}"
+    told: list[ReturnedCallInfo] = []
+    verified: list[tuple[Any, dict[str, Any]]] = []
+
+    def verify(answer: Any, arguments: dict[str, Any]) -> Verdict:
+        # Given the answer's content as validators see it (parsed: a JSON format was asked for).
+        verified.append((answer, arguments))
+        city = answer["city"]
+        return Verdict(score=1.0) if city == "Paris" else Verdict(score=0.0, label="wrong_city", message=f"expected Paris, got {city}")
+
+    client = wrap_openai(
+        openai.OpenAI(api_key="sk-test", base_url=llm.url, max_retries=0),
+        arc,
+        function=name,
+        validators=[Answer],
+        call_id=lambda body: body["user"],
+        verify=verify,
+        on_call=told.append,
+    )
+    right = client.chat.completions.create(**BODY, user="req-right")
+    llm.replies.append(Reply(content='{"city": "Lyon"}'))  # type: ignore[attr-defined]
+    wrong = client.chat.completions.create(**BODY, user="req-wrong")
+    assert right.choices[0].message.content == '{"city": "Paris"}' and wrong.choices[0].message.content == '{"city": "Lyon"}'
+    assert [info.call_id for info in told] == ["req-right", "req-wrong"]
+    assert told[1].output is wrong and told[1].kwargs["user"] == "req-wrong"  # the caller's own completion
+    # verify runs off the call's path; a verdict after the fact for a call verify judged already is not counted twice.
+    wait_until(lambda: arc.stats().feedback.queued + arc.stats().feedback.sent >= 2, what="both verdicts")
+    arc.feedback("req-wrong", 0.0)
+    arc.flush()
+    stats = arc.stats()
+    assert (stats.feedback.sent, stats.feedback.unmatched) == (2, 1)
+    assert stats.functions[name].wrong_answers == 1
+    assert sorted(answer["city"] for answer, _ in verified) == ["Lyon", "Paris"]
+    assert all(arguments["model"] == "gpt-4o-mini" for _, arguments in verified)
+    detail = _pattern(arc_server, name)
+    assert detail["category"] == "wrong_answer" and detail["errorType"] == "wrong_city"
+    arc.shutdown(timeout=5.0)
+
+
+async def test_async_client_feedback_after_the_fact_on_a_generated_call_id(arc_server: ArcServer, llm: ChatCompletionsServer) -> None:
+    arc = _arc(arc_server)
+    name = f"geo.feedback.{secrets.token_hex(4)}"
+    told: list[ReturnedCallInfo] = []
+    client = wrap_openai(openai.AsyncOpenAI(api_key="sk-test", base_url=llm.url, max_retries=0), arc, function=name, on_call=told.append)
+    llm.replies.append(Reply(content='{"city": "Rome"}'))  # type: ignore[attr-defined]
+    completion = await client.chat.completions.create(**BODY)
+    [info] = told
+    assert info.output is completion and info.call_id  # an id Arc generated, to give arc.feedback
+    arc.feedback(info.call_id, Verdict(score=0.0, label="wrong_city"))
+    await arc.aflush()
+    assert arc.stats().feedback.sent == 1 and arc.stats().functions[name].wrong_answers == 1
+    detail = _pattern(arc_server, name)
+    assert detail["category"] == "wrong_answer" and detail["errorType"] == "wrong_city"
+    # The pattern's example is the call as it was made, for rollouts to replay.
+    assert detail["examples"][0]["input"]["messages"] == BODY["messages"]
+    await arc.ashutdown(timeout=5.0)
+
+
+def test_wrap_openai_refuses_options_that_are_not_callable(llm: ChatCompletionsServer, arc_server: ArcServer) -> None:
+    arc = _arc(arc_server)
+    client = openai.OpenAI(api_key="sk-test", base_url=llm.url)
+    for option in ("call_id", "on_call", "verify"):
+        with pytest.raises(TypeError, match=option):
+            wrap_openai(client, arc, function="x", **{option: "not callable"})  # type: ignore[arg-type]
+    arc.shutdown(timeout=1.0)
