@@ -28,6 +28,8 @@ export interface StartArcServerOptions {
   adminKey?: string;
   logLevel?: string;
   extraArgs?: string[];
+  /** Options for node itself (e.g. `--cpu-prof`), before the entry. */
+  nodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -53,11 +55,15 @@ export async function startArcServer(options: StartArcServerOptions): Promise<Ar
     '--log-level',
     options.logLevel ?? 'warn',
   ];
-  const child = spawn(process.execPath, [...entry, ...args, ...(options.extraArgs ?? [])], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ARC_ADMIN_KEY: adminKey },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...entry, ...args, ...(options.extraArgs ?? [])],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ARC_ADMIN_KEY: adminKey },
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
