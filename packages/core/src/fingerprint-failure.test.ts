@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FailureInput, fingerprintFailure, patternIdOf } from './fingerprint-failure.js';
+import {
+  type FailureInput,
+  fingerprintFailure,
+  MESSAGE_MEMO_LIMIT,
+  messageMemoSize,
+  patternIdOf,
+} from './fingerprint-failure.js';
 import type { FingerprintRule } from './fingerprint-rule.js';
 
 const id = (f: FailureInput, rules?: FingerprintRule[]) => fingerprintFailure(f, { rules }).patternId;
@@ -229,5 +235,53 @@ describe('fingerprintFailure: properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('fingerprintFailure: the memo of message facts', () => {
+  // A rule that sets nothing applies to nothing, and any rule turns the memo off: the plain path.
+  const plain = (f: FailureInput) => fingerprintFailure(f, { rules: [{ match: {} }] });
+
+  it('gives what the plain path gives, failures repeating or not', () => {
+    const failure = fc.record(
+      {
+        function: fc.constantFrom('search', 'book', ' search '),
+        errorType: fc.constantFrom('TypeError', 'APICallError', 'Error'),
+        message: fc.constantFrom(
+          'Rate limit reached, retry in 3s',
+          "Cannot read properties of undefined (reading 'amount')",
+          '"currency" is required (request req_1x)',
+          'timeout of 1500ms exceeded',
+          '',
+        ),
+        status: fc.constantFrom(429, 500, 1.5),
+        code: fc.constantFrom('ETIMEDOUT', 'null'),
+        stack: fc.constantFrom('RangeError [ERR_OUT_OF_RANGE]: index 7 out of range\n    at f (a.js:1:1)'),
+        input: fc.constantFrom(null, { q: 'x' }, [1, 2]),
+      },
+      { requiredKeys: ['function'] },
+    );
+    fc.assert(
+      fc.property(fc.array(failure, { maxLength: 40 }), (failures) => {
+        for (const f of failures) expect(fingerprintFailure(f)).toEqual(plain(f));
+      }),
+    );
+  });
+
+  it('keeps the fingerprint of each failure its own: the value shapes are never memoised', () => {
+    const base = { function: 'search', errorType: 'TypeError', message: 'x is undefined' };
+    const first = fingerprintFailure({ ...base, input: { a: 1 } });
+    const second = fingerprintFailure({ ...base, input: ['a'] });
+    expect(second.patternId).toBe(first.patternId);
+    expect(second.signature.inputShape).not.toEqual(first.signature.inputShape);
+    expect(second.signature.inputShape).toEqual(plain({ ...base, input: ['a'] }).signature.inputShape);
+  });
+
+  it('holds at most MESSAGE_MEMO_LIMIT distinct failures', () => {
+    for (let i = 0; i < MESSAGE_MEMO_LIMIT + 10; i++) {
+      fingerprintFailure({ function: 'bound', message: `distinct failure ${i}` });
+      expect(messageMemoSize()).toBeLessThanOrEqual(MESSAGE_MEMO_LIMIT);
+    }
+    expect(messageMemoSize()).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { categorizeFailure } from './categorize-failure.js';
 import type { Category } from './failure-category.js';
-import { type FingerprintRule, firstRuleSetting } from './fingerprint-rule.js';
+import { type FailureFacts, type FingerprintRule, firstRuleSetting } from './fingerprint-rule.js';
 import { MAX_RAW_MESSAGE_LENGTH, normalizeMessage } from './normalize-message.js';
 import { type ValueShape, valueShape } from './value-shape.js';
 
@@ -42,20 +43,35 @@ export type FailureFingerprint = {
 const STACK_HEADER = /^([A-Za-z_$][\w$.]*)(?: \[([A-Za-z0-9_]+)\])?: ?(.*)$/;
 
 // Ingested failures repeat a few patterns, and SHA-256 is the largest cost of a fingerprint, so
-// recent canonical signatures keep their ids; dropped wholesale when full, which keeps it simple.
+// recent canonical signatures keep their ids.
 const ID_MEMO_LIMIT = 4096;
-const idMemo = new Map<string, string>();
+const idMemo = new BoundedMemo<string>(ID_MEMO_LIMIT);
 
 /** `pat_` and the first 16 hex digits of the SHA-256 of the canonical JSON of `parts`. */
 export function patternIdOf(parts: readonly unknown[]): string {
   const canonical = JSON.stringify(parts);
-  let id = idMemo.get(canonical);
-  if (id === undefined) {
-    id = `pat_${bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16)}`;
-    if (idMemo.size >= ID_MEMO_LIMIT) idMemo.clear();
-    idMemo.set(canonical, id);
-  }
-  return id;
+  return idMemo.get(canonical, () => `pat_${bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16)}`);
+}
+
+/** What a failure's message facts alone decide: everything in a fingerprint but the value shapes. */
+interface MessageFingerprint {
+  category: Category;
+  normalizedMessage: string;
+  patternId: string;
+}
+
+/**
+ * Failures that repeat repeat their message facts exactly (a fleet's same 429, the same missing
+ * field), so without rules those facts keep their category, normalised message and id: the
+ * categoriser's and normaliser's scans are paid once per distinct failure, not once per failure.
+ * Bounded: each key holds at most a capped message (MAX_RAW_MESSAGE_LENGTH).
+ */
+export const MESSAGE_MEMO_LIMIT = 4096;
+const messageMemo = new BoundedMemo<MessageFingerprint>(MESSAGE_MEMO_LIMIT);
+
+/** Entries the memo of message facts holds now (for its bound's test). */
+export function messageMemoSize(): number {
+  return messageMemo.size;
 }
 
 /**
@@ -80,7 +96,7 @@ export function fingerprintFailure(
 ): FailureFingerprint {
   const rules = options.rules ?? [];
   const header = f.stack === undefined ? null : STACK_HEADER.exec(f.stack.split('\n', 1)[0]!);
-  const facts = {
+  const facts: MessageFacts = {
     function: f.function.trim(),
     errorType: (f.errorType ?? header?.[1] ?? 'Error').trim(),
     // Rules and the categoriser read what the normaliser reads: the capped message.
@@ -88,9 +104,21 @@ export function fingerprintFailure(
     status: Number.isInteger(f.status) ? f.status : undefined,
     code: f.code ?? header?.[2],
   };
-  const category = options.category ?? categorizeFailure(facts, rules);
-  const normalizedMessage = normalizeMessage(facts.message);
-  const fingerprint = firstRuleSetting(rules, facts, 'fingerprint')?.fingerprint ?? null;
+  const { category, normalizedMessage, patternId } =
+    rules.length === 0
+      ? messageMemo.get(
+          JSON.stringify([
+            facts.function,
+            facts.errorType,
+            facts.message,
+            facts.status,
+            facts.code,
+            options.category,
+          ]),
+          () => messageFingerprint(facts, rules, options.category),
+        )
+      : messageFingerprint(facts, rules, options.category);
+  const fingerprint = rules.length === 0 ? null : fingerprintSetting(facts, rules);
   const signature: FailureSignature = {
     function: facts.function,
     errorType: facts.errorType,
@@ -102,16 +130,37 @@ export function fingerprintFailure(
     outputShape: valueShape(f.output),
     fingerprint: fingerprint === null ? null : [...fingerprint],
   };
+  return { patternId, category, normalizedMessage, signature };
+}
+
+/** A failure's facts as fingerprinting reads them: type and message filled in from the stack. */
+type MessageFacts = FailureFacts & { function: string; errorType: string; message: string };
+
+function fingerprintSetting(
+  facts: MessageFacts,
+  rules: readonly FingerprintRule[],
+): readonly string[] | null {
+  return firstRuleSetting(rules, facts, 'fingerprint')?.fingerprint ?? null;
+}
+
+function messageFingerprint(
+  facts: MessageFacts,
+  rules: readonly FingerprintRule[],
+  given: Category | undefined,
+): MessageFingerprint {
+  const category = given ?? categorizeFailure(facts, rules);
+  const normalizedMessage = normalizeMessage(facts.message);
+  const fingerprint = fingerprintSetting(facts, rules);
   const patternId =
     fingerprint === null
       ? patternIdOf([
-          signature.function,
-          signature.errorType,
-          signature.code,
-          signature.status,
+          facts.function,
+          facts.errorType,
+          facts.code ?? null,
+          facts.status ?? null,
           normalizedMessage,
           category,
         ])
       : patternIdOf(['fingerprint', ...fingerprint]);
-  return { patternId, category, normalizedMessage, signature };
+  return { category, normalizedMessage, patternId };
 }
