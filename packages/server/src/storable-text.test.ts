@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { storableJson, storableText } from './storable-text.js';
 
@@ -29,5 +30,42 @@ describe('storableJson', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('hands back the value itself when nothing in it needs changing', () => {
+    const value = { a: ['x', 1, { b: 'emoji 😀' }], 'k é': null };
+    expect(storableJson(value)).toBe(value);
+  });
+
+  it('copies what changes and leaves the value it was given as it was', () => {
+    const kept = { b: 'fine' };
+    const value = { a: ['x', 'bad\u0000'], kept };
+    const storable = storableJson(value) as { a: string[]; kept: unknown };
+    expect(storable).toEqual({ a: ['x', 'bad\ufffd'], kept: { b: 'fine' } });
+    expect(storable).not.toBe(value);
+    expect(storable.kept).toBe(kept);
+    expect(value.a[1]).toBe('bad\u0000');
+  });
+
+  it('gives what a full copy would give, for any JSON', () => {
+    // The copy storableJson made of everything before it kept what needed no change.
+    const fullCopy = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? storableText(v)
+        : Array.isArray(v)
+          ? v.map(fullCopy)
+          : typeof v === 'object' && v !== null
+            ? Object.fromEntries(Object.entries(v).map(([k, item]) => [storableText(k), fullCopy(item)]))
+            : v;
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.string({ unit: fc.constantFrom('a', '\u0000', '\ud800', '\udc00', '\ud83d\ude00') }),
+        (json, text) => {
+          const value = { json, text, [text]: [text] };
+          expect(storableJson(value)).toEqual(fullCopy(value));
+        },
+      ),
+    );
   });
 });
