@@ -10,8 +10,8 @@ import { openTestStorages } from './storage/test-databases.js';
 const CREDENTIAL = 'arc_test-credential-0123456789';
 
 const event: fc.Arbitrary<EventInput> = fc.record({
-  // Few ids, so that batches repeat some (idempotent retries inside one batch and across them).
-  id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+  // Fewer ids than events, so that batches repeat some (idempotent retries inside one batch).
+  id: fc.integer({ min: 0, max: 59 }).map((n) => `event-${n}`),
   kind: fc.constantFrom('failure' as const, 'success' as const),
   function: fc.constantFrom('search', 'book'),
   timestamp: fc.integer({ min: 1_700_000_000_000, max: 1_700_000_100_000 }),
@@ -59,7 +59,7 @@ describe.each(openTestStorages())('a batch stores what its events one at a time 
       now: () => 1_700_000_000_000,
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 30 }), async (events) => {
+      fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 80, size: 'max' }), async (events) => {
         run += 1;
         const batched = await storage.ensureProject(`batched-${run}`);
         const single = await storage.ensureProject(`single-${run}`);
