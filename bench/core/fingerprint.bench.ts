@@ -46,19 +46,23 @@ export async function run(): Promise<void> {
   const repeated = rate(corpus);
   // A distinct function per failure makes every signature new, so no memo ever hits: the cost when
   // nothing repeats.
-  const distinct = rate(
-    Array.from({ length: 20_000 }, (_, i) => ({ ...corpus[i % corpus.length]!, function: `step${i}` })),
-  );
+  const distinctFailures = Array.from({ length: 20_000 }, (_, i) => ({
+    ...corpus[i % corpus.length]!,
+    function: `step${i}`,
+  }));
+  const distinct = rate(distinctFailures);
+  const distinctPlain = rate(distinctFailures, INERT_RULES);
   const count = (n: number) => Math.round(n).toLocaleString('en-US');
-  const line = (label: string, r: Rate) =>
-    `fingerprintFailure, ${label}: ${count(r.perCpuSecond)}/s per core (${count(r.perSecond)}/s wall; ${r.count} in ${r.ms.toFixed(0)} ms), ${(r.perCpuSecond / plain.perCpuSecond).toFixed(2)}x the plain path`;
+  const line = (label: string, r: Rate, baseline: Rate) =>
+    `fingerprintFailure, ${label}: ${count(r.perCpuSecond)}/s per core (${count(r.perSecond)}/s wall; ${r.count} in ${r.ms.toFixed(0)} ms), ${(r.perCpuSecond / baseline.perCpuSecond).toFixed(2)}x the plain path`;
   console.log(
     `corpus: ${ERROR_MESSAGE_CORPUS.length} messages; load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log(line('plain path (no memo), corpus repeating', plain));
-  console.log(line('corpus patterns repeating', repeated));
-  console.log(line('every signature new', distinct));
+  console.log(line('plain path (no memo), corpus repeating', plain, plain));
+  console.log(line('corpus patterns repeating', repeated, plain));
+  console.log(line('plain path, every signature new', distinctPlain, distinctPlain));
+  console.log(line('every signature new (the memo never hits)', distinct, distinctPlain));
   console.log('target: 500,000/s per core on repeating patterns');
 }
