@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Category } from './failure-category.js';
 import {
   type FailureInput,
   fingerprintFailure,
@@ -240,7 +241,8 @@ describe('fingerprintFailure: properties', () => {
 
 describe('fingerprintFailure: the memo of message facts', () => {
   // A rule that sets nothing applies to nothing, and any rule turns the memo off: the plain path.
-  const plain = (f: FailureInput) => fingerprintFailure(f, { rules: [{ match: {} }] });
+  const plain = (f: FailureInput, category?: Category) =>
+    fingerprintFailure(f, { rules: [{ match: {} }], ...(category === undefined ? {} : { category }) });
 
   it('gives what the plain path gives, failures repeating or not', () => {
     const failure = fc.record(
@@ -261,9 +263,14 @@ describe('fingerprintFailure: the memo of message facts', () => {
       },
       { requiredKeys: ['function'] },
     );
+    // A verdict gives the category; the same message with and without one keeps each its own.
+    const given = fc.constantFrom(undefined, 'wrong_answer' as const, 'rate_limit' as const);
     fc.assert(
-      fc.property(fc.array(failure, { maxLength: 40 }), (failures) => {
-        for (const f of failures) expect(fingerprintFailure(f)).toEqual(plain(f));
+      fc.property(fc.array(fc.tuple(failure, given), { maxLength: 40 }), (failures) => {
+        for (const [f, category] of failures) {
+          const options = category === undefined ? {} : { category };
+          expect(fingerprintFailure(f, options)).toEqual(plain(f, category));
+        }
       }),
     );
   });
