@@ -64,7 +64,7 @@ export function registerServeCommand(program: Command): void {
     )
     .option(
       '--max-batch-events <n>',
-      `events per POST /v1/events (default ${DEFAULT_LIMITS.maxBatchEvents})`,
+      `events per POST /v1/events and /v1/feedback, spans per POST /v1/traces (default ${DEFAULT_LIMITS.maxBatchEvents})`,
       positive,
     )
     .option(
