@@ -45,6 +45,16 @@ export interface CanaryJudgement {
 }
 
 /**
+ * A wrong verdict (POST /v1/feedback) makes its call a failure, while the call itself was counted
+ * with the successes it returned with, which travel apart (aggregated) and can arrive later: an arm
+ * may show more failures than calls until they do. Each failure stands for a call, so an arm has
+ * at least as many calls as failures; the counters catch up as the successes arrive.
+ */
+function withItsCalls(arm: CanaryArmTally): CanaryArmTally {
+  return { ...arm, trials: Math.max(arm.trials, arm.failures, arm.patternFailures) };
+}
+
+/**
  * The verdict on one canary deployment (DESIGN.md section 6): core's sequential test on the failures
  * of the fix's own pattern and on all failures of its function, at the configured share. Harm on
  * either rolls the fix back (the function's metric also has the failure-limit backstop). Benefit
@@ -59,7 +69,8 @@ export function judgeCanary(canary: CanaryTallies, limits: CanaryLimits): Canary
     promoteAlpha: limits.canaryAlpha,
     maxTreatmentTrials: limits.canaryMaxTrials,
   };
-  const { treatment, control } = canary;
+  const treatment = withItsCalls(canary.treatment);
+  const control = withItsCalls(canary.control);
   const pattern = canaryDecision({
     ...common,
     treatment: { trials: treatment.trials, failures: treatment.patternFailures },
