@@ -88,10 +88,7 @@ describe('judgeCanary', () => {
   it("counts a wrong verdict's call while its success is still on the way: never more failures than calls", () => {
     // Control: 3 calls counted, 5 failures (2 wrong verdicts came before their calls' successes).
     const early = judgeCanary(
-      canary(
-        { trials: 4, failures: 1, patternFailures: 1 },
-        { trials: 3, failures: 5, patternFailures: 4 },
-      ),
+      canary({ trials: 4, failures: 1, patternFailures: 1 }, { trials: 3, failures: 5, patternFailures: 4 }),
       settings,
     );
     expect(early.decision).toBe('continue');
