@@ -84,7 +84,7 @@ describe('createBfclAgent', () => {
         { role: 'user', content: task.question[0]!.content },
       ],
       temperature: 0.7,
-      max_tokens: 128,
+      max_tokens: 96,
     });
     expect(answer.calls).toEqual(solvedCalls);
     expect(answer.error).toBeUndefined();
@@ -136,11 +136,11 @@ describe('createBfclAgent', () => {
       { role: 'assistant', content: '{"name":"rect","arguments":{"w":2,"h":3}}' },
       { role: 'user', content: task.question[0]!.content },
     ]);
-    expect(body).toMatchObject({ temperature: 0, seed: 11, max_tokens: 128, frequency_penalty: 0.5 });
+    expect(body).toMatchObject({ temperature: 0, seed: 11, max_tokens: 96, frequency_penalty: 0.5 });
     expect(answer.request.params).toEqual({
       temperature: 0,
       seed: 11,
-      maxTokens: 128,
+      maxTokens: 96,
       frequencyPenalty: 0.5,
     });
     expect(answer.calls).toBeDefined();

@@ -24,8 +24,13 @@ import { type AgentCall, type AgentTool, CALLS_SCHEMA, toolCallsSchema } from '.
 /** The name the agent's model call is tracked under. */
 export const BFCL_AGENT_FUNCTION = 'bfcl_answer';
 
-/** The agent's own parameters before any fix: a typical production setting, short answers. */
-export const BFCL_DEFAULT_PARAMS: CallParams = { temperature: 0.7, maxTokens: 128 };
+/**
+ * The agent's own parameters before any fix: a typical production setting. Answers are short: one
+ * call of a BFCL function takes about 30 to 55 tokens written compactly (95th percentile), and what
+ * the model writes past 96 tokens is prose (which BFCL judges as no call, cut or not), at about
+ * 20 ms a token on one core.
+ */
+export const BFCL_DEFAULT_PARAMS: CallParams = { temperature: 0.7, maxTokens: 96 };
 
 /** The argument of the tracked model call: the normalized call's parts, plus what the task offers. */
 export interface BfclModelRequest {

@@ -30,6 +30,8 @@ export interface LlmCompletion {
   /** `length` when the text was cut at `maxTokens`. */
   finishReason: 'stop' | 'length' | 'other';
   durationMs: number;
+  /** Tokens the model read (the prompt, as evaluated) and wrote, where the backend says. */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 export interface LlmBackend {

@@ -13,6 +13,7 @@ import {
 } from './agent-output-validation.js';
 import { type BfclAnswer, createBfclAgent } from './bfcl-agent.js';
 import { checkBfclAnswer } from './bfcl-checker.js';
+import { bfclBaseCall } from './bfcl-prompt.js';
 import { type BfclTask, loadBfclTasks, splitByCategory } from './bfcl-tasks.js';
 import { fetchBfclData, fetchModel } from './fetch-assets.js';
 import { InvalidModelFileError } from './gguf-model-file.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const [modelPath, files] = await Promise.all([fetchModel(), fetchBfclData()]);
   // One task of each category, and a second simple one.
   tasks = splitByCategory(await loadBfclTasks(files), { seed: 1, heldOut: 5, learning: 0 }).heldOut;
-  llm = await LocalLlm.load({ modelPath, sequences: 2 });
+  llm = await LocalLlm.load({ modelPath });
 }, 300_000);
 
 afterAll(async () => {
@@ -44,9 +45,7 @@ afterAll(async () => {
 
 async function answerAll(run: (task: BfclTask) => Promise<BfclAnswer>): Promise<BfclAnswer[]> {
   const answers: BfclAnswer[] = [];
-  // Two at a time: the context's two sequences decode them in one batch.
-  for (let i = 0; i < tasks.length; i += 2)
-    answers.push(...(await Promise.all(tasks.slice(i, i + 2).map(run))));
+  for (const task of tasks) answers.push(await run(task));
   return answers;
 }
 
@@ -79,6 +78,31 @@ describe('LocalLlm', () => {
     expect(Object.keys(JSON.parse(constrained.text))).toEqual(['sum']);
     expect(Number.isInteger(JSON.parse(constrained.text).sum)).toBe(true);
   }, 60_000);
+
+  it('repeats a seeded call exactly, whatever it was asked before, and counts its tokens', async () => {
+    const ask = (task: BfclTask) => {
+      const call = bfclBaseCall(task, {});
+      return llm.complete({
+        system: call.system,
+        messages: [{ role: 'user', content: String(call.messages![0]!.content) }],
+        maxTokens: 60,
+        temperature: 0.9,
+        seed: 5,
+      });
+    };
+    const first = await ask(tasks[0]!);
+    // The same call right after itself (its prompt was all cached before each call started afresh) and after another.
+    const again = await ask(tasks[0]!);
+    await ask(tasks[1]!);
+    const afterOther = await ask(tasks[0]!);
+    expect(again.text).toBe(first.text);
+    expect(afterOther.text).toBe(first.text);
+    // The whole prompt is read every time.
+    expect(again.usage).toEqual(first.usage);
+    expect(first.usage!.inputTokens).toBeGreaterThan(100);
+    expect(first.usage!.outputTokens).toBeGreaterThan(0);
+    expect(first.usage!.outputTokens).toBeLessThanOrEqual(60);
+  }, 120_000);
 });
 
 describe('the BFCL agent on the real model', () => {

@@ -1,7 +1,12 @@
 // The local model: a GGUF file run on the CPU by node-llama-cpp's prebuilt binary. One context
-// holds several sequences so that calls made concurrently are decoded in one batch; each
-// sequence keeps the tokens of its last call, and node-llama-cpp re-evaluates only what differs,
-// so the shared start of every prompt (chat template, instructions) is computed once per sequence.
+// holds one or more sequences; calls made concurrently are decoded in one batch.
+//
+// Every call starts from an empty sequence and evaluates its whole prompt. Reusing the tokens a
+// sequence kept from its last call (node-llama-cpp's default) makes a seeded call's text depend on
+// the calls before it: the same prompt twice in a row re-evaluates only its last token, alone, and
+// llama.cpp's numbers for a batch of one differ from those of the same token in a longer batch, so
+// the sampled text differs (measured). Decoding two sequences together mixes their batches the same
+// way: a seeded call repeats exactly only when the context has one sequence.
 
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
@@ -24,7 +29,7 @@ export interface LocalLlmOptions {
   modelPath: string;
   /** Tokens per sequence (default 2048: a BFCL prompt with a few examples fits). */
   contextSize?: number;
-  /** Calls decoded together (default 2). */
+  /** Calls decoded together (default 1; more is faster, but a seeded call no longer repeats exactly). */
   sequences?: number;
   /**
    * CPU threads (default: all cores but one, at least 1). llama.cpp's threads spin while they
@@ -62,7 +67,7 @@ export class LocalLlm implements LlmBackend {
   static async load(options: LocalLlmOptions): Promise<LocalLlm> {
     await validateModelFile(options.modelPath);
     const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
-    const sequences = options.sequences ?? 2;
+    const sequences = options.sequences ?? 1;
     // `build: 'never'`: use the prebuilt binary or fail; never download or compile llama.cpp at run time.
     const llama = await getLlama({
       gpu: false,
@@ -130,7 +135,11 @@ export class LocalLlm implements LlmBackend {
     history.push({ type: 'model', response: [] });
     const chat = await this.#acquire();
     const started = performance.now();
+    const { sequence } = chat;
     try {
+      await sequence.clearHistory();
+      const read = sequence.tokenMeter.usedInputTokens;
+      const written = sequence.tokenMeter.usedOutputTokens;
       const result = await chat.generateResponse(history, {
         temperature: request.temperature,
         topP: request.topP,
@@ -150,6 +159,10 @@ export class LocalLlm implements LlmBackend {
         text: result.response,
         finishReason: stop === 'maxTokens' ? 'length' : stop === 'abort' ? 'other' : 'stop',
         durationMs: performance.now() - started,
+        usage: {
+          inputTokens: sequence.tokenMeter.usedInputTokens - read,
+          outputTokens: sequence.tokenMeter.usedOutputTokens - written,
+        },
       };
     } finally {
       this.#release(chat);

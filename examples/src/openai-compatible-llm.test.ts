@@ -31,6 +31,7 @@ describe('OpenAiCompatibleLlm', () => {
     });
     expect(completion.text).toBe('{"name": "f", "arguments": {}}');
     expect(completion.finishReason).toBe('stop');
+    expect(completion.usage).toEqual({ inputTokens: 1, outputTokens: 1 });
     const [request] = server.requests;
     expect(request!.method).toBe('POST');
     expect(request!.url).toBe('/v1/chat/completions');

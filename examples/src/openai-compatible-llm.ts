@@ -25,6 +25,7 @@ export class LlmHttpError extends Error {
 
 interface ChatCompletionResponse {
   choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
 function chatCompletionsUrl(baseUrl: string): string {
@@ -99,6 +100,9 @@ export class OpenAiCompatibleLlm implements LlmBackend {
       text: choice.message?.content ?? '',
       finishReason: finish === 'length' ? 'length' : finish === 'stop' ? 'stop' : 'other',
       durationMs: performance.now() - started,
+      ...(data.usage?.prompt_tokens !== undefined && data.usage.completion_tokens !== undefined
+        ? { usage: { inputTokens: data.usage.prompt_tokens, outputTokens: data.usage.completion_tokens } }
+        : {}),
     };
   }
 

@@ -60,7 +60,10 @@ export interface DemoOptions {
   port: number;
   report?: string;
   evaluateEachStep: boolean;
-  /** Calls the local model decodes together; one CPU thread each way (more threads hung this box). */
+  /**
+   * Calls answered at once: one, so that each seeded call repeats exactly (local-llm.ts); one CPU
+   * thread for the model (more threads than free cores spin and slow it), the other core for Arc.
+   */
   sequences: number;
   threads: number;
 }
@@ -127,7 +130,7 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
     port: positiveInteger(input.port, 0, '--port', 0),
     ...(input.report !== undefined ? { report: input.report } : {}),
     evaluateEachStep: input.evaluateEachStep ?? false,
-    sequences: 2,
+    sequences: 1,
     threads: 1,
   };
 }

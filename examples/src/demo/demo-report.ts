@@ -3,6 +3,7 @@
 // the rollouts it ran and the curriculum at every step.
 
 import type { Fix } from '@arc-agent/core';
+import type { PhaseUsage } from './model-usage.js';
 
 /** One held-out task's outcome: solved by BFCL's checker, or the category of its failure. */
 export interface TaskOutcome {
@@ -102,6 +103,16 @@ export interface DemoReport {
   heldOut: { baseline: TaskOutcome[]; final: TaskOutcome[] };
   /** The production traffic, round by round: what two runs with one seed both see. */
   traffic: TaskOutcome[][];
+  /** Where the time went: model calls by phase, and the run's wall-clock and CPU seconds. */
+  usage: {
+    phases: Record<string, PhaseUsage>;
+    total: PhaseUsage;
+    wallSeconds: number;
+    /** CPU this process used (the model, Arc's server, the SDK). */
+    cpuSeconds: number;
+    /** The machine's 1-minute load average at the end: how busy it was besides the demo. */
+    loadAverage: number;
+  };
 }
 
 export function scoreOf(outcomes: readonly TaskOutcome[]): HeldOutScore {

@@ -8,11 +8,12 @@
 // learns from. Steps run on demand (`runLearnerStep`), not on the server's triggers, so the demo
 // controls their number; canaries are judged after each round of traffic as the runner would.
 // After the first step a person proposes a harmful fix through the approvals API and approves it;
-// the canary test is there to roll it back. The model samples with a seed per call, so a run
-// repeats under its seed.
+// the canary test is there to roll it back. The model samples with a seed per call and answers one
+// call at a time, each from an empty context, and the agent takes up deployed fixes at known points
+// (before each round of traffic), so a run repeats under its seed.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fix } from '@arc-agent/core';
 import { createArc } from '@arc-agent/sdk';
@@ -59,6 +60,7 @@ import {
   type TaskOutcome,
 } from './demo-report.js';
 import { HARMFUL_FIX, HARMFUL_FIX_COMMENT } from './harmful-fix.js';
+import { formatModelUsage, MeteredLlm } from './model-usage.js';
 import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
 import { trafficRounds } from './traffic-rounds.js';
 
@@ -133,6 +135,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
   }
   const progress = hooks.progress ?? new DemoProgress();
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
   const tasks = await loadBfclTasks(await fetchBfclData({ log: (m) => progress.line(m) }));
@@ -147,7 +150,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
   const heldOut = split.heldOut;
   const pool = split.learning;
   const taskById = new Map<string, BfclTask>(pool.map((t) => [t.id, t]));
-  const llm = await openLlm(options, progress);
+  const llm = new MeteredLlm(await openLlm(options, progress));
 
   const temp = options.db === undefined ? await mkdtemp(join(tmpdir(), 'arc-demo-')) : undefined;
   const adminKey = generateApiKey();
@@ -203,17 +206,21 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       agentId: 'bfcl-demo-agent',
       flushIntervalMs: 200,
       successSampleRate: 1,
-      fixes: { pollIntervalMs: 500 },
+      // The demo refreshes the deployed fixes itself before each round of traffic, so what a round
+      // runs with does not depend on timing.
+      fixes: { pollIntervalMs: 3_600_000 },
     });
     arcClosers.push(() => arc.shutdown());
     const agent = createBfclAgent({ llm, arc, findTask: (id) => taskById.get(id), seed: options.seed });
 
-    const measure = async (label: string, fixes: readonly Fix[] | ((task: BfclTask) => readonly Fix[])) =>
-      answerTasks(agent, heldOut, {
+    const measure = async (label: string, fixes: readonly Fix[] | ((task: BfclTask) => readonly Fix[])) => {
+      llm.phase(label);
+      return answerTasks(agent, heldOut, {
         fixes,
         concurrency: options.sequences,
         onAnswered: (done, solved) => progress.bar(label, done, heldOut.length, `solved ${solved}`),
       });
+    };
 
     const baseline = await measure('baseline (held-out)', []);
     progress.line(
@@ -240,6 +247,8 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     const rollbacks: RollbackReport[] = [];
     const serve = async (round: number) => {
       const batch = rounds[round]!;
+      await arc.refreshFixes();
+      llm.phase('traffic');
       traffic.push(
         await answerTasks(agent, batch, {
           concurrency: options.sequences,
@@ -281,6 +290,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     let rollouts = 0;
     await serve(0);
     for (let k = 1; k <= options.steps; k++) {
+      llm.phase('rollouts');
       const outcome = await runLearnerStep({
         storage: server.storage,
         projectId,
@@ -419,6 +429,13 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       occurrences: p.occurrences,
     }));
 
+    const cpu = process.cpuUsage(startedCpu);
+    const usage = {
+      ...llm.usage(),
+      wallSeconds: (performance.now() - started) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      loadAverage: loadavg()[0]!,
+    };
     const report: DemoReport = {
       model: llm.model,
       seed: options.seed,
@@ -435,10 +452,15 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       ...(options.evaluateEachStep ? { heldOutByStep } : {}),
       heldOut: { baseline, final },
       traffic,
+      usage,
     };
     progress.line('');
     progress.line(formatBeforeAfter(report));
-    progress.line(`done in ${elapsed()}`);
+    for (const line of formatModelUsage(usage)) progress.line(line);
+    progress.line(
+      `done in ${usage.wallSeconds.toFixed(0)} s (this process used ${usage.cpuSeconds.toFixed(0)} s of CPU; ` +
+        `load average ${usage.loadAverage.toFixed(1)} on ${availableParallelism()} cores)`,
+    );
     if (options.report !== undefined) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     return report;
   } finally {
