@@ -1,7 +1,7 @@
 // A real, tiny `arc demo`: the local model (fetched into the cache on first use), real BFCL tasks,
 // the embedded server with its dashboard, one learning step with rollouts, a person's harmful fix
-// approved through the API. It checks the report's shape and numbers against each other, and that
-// the dashboard answered while the demo ran.
+// approved through the API. It checks the report's shape and numbers against each other, that
+// the dashboard answered while the demo ran, and that a run repeats under its seed.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatBeforeAfter } from './before-after-table.js';
 import { DemoProgress } from './demo-progress.js';
-import type { DemoReport } from './demo-report.js';
+import type { DemoReport, TaskOutcome } from './demo-report.js';
 import { runDemo } from './run-demo.js';
 
 describe('arc demo', () => {
@@ -117,5 +117,29 @@ describe('arc demo', () => {
     expect(output).toMatch(/learner {4}B 1, G 2, s 1 \(product defaults: B 32, s 50\)/);
     expect(output).toMatch(/step 1: 2\/2 rollouts/);
     expect(output).toContain(formatBeforeAfter(report));
+  });
+
+  it('repeats under its seed: the same answers to the held-out set and the traffic, the same rollouts and curriculum', {
+    timeout: 1_800_000,
+  }, async () => {
+    const tiny = { tasks: 2, learningTasks: 2, steps: 1, batchSize: 1, groupSize: 2, seed: 5 };
+    const quiet = () => new DemoProgress({ write: () => {} });
+    const first = await runDemo(tiny, { progress: quiet() });
+    const second = await runDemo(tiny, { progress: quiet() });
+    const answers = (outcomes: TaskOutcome[]) => outcomes.map((o) => [o.taskId, o.output, o.solved]);
+    // What a run did, less what differs by design: pattern ids, time and load.
+    const seen = (report: DemoReport) => ({
+      baseline: answers(report.heldOut.baseline),
+      final: answers(report.heldOut.final),
+      traffic: report.traffic.map(answers),
+      rollouts: report.rollouts,
+      curriculum: report.curriculum.map((c) => c.arms.map(({ patternId: _, ...arm }) => arm)),
+      patterns: report.patterns.map(({ id: _, ...p }) => p),
+      tokens: report.usage.total,
+    });
+    expect(first.rollouts).toBe(2);
+    const { seconds: _s1, ...tokens1 } = seen(first).tokens;
+    const { seconds: _s2, ...tokens2 } = seen(second).tokens;
+    expect({ ...seen(second), tokens: tokens2 }).toEqual({ ...seen(first), tokens: tokens1 });
   });
 });
