@@ -404,6 +404,49 @@ export function checkBfclCalls(
   return checkCall(describe(functions, expected.function), calls[0]!, expected);
 }
 
+/**
+ * How close calls come to the expected ones, from 0 to 1 (1 for calls BFCL accepts, as far as
+ * parameters go): each expected call in turn is matched with the unmatched given call of its
+ * function that has the most of its parameters right, each parameter judged alone by BFCL's own
+ * checks (one left out is right when it may be left out); a matched call counts 1/4 for its
+ * function and 3/4 times the share of parameters right; the sum is divided by the larger of the
+ * numbers of expected and given calls, so missing and extra calls cost. Irrelevance: 1 for no
+ * call, else 0.
+ */
+export function bfclCloseness(
+  task: { category: BfclCategory; functions: readonly BfclFunction[]; answer: readonly BfclPossibleAnswer[] },
+  calls: readonly BfclCall[],
+): number {
+  if (task.category === 'irrelevance' || task.answer.length === 0) return calls.length === 0 ? 1 : 0;
+  let sum = 0;
+  const matched = new Set<number>();
+  for (const expected of task.answer) {
+    const fn = describe(task.functions, expected.function);
+    // Each parameter alone: nothing required, and only this parameter's answers.
+    const alone = { ...fn, parameters: { ...fn.parameters, required: [] } };
+    const params = Object.entries(expected.params);
+    let best = 0;
+    let bestIndex = -1;
+    for (const [index, call] of calls.entries()) {
+      if (call.name !== fn.name || matched.has(index)) continue;
+      const right = params.filter(([param, allowed]) =>
+        Object.hasOwn(call.arguments, param)
+          ? checkCall(
+              alone,
+              { name: call.name, arguments: { [param]: call.arguments[param] } },
+              { function: expected.function, params: { [param]: allowed } },
+            ).valid
+          : allowed.includes(''),
+      ).length;
+      const score = 0.25 + (0.75 * (params.length === 0 ? 1 : right)) / Math.max(1, params.length);
+      if (score > best) [best, bestIndex] = [score, index];
+    }
+    if (bestIndex >= 0) matched.add(bestIndex);
+    sum += best;
+  }
+  return sum / Math.max(task.answer.length, calls.length);
+}
+
 /** BFCL's reading of a model's text: the calls, or why it could not be read as calls. */
 export type DecodedAnswer =
   | { ok: true; calls: BfclCall[] }

@@ -34,12 +34,50 @@ describe('bfclVerdict', () => {
       label: 'simple_function_checker:wrong_count',
       message: 'calls: expected exactly one call, got 0 calls',
     });
-    expect(bfclVerdict(simple, call('3.0'))).toMatchObject({ score: 0, label: 'type_error:simple' });
+    // A call of the right function scores 0.4 x (1/4 + 3/4 x the share of its parameters right).
+    expect(bfclVerdict(simple, call('3.0'))).toMatchObject({ score: 0.1, label: 'type_error:simple' });
     expect(bfclVerdict(simple, call('4'))).toEqual({
-      score: 0,
+      score: 0.1,
       label: 'value_error:others',
       message: `values: expected the values the question states, got "Invalid value for parameter 'side': 4. Expected one of [3]."`,
     });
+  });
+
+  it('scores a wrong answer by how close it came, below the threshold of 0.5', () => {
+    const two = parseBfclTask(
+      'parallel',
+      {
+        id: 'parallel_0',
+        question,
+        function: [
+          {
+            ...fn,
+            parameters: {
+              type: 'dict',
+              properties: { side: { type: 'integer' }, unit: { type: 'string' } },
+              required: ['side'],
+            },
+          },
+        ],
+      },
+      {
+        ground_truth: [{ area: { side: [3], unit: ['cm', ''] } }, { area: { side: [5], unit: ['cm', ''] } }],
+      },
+    );
+    const area = (args: string) => `{"name": "area", "arguments": {${args}}}`;
+    // Prose where calls are expected, and a call where none fits: nothing right.
+    expect(bfclVerdict(simple, 'The area is 9.').score).toBe(0);
+    expect(bfclVerdict(irrelevant, call('3')).score).toBe(0);
+    // One of two calls, with both parameters right (unit may be left out): (1/4 + 3/4) / 2 calls.
+    expect(bfclVerdict(two, `[${area('"side": 3')}]`).score).toBe(0.2);
+    // Both calls; the second has side wrong and unit right: (1 + 1/4 + 3/4 x 1/2) / 2 = 0.8125.
+    expect(bfclVerdict(two, `[${area('"side": 3')}, ${area('"side": 4, "unit": "cm"')}]`).score).toBe(0.325);
+    // Three calls where two are expected: the extra one costs, (1 + 1) / 3.
+    expect(bfclVerdict(two, `[${area('"side": 3')}, ${area('"side": 5')}, ${area('"side": 5')}]`).score).toBe(
+      0.267,
+    );
+    // An unknown function counts nothing.
+    expect(bfclVerdict(simple, '[{"name": "volume", "arguments": {"side": 3}}]').score).toBe(0);
   });
 
   it('gives one normalised message per kind of mistake, whatever the task and the answer', () => {

@@ -3,12 +3,26 @@
 // label is BFCL's error type; the message says what was expected and what the answer had, in the
 // "expected …, got …" form verifiers use, with the answer's own part after `got` so that one kind
 // of mistake is one pattern whatever the task.
+//
+// A wrong answer scores below the verdict threshold (0.5) by how close it came (bfclCloseness): a
+// call of the right function with some values right scores more than prose. The learner's rewards
+// are these scores, so a candidate fix that brings answers closer is told apart from one that
+// does not, before either makes answers right; what counts as solved stays BFCL's verdict.
 
-import { type CheckResult, checkBfclAnswer, decodeBfclAnswer } from './bfcl-checker.js';
+import {
+  type BfclCall,
+  bfclCloseness,
+  type CheckResult,
+  checkBfclAnswer,
+  decodeBfclAnswer,
+} from './bfcl-checker.js';
 import type { BfclTask } from './bfcl-tasks.js';
 
+/** The most a wrong answer scores: below 0.5, where a verdict counts as right. */
+export const WRONG_ANSWER_MAX_SCORE = 0.4;
+
 export interface BfclVerdict {
-  /** 1 right, 0 wrong. */
+  /** 1 right; a wrong answer from 0 to WRONG_ANSWER_MAX_SCORE by how close it came. */
   score: number;
   /** BFCL's error type, e.g. `value_error:string`. */
   label?: string;
@@ -34,9 +48,7 @@ const EXPECTED: readonly [RegExp, string][] = [
   [/^value_error|^dict_checker|^list_dict_checker/, 'values: expected the values the question states'],
 ];
 
-function got(text: string, result: CheckResult): string {
-  const decoded = decodeBfclAnswer(text);
-  const calls = decoded.ok ? decoded.calls : [];
+function got(calls: readonly BfclCall[], result: CheckResult): string {
   if (/wrong_count$|irrelevance_error/.test(result.errorType ?? '')) return `${calls.length} calls`;
   if (/wrong_func_name$/.test(result.errorType ?? ''))
     return JSON.stringify(calls.map((c) => c.name).join(', '));
@@ -50,5 +62,11 @@ export function bfclVerdict(task: BfclTask, text: string): BfclVerdict {
   if (result.valid) return { score: 1 };
   const errorType = result.errorType ?? 'invalid';
   const expected = EXPECTED.find(([kind]) => kind.test(errorType))?.[1] ?? 'answer: expected the right call';
-  return { score: 0, label: errorType, message: `${expected}, got ${got(text, result)}` };
+  const decoded = decodeBfclAnswer(text);
+  const calls = decoded.ok ? decoded.calls : [];
+  return {
+    score: Math.round(1000 * WRONG_ANSWER_MAX_SCORE * bfclCloseness(task, calls)) / 1000,
+    label: errorType,
+    message: `${expected}, got ${got(calls, result)}`,
+  };
 }

@@ -28,8 +28,8 @@ import {
 } from '@arc-agent/server';
 import pino from 'pino';
 import { BFCL_AGENT_FUNCTION, type BfclModelRequest, createBfclAgent } from '../bfcl-agent.js';
-import { checkBfclAnswer } from '../bfcl-checker.js';
 import { type BfclTask, loadBfclTasks, splitByCategory } from '../bfcl-tasks.js';
+import { bfclVerdict } from '../bfcl-verdict.js';
 import {
   AssetUnavailableError,
   EXIT_ASSETS_UNAVAILABLE,
@@ -228,15 +228,15 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     );
 
     // Rollouts: the SDK's worker replays a recorded call through the agent's model call with the
-    // job's fixes, as production runs it; BFCL's checker gives the reward.
+    // job's fixes, as production runs it; BFCL's verdict gives the reward (1 when BFCL accepts the
+    // answer, less than 0.5 by how close a wrong one came).
     const worker = arc.worker(agent.rolloutFunctions, {
       concurrency: options.sequences,
       leaseMs: 600_000,
       pollIntervalMs: 50,
       verifier: (output, [request]) => {
         const task = taskById.get((request as BfclModelRequest).taskId);
-        if (task === undefined) return 0;
-        return checkBfclAnswer(task, output as string).valid ? 1 : 0;
+        return task === undefined ? 0 : bfclVerdict(task, output as string).score;
       },
     });
     arcClosers.unshift(() => worker.stop());
