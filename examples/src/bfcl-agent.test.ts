@@ -14,6 +14,7 @@ import { BFCL_AGENT_FUNCTION, createBfclAgent } from './bfcl-agent.js';
 import { checkBfclAnswer } from './bfcl-checker.js';
 import { BFCL_INSTRUCTIONS } from './bfcl-prompt.js';
 import { parseBfclTask } from './bfcl-tasks.js';
+import { bfclVerdict } from './bfcl-verdict.js';
 import {
   type ChatCompletionsServer,
   type ScriptedReply,
@@ -270,7 +271,7 @@ describe('createBfclAgent with Arc', () => {
     }
   });
 
-  it('repairs the model text with a deployed output repair before its checks, and replays recorded calls for arc.worker', async () => {
+  it('repairs the model text with a deployed output repair before its checks, reports its verdict, and replays recorded calls for arc.worker scored by the same verify', async () => {
     const deployed = {
       id: 'fix-repair',
       version: 1,
@@ -295,6 +296,7 @@ describe('createBfclAgent with Arc', () => {
       baseFixes: [deployed],
     };
     const results: Record<string, unknown>[] = [];
+    const verdicts: Record<string, unknown>[] = [];
     let leased = false;
     const arcServer = await startChatCompletionsServer((body, request): ScriptedReply => {
       if (request.url.startsWith('/v1/fixes')) return { raw: JSON.stringify({ fixes: [deployed] }) };
@@ -304,6 +306,7 @@ describe('createBfclAgent with Arc', () => {
         return { raw: JSON.stringify({ jobs }) };
       }
       if (request.url.startsWith('/v1/rollouts/')) results.push(body);
+      if (request.url === '/v1/feedback') verdicts.push(...(body.feedback as Record<string, unknown>[]));
       return { status: 202, raw: '{}' };
     });
     servers.push(arcServer);
@@ -318,16 +321,22 @@ describe('createBfclAgent with Arc', () => {
         llm: new OpenAiCompatibleLlm({ baseUrl: model.url, model: 'smol' }),
         arc,
         findTask: (id) => (id === task.id ? task : undefined),
+        verify: bfclVerdict,
       });
       await arc.refreshFixes();
       const answer = await agent.answer(task);
       expect(answer.error).toBeUndefined();
       expect(answer.calls).toEqual(solvedCalls);
+      // The verdict on the repaired text, reported after the call returned (a sync verify settles
+      // in microtasks, all run before setImmediate's callback).
+      await new Promise((resolve) => setImmediate(resolve));
+      await arc.flush();
+      expect(verdicts).toEqual([
+        expect.objectContaining({ function: BFCL_AGENT_FUNCTION, score: 1, input: expect.anything() }),
+      ]);
 
-      const worker = arc.worker(agent.rolloutFunctions, {
-        pollIntervalMs: 20,
-        verifier: (output) => (checkBfclAnswer(task, output as string).valid ? 1 : 0),
-      });
+      // No verifier given: the worker scores the replay with the agent's verify.
+      const worker = arc.worker(agent.rolloutFunctions, { pollIntervalMs: 20 });
       const deadline = Date.now() + 10_000;
       while (results.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await worker.stop();

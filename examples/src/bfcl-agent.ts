@@ -5,7 +5,14 @@
 // production agent checks a tool call, and every violation is a typed error.
 
 import { createHash } from 'node:crypto';
-import { type CallParams, canonicalJson, type Fix, fixParts, SeededRandom } from '@arc-agent/core';
+import {
+  type CallParams,
+  canonicalJson,
+  type Fix,
+  fixParts,
+  SeededRandom,
+  type Verdict,
+} from '@arc-agent/core';
 import {
   type Arc,
   applyCallFixes,
@@ -70,6 +77,12 @@ export interface BfclAgentOptions {
    * same call was made before, so each task and each rollout of it samples its own way.
    */
   seed?: number;
+  /**
+   * Judges a tracked call's answer (the model's text, once it passed the agent's checks) after it
+   * returned, as production learns of wrong answers: Arc takes a verdict below 0.5 as a wrong
+   * answer, and scores rollouts of the call with it. Needs `findTask`.
+   */
+  verify?: (task: BfclTask, text: string) => Verdict;
 }
 
 export interface BfclAgent {
@@ -194,24 +207,32 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
   // Tracked: the model call, returning the model's text. Arc parses it with the agent's checks, so
   // a deployed output repair reaches the text first and each typed error is the failure Arc sees.
   const modelText = async (request: BfclModelRequest): Promise<string> => (await complete(request)).text;
-  const { findTask } = options;
+  const { findTask, verify } = options;
+  const taskOf = (taskId: string): BfclTask => {
+    const task = findTask?.(taskId);
+    if (task === undefined) throw new Error(`no task ${taskId}`);
+    return task;
+  };
   const tracked = arc?.track(BFCL_AGENT_FUNCTION, modelText, {
     callShape: requestShape,
     input: (request) => ({ taskId: request.taskId, question: request.messages.at(-1)?.content }),
     replayArgs: (input): [BfclModelRequest] => {
-      const taskId = (input as { taskId?: unknown } | null)?.taskId;
-      const task = typeof taskId === 'string' ? findTask?.(taskId) : undefined;
-      if (task === undefined) throw new Error(`no task ${String(taskId)} to replay`);
+      const task = taskOf(String((input as { taskId?: unknown } | null)?.taskId));
       return [modelRequest(task, bfclBaseCall(task, params))];
     },
     callKey: (request) => request.taskId,
+    // The checks pass the text on: the verifier reads the numbers as written (10.0 stays a float).
     parse: (output, request) => {
       try {
-        return validateAgentOutput(output, request.tools);
+        validateAgentOutput(output, request.tools);
+        return output;
       } catch (error) {
         throw error instanceof AgentOutputError ? withOutput(error, output) : error;
       }
     },
+    ...(verify === undefined
+      ? {}
+      : { verify: (text: string, request: BfclModelRequest) => verify(taskOf(request.taskId), text) }),
     throwOnInvalid: true,
     // The JSON the model must write: the contract a response format fix constrains decoding to
     // (the backend narrows it to the task's tools).

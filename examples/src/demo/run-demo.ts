@@ -27,7 +27,7 @@ import {
   startServer,
 } from '@arc-agent/server';
 import pino from 'pino';
-import { BFCL_AGENT_FUNCTION, type BfclModelRequest, createBfclAgent } from '../bfcl-agent.js';
+import { BFCL_AGENT_FUNCTION, createBfclAgent } from '../bfcl-agent.js';
 import { type BfclTask, loadBfclTasks, splitByCategory } from '../bfcl-tasks.js';
 import { bfclVerdict } from '../bfcl-verdict.js';
 import {
@@ -211,7 +211,15 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       fixes: { pollIntervalMs: 3_600_000 },
     });
     arcClosers.push(() => arc.shutdown());
-    const agent = createBfclAgent({ llm, arc, findTask: (id) => taskById.get(id), seed: options.seed });
+    // The learning pool's calls are judged by BFCL's verdict after they return (standing in for a
+    // labelled evaluation set, user feedback or a judge): wrong answers become failures Arc sees.
+    const agent = createBfclAgent({
+      llm,
+      arc,
+      findTask: (id) => taskById.get(id),
+      seed: options.seed,
+      verify: bfclVerdict,
+    });
 
     const measure = async (label: string, fixes: readonly Fix[] | ((task: BfclTask) => readonly Fix[])) => {
       llm.phase(label);
@@ -228,16 +236,11 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     );
 
     // Rollouts: the SDK's worker replays a recorded call through the agent's model call with the
-    // job's fixes, as production runs it; BFCL's verdict gives the reward (1 when BFCL accepts the
-    // answer, less than 0.5 by how close a wrong one came).
+    // job's fixes, as production runs it; the agent's verify (BFCL's verdict) gives the reward.
     const worker = arc.worker(agent.rolloutFunctions, {
       concurrency: options.sequences,
       leaseMs: 600_000,
       pollIntervalMs: 50,
-      verifier: (output, [request]) => {
-        const task = taskById.get((request as BfclModelRequest).taskId);
-        return task === undefined ? 0 : bfclVerdict(task, output as string).score;
-      },
     });
     arcClosers.unshift(() => worker.stop());
 
@@ -256,6 +259,8 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
             progress.bar(`traffic round ${round + 1}`, done, batch.length, `ok ${solved}`),
         }),
       );
+      // The last call's verdict settles in microtasks, all run before setImmediate's callback.
+      await new Promise((resolve) => setImmediate(resolve));
       await arc.flush();
       const news = canaryNews(await monitorDeployments(server.storage, projectId, settings, Date.now), round);
       rollbacks.push(...news.rollbacks);
