@@ -273,6 +273,7 @@ async function deploy(runs: Run[]): Promise<void> {
     expect(promoted.ok).toBe(true);
   }
   await arc.refreshFixes();
+  expect(arc.stats().fixes).toMatchObject({ failures: 0, lastError: null });
   for (const run of runs)
     expect(
       arc

@@ -30,6 +30,9 @@ describe('createArc', () => {
     expect(() =>
       createArc({ endpoint: 'http://x', apiKey: 'k', fixes: { maxResponseBytes: Number.NaN } }),
     ).toThrow(/fixes\.maxResponseBytes/);
+    expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', fixes: { maxConcurrentPolls: 0 } })).toThrow(
+      /fixes\.maxConcurrentPolls/,
+    );
   });
   it('reports transport, counters, internal errors and fix polling in stats, and shuts down without rejecting', async () => {
     server = await startArcTestServer({ fixes: [] });

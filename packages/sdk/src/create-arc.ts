@@ -62,9 +62,15 @@ export interface ArcOptions {
   disabled?: boolean;
   /**
    * Fix polling (default on, every 30 s). An answer larger than `maxResponseBytes` (default 4 MiB)
-   * is refused and the fixes already loaded are kept.
+   * is refused and the fixes already loaded are kept. At most `maxConcurrentPolls` (default 4)
+   * functions' fixes are polled at once.
    */
-  fixes?: { enabled?: boolean; pollIntervalMs?: number; maxResponseBytes?: number };
+  fixes?: {
+    enabled?: boolean;
+    pollIntervalMs?: number;
+    maxResponseBytes?: number;
+    maxConcurrentPolls?: number;
+  };
   /** Bounds on retries (defaults: 3 attempts, 30 s, a rescue with a fix promoted during the call when its confidence >= 0.8). */
   retry?: Partial<RetrySettings>;
   /** Uniform in [0, 1); for sampling and jitter (default Math.random). */
@@ -292,6 +298,7 @@ export function createArc(options: ArcOptions): Arc {
             4 * 1024 * 1024,
             'fixes.maxResponseBytes',
           ),
+          maxConcurrentPolls: positive(options.fixes?.maxConcurrentPolls, 4, 'fixes.maxConcurrentPolls'),
         });
 
   let internalErrors = 0;

@@ -7,6 +7,7 @@ import {
   json,
   startTestServer,
   type TestServer,
+  until,
   writeHugeAnswer,
 } from './http-test-server.fixture.js';
 
@@ -38,6 +39,7 @@ function open(url: string, overrides: Partial<FixCacheOptions> = {}): FixCache {
     // Generous: a bound on a hang, so a loaded machine does not turn a slow answer into a failure.
     requestTimeoutMs: 5000,
     maxResponseBytes: 4 * 1024 * 1024,
+    maxConcurrentPolls: 4,
     ...overrides,
   });
   return cache;
@@ -76,6 +78,59 @@ async function fixesServer(state: {
 }
 
 describe('FixCache', () => {
+  it('refresh answers with what the server holds after it was called, even with a poll already in flight', async () => {
+    let deployed: DeployedFix[] = [];
+    const held: (() => void)[] = [];
+    // The first poll is held until the fix is deployed and refresh was called; then it gets the
+    // answer it would have had when it was sent.
+    server = await startTestServer((_req, res) => {
+      const answer = { fixes: deployed };
+      if (server?.requests.length === 1) held.push(() => json(res, 200, answer));
+      else json(res, 200, answer);
+    });
+    const c = open(server.url);
+    c.watch('invoice.extract');
+    await until(() => held.length === 1);
+    deployed = [fix];
+    const refreshed = c.refresh();
+    held[0]?.();
+    await refreshed;
+    expect(c.fixesFor('invoice.extract')).toEqual([fix]);
+    expect(c.stats()).toMatchObject({ polls: 2, failures: 0 });
+  });
+
+  it('polls many functions a few at a time, each bounded from when its turn comes', async () => {
+    // The server holds every answer until the test releases it: polls past the bound must wait
+    // for a slot, and a queued poll's clock must not run while it waits (a 5 s timeout and 40
+    // functions answered one slot at a time would otherwise time the last ones out under load).
+    const held: (() => void)[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    server = await startTestServer((req, res) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      const fn = new URL(req.url, 'http://x').searchParams.get('function');
+      held.push(() => {
+        inFlight--;
+        json(res, 200, { fixes: [{ ...fix, id: `fx_${fn}`, function: fn }] }, { etag: `"${fn}"` });
+      });
+    });
+    const c = open(server.url, { maxConcurrentPolls: 3, requestTimeoutMs: 60_000 });
+    const fns = Array.from({ length: 40 }, (_, i) => `fn.${i}`);
+    for (const fn of fns) c.watch(fn);
+    let answered = 0;
+    while (answered < fns.length) {
+      await until(() => held.length > 0);
+      expect(inFlight).toBeLessThanOrEqual(3);
+      held.shift()?.();
+      answered++;
+    }
+    await until(() => fns.every((fn) => c.fixesFor(fn).length === 1));
+    expect(mostInFlight).toBe(3);
+    expect(fns.map((fn) => c.fixesFor(fn).map((f) => f.id))).toEqual(fns.map((fn) => [`fx_${fn}`]));
+    expect(c.stats()).toMatchObject({ polls: 40, failures: 0 });
+  });
+
   it('polls a watched function, then revalidates with If-None-Match and takes 304 as no change', async () => {
     const state = { fixes: [fix] as unknown[], version: 1 };
     server = await fixesServer(state);

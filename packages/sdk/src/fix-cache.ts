@@ -2,9 +2,11 @@
 // `GET /v1/fixes?function=…` with ETags (a 304 costs the server almost nothing). Fail-open: a
 // failed poll, an error status, a garbled body or one larger than the bound keeps the last good
 // fixes; each fix is validated with core's parser and fix limits, and one that fails them is
-// skipped, never applied.
+// skipped, never applied. Polls share a few connections: an agent with hundreds of tracked
+// functions must not open hundreds of sockets at once, nor time its polls out waiting on each other.
 
 import { type DeployedFix, fixLimitProblem, parseDeployedFix } from '@arc-agent/core';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { abortable } from './abortable.js';
 import { readBoundedJson } from './bounded-body.js';
 
@@ -14,9 +16,12 @@ export interface FixCacheOptions {
   apiKey: string;
   fetch: typeof fetch;
   intervalMs: number;
+  /** Bound on one poll, counted from when it gets a connection, not from when it was queued. */
   requestTimeoutMs: number;
   /** Largest answer read; a larger one is refused (and the last good fixes kept). */
   maxResponseBytes: number;
+  /** Polls in flight at once; the others wait their turn. */
+  maxConcurrentPolls: number;
 }
 
 export interface FixCacheStats {
@@ -36,6 +41,10 @@ interface Entry {
   etag: string | undefined;
   fixes: readonly DeployedFix[];
   polling: Promise<void> | undefined;
+  /** Whether the poll in flight has left its queue: its answer may predate what a refresh wants. */
+  sent: boolean;
+  /** The poll a refresh asked for behind one already sent. */
+  followUp: Promise<void> | undefined;
 }
 
 const NO_FIXES: readonly DeployedFix[] = Object.freeze([]);
@@ -44,6 +53,7 @@ export class FixCache {
   readonly #options: FixCacheOptions;
   readonly #entries = new Map<string, Entry>();
   readonly #interval: ReturnType<typeof setInterval>;
+  readonly #limit: LimitFunction;
   readonly #stats: FixCacheStats = {
     polls: 0,
     notModified: 0,
@@ -57,15 +67,22 @@ export class FixCache {
 
   constructor(options: FixCacheOptions) {
     this.#options = options;
-    this.#interval = setInterval(() => void this.refresh(), options.intervalMs);
+    this.#limit = pLimit(options.maxConcurrentPolls);
+    this.#interval = setInterval(() => void this.#pollAll(false), options.intervalMs);
     this.#interval.unref?.();
   }
 
   /** Starts keeping the fixes of `fn` (first poll right away, in the background). */
   watch(fn: string): void {
     if (this.#entries.has(fn) || this.#stopped) return;
-    this.#entries.set(fn, { etag: undefined, fixes: NO_FIXES, polling: undefined });
-    void this.#poll(fn);
+    this.#entries.set(fn, {
+      etag: undefined,
+      fixes: NO_FIXES,
+      polling: undefined,
+      sent: false,
+      followUp: undefined,
+    });
+    void this.#poll(fn, false);
   }
 
   /** The last good fixes deployed for `fn` (none before the first successful poll). */
@@ -73,9 +90,12 @@ export class FixCache {
     return this.#entries.get(fn)?.fixes ?? NO_FIXES;
   }
 
-  /** Polls every watched function now; resolves when done, never rejects. */
-  async refresh(): Promise<void> {
-    await Promise.all([...this.#entries.keys()].map((fn) => this.#poll(fn)));
+  /**
+   * Polls every watched function now: resolves, never rejecting, once each has had an answer to a
+   * request sent after this call (or failed to get one).
+   */
+  refresh(): Promise<void> {
+    return this.#pollAll(true);
   }
 
   stats(): FixCacheStats {
@@ -87,16 +107,34 @@ export class FixCache {
     clearInterval(this.#interval);
   }
 
-  #poll(fn: string): Promise<void> {
+  async #pollAll(fresh: boolean): Promise<void> {
+    await Promise.all([...this.#entries.keys()].map((fn) => this.#poll(fn, fresh)));
+  }
+
+  /** A poll of `fn`, sharing the one in flight unless `fresh` and that one was already sent. */
+  #poll(fn: string, fresh: boolean): Promise<void> {
     const entry = this.#entries.get(fn);
     if (entry === undefined || this.#stopped) return Promise.resolve();
-    entry.polling ??= this.#fetch(fn, entry).finally(() => {
-      entry.polling = undefined;
+    if (entry.polling === undefined) {
+      entry.sent = false;
+      entry.polling = this.#limit(() => {
+        entry.sent = true;
+        return this.#fetch(fn, entry);
+      }).finally(() => {
+        entry.polling = undefined;
+      });
+      return entry.polling;
+    }
+    if (!fresh || !entry.sent) return entry.polling;
+    entry.followUp ??= entry.polling.then(() => {
+      entry.followUp = undefined;
+      return this.#poll(fn, false);
     });
-    return entry.polling;
+    return entry.followUp;
   }
 
   async #fetch(fn: string, entry: Entry): Promise<void> {
+    if (this.#stopped) return;
     this.#stats.polls++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#options.requestTimeoutMs);
