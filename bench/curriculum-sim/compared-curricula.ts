@@ -21,7 +21,7 @@ export const COMPARED_CURRICULA: readonly CurriculumSpec[] = [
     unsampled: 'keep' as const,
   })),
   // τ and the unsampled-arm policy shape only SEC's Q, which these draws do not read.
-  ...(['random', 'uniform', 'greedy'] as const).map((curriculum) => ({
+  ...(['random', 'learnable-traffic', 'uniform', 'greedy'] as const).map((curriculum) => ({
     name: curriculum,
     curriculum,
     temperature: DEFAULT_SEC_OPTIONS.temperature,
@@ -31,14 +31,15 @@ export const COMPARED_CURRICULA: readonly CurriculumSpec[] = [
 
 /**
  * What the bench runs on the mixes other than the headline one unless told to run every curriculum
- * everywhere (ARC_SIM_GRID=full): the baselines, SEC at the paper's τ 1 and at τ 0.2, and the
- * traffic-weighted SEC, with Arc's default among them.
+ * everywhere (ARC_SIM_GRID=full): the baselines, SEC at the paper's τ 1 and at τ 0.2, the
+ * traffic-weighted SEC and learnable-traffic, with Arc's default among them.
  */
 export const KEY_CURRICULA: readonly string[] = [
   'sec keep τ 0.2',
   'sec keep τ 1',
   'sec-weighted τ 0.2',
   'random',
+  'learnable-traffic',
   'uniform',
   'greedy',
 ];

@@ -11,9 +11,9 @@ import { SecCurriculum } from './sec-curriculum.js';
 import { SeededRandom } from './seeded-random.js';
 
 const arms: CurriculumArm[] = [
-  { id: 'a', q: Math.log(2), failures: 6 },
-  { id: 'b', q: 0, failures: 2 },
-  { id: 'c', q: 0, failures: 0 },
+  { id: 'a', q: Math.log(2), failures: 6, unprevented: 0.5, learnability: 0.4 },
+  { id: 'b', q: 0, failures: 2, unprevented: 1, learnability: 0.3 },
+  { id: 'c', q: 0, failures: 0, unprevented: 1, learnability: 1 },
 ];
 
 describe('curriculumProbabilities', () => {
@@ -32,6 +32,12 @@ describe('curriculumProbabilities', () => {
     const quiet = arms.map((a) => ({ ...a, failures: 0 }));
     expect(curriculumProbabilities('random', quiet, 1, 32)).toEqual([1 / 3, 1 / 3, 1 / 3]);
     expect(curriculumProbabilities('uniform', arms, 1, 32)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+  });
+
+  it('is failures × unprevented share × learnability under learnable-traffic', () => {
+    // Weights 6·0.5·0.4 = 1.2, 2·1·0.3 = 0.6, 0: 2/3, 1/3, 0.
+    const p = curriculumProbabilities('learnable-traffic', arms, 1, 32);
+    for (const [i, expected] of [2 / 3, 1 / 3, 0].entries()) expect(p[i]).toBeCloseTo(expected, 14);
   });
 
   it("is each arm's share of the B draws under greedy", () => {
@@ -70,6 +76,18 @@ describe('drawCurriculum', () => {
     );
   });
 
+  it('draws learnable-traffic from the learner stream with its probabilities', () => {
+    const n = 20_000;
+    const sec = new SecCurriculum();
+    const draws = drawCurriculum('learnable-traffic', arms, n, sec, new SeededRandom('l'));
+    expect(draws.includes('c')).toBe(false);
+    expect(sec.knownArms()).toEqual([]);
+    // Binomial(20 000, 2/3): sd ≈ 67; 5 sd is a false alarm below 1e-6.
+    expect(Math.abs(draws.filter((d) => d === 'a').length - (2 / 3) * n)).toBeLessThan(
+      5 * Math.sqrt((n * 2) / 9),
+    );
+  });
+
   it('draws greedy in order, again from the top, with no randomness', () => {
     const rng = new SeededRandom(3);
     const before = rng.getState();
@@ -81,7 +99,9 @@ describe('drawCurriculum', () => {
 describe('failureShareWeights', () => {
   it('is each arm’s failures over the largest, 1 for all while none has any', () => {
     expect(failureShareWeights(arms)).toEqual([1, 1 / 3, 0]);
-    expect(failureShareWeights([{ id: 'x', q: 0, failures: 0 }])).toEqual([1]);
+    expect(failureShareWeights([{ id: 'x', q: 0, failures: 0, unprevented: 1, learnability: 1 }])).toEqual([
+      1,
+    ]);
     expect(failureShareWeights([])).toEqual([]);
   });
 });

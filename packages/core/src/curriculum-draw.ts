@@ -1,4 +1,5 @@
 import { sampleCategorical } from './categorical-sampling.js';
+import { learnableTrafficProbabilities } from './learnable-traffic.js';
 import type { SecCurriculum } from './sec-curriculum.js';
 import type { SeededRandom } from './seeded-random.js';
 import { softmax } from './softmax.js';
@@ -9,11 +10,13 @@ import { softmax } from './softmax.js';
  * - `sec-weighted`: the same draw, with each reward weighted by the pattern's share of failures
  *   (`failureShareWeights`), so Q follows learnability times traffic;
  * - `random`: in proportion to the pattern's recent failures (uniform while none has any);
+ * - `learnable-traffic`: in proportion to recent failures times the share left to prevent times
+ *   learnability, SEC's Q from an optimistic start (`learnable-traffic.ts`);
  * - `uniform`: each pattern alike;
  * - `greedy`: the patterns with the most recent failures, one draw each, most first (again from the
  *   top when there are fewer than B); ties by id.
  */
-export const CURRICULA = ['sec', 'sec-weighted', 'random', 'uniform', 'greedy'] as const;
+export const CURRICULA = ['sec', 'sec-weighted', 'random', 'learnable-traffic', 'uniform', 'greedy'] as const;
 export type Curriculum = (typeof CURRICULA)[number];
 
 export function isCurriculum(value: unknown): value is Curriculum {
@@ -27,6 +30,10 @@ export interface CurriculumArm {
   q: number;
   /** Recent failures of the pattern (see `recentFailures`), >= 0. */
   failures: number;
+  /** Share of its failures left to prevent (`unpreventedShare`), in [0, 1]. */
+  unprevented: number;
+  /** SEC's Q from an optimistic start (`learnability`), >= 0. */
+  learnability: number;
 }
 
 /** Arm indices, most failures first, ties by id: the order greedy draws in. */
@@ -60,6 +67,8 @@ export function curriculumProbabilities(
       const total = arms.reduce((sum, a) => sum + a.failures, 0);
       return total > 0 ? arms.map((a) => a.failures / total) : uniform(arms.length);
     }
+    case 'learnable-traffic':
+      return learnableTrafficProbabilities(arms);
     case 'uniform':
       return uniform(arms.length);
     case 'greedy': {
@@ -97,6 +106,7 @@ export function drawCurriculum(
       return Array.from({ length: count }, (_, d) => arms[order[d % order.length]!]!.id);
     }
     case 'random':
+    case 'learnable-traffic':
     case 'uniform': {
       const probabilities = curriculumProbabilities(curriculum, arms, 1, count);
       return sampleCategorical(probabilities, rng, count).map((i) => arms[i]!.id);

@@ -188,7 +188,7 @@ describe('planLearningStep', () => {
     expect(Math.abs(share - 0.5)).toBeLessThan(0.03);
     expect(plan.draw!.probabilities).toEqual([0.5, 0.5]);
     expect(() => planLearningStep(state, { patterns, config: { curriculum: 'bandit' as never } })).toThrow(
-      /config\.curriculum must be one of sec, sec-weighted, random, uniform, greedy/,
+      /config\.curriculum must be one of sec, sec-weighted, random, learnable-traffic, uniform, greedy/,
     );
   });
 
@@ -405,6 +405,13 @@ describe('drawProbabilities', () => {
       ['a', 0.5, 1],
       ['b', 0.5, 3],
     ]);
+    // Q_a = ln 3 after one reward, b never rewarded: learnability ln 3 + 0.9 · 0.1 and 0.1; neither
+    // incumbent has evidence, so half of each pattern's failures are left (Beta(1, 1) mean 0.5).
+    const [ltA, ltB] = view({ curriculum: 'learnable-traffic' });
+    const weightA = 1 * 0.5 * (Math.log(3) + 0.09);
+    const weightB = 3 * 0.5 * 0.1;
+    expect(ltA![1]).toBeCloseTo(weightA / (weightA + weightB), 14);
+    expect(ltB![1]).toBeCloseTo(weightB / (weightA + weightB), 14);
     expect(view({ curriculum: 'greedy', batchSize: 3 })).toEqual([
       ['a', 1 / 3, 1],
       ['b', 2 / 3, 3],

@@ -10,6 +10,7 @@ import type { FixPolicy } from './fix-policy.js';
 import type { Fix, FixRisk } from './fix-types.js';
 import { riskOf } from './fix-types.js';
 import { meanAbsoluteAdvantage } from './grpo-advantages.js';
+import { learnability, unpreventedShare } from './learnable-traffic.js';
 import { type LearnerConfig, type ResolvedLearnerConfig, resolveLearnerConfig } from './learner-config.js';
 import {
   type Evidence,
@@ -304,11 +305,16 @@ function armsAmong(patterns: readonly PatternLearnerState[], config: ResolvedLea
   return arms;
 }
 
-const curriculumArm = (pattern: PatternLearnerState, sec: SecCurriculum): CurriculumArm => ({
-  id: pattern.id,
-  q: sec.q(pattern.id),
-  failures: pattern.traffic?.recentFailures ?? 0,
-});
+function curriculumArm(pattern: PatternLearnerState, sec: SecCurriculum): CurriculumArm {
+  const q = sec.q(pattern.id);
+  return {
+    id: pattern.id,
+    q,
+    failures: pattern.traffic?.recentFailures ?? 0,
+    unprevented: unpreventedShare(pattern),
+    learnability: learnability(q, sec.updates(pattern.id), sec.options.alpha),
+  };
+}
 
 /** One arm of `drawProbabilities`. */
 export interface ArmProbability {

@@ -45,6 +45,8 @@ describe('SecCurriculum', () => {
     expect(sec.step).toBe(2);
     const stats = sec.armStats('a');
     expect(stats.updates).toBe(2);
+    expect(sec.updates('a')).toBe(2);
+    expect(sec.updates('b')).toBe(0);
     expect(stats.pulls).toBe(0);
     expect(stats.history.map((p) => p.step)).toEqual([1, 2]);
     expect(stats.history[1]!.q).toBeCloseTo(0.14, 15);
@@ -62,7 +64,7 @@ describe('SecCurriculum', () => {
     expect(decay.q('a')).toBeCloseTo(0.09, 15); // 0.1·0 + 0.9·0.1
     expect(decay.q('b')).toBeCloseTo(0.1, 15);
     expect(decay.q('c')).toBe(0);
-    expect(decay.armStats('a').updates).toBe(1); // the decay is in the history, not counted as a reward
+    expect(decay.updates('a')).toBe(1); // the decay is in the history, not counted as a reward
     expect(decay.armStats('a').history.map((p) => p.step)).toEqual([1, 2]);
     // Without a list of arms every known arm decays.
     decay.update({});

@@ -119,6 +119,11 @@ export class SecCurriculum {
     return this.#arms.get(arm)?.q ?? 0;
   }
 
+  /** Times an arm got a reward in `update` (0 for an arm never rewarded). */
+  updates(arm: string): number {
+    return this.#arms.get(arm)?.updates ?? 0;
+  }
+
   /** Arms this curriculum has state for (drawn or rewarded at least once), in first-seen order. */
   knownArms(): string[] {
     return [...this.#arms.keys()];

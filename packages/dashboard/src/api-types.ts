@@ -174,7 +174,7 @@ export interface CurriculumArm {
   history: { step: number; q: number }[];
 }
 
-export type CurriculumDraw = 'sec' | 'sec-weighted' | 'random' | 'uniform' | 'greedy';
+export type CurriculumDraw = 'sec' | 'sec-weighted' | 'random' | 'learnable-traffic' | 'uniform' | 'greedy';
 
 export interface Curriculum {
   curriculum: 'learner' | 'trainer';

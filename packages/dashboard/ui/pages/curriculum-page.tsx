@@ -33,6 +33,8 @@ const DRAWS: Record<CurriculumDraw, string> = {
   'sec-weighted':
     "Each learning step draws patterns from softmax(Q / τ); a pattern's Q follows the mean absolute advantage of its rollouts times its share of recent failures, so busy patterns whose fixes are neither sure nor hopeless come first.",
   random: 'Each learning step draws patterns in proportion to their recent failures.',
+  'learnable-traffic':
+    'Each learning step draws patterns in proportion to their recent failures, times the share of them that neither pass on replay nor are won by a fix already found, times how learnable the pattern has shown itself: its Q, the mean absolute advantage of its rollouts, from an optimistic start for patterns not yet tried.',
   uniform: 'Each learning step draws every pattern it can learn alike.',
   greedy: 'Each learning step takes the patterns with the most recent failures, one draw each.',
 };

@@ -152,6 +152,13 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
       'greedy',
       [0.5, 0.25, 0.25, 0, 0],
     ]);
+    // learnable-traffic: failures × unprevented share (0.5: no replay evidence yet) × learnability,
+    // Q + (1 − α)^rewards · 0.1, with the project's α (0.5 here: p-a rewarded twice, p-b once).
+    const [, learnable] = await drawnWith({ curriculum: 'learnable-traffic', alpha: 0.5 });
+    const weights = [6 * 0.5 * (qa + 0.25 * 0.1), 3 * 0.5 * (qb + 0.5 * 0.1), 1 * 0.5 * 0.1];
+    const total = weights.reduce((s, w) => s + w, 0);
+    for (const [i, w] of weights.entries()) expect(learnable[i]).toBeCloseTo(w / total, 14);
+    expect(learnable.slice(3)).toEqual([0, 0]);
     const [, cold] = await drawnWith({ curriculum: 'sec-weighted', temperature: 0.5 });
     for (const [i, p] of softmax([qa, qb, 0], 0.5).entries()) expect(cold[i]).toBeCloseTo(p, 14);
     expect(cold.slice(3)).toEqual([0, 0]);

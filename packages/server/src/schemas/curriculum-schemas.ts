@@ -31,7 +31,7 @@ export const CurriculumArmSchema = Type.Object({
   }),
   recentFailures: Type.Union([Type.Number(), Type.Null()], {
     description:
-      'Failures per learning step, smoothed: the weight of the random, greedy and sec-weighted curricula (null: not known)',
+      'Failures per learning step, smoothed: the traffic weight of the random, learnable-traffic, greedy and sec-weighted curricula (null: not known)',
   }),
   pulls: Type.Integer({ description: 'Times drawn' }),
   updates: Type.Integer({ description: 'Times rewarded' }),

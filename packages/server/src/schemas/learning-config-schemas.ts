@@ -8,8 +8,9 @@ const fields = {
   curriculum: Type.Enum([...CURRICULA], {
     description:
       `How a step draws its patterns: sec (softmax(Q / τ) over mean |advantage|), sec-weighted (its reward times the ` +
-      `pattern's share of recent failures), random (in proportion to recent failures), uniform, greedy (most recent ` +
-      `failures first) (default ${DEFAULT_LEARNER_CONFIG.curriculum})`,
+      `pattern's share of recent failures), random (in proportion to recent failures), learnable-traffic (recent ` +
+      `failures times the share not yet prevented times learnability, SEC's Q from an optimistic start), uniform, ` +
+      `greedy (most recent failures first) (default ${DEFAULT_LEARNER_CONFIG.curriculum})`,
   }),
   batchSize: Type.Integer({
     minimum: 1,
