@@ -10,7 +10,7 @@ describe('resolveLearnerConfig', () => {
       syncInterval: 50,
       confidence: 0.95,
       // What prevented the most failures in the simulated fleet (npm run bench -- curriculum-sim).
-      curriculum: 'random',
+      curriculum: 'learnable-traffic',
     });
     expect(resolveLearnerConfig({ batchSize: 8, syncInterval: Number.POSITIVE_INFINITY })).toMatchObject({
       batchSize: 8,

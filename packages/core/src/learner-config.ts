@@ -48,7 +48,7 @@ export interface LearnerConfig {
 export type ResolvedLearnerConfig = Readonly<Required<LearnerConfig>>;
 
 export const DEFAULT_LEARNER_CONFIG: ResolvedLearnerConfig = Object.freeze({
-  curriculum: 'random',
+  curriculum: 'learnable-traffic',
   batchSize: 32,
   groupSize: 4,
   successShare: 0.25,

@@ -241,7 +241,9 @@ describe('the learning loop, simulated', () => {
     let revived = 0;
     for (const { exhausted, state } of runs) {
       expect(exhausted.every((e) => e.patternId === 'hopeless')).toBe(true);
-      expect(exhausted[0]!.step).toBeLessThanOrEqual(10);
+      // Five drawn steps with every reward 0 exhaust it; the default curriculum draws it less and less
+      // as its rollouts all fail (its learnability falls from the prior towards 0), so not at once.
+      expect(exhausted[0]!.step).toBeLessThanOrEqual(20);
       const combinations = state.patterns
         .find((p) => p.id === 'hopeless')!
         .candidates.filter((c) => c.origin === 'combination');

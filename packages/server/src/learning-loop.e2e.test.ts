@@ -50,7 +50,7 @@ const CONCURRENCY = 10;
  */
 const SETTINGS = {
   // Every pattern must get a fix within the test's deadline: SEC spreads the budget over them, while
-  // the product default (random, by recent failures) puts it on the busiest first.
+  // the product default (learnable-traffic, by recent failures) puts it on the busiest first.
   curriculum: 'sec',
   batchSize: 24,
   groupSize: 4,
