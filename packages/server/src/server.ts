@@ -7,7 +7,8 @@ import { ensureAdminKey } from './admin-key-bootstrap.js';
 import { type ArcApp, buildApp } from './app.js';
 import { DEFAULT_RETENTION_DAYS, daysToMs, EventRetention } from './event-retention.js';
 import { LearnerPool } from './learner/learner-pool.js';
-import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
+import { LearnerThread, type LearnerThreadStep } from './learner/learner-thread.js';
+import type { LlmAnalyst } from './learner/llm-analyst.js';
 import type { TlsCredentials } from './node-http-server.js';
 import { redactedLogger } from './redacted-logging.js';
 import type { ServerLimits } from './server-limits.js';
@@ -34,8 +35,9 @@ export interface StartServerOptions {
   trustProxy?: boolean | string[];
   /**
    * The learning loop: one learner per project (leader-elected across replicas), stepping on new
-   * failures and time, and judging canaries. On by default; the LLM analyst defaults to the one
-   * ARC_ANALYST_BASE_URL and ARC_ANALYST_MODEL configure, if any.
+   * failures and time, and judging canaries, in a worker thread with its own database connection
+   * so that ingest keeps this one. On by default; the LLM analyst defaults to the one
+   * ARC_ANALYST_BASE_URL and ARC_ANALYST_MODEL configure, if any (read by the thread).
    */
   learning?: { enabled?: boolean; analyst?: LlmAnalyst; tickMs?: number };
   /**
@@ -51,8 +53,11 @@ export interface RunningServer {
   createdAdminKey: string | null;
   app: ArcApp;
   storage: Storage;
-  /** The learners of this process's projects; null when learning is off. */
-  learners: LearnerPool | null;
+  /**
+   * The learners of this process's projects: in a thread of their own, or in this one when given an
+   * analyst object; null when learning is off.
+   */
+  learners: LearnerThread | LearnerPool | null;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -61,7 +66,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const logger = redactedLogger(options.logger ?? pino({ name: 'arc' }));
   const storage = await openStorage(options.db);
   let app: ArcApp | undefined;
-  let learners: LearnerPool | null = null;
+  let learners: LearnerThread | LearnerPool | null = null;
   let retention: EventRetention | null = null;
   try {
     const project = await storage.ensureProject(DEFAULT_PROJECT);
@@ -76,19 +81,31 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const url = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
     const listening = app;
     if (options.learning?.enabled !== false) {
-      const analyst = options.learning?.analyst ?? llmAnalystFromEnv(process.env);
-      learners = new LearnerPool({
-        storage,
-        ...(analyst ? { analyst } : {}),
-        ...(options.learning?.tickMs !== undefined ? { tickMs: options.learning.tickMs } : {}),
-        onError: (err) => logger.error({ err }, 'learner failed'),
-        onStep: (report) =>
-          logger.info(
-            { step: report.step, rollouts: report.rollouts, completed: report.completed },
-            'learning step',
-          ),
-      });
-      await learners.start();
+      const tickMs = options.learning?.tickMs;
+      const onError = (err: unknown) => logger.error({ err }, 'learner failed');
+      const onStep = ({ step, rollouts, completed }: LearnerThreadStep) =>
+        logger.info({ step, rollouts, completed }, 'learning step');
+      const analyst = options.learning?.analyst;
+      if (analyst === undefined) {
+        learners = await LearnerThread.start({
+          db: options.db,
+          ...(tickMs !== undefined ? { tickMs } : {}),
+          onError,
+          onStep,
+          onStreamCommitted: () => void storage.catchUpStream().catch(onError),
+        });
+      } else {
+        // An analyst object lives in this thread, so its learners do too.
+        const pool = new LearnerPool({
+          storage,
+          analyst,
+          ...(tickMs !== undefined ? { tickMs } : {}),
+          onError,
+          onStep,
+        });
+        learners = pool;
+        await pool.start();
+      }
     }
     if (options.retention !== false) {
       retention = new EventRetention({

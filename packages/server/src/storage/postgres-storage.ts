@@ -243,6 +243,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       streamListener.start().catch(onError);
       return unsubscribe;
     },
+
+    // LISTEN hears every connection's commits already.
+    async catchUpStream() {},
   };
 }
 

@@ -28,6 +28,7 @@ import { preparePrivateDatabaseFile } from './private-database-file.js';
 import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
+import { SqliteStreamDelivery } from './sqlite-stream-delivery.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
@@ -65,6 +66,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const listeners = new StreamListeners(options.onError ?? reportStorageErrorToStderr);
+  const delivery = new SqliteStreamDelivery(sqlite, listeners);
   const retention = new StreamRetention(options.streamRetention);
   let statements: IngestStatements | undefined;
   const prepared = (): IngestStatements => {
@@ -180,7 +182,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     script: () => TransactionScript<ScriptOutcome<T>>,
   ) => {
     const result = scriptTransaction(projectId, at, script()) as { value: T; streamEvents: StreamEvent[] };
-    for (const event of result.streamEvents) listeners.emit(event);
+    delivery.committed(result.streamEvents);
     return result;
   };
 
@@ -200,6 +202,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       try {
         await migrateToLatest(db as Kysely<unknown>, 'sqlite', true);
         sqlite.exec('COMMIT');
+        // Live delivery starts from what is stored now.
+        delivery.catchUp();
       } catch (error) {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
         throw error;
@@ -217,19 +221,26 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
     async ingest(projectId, events, options) {
       const result = ingestTransaction(projectId, events, options);
-      for (const event of result.streamEvents) listeners.emit(event);
+      delivery.committed(result.streamEvents);
       return result;
     },
 
     async appendStreamEvent(projectId, type, data, at) {
       const [event] = appendTransaction(projectId, [{ type, data: data ?? null }], at);
       if (event === undefined) throw new Error('stream event was not stored');
-      listeners.emit(event);
+      delivery.committed([event]);
       return event;
     },
 
     subscribe(listener) {
+      // A new subscriber hears what commits from now on, as with LISTEN: what other connections
+      // committed before goes to the subscribers already there.
+      delivery.catchUp();
       return listeners.add(listener);
+    },
+
+    async catchUpStream() {
+      delivery.catchUp();
     },
   };
 }

@@ -639,6 +639,21 @@ describe.each(openTestStorages())('$name storage', (backend) => {
       unsubscribeMarker();
       expect(received).toHaveLength(3);
     });
+
+    it("hands subscribers another connection's events in id order: before its own next ones, or on catchUpStream", async () => {
+      project = await newProject();
+      // Another connection to the database, as the learner thread has.
+      const other = await backend.open({ onError });
+      const received: StreamEvent[] = [];
+      const unsubscribe = storage.subscribe((e) => e.projectId === project && received.push(e));
+      const theirs = await other.appendStreamEvent(project, 'learner.step', { step: 1 }, 1);
+      const own = await storage.appendStreamEvent(project, 'approval.requested', {}, 2);
+      await vi.waitFor(() => expect(received).toEqual([theirs, own]));
+      const later = await other.appendStreamEvent(project, 'learner.step', { step: 2 }, 3);
+      await storage.catchUpStream();
+      await vi.waitFor(() => expect(received).toEqual([theirs, own, later]));
+      unsubscribe();
+    });
   });
 
   if (backend.name === 'postgres') {

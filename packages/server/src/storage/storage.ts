@@ -274,6 +274,12 @@ export interface Storage {
    * (PostgreSQL LISTEN/NOTIFY; in-process for SQLite). Returns an unsubscribe function.
    */
   subscribe(listener: (event: StreamEvent) => void): () => void;
+  /**
+   * Hands the subscribers, in id order, the stream events other connections to the database
+   * committed since the last they heard of: on SQLite, those of the learner thread (whose own
+   * connection announces them) or of another process; PostgreSQL hears them already (LISTEN).
+   */
+  catchUpStream(): Promise<void>;
 
   /**
    * Leadership across every process sharing the database (the learner of a project): the lock, or
