@@ -107,21 +107,32 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   );
 
   /**
-   * Inside the caller's transaction. The per-project lock is taken just before the ids are drawn and
-   * held until commit, so a project's stream ids grow in commit order across replicas: a reader
-   * resuming after id N can never later see a smaller id commit.
+   * Inside the caller's transaction, its last writes: `slots` (an ingest's reservoir slots, written
+   * alongside), then the stream events. The per-project lock is taken just before the ids are drawn
+   * and held until commit, so a project's stream ids grow in commit order across replicas: a reader
+   * resuming after id N can never later see a smaller id commit. Two round trips in all (slots,
+   * lock and ids; rows and their notifications), because an ingest holds its hot pattern and
+   * function rows through them until commit.
    */
   const appendStream = async (
     trx: Transaction<Database>,
     projectId: string,
     events: readonly NewStreamEvent[],
     at: number,
+    slots: ReservoirSlots = NO_SLOTS,
   ): Promise<StreamEvent[]> => {
-    if (events.length === 0) return [];
-    await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId}))`.execute(trx);
+    if (events.length === 0) {
+      await writeSlots(trx, projectId, slots);
+      return [];
+    }
+    // Slot rows belong to patterns and functions whose rows this transaction has locked already,
+    // so their order against the stream lock cannot deadlock.
     const drawn = await sql<{ id: number }>`
+      WITH ${slotWrites(projectId, slots)},
+        stream_lock AS MATERIALIZED (
+          SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId})))
       SELECT nextval(pg_get_serial_sequence('stream_events', 'id')) AS id
-      FROM generate_series(1, ${events.length}::int)`.execute(trx);
+      FROM stream_lock, generate_series(1, ${events.length}::int)`.execute(trx);
     const ids = drawn.rows.map((r) => r.id).sort((a, b) => a - b);
     const appended = events.map((event, i) => ({
       id: ids[i] as number,
@@ -131,13 +142,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       data: event.data,
     }));
     await sql`
-      INSERT INTO stream_events (id, project_id, type, at, data)
-      SELECT r.id, ${projectId}, r.type, ${at}::bigint, r.data
-      FROM ROWS FROM (
-        json_to_recordset(${JSON.stringify(appended.map(({ id, type }) => ({ id, type })))}::json) AS (id bigint, type text),
-        json_array_elements(${JSON.stringify(appended.map((e) => e.data))}::json)
-      ) AS r(id, type, data)`.execute(trx);
-    await sql`SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${appended.map(notificationPayload)}::text[]) AS p`.execute(
+      WITH inserted AS (
+        INSERT INTO stream_events (id, project_id, type, at, data)
+        SELECT r.id, ${projectId}, r.type, ${at}::bigint, r.data
+        FROM ROWS FROM (
+          json_to_recordset(${JSON.stringify(appended.map(({ id, type }) => ({ id, type })))}::json) AS (id bigint, type text),
+          json_array_elements(${JSON.stringify(appended.map((e) => e.data))}::json)
+        ) AS r(id, type, data))
+      SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${appended.map(notificationPayload)}::text[]) AS p`.execute(
       trx,
     );
     if (retention.due(projectId, appended.length))
@@ -206,12 +218,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
               );
         const accepted = await insertEvents(trx, projectId, capped);
         const aggregate = aggregateBatch(accepted);
-        const upserted = await upsertPatterns(trx, projectId, aggregate.patterns);
-        const successesSampled = await upsertFunctionStats(trx, projectId, aggregate.functions);
+        // From here to commit, every batch of the project queues on the same pattern and function
+        // rows: three round trips (counters; slots, stream lock and ids; stream rows), and a
+        // fourth only for a batch with canary outcomes.
+        const { upserted, successesSampled } = await upsertCounters(trx, projectId, aggregate);
         const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
         const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
-        await writeSlots(trx, projectId, 'failure_examples', 'pattern_id', slots.failures);
-        await writeSlots(trx, projectId, 'success_examples', 'function', slots.successes);
         await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
         const patterns = patternResults(aggregate, upserted);
         const streamEvents = await appendStream(
@@ -219,6 +231,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           projectId,
           ingestStreamEvents(aggregate, patterns),
           Date.now(),
+          slots,
         );
         return {
           accepted: accepted.length,
@@ -284,13 +297,22 @@ async function insertEvents(
   return events.filter((e) => stored.has(e.id));
 }
 
-async function upsertPatterns(
+type BatchAggregate = ReturnType<typeof aggregateBatch>;
+
+/**
+ * The batch's pattern and function counters in one statement (patterns first, then functions, each
+ * in key order, as every ingest takes them). Returns each pattern's totals after the batch and
+ * whether this batch created it, and each function's success reservoir count (Algorithm R's n).
+ */
+async function upsertCounters(
   trx: Transaction<Database>,
   projectId: string,
-  patterns: ReturnType<typeof aggregateBatch>['patterns'],
-): Promise<Map<string, { occurrences: number; sampled: number; created: boolean }>> {
-  if (patterns.length === 0) return new Map();
-  const rows = patterns.map((p) => ({
+  aggregate: BatchAggregate,
+): Promise<{
+  upserted: Map<string, { occurrences: number; sampled: number; created: boolean }>;
+  successesSampled: Map<string, number>;
+}> {
+  const patterns = aggregate.patterns.map((p) => ({
     id: p.id,
     category: p.category,
     function: p.function,
@@ -300,74 +322,92 @@ async function upsertPatterns(
     first_seen: p.firstSeen,
     last_seen: p.lastSeen,
   }));
-  // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
-  const result = await sql<{ id: string; occurrences: number; sampled: number; created: boolean }>`
-    INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
-                          occurrences, first_seen, last_seen, sampled)
-    SELECT ${projectId}, r.id, r.category, r."function", r.error_type, r.normalized_message, r.signature,
-           r.occurrences, r.first_seen, r.last_seen, r.occurrences
-    FROM ROWS FROM (
-      json_to_recordset(${JSON.stringify(rows)}::json)
-        AS (id text, category text, "function" text, error_type text, normalized_message text,
-            occurrences bigint, first_seen bigint, last_seen bigint),
-      json_array_elements(${JSON.stringify(patterns.map((p) => p.signature))}::json)
-    ) AS r(id, category, "function", error_type, normalized_message, occurrences, first_seen, last_seen, signature)
-    ORDER BY r.id COLLATE "C"
-    ON CONFLICT (project_id, id) DO UPDATE SET
-      occurrences = patterns.occurrences + EXCLUDED.occurrences,
-      first_seen = LEAST(patterns.first_seen, EXCLUDED.first_seen),
-      last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen),
-      sampled = patterns.sampled + EXCLUDED.sampled
-    RETURNING id, occurrences, sampled, (xmax = 0) AS created`.execute(trx);
-  return new Map(
-    result.rows.map((r) => [r.id, { occurrences: r.occurrences, sampled: r.sampled, created: r.created }]),
-  );
-}
-
-/** Returns each function's success reservoir count (Algorithm R's n) after the batch. */
-async function upsertFunctionStats(
-  trx: Transaction<Database>,
-  projectId: string,
-  functions: ReturnType<typeof aggregateBatch>['functions'],
-): Promise<Map<string, number>> {
-  if (functions.length === 0) return new Map();
-  const rows = functions.map((f) => ({
+  const functions = aggregate.functions.map((f) => ({
     function: f.function,
     successes: f.successes,
     failures: f.failures,
     last_seen: f.lastSeen,
     sampled: f.sampled,
   }));
-  const result = await sql<{ function: string; success_sampled: number }>`
-    INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
-    SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.sampled
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS r("function" text, successes bigint, failures bigint, last_seen bigint, sampled bigint)
-    ORDER BY r."function" COLLATE "C"
-    ON CONFLICT (project_id, function) DO UPDATE SET
-      successes = function_stats.successes + EXCLUDED.successes,
-      failures = function_stats.failures + EXCLUDED.failures,
-      last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen),
-      success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
-    RETURNING function, success_sampled`.execute(trx);
-  return new Map(result.rows.map((r) => [r.function, r.success_sampled]));
+  // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
+  // UNION ALL reads the pattern upsert to its end before the function upsert starts.
+  const result = await sql<{
+    pattern: boolean;
+    key: string;
+    occurrences: number;
+    sampled: number;
+    created: boolean;
+  }>`
+    WITH upserted_patterns AS (
+      INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
+                            occurrences, first_seen, last_seen, sampled)
+      SELECT ${projectId}, r.id, r.category, r."function", r.error_type, r.normalized_message, r.signature,
+             r.occurrences, r.first_seen, r.last_seen, r.occurrences
+      FROM ROWS FROM (
+        json_to_recordset(${JSON.stringify(patterns)}::json)
+          AS (id text, category text, "function" text, error_type text, normalized_message text,
+              occurrences bigint, first_seen bigint, last_seen bigint),
+        json_array_elements(${JSON.stringify(aggregate.patterns.map((p) => p.signature))}::json)
+      ) AS r(id, category, "function", error_type, normalized_message, occurrences, first_seen, last_seen, signature)
+      ORDER BY r.id COLLATE "C"
+      ON CONFLICT (project_id, id) DO UPDATE SET
+        occurrences = patterns.occurrences + EXCLUDED.occurrences,
+        first_seen = LEAST(patterns.first_seen, EXCLUDED.first_seen),
+        last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen),
+        sampled = patterns.sampled + EXCLUDED.sampled
+      RETURNING id, occurrences, sampled, (xmax = 0) AS created),
+    upserted_functions AS (
+      INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
+      SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.sampled
+      FROM json_to_recordset(${JSON.stringify(functions)}::json)
+        AS r("function" text, successes bigint, failures bigint, last_seen bigint, sampled bigint)
+      ORDER BY r."function" COLLATE "C"
+      ON CONFLICT (project_id, function) DO UPDATE SET
+        successes = function_stats.successes + EXCLUDED.successes,
+        failures = function_stats.failures + EXCLUDED.failures,
+        last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen),
+        success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
+      RETURNING function, success_sampled)
+    SELECT true AS pattern, id AS key, occurrences, sampled, created FROM upserted_patterns
+    UNION ALL
+    SELECT false, function, 0, success_sampled, false FROM upserted_functions`.execute(trx);
+  const upserted = new Map<string, { occurrences: number; sampled: number; created: boolean }>();
+  const successesSampled = new Map<string, number>();
+  for (const r of result.rows) {
+    if (r.pattern)
+      upserted.set(r.key, { occurrences: r.occurrences, sampled: r.sampled, created: r.created });
+    else successesSampled.set(r.key, r.sampled);
+  }
+  return { upserted, successesSampled };
+}
+
+type ReservoirSlots = ReturnType<typeof planReservoirs>;
+const NO_SLOTS: ReservoirSlots = { failures: [], successes: [] };
+
+/** The reservoir slot writes as two WITH entries (`failure_slots`, `success_slots`), each in key order. */
+function slotWrites(projectId: string, slots: ReservoirSlots) {
+  const rows = (writes: readonly SlotWrite[]) =>
+    JSON.stringify(writes.map((w) => ({ owner: w.owner, slot: w.slot, event_id: w.eventId })));
+  const upsert = (
+    table: 'failure_examples' | 'success_examples',
+    owner: 'pattern_id' | 'function',
+    writes: readonly SlotWrite[],
+  ) => sql`
+    INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(owner)}, slot, event_id)
+    SELECT ${projectId}, r.owner, r.slot, r.event_id
+    FROM json_to_recordset(${rows(writes)}::json) AS r(owner text, slot int, event_id text)
+    ORDER BY r.owner COLLATE "C", r.slot
+    ON CONFLICT (project_id, ${sql.ref(owner)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`;
+  return sql`
+    failure_slots AS (${upsert('failure_examples', 'pattern_id', slots.failures)}),
+    success_slots AS (${upsert('success_examples', 'function', slots.successes)})`;
 }
 
 async function writeSlots(
   trx: Transaction<Database>,
   projectId: string,
-  table: 'failure_examples' | 'success_examples',
-  ownerColumn: 'pattern_id' | 'function',
-  slots: readonly SlotWrite[],
+  slots: ReservoirSlots,
 ): Promise<void> {
-  if (slots.length === 0) return;
-  await sql`
-    INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(ownerColumn)}, slot, event_id)
-    SELECT ${projectId}, r.owner, r.slot, r.event_id
-    FROM json_to_recordset(${JSON.stringify(slots.map((s) => ({ owner: s.owner, slot: s.slot, event_id: s.eventId })))}::json)
-      AS r(owner text, slot int, event_id text)
-    ORDER BY r.owner COLLATE "C", r.slot
-    ON CONFLICT (project_id, ${sql.ref(ownerColumn)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`.execute(
-    trx,
-  );
+  if (slots.failures.length === 0 && slots.successes.length === 0) return;
+  await sql`WITH ${slotWrites(projectId, slots)} SELECT 1`.execute(trx);
 }
