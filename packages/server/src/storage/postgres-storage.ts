@@ -4,7 +4,7 @@
 // number of set-based statements, whatever the batch size (rows travel as JSON parameters expanded
 // by json_to_recordset).
 
-import { Kysely, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { recordCanaryOutcomes } from './canary-tally.js';
 import type { Database, StreamEventsTable } from './database-schema.js';
@@ -107,42 +107,53 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   );
 
   /**
-   * Inside the caller's transaction, its last writes: `slots` (an ingest's reservoir slots, written
-   * alongside), then the stream events. The per-project lock is taken just before the ids are drawn
-   * and held until commit, so a project's stream ids grow in commit order across replicas: a reader
-   * resuming after id N can never later see a smaller id commit. Two round trips in all (slots,
-   * lock and ids; rows and their notifications), because an ingest holds its hot pattern and
-   * function rows through them until commit.
+   * Inside the caller's transaction, after its other writes: draws the stream ids (holding the
+   * project's stream lock until commit), then writes the events.
    */
   const appendStream = async (
     trx: Transaction<Database>,
     projectId: string,
     events: readonly NewStreamEvent[],
     at: number,
+  ): Promise<StreamEvent[]> => {
+    if (events.length === 0) return [];
+    const drawn = await sql<{ id: number }>`
+      WITH stream_lock AS MATERIALIZED (${streamLock(projectId)})
+      ${drawStreamIds(sql.lit(events.length))}`.execute(trx);
+    return writeStream(
+      trx,
+      projectId,
+      events,
+      drawn.rows.map((r) => r.id),
+      at,
+    );
+  };
+
+  /**
+   * The events under `ids` (drawn under the stream lock, at least one each) in one statement with
+   * their notifications and, for an ingest, its reservoir slots; then the retention prune, when due.
+   */
+  const writeStream = async (
+    trx: Transaction<Database>,
+    projectId: string,
+    events: readonly NewStreamEvent[],
+    ids: readonly number[],
+    at: number,
     slots: ReservoirSlots = NO_SLOTS,
   ): Promise<StreamEvent[]> => {
-    if (events.length === 0) {
-      await writeSlots(trx, projectId, slots);
-      return [];
-    }
-    // Slot rows belong to patterns and functions whose rows this transaction has locked already,
-    // so their order against the stream lock cannot deadlock.
-    const drawn = await sql<{ id: number }>`
-      WITH ${slotWrites(projectId, slots)},
-        stream_lock AS MATERIALIZED (
-          SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId})))
-      SELECT nextval(pg_get_serial_sequence('stream_events', 'id')) AS id
-      FROM stream_lock, generate_series(1, ${events.length}::int)`.execute(trx);
-    const ids = drawn.rows.map((r) => r.id).sort((a, b) => a - b);
+    if (ids.length < events.length) throw new Error(`${events.length} stream events for ${ids.length} ids`);
+    const sorted = [...ids].sort((a, b) => a - b);
     const appended = events.map((event, i) => ({
-      id: ids[i] as number,
+      id: sorted[i] as number,
       projectId,
       type: event.type,
       at,
       data: event.data,
     }));
+    if (appended.length === 0 && slots.failures.length === 0 && slots.successes.length === 0) return [];
     await sql`
-      WITH inserted AS (
+      WITH ${slotWrites(projectId, slots)},
+      inserted AS (
         INSERT INTO stream_events (id, project_id, type, at, data)
         SELECT r.id, ${projectId}, r.type, ${at}::bigint, r.data
         FROM ROWS FROM (
@@ -152,7 +163,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${appended.map(notificationPayload)}::text[]) AS p`.execute(
       trx,
     );
-    if (retention.due(projectId, appended.length))
+    if (appended.length > 0 && retention.due(projectId, appended.length))
       await pruneStreamQuery(trx, projectId, retention.keep).execute();
     return appended;
   };
@@ -219,17 +230,18 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const accepted = await insertEvents(trx, projectId, capped);
         const aggregate = aggregateBatch(accepted);
         // From here to commit, every batch of the project queues on the same pattern and function
-        // rows: three round trips (counters; slots, stream lock and ids; stream rows), and a
-        // fourth only for a batch with canary outcomes.
-        const { upserted, successesSampled } = await upsertCounters(trx, projectId, aggregate);
+        // rows: two round trips (counters with the stream lock and ids; slots with the stream
+        // rows), and a third only for a batch with canary outcomes.
+        const { upserted, successesSampled, streamIds } = await upsertCounters(trx, projectId, aggregate);
         const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
         const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
         await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
         const patterns = patternResults(aggregate, upserted);
-        const streamEvents = await appendStream(
+        const streamEvents = await writeStream(
           trx,
           projectId,
           ingestStreamEvents(aggregate, patterns),
+          streamIds,
           Date.now(),
           slots,
         );
@@ -300,9 +312,26 @@ async function insertEvents(
 type BatchAggregate = ReturnType<typeof aggregateBatch>;
 
 /**
+ * The project's stream lock, held until commit and taken just before stream ids are drawn, so a
+ * project's stream ids grow in commit order across replicas: a reader resuming after id N can
+ * never later see a smaller id commit.
+ */
+function streamLock(projectId: string) {
+  return sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId}))`;
+}
+
+/** `count` stream ids, drawn once the WITH entry `stream_lock` holds the lock. */
+function drawStreamIds(count: RawBuilder<unknown>) {
+  return sql`SELECT nextval(pg_get_serial_sequence('stream_events', 'id')) AS id
+    FROM stream_lock, generate_series(1, (${count})::int)`;
+}
+
+/**
  * The batch's pattern and function counters in one statement (patterns first, then functions, each
- * in key order, as every ingest takes them). Returns each pattern's totals after the batch and
- * whether this batch created it, and each function's success reservoir count (Algorithm R's n).
+ * in key order, as every ingest takes them), and then, for a batch with failures, the stream lock
+ * and an id for each stream event it will write (one per pattern it creates, and one for the
+ * batch). Returns each pattern's totals after the batch and whether this batch created it, each
+ * function's success reservoir count (Algorithm R's n), and the stream ids.
  */
 async function upsertCounters(
   trx: Transaction<Database>,
@@ -311,6 +340,7 @@ async function upsertCounters(
 ): Promise<{
   upserted: Map<string, { occurrences: number; sampled: number; created: boolean }>;
   successesSampled: Map<string, number>;
+  streamIds: number[];
 }> {
   const patterns = aggregate.patterns.map((p) => ({
     id: p.id,
@@ -330,11 +360,18 @@ async function upsertCounters(
     sampled: f.sampled,
   }));
   // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
-  // UNION ALL reads the pattern upsert to its end before the function upsert starts.
+  // UNION ALL reads its parts in order: the pattern upsert to its end, then the function upsert,
+  // then (locking only then) the stream ids.
+  const ids =
+    aggregate.patterns.length === 0
+      ? sql``
+      : sql`UNION ALL
+    SELECT 'stream', NULL, id, 0, false FROM (
+      ${drawStreamIds(sql`(SELECT count(*) FROM upserted_patterns WHERE created) + 1`)}) AS drawn`;
   const result = await sql<{
-    pattern: boolean;
+    kind: 'pattern' | 'function' | 'stream';
     key: string;
-    occurrences: number;
+    total: number;
     sampled: number;
     created: boolean;
   }>`
@@ -367,18 +404,22 @@ async function upsertCounters(
         failures = function_stats.failures + EXCLUDED.failures,
         last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen),
         success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
-      RETURNING function, success_sampled)
-    SELECT true AS pattern, id AS key, occurrences, sampled, created FROM upserted_patterns
+      RETURNING function, success_sampled),
+    stream_lock AS MATERIALIZED (${streamLock(projectId)})
+    SELECT 'pattern' AS kind, id AS key, occurrences AS total, sampled, created FROM upserted_patterns
     UNION ALL
-    SELECT false, function, 0, success_sampled, false FROM upserted_functions`.execute(trx);
+    SELECT 'function', function, 0, success_sampled, false FROM upserted_functions
+    ${ids}`.execute(trx);
   const upserted = new Map<string, { occurrences: number; sampled: number; created: boolean }>();
   const successesSampled = new Map<string, number>();
+  const streamIds: number[] = [];
   for (const r of result.rows) {
-    if (r.pattern)
-      upserted.set(r.key, { occurrences: r.occurrences, sampled: r.sampled, created: r.created });
-    else successesSampled.set(r.key, r.sampled);
+    if (r.kind === 'pattern')
+      upserted.set(r.key, { occurrences: r.total, sampled: r.sampled, created: r.created });
+    else if (r.kind === 'function') successesSampled.set(r.key, r.sampled);
+    else streamIds.push(r.total);
   }
-  return { upserted, successesSampled };
+  return { upserted, successesSampled, streamIds };
 }
 
 type ReservoirSlots = ReturnType<typeof planReservoirs>;
@@ -401,13 +442,4 @@ function slotWrites(projectId: string, slots: ReservoirSlots) {
   return sql`
     failure_slots AS (${upsert('failure_examples', 'pattern_id', slots.failures)}),
     success_slots AS (${upsert('success_examples', 'function', slots.successes)})`;
-}
-
-async function writeSlots(
-  trx: Transaction<Database>,
-  projectId: string,
-  slots: ReservoirSlots,
-): Promise<void> {
-  if (slots.failures.length === 0 && slots.successes.length === 0) return;
-  await sql`WITH ${slotWrites(projectId, slots)} SELECT 1`.execute(trx);
 }
