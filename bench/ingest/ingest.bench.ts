@@ -17,7 +17,7 @@ import {
 import { decodeTraceResponse } from '../../packages/server/src/otlp/otlp-request.fixture.js';
 import { benchCallBatches } from './bench-calls.js';
 import { OTLP_PROTOBUF, otlpBatches } from './otlp-batches.js';
-import { processCpuSeconds } from './process-cpu.js';
+import { mainThreadCpuSeconds, processCpuSeconds } from './process-cpu.js';
 
 const TOTAL_EVENTS = Number(process.env.ARC_BENCH_EVENTS ?? 100_000);
 const CONCURRENCY = Number(process.env.ARC_BENCH_CONCURRENCY ?? 8);
@@ -123,13 +123,19 @@ async function ingestAll(
   return { seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** CPU seconds the servers have used so far, all together; undefined without /proc. */
-function serversCpuSeconds(servers: readonly ArcServerProcess[]): number | undefined {
-  let total = 0;
+/**
+ * CPU seconds the servers have used so far, all together: all their threads, and their main
+ * threads (HTTP and ingest; the learners have a thread of their own); undefined without /proc.
+ */
+function serversCpuSeconds(servers: readonly ArcServerProcess[]): { all: number; main: number } | undefined {
+  const total = { all: 0, main: 0 };
   for (const server of servers) {
-    const seconds = server.child.pid === undefined ? undefined : processCpuSeconds(server.child.pid);
-    if (seconds === undefined) return undefined;
-    total += seconds;
+    const pid = server.child.pid;
+    const all = pid === undefined ? undefined : processCpuSeconds(pid);
+    const main = pid === undefined ? undefined : mainThreadCpuSeconds(pid);
+    if (all === undefined || main === undefined) return undefined;
+    total.all += all;
+    total.main += main;
   }
   return total;
 }
@@ -185,6 +191,8 @@ interface RowResult {
   p99: number;
   /** Events per CPU-second the servers used; undefined without /proc. */
   perCpuSecond: number | undefined;
+  /** Events per CPU-second of the servers' main threads; undefined without /proc. */
+  perMainThreadSecond: number | undefined;
 }
 
 /** One row: the batches into fresh servers and database, timed, against the parse-only baseline. */
@@ -219,13 +227,19 @@ async function measureRow(
     const rate = TOTAL_EVENTS / result.seconds;
     const parseRate = TOTAL_EVENTS / parseSeconds;
     const perCpuSecond =
-      cpuBefore === undefined || cpuAfter === undefined ? undefined : TOTAL_EVENTS / (cpuAfter - cpuBefore);
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : TOTAL_EVENTS / (cpuAfter.all - cpuBefore.all);
+    const perMainThreadSecond =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : TOTAL_EVENTS / (cpuAfter.main - cpuBefore.main);
     const label = `${row.backend.name}${row.servers > 1 ? ` x${row.servers}` : ''}`;
     const sending = row.pacedAt === undefined ? 'closed' : `paced ${row.pacedAt.toFixed(0)}/s`;
     console.log(
-      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(12)}`,
+      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}`,
     );
-    return { rate, parseRate, p50: result.p50, p99: result.p99, perCpuSecond };
+    return { rate, parseRate, p50: result.p50, p99: result.p99, perCpuSecond, perMainThreadSecond };
   } finally {
     for (const server of servers) await server.stop();
     await target.drop();
@@ -235,7 +249,9 @@ async function measureRow(
 /** A row's figures for the summary: events/s, with the parse-only ratio and the CPU figure. */
 function figures(r: RowResult): string {
   const cpu =
-    r.perCpuSecond === undefined ? 'no /proc' : `${r.perCpuSecond.toFixed(0)} per server CPU-second`;
+    r.perCpuSecond === undefined || r.perMainThreadSecond === undefined
+      ? 'no /proc'
+      : `${r.perCpuSecond.toFixed(0)} per server CPU-second, ${r.perMainThreadSecond.toFixed(0)} per main-thread CPU-second`;
   return `${r.rate.toFixed(0)} events/s (parse-only ${r.parseRate.toFixed(0)}, ratio ${(r.parseRate / r.rate).toFixed(1)}x; ${cpu})`;
 }
 
@@ -250,7 +266,7 @@ export async function run(): Promise<void> {
   );
   console.log(`load average at the start: ${load()}`);
   console.log(
-    'backend      route   batch  sending          events/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s',
+    'backend      route   batch  sending          events/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s  ev/main-thread-s',
   );
   const dir = await mkdtemp(join(tmpdir(), 'arc-bench-ingest-'));
   try {
@@ -307,7 +323,10 @@ export async function run(): Promise<void> {
       'ratio = parse-only events/s (JSON.parse of the calls as /v1/events bodies) divided by HTTP ingest events/s (lower is better)',
     );
     console.log(
-      "ev/server-CPU-s = events per CPU-second the arc serve processes used (not PostgreSQL's): about what one free core gives",
+      "ev/server-CPU-s = events per CPU-second the arc serve processes used, all threads (not PostgreSQL's): about what one free core gives",
+    );
+    console.log(
+      'ev/main-thread-s = events per CPU-second of their main threads, which serve HTTP and ingest (the learners run in a thread of their own)',
     );
     console.log(`targets (load average at the end: ${load()}):`);
     for (const line of summary) console.log(`  ${line}`);

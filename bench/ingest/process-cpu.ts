@@ -1,14 +1,24 @@
 // CPU seconds another process has used so far (user + system), from Linux's /proc/<pid>/stat: a
-// figure a busy machine distorts far less than wall time. Undefined where /proc is not there.
+// figure a busy machine distorts far less than wall time; and those of its main thread alone
+// (/proc/<pid>/task/<pid>/stat), the thread that ingests. Undefined where /proc is not there.
 import { readFileSync } from 'node:fs';
 
 /** USER_HZ: the unit of /proc's times, 100 on every Linux that Node supports. */
 const TICKS_PER_SECOND = 100;
 
 export function processCpuSeconds(pid: number): number | undefined {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/** The main thread's alone (its thread id is the process id). */
+export function mainThreadCpuSeconds(pid: number): number | undefined {
+  return cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsOf(statFile: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(statFile, 'utf8');
   } catch {
     return undefined;
   }
