@@ -7,17 +7,10 @@ import type { EmbeddedWorker } from './embedded-worker.js';
 import { LearnerPool } from './learner-pool.js';
 import { LearnerRunner } from './learner-runner.js';
 import type { LearnerStepReport } from './learner-step.js';
-import { ingestFailures, startLookupWorker } from './learning-agent.fixture.js';
+import { ingestFailures, QUICK_LEARNING_CONFIG, startLookupWorker } from './learning-agent.fixture.js';
 
 const FAST = { tickMs: 20, pollMs: 5 };
-const CONFIG = {
-  batchSize: 2,
-  groupSize: 4,
-  syncInterval: 1,
-  minTrials: 4,
-  triggerFailures: 5,
-  triggerIntervalMs: 3_600_000,
-};
+const CONFIG = QUICK_LEARNING_CONFIG;
 
 describe.each(openTestStorages())('learner runner ($name)', (backend) => {
   let storage: Storage;

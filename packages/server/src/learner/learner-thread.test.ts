@@ -8,7 +8,7 @@ import type { Storage, StreamEvent } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { waitUntil } from '../test-server.fixture.js';
 import { LearnerThread, type LearnerThreadStep } from './learner-thread.js';
-import { ingestFailures, startLookupWorker } from './learning-agent.fixture.js';
+import { ingestFailures, QUICK_LEARNING_CONFIG, startLookupWorker } from './learning-agent.fixture.js';
 
 /** Breaks the database under the thread, through a connection of the test's own. */
 async function dropTable(dialect: Storage['dialect'], location: string, table: string): Promise<void> {
@@ -34,18 +34,7 @@ describe.each(openTestStorages())('learner thread ($name)', (backend) => {
 
   it('learns on its own connection, hands its stream events over in order, reports errors, and exits on stop', async () => {
     const { id } = await storage.ensureProject('threaded');
-    await storage.saveLearningConfig(
-      id,
-      {
-        batchSize: 2,
-        groupSize: 4,
-        syncInterval: 1,
-        minTrials: 4,
-        triggerFailures: 5,
-        triggerIntervalMs: 3_600_000,
-      },
-      Date.now(),
-    );
+    await storage.saveLearningConfig(id, QUICK_LEARNING_CONFIG, Date.now());
     const worker = startLookupWorker(storage, id);
     const heard: StreamEvent[] = [];
     const unsubscribe = storage.subscribe((event) => heard.push(event));

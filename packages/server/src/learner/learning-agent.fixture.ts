@@ -13,6 +13,16 @@ import { createRolloutQueue, fixesToApply } from './rollout-queue.js';
 
 export const OUTAGE_ATTEMPTS = 4;
 
+/** Small steps, one every 5 new failures (and not by time), each put up for approval. */
+export const QUICK_LEARNING_CONFIG = {
+  batchSize: 2,
+  groupSize: 4,
+  syncInterval: 1,
+  minTrials: 4,
+  triggerFailures: 5,
+  triggerIntervalMs: 3_600_000,
+};
+
 /** Whether `lookup` succeeds under `fixes`: only enough retries outlast the outage. */
 export function lookupSucceeds(...fixes: (Fix | null)[]): boolean {
   return fixes
