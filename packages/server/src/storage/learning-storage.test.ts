@@ -5,6 +5,7 @@
 import type { Fix } from '@arc-agent/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { STREAM_LOCK_CLASS } from './postgres-storage.js';
 import {
   type LearningStepCommit,
   type NewApproval,
@@ -637,6 +638,47 @@ describe.each(openTestStorages())('$name learning storage', (backend) => {
       expect(after?.treatment).toEqual({ trials: 9, failures: 2, patternFailures: 1 });
       expect(after?.control).toEqual({ trials: 3, failures: 1, patternFailures: 1 });
     });
+
+    it.runIf(backend.name === 'postgres')(
+      'takes the stream lock only after the canary tally, as the monitor does: one waits, neither deadlocks',
+      async () => {
+        const [canary] = await storage.listDeployments(project, {
+          limit: 10,
+          statuses: ['canary'],
+          function: 'search',
+        });
+        const monitor = new pg.Client({ connectionString: backend.location() });
+        await monitor.connect();
+        try {
+          // The monitor's order (concludeDeployment): the deployment's row, then the stream lock.
+          await monitor.query('BEGIN');
+          await monitor.query('UPDATE deployments SET treatment_trials = treatment_trials WHERE id = $1', [
+            canary!.id,
+          ]);
+          // A batch that creates a pattern (it needs stream ids) and counts an outcome of the canary.
+          const tags = { canaryFixIds: canary!.fixId, canary: 'treatment' };
+          const ingest = storage.ingest(
+            project,
+            [event('failure', tags, [canary!.fixId], 'p-lock-order')],
+            ingestOptions,
+          );
+          const waiting = async () =>
+            (
+              await monitor.query<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              )
+            ).rows[0]!.n;
+          while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 10));
+          // Had the ingest taken the stream lock before the tally, this would deadlock.
+          await monitor.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, project]);
+          await monitor.query('COMMIT');
+          await expect(ingest).resolves.toMatchObject({ accepted: 1 });
+        } finally {
+          await monitor.end();
+        }
+      },
+    );
 
     it('promotes (superseding the fix promoted before for the pattern), rolls back, and redeploys with a new version', async () => {
       const canaries = await storage.listDeployments(project, { limit: 10, statuses: ['canary'] });

@@ -6,7 +6,7 @@
 
 import { Kysely, PostgresDialect, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { recordCanaryOutcomes } from './canary-tally.js';
+import { recordCanaryOutcomes, tallyCanaryOutcomes } from './canary-tally.js';
 import type { Database, StreamEventsTable } from './database-schema.js';
 import {
   aggregateBatch,
@@ -117,16 +117,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     at: number,
   ): Promise<StreamEvent[]> => {
     if (events.length === 0) return [];
-    const drawn = await sql<{ id: number }>`
-      WITH stream_lock AS MATERIALIZED (${streamLock(projectId)})
-      ${drawStreamIds(sql.lit(events.length))}`.execute(trx);
-    return writeStream(
-      trx,
-      projectId,
-      events,
-      drawn.rows.map((r) => r.id),
-      at,
-    );
+    return writeStream(trx, projectId, events, await lockedStreamIds(trx, projectId, events.length), at);
   };
 
   /**
@@ -229,22 +220,24 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
               );
         const accepted = await insertEvents(trx, projectId, capped);
         const aggregate = aggregateBatch(accepted);
+        // The stream lock comes after every row lock, as in every transaction that appends to the
+        // stream (the monitor updates a deployment, then appends): a batch with canary outcomes
+        // takes the lock only after its tally of the deployment rows, which deadlocked otherwise.
+        const tallied = tallyCanaryOutcomes(accepted).length > 0;
         // From here to commit, every batch of the project queues on the same pattern and function
         // rows: two round trips (counters with the stream lock and ids; slots with the stream
-        // rows), and a third only for a batch with canary outcomes.
-        const { upserted, successesSampled, streamIds } = await upsertCounters(trx, projectId, aggregate);
+        // rows), two more for a batch with canary outcomes (the tally, then the lock and ids).
+        const counters = await upsertCounters(trx, projectId, aggregate, !tallied);
+        const { upserted, successesSampled } = counters;
         const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
         const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
-        await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
+        if (tallied) await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
         const patterns = patternResults(aggregate, upserted);
-        const streamEvents = await writeStream(
-          trx,
-          projectId,
-          ingestStreamEvents(aggregate, patterns),
-          streamIds,
-          Date.now(),
-          slots,
-        );
+        const toStream = ingestStreamEvents(aggregate, patterns);
+        const streamIds = tallied
+          ? await lockedStreamIds(trx, projectId, toStream.length)
+          : counters.streamIds;
+        const streamEvents = await writeStream(trx, projectId, toStream, streamIds, Date.now(), slots);
         return {
           accepted: accepted.length,
           duplicates: events.length - accepted.length,
@@ -320,6 +313,19 @@ function streamLock(projectId: string) {
   return sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(${projectId}))`;
 }
 
+/** `count` stream ids under the project's stream lock (none, and no lock, for 0). */
+async function lockedStreamIds(
+  trx: Transaction<Database>,
+  projectId: string,
+  count: number,
+): Promise<number[]> {
+  if (count === 0) return [];
+  const drawn = await sql<{ id: number }>`
+    WITH stream_lock AS MATERIALIZED (${streamLock(projectId)})
+    ${drawStreamIds(sql.lit(count))}`.execute(trx);
+  return drawn.rows.map((r) => r.id);
+}
+
 /** `count` stream ids, drawn once the WITH entry `stream_lock` holds the lock. */
 function drawStreamIds(count: RawBuilder<unknown>) {
   return sql`SELECT nextval(pg_get_serial_sequence('stream_events', 'id')) AS id
@@ -328,8 +334,8 @@ function drawStreamIds(count: RawBuilder<unknown>) {
 
 /**
  * The batch's pattern and function counters in one statement (patterns first, then functions, each
- * in key order, as every ingest takes them), and then, for a batch with failures, the stream lock
- * and an id for each stream event it will write (one per pattern it creates, and one for the
+ * in key order, as every ingest takes them), and then, `withStreamIds` and for a batch with
+ * failures, the stream lock and an id for each stream event it will write (one per pattern it creates, and one for the
  * batch). Returns each pattern's totals after the batch and whether this batch created it, each
  * function's success reservoir count (Algorithm R's n), and the stream ids.
  */
@@ -337,6 +343,7 @@ async function upsertCounters(
   trx: Transaction<Database>,
   projectId: string,
   aggregate: BatchAggregate,
+  withStreamIds: boolean,
 ): Promise<{
   upserted: Map<string, { occurrences: number; sampled: number; created: boolean }>;
   successesSampled: Map<string, number>;
@@ -363,7 +370,7 @@ async function upsertCounters(
   // UNION ALL reads its parts in order: the pattern upsert to its end, then the function upsert,
   // then (locking only then) the stream ids.
   const ids =
-    aggregate.patterns.length === 0
+    aggregate.patterns.length === 0 || !withStreamIds
       ? sql``
       : sql`UNION ALL
     SELECT 'stream', NULL, id, 0, false FROM (
