@@ -1,6 +1,7 @@
 // The end of the demo as text: held-out success before and after (by BFCL category), failures by
-// kind, the fixes Arc deployed with their measured improvement and confidence, what the canary
-// test rolled back, and what the curriculum drew from at each step.
+// kind, the fixes Arc deployed with their measured improvement and confidence and the calls their
+// canaries counted (a canary is judged on how its arms' failures differ), what the canary test
+// rolled back, and what the curriculum drew from at each step.
 
 import type { DemoReport } from './demo-report.js';
 
@@ -50,7 +51,16 @@ export function formatBeforeAfter(report: DemoReport): string {
   if (report.fixesDeployed.length > 0) {
     lines.push(
       ...table([
-        ['fix', 'pattern', 'status', 'improvement', 'confidence', 'approved by'],
+        [
+          'fix',
+          'pattern',
+          'status',
+          'improvement',
+          'confidence',
+          'approved by',
+          'treatment failed',
+          'control failed',
+        ],
         ...report.fixesDeployed.map((f) => [
           f.fix.type,
           report.patterns.find((p) => p.id === f.patternId)?.errorType ?? f.patternId,
@@ -58,6 +68,8 @@ export function formatBeforeAfter(report: DemoReport): string {
           `${f.improvement >= 0 ? '+' : ''}${pct(f.improvement)}`,
           f.confidence.toFixed(3),
           f.approvedBy,
+          `${f.treatment.failures}/${f.treatment.trials}`,
+          `${f.control.failures}/${f.control.trials}`,
         ]),
       ]),
     );

@@ -1,6 +1,7 @@
 // The demo's canary settings, checked by simulation at the demo's sizes through the server's own
-// decision (core's judgeCanary, which the deployment monitor runs): a fix that makes every call fail is rolled back by
-// the test, a fix that helps is not, and a fix that changes nothing rarely is.
+// decision (core's judgeCanary, which the deployment monitor runs): a fix that helps is never
+// rolled back and one that changes nothing rarely is; a fix that makes every call fail is rolled
+// back by the test only against a control arm that succeeds often enough, which the demo's is not.
 
 import { judgeCanary, SeededRandom } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
@@ -65,15 +66,34 @@ describe('the demo canary settings at the demo sizes', () => {
     expect(sizes).toEqual({ quick: 36, full: 128 });
   });
 
+  // Where the person's fix lands (after step 1), every control call fails as Arc sees it: 144 of
+  // 144 traffic calls failed the agent's checks or BFCL's verdict in the quick runs of seeds 7, 8
+  // and 9 (prose before any fix), and with Arc's structured-output fix 42 of 48 still do (design
+  // seed 1's learning pool). Harm shows only against calls that succeed: a fix that makes every
+  // call fail is then no worse than control, and the test treats it as it must treat a no-op.
   it.each(Object.entries(sizes))(
-    '%s (%i calls): the test rolls back a fix that makes every call fail, and no horizon promotes it',
+    '%s (%i calls): with control failing every call, as the demo measures, the fix that makes every call fail is rolled back at most at alpha',
     (_mode, calls) => {
-      // Control failing 20 % of calls (the agent's own checks once structured output is promoted);
-      // the harmful fix's failures are of other patterns than the one it was proposed for.
       const harmful = rates(RUNS, (random) =>
-        simulate(random, calls, { treatment: 1, control: 0.2 }, { treatment: 0, control: 0.5 }),
+        simulate(random, calls, { treatment: 1, control: 1 }, { treatment: 0, control: 0.5 }),
       );
-      expect(harmful.rolledBackByTest).toBeGreaterThanOrEqual(calls < 100 ? 0.95 : 0.99);
+      expect(harmful.rolledBack).toBeLessThanOrEqual(DEMO_CANARY_SETTINGS.canaryAlpha);
+      expect(harmful.promotedByHorizon).toBe(0);
+    },
+  );
+
+  // The control success the demo's traffic would need for the rollback to be shown: at least 70 %
+  // of control calls succeeding within the quick run's 36 calls, 30 % within the full run's 128.
+  it.each([
+    ['quick', sizes.quick, 0.3],
+    ['full', sizes.full, 0.7],
+  ] as const)(
+    '%s (%i calls): the test rolls back a fix that makes every call fail in 95 %% of runs once control fails at most %f',
+    (_mode, calls, controlFailRate) => {
+      const harmful = rates(RUNS, (random) =>
+        simulate(random, calls, { treatment: 1, control: controlFailRate }, { treatment: 0, control: 0.5 }),
+      );
+      expect(harmful.rolledBackByTest).toBeGreaterThanOrEqual(0.95);
       expect(harmful.promotedByHorizon).toBe(0);
     },
   );

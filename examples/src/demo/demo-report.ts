@@ -68,6 +68,14 @@ export interface DeployedFixReport {
   confidence: number;
   /** `arc` when auto-approved, else who approved it. */
   approvedBy: string;
+  /** The calls its canary counted in each arm, and how many of them failed as Arc saw them. */
+  treatment: ArmCalls;
+  control: ArmCalls;
+}
+
+export interface ArmCalls {
+  trials: number;
+  failures: number;
 }
 
 /** A deployment the canary test rolled back, and the learning step after which its traffic ran. */

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatBeforeAfter } from './before-after-table.js';
 import { DemoProgress } from './demo-progress.js';
 import type { DemoReport, TaskOutcome } from './demo-report.js';
+import { HARMFUL_FIX } from './harmful-fix.js';
 import { runDemo } from './run-demo.js';
 
 describe('arc demo', () => {
@@ -100,6 +101,16 @@ describe('arc demo', () => {
     expect(snapshot!.arms.reduce((sum, a) => sum + a.probability, 0)).toBeCloseTo(1, 9);
     expect(snapshot!.arms.reduce((sum, a) => sum + a.drawn, 0)).toBe(1);
     expect(Array.isArray(report.fixesDeployed)).toBe(true);
+    // Two calls after the step cannot promote a canary; production less its canaries applies no
+    // fix then, the baseline pass's calls, which are not asked of the model again.
+    expect(report.fixesDeployed.filter((d) => d.status === 'promoted')).toEqual([]);
+    expect(report.promotedOnly).toEqual(report.baseline);
+    expect(Object.keys(report.usage.phases)).not.toContain('held-out, promoted fixes only');
+    // The person's canary counted the two calls served after it went in, each in one arm.
+    const person = report.fixesDeployed.find((d) => JSON.stringify(d.fix) === JSON.stringify(HARMFUL_FIX));
+    expect(person!.treatment.trials + person!.control.trials).toBe(2);
+    expect(person!.treatment.failures).toBeLessThanOrEqual(person!.treatment.trials);
+    expect(person!.control.failures).toBeLessThanOrEqual(person!.control.trials);
     // The person's harmful fix went in through the approvals API as a canary; a rollback names it.
     expect(output).toMatch(/a person proposed \{"type":"param_patch","params":\{"maxTokens":12\}\}/);
     for (const r of report.rollbacks) {

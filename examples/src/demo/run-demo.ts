@@ -48,6 +48,7 @@ import { DEMO_CANARY_SETTINGS } from './demo-canary-settings.js';
 import { type DemoInput, DemoOptionError, type DemoOptions, resolveDemoOptions } from './demo-options.js';
 import { DemoProgress } from './demo-progress.js';
 import {
+  type ArmCalls,
   type CurriculumSnapshot,
   type DemoReport,
   type DeployedFixReport,
@@ -390,7 +391,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         'GET',
         `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`,
       )) as {
-        deployments: (LiveDeployment & { approvalId: string; risk: string })[];
+        deployments: (LiveDeployment & { approvalId: string; treatment: ArmCalls; control: ArmCalls })[];
       };
       return deployments.filter((d) => LIVE.has(d.status));
     }
@@ -410,13 +411,19 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         improvement: approval.result.improvement,
         confidence: approval.result.confidence,
         approvedBy: approvedBy.get(d.approvalId) ?? approval.decidedBy ?? 'unknown',
+        treatment: { trials: d.treatment.trials, failures: d.treatment.failures },
+        control: { trials: d.control.trials, failures: d.control.failures },
       });
     }
     const final = await measure(FINAL_PASS_LABEL, (task) => productionFixes(live, task.id));
-    // Without canaries live, production applies the promoted fixes only: the same calls.
-    const promotedOnly = live.some((d) => d.status === 'canary')
-      ? await measure('held-out, promoted fixes only', promotedFixes(live))
-      : final;
+    // Production less its canaries. With no canary live that is the final pass's calls; with no
+    // fix promoted it is no fix at all, the calls the baseline pass made: either is not asked again.
+    const promoted = promotedFixes(live);
+    const promotedOnly = !live.some((d) => d.status === 'canary')
+      ? final
+      : promoted.length === 0
+        ? baseline
+        : await measure('held-out, promoted fixes only', promoted);
     heldOutByStep.push({ step: options.steps, rollouts, successRate: scoreOf(final).successRate });
     const patterns: ReportedPattern[] = (
       (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`)).patterns as {
