@@ -10,7 +10,6 @@ import type { LearnerStepReport } from './learner-step.js';
 import { ingestFailures, QUICK_LEARNING_CONFIG, startLookupWorker } from './learning-agent.fixture.js';
 
 const FAST = { tickMs: 20, pollMs: 5 };
-const CONFIG = QUICK_LEARNING_CONFIG;
 
 describe.each(openTestStorages())('learner runner ($name)', (backend) => {
   let storage: Storage;
@@ -37,7 +36,7 @@ describe.each(openTestStorages())('learner runner ($name)', (backend) => {
 
   it('elects one learner among replicas, steps on new failures, and hands over when the leader stops', async () => {
     const { id } = await storage.ensureProject('elected');
-    await storage.saveLearningConfig(id, CONFIG, Date.now());
+    await storage.saveLearningConfig(id, QUICK_LEARNING_CONFIG, Date.now());
     workers.push(startLookupWorker(storage, id));
     const replica = await backend.open();
     const stepsA: LearnerStepReport[] = [];
@@ -74,7 +73,7 @@ describe.each(openTestStorages())('learner runner ($name)', (backend) => {
     const { id } = await storage.ensureProject('monitoring');
     await storage.saveLearningConfig(
       id,
-      { ...CONFIG, triggerFailures: 1_000, canaryMaxTrials: 10 },
+      { ...QUICK_LEARNING_CONFIG, triggerFailures: 1_000, canaryMaxTrials: 10 },
       Date.now(),
     );
     workers.push(startLookupWorker(storage, id));

@@ -64,16 +64,16 @@ export function tallyCanaryOutcomes(events: readonly PreparedEvent[]): CanaryTal
 }
 
 /**
- * Adds a batch's tallies to the counters of the live canary deployments they name, inside the
- * ingest transaction. Fix ids that are not a live canary (promoted meanwhile, unknown) change
- * nothing. Costs nothing for a batch without canary tags.
+ * Adds a batch's tallies (`tallyCanaryOutcomes`) to the counters of the live canary deployments
+ * they name, inside the ingest transaction. Fix ids that are not a live canary (promoted meanwhile,
+ * unknown) change nothing. Costs nothing for a batch without canary tags.
  */
 export function* recordCanaryOutcomes(
   db: Kysely<Database>,
   projectId: string,
-  events: readonly PreparedEvent[],
+  tallies: readonly CanaryTally[],
 ): TransactionScript<void> {
-  for (const tally of tallyCanaryOutcomes(events)) {
+  for (const tally of tallies) {
     const trials = tally.arm === 'treatment' ? 'treatment_trials' : 'control_trials';
     const failures = tally.arm === 'treatment' ? 'treatment_failures' : 'control_failures';
     const patternFailures =

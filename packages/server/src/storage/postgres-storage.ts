@@ -223,7 +223,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         // The stream lock comes after every row lock, as in every transaction that appends to the
         // stream (the monitor updates a deployment, then appends): a batch with canary outcomes
         // takes the lock only after its tally of the deployment rows, which deadlocked otherwise.
-        const tallied = tallyCanaryOutcomes(accepted).length > 0;
+        const tallies = tallyCanaryOutcomes(accepted);
+        const tallied = tallies.length > 0;
         // From here to commit, every batch of the project queues on the same pattern and function
         // rows: two round trips (counters with the stream lock and ids; slots with the stream
         // rows), two more for a batch with canary outcomes (the tally, then the lock and ids).
@@ -231,7 +232,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const { upserted, successesSampled } = counters;
         const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
         const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
-        if (tallied) await runScriptAsync(recordCanaryOutcomes(db, projectId, accepted), kyselyExecutor(trx));
+        if (tallied) await runScriptAsync(recordCanaryOutcomes(db, projectId, tallies), kyselyExecutor(trx));
         const patterns = patternResults(aggregate, upserted);
         const toStream = ingestStreamEvents(aggregate, patterns);
         const streamIds = tallied

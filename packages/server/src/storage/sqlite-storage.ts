@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { recordCanaryOutcomes } from './canary-tally.js';
+import { recordCanaryOutcomes, tallyCanaryOutcomes } from './canary-tally.js';
 import type { Database } from './database-schema.js';
 import {
   aggregateBatch,
@@ -160,7 +160,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     for (const w of slots.failures) s.setFailureSlot.run(projectId, w.owner, w.slot, w.eventId);
     for (const w of slots.successes) s.setSuccessSlot.run(projectId, w.owner, w.slot, w.eventId);
 
-    runScriptSync(recordCanaryOutcomes(db, projectId, accepted), execute);
+    runScriptSync(recordCanaryOutcomes(db, projectId, tallyCanaryOutcomes(accepted)), execute);
 
     const patterns = patternResults(aggregate, upserted);
     const streamEvents = appendStream(projectId, ingestStreamEvents(aggregate, patterns), Date.now());
