@@ -85,7 +85,7 @@ describe('judgeCanary', () => {
     expect(verdict.function.excessFailures).toBe(0);
   });
 
-  it("counts a wrong verdict's call while its success is still on the way: never more failures than calls", () => {
+  it('counts a wrong verdict once its call is: never more failures than calls, and no call invented', () => {
     // Control: 3 calls counted, 5 failures (2 wrong verdicts came before their calls' successes).
     const early = judgeCanary(
       canary({ trials: 4, failures: 1, patternFailures: 1 }, { trials: 3, failures: 5, patternFailures: 4 }),
@@ -96,11 +96,22 @@ describe('judgeCanary', () => {
       judgeCanary(
         canary(
           { trials: 4, failures: 1, patternFailures: 1 },
-          { trials: 5, failures: 5, patternFailures: 4 },
+          { trials: 3, failures: 3, patternFailures: 3 },
         ),
         settings,
       ),
     );
+    // Ten wrong verdicts on control calls whose successes, like every treatment call's, are still on
+    // the way: no call of either arm is counted, so nothing is decided (taking each failure for a
+    // call promoted the fix for benefit).
+    const verdictsOnly = judgeCanary(
+      canary(
+        { trials: 0, failures: 0, patternFailures: 0 },
+        { trials: 0, failures: 10, patternFailures: 10 },
+      ),
+      settings,
+    );
+    expect(verdictsOnly).toMatchObject({ decision: 'continue', reason: 'undecided' });
   });
 
   it('promotes at the horizon when harm never showed', () => {

@@ -47,11 +47,16 @@ export interface CanaryJudgement {
 /**
  * A wrong verdict (POST /v1/feedback) makes its call a failure, while the call itself was counted
  * with the successes it returned with, which travel apart (aggregated) and can arrive later: an arm
- * may show more failures than calls until they do. Each failure stands for a call, so an arm has
- * at least as many calls as failures; the counters catch up as the successes arrive.
+ * may show more failures than calls until they do. Such a failure is counted once its call is:
+ * taking it for a call of its own would invent calls in one arm only (an arm whose verdicts came
+ * first looked like all of the traffic, and a fix was promoted with no call of its own counted).
  */
 function withItsCalls(arm: CanaryArmTally): CanaryArmTally {
-  return { ...arm, trials: Math.max(arm.trials, arm.failures, arm.patternFailures) };
+  return {
+    ...arm,
+    failures: Math.min(arm.failures, arm.trials),
+    patternFailures: Math.min(arm.patternFailures, arm.trials),
+  };
 }
 
 /**
