@@ -124,7 +124,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'arc-canary-sim-'));
   storage = createSqliteStorage({ file: join(dir, 'arc.db') });
   await storage.migrate();
-  app = buildApp({ storage });
+  // One key stands for hundreds of agents' functions here: each polls its fixes, past the default
+  // per-key rate limit (CI saw 429s leave functions without their fixes).
+  app = buildApp({ storage, limits: { rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 } });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   projectId = (await storage.ensureProject('canary-sim')).id;
   const { key } = await issueApiKey(storage, projectId, 'sim agent', ['ingest', 'read']);

@@ -8,7 +8,7 @@ import { type ArcApp, buildApp } from './app.js';
 import { DEFAULT_RETENTION_DAYS, daysToMs, EventRetention } from './event-retention.js';
 import { LearnerPool } from './learner/learner-pool.js';
 import { LearnerThread, type LearnerThreadStep } from './learner/learner-thread.js';
-import type { LlmAnalyst } from './learner/llm-analyst.js';
+import { type LlmAnalyst, llmAnalystFromEnv } from './learner/llm-analyst.js';
 import type { TlsCredentials } from './node-http-server.js';
 import { redactedLogger } from './redacted-logging.js';
 import type { ServerLimits } from './server-limits.js';
@@ -86,7 +86,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const onStep = ({ step, rollouts, completed }: LearnerThreadStep) =>
         logger.info({ step, rollouts, completed }, 'learning step');
       const analyst = options.learning?.analyst;
-      if (analyst === undefined) {
+      // Built, the learners get a thread of their own. From the TypeScript sources (tests, tsx) they
+      // stay in this one: a worker loading tsx's hooks made `arc serve` die of SIGINT now and then
+      // (2 of 12 starts) instead of running its handler; the built CLI handled 12 of 12.
+      const fromSources = import.meta.url.endsWith('.ts');
+      if (analyst === undefined && !fromSources) {
         learners = await LearnerThread.start({
           db: options.db,
           ...(tickMs !== undefined ? { tickMs } : {}),
@@ -96,9 +100,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
       } else {
         // An analyst object lives in this thread, so its learners do too.
+        const inThisThread = analyst ?? llmAnalystFromEnv(process.env);
         const pool = new LearnerPool({
           storage,
-          analyst,
+          ...(inThisThread !== undefined ? { analyst: inThisThread } : {}),
           ...(tickMs !== undefined ? { tickMs } : {}),
           onError,
           onStep,
