@@ -10,7 +10,7 @@ import {
   UnknownFunctionError,
   UnknownParameterError,
 } from './agent-output-validation.js';
-import { BFCL_AGENT_FUNCTION, createBfclAgent } from './bfcl-agent.js';
+import { BFCL_AGENT_FUNCTION, createBfclAgent, taskKey } from './bfcl-agent.js';
 import { checkBfclAnswer } from './bfcl-checker.js';
 import { BFCL_INSTRUCTIONS } from './bfcl-prompt.js';
 import { parseBfclTask } from './bfcl-tasks.js';
@@ -181,6 +181,14 @@ describe('createBfclAgent', () => {
   });
 });
 
+describe('taskKey', () => {
+  it("is opaque and stable: a call's input does not name the task's category", () => {
+    expect(taskKey({ id: 'irrelevance_26' })).toMatch(/^t[0-9a-f]{12}$/);
+    expect(taskKey({ id: 'irrelevance_26' })).toBe(taskKey({ id: 'irrelevance_26' }));
+    expect(taskKey({ id: 'irrelevance_26' })).not.toBe(taskKey({ id: 'irrelevance_27' }));
+  });
+});
+
 describe('createBfclAgent with a seed', () => {
   it('seeds each call from the seed, the call and its repetition: the same run repeats, another seed differs', async () => {
     const server = await startChatCompletionsServer(() => ({ content: solved }));
@@ -262,7 +270,7 @@ describe('createBfclAgent with Arc', () => {
           type: 'UnknownFunctionError',
           message: 'function not found: expected one of "calculate_triangle_area", got "area"',
         },
-        input: { taskId: 'simple_python_0', question: task.question[0]!.content },
+        input: { taskId: taskKey(task), question: task.question[0]!.content },
         // The format the model must write, declared so that the learner can enforce it.
         outputSchema: CALLS_SCHEMA,
       });
@@ -288,7 +296,7 @@ describe('createBfclAgent with Arc', () => {
       patternId: 'pattern-2',
       exampleId: 'event-1',
       source: 'failure',
-      input: { taskId: task.id, question: 'as recorded' },
+      input: { taskId: taskKey(task), question: 'as recorded' },
       candidateId: 'cand-1',
       fix: { type: 'prompt_adjustment', instructions: 'Answer with the call only.' },
       leaseExpiresAt: new Date(Date.now() + 60_000).toISOString(),
@@ -320,7 +328,7 @@ describe('createBfclAgent with Arc', () => {
       const agent = createBfclAgent({
         llm: new OpenAiCompatibleLlm({ baseUrl: model.url, model: 'smol' }),
         arc,
-        findTask: (id) => (id === task.id ? task : undefined),
+        findTask: (key) => (key === taskKey(task) ? task : undefined),
         verify: bfclVerdict,
       });
       await arc.refreshFixes();
@@ -340,7 +348,7 @@ describe('createBfclAgent with Arc', () => {
       const deadline = Date.now() + 10_000;
       while (results.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await worker.stop();
-      // Rebuilt from the task id, with the job's candidate and the base fix (the repair) applied.
+      // Rebuilt from the task key, with the job's candidate and the base fix (the repair) applied.
       expect(results).toEqual([expect.objectContaining({ reward: 1 })]);
       const system = (model.requests.at(-1)!.body.messages as { content: string }[])[0]!.content;
       expect(system).toMatch(/\n\nAnswer with the call only\.$/);

@@ -2,7 +2,9 @@
 // fixes can change. The call is a normalized call (system prompt, messages, parameters,
 // response format); fixes are applied to it by the SDK's own appliers, either as deployed by
 // Arc (through `arc.track`) or as given for one rollout. The model's text is then checked as a
-// production agent checks a tool call, and every violation is a typed error.
+// production agent checks a tool call, and every violation is a typed error. With `routing`, a
+// router step (bfcl-route.ts) first chooses the function, tracked under its own name, so each step
+// has its own patterns, fixes and canaries.
 
 import { createHash } from 'node:crypto';
 import {
@@ -23,6 +25,17 @@ import {
 } from '@arc-agent/sdk';
 import { AgentOutputError, validateAgentOutput } from './agent-output-validation.js';
 import { bfclBaseCall } from './bfcl-prompt.js';
+import {
+  BFCL_ROUTE_FUNCTION,
+  bfclRouteCall,
+  NO_FUNCTION,
+  parseRoute,
+  ROUTE_DEFAULT_PARAMS,
+  ROUTE_SCHEMA,
+  routeChoiceSchema,
+  routedTask,
+} from './bfcl-route.js';
+import type { JsonSchema } from './bfcl-schema.js';
 import type { BfclTask } from './bfcl-tasks.js';
 import { intersectSchemas } from './json-schema-intersection.js';
 import type { LlmBackend, LlmCompletion, LlmMessage, LlmRequest } from './llm-backend.js';
@@ -41,6 +54,7 @@ export const BFCL_DEFAULT_PARAMS: CallParams = { temperature: 0.7, maxTokens: 96
 
 /** The argument of the tracked model call: the normalized call's parts, plus what the task offers. */
 export interface BfclModelRequest {
+  /** The task's key (`taskKey`). */
   taskId: string;
   system?: string;
   messages: { role: string; content: unknown }[];
@@ -62,6 +76,15 @@ export interface BfclAnswer {
   /** Why the model stopped (`length`: cut at maxTokens), on answers made with explicit fixes. */
   finishReason?: LlmCompletion['finishReason'];
   durationMs: number;
+  /** With routing: the function the router chose (`none`: no call was asked for), or why its answer was refused. */
+  route?: { chosen: string } | { error: AgentOutputError; output: string };
+}
+
+/** A router step before the call step (bfcl-route.ts). */
+export interface BfclRoutingOptions {
+  params?: CallParams;
+  /** Judges the router's choice after it returned, as `verify` judges the calls. Needs `findTask`. */
+  verify?: (task: BfclTask, chosen: string) => Verdict;
 }
 
 export interface BfclAgentOptions {
@@ -69,8 +92,8 @@ export interface BfclAgentOptions {
   /** When given, answers without explicit fixes are tracked by Arc and get its deployed fixes. */
   arc?: Arc;
   params?: CallParams;
-  /** Finds a task by id: how a recorded call (which holds the task id) is rebuilt for a rollout. */
-  findTask?: (taskId: string) => BfclTask | undefined;
+  /** Finds a task by its key (`taskKey`): how a recorded call (which holds the key) is rebuilt for a rollout. */
+  findTask?: (key: string) => BfclTask | undefined;
   /**
    * Seeds the model's sampling, so that a run repeats: a call whose parameters name no seed gets
    * one derived from this seed, the call's content (task, prompt, fixes) and how many times the
@@ -83,15 +106,23 @@ export interface BfclAgentOptions {
    * answer, and scores rollouts of the call with it. Needs `findTask`.
    */
   verify?: (task: BfclTask, text: string) => Verdict;
+  /** When given, a router first chooses the function (or none), and the call step sees only that one. */
+  routing?: BfclRoutingOptions;
+}
+
+export interface ExplicitFixes {
+  fixes?: readonly Fix[];
+  routeFixes?: readonly Fix[];
 }
 
 export interface BfclAgent {
   readonly llm: LlmBackend;
   /**
-   * Answers a task. With `fixes` exactly these fixes apply (a composite counts as its parts; retry
-   * policies are left to Arc's call runner) and nothing is tracked: how a held-out set is scored.
+   * Answers a task. With `fixes` (the call step's) or `routeFixes` (the router's) exactly these
+   * fixes apply (a composite counts as its parts; retry policies are left to Arc's call runner) and
+   * nothing is tracked: how a held-out set is scored.
    */
-  answer(task: BfclTask, options?: { fixes?: readonly Fix[] }): Promise<BfclAnswer>;
+  answer(task: BfclTask, options?: ExplicitFixes): Promise<BfclAnswer>;
   /**
    * The agent's model call by the name Arc tracks it under, for `arc.worker`: a rollout replays a
    * recorded call through it with the job's fixes, as production runs it. Needs `findTask`.
@@ -121,8 +152,14 @@ function text(content: unknown): string {
   return typeof content === 'string' ? content : JSON.stringify(content);
 }
 
-/** The backend request for a call: a response format becomes constrained decoding against it and the tools. */
-function llmRequestFor(request: Omit<BfclModelRequest, 'taskId'>): LlmRequest {
+/**
+ * The backend request for a call: a response format becomes constrained decoding against it and
+ * what the step accepts for the call's tools (`contract`).
+ */
+function llmRequestFor(
+  request: Omit<BfclModelRequest, 'taskId'>,
+  contract: (tools: readonly AgentTool[]) => JsonSchema,
+): LlmRequest {
   const system = [
     request.system,
     ...request.messages.filter((m) => m.role === 'system').map((m) => text(m.content)),
@@ -147,16 +184,24 @@ function llmRequestFor(request: Omit<BfclModelRequest, 'taskId'>): LlmRequest {
     signal: params.timeoutMs === undefined ? undefined : AbortSignal.timeout(params.timeoutMs),
   };
   if (responseFormat !== undefined) {
-    const schema =
-      intersectSchemas(responseFormat.schema, toolCallsSchema(request.tools)) ?? responseFormat.schema;
+    const schema = intersectSchemas(responseFormat.schema, contract(request.tools)) ?? responseFormat.schema;
     out.jsonSchema = { name: responseFormat.name, schema, strict: responseFormat.strict };
   }
   return out;
 }
 
+/**
+ * The key a task's calls carry (their input's `taskId`, and the call key that assigns canary arms):
+ * opaque, as a production request id is, since BFCL's ids name the category (`irrelevance_26`) and
+ * per-input example selection would match on that.
+ */
+export function taskKey(task: Pick<BfclTask, 'id'>): string {
+  return `t${createHash('sha256').update(task.id).digest('hex').slice(0, 12)}`;
+}
+
 function modelRequest(task: BfclTask, call: NormalizedCall): BfclModelRequest {
   const { system, messages = [], params, responseFormat } = call;
-  return { taskId: task.id, system, messages, params, responseFormat, tools: task.tools };
+  return { taskId: taskKey(task), system, messages, params, responseFormat, tools: task.tools };
 }
 
 function withOutput(error: AgentOutputError, output: string): AgentOutputError {
@@ -190,103 +235,221 @@ class CallSeeds {
   }
 }
 
+/** One model step of the agent: its tracked name, its call, and the checks its output must pass. */
+interface AgentStep<T> {
+  name: string;
+  baseCall(task: BfclTask): NormalizedCall;
+  /** What the step's output may be for the call's tools: constrained decoding's other half. */
+  contract(tools: readonly AgentTool[]): JsonSchema;
+  /** The step's result from its text; throws an AgentOutputError. */
+  check(output: string, tools: readonly AgentTool[]): T;
+  /** The output format a response format fix asks for. */
+  outputSchema: JsonSchema;
+  verify?: (task: BfclTask, output: string, tools: readonly AgentTool[]) => Verdict;
+}
+
+/** A step's outcome: its result, or why its output was refused. */
+interface StepOutcome<T> {
+  value?: T;
+  error?: AgentOutputError;
+  output: string;
+  request: NormalizedCall;
+  durationMs: number;
+  finishReason?: LlmCompletion['finishReason'];
+}
+
+type StepRunner = <T>(step: AgentStep<T>, task: BfclTask) => Promise<StepOutcome<T>>;
+
 export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
-  const { llm, arc } = options;
+  const { llm, arc, findTask, routing } = options;
   const params = options.params ?? BFCL_DEFAULT_PARAMS;
 
   const seeds = options.seed === undefined ? undefined : new CallSeeds(options.seed);
-  const complete = (request: BfclModelRequest): Promise<LlmCompletion> =>
+  const complete = (step: AgentStep<unknown>, request: BfclModelRequest): Promise<LlmCompletion> =>
     llm.complete(
       llmRequestFor(
         seeds === undefined || request.params.seed !== undefined
           ? request
           : { ...request, params: { ...request.params, seed: seeds.next(request) } },
+        step.contract,
       ),
     );
-
-  // Tracked: the model call, returning the model's text. Arc parses it with the agent's checks, so
-  // a deployed output repair reaches the text first and each typed error is the failure Arc sees.
-  const modelText = async (request: BfclModelRequest): Promise<string> => (await complete(request)).text;
-  const { findTask, verify } = options;
   const taskOf = (taskId: string): BfclTask => {
     const task = findTask?.(taskId);
     if (task === undefined) throw new Error(`no task ${taskId}`);
     return task;
   };
-  const tracked = arc?.track(BFCL_AGENT_FUNCTION, modelText, {
-    callShape: requestShape,
-    input: (request) => ({ taskId: request.taskId, question: request.messages.at(-1)?.content }),
-    replayArgs: (input): [BfclModelRequest] => {
-      const task = taskOf(String((input as { taskId?: unknown } | null)?.taskId));
-      return [modelRequest(task, bfclBaseCall(task, params))];
-    },
-    callKey: (request) => request.taskId,
-    // The checks pass the text on: the verifier reads the numbers as written (10.0 stays a float).
-    parse: (output, request) => {
-      try {
-        validateAgentOutput(output, request.tools);
-        return output;
-      } catch (error) {
-        throw error instanceof AgentOutputError ? withOutput(error, output) : error;
-      }
-    },
-    ...(verify === undefined
-      ? {}
-      : { verify: (text: string, request: BfclModelRequest) => verify(taskOf(request.taskId), text) }),
-    throwOnInvalid: true,
-    // The JSON the model must write: the contract a response format fix constrains decoding to
-    // (the backend narrows it to the task's tools).
-    outputSchema: CALLS_SCHEMA,
-  });
 
-  async function answerWith(
-    task: BfclTask,
-    call: NormalizedCall,
-    fixes: readonly Fix[],
-  ): Promise<BfclAnswer> {
-    const parts = fixes.flatMap(fixParts);
-    const request = applyCallFixes(call, parts);
+  const callStep: AgentStep<AgentCall[]> = {
+    name: BFCL_AGENT_FUNCTION,
+    baseCall: (task) => bfclBaseCall(task, params),
+    contract: toolCallsSchema,
+    check: validateAgentOutput,
+    outputSchema: CALLS_SCHEMA,
+    ...(options.verify === undefined
+      ? {}
+      : { verify: (task: BfclTask, output: string) => options.verify!(task, output) }),
+  };
+  const routeStep: AgentStep<string> | undefined =
+    routing === undefined
+      ? undefined
+      : {
+          name: BFCL_ROUTE_FUNCTION,
+          baseCall: (task) => bfclRouteCall(task, routing.params ?? ROUTE_DEFAULT_PARAMS),
+          contract: routeChoiceSchema,
+          check: parseRoute,
+          outputSchema: ROUTE_SCHEMA,
+          ...(routing.verify === undefined
+            ? {}
+            : {
+                verify: (task: BfclTask, output: string, tools: readonly AgentTool[]) =>
+                  routing.verify!(task, parseRoute(output, tools)),
+              }),
+        };
+  const steps = routeStep === undefined ? [callStep] : [routeStep, callStep];
+
+  // Tracked: each step's model call, returning the model's text. Arc parses it with the step's
+  // checks, so a deployed output repair reaches the text first and each typed error is the failure
+  // Arc sees.
+  const modelTexts = Object.fromEntries(
+    steps.map((step) => [
+      step.name,
+      async (request: BfclModelRequest): Promise<string> => (await complete(step, request)).text,
+    ]),
+  );
+  const tracked = new Map(
+    arc === undefined
+      ? []
+      : steps.map((step) => [
+          step.name,
+          arc.track(step.name, modelTexts[step.name]!, {
+            callShape: requestShape,
+            // Behind a router the call step offers only the chosen function: a replay offers the same.
+            input: (request) => ({
+              taskId: request.taskId,
+              question: request.messages.at(-1)?.content,
+              ...(routeStep !== undefined && step === callStep
+                ? { functions: request.tools.map((t) => t.name) }
+                : {}),
+            }),
+            replayArgs: (input): [BfclModelRequest] => {
+              const recorded = input as { taskId?: unknown; functions?: unknown } | null;
+              const task = taskOf(String(recorded?.taskId));
+              const offered = Array.isArray(recorded?.functions)
+                ? routedTask(task, recorded.functions)
+                : task;
+              return [modelRequest(offered, step.baseCall(offered))];
+            },
+            callKey: (request) => request.taskId,
+            // The checks pass the text on: the verifier reads the numbers as written (10.0 stays a float).
+            parse: (output, request) => {
+              try {
+                step.check(output, request.tools);
+                return output;
+              } catch (error) {
+                throw error instanceof AgentOutputError ? withOutput(error, output) : error;
+              }
+            },
+            ...(step.verify === undefined
+              ? {}
+              : {
+                  verify: (output: string, request: BfclModelRequest) =>
+                    step.verify!(taskOf(request.taskId), output, request.tools),
+                }),
+            throwOnInvalid: true,
+            // The JSON the model must write: the contract a response format fix constrains decoding
+            // to (the backend narrows it to the task's tools).
+            outputSchema: step.outputSchema,
+          }),
+        ]),
+  );
+
+  /** Runs a step with exactly `fixes`, untracked. */
+  const withFixes =
+    (fixes: readonly Fix[]): StepRunner =>
+    async (step, task) => {
+      const parts = fixes.flatMap(fixParts);
+      const request = applyCallFixes(step.baseCall(task), parts);
+      const started = performance.now();
+      const completion = await complete(step, modelRequest(task, request));
+      const output = text(applyOutputFixes(completion.text, parts));
+      const outcome = {
+        output,
+        request,
+        durationMs: performance.now() - started,
+        finishReason: completion.finishReason,
+      };
+      try {
+        return { ...outcome, value: step.check(output, task.tools) };
+      } catch (error) {
+        if (!(error instanceof AgentOutputError)) throw error;
+        return { ...outcome, error };
+      }
+    };
+
+  /** Runs a step as a tracked production call with Arc's deployed fixes. */
+  const asTracked: StepRunner = async (step, task) => {
+    const request = step.baseCall(task);
     const started = performance.now();
-    const completion = await complete(modelRequest(task, request));
-    const output = text(applyOutputFixes(completion.text, parts));
-    const durationMs = performance.now() - started;
     try {
-      const calls = validateAgentOutput(output, task.tools);
-      return { taskId: task.id, calls, output, request, durationMs, finishReason: completion.finishReason };
+      // What came back passed the step's checks (Arc parsed it); the result is read from it again.
+      const output = await tracked.get(step.name)!(modelRequest(task, request));
+      return {
+        value: step.check(output, task.tools),
+        output,
+        request,
+        durationMs: performance.now() - started,
+      };
     } catch (error) {
       if (!(error instanceof AgentOutputError)) throw error;
-      return { taskId: task.id, error, output, request, durationMs, finishReason: completion.finishReason };
+      return { error, output: outputOf(error), request, durationMs: performance.now() - started };
     }
-  }
+  };
 
   return {
     llm,
-    rolloutFunctions: { [BFCL_AGENT_FUNCTION]: modelText },
+    rolloutFunctions: modelTexts,
     async answer(task, answerOptions = {}) {
-      const call = bfclBaseCall(task, params);
-      if (answerOptions.fixes !== undefined || tracked === undefined)
-        return answerWith(task, call, answerOptions.fixes ?? []);
-      const started = performance.now();
-      try {
-        // What came back passed the agent's checks (Arc parsed it); the call is read from it again.
-        const output = await tracked(modelRequest(task, call));
-        return {
-          taskId: task.id,
-          calls: validateAgentOutput(output, task.tools),
-          output,
-          request: call,
-          durationMs: performance.now() - started,
-        };
-      } catch (error) {
-        if (!(error instanceof AgentOutputError)) throw error;
-        return {
-          taskId: task.id,
-          error,
-          output: outputOf(error),
-          request: call,
-          durationMs: performance.now() - started,
-        };
+      const explicit =
+        answerOptions.fixes !== undefined || answerOptions.routeFixes !== undefined || arc === undefined;
+      const run = (fixes: readonly Fix[] | undefined) => (explicit ? withFixes(fixes ?? []) : asTracked);
+      let offered = task;
+      let routed: Pick<BfclAnswer, 'route'> = {};
+      let routeMs = 0;
+      if (routeStep !== undefined) {
+        const route = await run(answerOptions.routeFixes)(routeStep, task);
+        routeMs = route.durationMs;
+        if (route.value === undefined) {
+          // A router's answer the agent cannot read: the call step sees every function, as without one.
+          routed = { route: { error: route.error!, output: route.output } };
+        } else {
+          routed = { route: { chosen: route.value } };
+          if (route.value === NO_FUNCTION)
+            return {
+              taskId: task.id,
+              calls: [],
+              output: '[]',
+              request: route.request,
+              durationMs: routeMs,
+              ...routed,
+            };
+          offered = routedTask(task, [route.value]);
+        }
       }
+      const { value, error, output, request, durationMs, finishReason } = await run(answerOptions.fixes)(
+        callStep,
+        offered,
+      );
+      return {
+        taskId: task.id,
+        ...(value === undefined ? {} : { calls: value }),
+        ...(error === undefined ? {} : { error }),
+        output,
+        request,
+        durationMs: routeMs + durationMs,
+        ...(finishReason === undefined ? {} : { finishReason }),
+        ...routed,
+      };
     },
   };
 }

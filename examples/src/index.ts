@@ -16,7 +16,10 @@ export {
   type BfclAgentOptions,
   type BfclAnswer,
   type BfclModelRequest,
+  type BfclRoutingOptions,
   createBfclAgent,
+  type ExplicitFixes,
+  taskKey,
 } from './bfcl-agent.js';
 export {
   type BfclCall,
@@ -28,6 +31,18 @@ export {
   standardizeString,
 } from './bfcl-checker.js';
 export { BFCL_INSTRUCTIONS, bfclBaseCall } from './bfcl-prompt.js';
+export {
+  BFCL_ROUTE_FUNCTION,
+  bfclRouteCall,
+  bfclRouteVerdict,
+  NO_FUNCTION,
+  parseRoute,
+  ROUTE_DEFAULT_PARAMS,
+  ROUTE_INSTRUCTIONS,
+  ROUTE_SCHEMA,
+  routeChoiceSchema,
+  routedTask,
+} from './bfcl-route.js';
 export {
   type BfclParameterSchema,
   BfclSchemaError,

@@ -2,8 +2,7 @@
 // scoring each answer with BFCL's checker: how the held-out set is measured, and how the
 // learning pool is served as production traffic.
 
-import type { Fix } from '@arc-agent/core';
-import type { BfclAgent, BfclAnswer } from '../bfcl-agent.js';
+import type { BfclAgent, BfclAnswer, ExplicitFixes } from '../bfcl-agent.js';
 import { checkBfclAnswer } from '../bfcl-checker.js';
 import type { BfclTask } from '../bfcl-tasks.js';
 import type { TaskOutcome } from './demo-report.js';
@@ -26,10 +25,10 @@ export function outcomeOf(task: BfclTask, answer: BfclAnswer): TaskOutcome {
 
 export interface AnswerTasksOptions {
   /**
-   * Exactly these fixes, untracked (for each task when a function); undefined: tracked production
-   * calls with Arc's deployed fixes.
+   * Exactly these fixes for each step, untracked (for each task when a function); undefined:
+   * tracked production calls with Arc's deployed fixes.
    */
-  fixes?: readonly Fix[] | ((task: BfclTask) => readonly Fix[]);
+  fixes?: ExplicitFixes | ((task: BfclTask) => ExplicitFixes);
   concurrency: number;
   onAnswered?: (done: number, solved: number) => void;
 }
@@ -49,7 +48,7 @@ export async function answerTasks(
       const { fixes } = options;
       const answer = await agent.answer(
         task,
-        fixes === undefined ? {} : { fixes: typeof fixes === 'function' ? fixes(task) : fixes },
+        fixes === undefined ? {} : typeof fixes === 'function' ? fixes(task) : fixes,
       );
       outcomes[i] = outcomeOf(task, answer);
       done++;

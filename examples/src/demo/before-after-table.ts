@@ -53,6 +53,7 @@ export function formatBeforeAfter(report: DemoReport): string {
       ...table([
         [
           'fix',
+          'step',
           'pattern',
           'status',
           'improvement',
@@ -63,6 +64,7 @@ export function formatBeforeAfter(report: DemoReport): string {
         ],
         ...report.fixesDeployed.map((f) => [
           f.fix.type,
+          f.function,
           report.patterns.find((p) => p.id === f.patternId)?.errorType ?? f.patternId,
           f.status,
           `${f.improvement >= 0 ? '+' : ''}${pct(f.improvement)}`,

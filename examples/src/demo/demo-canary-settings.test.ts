@@ -1,7 +1,8 @@
 // The demo's canary settings, checked by simulation at the demo's sizes through the server's own
 // decision (core's judgeCanary, which the deployment monitor runs): a fix that helps is never
 // rolled back and one that changes nothing rarely is; a fix that makes every call fail is rolled
-// back by the test only against a control arm that succeeds often enough, which the demo's is not.
+// back by the test only against a control arm that succeeds often enough: the router's, not the
+// call step's.
 
 import { judgeCanary, SeededRandom } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
@@ -66,13 +67,14 @@ describe('the demo canary settings at the demo sizes', () => {
     expect(sizes).toEqual({ quick: 36, full: 128 });
   });
 
-  // Where the person's fix lands (after step 1), every control call fails as Arc sees it: 144 of
-  // 144 traffic calls failed the agent's checks or BFCL's verdict in the quick runs of seeds 7, 8
-  // and 9 (prose before any fix), and with Arc's structured-output fix 42 of 48 still do (design
-  // seed 1's learning pool). Harm shows only against calls that succeed: a fix that makes every
-  // call fail is then no worse than control, and the test treats it as it must treat a no-op.
+  // The call step's control fails nearly every call as Arc sees it: 144 of 144 traffic calls
+  // failed the agent's checks or BFCL's verdict in the quick runs of seeds 7, 8 and 9 before the
+  // router came in (prose before any fix), and with Arc's structured-output fix 42 of 48 still do
+  // (design seed 1's learning pool). Harm shows only against calls that succeed: there a fix that
+  // makes every call fail is no worse than control, and the test treats it as it must treat a
+  // no-op. That is why the person's fix lands on the router.
   it.each(Object.entries(sizes))(
-    '%s (%i calls): with control failing every call, as the demo measures, the fix that makes every call fail is rolled back at most at alpha',
+    '%s (%i calls): against a control failing every call, the fix that makes every call fail is rolled back at most at alpha',
     (_mode, calls) => {
       const harmful = rates(RUNS, (random) =>
         simulate(random, calls, { treatment: 1, control: 1 }, { treatment: 0, control: 0.5 }),
@@ -82,18 +84,21 @@ describe('the demo canary settings at the demo sizes', () => {
     },
   );
 
-  // The control success the demo's traffic would need for the rollback to be shown: at least 70 %
-  // of control calls succeeding within the quick run's 36 calls, 30 % within the full run's 128.
+  // The router's control fails about 40 % of its calls: 19 of 48 on design seed 1's learning pool
+  // answered directly, 8 of 20 control calls in that seed's quick demo. There the test rolls the
+  // person's fix back in most quick runs (88 % of simulated runs) and in every full run; at 30 %
+  // the quick run too reaches 95 %.
   it.each([
-    ['quick', sizes.quick, 0.3],
-    ['full', sizes.full, 0.7],
+    ['quick', sizes.quick, 0.4, 0.8],
+    ['quick', sizes.quick, 0.3, 0.95],
+    ['full', sizes.full, 0.4, 0.99],
   ] as const)(
-    '%s (%i calls): the test rolls back a fix that makes every call fail in 95 %% of runs once control fails at most %f',
-    (_mode, calls, controlFailRate) => {
+    '%s (%i calls): with control failing %f of calls, the test rolls back a fix that makes every call fail in at least %f of runs',
+    (_mode, calls, controlFailRate, power) => {
       const harmful = rates(RUNS, (random) =>
         simulate(random, calls, { treatment: 1, control: controlFailRate }, { treatment: 0, control: 0.5 }),
       );
-      expect(harmful.rolledBackByTest).toBeGreaterThanOrEqual(0.95);
+      expect(harmful.rolledBackByTest).toBeGreaterThanOrEqual(power);
       expect(harmful.promotedByHorizon).toBe(0);
     },
   );

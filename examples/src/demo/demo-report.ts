@@ -50,6 +50,8 @@ export interface HeldOutPoint {
 
 export interface ReportedPattern {
   id: string;
+  /** The agent's step: `bfcl_route` (the router) or `bfcl_answer` (the call). */
+  function: string;
   category: string;
   /** The agent's error type the pattern groups (`AgentOutputParseError`, …). */
   errorType: string;
@@ -58,6 +60,8 @@ export interface ReportedPattern {
 }
 
 export interface DeployedFixReport {
+  /** The agent's step the fix applies to. */
+  function: string;
   patternId: string;
   fix: Fix;
   status: string;

@@ -112,7 +112,9 @@ describe('arc demo', () => {
     expect(person!.treatment.failures).toBeLessThanOrEqual(person!.treatment.trials);
     expect(person!.control.failures).toBeLessThanOrEqual(person!.control.trials);
     // The person's harmful fix went in through the approvals API as a canary; a rollback names it.
-    expect(output).toMatch(/a person proposed \{"type":"param_patch","params":\{"maxTokens":12\}\}/);
+    expect(output).toMatch(
+      /a person proposed \{"type":"param_patch","params":\{"maxTokens":4\}\} for bfcl_route/,
+    );
     for (const r of report.rollbacks) {
       expect(r).toEqual({
         fixId: expect.any(String),

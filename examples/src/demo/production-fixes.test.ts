@@ -1,12 +1,26 @@
 import type { Fix } from '@arc-agent/core';
 import { canaryArm } from '@arc-agent/sdk';
 import { describe, expect, it } from 'vitest';
-import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
+import { BFCL_AGENT_FUNCTION } from '../bfcl-agent.js';
+import { BFCL_ROUTE_FUNCTION } from '../bfcl-route.js';
+import {
+  agentProductionFixes,
+  agentPromotedFixes,
+  type LiveDeployment,
+  productionFixes,
+  promotedFixes,
+} from './production-fixes.js';
 
 const fix = (instructions: string): Fix => ({ type: 'prompt_adjustment', instructions });
-const deployment = (fixId: string, status: string, canaryShare: number): LiveDeployment => ({
+const deployment = (
+  fixId: string,
+  status: string,
+  canaryShare: number,
+  fn = BFCL_AGENT_FUNCTION,
+): LiveDeployment => ({
   fixId,
   patternId: `p-${fixId}`,
+  function: fn,
   status,
   canaryShare,
   fix: fix(fixId),
@@ -25,20 +39,34 @@ describe('productionFixes', () => {
       const expected = [fix('a')];
       if (canaryArm('b', key, 0.5) === 'treatment') expected.push(fix('b'));
       if (canaryArm('c', key, 0.2) === 'treatment') expected.push(fix('c'));
-      expect(productionFixes(live, key)).toEqual(expected);
+      expect(productionFixes(live, BFCL_AGENT_FUNCTION, key)).toEqual(expected);
     }
   });
 
   it('gives a canary to about its share of calls', () => {
     const n = 4000;
-    const treated = Array.from({ length: n }, (_, i) => productionFixes(live, `k${i}`)).filter((fixes) =>
-      fixes.some((f) => f.type === 'prompt_adjustment' && f.instructions === 'c'),
-    ).length;
+    const treated = Array.from({ length: n }, (_, i) =>
+      productionFixes(live, BFCL_AGENT_FUNCTION, `k${i}`),
+    ).filter((fixes) => fixes.some((f) => f.type === 'prompt_adjustment' && f.instructions === 'c')).length;
     // Binomial(4000, 0.2): sd ~ 25.3; 5 sd either side.
     expect(Math.abs(treated - 0.2 * n)).toBeLessThan(5 * Math.sqrt(n * 0.2 * 0.8));
   });
 
   it('leaves the canaries out of the promoted-only set', () => {
-    expect(promotedFixes(live)).toEqual([fix('a')]);
+    expect(promotedFixes(live, BFCL_AGENT_FUNCTION)).toEqual([fix('a')]);
+  });
+
+  it("gives each of the agent's steps its own function's fixes only", () => {
+    const both = [
+      ...live,
+      deployment('r', 'promoted', 1, BFCL_ROUTE_FUNCTION),
+      deployment('s', 'canary', 1, BFCL_ROUTE_FUNCTION),
+    ];
+    expect(productionFixes(both, BFCL_ROUTE_FUNCTION, 'task_1')).toEqual([fix('r'), fix('s')]);
+    expect(agentProductionFixes(both, 'task_1')).toEqual({
+      fixes: productionFixes(live, BFCL_AGENT_FUNCTION, 'task_1'),
+      routeFixes: [fix('r'), fix('s')],
+    });
+    expect(agentPromotedFixes(both)).toEqual({ fixes: [fix('a')], routeFixes: [fix('r')] });
   });
 });

@@ -7,8 +7,9 @@
 // example; the learning pool is served as tracked production calls, whose failures are what Arc
 // learns from. Steps run on demand (`runLearnerStep`), not on the server's triggers, so the demo
 // controls their number; canaries are judged after each round of traffic as the runner would.
-// After the first step a person proposes a harmful fix through the approvals API and approves it;
-// the canary test is there to roll it back. The model samples with a seed per call and answers one
+// The agent routes first (a router picks the function, judged against BFCL's expected function),
+// then calls; after the first step a person proposes a harmful fix for the router through the
+// approvals API and approves it, and the canary test is there to roll it back. The model samples with a seed per call and answers one
 // call at a time, each from an empty context, and the agent takes up deployed fixes at known points
 // (before each round of traffic), so a run repeats under its seed.
 
@@ -27,7 +28,8 @@ import {
   startServer,
 } from '@arc-agent/server';
 import pino from 'pino';
-import { BFCL_AGENT_FUNCTION, createBfclAgent } from '../bfcl-agent.js';
+import { createBfclAgent, type ExplicitFixes, taskKey } from '../bfcl-agent.js';
+import { BFCL_ROUTE_FUNCTION, bfclRouteVerdict } from '../bfcl-route.js';
 import { type BfclTask, loadBfclTasks, splitByCategory } from '../bfcl-tasks.js';
 import { bfclVerdict } from '../bfcl-verdict.js';
 import {
@@ -62,7 +64,7 @@ import {
 } from './demo-report.js';
 import { HARMFUL_FIX, HARMFUL_FIX_COMMENT } from './harmful-fix.js';
 import { formatModelUsage, MeteredLlm } from './model-usage.js';
-import { type LiveDeployment, productionFixes, promotedFixes } from './production-fixes.js';
+import { agentProductionFixes, agentPromotedFixes, type LiveDeployment } from './production-fixes.js';
 import { trafficRounds } from './traffic-rounds.js';
 
 export const EXIT_DEMO_OPTIONS = 2;
@@ -150,7 +152,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
   });
   const heldOut = split.heldOut;
   const pool = split.learning;
-  const taskById = new Map<string, BfclTask>(pool.map((t) => [t.id, t]));
+  const taskByKey = new Map<string, BfclTask>(pool.map((t) => [taskKey(t), t]));
   const llm = new MeteredLlm(await openLlm(options, progress));
 
   const temp = options.db === undefined ? await mkdtemp(join(tmpdir(), 'arc-demo-')) : undefined;
@@ -217,12 +219,14 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     const agent = createBfclAgent({
       llm,
       arc,
-      findTask: (id) => taskById.get(id),
+      findTask: (key) => taskByKey.get(key),
       seed: options.seed,
       verify: bfclVerdict,
+      // A router picks the function first; its choices are judged against BFCL's expected function.
+      routing: { verify: bfclRouteVerdict },
     });
 
-    const measure = async (label: string, fixes: readonly Fix[] | ((task: BfclTask) => readonly Fix[])) => {
+    const measure = async (label: string, fixes: ExplicitFixes | ((task: BfclTask) => ExplicitFixes)) => {
       llm.phase(label);
       return answerTasks(agent, heldOut, {
         fixes,
@@ -231,7 +235,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       });
     };
 
-    const baseline = await measure('baseline (held-out)', []);
+    const baseline = await measure('baseline (held-out)', { fixes: [], routeFixes: [] });
     progress.line(
       `baseline: ${scoreOf(baseline).successRate * 100} % of held-out tasks solved (${elapsed()})`,
     );
@@ -268,9 +272,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       for (const line of news.lines) progress.line(line);
     };
 
-    /** A person proposes the harmful fix for the most frequent pattern and approves it, all through the API. */
+    /** A person proposes the harmful fix for the router's most frequent pattern and approves it, all through the API. */
     const proposeHarmfulFix = async () => {
-      const [top] = (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=1`)).patterns as {
+      const [top] = (await api('GET', `/v1/patterns?function=${BFCL_ROUTE_FUNCTION}&limit=1`)).patterns as {
         id: string;
         errorType: string;
       }[];
@@ -283,7 +287,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         comment: 'approved by the person who proposed it',
       });
       progress.line(
-        `  a person proposed ${JSON.stringify(HARMFUL_FIX)} for ${top.id.slice(0, 8)} (${top.errorType}): ` +
+        `  a person proposed ${JSON.stringify(HARMFUL_FIX)} for ${BFCL_ROUTE_FUNCTION} ${top.id.slice(0, 8)} (${top.errorType}): ` +
           `"${HARMFUL_FIX_COMMENT}", and approved it: a canary on ${100 * settings.canaryShare} % of calls`,
       );
     };
@@ -320,7 +324,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       if (options.evaluateEachStep && k < options.steps) {
         const live = await liveDeployments();
         const score = scoreOf(
-          await measure(`held-out after step ${k}`, (task) => productionFixes(live, task.id)),
+          await measure(`held-out after step ${k}`, (task) => agentProductionFixes(live, taskKey(task))),
         );
         heldOutByStep.push({ step: k, rollouts, successRate: score.successRate });
         progress.line(`held-out after step ${k}: ${score.successRate * 100} % solved (${rollouts} rollouts)`);
@@ -328,9 +332,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     }
 
     async function showStep(report: LearnerStepReport): Promise<void> {
-      const patterns = (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`))
-        .patterns as {
+      const patterns = (await api('GET', '/v1/patterns?limit=100')).patterns as {
         id: string;
+        function: string;
         category: string;
         errorType: string;
       }[];
@@ -340,7 +344,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         const p = patterns.find((x) => x.id === id);
         return {
           patternId: id,
-          category: p?.errorType ?? p?.category ?? 'unknown',
+          category: p === undefined ? 'unknown' : `${p.function} ${p.errorType}`,
           probability: report.draw.probabilities[i]!,
           drawn: report.draw.drawn.filter((d) => d === id).length,
           ...(Object.hasOwn(report.patternRewards, id) ? { reward: report.patternRewards[id]! } : {}),
@@ -387,10 +391,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
 
     /** The deployments agents apply now: canaries and promoted ones. */
     async function liveDeployments() {
-      const { deployments } = (await api(
-        'GET',
-        `/v1/deployments?function=${BFCL_AGENT_FUNCTION}&limit=100`,
-      )) as {
+      const { deployments } = (await api('GET', '/v1/deployments?limit=100')) as {
         deployments: (LiveDeployment & { approvalId: string; treatment: ArmCalls; control: ArmCalls })[];
       };
       return deployments.filter((d) => LIVE.has(d.status));
@@ -404,6 +405,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         decidedBy: string | null;
       };
       fixesDeployed.push({
+        function: d.function,
         patternId: d.patternId,
         fix: d.fix,
         status: d.status,
@@ -415,19 +417,20 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
         control: { trials: d.control.trials, failures: d.control.failures },
       });
     }
-    const final = await measure(FINAL_PASS_LABEL, (task) => productionFixes(live, task.id));
+    const final = await measure(FINAL_PASS_LABEL, (task) => agentProductionFixes(live, taskKey(task)));
     // Production less its canaries. With no canary live that is the final pass's calls; with no
     // fix promoted it is no fix at all, the calls the baseline pass made: either is not asked again.
-    const promoted = promotedFixes(live);
+    const promoted = agentPromotedFixes(live);
     const promotedOnly = !live.some((d) => d.status === 'canary')
       ? final
-      : promoted.length === 0
+      : promoted.fixes!.length + promoted.routeFixes!.length === 0
         ? baseline
         : await measure('held-out, promoted fixes only', promoted);
     heldOutByStep.push({ step: options.steps, rollouts, successRate: scoreOf(final).successRate });
     const patterns: ReportedPattern[] = (
-      (await api('GET', `/v1/patterns?function=${BFCL_AGENT_FUNCTION}&limit=100`)).patterns as {
+      (await api('GET', '/v1/patterns?limit=100')).patterns as {
         id: string;
+        function: string;
         category: string;
         errorType: string;
         normalizedMessage: string;
@@ -435,6 +438,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       }[]
     ).map((p) => ({
       id: p.id,
+      function: p.function,
       category: p.category,
       errorType: p.errorType,
       message: p.normalizedMessage,
