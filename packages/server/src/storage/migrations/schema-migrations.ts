@@ -10,6 +10,7 @@ import { dashboardSessionsSchema } from './0003-dashboard-sessions.js';
 import { proposedFixesSchema } from './0004-proposed-fixes.js';
 import { declaredOutputSchemasSchema } from './0005-declared-output-schemas.js';
 import { retentionSchema } from './0006-retention.js';
+import { leanEventIndexesSchema } from './0007-lean-event-indexes.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -27,6 +28,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   proposedFixesSchema,
   declaredOutputSchemasSchema,
   retentionSchema,
+  leanEventIndexesSchema,
 ];
 
 /** Kysely's static provider over the one list, bound to a dialect. */
