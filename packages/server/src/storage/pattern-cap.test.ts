@@ -2,8 +2,14 @@
 // the function's one overflow pattern (counted, flagged, with examples), patterns already there keep
 // theirs, other functions have their own room, and two replicas ingesting at once never exceed it.
 
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOverflowPattern, OVERFLOW_ERROR_TYPE, overflowPatternId } from './pattern-cap.js';
+import {
+  isOverflowPattern,
+  OVERFLOW_ERROR_TYPE,
+  overflowPatternId,
+  PATTERN_CAP_LOCK_CLASS,
+} from './pattern-cap.js';
 import { failure } from './prepared-event.fixture.js';
 import type { IngestOptions, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
@@ -107,4 +113,31 @@ describe.each(openTestStorages())('patterns per function on $name', (backend) =>
     const overflowed = patterns.find((p) => p.overflow);
     expect(overflowed?.occurrences).toBe(2 * 6 * 4 - CAP);
   });
+
+  // Before, every batch with a new pattern of a full function took the function's lock and held it
+  // to commit, so a flood past the cap made all ingest of that function queue: this batch would
+  // wait for the lock held below for as long as it is held.
+  it.runIf(backend.name === 'postgres')(
+    "takes no lock for a full function's new patterns, which overflow whatever other batches do",
+    async () => {
+      const project = await newProject();
+      await storage.ingest(
+        project,
+        Array.from({ length: CAP }, (_, i) => failure(`full-${i}`, { fn: 'full' })),
+        capped,
+      );
+      const holder = new pg.Client({ connectionString: backend.location() });
+      await holder.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [
+          PATTERN_CAP_LOCK_CLASS,
+          `${project}/full`,
+        ]);
+        const result = await storage.ingest(project, [failure('full-new', { fn: 'full' })], capped);
+        expect(result.patterns.map((p) => [p.id, p.occurrences])).toEqual([[overflowPatternId('full'), 1]]);
+      } finally {
+        await holder.end();
+      }
+    },
+  );
 });

@@ -69,24 +69,22 @@ export function* capNewPatterns(
   if (candidates.length === 0) return [...events];
 
   const functions = [...new Set(candidates.map(([, fn]) => fn))].sort();
-  if (lock !== undefined) for (const fn of functions) yield lock(fn);
-  // Read again under the locks: another transaction may have created some of them meanwhile.
+  // Patterns are never deleted, so a function at its cap stays there: its new patterns overflow
+  // whatever other transactions do, and need no lock. Only functions with room take theirs, or
+  // every batch bringing a new pattern of a full function (a flood past the cap) would queue
+  // behind the others until they commit.
+  const counts = yield* patternCounts(db, projectId, functions);
+  const open = functions.filter((fn) => (counts.get(fn) ?? 0) < maxPatternsPerFunction);
+  if (lock !== undefined) for (const fn of open) yield lock(fn);
+  // Read again, after the counts and under the locks: another transaction may have created some
+  // of them meanwhile (a full function's patterns are settled once its count was read).
   const stored = yield* existingPatterns(
     db,
     projectId,
     candidates.map(([id]) => id),
   );
-  const counts = yield* all(
-    db
-      .selectFrom('patterns')
-      .select((eb) => ['function', eb.fn.countAll<number>().as('n')])
-      .where('project_id', '=', projectId)
-      .where('function', 'in', functions)
-      .where('id', 'not in', functions.map(overflowPatternId))
-      .groupBy('function'),
-  );
-  const room = new Map(functions.map((fn) => [fn, maxPatternsPerFunction]));
-  for (const row of counts) room.set(row.function, maxPatternsPerFunction - Number(row.n));
+  if (open.length > 0) for (const [fn, n] of yield* patternCounts(db, projectId, open)) counts.set(fn, n);
+  const room = new Map(functions.map((fn) => [fn, maxPatternsPerFunction - (counts.get(fn) ?? 0)]));
   const overflowing = new Set<string>();
   for (const [id, fn] of candidates) {
     if (stored.has(id)) continue;
@@ -100,6 +98,24 @@ export function* capNewPatterns(
       ? { ...event, fingerprint: overflowFingerprint(event.function) }
       : event,
   );
+}
+
+/** The patterns each function has, its overflow pattern not counted. */
+function* patternCounts(
+  db: Kysely<Database>,
+  projectId: string,
+  functions: string[],
+): TransactionScript<Map<string, number>> {
+  const rows = yield* all(
+    db
+      .selectFrom('patterns')
+      .select((eb) => ['function', eb.fn.countAll<number>().as('n')])
+      .where('project_id', '=', projectId)
+      .where('function', 'in', functions)
+      .where('id', 'not in', functions.map(overflowPatternId))
+      .groupBy('function'),
+  );
+  return new Map(rows.map((row) => [row.function, Number(row.n)]));
 }
 
 function* existingPatterns(
