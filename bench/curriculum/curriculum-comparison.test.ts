@@ -1,95 +1,160 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareCurricula,
-  relativeDifference,
-  rolloutsToReach,
-  summarizeSeeds,
+  BASELINE_CURRICULA,
+  curriculumMeans,
+  defaultVersusBestBaseline,
+  parseCurricula,
+  runOf,
+  summaryLine,
+  unequalRollouts,
 } from './curriculum-comparison.js';
+import { RUNS, run } from './curriculum-runs.fixture.js';
 
-// Held-out sets of 20 tasks: scores are k/20. Each point is [rollouts, solved].
-const curve = (...points: [number, number][]) =>
-  points.map(([rollouts, solved], step) => ({ step, rollouts, successRate: solved / 20 }));
+describe('runOf', () => {
+  const heldOutByStep = RUNS[0]!.heldOutByStep;
 
-// Seed A: SEC ends best; uniform peaks at step 1 and falls back.
-const seedA = {
-  sec: curve([0, 1], [12, 4], [24, 5]),
-  random: curve([0, 1], [12, 2], [24, 4]),
-  uniform: curve([0, 1], [12, 5], [24, 3]),
-};
-// Seed B: nothing moves much, and uniform's last step came back with 8 of its 12 rollouts.
-const seedB = {
-  sec: curve([0, 2], [12, 2], [24, 2]),
-  random: curve([0, 2], [12, 1], [24, 2]),
-  uniform: curve([0, 2], [12, 2], [20, 1]),
-};
-
-describe('rolloutsToReach', () => {
-  it('is the rollouts at the first point at or above the target, 0 when the start is there', () => {
-    const c = curve([0, 1], [12, 4], [24, 5]);
-    expect(rolloutsToReach(c, 4 / 20)).toBe(12);
-    expect(rolloutsToReach(c, 5 / 20)).toBe(24);
-    expect(rolloutsToReach(c, 1 / 20)).toBe(0);
-    expect(rolloutsToReach(c, 6 / 20)).toBeNull();
+  it('keeps the held-out curve and the rollouts the report counts', () => {
+    expect(runOf(1, 'learnable-traffic', { rollouts: 16, heldOutByStep })).toEqual(RUNS[0]);
   });
 
-  it('rejects curves that are empty, out of range or spend rollouts backwards', () => {
-    expect(() => rolloutsToReach([], 0)).toThrow(/at least one point/);
-    expect(() => rolloutsToReach([{ step: 0, rollouts: 0, successRate: 1.5 }], 0)).toThrow(/successRate/);
-    expect(() => rolloutsToReach(curve([0, 1], [12, 2], [8, 3]), 0)).toThrow(/curve\[2\]\.rollouts/);
+  it('refuses a report without per-step scores, or whose curve disagrees with its rollouts', () => {
+    expect(() => runOf(1, 'sec', { rollouts: 16 })).toThrow(/seed 1 sec: .*evaluateEachStep/);
+    expect(() => runOf(1, 'sec', { rollouts: 12, heldOutByStep })).toThrow(
+      /ends at 16 rollouts, the report counts 12/,
+    );
+    const backwards = [...heldOutByStep.slice(0, 2), { step: 2, rollouts: 4, successRate: 0.5 }];
+    expect(() => runOf(1, 'sec', { rollouts: 4, heldOutByStep: backwards })).toThrow(/\[2\]\.rollouts/);
+    const skipped = [heldOutByStep[0]!, heldOutByStep[2]!];
+    expect(() => runOf(1, 'sec', { rollouts: 16, heldOutByStep: skipped })).toThrow(/\[1\]\.step must be 1/);
+    expect(() => runOf(1, 'sec', { rollouts: 0, heldOutByStep: [] })).toThrow(/at least one point/);
   });
 });
 
-describe('compareCurricula', () => {
-  it('measures each curriculum against the best final score of the other two', () => {
-    expect(compareCurricula(seedA)).toEqual({
-      // Others end at 4/20 and 3/20: SEC had 4/20 after 12 rollouts.
-      sec: { final: 0.25, rollouts: 24, target: 0.2, rolloutsToTarget: 12 },
-      // SEC ends at 5/20, which random never reaches.
-      random: { final: 0.2, rollouts: 24, target: 0.25, rolloutsToTarget: null },
-      // Uniform reached 5/20 after step 1, even though it ended lower.
-      uniform: { final: 0.15, rollouts: 24, target: 0.25, rolloutsToTarget: 12 },
-    });
-    expect(compareCurricula(seedB)).toEqual({
-      sec: { final: 0.1, rollouts: 24, target: 0.1, rolloutsToTarget: 0 },
-      random: { final: 0.1, rollouts: 24, target: 0.1, rolloutsToTarget: 0 },
-      uniform: { final: 0.05, rollouts: 20, target: 0.1, rolloutsToTarget: 0 },
-    });
-    expect(() => compareCurricula({ ...seedA, random: [] })).toThrow(/curves\.random/);
+describe('unequalRollouts', () => {
+  it('is empty when every curriculum of a seed spent the same rollouts after every step', () => {
+    expect(unequalRollouts(RUNS)).toEqual([]);
+  });
+
+  it('names the seed and every curriculum’s rollouts by step when they differ, even with equal totals', () => {
+    const short = RUNS.map((r) =>
+      r.seed === 2 && r.curriculum === 'greedy' ? run(2, 'greedy', [0.5, 0.5, 0.25], [0, 8, 12]) : r,
+    );
+    expect(unequalRollouts(short)).toEqual([
+      {
+        seed: 2,
+        message:
+          'seed 2: rollouts by step differ: learnable-traffic 0/8/16, random 0/8/16, uniform 0/8/16, greedy 0/8/12',
+      },
+    ]);
+    // 16 in all for both, but one got its step 1 back only partly and made it up in step 2.
+    const late = RUNS.map((r) =>
+      r.seed === 1 && r.curriculum === 'random' ? run(1, 'random', [0.25, 0.25, 0.25], [0, 4, 16]) : r,
+    );
+    expect(unequalRollouts(late).map((u) => u.seed)).toEqual([1]);
   });
 });
 
-describe('relativeDifference', () => {
-  it('is (value - baseline) / baseline, with no ratio to a baseline of 0', () => {
-    expect(relativeDifference(0.3, 0.2)).toBeCloseTo(0.5, 12);
-    expect(relativeDifference(0.1, 0.2)).toBeCloseTo(-0.5, 12);
-    expect(relativeDifference(0.2, 0.2)).toBe(0);
-    expect(relativeDifference(0.1, 0)).toBeNull();
-    expect(relativeDifference(0, 0)).toBeNull();
+describe('curriculumMeans', () => {
+  it('averages each step over seeds, with t intervals for the final score and the gain', () => {
+    const [arc, random] = curriculumMeans(RUNS, ['learnable-traffic', 'random']);
+    // learnable-traffic: (0.25 + 0.5) / 2, (0.25 + 0.5) / 2, (0.5 + 0.75) / 2.
+    expect(arc!.byStep).toEqual([0.375, 0.375, 0.625]);
+    // Finals 0.5 and 0.75: s = 0.125·√2, s/√2 = 0.125, t(0.975, 1) = 12.7062047.
+    expect(arc!.final.estimate).toBe(0.625);
+    expect(arc!.final.interval!.low).toBeCloseTo(0.625 - 12.7062047 * 0.125, 6);
+    expect(arc!.final.interval!.high).toBeCloseTo(0.625 + 12.7062047 * 0.125, 6);
+    // Gains 0.25 on both seeds: no spread.
+    expect(arc!.gain.estimate).toBe(0.25);
+    expect(arc!.gain.interval!.low).toBeCloseTo(0.25, 12);
+    expect(arc!.gain.interval!.high).toBeCloseTo(0.25, 12);
+    // random: gains 0 and 0.25.
+    expect(random!.gain.estimate).toBe(0.125);
+  });
+
+  it('gives no interval on one seed, and needs every curriculum on every seed', () => {
+    const [arc] = curriculumMeans(RUNS.slice(0, 4), ['learnable-traffic']);
+    expect(arc!.final).toEqual({ estimate: 0.5, interval: null });
+    expect(() => curriculumMeans(RUNS.slice(0, 5), ['random'])).toThrow(/no run of random on seed 2/);
+    expect(() => curriculumMeans([], ['random'])).toThrow(/at least one run/);
+    const shorter = RUNS.map((r) =>
+      r.seed === 2 && r.curriculum === 'random' ? run(2, 'random', [0.5, 0.75], [0, 8]) : r,
+    );
+    expect(() => curriculumMeans(shorter, ['random'])).toThrow(
+      /random: every seed must have the same number of steps/,
+    );
   });
 });
 
-describe('summarizeSeeds', () => {
-  it('averages over seeds, and gives SEC relative to each baseline', () => {
-    const summary = summarizeSeeds([compareCurricula(seedA), compareCurricula(seedB)]);
-    // Finals: SEC (0.25 + 0.1) / 2 = 0.175, random (0.2 + 0.1) / 2 = 0.15, uniform (0.15 + 0.05) / 2 = 0.1.
-    expect(summary.means.sec.final).toBeCloseTo(0.175, 12);
-    expect(summary.means.random.final).toBeCloseTo(0.15, 12);
-    expect(summary.means.uniform.final).toBeCloseTo(0.1, 12);
-    // Rollouts to the others' best: SEC 12 and 0; random only on seed B (0); uniform 12 and 0.
-    expect(summary.means.sec).toMatchObject({ rollouts: 24, reached: 2, seeds: 2, rolloutsToTarget: 6 });
-    expect(summary.means.random).toMatchObject({ rollouts: 24, reached: 1, seeds: 2, rolloutsToTarget: 0 });
-    expect(summary.means.uniform).toMatchObject({ rollouts: 22, reached: 2, seeds: 2, rolloutsToTarget: 6 });
-    // 0.175 / 0.15 - 1 = 1/6; 0.175 / 0.1 - 1 = 0.75.
-    expect(summary.secVsRandom).toBeCloseTo(1 / 6, 12);
-    expect(summary.secVsUniform).toBeCloseTo(0.75, 12);
+describe('defaultVersusBestBaseline', () => {
+  it('measures the default against the baseline with the best mean final score', () => {
+    const verdict = defaultVersusBestBaseline(RUNS, 'learnable-traffic');
+    // Mean finals: learnable-traffic 0.625, random 0.5, uniform 0.375, greedy 0.25.
+    expect(verdict).toMatchObject({
+      arc: 'learnable-traffic',
+      best: 'random',
+      arcFinal: 0.625,
+      bestFinal: 0.5,
+      seeds: 2,
+    });
+    expect(verdict.unequal).toEqual([]);
+    // Resamples of two seeds: both seed 1 (0.5 / 0.25 = 2), both seed 2 (0.75 / 0.75 = 1), one each
+    // (1.25 / 1 = 1.25); each extreme holds a quarter of the resamples, so the 95 % interval is 1-2.
+    expect(verdict.ratio!.estimate).toBeCloseTo(1.25, 12);
+    expect(verdict.ratio!.low).toBe(1);
+    expect(verdict.ratio!.high).toBe(2);
+    expect(summaryLine(verdict)).toBe(
+      'curriculum: learnable-traffic/best-baseline 1.25 (95% CI 1.00-2.00) over 2 seeds; final held-out 62.5 % vs 50.0 % (random); equal rollouts',
+    );
   });
 
-  it('says never when a curriculum reached the target on no seed, and needs a seed', () => {
-    expect(summarizeSeeds([compareCurricula(seedA)]).means.random).toMatchObject({
-      reached: 0,
-      seeds: 1,
-      rolloutsToTarget: null,
-    });
-    expect(() => summarizeSeeds([])).toThrow(/at least one seed/);
+  it('flags unequal rollouts on the last line, and has no ratio on one seed or against baselines at 0', () => {
+    const short = RUNS.map((r) =>
+      r.seed === 2 && r.curriculum === 'greedy' ? run(2, 'greedy', [0.5, 0.5, 0.25], [0, 8, 12]) : r,
+    );
+    expect(summaryLine(defaultVersusBestBaseline(short, 'learnable-traffic'))).toMatch(
+      /; UNEQUAL rollouts on 1 seed\(s\): not a comparison at equal budget$/,
+    );
+    expect(summaryLine(defaultVersusBestBaseline(RUNS.slice(0, 4), 'learnable-traffic'))).toBe(
+      'curriculum: learnable-traffic/best-baseline n/a (one seed gives no interval) over 1 seeds; final held-out 50.0 % vs 25.0 % (random); equal rollouts',
+    );
+    const zeros = [1, 2].flatMap((seed) => [
+      run(seed, 'learnable-traffic', [0, 0, 0.25]),
+      run(seed, 'greedy', [0, 0, 0]),
+    ]);
+    expect(defaultVersusBestBaseline(zeros, 'learnable-traffic').ratio).toBeNull();
+    expect(() =>
+      defaultVersusBestBaseline(
+        RUNS.filter((r) => r.curriculum === 'learnable-traffic'),
+        'learnable-traffic',
+      ),
+    ).toThrow(/no baseline ran/);
+  });
+});
+
+describe('parseCurricula', () => {
+  it('is every curriculum of core, the default first, when unset or empty', () => {
+    const all = ['learnable-traffic', 'sec', 'sec-weighted', 'random', 'uniform', 'greedy'];
+    expect(parseCurricula(undefined, 'learnable-traffic')).toEqual(all);
+    expect(parseCurricula(' ', 'learnable-traffic')).toEqual(all);
+    expect(BASELINE_CURRICULA).toEqual(['random', 'uniform', 'greedy']);
+  });
+
+  it('takes a comma-separated list, the default first and no repeats', () => {
+    expect(parseCurricula('greedy, learnable-traffic,greedy', 'learnable-traffic')).toEqual([
+      'learnable-traffic',
+      'greedy',
+    ]);
+  });
+
+  it('refuses unknown names, a list without the default, and one without a baseline', () => {
+    expect(() => parseCurricula('learnable-traffic,best', 'learnable-traffic')).toThrow(
+      /ARC_BENCH_CURRICULA: best not among/,
+    );
+    expect(() => parseCurricula('random,greedy', 'learnable-traffic')).toThrow(
+      /must include the default, learnable-traffic/,
+    );
+    expect(() => parseCurricula('learnable-traffic,sec', 'learnable-traffic')).toThrow(
+      /must include a baseline/,
+    );
   });
 });
