@@ -28,7 +28,8 @@ export function studentQuantile(p: number, df: number): number {
   return (low + high) / 2;
 }
 
-const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+/** The arithmetic mean of the values. */
+export const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
 /** mean ± t_{(1+level)/2, n−1} · s / √n over the values (one per seed); needs two or more. */
 export function tInterval(values: readonly number[], level = 0.95): Interval {

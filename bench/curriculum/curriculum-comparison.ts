@@ -6,7 +6,7 @@
 import { CURRICULA, type Curriculum, DEFAULT_LEARNER_CONFIG, isCurriculum } from '@arc-agent/core';
 import type { DemoReport, HeldOutPoint } from '../../examples/src/index.js';
 import { BASELINES } from '../curriculum-sim/compared-curricula.js';
-import { bootstrapRatioToBest, type Interval, tInterval } from '../curriculum-sim/seed-statistics.js';
+import { bootstrapRatioToBest, type Interval, mean, tInterval } from '../curriculum-sim/seed-statistics.js';
 
 /** The baselines Arc's default is measured against, as in the simulated bench. */
 export const BASELINE_CURRICULA: readonly Curriculum[] = CURRICULA.filter((c) => BASELINES.includes(c));
@@ -95,8 +95,6 @@ export interface SeedMean {
   /** The 95 % t interval; null with one seed. */
   interval: Interval | null;
 }
-
-const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
 const seedMean = (values: readonly number[]): SeedMean => ({
   estimate: mean(values),
