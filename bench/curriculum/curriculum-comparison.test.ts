@@ -14,19 +14,36 @@ describe('runOf', () => {
   const heldOutByStep = RUNS[0]!.heldOutByStep;
 
   it('keeps the held-out curve and the rollouts the report counts', () => {
-    expect(runOf(1, 'learnable-traffic', { rollouts: 16, heldOutByStep })).toEqual(RUNS[0]);
+    const arm = (patternId: string) => ({
+      patternId,
+      category: 'AgentOutputParseError',
+      probability: 0.5,
+      drawn: 1,
+      q: 0,
+    });
+    const curriculum = [
+      { step: 1, arms: [arm('pat_a')] },
+      { step: 2, arms: [arm('pat_a'), arm('pat_b')] },
+    ];
+    expect(runOf(1, 'learnable-traffic', { rollouts: 16, heldOutByStep, curriculum })).toEqual(RUNS[0]);
   });
 
   it('refuses a report without per-step scores, or whose curve disagrees with its rollouts', () => {
-    expect(() => runOf(1, 'sec', { rollouts: 16 })).toThrow(/seed 1 sec: .*evaluateEachStep/);
-    expect(() => runOf(1, 'sec', { rollouts: 12, heldOutByStep })).toThrow(
+    expect(() => runOf(1, 'sec', { rollouts: 16, curriculum: [] })).toThrow(/seed 1 sec: .*evaluateEachStep/);
+    expect(() => runOf(1, 'sec', { rollouts: 12, heldOutByStep, curriculum: [] })).toThrow(
       /ends at 16 rollouts, the report counts 12/,
     );
     const backwards = [...heldOutByStep.slice(0, 2), { step: 2, rollouts: 4, successRate: 0.5 }];
-    expect(() => runOf(1, 'sec', { rollouts: 4, heldOutByStep: backwards })).toThrow(/\[2\]\.rollouts/);
+    expect(() => runOf(1, 'sec', { rollouts: 4, heldOutByStep: backwards, curriculum: [] })).toThrow(
+      /\[2\]\.rollouts/,
+    );
     const skipped = [heldOutByStep[0]!, heldOutByStep[2]!];
-    expect(() => runOf(1, 'sec', { rollouts: 16, heldOutByStep: skipped })).toThrow(/\[1\]\.step must be 1/);
-    expect(() => runOf(1, 'sec', { rollouts: 0, heldOutByStep: [] })).toThrow(/at least one point/);
+    expect(() => runOf(1, 'sec', { rollouts: 16, heldOutByStep: skipped, curriculum: [] })).toThrow(
+      /\[1\]\.step must be 1/,
+    );
+    expect(() => runOf(1, 'sec', { rollouts: 0, heldOutByStep: [], curriculum: [] })).toThrow(
+      /at least one point/,
+    );
   });
 });
 

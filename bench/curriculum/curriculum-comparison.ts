@@ -19,6 +19,11 @@ export interface CurriculumRun {
   heldOutByStep: HeldOutPoint[];
   /** Rollouts the learner got back over the run, as the report counts them. */
   rollouts: number;
+  /**
+   * Patterns each step that ran could draw from: with one, every curriculum draws alike, so this
+   * says whether the curricula had anything to choose between.
+   */
+  arms: number[];
 }
 
 function assertCurve(curve: readonly HeldOutPoint[], name: string): void {
@@ -37,7 +42,7 @@ function assertCurve(curve: readonly HeldOutPoint[], name: string): void {
 export function runOf(
   seed: number,
   curriculum: Curriculum,
-  report: Pick<DemoReport, 'rollouts' | 'heldOutByStep'>,
+  report: Pick<DemoReport, 'rollouts' | 'heldOutByStep' | 'curriculum'>,
 ): CurriculumRun {
   const name = `seed ${seed} ${curriculum}`;
   if (report.heldOutByStep === undefined)
@@ -48,7 +53,13 @@ export function runOf(
       `${name}: heldOutByStep ends at ${report.heldOutByStep.at(-1)!.rollouts} rollouts, the report counts ${report.rollouts}`,
     );
   }
-  return { seed, curriculum, heldOutByStep: report.heldOutByStep, rollouts: report.rollouts };
+  return {
+    seed,
+    curriculum,
+    heldOutByStep: report.heldOutByStep,
+    rollouts: report.rollouts,
+    arms: report.curriculum.map((step) => step.arms.length),
+  };
 }
 
 /** The seeds of the runs, in the order they first appear. */

@@ -13,6 +13,8 @@ export const run = (
   curriculum,
   heldOutByStep: scores.map((successRate, step) => ({ step, rollouts: rollouts[step]!, successRate })),
   rollouts: rollouts.at(-1)!,
+  // One pattern to draw from at step 1, two at step 2.
+  arms: [1, 2],
 });
 
 export const RUNS: CurriculumRun[] = [

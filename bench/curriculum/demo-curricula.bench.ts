@@ -3,7 +3,8 @@
 // seed and curriculum through runDemo: under one seed every curriculum gets the same task split, the
 // same seeded model sampling and the same first round of traffic, and the same steps and B x G, so
 // the same learner budget; the rollouts each run got back are counted from its report, and a seed
-// whose curricula differ is flagged. Each run scores the held-out set after every step. Printed: the
+// whose curricula differ is flagged. The arms each step drew from show whether the curricula had
+// anything to choose between (with one, all draw alike). Each run scores the held-out set after every step. Printed: the
 // per-seed table, each curriculum's means with 95 % t intervals over seeds, and last Arc's default
 // curriculum against the best of random, uniform and greedy.
 // Sizes (defaults in parentheses; a run costs about 3 s of CPU per model call, see the README):
@@ -60,13 +61,16 @@ export async function run(): Promise<void> {
       console.log(
         `  seed ${seed} ${curriculum.padEnd(17)} held-out % by step ` +
           `${kept.heldOutByStep.map((p) => (100 * p.successRate).toFixed(1)).join(' → ')}, ` +
-          `${kept.rollouts} rollouts (${report.usage.wallSeconds.toFixed(0)} s wall, ${report.usage.cpuSeconds.toFixed(0)} s CPU)`,
+          `${kept.rollouts} rollouts, arms by step ${kept.arms.join('/')} ` +
+          `(${report.usage.wallSeconds.toFixed(0)} s wall, ${report.usage.cpuSeconds.toFixed(0)} s CPU)`,
       );
     }
   }
 
   const unequal = unequalRollouts(runs);
-  console.log('held-out success % before learning and after each step (completed rollouts):');
+  console.log(
+    'held-out success % before learning and after each step (completed rollouts; patterns each step drew from):',
+  );
   for (const line of formatSeedTable(runs, curricula, new Set(unequal.map((u) => u.seed)))) console.log(line);
   console.log(`means over ${seeds.length} seeds (95 % t intervals):`);
   for (const line of formatMeans(curriculumMeans(runs, curricula))) console.log(line);

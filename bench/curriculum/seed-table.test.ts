@@ -4,20 +4,20 @@ import { RUNS } from './curriculum-runs.fixture.js';
 import { formatMeans, formatSeedTable } from './seed-table.js';
 
 describe('formatSeedTable', () => {
-  it('has a row per seed with each curriculum’s held-out % by step and its rollouts', () => {
+  it('has a row per seed with each curriculum’s held-out % by step, its rollouts and arms', () => {
     expect(formatSeedTable(RUNS, ['learnable-traffic', 'random'])).toEqual([
-      '| seed | learnable-traffic       | random                  |',
-      '| ---- | ----------------------- | ----------------------- |',
-      '| 1    | 25.0 → 25.0 → 50.0 (16) | 25.0 → 25.0 → 25.0 (16) |',
-      '| 2    | 50.0 → 50.0 → 75.0 (16) | 50.0 → 75.0 → 75.0 (16) |',
+      '| seed | learnable-traffic                 | random                            |',
+      '| ---- | --------------------------------- | --------------------------------- |',
+      '| 1    | 25.0 → 25.0 → 50.0 (16; arms 1/2) | 25.0 → 25.0 → 25.0 (16; arms 1/2) |',
+      '| 2    | 50.0 → 50.0 → 75.0 (16; arms 1/2) | 50.0 → 75.0 → 75.0 (16; arms 1/2) |',
     ]);
   });
 
   it('marks a seed at unequal budget and a curriculum that did not run', () => {
     expect(formatSeedTable(RUNS.slice(0, 4), ['learnable-traffic', 'sec'], new Set([1]))).toEqual([
-      '| seed        | learnable-traffic       | sec |',
-      '| ----------- | ----------------------- | --- |',
-      '| 1 (unequal) | 25.0 → 25.0 → 50.0 (16) | -   |',
+      '| seed        | learnable-traffic                 | sec |',
+      '| ----------- | --------------------------------- | --- |',
+      '| 1 (unequal) | 25.0 → 25.0 → 50.0 (16; arms 1/2) | -   |',
     ]);
   });
 });

@@ -6,9 +6,9 @@ import { type CurriculumMeans, type CurriculumRun, type SeedMean, seedsOf } from
 const percent = (rate: number) => (100 * rate).toFixed(1);
 const points = (rate: number) => `${rate >= 0 ? '+' : ''}${(100 * rate).toFixed(1)}`;
 
-/** A cell: held-out % after each step, arrows between, and the rollouts spent in parentheses. */
+/** A cell: held-out % after each step, arrows between, then the rollouts spent and each step's arms. */
 function cell(run: CurriculumRun): string {
-  return `${run.heldOutByStep.map((p) => percent(p.successRate)).join(' → ')} (${run.rollouts})`;
+  return `${run.heldOutByStep.map((p) => percent(p.successRate)).join(' → ')} (${run.rollouts}; arms ${run.arms.join('/')})`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -19,7 +19,8 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /**
  * Per seed, each curriculum's held-out success (%) before learning and after every step, and in
- * parentheses its completed rollouts; a seed whose rollouts differ is marked.
+ * parentheses its completed rollouts and the arms each step drew from; a seed whose rollouts differ
+ * is marked.
  */
 export function formatSeedTable(
   runs: readonly CurriculumRun[],
