@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentOutputParseError } from './agent-output-validation.js';
 import { BFCL_AGENT_FUNCTION, createBfclAgent, taskKey } from './bfcl-agent.js';
 import { BFCL_ROUTE_FUNCTION, bfclRouteVerdict } from './bfcl-route.js';
-import { parseBfclTask } from './bfcl-tasks.js';
 import { bfclVerdict } from './bfcl-verdict.js';
 import {
   type ChatCompletionsServer,
@@ -14,26 +13,10 @@ import {
   type ScriptedReply,
   startChatCompletionsServer,
 } from './chat-completions-server.fixture.js';
+import { weatherTask } from './city-tasks.fixture.js';
 import { OpenAiCompatibleLlm } from './openai-compatible-llm.js';
 
-const fn = (name: string) => ({
-  name,
-  description: `The ${name.slice(4)} in a city.`,
-  parameters: {
-    type: 'dict',
-    properties: { city: { type: 'string', description: 'A city.' } },
-    required: ['city'],
-  },
-});
-const task = parseBfclTask(
-  'multiple',
-  {
-    id: 'multiple_3',
-    question: [[{ role: 'user', content: 'How warm is it in Oslo?' }]],
-    function: [fn('get_weather'), fn('get_time')],
-  },
-  { id: 'multiple_3', ground_truth: [{ get_weather: { city: ['Oslo'] } }] },
-);
+const task = weatherTask;
 const solved = '{"name": "get_weather", "arguments": {"city": "Oslo"}}';
 
 const servers: ChatCompletionsServer[] = [];

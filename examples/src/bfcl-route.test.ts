@@ -14,31 +14,7 @@ import {
   routeChoiceSchema,
   routedTask,
 } from './bfcl-route.js';
-import { parseBfclTask } from './bfcl-tasks.js';
-
-const fn = (name: string, description: string) => ({
-  name,
-  description,
-  parameters: {
-    type: 'dict',
-    properties: { city: { type: 'string', description: 'A city.' } },
-    required: ['city'],
-  },
-});
-const multiple = parseBfclTask(
-  'multiple',
-  {
-    id: 'multiple_3',
-    question: [[{ role: 'user', content: 'How warm is it in Oslo?' }]],
-    function: [fn('get_weather', 'The weather in a city.'), fn('get_time', 'The time in a city.')],
-  },
-  { id: 'multiple_3', ground_truth: [{ get_weather: { city: ['Oslo'] } }] },
-);
-const irrelevant = parseBfclTask('irrelevance', {
-  id: 'irrelevance_4',
-  question: [[{ role: 'user', content: 'Who wrote Hamlet?' }]],
-  function: [fn('get_weather', 'The weather in a city.')],
-});
+import { irrelevantTask as irrelevant, weatherTask as multiple } from './city-tasks.fixture.js';
 
 describe('the router step', () => {
   it('asks for one of the offered names or none, the functions by name and description first', () => {
