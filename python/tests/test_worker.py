@@ -18,9 +18,11 @@ from .conftest import ArcServer, running_arc_server, wait_until
 from .recording_proxy import RecordingProxy
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def learning_server() -> Iterator[ArcServer]:
-    """A server of its own: the learner draws only from this module's patterns."""
+    """A server of each test's own: the learner draws only from that test's patterns. Shared, a step
+    could draw an earlier test's patterns, whose functions no worker here replays, and wait out its
+    timeout on them: a clean-clone run timed out waiting for a replay that way."""
     with running_arc_server() as server:
         yield server
 
