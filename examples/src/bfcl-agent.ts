@@ -286,9 +286,7 @@ export function createBfclAgent(options: BfclAgentOptions): BfclAgent {
     contract: toolCallsSchema,
     check: validateAgentOutput,
     outputSchema: CALLS_SCHEMA,
-    ...(options.verify === undefined
-      ? {}
-      : { verify: (task: BfclTask, output: string) => options.verify!(task, output) }),
+    ...(options.verify === undefined ? {} : { verify: options.verify }),
   };
   const routeStep: AgentStep<string> | undefined =
     routing === undefined
