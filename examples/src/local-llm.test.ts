@@ -77,6 +77,30 @@ describe('LocalLlm', () => {
     });
     expect(Object.keys(JSON.parse(constrained.text))).toEqual(['sum']);
     expect(Number.isInteger(JSON.parse(constrained.text).sum)).toBe(true);
+    // On one line, as json.dumps lays it out (one-line-json-grammar.ts).
+    expect(constrained.text).toMatch(/^\{"sum": -?\d+\}$/);
+
+    const nested = await llm.complete({
+      system: 'Answer in JSON.',
+      messages: [{ role: 'user', content: 'Name two colours and the number of letters in each.' }],
+      maxTokens: 48,
+      temperature: 0,
+      jsonSchema: {
+        name: 'colours',
+        schema: {
+          type: 'object',
+          properties: {
+            colours: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 },
+            letters: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+          },
+          required: ['colours', 'letters'],
+        },
+      },
+    });
+    const { colours, letters } = JSON.parse(nested.text);
+    expect(nested.text).toBe(
+      `{"colours": [${colours.map((c: string) => JSON.stringify(c)).join(', ')}], "letters": [${letters.join(', ')}]}`,
+    );
   }, 60_000);
 
   it('repeats a seeded call exactly, whatever it was asked before, and counts its tokens', async () => {

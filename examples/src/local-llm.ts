@@ -24,6 +24,7 @@ import {
 import { validateModelFile } from './gguf-model-file.js';
 import { toGrammarSchema } from './json-schema-grammar.js';
 import type { LlmBackend, LlmCompletion, LlmRequest } from './llm-backend.js';
+import { oneLineJsonGrammar } from './one-line-json-grammar.js';
 
 export interface LocalLlmOptions {
   modelPath: string;
@@ -111,7 +112,13 @@ export class LocalLlm implements LlmBackend {
     const key = JSON.stringify(schema);
     let grammar = this.#grammars.get(key);
     if (grammar === undefined) {
-      grammar = this.#llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGrammarSchema(schema));
+      grammar = this.#llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGrammarSchema(schema)).then((json) =>
+        this.#llama.createGrammar({
+          grammar: oneLineJsonGrammar(json.grammar),
+          stopGenerationTriggers: json.stopGenerationTriggers,
+          trimWhitespaceSuffix: json.trimWhitespaceSuffix,
+        }),
+      );
       // A schema that does not compile must not stay cached as a rejected promise.
       grammar.catch(() => this.#grammars.delete(key));
       if (this.#grammars.size >= MAX_CACHED_GRAMMARS)
