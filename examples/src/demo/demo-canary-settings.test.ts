@@ -64,7 +64,7 @@ const sizes = {
 
 describe('the demo canary settings at the demo sizes', () => {
   it('count the calls a canary proposed after step 1 sees', () => {
-    expect(sizes).toEqual({ quick: 36, full: 128 });
+    expect(sizes).toEqual({ quick: 48, full: 128 });
   });
 
   // The call step's control fails nearly every call as Arc sees it: 144 of 144 traffic calls
@@ -85,12 +85,13 @@ describe('the demo canary settings at the demo sizes', () => {
   );
 
   // The router's control fails about 40 % of its calls: 19 of 48 on design seed 1's learning pool
-  // answered directly, 8 of 20 control calls in that seed's quick demo. There the test rolls the
-  // person's fix back in most quick runs (88 % of simulated runs) and in every full run; at 30 %
-  // the quick run too reaches 95 %.
+  // answered directly, 8 of 20 control calls in that seed's quick demo, and up to 11 of 23 in the
+  // quick runs measured since. The quick run serves 64 pool tasks so that its canary sees 48 calls:
+  // at 36 (48 tasks) the test caught the fix in 88 % of simulated runs at 40 % and 79 % at 45 %;
+  // at 48 it does in 98 % and 95 %, and in every full run.
   it.each([
-    ['quick', sizes.quick, 0.4, 0.8],
-    ['quick', sizes.quick, 0.3, 0.95],
+    ['quick', sizes.quick, 0.4, 0.95],
+    ['quick', sizes.quick, 0.45, 0.9],
     ['full', sizes.full, 0.4, 0.99],
   ] as const)(
     '%s (%i calls): with control failing %f of calls, the test rolls back a fix that makes every call fail in at least %f of runs',

@@ -115,7 +115,7 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
     quick,
     seed: positiveInteger(input.seed, DEFAULT_DEMO_SEED, '--seed', 0),
     heldOutTasks,
-    learningTasks: positiveInteger(input.learningTasks, quick ? 48 : 144, '--learning-tasks'),
+    learningTasks: positiveInteger(input.learningTasks, quick ? 64 : 144, '--learning-tasks'),
     steps,
     batchSize: positiveInteger(input.batchSize, quick ? 3 : 4, '--batch-size'),
     groupSize: positiveInteger(input.groupSize, 4, '--group-size'),

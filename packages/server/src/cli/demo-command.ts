@@ -22,7 +22,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option(
       '--quick',
-      'a short run: 20 held-out tasks, 48 learning-pool tasks, 3 steps (about 7 minutes on 2 idle cores)',
+      'a short run: 20 held-out tasks, 64 learning-pool tasks, 3 steps (about 7 minutes on 2 idle cores)',
     )
     .option('--seed <n>', 'seed of the task split and the learner', parseIntegerOption(0, 2 ** 31))
     .option('--tasks <n>', 'held-out tasks scored before and after', parseIntegerOption(1, 10_000))
