@@ -15,6 +15,11 @@ export class BoundedMemo<V> {
     return this.#entries.size;
   }
 
+  /** The value kept for `key`, if any, computing nothing. */
+  peek(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
   /** The value kept for `key`, or `compute()`'s, kept for next time. */
   get(key: string, compute: () => V): V {
     let value = this.#entries.get(key);

@@ -14,6 +14,7 @@ export {
   probabilityBetaGreaterNumeric,
   probabilityBetaNonInferior,
 } from './beta-comparison.js';
+export { BoundedMemo } from './bounded-memo.js';
 export {
   CANARY_ARM_TAG,
   CANARY_ATTEMPT_TAG,

@@ -28,6 +28,7 @@ import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
 import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
+import { type PatternDescription, PatternDescriptions } from './stored-event.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
 import { kyselyExecutor, runScriptAsync, type Transact } from './transaction-script.js';
@@ -160,6 +161,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   };
 
   const locks = createPgLeaderLocks(options.connectionString, onError);
+  const descriptions = new PatternDescriptions();
   const transact: Transact = (projectId, at, script) =>
     db.transaction().execute(async (trx) => {
       const { value, stream } = await runScriptAsync(script(), kyselyExecutor(trx));
@@ -208,7 +210,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
 
     async ingest(projectId, events, options) {
-      return db.transaction().execute(async (trx) => {
+      const { result, described } = await db.transaction().execute(async (trx) => {
         const unique = firstOfEachId(events);
         const cap = options.maxPatternsPerFunction;
         const capped =
@@ -218,7 +220,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
                 capNewPatterns(db, projectId, unique, cap, (fn) => pgPatternCapLock(db, projectId, fn)),
                 kyselyExecutor(trx),
               );
-        const accepted = await insertEvents(trx, projectId, capped);
+        const accepted = await insertEvents(trx, projectId, capped, (e) =>
+          descriptions.storedJson(projectId, e),
+        );
         const aggregate = aggregateBatch(accepted);
         // The stream lock comes after every row lock, as in every transaction that appends to the
         // stream (the monitor updates a deployment, then appends): a batch with canary outcomes
@@ -239,13 +243,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           ? await lockedStreamIds(trx, projectId, toStream.length)
           : counters.streamIds;
         const streamEvents = await writeStream(trx, projectId, toStream, streamIds, Date.now(), slots);
-        return {
+        const result = {
           accepted: accepted.length,
           duplicates: events.length - accepted.length,
           patterns,
           streamEvents,
         };
+        return { result, described: counters.described };
       });
+      descriptions.remember(projectId, described);
+      return result;
     },
 
     async appendStreamEvent(projectId, type, data, at) {
@@ -276,6 +283,7 @@ async function insertEvents(
   trx: Transaction<Database>,
   projectId: string,
   events: readonly PreparedEvent[],
+  storedJson: (event: PreparedEvent) => string,
 ): Promise<PreparedEvent[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({
@@ -294,7 +302,7 @@ async function insertEvents(
     FROM ROWS FROM (
       json_to_recordset(${JSON.stringify(rows)}::json)
         AS (id text, kind text, "function" text, pattern_id text, "timestamp" bigint),
-      json_array_elements(${JSON.stringify(events)}::json)
+      json_array_elements(${`[${events.map(storedJson).join(',')}]`}::json)
     ) AS r(id, kind, "function", pattern_id, "timestamp", data)
     ORDER BY r.id COLLATE "C"
     ON CONFLICT (project_id, id) DO NOTHING
@@ -349,6 +357,8 @@ async function upsertCounters(
   upserted: Map<string, { occurrences: number; sampled: number; created: boolean }>;
   successesSampled: Map<string, number>;
   streamIds: number[];
+  /** The description columns of each pattern row, as stored (what stored-event.ts compares against). */
+  described: (PatternDescription & { id: string })[];
 }> {
   const patterns = aggregate.patterns.map((p) => ({
     id: p.id,
@@ -374,15 +384,17 @@ async function upsertCounters(
     aggregate.patterns.length === 0 || !withStreamIds
       ? sql``
       : sql`UNION ALL
-    SELECT 'stream', NULL, id, 0, false FROM (
+    SELECT 'stream', NULL, id, 0, false, NULL, NULL, NULL, NULL FROM (
       ${drawStreamIds(sql`(SELECT count(*) FROM upserted_patterns WHERE created) + 1`)}) AS drawn`;
-  const result = await sql<{
-    kind: 'pattern' | 'function' | 'stream';
-    key: string;
-    total: number;
-    sampled: number;
-    created: boolean;
-  }>`
+  const result = await sql<
+    {
+      kind: 'pattern' | 'function' | 'stream';
+      key: string;
+      total: number;
+      sampled: number;
+      created: boolean;
+    } & { [K in keyof PatternDescription]: PatternDescription[K] | null }
+  >`
     WITH upserted_patterns AS (
       INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
                             occurrences, first_seen, last_seen, sampled)
@@ -400,7 +412,8 @@ async function upsertCounters(
         first_seen = LEAST(patterns.first_seen, EXCLUDED.first_seen),
         last_seen = GREATEST(patterns.last_seen, EXCLUDED.last_seen),
         sampled = patterns.sampled + EXCLUDED.sampled
-      RETURNING id, occurrences, sampled, (xmax = 0) AS created),
+      RETURNING id, occurrences, sampled, (xmax = 0) AS created,
+                category, error_type, normalized_message, signature),
     upserted_functions AS (
       INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)
       SELECT ${projectId}, r."function", r.successes, r.failures, r.last_seen, r.sampled
@@ -414,20 +427,25 @@ async function upsertCounters(
         success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
       RETURNING function, success_sampled),
     stream_lock AS MATERIALIZED (${streamLock(projectId)})
-    SELECT 'pattern' AS kind, id AS key, occurrences AS total, sampled, created FROM upserted_patterns
+    SELECT 'pattern' AS kind, id AS key, occurrences AS total, sampled, created,
+           category, error_type, normalized_message, signature::text FROM upserted_patterns
     UNION ALL
-    SELECT 'function', function, 0, success_sampled, false FROM upserted_functions
+    SELECT 'function', function, 0, success_sampled, false, NULL, NULL, NULL, NULL FROM upserted_functions
     ${ids}`.execute(trx);
   const upserted = new Map<string, { occurrences: number; sampled: number; created: boolean }>();
   const successesSampled = new Map<string, number>();
   const streamIds: number[] = [];
+  const described: (PatternDescription & { id: string })[] = [];
   for (const r of result.rows) {
-    if (r.kind === 'pattern')
+    if (r.kind === 'pattern') {
       upserted.set(r.key, { occurrences: r.total, sampled: r.sampled, created: r.created });
-    else if (r.kind === 'function') successesSampled.set(r.key, r.sampled);
+      const { category, error_type, normalized_message, signature } = r;
+      if (category !== null && error_type !== null && normalized_message !== null && signature !== null)
+        described.push({ id: r.key, category, error_type, normalized_message, signature });
+    } else if (r.kind === 'function') successesSampled.set(r.key, r.sampled);
     else streamIds.push(r.total);
   }
-  return { upserted, successesSampled, streamIds };
+  return { upserted, successesSampled, streamIds, described };
 }
 
 type ReservoirSlots = ReturnType<typeof planReservoirs>;

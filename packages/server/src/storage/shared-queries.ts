@@ -17,6 +17,7 @@ import type {
   Storage,
   StreamEvent,
 } from './storage.js';
+import { eventFromStored } from './stored-event.js';
 import { run, type Transact } from './transaction-script.js';
 
 export type SharedQueries = Pick<
@@ -238,23 +239,37 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
     },
 
     async scanEvents(projectId, query) {
-      let select = db.selectFrom('events').select('data').where('project_id', '=', projectId);
-      if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);
-      if (query.since !== undefined) select = select.where('timestamp', '>=', query.since);
+      // A failure stored without its fingerprint takes it from its pattern's row (stored-event.ts).
+      let select = db
+        .selectFrom('events as e')
+        .leftJoin('patterns as p', (join) =>
+          join.onRef('p.project_id', '=', 'e.project_id').onRef('p.id', '=', 'e.pattern_id'),
+        )
+        .select([
+          'e.data',
+          'e.pattern_id',
+          'p.category',
+          'p.error_type',
+          'p.normalized_message',
+          'p.signature',
+        ])
+        .where('e.project_id', '=', projectId);
+      if (query.afterId !== undefined) select = select.where('e.id', '>', query.afterId);
+      if (query.since !== undefined) select = select.where('e.timestamp', '>=', query.since);
       const only = query.only;
       if (only !== undefined) {
         select = select.where((eb) => {
           const either = [];
-          if (only.patternIds.length > 0) either.push(eb('pattern_id', 'in', only.patternIds));
+          if (only.patternIds.length > 0) either.push(eb('e.pattern_id', 'in', only.patternIds));
           if (only.functions.length > 0) {
-            either.push(eb.and([eb('kind', '=', 'success'), eb('function', 'in', only.functions)]));
+            either.push(eb.and([eb('e.kind', '=', 'success'), eb('e.function', 'in', only.functions)]));
           }
           // Kysely writes an empty `or` as false: nothing matches.
           return eb.or(either);
         });
       }
-      const rows = await select.orderBy('id').limit(query.limit).execute();
-      return rows.map((r) => JSON.parse(r.data) as PreparedEvent);
+      const rows = await select.orderBy('e.id').limit(query.limit).execute();
+      return rows.map((r) => eventFromStored(r.data, r.pattern_id, r));
     },
 
     async listStreamEventsAfter(projectId, afterId, limit) {

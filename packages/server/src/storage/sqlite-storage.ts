@@ -30,6 +30,7 @@ import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
 import { SqliteStreamDelivery } from './sqlite-stream-delivery.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
+import { type PatternDescription, PatternDescriptions } from './stored-event.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
 import {
@@ -75,6 +76,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   };
   const execute = sqliteExecutor(sqlite);
   const locks = createProcessLeaderLocks(resolve(options.file));
+  const descriptions = new PatternDescriptions();
 
   /** Inside the caller's transaction: inserts the events, prunes the tail when due. */
   const appendStream = (projectId: string, events: readonly NewStreamEvent[], at: number): StreamEvent[] => {
@@ -96,7 +98,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     projectId: string,
     events: readonly PreparedEvent[],
     options: IngestOptions,
-  ): IngestResult => {
+  ): { result: IngestResult; described: (PatternDescription & { id: string })[] } => {
     const s = prepared();
     const unique = firstOfEachId(events);
     const capped =
@@ -106,7 +108,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const accepted: PreparedEvent[] = [];
     for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
-      const data = JSON.stringify(event);
+      const data = descriptions.storedJson(projectId, event);
       const inserted = s.insertEvent.run(
         projectId,
         event.id,
@@ -122,6 +124,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
     const upserted = new Map<string, { occurrences: number; created: boolean }>();
     const failuresSampled = new Map<string, number>();
+    const described: (PatternDescription & { id: string })[] = [];
     for (const p of aggregate.patterns) {
       const row = s.upsertPattern.get(
         projectId,
@@ -135,7 +138,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         p.firstSeen,
         p.lastSeen,
         p.count,
-      ) as { occurrences: number; sampled: number };
+      ) as PatternDescription & { occurrences: number; sampled: number };
+      described.push({ ...row, id: p.id });
       // Writers are serialised, and a stored pattern has at least one occurrence: the total equals
       // this batch's count exactly when the row did not exist before.
       upserted.set(p.id, { occurrences: row.occurrences, created: row.occurrences === p.count });
@@ -164,7 +168,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
     const patterns = patternResults(aggregate, upserted);
     const streamEvents = appendStream(projectId, ingestStreamEvents(aggregate, patterns), Date.now());
-    return { accepted: accepted.length, duplicates: events.length - accepted.length, patterns, streamEvents };
+    return {
+      result: {
+        accepted: accepted.length,
+        duplicates: events.length - accepted.length,
+        patterns,
+        streamEvents,
+      },
+      described,
+    };
   };
   // IMMEDIATE takes the write lock up front, so a concurrent writer waits (busy_timeout) instead
   // of failing on a read-to-write upgrade.
@@ -220,7 +232,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async ingest(projectId, events, options) {
-      const result = ingestTransaction(projectId, events, options);
+      const { result, described } = ingestTransaction(projectId, events, options);
+      descriptions.remember(projectId, described);
       delivery.committed(result.streamEvents);
       return result;
     },
@@ -296,7 +309,7 @@ function prepareIngestStatements(sqlite: BetterSqlite3.Database): IngestStatemen
          first_seen = min(patterns.first_seen, excluded.first_seen),
          last_seen = max(patterns.last_seen, excluded.last_seen),
          sampled = patterns.sampled + excluded.sampled
-       RETURNING occurrences, sampled`,
+       RETURNING occurrences, sampled, category, error_type, normalized_message, signature`,
     ),
     upsertFunctionStats: sqlite.prepare(
       `INSERT INTO function_stats (project_id, function, successes, failures, last_seen, success_sampled)

@@ -2,6 +2,7 @@
 // only PostgreSQL promises: exact counts and a shared live stream across replicas.
 
 import { SeededRandom } from '@arc-agent/core';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FailuresIngestedData, PatternCreatedData } from './ingest-plan.js';
@@ -549,6 +550,119 @@ describe.each(openTestStorages())('$name storage', (backend) => {
       expect(onlyB.map((e) => e.id)).toEqual(['e-5']);
       const none = await storage.scanEvents(project, { limit: 10, only: { patternIds: [], functions: [] } });
       expect(none).toEqual([]);
+    });
+  });
+
+  describe('a failure stored without the fingerprint its pattern holds', () => {
+    /** Each event's `data` column as stored, by id, read past the storage (its own connection). */
+    const storedData = async (projectId: string): Promise<Map<string, Record<string, unknown>>> => {
+      const sqlText = 'SELECT id, data FROM events WHERE project_id = $1';
+      let rows: { id: string; data: string }[];
+      if (backend.name === 'sqlite') {
+        const file = new BetterSqlite3(backend.location(), { readonly: true });
+        try {
+          rows = file.prepare(sqlText.replace('$1', '?')).all(projectId) as typeof rows;
+        } finally {
+          file.close();
+        }
+      } else {
+        const client = new pg.Client({ connectionString: backend.location() });
+        await client.connect();
+        try {
+          rows = (
+            await client.query(`SELECT id, data::text AS data FROM events WHERE project_id = $1`, [projectId])
+          ).rows;
+        } finally {
+          await client.end();
+        }
+      }
+      return new Map(rows.map((r) => [r.id, JSON.parse(r.data) as Record<string, unknown>]));
+    };
+
+    it('reads back exactly as prepared, and only a repeat of a known pattern is stored without it', async () => {
+      const project = await newProject();
+      const capped: IngestOptions = { ...options(21), maxPatternsPerFunction: 1 };
+      // New patterns: stored whole, as every event was before (the rows older servers wrote).
+      const first = [failure('p-lean', { id: 'e-01' }), success('search', { id: 'e-02' })];
+      await storage.ingest(project, first, capped);
+      const repeat = failure('p-lean', { id: 'e-03' });
+      const otherShape = failure('p-lean', { id: 'e-04' });
+      const fp = otherShape.fingerprint!;
+      otherShape.fingerprint = { ...fp, signature: { ...fp.signature, input: { query: 'number' } } };
+      // Past the cap of 1: counted in the function's overflow pattern, new in this batch.
+      const overflowing = failure('p-over', { id: 'e-05' });
+      await storage.ingest(project, [repeat, otherShape, overflowing], capped);
+      // The overflow pattern is known now: its next failure is stored without the fingerprint too.
+      const overflowRepeat = failure('p-over-2', { id: 'e-06' });
+      await storage.ingest(project, [overflowRepeat], capped);
+
+      const data = await storedData(project);
+      expect(
+        [...data]
+          .filter(([, d]) => !('fingerprint' in d))
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(['e-03', 'e-06']);
+      expect(data.get('e-04')!.fingerprint).toEqual(otherShape.fingerprint);
+
+      // What every reader sees: the events as prepared (the overflow ones as the cap moved them),
+      // to the key order, from this instance and from a replica that remembers nothing.
+      const { patterns } = await storage.listPatterns(project, { sort: 'occurrences', limit: 10 });
+      const overflow = patterns.find((p) => p.overflow)!;
+      const overflowFingerprint = {
+        patternId: overflow.id,
+        category: overflow.category,
+        normalizedMessage: overflow.normalizedMessage,
+        errorType: overflow.errorType,
+        signature: overflow.signature,
+      };
+      const expected = [
+        ...first,
+        repeat,
+        otherShape,
+        { ...overflowing, fingerprint: overflowFingerprint },
+        { ...overflowRepeat, fingerprint: overflowFingerprint },
+      ];
+      const replica = await backend.open({ onError });
+      for (const reader of [storage, replica]) {
+        const scanned = await reader.scanEvents(project, { limit: 10 });
+        expect(scanned).toEqual(expected);
+        expect(scanned.map((e) => JSON.stringify(e))).toEqual(expected.map((e) => JSON.stringify(e)));
+        const examples = await reader.listFailureExamples(project, 'p-lean');
+        expect(examples.map((x) => x.eventId).sort()).toEqual(['e-01', 'e-03', 'e-04']);
+        expect(examples.find((x) => x.eventId === 'e-03')).toEqual({
+          eventId: 'e-03',
+          agentId: repeat.agentId,
+          timestamp: repeat.timestamp,
+          input: repeat.input,
+          output: repeat.output,
+          error: repeat.error,
+          traceId: null,
+        });
+      }
+    });
+
+    it('is remembered only once committed: a batch rolled back leaves its new pattern unknown', async () => {
+      const project = await newProject();
+      // The second failure's reservoir draw throws, after the pattern's upsert.
+      const failing: IngestOptions = {
+        ...options(22, 1),
+        random: () => {
+          throw new Error('forced failure after the writes');
+        },
+      };
+      const rolledBack = [failure('p-gone', { id: 'r-1' }), failure('p-gone', { id: 'r-1b' })];
+      await expect(storage.ingest(project, rolledBack, failing)).rejects.toThrow('forced failure');
+      // Another writer creates the pattern with another signature; this instance must not take
+      // the rolled-back batch's for it.
+      const other = failure('p-gone', { id: 'r-2' });
+      other.fingerprint = { ...other.fingerprint!, signature: { other: true } };
+      const replica = await backend.open({ onError });
+      await replica.ingest(project, [other], options(23));
+      const repeat = failure('p-gone', { id: 'r-3' });
+      await storage.ingest(project, [repeat], options(24));
+      expect((await storedData(project)).get('r-3')!.fingerprint).toEqual(repeat.fingerprint);
+      expect(await storage.scanEvents(project, { limit: 10 })).toEqual([other, repeat]);
     });
   });
 

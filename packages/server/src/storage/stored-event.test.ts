@@ -1,0 +1,101 @@
+import { fingerprintFailure } from '@arc-agent/core';
+import { describe, expect, it } from 'vitest';
+import { failure, success } from './prepared-event.fixture.js';
+import type { PreparedEvent } from './storage.js';
+import { eventFromStored, type PatternDescription, PatternDescriptions } from './stored-event.js';
+
+/** The pattern row a failure would create: its fingerprint's description columns. */
+function rowOf(event: PreparedEvent): PatternDescription & { id: string } {
+  const fp = event.fingerprint!;
+  return {
+    id: fp.patternId,
+    category: fp.category,
+    error_type: fp.errorType,
+    normalized_message: fp.normalizedMessage,
+    signature: JSON.stringify(fp.signature),
+  };
+}
+
+const NO_PATTERN = { category: null, error_type: null, normalized_message: null, signature: null };
+
+describe('PatternDescriptions.storedJson', () => {
+  it('stores a failure whole until its pattern is remembered, then without the fingerprint', () => {
+    const descriptions = new PatternDescriptions();
+    const event = failure('p-1');
+    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+    descriptions.remember('proj', [rowOf(event)]);
+    const { fingerprint, ...lean } = event;
+    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(lean));
+    // Pattern ids are per project.
+    expect(descriptions.storedJson('other', event)).toBe(JSON.stringify(event));
+  });
+
+  it('compares signatures as core makes them: value shapes are objects without a prototype', () => {
+    const descriptions = new PatternDescriptions();
+    const event = failure('p-shape');
+    const signature = fingerprintFailure({
+      function: 'search',
+      errorType: 'TypeError',
+      message: 'x',
+      input: { query: 'q', options: { limit: 1 } },
+    }).signature;
+    event.fingerprint = { ...event.fingerprint!, signature };
+    descriptions.remember('proj', [rowOf(event)]);
+    expect(JSON.parse(descriptions.storedJson('proj', event))).not.toHaveProperty('fingerprint');
+  });
+
+  it('keeps the fingerprint of a failure that differs from its pattern in any part', () => {
+    const descriptions = new PatternDescriptions();
+    const base = failure('p-2');
+    descriptions.remember('proj', [rowOf(base)]);
+    const fp = base.fingerprint!;
+    const variants: PreparedEvent['fingerprint'][] = [
+      { ...fp, category: 'timeout' },
+      { ...fp, errorType: 'RangeError' },
+      { ...fp, normalizedMessage: 'another message' },
+      { ...fp, signature: { ...fp.signature, input: { query: 'number' } } },
+    ];
+    for (const fingerprint of variants) {
+      const event = { ...failure('p-2'), fingerprint };
+      expect(JSON.parse(descriptions.storedJson('proj', event))).toEqual(JSON.parse(JSON.stringify(event)));
+    }
+  });
+
+  it('stores successes as they are', () => {
+    const descriptions = new PatternDescriptions();
+    const event = success('search');
+    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+  });
+
+  it('does not remember a signature too long to keep', () => {
+    const descriptions = new PatternDescriptions();
+    const event = failure('p-3');
+    event.fingerprint = { ...event.fingerprint!, signature: { input: { text: 'x'.repeat(5_000) } } };
+    descriptions.remember('proj', [rowOf(event)]);
+    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+  });
+});
+
+describe('eventFromStored', () => {
+  it('gives back the event, to the key order, from either form', () => {
+    const descriptions = new PatternDescriptions();
+    const event = failure('p-4');
+    const row = rowOf(event);
+    const whole = descriptions.storedJson('proj', event);
+    descriptions.remember('proj', [row]);
+    const lean = descriptions.storedJson('proj', event);
+    expect(lean.length).toBeLessThan(whole.length);
+    for (const data of [whole, lean]) {
+      expect(JSON.stringify(eventFromStored(data, row.id, row))).toBe(JSON.stringify(event));
+    }
+    const ok = success('search');
+    expect(eventFromStored(JSON.stringify(ok), null, NO_PATTERN)).toEqual(ok);
+  });
+
+  it('says so when a failure stored without its fingerprint has no pattern row', () => {
+    const { fingerprint, ...lean } = failure('p-5', { id: 'e-5' });
+    expect(() => eventFromStored(JSON.stringify(lean), fingerprint!.patternId, NO_PATTERN)).toThrow(
+      /e-5 .* pattern p-5 is missing/,
+    );
+  });
+});
