@@ -221,7 +221,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
                 kyselyExecutor(trx),
               );
         const accepted = await insertEvents(trx, projectId, capped, (e) =>
-          descriptions.storedJson(projectId, e),
+          descriptions.storedForm(projectId, e),
         );
         const aggregate = aggregateBatch(accepted);
         // The stream lock comes after every row lock, as in every transaction that appends to the
@@ -283,7 +283,7 @@ async function insertEvents(
   trx: Transaction<Database>,
   projectId: string,
   events: readonly PreparedEvent[],
-  storedJson: (event: PreparedEvent) => string,
+  storedForm: (event: PreparedEvent) => unknown,
 ): Promise<PreparedEvent[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({
@@ -302,7 +302,7 @@ async function insertEvents(
     FROM ROWS FROM (
       json_to_recordset(${JSON.stringify(rows)}::json)
         AS (id text, kind text, "function" text, pattern_id text, "timestamp" bigint),
-      json_array_elements(${`[${events.map(storedJson).join(',')}]`}::json)
+      json_array_elements(${JSON.stringify(events.map(storedForm))}::json)
     ) AS r(id, kind, "function", pattern_id, "timestamp", data)
     ORDER BY r.id COLLATE "C"
     ON CONFLICT (project_id, id) DO NOTHING

@@ -108,7 +108,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const accepted: PreparedEvent[] = [];
     for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
-      const data = descriptions.storedJson(projectId, event);
+      const data = JSON.stringify(descriptions.storedForm(projectId, event));
       const inserted = s.insertEvent.run(
         projectId,
         event.id,

@@ -18,16 +18,16 @@ function rowOf(event: PreparedEvent): PatternDescription & { id: string } {
 
 const NO_PATTERN = { category: null, error_type: null, normalized_message: null, signature: null };
 
-describe('PatternDescriptions.storedJson', () => {
+describe('PatternDescriptions.storedForm', () => {
   it('stores a failure whole until its pattern is remembered, then without the fingerprint', () => {
     const descriptions = new PatternDescriptions();
     const event = failure('p-1');
-    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+    expect(JSON.stringify(descriptions.storedForm('proj', event))).toBe(JSON.stringify(event));
     descriptions.remember('proj', [rowOf(event)]);
     const { fingerprint, ...lean } = event;
-    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(lean));
+    expect(JSON.stringify(descriptions.storedForm('proj', event))).toBe(JSON.stringify(lean));
     // Pattern ids are per project.
-    expect(descriptions.storedJson('other', event)).toBe(JSON.stringify(event));
+    expect(JSON.stringify(descriptions.storedForm('other', event))).toBe(JSON.stringify(event));
   });
 
   it('compares signatures as core makes them: value shapes are objects without a prototype', () => {
@@ -41,7 +41,9 @@ describe('PatternDescriptions.storedJson', () => {
     }).signature;
     event.fingerprint = { ...event.fingerprint!, signature };
     descriptions.remember('proj', [rowOf(event)]);
-    expect(JSON.parse(descriptions.storedJson('proj', event))).not.toHaveProperty('fingerprint');
+    expect(JSON.parse(JSON.stringify(descriptions.storedForm('proj', event)))).not.toHaveProperty(
+      'fingerprint',
+    );
   });
 
   it('keeps the fingerprint of a failure that differs from its pattern in any part', () => {
@@ -57,14 +59,16 @@ describe('PatternDescriptions.storedJson', () => {
     ];
     for (const fingerprint of variants) {
       const event = { ...failure('p-2'), fingerprint };
-      expect(JSON.parse(descriptions.storedJson('proj', event))).toEqual(JSON.parse(JSON.stringify(event)));
+      expect(JSON.parse(JSON.stringify(descriptions.storedForm('proj', event)))).toEqual(
+        JSON.parse(JSON.stringify(event)),
+      );
     }
   });
 
   it('stores successes as they are', () => {
     const descriptions = new PatternDescriptions();
     const event = success('search');
-    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+    expect(JSON.stringify(descriptions.storedForm('proj', event))).toBe(JSON.stringify(event));
   });
 
   it('does not remember a signature too long to keep', () => {
@@ -72,7 +76,7 @@ describe('PatternDescriptions.storedJson', () => {
     const event = failure('p-3');
     event.fingerprint = { ...event.fingerprint!, signature: { input: { text: 'x'.repeat(5_000) } } };
     descriptions.remember('proj', [rowOf(event)]);
-    expect(descriptions.storedJson('proj', event)).toBe(JSON.stringify(event));
+    expect(JSON.stringify(descriptions.storedForm('proj', event))).toBe(JSON.stringify(event));
   });
 });
 
@@ -81,9 +85,9 @@ describe('eventFromStored', () => {
     const descriptions = new PatternDescriptions();
     const event = failure('p-4');
     const row = rowOf(event);
-    const whole = descriptions.storedJson('proj', event);
+    const whole = JSON.stringify(descriptions.storedForm('proj', event));
     descriptions.remember('proj', [row]);
-    const lean = descriptions.storedJson('proj', event);
+    const lean = JSON.stringify(descriptions.storedForm('proj', event));
     expect(lean.length).toBeLessThan(whole.length);
     for (const data of [whole, lean]) {
       expect(JSON.stringify(eventFromStored(data, row.id, row))).toBe(JSON.stringify(event));

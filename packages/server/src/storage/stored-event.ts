@@ -53,8 +53,11 @@ export class PatternDescriptions {
     }
   }
 
-  /** The event's `data` column: without its fingerprint when its pattern's committed row holds it exactly. */
-  storedJson(projectId: string, event: PreparedEvent): string {
+  /**
+   * What the event's `data` column holds, to serialise: the event itself, or a copy without its
+   * fingerprint when its pattern's committed row holds that exactly.
+   */
+  storedForm(projectId: string, event: PreparedEvent): PreparedEvent | Omit<PreparedEvent, 'fingerprint'> {
     const fp = event.fingerprint;
     const pattern = fp === null ? undefined : this.#memo.peek(key(projectId, fp.patternId));
     if (
@@ -65,10 +68,10 @@ export class PatternDescriptions {
       fp.normalizedMessage !== pattern.normalized_message ||
       !sameJson(fp.signature, pattern.signature)
     ) {
-      return JSON.stringify(event);
+      return event;
     }
     // JSON.stringify leaves out a key whose value is undefined.
-    return JSON.stringify({ ...event, fingerprint: undefined });
+    return { ...event, fingerprint: undefined };
   }
 }
 
