@@ -12,6 +12,14 @@ describe('BoundedMemo', () => {
     expect(calls).toBe(1);
   });
 
+  it('peeks at a kept value without computing or keeping anything', () => {
+    const memo = new BoundedMemo<number>(2);
+    expect(memo.peek('a')).toBeUndefined();
+    expect(memo.size).toBe(0);
+    memo.get('a', () => 1);
+    expect(memo.peek('a')).toBe(1);
+  });
+
   it('never holds more than its limit, and starts over when full', () => {
     const memo = new BoundedMemo<string>(3);
     for (const key of ['a', 'b', 'c']) memo.get(key, () => key);
