@@ -30,7 +30,7 @@ export interface EventsTable {
   function: string;
   pattern_id: string | null;
   timestamp: number;
-  /** The whole PreparedEvent as JSON. */
+  /** The PreparedEvent as JSON; a failure without the fingerprint its pattern's row holds (stored-event.ts). */
   data: string;
 }
 
