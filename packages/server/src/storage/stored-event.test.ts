@@ -96,6 +96,19 @@ describe('eventFromStored', () => {
     expect(eventFromStored(JSON.stringify(ok), null, NO_PATTERN)).toEqual(ok);
   });
 
+  it('keeps a verdict after the fingerprint, where ingest puts it', () => {
+    const descriptions = new PatternDescriptions();
+    const event: PreparedEvent = {
+      ...failure('p-6'),
+      verdict: { callId: 'call-1', score: 0.1, threshold: 0.5 },
+    };
+    const row = rowOf(event);
+    descriptions.remember('proj', [row]);
+    const lean = JSON.stringify(descriptions.storedForm('proj', event));
+    expect(lean).not.toContain('"fingerprint"');
+    expect(JSON.stringify(eventFromStored(lean, row.id, row))).toBe(JSON.stringify(event));
+  });
+
   it('says so when a failure stored without its fingerprint has no pattern row', () => {
     const { fingerprint, ...lean } = failure('p-5', { id: 'e-5' });
     expect(() => eventFromStored(JSON.stringify(lean), fingerprint!.patternId, NO_PATTERN)).toThrow(

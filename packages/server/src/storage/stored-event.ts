@@ -123,6 +123,9 @@ export function eventFromStored(
       `event ${event.id} was stored without its fingerprint, and its pattern ${patternId} is missing`,
     );
   }
+  // A verdict comes after the fingerprint, where ingest put it (prepareFeedback): the same key order.
+  const { verdict } = event;
+  delete event.verdict;
   event.fingerprint = {
     patternId,
     category: pattern.category as NonNullable<PreparedEvent['fingerprint']>['category'],
@@ -130,5 +133,6 @@ export function eventFromStored(
     errorType: pattern.error_type,
     signature: JSON.parse(pattern.signature) as object,
   };
+  if (verdict !== undefined) event.verdict = verdict;
   return event;
 }
