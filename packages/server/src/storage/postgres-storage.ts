@@ -28,7 +28,7 @@ import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
 import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
-import { type PatternDescription, PatternDescriptions } from './stored-event.js';
+import { type DescribedPattern, type JoinedPatternDescription, PatternDescriptions } from './stored-event.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
 import { kyselyExecutor, runScriptAsync, type Transact } from './transaction-script.js';
@@ -358,7 +358,7 @@ async function upsertCounters(
   successesSampled: Map<string, number>;
   streamIds: number[];
   /** The description columns of each pattern row, as stored (what stored-event.ts compares against). */
-  described: (PatternDescription & { id: string })[];
+  described: DescribedPattern[];
 }> {
   const patterns = aggregate.patterns.map((p) => ({
     id: p.id,
@@ -393,7 +393,7 @@ async function upsertCounters(
       total: number;
       sampled: number;
       created: boolean;
-    } & { [K in keyof PatternDescription]: PatternDescription[K] | null }
+    } & JoinedPatternDescription
   >`
     WITH upserted_patterns AS (
       INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
@@ -435,7 +435,7 @@ async function upsertCounters(
   const upserted = new Map<string, { occurrences: number; sampled: number; created: boolean }>();
   const successesSampled = new Map<string, number>();
   const streamIds: number[] = [];
-  const described: (PatternDescription & { id: string })[] = [];
+  const described: DescribedPattern[] = [];
   for (const r of result.rows) {
     if (r.kind === 'pattern') {
       upserted.set(r.key, { occurrences: r.total, sampled: r.sampled, created: r.created });

@@ -30,7 +30,7 @@ import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
 import { SqliteStreamDelivery } from './sqlite-stream-delivery.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
-import { type PatternDescription, PatternDescriptions } from './stored-event.js';
+import { type DescribedPattern, type PatternDescription, PatternDescriptions } from './stored-event.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
 import {
@@ -98,7 +98,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     projectId: string,
     events: readonly PreparedEvent[],
     options: IngestOptions,
-  ): { result: IngestResult; described: (PatternDescription & { id: string })[] } => {
+  ): { result: IngestResult; described: DescribedPattern[] } => {
     const s = prepared();
     const unique = firstOfEachId(events);
     const capped =
@@ -124,7 +124,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
     const upserted = new Map<string, { occurrences: number; created: boolean }>();
     const failuresSampled = new Map<string, number>();
-    const described: (PatternDescription & { id: string })[] = [];
+    const described: DescribedPattern[] = [];
     for (const p of aggregate.patterns) {
       const row = s.upsertPattern.get(
         projectId,

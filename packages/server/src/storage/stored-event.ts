@@ -18,6 +18,14 @@ export interface PatternDescription {
   signature: string;
 }
 
+/** A pattern row's id and description columns, as an upsert returns them. */
+export interface DescribedPattern extends PatternDescription {
+  id: string;
+}
+
+/** The description columns as a left join reads them: null where the event has no pattern row. */
+export type JoinedPatternDescription = { [K in keyof PatternDescription]: PatternDescription[K] | null };
+
 /** What is remembered of a pattern row: its signature parsed, to compare without serialising. */
 interface RememberedDescription {
   category: string;
@@ -40,7 +48,7 @@ export class PatternDescriptions {
   readonly #memo = new BoundedMemo<RememberedDescription>(DESCRIPTION_MEMO_LIMIT);
 
   /** Call after commit, with the rows the transaction upserted. */
-  remember(projectId: string, rows: Iterable<PatternDescription & { id: string }>): void {
+  remember(projectId: string, rows: Iterable<DescribedPattern>): void {
     for (const row of rows) {
       if (row.signature.length > MAX_REMEMBERED_SIGNATURE) continue;
       const { category, error_type, normalized_message, signature } = row;
@@ -109,7 +117,7 @@ const key = (projectId: string, patternId: string) => `${projectId}\n${patternId
 export function eventFromStored(
   data: string,
   patternId: string | null,
-  pattern: { [K in keyof PatternDescription]: PatternDescription[K] | null },
+  pattern: JoinedPatternDescription,
 ): PreparedEvent {
   const event = JSON.parse(data) as PreparedEvent;
   if (event.fingerprint !== undefined || patternId === null) return event;
