@@ -29,6 +29,9 @@ declare module 'fastify' {
 export function installJsonDepthGuard(app: FastifyInstance): void {
   // Before validation, which would walk into the body too.
   app.addHook('preValidation', async (request) => {
+    // Bytes (binary protobuf on /v1/traces) are not JSON: walked as an object, each byte would be
+    // a key, a string allocated per byte of every body.
+    if (Buffer.isBuffer(request.body)) return;
     const maxDepth = request.routeOptions.config.maxJsonDepth ?? MAX_JSON_DEPTH;
     const path = pathDeeperThan(request.body, maxDepth);
     if (path === undefined) return;
