@@ -6,6 +6,8 @@ import {
   ingestStreamEvents,
   patternResults,
   planReservoirs,
+  type ReservoirCandidate,
+  reservoirCandidates,
   reservoirPlacements,
 } from './ingest-plan.js';
 import type { PreparedEvent } from './storage.js';
@@ -98,15 +100,19 @@ describe('aggregateBatch', () => {
 });
 
 describe('reservoirPlacements (Algorithm R)', () => {
-  it('fills the free slots in order without drawing', () => {
-    const never = () => {
-      throw new Error('no draw expected');
+  it('fills the free slots in order, drawing once per item all the same (none for no reservoir)', () => {
+    let drawn = 0;
+    const draw = () => {
+      drawn += 1;
+      return 0;
     };
-    expect([...reservoirPlacements(['a', 'b'], 1, 4, never)]).toEqual([
+    expect([...reservoirPlacements(['a', 'b'], 1, 4, draw)]).toEqual([
       [1, 'a'],
       [2, 'b'],
     ]);
-    expect(reservoirPlacements(['a'], 0, 0, never).size).toBe(0);
+    expect(drawn).toBe(2);
+    expect(reservoirPlacements(['a'], 0, 0, draw).size).toBe(0);
+    expect(drawn).toBe(2);
   });
 
   it('replaces slot floor(random * n) when it falls inside the reservoir', () => {
@@ -188,6 +194,65 @@ describe('planReservoirs', () => {
       { owner: 'f', slot: 4, eventId: 's' },
       { owner: 'f', slot: 5, eventId: 'r' },
     ]);
+  });
+});
+
+describe('reservoirCandidates', () => {
+  it("draws what planReservoirs draws, so that placing them by the counts gives planReservoirs' slots", () => {
+    const batch = [
+      event('f1', 'failure', 'f', 1, 'p'),
+      event('s1', 'success', 'f', 1),
+      event('f2', 'failure', 'g', 1, 'q'),
+      event('f3', 'failure', 'f', 1, 'p'),
+      event('s2', 'success', 'g', 1),
+      event('s3', 'success', 'f', 1),
+      event('f4', 'failure', 'f', 1, 'p'),
+    ];
+    const aggregate = aggregateBatch(batch);
+    const failuresSampled = new Map([
+      ['p', 7],
+      ['q', 1],
+    ]);
+    const successesSampled = new Map([
+      ['f', 40],
+      ['g', 2],
+    ]);
+    // What the locked statement does in SQL: item n = sampled - m + k; the last one placed in a slot keeps it.
+    const place = (candidates: ReservoirCandidate[], sampled: Map<string, number>, size: number) => {
+      const slots = new Map<string, { owner: string; slot: number; eventId: string }>();
+      for (const c of candidates) {
+        const n = sampled.get(c.owner)! - c.m + c.k;
+        const slot = n <= size ? n - 1 : Math.floor(c.u * n);
+        if (slot < size) slots.set(`${c.owner}/${slot}`, { owner: c.owner, slot, eventId: c.eventId });
+      }
+      return [...slots.values()];
+    };
+    for (const seed of ['a', 'b', 'c', 'd']) {
+      const options = (random: SeededRandom) => ({
+        failureReservoirSize: 3,
+        successReservoirSize: 2,
+        random: () => random.next(),
+      });
+      const planned = planReservoirs(
+        aggregate,
+        failuresSampled,
+        successesSampled,
+        options(new SeededRandom(seed)),
+      );
+      const drawn = reservoirCandidates(aggregate, options(new SeededRandom(seed)));
+      expect(drawn.failures.map((c) => [c.owner, c.k, c.m, c.eventId])).toEqual([
+        ['p', 1, 3, 'f1'],
+        ['p', 2, 3, 'f3'],
+        ['p', 3, 3, 'f4'],
+        ['q', 1, 1, 'f2'],
+      ]);
+      const bySlot = (a: { owner: string; slot: number }, b: { owner: string; slot: number }) =>
+        a.owner.localeCompare(b.owner) || a.slot - b.slot;
+      expect(place(drawn.failures, failuresSampled, 3).sort(bySlot)).toEqual(planned.failures.sort(bySlot));
+      expect(place(drawn.successes, successesSampled, 2).sort(bySlot)).toEqual(
+        planned.successes.sort(bySlot),
+      );
+    }
   });
 });
 

@@ -138,8 +138,10 @@ export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggrega
 
 /**
  * Algorithm R for items numbered seenBefore + 1, seenBefore + 2, …: item n takes slot n - 1 while
- * the reservoir fills, then replaces slot j = floor(random() * n) when j < size. Returns the slot
- * each item of this batch finally holds (later items may displace earlier ones of the same batch).
+ * the reservoir fills, then replaces slot j = floor(u * n) when j < size. Returns the slot each
+ * item of this batch finally holds (later items may displace earlier ones of the same batch).
+ * Every item draws its u, used or not, so the draws do not depend on seenBefore: PostgreSQL draws
+ * them before its upserts and picks the slots in the same statement (reservoirSlotSql).
  */
 export function reservoirPlacements<T>(
   items: readonly T[],
@@ -150,11 +152,49 @@ export function reservoirPlacements<T>(
   const placed = new Map<number, T>();
   if (size <= 0) return placed;
   items.forEach((item, index) => {
+    const u = random();
     const n = seenBefore + index + 1;
-    const slot = n <= size ? n - 1 : Math.floor(random() * n);
+    const slot = n <= size ? n - 1 : Math.floor(u * n);
     if (slot < size) placed.set(slot, item);
   });
   return placed;
+}
+
+/** One item offered to a reservoir: the k-th of the m items its owner gets in this batch, with its draw. */
+export interface ReservoirCandidate {
+  owner: string;
+  k: number;
+  m: number;
+  eventId: string;
+  u: number;
+}
+
+/**
+ * What planReservoirs draws, drawn ahead of the sample counts: the candidates of each reservoir, in
+ * planReservoirs' order (patterns, then functions, each in first-appearance order), each with the u
+ * reservoirPlacements would draw for it. Placing them once the counts are known gives planReservoirs'
+ * slots.
+ */
+export function reservoirCandidates(
+  aggregate: BatchAggregate,
+  options: IngestOptions,
+): { failures: ReservoirCandidate[]; successes: ReservoirCandidate[] } {
+  const candidates = (owner: string, events: readonly PreparedEvent[], size: number): ReservoirCandidate[] =>
+    size <= 0
+      ? []
+      : events.map((event, index) => ({
+          owner,
+          k: index + 1,
+          m: events.length,
+          eventId: event.id,
+          u: options.random(),
+        }));
+  return {
+    failures: aggregate.patterns.flatMap((p) => candidates(p.id, p.events, options.failureReservoirSize)),
+    successes: aggregate.functions
+      .filter((f) => f.successEvents.length > 0)
+      .flatMap((f) => candidates(f.function, f.successEvents, options.successReservoirSize)),
+  };
 }
 
 /**

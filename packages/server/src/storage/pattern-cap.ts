@@ -40,24 +40,27 @@ function overflowFingerprint(fn: string): Fingerprint {
   };
 }
 
-/** PostgreSQL's lock on one function's pattern count, held until the transaction ends. */
-export function pgPatternCapLock(db: Kysely<Database>, projectId: string, fn: string): CompiledQuery {
-  return sql`SELECT pg_advisory_xact_lock(${PATTERN_CAP_LOCK_CLASS}, hashtext(${`${projectId}/${fn}`}))`.compile(
-    db,
-  );
+/** PostgreSQL's locks on the pattern counts of `functions`, taken in the order given, held until the transaction ends. */
+export function pgPatternCapLocks(
+  db: Kysely<Database>,
+  projectId: string,
+  functions: readonly string[],
+): CompiledQuery {
+  return sql`SELECT pg_advisory_xact_lock(${PATTERN_CAP_LOCK_CLASS}, hashtext(${projectId}::text || '/' || f.name))
+    FROM unnest(${functions}::text[]) WITH ORDINALITY AS f(name, ord) ORDER BY f.ord`.compile(db);
 }
 
 /**
  * The events with the failures of new patterns past the cap moved to their function's overflow
- * pattern (patterns admitted in order of first appearance). `lock` is the dialect's per-function
- * lock, if it needs one (SQLite's writers are serialised already).
+ * pattern (patterns admitted in order of first appearance). `lock` takes the dialect's locks on the
+ * functions given (in name order), if it needs them (SQLite's writers are serialised already).
  */
 export function* capNewPatterns(
   db: Kysely<Database>,
   projectId: string,
   events: readonly PreparedEvent[],
   maxPatternsPerFunction: number,
-  lock?: (fn: string) => CompiledQuery,
+  lock?: (functions: readonly string[]) => CompiledQuery,
 ): TransactionScript<PreparedEvent[]> {
   const functionOf = new Map<string, string>();
   for (const event of events) {
@@ -75,15 +78,19 @@ export function* capNewPatterns(
   // behind the others until they commit.
   const counts = yield* patternCounts(db, projectId, functions);
   const open = functions.filter((fn) => (counts.get(fn) ?? 0) < maxPatternsPerFunction);
-  if (lock !== undefined) for (const fn of open) yield lock(fn);
+  // One statement for every lock, and one for the reads under them: the locks are held until commit.
+  if (lock !== undefined && open.length > 0) yield lock(open);
   // Read again, after the counts and under the locks: another transaction may have created some
   // of them meanwhile (a full function's patterns are settled once its count was read).
-  const stored = yield* existingPatterns(
-    db,
-    projectId,
-    candidates.map(([id]) => id),
+  const reread = yield* all(
+    existingPatternsQuery(
+      db,
+      projectId,
+      candidates.map(([id]) => id),
+    ).$if(open.length > 0, (q) => q.unionAll(patternCountsQuery(db, projectId, open))),
   );
-  if (open.length > 0) for (const [fn, n] of yield* patternCounts(db, projectId, open)) counts.set(fn, n);
+  const stored = new Set(reread.filter((r) => r.n === null).map((r) => r.key));
+  for (const r of reread) if (r.n !== null) counts.set(r.key, Number(r.n));
   const room = new Map(functions.map((fn) => [fn, maxPatternsPerFunction - (counts.get(fn) ?? 0)]));
   const overflowing = new Set<string>();
   for (const [id, fn] of candidates) {
@@ -100,22 +107,33 @@ export function* capNewPatterns(
   );
 }
 
-/** The patterns each function has, its overflow pattern not counted. */
+/** The patterns each function has, its overflow pattern not counted: rows (key: function, n). */
+function patternCountsQuery(db: Kysely<Database>, projectId: string, functions: string[]) {
+  return db
+    .selectFrom('patterns')
+    .select((eb) => ['function as key', eb.fn.countAll<number | string>().as('n')])
+    .where('project_id', '=', projectId)
+    .where('function', 'in', functions)
+    .where('id', 'not in', functions.map(overflowPatternId))
+    .groupBy('function');
+}
+
 function* patternCounts(
   db: Kysely<Database>,
   projectId: string,
   functions: string[],
 ): TransactionScript<Map<string, number>> {
-  const rows = yield* all(
-    db
-      .selectFrom('patterns')
-      .select((eb) => ['function', eb.fn.countAll<number>().as('n')])
-      .where('project_id', '=', projectId)
-      .where('function', 'in', functions)
-      .where('id', 'not in', functions.map(overflowPatternId))
-      .groupBy('function'),
-  );
-  return new Map(rows.map((row) => [row.function, Number(row.n)]));
+  const rows = yield* all(patternCountsQuery(db, projectId, functions));
+  return new Map(rows.map((row) => [row.key, Number(row.n)]));
+}
+
+/** The stored patterns among `ids`: rows (key: id, n: null). */
+function existingPatternsQuery(db: Kysely<Database>, projectId: string, ids: string[]) {
+  return db
+    .selectFrom('patterns')
+    .select(['id as key', sql<number | string | null>`NULL`.as('n')])
+    .where('project_id', '=', projectId)
+    .where('id', 'in', ids);
 }
 
 function* existingPatterns(
@@ -123,8 +141,6 @@ function* existingPatterns(
   projectId: string,
   ids: string[],
 ): TransactionScript<Set<string>> {
-  const rows = yield* all(
-    db.selectFrom('patterns').select('id').where('project_id', '=', projectId).where('id', 'in', ids),
-  );
-  return new Set(rows.map((r) => r.id));
+  const rows = yield* all(existingPatternsQuery(db, projectId, ids));
+  return new Set(rows.map((r) => r.key));
 }

@@ -9,7 +9,7 @@ import type { StorageErrorHandler, StreamListeners } from './stream-listeners.js
 export const STREAM_CHANNEL = 'arc_stream';
 
 /** NOTIFY payloads must stay under 8000 bytes; larger events travel as a reference to their row. */
-const INLINE_PAYLOAD_LIMIT_BYTES = 7_000;
+export const INLINE_PAYLOAD_LIMIT_BYTES = 7_000;
 
 type Payload = { event: StreamEvent } | { ref: { projectId: string; id: number } };
 

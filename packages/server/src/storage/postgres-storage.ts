@@ -4,7 +4,15 @@
 // number of set-based statements, whatever the batch size (rows travel as JSON parameters expanded
 // by json_to_recordset).
 
-import { Kysely, PostgresDialect, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  type Selectable,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { recordCanaryOutcomes, tallyCanaryOutcomes } from './canary-tally.js';
 import type { Database, StreamEventsTable } from './database-schema.js';
@@ -14,24 +22,36 @@ import {
   ingestStreamEvents,
   type NewStreamEvent,
   patternResults,
-  planReservoirs,
-  type SlotWrite,
+  type ReservoirCandidate,
+  reservoirCandidates,
 } from './ingest-plan.js';
 import { createPgLeaderLocks } from './leader-locks.js';
 import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
-import { capNewPatterns, pgPatternCapLock } from './pattern-cap.js';
-import { notificationPayload, PgStreamListener, STREAM_CHANNEL } from './pg-stream-notifications.js';
+import { capNewPatterns, pgPatternCapLocks } from './pattern-cap.js';
+import { inlineParameters } from './pg-inline-parameters.js';
+import {
+  INLINE_PAYLOAD_LIMIT_BYTES,
+  notificationPayload,
+  PgStreamListener,
+  STREAM_CHANNEL,
+} from './pg-stream-notifications.js';
 import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery, streamEventFromRow } from './shared-queries.js';
-import type { PreparedEvent, Storage, StreamEvent } from './storage.js';
+import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
 import { type DescribedPattern, type JoinedPatternDescription, PatternDescriptions } from './stored-event.js';
 import { reportStorageErrorToStderr, type StorageErrorHandler, StreamListeners } from './stream-listeners.js';
 import { StreamRetention } from './stream-retention.js';
-import { kyselyExecutor, runScriptAsync, type Transact } from './transaction-script.js';
+import {
+  kyselyExecutor,
+  pgClientExecutor,
+  runScriptAsync,
+  type ScriptRows,
+  type Transact,
+} from './transaction-script.js';
 
 export interface PostgresStorageOptions {
   connectionString: string;
@@ -123,7 +143,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   /**
    * The events under `ids` (drawn under the stream lock, at least one each) in one statement with
-   * their notifications and, for an ingest, its reservoir slots; then the retention prune, when due.
+   * their notifications; then the retention prune, when due.
    */
   const writeStream = async (
     trx: Transaction<Database>,
@@ -131,21 +151,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     events: readonly NewStreamEvent[],
     ids: readonly number[],
     at: number,
-    slots: ReservoirSlots = NO_SLOTS,
   ): Promise<StreamEvent[]> => {
     if (ids.length < events.length) throw new Error(`${events.length} stream events for ${ids.length} ids`);
-    const sorted = [...ids].sort((a, b) => a - b);
-    const appended = events.map((event, i) => ({
-      id: sorted[i] as number,
-      projectId,
-      type: event.type,
-      at,
-      data: event.data,
-    }));
-    if (appended.length === 0 && slots.failures.length === 0 && slots.successes.length === 0) return [];
+    const appended = streamEventsUnder(projectId, events, ids, at);
+    if (appended.length === 0) return [];
     await sql`
-      WITH ${slotWrites(projectId, slots)},
-      inserted AS (
+      WITH inserted AS (
         INSERT INTO stream_events (id, project_id, type, at, data)
         SELECT r.id, ${projectId}, r.type, ${at}::bigint, r.data
         FROM ROWS FROM (
@@ -155,7 +166,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${appended.map(notificationPayload)}::text[]) AS p`.execute(
       trx,
     );
-    if (appended.length > 0 && retention.due(projectId, appended.length))
+    if (retention.due(projectId, appended.length))
       await pruneStreamQuery(trx, projectId, retention.keep).execute();
     return appended;
   };
@@ -210,49 +221,72 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
 
     async ingest(projectId, events, options) {
-      const { result, described } = await db.transaction().execute(async (trx) => {
+      // A connection of our own rather than a Kysely transaction: the locked statement goes out with
+      // its COMMIT in one message (see lockedIngest).
+      const client = await pool.connect();
+      const execute = pgClientExecutor(client);
+      let committed: { result: IngestResult; described: DescribedPattern[] };
+      try {
+        await client.query('BEGIN');
         const unique = firstOfEachId(events);
+        const storedForm = (event: PreparedEvent) => descriptions.storedForm(projectId, event);
+        // Encoded before the cap takes its locks (held until commit), and again only when the cap
+        // moved some events to an overflow pattern.
+        const encoded = encodeEvents(unique, storedForm);
         const cap = options.maxPatternsPerFunction;
         const capped =
           cap === undefined
             ? unique
             : await runScriptAsync(
-                capNewPatterns(db, projectId, unique, cap, (fn) => pgPatternCapLock(db, projectId, fn)),
-                kyselyExecutor(trx),
+                capNewPatterns(db, projectId, unique, cap, (fns) => pgPatternCapLocks(db, projectId, fns)),
+                execute,
               );
-        const accepted = await insertEvents(trx, projectId, capped, (e) =>
-          descriptions.storedForm(projectId, e),
+        const moved = capped.some((event, i) => event !== unique[i]);
+        const accepted = await insertEvents(
+          execute,
+          db,
+          projectId,
+          capped,
+          moved ? encodeEvents(capped, storedForm) : encoded,
         );
         const aggregate = aggregateBatch(accepted);
-        // The stream lock comes after every row lock, as in every transaction that appends to the
-        // stream (the monitor updates a deployment, then appends): a batch with canary outcomes
-        // takes the lock only after its tally of the deployment rows, which deadlocked otherwise.
+        // Canary tallies lock deployment rows, which the monitor locks before the stream lock: a
+        // batch with outcomes tallies before the locked statement takes the stream lock.
         const tallies = tallyCanaryOutcomes(accepted);
-        const tallied = tallies.length > 0;
-        // From here to commit, every batch of the project queues on the same pattern and function
-        // rows: two round trips (counters with the stream lock and ids; slots with the stream
-        // rows), two more for a batch with canary outcomes (the tally, then the lock and ids).
-        const counters = await upsertCounters(trx, projectId, aggregate, !tallied);
-        const { upserted, successesSampled } = counters;
-        const failuresSampled = new Map([...upserted].map(([id, row]) => [id, row.sampled]));
-        const slots = planReservoirs(aggregate, failuresSampled, successesSampled, options);
-        if (tallied) await runScriptAsync(recordCanaryOutcomes(db, projectId, tallies), kyselyExecutor(trx));
-        const patterns = patternResults(aggregate, upserted);
-        const toStream = ingestStreamEvents(aggregate, patterns);
-        const streamIds = tallied
-          ? await lockedStreamIds(trx, projectId, toStream.length)
-          : counters.streamIds;
-        const streamEvents = await writeStream(trx, projectId, toStream, streamIds, Date.now(), slots);
+        if (tallies.length > 0) await runScriptAsync(recordCanaryOutcomes(db, projectId, tallies), execute);
+        const at = Date.now();
+        const answer = await lockedIngest(client, db, projectId, aggregate, options, at);
+        const patterns = patternResults(aggregate, answer.upserted);
+        const streamEvents = streamEventsUnder(
+          projectId,
+          ingestStreamEvents(aggregate, patterns),
+          answer.streamIds,
+          at,
+        );
         const result = {
           accepted: accepted.length,
           duplicates: events.length - accepted.length,
           patterns,
           streamEvents,
         };
-        return { result, described: counters.described };
-      });
-      descriptions.remember(projectId, described);
-      return result;
+        committed = { result, described: answer.described };
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          client.release(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
+          throw error;
+        }
+        client.release();
+        throw error;
+      }
+      client.release();
+      descriptions.remember(projectId, committed.described);
+      const appended = committed.result.streamEvents.length;
+      // After commit, on its own: the prune need not hold the batch's row locks.
+      if (appended > 0 && retention.due(projectId, appended))
+        await pruneStreamQuery(db, projectId, retention.keep).execute().catch(onError);
+      return committed.result;
     },
 
     async appendStreamEvent(projectId, type, data, at) {
@@ -278,14 +312,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 // Every multi-row write below takes its row locks in key order, so two replicas writing
 // overlapping batches wait for each other instead of deadlocking.
 
-/** Inserts the new events; returns those actually stored (not seen before), in batch order. */
-async function insertEvents(
-  trx: Transaction<Database>,
-  projectId: string,
+/** The events as insertEvents sends them: their columns, and their stored forms as a second array. */
+function encodeEvents(
   events: readonly PreparedEvent[],
   storedForm: (event: PreparedEvent) => unknown,
-): Promise<PreparedEvent[]> {
-  if (events.length === 0) return [];
+): { rows: string; bodies: string } {
   const rows = events.map((e) => ({
     id: e.id,
     kind: e.kind,
@@ -293,21 +324,35 @@ async function insertEvents(
     pattern_id: e.fingerprint?.patternId ?? null,
     timestamp: e.timestamp,
   }));
+  return { rows: JSON.stringify(rows), bodies: JSON.stringify(events.map(storedForm)) };
+}
+
+/** Inserts the new events (`encoded` by encodeEvents); returns those actually stored (not seen before), in batch order. */
+async function insertEvents(
+  execute: (query: CompiledQuery) => Promise<ScriptRows>,
+  db: Kysely<Database>,
+  projectId: string,
+  events: readonly PreparedEvent[],
+  encoded: { rows: string; bodies: string },
+): Promise<PreparedEvent[]> {
+  if (events.length === 0) return [];
   // Event bodies travel as a second JSON array zipped in by ROWS FROM: json_array_elements hands
   // each element over verbatim, where json_to_recordset would de-escape every string in it and
   // refuse the \u0000 escapes that agent payloads can carry.
-  const inserted = await sql<{ id: string }>`
+  const inserted = await execute(
+    sql`
     INSERT INTO events (project_id, id, kind, function, pattern_id, timestamp, data)
     SELECT ${projectId}, r.id, r.kind, r."function", r.pattern_id, r."timestamp", r.data
     FROM ROWS FROM (
-      json_to_recordset(${JSON.stringify(rows)}::json)
+      json_to_recordset(${encoded.rows}::json)
         AS (id text, kind text, "function" text, pattern_id text, "timestamp" bigint),
-      json_array_elements(${JSON.stringify(events.map(storedForm))}::json)
+      json_array_elements(${encoded.bodies}::json)
     ) AS r(id, kind, "function", pattern_id, "timestamp", data)
     ORDER BY r.id COLLATE "C"
     ON CONFLICT (project_id, id) DO NOTHING
-    RETURNING id`.execute(trx);
-  const stored = new Set(inserted.rows.map((r) => r.id));
+    RETURNING id`.compile(db),
+  );
+  const stored = new Set((inserted.rows as { id: string }[]).map((r) => r.id));
   return events.filter((e) => stored.has(e.id));
 }
 
@@ -341,26 +386,52 @@ function drawStreamIds(count: RawBuilder<unknown>) {
     FROM stream_lock, generate_series(1, (${count})::int)`;
 }
 
+/** The stream events under `ids` (as many or more), in id order. */
+function streamEventsUnder(
+  projectId: string,
+  events: readonly NewStreamEvent[],
+  ids: readonly number[],
+  at: number,
+): StreamEvent[] {
+  if (ids.length < events.length) throw new Error(`${events.length} stream events for ${ids.length} ids`);
+  const sorted = [...ids].sort((a, b) => a - b);
+  return events.map((event, i) => ({
+    id: sorted[i] as number,
+    projectId,
+    type: event.type,
+    at,
+    data: event.data,
+  }));
+}
+
 /**
- * The batch's pattern and function counters in one statement (patterns first, then functions, each
- * in key order, as every ingest takes them), and then, `withStreamIds` and for a batch with
- * failures, the stream lock and an id for each stream event it will write (one per pattern it creates, and one for the
- * batch). Returns each pattern's totals after the batch and whether this batch created it, each
- * function's success reservoir count (Algorithm R's n), and the stream ids.
+ * An ingest's locked section and its COMMIT. From its pattern upsert to commit, every batch of the
+ * project queues on the same pattern and function rows, so that section is one statement, sent
+ * with COMMIT in one message (the simple query protocol, its parameters written in as literals):
+ * the rows stay locked for one statement and the commit, never while an answer waits for this
+ * process's busy event loop. The statement upserts the pattern and function counters (patterns,
+ * then functions, each in key order, as every ingest takes them), places the reservoir candidates
+ * drawn beforehand by the totals it has just counted, and, for a batch with failures, takes the
+ * stream lock only then, draws the stream ids and writes and notifies the stream events (one per
+ * pattern it creates, in first-appearance order, then one for the batch, as ingestStreamEvents
+ * makes them). Returns each pattern's totals after the batch and whether this batch created it,
+ * the stream ids, and the description columns of each pattern row, as stored (what
+ * stored-event.ts compares against).
  */
-async function upsertCounters(
-  trx: Transaction<Database>,
+async function lockedIngest(
+  client: pg.PoolClient,
+  db: Kysely<Database>,
   projectId: string,
   aggregate: BatchAggregate,
-  withStreamIds: boolean,
+  options: IngestOptions,
+  at: number,
 ): Promise<{
-  upserted: Map<string, { occurrences: number; sampled: number; created: boolean }>;
-  successesSampled: Map<string, number>;
+  upserted: Map<string, { occurrences: number; created: boolean }>;
   streamIds: number[];
-  /** The description columns of each pattern row, as stored (what stored-event.ts compares against). */
   described: DescribedPattern[];
 }> {
-  const patterns = aggregate.patterns.map((p) => ({
+  const patterns = aggregate.patterns.map((p, ord) => ({
+    ord,
     id: p.id,
     category: p.category,
     function: p.function,
@@ -377,35 +448,65 @@ async function upsertCounters(
     last_seen: f.lastSeen,
     sampled: f.sampled,
   }));
-  // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
-  // UNION ALL reads its parts in order: the pattern upsert to its end, then the function upsert,
-  // then (locking only then) the stream ids.
-  const ids =
-    aggregate.patterns.length === 0 || !withStreamIds
+  const candidates = reservoirCandidates(aggregate, options);
+  const failures = aggregate.patterns.reduce((sum, p) => sum + p.count, 0);
+  // Read by the UNION ALL's last part, after the counters: the stream lock comes after every row lock.
+  const stream =
+    aggregate.patterns.length === 0
+      ? sql``
+      : sql`,
+    stream_lock AS MATERIALIZED (${streamLock(projectId)}),
+    created AS MATERIALIZED (
+      SELECT b.* FROM batch_patterns b JOIN upserted_patterns u ON u.id = b.id WHERE u.created),
+    drawn AS MATERIALIZED (
+      SELECT id, row_number() OVER (ORDER BY id) AS rn
+      FROM (${drawStreamIds(sql`(SELECT count(*) FROM created) + 1`)}) AS d),
+    new_stream AS (
+      SELECT row_number() OVER (ORDER BY ord) AS rn, 'pattern.created' AS type,
+             json_build_object('patternId', id, 'category', category, 'function', "function",
+                               'errorType', error_type, 'normalizedMessage', normalized_message,
+                               'firstSeen', first_seen) AS data
+      FROM created
+      UNION ALL
+      SELECT (SELECT count(*) FROM created) + 1, 'failures.ingested',
+             json_build_object('failures', ${failures}::bigint, 'patterns', json_agg(
+               json_build_object('id', b.id, 'category', b.category, 'count', b.occurrences,
+                                 'occurrences', u.occurrences) ORDER BY b.ord))
+      FROM batch_patterns b JOIN upserted_patterns u ON u.id = b.id),
+    inserted_stream AS (
+      INSERT INTO stream_events (id, project_id, type, at, data)
+      SELECT d.id, ${projectId}, n.type, ${at}::bigint, n.data FROM new_stream n JOIN drawn d ON d.rn = n.rn
+      RETURNING id, type, data),
+    notified AS (
+      SELECT s.id, s.type, pg_notify(${STREAM_CHANNEL}, CASE
+        WHEN octet_length(e.inline) < ${INLINE_PAYLOAD_LIMIT_BYTES} THEN e.inline
+        ELSE json_build_object('ref', json_build_object('projectId', ${projectId}::text, 'id', s.id))::text END)
+      FROM (SELECT * FROM inserted_stream ORDER BY id) AS s
+      CROSS JOIN LATERAL (
+        SELECT json_build_object('event', json_build_object('id', s.id, 'projectId', ${projectId}::text,
+          'type', s.type, 'at', ${at}::bigint, 'data', s.data))::text AS inline) AS e)`;
+  const streamRows =
+    aggregate.patterns.length === 0
       ? sql``
       : sql`UNION ALL
-    SELECT 'stream', NULL, id, 0, false, NULL, NULL, NULL, NULL FROM (
-      ${drawStreamIds(sql`(SELECT count(*) FROM upserted_patterns WHERE created) + 1`)}) AS drawn`;
-  const result = await sql<
-    {
-      kind: 'pattern' | 'function' | 'stream';
-      key: string;
-      total: number;
-      sampled: number;
-      created: boolean;
-    } & JoinedPatternDescription
-  >`
-    WITH upserted_patterns AS (
+    SELECT 'stream', type, id, 0, false, NULL, NULL, NULL, NULL FROM notified`;
+  // xmax = 0 only on a freshly inserted row version: the pattern did not exist before this batch.
+  // UNION ALL reads its parts in order: the pattern upsert to its end, then the function upsert,
+  // then the stream; the slot writes, read by no part, run last.
+  const statement = sql`
+    WITH batch_patterns AS MATERIALIZED (
+      SELECT * FROM ROWS FROM (
+        json_to_recordset(${JSON.stringify(patterns)}::json)
+          AS (ord int, id text, category text, "function" text, error_type text, normalized_message text,
+              occurrences bigint, first_seen bigint, last_seen bigint),
+        json_array_elements(${JSON.stringify(aggregate.patterns.map((p) => p.signature))}::json)
+      ) AS r(ord, id, category, "function", error_type, normalized_message, occurrences, first_seen, last_seen, signature)),
+    upserted_patterns AS (
       INSERT INTO patterns (project_id, id, category, function, error_type, normalized_message, signature,
                             occurrences, first_seen, last_seen, sampled)
       SELECT ${projectId}, r.id, r.category, r."function", r.error_type, r.normalized_message, r.signature,
              r.occurrences, r.first_seen, r.last_seen, r.occurrences
-      FROM ROWS FROM (
-        json_to_recordset(${JSON.stringify(patterns)}::json)
-          AS (id text, category text, "function" text, error_type text, normalized_message text,
-              occurrences bigint, first_seen bigint, last_seen bigint),
-        json_array_elements(${JSON.stringify(aggregate.patterns.map((p) => p.signature))}::json)
-      ) AS r(id, category, "function", error_type, normalized_message, occurrences, first_seen, last_seen, signature)
+      FROM batch_patterns r
       ORDER BY r.id COLLATE "C"
       ON CONFLICT (project_id, id) DO UPDATE SET
         occurrences = patterns.occurrences + EXCLUDED.occurrences,
@@ -426,46 +527,64 @@ async function upsertCounters(
         last_seen = GREATEST(function_stats.last_seen, EXCLUDED.last_seen),
         success_sampled = function_stats.success_sampled + EXCLUDED.success_sampled
       RETURNING function, success_sampled),
-    stream_lock AS MATERIALIZED (${streamLock(projectId)})
+    failure_slots AS (${placeCandidates(projectId, 'failure_examples', 'pattern_id', sql`SELECT id AS owner, sampled FROM upserted_patterns`, candidates.failures, options.failureReservoirSize)}),
+    success_slots AS (${placeCandidates(projectId, 'success_examples', 'function', sql`SELECT function AS owner, success_sampled AS sampled FROM upserted_functions`, candidates.successes, options.successReservoirSize)})
+    ${stream}
     SELECT 'pattern' AS kind, id AS key, occurrences AS total, sampled, created,
            category, error_type, normalized_message, signature::text FROM upserted_patterns
     UNION ALL
     SELECT 'function', function, 0, success_sampled, false, NULL, NULL, NULL, NULL FROM upserted_functions
-    ${ids}`.execute(trx);
-  const upserted = new Map<string, { occurrences: number; sampled: number; created: boolean }>();
-  const successesSampled = new Map<string, number>();
+    ${streamRows}`.compile(db);
+  const [answer] = (await client.query(`${inlineParameters(statement)};\nCOMMIT`)) as unknown as [
+    pg.QueryResult<
+      {
+        kind: 'pattern' | 'function' | 'stream';
+        key: string;
+        total: number;
+        created: boolean;
+      } & JoinedPatternDescription
+    >,
+  ];
+  const upserted = new Map<string, { occurrences: number; created: boolean }>();
   const streamIds: number[] = [];
   const described: DescribedPattern[] = [];
-  for (const r of result.rows) {
+  for (const r of answer.rows) {
     if (r.kind === 'pattern') {
-      upserted.set(r.key, { occurrences: r.total, sampled: r.sampled, created: r.created });
+      upserted.set(r.key, { occurrences: r.total, created: r.created });
       const { category, error_type, normalized_message, signature } = r;
       if (category !== null && error_type !== null && normalized_message !== null && signature !== null)
         described.push({ id: r.key, category, error_type, normalized_message, signature });
-    } else if (r.kind === 'function') successesSampled.set(r.key, r.sampled);
-    else streamIds.push(r.total);
+    } else if (r.kind === 'stream') streamIds.push(r.total);
   }
-  return { upserted, successesSampled, streamIds, described };
+  return { upserted, streamIds, described };
 }
 
-type ReservoirSlots = ReturnType<typeof planReservoirs>;
-const NO_SLOTS: ReservoirSlots = { failures: [], successes: [] };
-
-/** The reservoir slot writes as two WITH entries (`failure_slots`, `success_slots`), each in key order. */
-function slotWrites(projectId: string, slots: ReservoirSlots) {
-  const rows = (writes: readonly SlotWrite[]) =>
-    JSON.stringify(writes.map((w) => ({ owner: w.owner, slot: w.slot, event_id: w.eventId })));
-  const upsert = (
-    table: 'failure_examples' | 'success_examples',
-    owner: 'pattern_id' | 'function',
-    writes: readonly SlotWrite[],
-  ) => sql`
-    INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(owner)}, slot, event_id)
-    SELECT ${projectId}, r.owner, r.slot, r.event_id
-    FROM json_to_recordset(${rows(writes)}::json) AS r(owner text, slot int, event_id text)
-    ORDER BY r.owner COLLATE "C", r.slot
-    ON CONFLICT (project_id, ${sql.ref(owner)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`;
+/**
+ * Algorithm R's placements (reservoirPlacements) of the candidates in SQL, by the sample counts
+ * `owners` gives after the batch (columns owner, sampled): the k-th of an owner's m candidates is
+ * item n = sampled - m + k. Written in key order; the last candidate placed in a slot keeps it.
+ */
+function placeCandidates(
+  projectId: string,
+  table: 'failure_examples' | 'success_examples',
+  owner: 'pattern_id' | 'function',
+  owners: RawBuilder<unknown>,
+  candidates: readonly ReservoirCandidate[],
+  size: number,
+) {
+  const rows = JSON.stringify(
+    candidates.map((c) => ({ owner: c.owner, k: c.k, m: c.m, event_id: c.eventId, u: c.u })),
+  );
   return sql`
-    failure_slots AS (${upsert('failure_examples', 'pattern_id', slots.failures)}),
-    success_slots AS (${upsert('success_examples', 'function', slots.successes)})`;
+    INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(owner)}, slot, event_id)
+    SELECT DISTINCT ON (c.owner COLLATE "C", placed.slot) ${projectId}, c.owner, placed.slot, c.event_id
+    FROM json_to_recordset(${rows}::json) AS c(owner text, k bigint, m bigint, event_id text, u float8)
+    JOIN (${owners}) AS o ON o.owner = c.owner
+    CROSS JOIN LATERAL (SELECT o.sampled - c.m + c.k AS n) AS item
+    CROSS JOIN LATERAL (
+      SELECT (CASE WHEN item.n <= ${size}::bigint THEN item.n - 1 ELSE floor(c.u * item.n) END)::bigint AS slot
+    ) AS placed
+    WHERE placed.slot < ${size}::bigint
+    ORDER BY c.owner COLLATE "C", placed.slot, c.k DESC
+    ON CONFLICT (project_id, ${sql.ref(owner)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`;
 }

@@ -6,6 +6,7 @@
 
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, CompiledQuery, Kysely, Transaction } from 'kysely';
+import type pg from 'pg';
 import type { NewStreamEvent } from './ingest-plan.js';
 import type { StreamEvent } from './storage.js';
 
@@ -101,5 +102,15 @@ export function kyselyExecutor<DB>(
   return async (query) => {
     const result = await trx.executeQuery(query);
     return { rows: result.rows as unknown[], affected: Number(result.numAffectedRows ?? 0n) };
+  };
+}
+
+const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+/** Executes compiled queries on one PostgreSQL connection, counting changed rows as kyselyExecutor does. */
+export function pgClientExecutor(client: pg.ClientBase): (query: CompiledQuery) => Promise<ScriptRows> {
+  return async (query) => {
+    const result = await client.query(query.sql, query.parameters as unknown[]);
+    return { rows: result.rows, affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0 };
   };
 }
