@@ -75,6 +75,15 @@ describe.each(openTestStorages())('patterns per function on $name', (backend) =>
     const examples = await storage.listFailureExamples(project, overflow);
     expect(examples.map((e) => e.eventId)).toContain('ev-p4');
     expect(examples.map((e) => e.error?.message).sort()).toEqual(['cannot read p-4', 'cannot read p-5']);
+    // Stored under it, column and fingerprint alike: what the export and the replays read.
+    const underOverflow = await storage.scanEvents(project, {
+      limit: 100,
+      only: { patternIds: [overflow], functions: [] },
+    });
+    expect(underOverflow.map((e) => [e.error?.message, e.fingerprint?.patternId]).sort()).toEqual([
+      ['cannot read p-4', overflow],
+      ['cannot read p-5', overflow],
+    ]);
 
     // Later: known patterns keep their failures, any new one overflows; another function has room.
     const second = await storage.ingest(

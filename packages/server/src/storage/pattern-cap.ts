@@ -47,7 +47,8 @@ export function pgPatternCapLocks(
   functions: readonly string[],
 ): CompiledQuery {
   return sql`SELECT pg_advisory_xact_lock(${PATTERN_CAP_LOCK_CLASS}, hashtext(${projectId}::text || '/' || f.name))
-    FROM unnest(${functions}::text[]) WITH ORDINALITY AS f(name, ord) ORDER BY f.ord`.compile(db);
+    FROM json_array_elements_text(${JSON.stringify(functions)}::json) WITH ORDINALITY AS f(name, ord)
+    ORDER BY f.ord`.compile(db);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inlineParameters } from './pg-inline-parameters.js';
+import { inlineParameters, PgPreparedStatements } from './pg-inline-parameters.js';
 
 const url = process.env.ARC_TEST_PG_URL;
 
@@ -19,6 +19,21 @@ describe('inlineParameters', () => {
     expect(() => inlineParameters(CompiledQuery.raw('SELECT $1', [null]))).toThrow(/no SQL literal/);
   });
 
+  it('prepares a text once per connection, under one name for every connection', () => {
+    const statements = new PgPreparedStatements('t');
+    const [a, b] = [{}, {}];
+    const query = (v: string) => CompiledQuery.raw('SELECT $1::text', [v]);
+    expect(statements.statement(a, query('x'))).toEqual({
+      sql: "PREPARE t_1 AS SELECT $1::text;\nEXECUTE t_1(E'x')",
+      prepares: true,
+    });
+    expect(statements.statement(a, query("y'"))).toEqual({ sql: "EXECUTE t_1(E'y''')", prepares: false });
+    expect(statements.statement(b, query('z')).prepares).toBe(true);
+    expect(statements.statement(a, CompiledQuery.raw('SELECT 2', [])).sql).toBe(
+      'PREPARE t_2 AS SELECT 2;\nEXECUTE t_2()',
+    );
+  });
+
   describe.runIf(url !== undefined)('on PostgreSQL', () => {
     let client: pg.Client;
     beforeAll(async () => {
@@ -26,6 +41,22 @@ describe('inlineParameters', () => {
       await client.connect();
     });
     afterAll(() => client.end());
+
+    it('runs a prepared statement with its literals as the bound parameters would', async () => {
+      const statements = new PgPreparedStatements(`arc_test_${process.pid}`);
+      const query = (v: string, n: number) =>
+        CompiledQuery.raw('SELECT $1::text AS v, $2::bigint + 1 AS n', [v, n]);
+      for (const [v, n] of [
+        ["it's", 1],
+        ['\\', 41],
+      ] as const) {
+        const results = (await client.query(statements.statement(client, query(v, n)).sql)) as unknown as
+          | pg.QueryResult
+          | pg.QueryResult[];
+        const rows = Array.isArray(results) ? results[1]!.rows : results.rows;
+        expect(rows).toEqual([{ v, n: String(n + 1) }]);
+      }
+    });
 
     it('reads back every string as it was, whatever standard_conforming_strings says', async () => {
       const strings = ["a'b", 'back\\slash', "\\'", '\\', "''", 'ünï 😀', '{"k":"v\\"q"}', '$1 $2'];

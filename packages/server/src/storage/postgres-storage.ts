@@ -31,7 +31,7 @@ import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
 import { capNewPatterns, pgPatternCapLocks } from './pattern-cap.js';
-import { inlineParameters } from './pg-inline-parameters.js';
+import { inlineParameters, PgPreparedStatements } from './pg-inline-parameters.js';
 import {
   INLINE_PAYLOAD_LIMIT_BYTES,
   notificationPayload,
@@ -48,6 +48,7 @@ import { StreamRetention } from './stream-retention.js';
 import {
   kyselyExecutor,
   pgClientExecutor,
+  pgScriptRows,
   runScriptAsync,
   type ScriptRows,
   type Transact,
@@ -230,25 +231,25 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await client.query('BEGIN');
         const unique = firstOfEachId(events);
         const storedForm = (event: PreparedEvent) => descriptions.storedForm(projectId, event);
-        // Encoded before the cap takes its locks (held until commit), and again only when the cap
-        // moved some events to an overflow pattern.
-        const encoded = encodeEvents(unique, storedForm);
         const cap = options.maxPatternsPerFunction;
+        // Encoded (as first fingerprinted) only if the cap takes locks, with the message that takes them.
+        const capRun = capWithInsert(client, db, projectId, () =>
+          insertEventsQuery(db, projectId, encodeEvents(unique, storedForm)),
+        );
         const capped =
           cap === undefined
             ? unique
-            : await runScriptAsync(
-                capNewPatterns(db, projectId, unique, cap, (fns) => pgPatternCapLocks(db, projectId, fns)),
-                execute,
-              );
-        const moved = capped.some((event, i) => event !== unique[i]);
-        const accepted = await insertEvents(
-          execute,
-          db,
-          projectId,
-          capped,
-          moved ? encodeEvents(capped, storedForm) : encoded,
-        );
+            : await runScriptAsync(capNewPatterns(db, projectId, unique, cap, capRun.lock), capRun.execute);
+        const early = capRun.inserted();
+        const inserted =
+          early ?? (await execute(insertEventsQuery(db, projectId, encodeEvents(capped, storedForm))));
+        const stored = new Set((inserted.rows as { id: string }[]).map((r) => r.id));
+        const accepted = capped.filter((event) => stored.has(event.id));
+        // Inserted under the cap's locks, the events went in as first fingerprinted: those the cap
+        // sent to an overflow pattern move now.
+        const movedIds = new Set(capped.filter((event, i) => event !== unique[i]).map((event) => event.id));
+        const moved = early === undefined ? [] : accepted.filter((event) => movedIds.has(event.id));
+        if (moved.length > 0) await execute(moveEventsQuery(db, projectId, encodeEvents(moved, storedForm)));
         const aggregate = aggregateBatch(accepted);
         // Canary tallies lock deployment rows, which the monitor locks before the stream lock: a
         // batch with outcomes tallies before the locked statement takes the stream lock.
@@ -270,7 +271,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           streamEvents,
         };
         committed = { result, described: answer.described };
-      } catch (error) {
+      } catch (thrown) {
+        const error = thrown instanceof ConnectionUnusable ? thrown.original : thrown;
+        if (thrown instanceof ConnectionUnusable) {
+          client.release(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
         try {
           await client.query('ROLLBACK');
         } catch (rollbackError) {
@@ -312,7 +318,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 // Every multi-row write below takes its row locks in key order, so two replicas writing
 // overlapping batches wait for each other instead of deadlocking.
 
-/** The events as insertEvents sends them: their columns, and their stored forms as a second array. */
+/** The events as insertEventsQuery and moveEventsQuery send them: their columns, and their stored forms as a second array. */
 function encodeEvents(
   events: readonly PreparedEvent[],
   storedForm: (event: PreparedEvent) => unknown,
@@ -327,20 +333,16 @@ function encodeEvents(
   return { rows: JSON.stringify(rows), bodies: JSON.stringify(events.map(storedForm)) };
 }
 
-/** Inserts the new events (`encoded` by encodeEvents); returns those actually stored (not seen before), in batch order. */
-async function insertEvents(
-  execute: (query: CompiledQuery) => Promise<ScriptRows>,
+/** Inserts the events `encoded` (by encodeEvents) that are new; returns the ids of those it stored. */
+function insertEventsQuery(
   db: Kysely<Database>,
   projectId: string,
-  events: readonly PreparedEvent[],
   encoded: { rows: string; bodies: string },
-): Promise<PreparedEvent[]> {
-  if (events.length === 0) return [];
+): CompiledQuery {
   // Event bodies travel as a second JSON array zipped in by ROWS FROM: json_array_elements hands
   // each element over verbatim, where json_to_recordset would de-escape every string in it and
   // refuse the \u0000 escapes that agent payloads can carry.
-  const inserted = await execute(
-    sql`
+  return sql`
     INSERT INTO events (project_id, id, kind, function, pattern_id, timestamp, data)
     SELECT ${projectId}, r.id, r.kind, r."function", r.pattern_id, r."timestamp", r.data
     FROM ROWS FROM (
@@ -350,13 +352,78 @@ async function insertEvents(
     ) AS r(id, kind, "function", pattern_id, "timestamp", data)
     ORDER BY r.id COLLATE "C"
     ON CONFLICT (project_id, id) DO NOTHING
-    RETURNING id`.compile(db),
-  );
-  const stored = new Set((inserted.rows as { id: string }[]).map((r) => r.id));
-  return events.filter((e) => stored.has(e.id));
+    RETURNING id`.compile(db);
+}
+
+/** Gives the stored events `encoded` (by encodeEvents) their pattern and stored form again. */
+function moveEventsQuery(
+  db: Kysely<Database>,
+  projectId: string,
+  encoded: { rows: string; bodies: string },
+): CompiledQuery {
+  return sql`
+    UPDATE events SET pattern_id = r.pattern_id, data = r.data
+    FROM ROWS FROM (
+      json_to_recordset(${encoded.rows}::json) AS (id text, pattern_id text),
+      json_array_elements(${encoded.bodies}::json)
+    ) AS r(id, pattern_id, data)
+    WHERE events.project_id = ${projectId} AND events.id = r.id`.compile(db);
+}
+
+/**
+ * The pattern cap's locks and executor for one ingest: the locks go out in one message with the
+ * reads under them and the batch's events insert (made by `insert` then), so no answer waits on
+ * this process while they are held before the insert; `inserted()` then has its rows, and is
+ * undefined when the cap took no lock. Other queries run alone.
+ */
+function capWithInsert(
+  client: pg.PoolClient,
+  db: Kysely<Database>,
+  projectId: string,
+  insert: () => CompiledQuery,
+) {
+  let locks: CompiledQuery | undefined;
+  let lockPending = false;
+  let inserted: ScriptRows | undefined;
+  return {
+    lock: (functions: readonly string[]) => {
+      locks = pgPatternCapLocks(db, projectId, functions);
+      return locks;
+    },
+    async execute(query: CompiledQuery): Promise<ScriptRows> {
+      if (query === locks) {
+        lockPending = true;
+        return { rows: [], affected: 0 };
+      }
+      if (!lockPending || locks === undefined)
+        return pgScriptRows(await client.query(query.sql, query.parameters as unknown[]));
+      lockPending = false;
+      const [, reads, insertion] = (await client.query(
+        [locks, query, insert()].map(inlineParameters).join(';\n'),
+      )) as unknown as pg.QueryResult[];
+      if (reads === undefined || insertion === undefined)
+        throw new Error('the cap reads or the insert did not answer');
+      inserted = pgScriptRows(insertion);
+      return pgScriptRows(reads);
+    },
+    inserted(): ScriptRows | undefined {
+      if (lockPending) throw new Error('the cap took its locks without reading under them');
+      return inserted;
+    },
+  };
 }
 
 type BatchAggregate = ReturnType<typeof aggregateBatch>;
+
+/** The locked statement's texts (with and without failures), prepared once per connection. */
+const preparedStatements = new PgPreparedStatements('arc_ingest_locked');
+
+/** An error after which the connection's state is unknown: it is closed, not returned to the pool. */
+class ConnectionUnusable extends Error {
+  constructor(readonly original: unknown) {
+    super('connection state unknown after a failed message', { cause: original });
+  }
+}
 
 /**
  * The project's stream lock, held until commit and taken just before stream ids are drawn, so a
@@ -535,7 +602,14 @@ async function lockedIngest(
     UNION ALL
     SELECT 'function', function, 0, success_sampled, false, NULL, NULL, NULL, NULL FROM upserted_functions
     ${streamRows}`.compile(db);
-  const [answer] = (await client.query(`${inlineParameters(statement)};\nCOMMIT`)) as unknown as [
+  const { sql: text, prepares } = preparedStatements.statement(client, statement);
+  let results: pg.QueryResult[];
+  try {
+    results = (await client.query(`${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
+  } catch (error) {
+    throw prepares ? new ConnectionUnusable(error) : error;
+  }
+  const [answer] = results.slice(prepares ? 1 : 0) as unknown as [
     pg.QueryResult<
       {
         kind: 'pattern' | 'function' | 'stream';
@@ -563,6 +637,9 @@ async function lockedIngest(
  * Algorithm R's placements (reservoirPlacements) of the candidates in SQL, by the sample counts
  * `owners` gives after the batch (columns owner, sampled): the k-th of an owner's m candidates is
  * item n = sampled - m + k. Written in key order; the last candidate placed in a slot keeps it.
+ * The candidates travel grouped by owner, their ids and draws as two arrays: a batch offers every
+ * failure and success, and one JSON object each cost PostgreSQL more to read than the rest of the
+ * statement.
  */
 function placeCandidates(
   projectId: string,
@@ -572,19 +649,28 @@ function placeCandidates(
   candidates: readonly ReservoirCandidate[],
   size: number,
 ) {
-  const rows = JSON.stringify(
-    candidates.map((c) => ({ owner: c.owner, k: c.k, m: c.m, event_id: c.eventId, u: c.u })),
-  );
+  const groups = new Map<string, { owner: string; m: number; ids: string[]; us: number[] }>();
+  for (const c of candidates) {
+    let group = groups.get(c.owner);
+    if (group === undefined) {
+      group = { owner: c.owner, m: c.m, ids: [], us: [] };
+      groups.set(c.owner, group);
+    }
+    group.ids.push(c.eventId);
+    group.us.push(c.u);
+  }
   return sql`
     INSERT INTO ${sql.table(table)} (project_id, ${sql.ref(owner)}, slot, event_id)
-    SELECT DISTINCT ON (c.owner COLLATE "C", placed.slot) ${projectId}, c.owner, placed.slot, c.event_id
-    FROM json_to_recordset(${rows}::json) AS c(owner text, k bigint, m bigint, event_id text, u float8)
+    SELECT DISTINCT ON (c.owner COLLATE "C", placed.slot) ${projectId}, c.owner, placed.slot, item.event_id
+    FROM json_to_recordset(${JSON.stringify([...groups.values()])}::json) AS c(owner text, m bigint, ids json, us json)
     JOIN (${owners}) AS o ON o.owner = c.owner
-    CROSS JOIN LATERAL (SELECT o.sampled - c.m + c.k AS n) AS item
+    CROSS JOIN LATERAL ROWS FROM (json_array_elements_text(c.ids), json_array_elements_text(c.us))
+      WITH ORDINALITY AS item(event_id, u, k)
+    CROSS JOIN LATERAL (SELECT o.sampled - c.m + item.k AS n) AS seen
     CROSS JOIN LATERAL (
-      SELECT (CASE WHEN item.n <= ${size}::bigint THEN item.n - 1 ELSE floor(c.u * item.n) END)::bigint AS slot
+      SELECT (CASE WHEN seen.n <= ${size}::bigint THEN seen.n - 1 ELSE floor(item.u::float8 * seen.n) END)::bigint AS slot
     ) AS placed
     WHERE placed.slot < ${size}::bigint
-    ORDER BY c.owner COLLATE "C", placed.slot, c.k DESC
+    ORDER BY c.owner COLLATE "C", placed.slot, item.k DESC
     ON CONFLICT (project_id, ${sql.ref(owner)}, slot) DO UPDATE SET event_id = EXCLUDED.event_id`;
 }

@@ -107,10 +107,12 @@ export function kyselyExecutor<DB>(
 
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
-/** Executes compiled queries on one PostgreSQL connection, counting changed rows as kyselyExecutor does. */
+/** A node-pg result as a script reads it, changed rows counted as kyselyExecutor counts them. */
+export function pgScriptRows(result: pg.QueryResult): ScriptRows {
+  return { rows: result.rows, affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0 };
+}
+
+/** Executes compiled queries on one PostgreSQL connection. */
 export function pgClientExecutor(client: pg.ClientBase): (query: CompiledQuery) => Promise<ScriptRows> {
-  return async (query) => {
-    const result = await client.query(query.sql, query.parameters as unknown[]);
-    return { rows: result.rows, affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0 };
-  };
+  return async (query) => pgScriptRows(await client.query(query.sql, query.parameters as unknown[]));
 }
