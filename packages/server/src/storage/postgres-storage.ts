@@ -225,15 +225,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       // A connection of our own rather than a Kysely transaction: the locked statement goes out with
       // its COMMIT in one message (see lockedIngest).
       const client = await pool.connect();
-      const execute = pgClientExecutor(client);
+      const execute = afterBegin(client);
       let committed: { result: IngestResult; described: DescribedPattern[] };
       try {
-        await client.query('BEGIN');
         const unique = firstOfEachId(events);
         const storedForm = (event: PreparedEvent) => descriptions.storedForm(projectId, event);
         const cap = options.maxPatternsPerFunction;
         // Encoded (as first fingerprinted) only if the cap takes locks, with the message that takes them.
-        const capRun = capWithInsert(client, db, projectId, () =>
+        const capRun = capWithInsert(client, execute, db, projectId, () =>
           insertEventsQuery(db, projectId, encodeEvents(unique, storedForm)),
         );
         const capped =
@@ -378,6 +377,7 @@ function moveEventsQuery(
  */
 function capWithInsert(
   client: pg.PoolClient,
+  execute: (query: CompiledQuery) => Promise<ScriptRows>,
   db: Kysely<Database>,
   projectId: string,
   insert: () => CompiledQuery,
@@ -395,8 +395,7 @@ function capWithInsert(
         lockPending = true;
         return { rows: [], affected: 0 };
       }
-      if (!lockPending || locks === undefined)
-        return pgScriptRows(await client.query(query.sql, query.parameters as unknown[]));
+      if (!lockPending || locks === undefined) return execute(query);
       lockPending = false;
       const [, reads, insertion] = (await client.query(
         [locks, query, insert()].map(inlineParameters).join(';\n'),
@@ -414,6 +413,24 @@ function capWithInsert(
 }
 
 type BatchAggregate = ReturnType<typeof aggregateBatch>;
+
+/**
+ * Executes an ingest's queries on its connection, the first one sent with the BEGIN before it in
+ * one message (parameters written in): a round trip less per batch.
+ */
+function afterBegin(client: pg.PoolClient): (query: CompiledQuery) => Promise<ScriptRows> {
+  const execute = pgClientExecutor(client);
+  let begun = false;
+  return async (query) => {
+    if (begun) return execute(query);
+    begun = true;
+    const [, first] = (await client.query(
+      `BEGIN;\n${inlineParameters(query)}`,
+    )) as unknown as pg.QueryResult[];
+    if (first === undefined) throw new Error('the first statement did not answer');
+    return pgScriptRows(first);
+  };
+}
 
 /** The locked statement's texts (with and without failures), prepared once per connection. */
 const preparedStatements = new PgPreparedStatements('arc_ingest_locked');
