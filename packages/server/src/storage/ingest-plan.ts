@@ -141,7 +141,7 @@ export function aggregateBatch(accepted: readonly PreparedEvent[]): BatchAggrega
  * the reservoir fills, then replaces slot j = floor(u * n) when j < size. Returns the slot each
  * item of this batch finally holds (later items may displace earlier ones of the same batch).
  * Every item draws its u, used or not, so the draws do not depend on seenBefore: PostgreSQL draws
- * them before its upserts and picks the slots in the same statement (reservoirSlotSql).
+ * them before its upserts and picks the slots in the same statement (placeCandidates in postgres-storage.ts).
  */
 export function reservoirPlacements<T>(
   items: readonly T[],
