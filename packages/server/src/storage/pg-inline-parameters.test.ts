@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storableText } from '../storable-text.js';
 import { inlineParameters, PgPreparedStatements } from './pg-inline-parameters.js';
 
 const url = process.env.ARC_TEST_PG_URL;
@@ -70,6 +72,19 @@ describe('inlineParameters', () => {
           expect(rows[0]).toEqual({ v: value, n: '7' });
         }
       }
+    });
+
+    it('reads back any text Arc stores (storable: no NUL, no lone surrogate) as it was', async () => {
+      await client.query('SET standard_conforming_strings = on');
+      const storable = fc.string({ unit: 'binary', maxLength: 64 }).filter((s) => storableText(s) === s);
+      await fc.assert(
+        fc.asyncProperty(fc.array(storable, { minLength: 1, maxLength: 4 }), async (values) => {
+          const sql = values.map((_, i) => `$${i + 1}::text AS v${i}`).join(', ');
+          const { rows } = await client.query(inlineParameters(CompiledQuery.raw(`SELECT ${sql}`, values)));
+          expect(Object.values(rows[0] as Record<string, string>)).toEqual(values);
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });
