@@ -40,13 +40,16 @@ const FAILURES: ((i: number) => BenchError)[] = [
   (i) => ({ type: 'ValidationError', message: `"currency" is required (request req_${i.toString(36)})` }),
 ];
 
-/** `total` calls in batches of `batchSize` (the last may be smaller); ids are unique per batch size. */
-export function benchCallBatches(total: number, batchSize: number): BenchCall[][] {
+/**
+ * `total` calls in batches of `batchSize` (the last may be smaller), numbered from `first`; ids are
+ * unique per batch size and number.
+ */
+export function benchCallBatches(total: number, batchSize: number, first = 0): BenchCall[][] {
   const batches: BenchCall[][] = [];
-  let n = 0;
-  while (n < total) {
+  let n = first;
+  while (n < first + total) {
     const calls: BenchCall[] = [];
-    for (let j = 0; j < batchSize && n < total; j++, n++) {
+    for (let j = 0; j < batchSize && n < first + total; j++, n++) {
       const failed = n % 3 !== 0;
       calls.push({
         id: `ev_${batchSize}_${n}`,
