@@ -2,14 +2,19 @@
 // the function's one overflow pattern (counted, flagged, with examples), patterns already there keep
 // theirs, other functions have their own room, and two replicas ingesting at once never exceed it.
 
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from './database-schema.js';
 import {
   isOverflowPattern,
   OVERFLOW_ERROR_TYPE,
   overflowPatternId,
   PATTERN_CAP_LOCK_CLASS,
+  patternCountsQuery,
 } from './pattern-cap.js';
+import { inlineParameters } from './pg-inline-parameters.js';
 import { failure } from './prepared-event.fixture.js';
 import type { IngestOptions, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
@@ -32,6 +37,37 @@ describe.each(openTestStorages())('patterns per function on $name', (backend) =>
   const newProject = async () => (await storage.ensureProject(`cap-${++projectSeq}`)).id;
   const patternsOf = async (project: string, fn: string) =>
     (await storage.listPatterns(project, { sort: 'occurrences', limit: 200, function: fn })).patterns;
+
+  it("counts a function's patterns from an index of its own, not by walking the project's patterns", async () => {
+    // The plan, not a timing: the count every batch with a new pattern runs must find the function's
+    // entries in patterns_by_function (migration 0008).
+    const plan = async (): Promise<string> => {
+      if (backend.name === 'sqlite') {
+        const sqlite = new BetterSqlite3(backend.location(), { readonly: true });
+        try {
+          const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+          const query = patternCountsQuery(db, 'p', ['f', 'g']).compile();
+          const rows = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters);
+          return JSON.stringify(rows);
+        } finally {
+          sqlite.close();
+        }
+      }
+      const client = new pg.Client({ connectionString: backend.location() });
+      await client.connect();
+      try {
+        const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) });
+        const query = patternCountsQuery(db, 'p', ['f', 'g']).compile();
+        // A test table is small enough for a sequential scan to win; the question is whether an index serves.
+        await client.query('SET enable_seqscan = off');
+        const { rows } = await client.query(`EXPLAIN ${inlineParameters(query)}`);
+        return JSON.stringify(rows);
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await plan()).toContain('patterns_by_function');
+  });
 
   it('sends the failures of new patterns past the cap to the overflow pattern, counted and flagged', async () => {
     const project = await newProject();

@@ -109,7 +109,7 @@ export function* capNewPatterns(
 }
 
 /** The patterns each function has, its overflow pattern not counted: rows (key: function, n). */
-function patternCountsQuery(db: Kysely<Database>, projectId: string, functions: string[]) {
+export function patternCountsQuery(db: Kysely<Database>, projectId: string, functions: string[]) {
   return db
     .selectFrom('patterns')
     .select((eb) => ['function as key', eb.fn.countAll<number | string>().as('n')])

@@ -11,6 +11,7 @@ import { proposedFixesSchema } from './0004-proposed-fixes.js';
 import { declaredOutputSchemasSchema } from './0005-declared-output-schemas.js';
 import { retentionSchema } from './0006-retention.js';
 import { leanEventIndexesSchema } from './0007-lean-event-indexes.js';
+import { patternsByFunctionSchema } from './0008-patterns-by-function.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -29,6 +30,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   declaredOutputSchemasSchema,
   retentionSchema,
   leanEventIndexesSchema,
+  patternsByFunctionSchema,
 ];
 
 /** Kysely's static provider over the one list, bound to a dialect. */
