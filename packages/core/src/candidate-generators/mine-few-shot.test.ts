@@ -57,6 +57,33 @@ describe('mineFewShotExamples', () => {
     }
   });
 
+  it('mines an array once: the same array again, under any seed or count, picks what a fresh copy picks', () => {
+    const cities = ['Paris', 'Rome', 'Oslo', 'Lima', 'Cairo', 'Quito', 'Bern', 'Riga', 'Baku', 'Doha'];
+    const examples = [...cities.map((city, i) => weather(city, i)), search];
+    // Counts the examples read out of the array.
+    let reads = 0;
+    const successes = new Proxy(examples, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const first = mineFewShotExamples(successes, { count: 2, seed: 'a' });
+    expect(reads).toBe(examples.length);
+    for (const [count, seed] of [
+      [2, 'a'],
+      [3, 'b'],
+      [1, 7],
+      [24, 'c'],
+    ] as const) {
+      expect(mineFewShotExamples(successes, { count, seed })).toEqual(
+        mineFewShotExamples(structuredClone(examples), { count, seed }),
+      );
+    }
+    expect(mineFewShotExamples(successes, { count: 2, seed: 'a' })).toEqual(first);
+    expect(reads).toBe(examples.length);
+  });
+
   it('validates its options', () => {
     expect(mineFewShotExamples([search], { count: 0 })).toEqual([]);
     expect(() => mineFewShotExamples([], { count: -1 })).toThrow(/count/);

@@ -20,8 +20,41 @@ const POOL_FACTOR = 4;
 interface Entry {
   example: SuccessExample;
   text: string;
-  vector: MessageVector;
+  /** Computed when the entry first enters a pool. */
+  vector?: MessageVector;
 }
+
+/**
+ * The distinct examples up to a length (by canonical JSON), shortest first, per successes array and
+ * length. A learner gives every pattern of a function the same array, and only the seed differs
+ * between them: this is the costly part of mining, paid once per array. Arrays are taken as the
+ * immutable values their type says they are.
+ */
+const distinctBySuccesses = new WeakMap<readonly SuccessExample[], Map<number, Entry[]>>();
+
+function distinctShortestFirst(successes: readonly SuccessExample[], maxChars: number): Entry[] {
+  let byLength = distinctBySuccesses.get(successes);
+  if (byLength === undefined) {
+    byLength = new Map();
+    distinctBySuccesses.set(successes, byLength);
+  }
+  let entries = byLength.get(maxChars);
+  if (entries === undefined) {
+    const byText = new Map<string, SuccessExample>();
+    for (const example of successes) {
+      if (example.input === undefined || example.output === undefined) continue;
+      const text = canonicalJson({ input: example.input, output: example.output });
+      if (text.length <= maxChars && !byText.has(text)) byText.set(text, example);
+    }
+    entries = [...byText.entries()]
+      .sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([text, example]) => ({ example, text }));
+    byLength.set(maxChars, entries);
+  }
+  return entries;
+}
+
+const vectorOf = (entry: Entry): MessageVector => (entry.vector ??= messageVector(entry.text));
 
 /**
  * Few-shot examples mined from successful calls of the same function: short and diverse. The
@@ -42,32 +75,24 @@ export function mineFewShotExamples(
   if (!(Number.isInteger(maxChars) && maxChars > 0)) {
     throw new RangeError(`maxChars must be an integer > 0, got ${maxChars}`);
   }
-  const byText = new Map<string, SuccessExample>();
-  for (const example of successes) {
-    if (example.input === undefined || example.output === undefined) continue;
-    const text = canonicalJson({ input: example.input, output: example.output });
-    if (text.length <= maxChars && !byText.has(text)) byText.set(text, example);
-  }
-  const pool: Entry[] = [...byText.entries()]
-    .sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, count * POOL_FACTOR)
-    .map(([text, example]) => ({ example, text, vector: messageVector(text) }));
+  const pool = distinctShortestFirst(successes, maxChars).slice(0, count * POOL_FACTOR);
   if (pool.length <= count) return pool.map(toFewShot);
 
+  const vectors = pool.map(vectorOf);
   const rng = new SeededRandom(options.seed ?? 0);
-  const picked = [pool[rng.nextInt(pool.length)]!];
+  const first = rng.nextInt(pool.length);
+  const picked = [pool[first]!];
   // Distance of each pool entry to its nearest picked example.
-  const nearest = pool.map((e) => 1 - cosineSimilarity(e.vector, picked[0]!.vector));
+  const nearest = vectors.map((v) => 1 - cosineSimilarity(v, vectors[first]!));
   while (picked.length < count) {
     let best = -1;
     for (let i = 0; i < pool.length; i++) {
       if (picked.includes(pool[i]!)) continue;
       if (best === -1 || nearest[i]! > nearest[best]!) best = i;
     }
-    const next = pool[best]!;
-    picked.push(next);
+    picked.push(pool[best]!);
     for (let i = 0; i < pool.length; i++) {
-      nearest[i] = Math.min(nearest[i]!, 1 - cosineSimilarity(pool[i]!.vector, next.vector));
+      nearest[i] = Math.min(nearest[i]!, 1 - cosineSimilarity(vectors[i]!, vectors[best]!));
     }
   }
   return picked.map(toFewShot);

@@ -67,6 +67,15 @@ describe('candidate sourcing', () => {
     });
   });
 
+  it("hands core one successes array per stored list, so that core mines a function's successes once per step", () => {
+    const first = material();
+    const second = { ...material(pattern({ id: 'p-other' })), successes: first.successes };
+    const successes = generatorInput(first).successes;
+    expect(generatorInput(second).successes).toBe(successes);
+    expect(generatorInput(material()).successes).not.toBe(successes);
+    expect(generatorInput(material()).successes).toEqual(successes);
+  });
+
   it("forces structured output against the function's declared schema, and hands the schema to the analyst", async () => {
     const declared = {
       type: 'object',

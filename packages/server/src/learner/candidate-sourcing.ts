@@ -13,6 +13,7 @@ import {
   type LearnedFix,
   type LearnerState,
   rankCandidates,
+  type SuccessExample,
   transferCandidates,
   uniqueCandidates,
 } from '@arc-agent/core';
@@ -42,6 +43,21 @@ export interface CandidateSourcingOptions {
   onError: (error: unknown) => void;
 }
 
+/**
+ * The successes as core takes them, one array per stored list: a step gives every pattern of a
+ * function the same list, and core mines an array's few-shot pool once (mine-few-shot.ts).
+ */
+const successInputs = new WeakMap<readonly ExampleRecord[], SuccessExample[]>();
+
+function successInputsOf(successes: readonly ExampleRecord[]): SuccessExample[] {
+  let inputs = successInputs.get(successes);
+  if (inputs === undefined) {
+    inputs = successes.map((s) => ({ input: s.input, output: s.output }));
+    successInputs.set(successes, inputs);
+  }
+  return inputs;
+}
+
 export function generatorInput(material: PatternMaterial): CandidateGeneratorInput {
   const { pattern } = material;
   return {
@@ -57,7 +73,7 @@ export function generatorInput(material: PatternMaterial): CandidateGeneratorInp
       ...(f.output !== null ? { output: f.output } : {}),
       ...(f.error?.message !== undefined ? { error: f.error.message } : {}),
     })),
-    successes: material.successes.map((s) => ({ input: s.input, output: s.output })),
+    successes: successInputsOf(material.successes),
     ...(material.outputSchema !== undefined ? { outputSchema: material.outputSchema } : {}),
     // Same pattern and examples, same candidates, whichever replica generates them.
     seed: pattern.id,
