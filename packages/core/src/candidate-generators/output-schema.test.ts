@@ -28,6 +28,32 @@ describe('outputSchemaOf', () => {
     });
     expect(outputSchemaOf({ ...base, successes: [{ input: 1, output: 'text' }] })).toBeUndefined();
   });
+
+  it('infers from a successes array once: the same array again, for any pattern, gives what a fresh copy gives', () => {
+    const examples = [
+      { input: 1, output: { a: 1, b: ['x'] } },
+      { input: 2, output: '{"a": 2}' },
+      { input: 3, output: { a: 3, c: null } },
+    ];
+    // Counts the examples read out of the array.
+    let reads = 0;
+    const successes = new Proxy(examples, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const first = outputSchemaOf({ ...base, successes });
+    expect(reads).toBe(examples.length);
+    const other = { ...base.pattern, id: 'q', category: 'parsing_error' as const };
+    expect(outputSchemaOf({ ...base, pattern: other, successes })).toEqual(first);
+    expect(first).toEqual(outputSchemaOf({ ...base, successes: structuredClone(examples) }));
+    expect(reads).toBe(examples.length);
+    // Nothing structured to infer from is remembered too.
+    const texts = [{ input: 1, output: 'text' }];
+    expect(outputSchemaOf({ ...base, successes: texts })).toBeUndefined();
+    expect(outputSchemaOf({ ...base, successes: texts })).toBeUndefined();
+  });
 });
 
 describe('responseFormatName', () => {

@@ -1,5 +1,5 @@
 import type { ResponseFormatFix } from '../fix-types.js';
-import type { CandidateGeneratorInput, JsonSchema } from './generator-input.js';
+import type { CandidateGeneratorInput, JsonSchema, SuccessExample } from './generator-input.js';
 import { inferOutputSchema } from './infer-json-schema.js';
 
 /** Where the schema a generator works with came from: declared by the user, the called tool's
@@ -16,8 +16,24 @@ export function outputSchemaOf(input: CandidateGeneratorInput): OutputSchema | u
   if (input.outputSchema !== undefined) return { schema: input.outputSchema, source: 'declared' };
   const parameters = input.functionSchema?.parameters;
   if (parameters !== undefined) return { schema: parameters, source: 'function' };
-  const inferred = inferOutputSchema(input.successes.map((s) => s.output));
+  const inferred = inferredSchemaOf(input.successes);
   return inferred === undefined ? undefined : { schema: inferred, source: 'inferred' };
+}
+
+/**
+ * The schema inferred from a successes array, once per array: a learner gives every pattern of a
+ * function the same array (as mine-few-shot.ts relies on), and arrays and schemas are taken as the
+ * immutable values their types say they are (a declared schema is shared the same way).
+ */
+const inferredBySuccesses = new WeakMap<readonly SuccessExample[], { schema: JsonSchema | undefined }>();
+
+function inferredSchemaOf(successes: readonly SuccessExample[]): JsonSchema | undefined {
+  let inferred = inferredBySuccesses.get(successes);
+  if (inferred === undefined) {
+    inferred = { schema: inferOutputSchema(successes.map((s) => s.output)) };
+    inferredBySuccesses.set(successes, inferred);
+  }
+  return inferred.schema;
 }
 
 /** A response format name (`[A-Za-z0-9_-]{1,64}`) from the tool or function name. */
