@@ -1,8 +1,11 @@
 // JSON nested 100,000 deep in any body that takes free JSON is a 400 naming where, on both
 // backends, never a stack overflow (a 500); JSON as deep as real payloads still goes through.
+// The guard walks parsed JSON only: a binary protobuf body reaches /v1/traces' decoder without
+// being walked byte by byte as if each byte were a key.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_JSON_DEPTH, MAX_OTLP_JSON_DEPTH } from './json-depth-guard.js';
+import { span, toProtobuf, traceRequest } from './otlp/otlp-request.fixture.js';
 import { leasedRollout } from './routes/learning-seed.fixture.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { startTestServer, type TestServer } from './test-server.fixture.js';
@@ -15,6 +18,19 @@ function nested(depth: number, kind: 'array' | 'object', leaf = '1'): string {
 }
 
 const DEEP = 100_000;
+
+// What the guard walks: core's pathDeeperThan, called through.
+const walked = vi.hoisted(() => [] as unknown[]);
+vi.mock('@arc-agent/core', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@arc-agent/core')>();
+  return {
+    ...core,
+    pathDeeperThan: (value: unknown, maxDepth: number) => {
+      walked.push(value);
+      return core.pathDeeperThan(value, maxDepth);
+    },
+  };
+});
 
 describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
   let server: TestServer;
@@ -90,6 +106,25 @@ describe.each(openTestStorages())('deep JSON ($name)', (backend) => {
     const text = JSON.stringify(response.body);
     expect(text).toContain(`nests deeper than ${MAX_OTLP_JSON_DEPTH} levels`);
     expect(text).toContain('/resourceSpans/0/scopeSpans');
+  });
+
+  it('checks JSON bodies and leaves protobuf bytes to the decoder', async () => {
+    const chat = span({ name: 'chat', attributes: [] });
+    const post = (body: string | Buffer, contentType: string) =>
+      fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': contentType },
+        body,
+      });
+
+    walked.length = 0;
+    expect((await post(JSON.stringify(traceRequest([chat])), 'application/json')).status).toBe(200);
+    expect(walked).toHaveLength(1);
+    expect(walked[0]).toHaveProperty('resourceSpans');
+
+    walked.length = 0;
+    expect((await post(toProtobuf(traceRequest([chat])), 'application/x-protobuf')).status).toBe(200);
+    expect(walked).toEqual([]);
   });
 
   it('takes JSON as deep as the bound allows', async () => {
