@@ -2,6 +2,8 @@
 // successes and other projects left out), and the pattern count.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureTimelineQuery } from './overview-queries.js';
+import { queryPlan } from './query-plan.fixture.js';
 import type { PreparedEvent, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
 
@@ -67,6 +69,18 @@ describe.each(openTestStorages())('overview queries on $name', (backend) => {
       0, 0, 0, 0,
     ]);
     expect(await storage.failureTimeline(otherId, { from: 1_000, bucketMs: 100, buckets: 1 })).toEqual([2]);
+  });
+
+  it("reads the timeline from its window's range of one index, without the table", async () => {
+    // The plan, not a timing (migration 0009): the window's entries of events_timeline, which holds
+    // the pattern id, so no event row is read. PostgreSQL reads the visibility map as well, and on a
+    // freshly written test table it may still choose to visit rows; the index is what is asked.
+    const plan = await queryPlan(backend, (db) =>
+      failureTimelineQuery(db, projectId, { from: 1_000, bucketMs: 100, buckets: 3 }),
+    );
+    expect(plan).toContain(
+      backend.name === 'sqlite' ? 'USING COVERING INDEX events_timeline' : 'events_timeline',
+    );
   });
 
   it('counts patterns per project', async () => {

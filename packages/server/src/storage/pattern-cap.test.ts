@@ -2,11 +2,8 @@
 // the function's one overflow pattern (counted, flagged, with examples), patterns already there keep
 // theirs, other functions have their own room, and two replicas ingesting at once never exceed it.
 
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './database-schema.js';
 import {
   isOverflowPattern,
   OVERFLOW_ERROR_TYPE,
@@ -14,8 +11,8 @@ import {
   PATTERN_CAP_LOCK_CLASS,
   patternCountsQuery,
 } from './pattern-cap.js';
-import { inlineParameters } from './pg-inline-parameters.js';
 import { failure } from './prepared-event.fixture.js';
+import { queryPlan } from './query-plan.fixture.js';
 import type { IngestOptions, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
 
@@ -41,32 +38,9 @@ describe.each(openTestStorages())('patterns per function on $name', (backend) =>
   it("counts a function's patterns from an index of its own, not by walking the project's patterns", async () => {
     // The plan, not a timing: the count every batch with a new pattern runs must find the function's
     // entries in patterns_by_function (migration 0008).
-    const plan = async (): Promise<string> => {
-      if (backend.name === 'sqlite') {
-        const sqlite = new BetterSqlite3(backend.location(), { readonly: true });
-        try {
-          const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-          const query = patternCountsQuery(db, 'p', ['f', 'g']).compile();
-          const rows = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters);
-          return JSON.stringify(rows);
-        } finally {
-          sqlite.close();
-        }
-      }
-      const client = new pg.Client({ connectionString: backend.location() });
-      await client.connect();
-      try {
-        const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) });
-        const query = patternCountsQuery(db, 'p', ['f', 'g']).compile();
-        // A test table is small enough for a sequential scan to win; the question is whether an index serves.
-        await client.query('SET enable_seqscan = off');
-        const { rows } = await client.query(`EXPLAIN ${inlineParameters(query)}`);
-        return JSON.stringify(rows);
-      } finally {
-        await client.end();
-      }
-    };
-    expect(await plan()).toContain('patterns_by_function');
+    expect(await queryPlan(backend, (db) => patternCountsQuery(db, 'p', ['f', 'g']))).toContain(
+      'patterns_by_function',
+    );
   });
 
   it('sends the failures of new patterns past the cap to the overflow pattern, counted and flagged', async () => {

@@ -384,11 +384,15 @@ export interface Storage {
    * Failure events per time bucket, by event timestamp: element i counts those with
    * from + i * bucketMs <= timestamp < from + (i + 1) * bucketMs, for i < buckets.
    */
-  failureTimeline(
-    projectId: string,
-    query: { from: number; bucketMs: number; buckets: number },
-  ): Promise<number[]>;
+  failureTimeline(projectId: string, window: TimelineWindow): Promise<number[]>;
   countPatterns(projectId: string): Promise<number>;
+}
+
+/** Time buckets from `from`, each `bucketMs` long, `buckets` of them. */
+export interface TimelineWindow {
+  from: number;
+  bucketMs: number;
+  buckets: number;
 }
 
 export type { HeldLock } from './leader-locks.js';

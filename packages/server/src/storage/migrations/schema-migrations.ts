@@ -12,6 +12,7 @@ import { declaredOutputSchemasSchema } from './0005-declared-output-schemas.js';
 import { retentionSchema } from './0006-retention.js';
 import { leanEventIndexesSchema } from './0007-lean-event-indexes.js';
 import { patternsByFunctionSchema } from './0008-patterns-by-function.js';
+import { timelineIndexSchema } from './0009-timeline-index.js';
 
 export type SqlDialect = Storage['dialect'];
 
@@ -31,6 +32,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   retentionSchema,
   leanEventIndexesSchema,
   patternsByFunctionSchema,
+  timelineIndexSchema,
 ];
 
 /** Kysely's static provider over the one list, bound to a dialect. */
