@@ -232,8 +232,11 @@ async function measureRow(
         ? undefined
         : await ingestAll(servers, row.route, row.warmUp.bodies, row.batchSize, row.pacedAt);
     const cpuBefore = serversCpuSeconds(servers);
+    const clientBefore = process.cpuUsage();
     const result = await ingestAll(servers, row.route, bodies, row.batchSize, row.pacedAt);
+    const client = process.cpuUsage(clientBefore);
     const cpuAfter = serversCpuSeconds(servers);
+    const perClientCpuSecond = TOTAL_EVENTS / ((client.user + client.system) / 1e6);
     const stored = await storedCalls(servers[0]!.url, servers[0]!.adminKey);
     const sent = TOTAL_EVENTS + (row.warmUp?.events ?? 0);
     if (stored !== sent) throw new Error(`${row.route.name}: stored ${stored} of ${sent}`);
@@ -251,7 +254,7 @@ async function measureRow(
     const sending =
       row.pacedAt === undefined ? 'closed' : `paced ${row.pacedAt.toFixed(0)}/s${warmUp ? ' w' : ''}`;
     console.log(
-      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}`,
+      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}  ${perClientCpuSecond.toFixed(0).padStart(15)}`,
     );
     return {
       rate,
@@ -288,7 +291,7 @@ export async function run(): Promise<void> {
   );
   console.log(`load average at the start: ${load()}`);
   console.log(
-    'backend      route   batch  sending          events/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s  ev/main-thread-s',
+    'backend      route   batch  sending          events/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s  ev/main-thread-s  ev/client-CPU-s',
   );
   const dir = await mkdtemp(join(tmpdir(), 'arc-bench-ingest-'));
   try {
@@ -365,6 +368,9 @@ export async function run(): Promise<void> {
     );
     console.log(
       'ev/main-thread-s = events per CPU-second of their main threads, which serve HTTP and ingest (the learners run in a thread of their own)',
+    );
+    console.log(
+      'ev/client-CPU-s = events per CPU-second this process (the sending client) used: what the bench takes from the cores the servers share',
     );
     console.log(`targets (load average at the end: ${load()}):`);
     for (const line of summary) console.log(`  ${line}`);
