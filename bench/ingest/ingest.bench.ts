@@ -4,9 +4,11 @@
 // span processor's 512). The baseline is JSON.parse of the calls' /v1/events payloads in the same
 // run; the ratio (HTTP ingest time / parse time) is the figure that travels between machines, and
 // so does events per CPU-second of the servers, which a busy machine distorts far less than wall
-// time. Besides, SQLite in batches of 500 sent open loop at half its closed-loop rate (its p99 then,
-// on a server warmed up at that rate first), and PostgreSQL with two `arc serve` replicas on one
-// database; a summary holds the issue's targets.
+// time. Every row measures its servers after a warm-up of other calls sent the same way (a fresh
+// server's first seconds run code V8 has not optimised yet, and the learner's first step goes over
+// every pattern so far), and prints the warm-up's rate beside. Besides, SQLite in batches of 500 sent
+// open loop at half its closed-loop rate (its p99 then), and PostgreSQL with two `arc serve`
+// replicas on one database; a summary holds the issue's targets.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import {
   startArcServer,
 } from '../../packages/server/src/cli/serve-process.fixture.js';
 import { decodeTraceResponse } from '../../packages/server/src/otlp/otlp-request.fixture.js';
-import { benchCallBatches } from './bench-calls.js';
+import { type BenchCall, benchCallBatches } from './bench-calls.js';
 import { OTLP_PROTOBUF, otlpBatches } from './otlp-batches.js';
 import { mainThreadCpuSeconds, processCpuSeconds } from './process-cpu.js';
 
@@ -185,9 +187,22 @@ interface Row {
   pacedAt?: number;
   /**
    * Batches sent the same way before the measured ones, and left out of their figures: a fresh
-   * server's first seconds (code not yet optimised by the JIT) are slower than it runs after.
+   * server's first seconds (code not yet optimised by the JIT, the learner's first step over every
+   * pattern the warm-up brought) are not what it sustains after.
    */
-  warmUp?: { bodies: (string | Uint8Array)[]; events: number };
+  warmUp: Batches;
+}
+
+interface Batches {
+  bodies: (string | Uint8Array)[];
+  events: number;
+}
+
+/** A route's measured batches and the warm-up sent before them. */
+interface RouteBodies {
+  route: IngestRoute;
+  bodies: (string | Uint8Array)[];
+  warmUp: Batches;
 }
 
 interface RowResult {
@@ -199,8 +214,8 @@ interface RowResult {
   perCpuSecond: number | undefined;
   /** Events per CPU-second of the servers' main threads; undefined without /proc. */
   perMainThreadSecond: number | undefined;
-  /** Latencies of the warm-up batches, when the row had them. */
-  warmUp?: { p50: number; p99: number };
+  /** The warm-up batches' own figures: a fresh server's first seconds. */
+  warmUp: { rate: number; p50: number; p99: number };
 }
 
 /** One row: the batches into fresh servers and database, timed, against the parse-only baseline. */
@@ -227,10 +242,7 @@ async function measureRow(
         }),
       );
     }
-    const warmUp =
-      row.warmUp === undefined
-        ? undefined
-        : await ingestAll(servers, row.route, row.warmUp.bodies, row.batchSize, row.pacedAt);
+    const warmUp = await ingestAll(servers, row.route, row.warmUp.bodies, row.batchSize, row.pacedAt);
     const cpuBefore = serversCpuSeconds(servers);
     const clientBefore = process.cpuUsage();
     const result = await ingestAll(servers, row.route, bodies, row.batchSize, row.pacedAt);
@@ -238,7 +250,7 @@ async function measureRow(
     const cpuAfter = serversCpuSeconds(servers);
     const perClientCpuSecond = TOTAL_EVENTS / ((client.user + client.system) / 1e6);
     const stored = await storedCalls(servers[0]!.url, servers[0]!.adminKey);
-    const sent = TOTAL_EVENTS + (row.warmUp?.events ?? 0);
+    const sent = TOTAL_EVENTS + row.warmUp.events;
     if (stored !== sent) throw new Error(`${row.route.name}: stored ${stored} of ${sent}`);
     const rate = TOTAL_EVENTS / result.seconds;
     const parseRate = TOTAL_EVENTS / parseSeconds;
@@ -251,10 +263,9 @@ async function measureRow(
         ? undefined
         : TOTAL_EVENTS / (cpuAfter.main - cpuBefore.main);
     const label = `${row.backend.name}${row.servers > 1 ? ` x${row.servers}` : ''}`;
-    const sending =
-      row.pacedAt === undefined ? 'closed' : `paced ${row.pacedAt.toFixed(0)}/s${warmUp ? ' w' : ''}`;
+    const sending = row.pacedAt === undefined ? 'closed' : `paced ${row.pacedAt.toFixed(0)}/s`;
     console.log(
-      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}  ${perClientCpuSecond.toFixed(0).padStart(15)}`,
+      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${(row.warmUp.events / warmUp.seconds).toFixed(0).padStart(12)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}  ${perClientCpuSecond.toFixed(0).padStart(15)}`,
     );
     return {
       rate,
@@ -263,7 +274,7 @@ async function measureRow(
       p99: result.p99,
       perCpuSecond,
       perMainThreadSecond,
-      ...(warmUp ? { warmUp: { p50: warmUp.p50, p99: warmUp.p99 } } : {}),
+      warmUp: { rate: row.warmUp.events / warmUp.seconds, p50: warmUp.p50, p99: warmUp.p99 },
     };
   } finally {
     for (const server of servers) await server.stop();
@@ -277,7 +288,7 @@ function figures(r: RowResult): string {
     r.perCpuSecond === undefined || r.perMainThreadSecond === undefined
       ? 'no /proc'
       : `${r.perCpuSecond.toFixed(0)} per server CPU-second, ${r.perMainThreadSecond.toFixed(0)} per main-thread CPU-second`;
-  return `${r.rate.toFixed(0)} events/s (parse-only ${r.parseRate.toFixed(0)}, ratio ${(r.parseRate / r.rate).toFixed(1)}x; ${cpu})`;
+  return `${r.rate.toFixed(0)} events/s after the warm-up (${r.warmUp.rate.toFixed(0)} in it; parse-only ${r.parseRate.toFixed(0)}, ratio ${(r.parseRate / r.rate).toFixed(1)}x; ${cpu})`;
 }
 
 const load = () =>
@@ -291,7 +302,7 @@ export async function run(): Promise<void> {
   );
   console.log(`load average at the start: ${load()}`);
   console.log(
-    'backend      route   batch  sending          events/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s  ev/main-thread-s  ev/client-CPU-s',
+    'backend      route   batch  sending          events/s  warm-up ev/s  parse ev/s   ratio   p50 ms   p99 ms  ev/server-CPU-s  ev/main-thread-s  ev/client-CPU-s',
   );
   const dir = await mkdtemp(join(tmpdir(), 'arc-bench-ingest-'));
   try {
@@ -299,18 +310,29 @@ export async function run(): Promise<void> {
       { name: 'sqlite', db: async () => ({ db: join(dir, `bench-${Date.now()}.db`), drop: async () => {} }) },
       { name: 'postgres', db: postgresDatabase },
     ];
-    // Encoded once: the same bodies go to both backends. The paced row's warm-up calls are numbered
-    // after the measured ones, so their ids and their new patterns are their own.
+    // Encoded once: the same bodies go to both backends. Each row's warm-up calls are numbered after
+    // the measured ones, so their ids and their new patterns are their own.
     const warmUpEvents = Math.ceil(TOTAL_EVENTS / 2);
-    const warmUpBodies = benchCallBatches(warmUpEvents, 500, TOTAL_EVENTS).map((events) =>
-      JSON.stringify({ events }),
-    );
     const inputs = [];
     for (const batchSize of BATCH_SIZES) {
       const calls = benchCallBatches(TOTAL_EVENTS, batchSize);
-      const eventsJson = calls.map((events) => JSON.stringify({ events }));
-      const rows: [IngestRoute, (string | Uint8Array)[]][] = [[EVENTS_ROUTE, eventsJson]];
-      if (batchSize === OTLP_BATCH_SIZE) rows.push([OTLP_ROUTE, await otlpBatches(calls)]);
+      const warmUpCalls = benchCallBatches(warmUpEvents, batchSize, TOTAL_EVENTS);
+      const asEvents = (batches: BenchCall[][]) => batches.map((events) => JSON.stringify({ events }));
+      const eventsJson = asEvents(calls);
+      const rows: RouteBodies[] = [
+        {
+          route: EVENTS_ROUTE,
+          bodies: eventsJson,
+          warmUp: { bodies: asEvents(warmUpCalls), events: warmUpEvents },
+        },
+      ];
+      if (batchSize === OTLP_BATCH_SIZE) {
+        rows.push({
+          route: OTLP_ROUTE,
+          bodies: await otlpBatches(calls),
+          warmUp: { bodies: await otlpBatches(warmUpCalls), events: warmUpEvents },
+        });
+      }
       inputs.push({ batchSize, eventsJson, rows });
     }
     const summary: string[] = [];
@@ -318,8 +340,8 @@ export async function run(): Promise<void> {
       backendRows: for (const { batchSize, eventsJson, rows } of inputs) {
         // One baseline for the batch size's rows, so that their ratios compare as their rates do.
         const parseSeconds = parseBaseline(eventsJson);
-        for (const [route, bodies] of rows) {
-          const row: Row = { backend, route, batchSize, servers: 1 };
+        for (const { route, bodies, warmUp } of rows) {
+          const row: Row = { backend, route, batchSize, servers: 1, warmUp };
           const result = await measureRow(row, parseSeconds, bodies);
           if (result === 'skipped') {
             console.log(
@@ -329,19 +351,11 @@ export async function run(): Promise<void> {
           }
           if (route !== EVENTS_ROUTE || batchSize !== 500) continue;
           if (backend.name === 'sqlite') {
-            const half = await measureRow(
-              {
-                ...row,
-                pacedAt: result.rate / 2,
-                warmUp: { bodies: warmUpBodies, events: warmUpEvents },
-              },
-              parseSeconds,
-              bodies,
-            );
+            const half = await measureRow({ ...row, pacedAt: result.rate / 2 }, parseSeconds, bodies);
             if (half === 'skipped') throw new Error('sqlite is always there');
             summary.push(
               `SQLite, batches of 500: ${figures(result)}; target 100,000`,
-              `SQLite, sent at half that rate: p99 ${half.p99.toFixed(1)} ms (p50 ${half.p50.toFixed(1)}; ${bodies.length} batches) after ${warmUpEvents} events at that rate to warm the fresh server up (their own p99 ${half.warmUp?.p99.toFixed(1)} ms, p50 ${half.warmUp?.p50.toFixed(1)}); target under 100 ms`,
+              `SQLite, sent at half that rate: p99 ${half.p99.toFixed(1)} ms (p50 ${half.p50.toFixed(1)}; ${bodies.length} batches) after ${warmUpEvents} events at that rate to warm the fresh server up (their own p99 ${half.warmUp.p99.toFixed(1)} ms, p50 ${half.warmUp.p50.toFixed(1)}); target under 100 ms`,
             );
           } else {
             const two = await measureRow({ ...row, servers: 2 }, parseSeconds, bodies);
@@ -355,8 +369,9 @@ export async function run(): Promise<void> {
       }
     }
     console.log(
-      'paced … w = sent open loop at that rate, after a warm-up at that rate left out of the row (the summary gives its latencies)',
+      `every row first sends ${warmUpEvents} other calls the same way to its fresh servers (warm-up ev/s: their rate, a fresh server's first seconds) and measures the ${TOTAL_EVENTS} after them`,
     );
+    console.log('paced = sent open loop at that rate (the summary gives its warm-up latencies)');
     console.log(
       'otlp = the same calls as OpenTelemetry execute_tool spans, binary protobuf to POST /v1/traces (a span is an event)',
     );
