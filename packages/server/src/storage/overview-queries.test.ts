@@ -72,14 +72,14 @@ describe.each(openTestStorages())('overview queries on $name', (backend) => {
   });
 
   it("reads the timeline from its window's range of one index, without the table", async () => {
-    // The plan, not a timing (migration 0009): the window's entries of events_timeline, which holds
-    // the pattern id, so no event row is read. PostgreSQL reads the visibility map as well, and on a
-    // freshly written test table it may still choose to visit rows; the index is what is asked.
+    // The plan, not a timing (migration 0009): the window's entries of events_failure_timeline, which
+    // holds the pattern id, so no event row is read. PostgreSQL reads the visibility map as well, and
+    // on a freshly written test table it may still choose to visit rows; the index is what is asked.
     const plan = await queryPlan(backend, (db) =>
       failureTimelineQuery(db, projectId, { from: 1_000, bucketMs: 100, buckets: 3 }),
     );
     expect(plan).toContain(
-      backend.name === 'sqlite' ? 'USING COVERING INDEX events_timeline' : 'events_timeline',
+      backend.name === 'sqlite' ? 'USING COVERING INDEX events_failure_timeline' : 'events_failure_timeline',
     );
   });
 

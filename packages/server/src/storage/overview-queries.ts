@@ -1,7 +1,7 @@
 // What the dashboard's overview counts (GET /v1/overview), the same Kysely queries for both
-// backends. The failure timeline reads the window's range of the events_timeline index (project,
-// timestamp, pattern id; failures are the events with a pattern) and nothing else, so it costs what
-// the window holds, not what the project ever ingested, and ingest carries no extra index for it.
+// backends. The failure timeline reads the window's range of the events_failure_timeline index
+// (failures, the events with a pattern, by project and timestamp, with their pattern id) and nothing
+// else, so it costs what the window's failures are, not what the project ever ingested.
 
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database-schema.js';
