@@ -454,6 +454,30 @@ describe.each(openTestStorages())('$name learning storage', (backend) => {
       expect(await storage.listRollouts(project, 2)).toHaveLength(3);
     });
 
+    it("leases and lists a step's jobs in the order they were planned", async () => {
+      // All of a step's jobs share one creation time; a seeded agent's answers depend on the order
+      // it meets identical calls, so the order must be the plan's, run after run.
+      const project = await newProject();
+      const planned = Array.from({ length: 120 }, (_, i) => job('search', i));
+      const jobs = await storage.enqueueRollouts(project, 1, planned, 1_000);
+      const leased = [];
+      for (let batch = 0; batch < 12; batch++) {
+        leased.push(
+          ...(await storage.leaseRollouts(project, {
+            functions: ['search'],
+            workerId: 'w',
+            max: 10,
+            leaseMs: 60_000,
+            now: 2_000,
+          })),
+        );
+      }
+      const inPlanOrder = planned.map((p) => p.exampleId);
+      expect(leased.map((j) => j.exampleId)).toEqual(inPlanOrder);
+      expect(jobs.map((j) => j.exampleId)).toEqual(inPlanOrder);
+      expect((await storage.listRollouts(project, 1)).map((j) => j.exampleId)).toEqual(inPlanOrder);
+    });
+
     it('hands disjoint jobs to workers leasing at the same time through separate instances', async () => {
       const project = await newProject();
       const total = 60;

@@ -51,6 +51,16 @@ function jobFromRow(row: Selectable<RolloutJobsTable>): RolloutJob {
   };
 }
 
+/**
+ * A job's id: the enqueue's random id, then the job's place in the plan, zero-padded. A step's jobs
+ * share one creation time, and workers lease in (creation time, id) order, so the ids keep the
+ * plan's order: a seeded agent that seeds identical calls by the order it meets them then answers
+ * every run of one seed alike (with random ids, a rollout's output could move to another job).
+ */
+function planOrderedId(enqueued: string, index: number, count: number): string {
+  return `${enqueued}-${String(index).padStart(String(count - 1).length, '0')}`;
+}
+
 const byCreation = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -62,8 +72,9 @@ export function createRolloutQueries(
   const pg = dialect === 'postgres';
   return {
     async enqueueRollouts(projectId, step, jobs, at) {
-      const rows = jobs.map((job) => ({
-        id: randomUUID(),
+      const enqueued = randomUUID();
+      const rows = jobs.map((job, index) => ({
+        id: planOrderedId(enqueued, index, jobs.length),
         project_id: projectId,
         step,
         pattern_id: job.patternId,
