@@ -243,6 +243,7 @@ async function measureRow(
       );
     }
     const warmUp = await ingestAll(servers, row.route, row.warmUp.bodies, row.batchSize, row.pacedAt);
+    const warmUpRate = row.warmUp.events / warmUp.seconds;
     const cpuBefore = serversCpuSeconds(servers);
     const clientBefore = process.cpuUsage();
     const result = await ingestAll(servers, row.route, bodies, row.batchSize, row.pacedAt);
@@ -265,7 +266,7 @@ async function measureRow(
     const label = `${row.backend.name}${row.servers > 1 ? ` x${row.servers}` : ''}`;
     const sending = row.pacedAt === undefined ? 'closed' : `paced ${row.pacedAt.toFixed(0)}/s`;
     console.log(
-      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${(row.warmUp.events / warmUp.seconds).toFixed(0).padStart(12)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}  ${perClientCpuSecond.toFixed(0).padStart(15)}`,
+      `${label.padEnd(11)}  ${row.route.name.padEnd(6)}  ${String(row.batchSize).padStart(5)}  ${sending.padEnd(15)}  ${rate.toFixed(0).padStart(8)}  ${warmUpRate.toFixed(0).padStart(12)}  ${parseRate.toFixed(0).padStart(10)}  ${(parseRate / rate).toFixed(1).padStart(6)}x  ${result.p50.toFixed(1).padStart(7)}  ${result.p99.toFixed(1).padStart(7)}  ${perCpuSecond === undefined ? '-' : perCpuSecond.toFixed(0).padStart(15)}  ${perMainThreadSecond === undefined ? '-' : perMainThreadSecond.toFixed(0).padStart(15)}  ${perClientCpuSecond.toFixed(0).padStart(15)}`,
     );
     return {
       rate,
@@ -274,7 +275,7 @@ async function measureRow(
       p99: result.p99,
       perCpuSecond,
       perMainThreadSecond,
-      warmUp: { rate: row.warmUp.events / warmUp.seconds, p50: warmUp.p50, p99: warmUp.p99 },
+      warmUp: { rate: warmUpRate, p50: warmUp.p50, p99: warmUp.p99 },
     };
   } finally {
     for (const server of servers) await server.stop();

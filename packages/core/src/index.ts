@@ -224,6 +224,7 @@ export {
   normalizeMessage,
 } from './normalize-message.js';
 export { COUNT_TAG, isAggregateOutcome, outcomeCount } from './outcome-count-tag.js';
+export { memoizePerObject } from './per-object-memo.js';
 export {
   type ApprovalRequest,
   approvalRequests,

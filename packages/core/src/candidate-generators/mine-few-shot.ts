@@ -1,6 +1,7 @@
 import { canonicalJson } from '../canonical-json.js';
 import type { FewShotExample, FewShotFix } from '../fix-types.js';
 import { cosineSimilarity, type MessageVector, messageVector } from '../message-similarity.js';
+import { memoizePerObject } from '../per-object-memo.js';
 import { type RandomSeed, SeededRandom } from '../seeded-random.js';
 import { type CandidateFix, candidateFix } from './candidate-fix.js';
 import type { CandidateGeneratorInput, SuccessExample } from './generator-input.js';
@@ -30,14 +31,12 @@ interface Entry {
  * between them: this is the costly part of mining, paid once per array. Arrays are taken as the
  * immutable values their type says they are.
  */
-const distinctBySuccesses = new WeakMap<readonly SuccessExample[], Map<number, Entry[]>>();
+const distinctByLength = memoizePerObject(
+  (_successes: readonly SuccessExample[]) => new Map<number, Entry[]>(),
+);
 
 function distinctShortestFirst(successes: readonly SuccessExample[], maxChars: number): Entry[] {
-  let byLength = distinctBySuccesses.get(successes);
-  if (byLength === undefined) {
-    byLength = new Map();
-    distinctBySuccesses.set(successes, byLength);
-  }
+  const byLength = distinctByLength(successes);
   let entries = byLength.get(maxChars);
   if (entries === undefined) {
     const byText = new Map<string, SuccessExample>();

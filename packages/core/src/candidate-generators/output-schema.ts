@@ -1,4 +1,5 @@
 import type { ResponseFormatFix } from '../fix-types.js';
+import { memoizePerObject } from '../per-object-memo.js';
 import type { CandidateGeneratorInput, JsonSchema, SuccessExample } from './generator-input.js';
 import { inferOutputSchema } from './infer-json-schema.js';
 
@@ -25,16 +26,9 @@ export function outputSchemaOf(input: CandidateGeneratorInput): OutputSchema | u
  * function the same array (as mine-few-shot.ts relies on), and arrays and schemas are taken as the
  * immutable values their types say they are (a declared schema is shared the same way).
  */
-const inferredBySuccesses = new WeakMap<readonly SuccessExample[], { schema: JsonSchema | undefined }>();
-
-function inferredSchemaOf(successes: readonly SuccessExample[]): JsonSchema | undefined {
-  let inferred = inferredBySuccesses.get(successes);
-  if (inferred === undefined) {
-    inferred = { schema: inferOutputSchema(successes.map((s) => s.output)) };
-    inferredBySuccesses.set(successes, inferred);
-  }
-  return inferred.schema;
-}
+const inferredSchemaOf = memoizePerObject((successes: readonly SuccessExample[]) =>
+  inferOutputSchema(successes.map((s) => s.output)),
+);
 
 /** A response format name (`[A-Za-z0-9_-]{1,64}`) from the tool or function name. */
 export function responseFormatName(name: string): string {

@@ -12,6 +12,7 @@ import {
   type JsonSchema,
   type LearnedFix,
   type LearnerState,
+  memoizePerObject,
   rankCandidates,
   type SuccessExample,
   transferCandidates,
@@ -47,16 +48,9 @@ export interface CandidateSourcingOptions {
  * The successes as core takes them, one array per stored list: a step gives every pattern of a
  * function the same list, and core mines an array's few-shot pool once (mine-few-shot.ts).
  */
-const successInputs = new WeakMap<readonly ExampleRecord[], SuccessExample[]>();
-
-function successInputsOf(successes: readonly ExampleRecord[]): SuccessExample[] {
-  let inputs = successInputs.get(successes);
-  if (inputs === undefined) {
-    inputs = successes.map((s) => ({ input: s.input, output: s.output }));
-    successInputs.set(successes, inputs);
-  }
-  return inputs;
-}
+const successInputsOf = memoizePerObject((successes: readonly ExampleRecord[]): SuccessExample[] =>
+  successes.map((s) => ({ input: s.input, output: s.output })),
+);
 
 export function generatorInput(material: PatternMaterial): CandidateGeneratorInput {
   const { pattern } = material;
