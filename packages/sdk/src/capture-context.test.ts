@@ -62,6 +62,14 @@ describe('capture', () => {
     expect(describeError({ detail: 1 }, options)).toEqual({ type: 'ThrownObject', message: '{"detail":1}' });
   });
 
+  it('redacts and bounds the error type, which the host may set to any text', () => {
+    const secret = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3i';
+    const error = Object.assign(new Error('m'), { name: `AuthError for ${secret} ${'n'.repeat(5000)}` });
+    const { type } = describeError(error, options);
+    expect(type).toMatch(/^AuthError for \[REDACTED:openai_key\] n+…\[truncated \d+ chars\]$/);
+    expect(type.length).toBeLessThan(300);
+  });
+
   it('copies values JSON-safe, bounded and redacted', () => {
     const input: Record<string, unknown> = {
       apiKey: 'secret-value-123',

@@ -46,6 +46,8 @@ export interface AttemptRecord {
 const MAX_CAUSE_DEPTH = 4;
 export const MAX_MESSAGE_LENGTH = 4096;
 const MAX_STACK_LENGTH = 16_384;
+// An error type is a name, but the host may set an error's `name` to any text.
+const MAX_ERROR_TYPE_LENGTH = 200;
 
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function captureValue(value: unknown, options: CaptureOptions): unknown {
@@ -144,7 +146,7 @@ export function describeError(error: unknown, options: CaptureOptions): ArcEvent
       ? rawMessage
       : String(JSON.stringify(toJsonSafe(rawMessage, options.bounds)));
   const described: ArcEventError = {
-    type: errorType(error),
+    type: captureText(errorType(error), MAX_ERROR_TYPE_LENGTH, options),
     message: captureText(message, MAX_MESSAGE_LENGTH, options),
   };
   const stack = field(error, 'stack');
