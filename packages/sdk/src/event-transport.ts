@@ -8,6 +8,7 @@ import type { ArcEvent } from './arc-event.js';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
 import { readBoundedText } from './bounded-body.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { thrownText } from './safe-checks.js';
 
 export interface TransportOptions<T = ArcEvent> {
   /** Full URL of the ingest endpoint (`…/v1/events`). */
@@ -141,7 +142,7 @@ export class EventTransport<T = ArcEvent> {
       await work();
     } catch (error) {
       // Only a bug of ours lands here; it must not become an unhandled rejection in the host.
-      this.#stats.lastError = `internal: ${error instanceof Error ? error.message : String(error)}`;
+      this.#stats.lastError = `internal: ${thrownText(error)}`;
     }
   }
 
@@ -243,19 +244,13 @@ export class EventTransport<T = ArcEvent> {
       if (status === 413) return { kind: 'too_large', error };
       return { kind: 'rejected', error };
     } catch (error) {
-      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error);
+      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : thrownText(error);
       return { kind: 'retry', error: `network: ${reason}` };
     } finally {
       clearTimeout(timer);
       if (this.#inflight === controller) this.#inflight = undefined;
     }
   }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
 }
 
 /** Retry-After as delay-seconds or an HTTP date (RFC 9110 section 10.2.3); undefined when absent or unreadable. */

@@ -9,6 +9,7 @@ import { type DeployedFix, fixLimitProblem, parseDeployedFix } from '@arc-agent/
 import pLimit, { type LimitFunction } from 'p-limit';
 import { abortable } from './abortable.js';
 import { readBoundedJson } from './bounded-body.js';
+import { thrownText } from './safe-checks.js';
 
 export interface FixCacheOptions {
   /** Full URL of the fixes endpoint (`…/v1/fixes`). */
@@ -183,9 +184,7 @@ export class FixCache {
       entry.fixes = Object.freeze(fixes);
       entry.etag = response.headers.get('etag') ?? undefined;
     } catch (error) {
-      this.#fail(
-        controller.signal.aborted ? 'timed out' : error instanceof Error ? error.message : String(error),
-      );
+      this.#fail(controller.signal.aborted ? 'timed out' : thrownText(error));
     } finally {
       clearTimeout(timer);
     }

@@ -513,6 +513,11 @@ const fetchRows: FetchRow[] = [
   { name: 'resolves to garbage', fetch: async () => ({ status: 500 }) },
   { name: 'resolves to a Proxy throwing on every trap', fetch: async () => throwingProxy(trapError) },
   { name: 'ignores its abort signal and never settles', fetch: never },
+  { name: 'rejects with a revoked Proxy', fetch: () => Promise.reject(revokedProxy()) },
+  {
+    name: 'rejects with a Proxy whose every trap throws a revoked Proxy',
+    fetch: () => Promise.reject(throwingProxy(revokedProxy())),
+  },
 ];
 
 describe('a client whose fetch misbehaves', () => {

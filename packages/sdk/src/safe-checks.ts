@@ -20,3 +20,14 @@ export function isInstanceOf<T>(value: unknown, type: abstract new (...args: nev
     return false;
   }
 }
+
+/** What a thrown value says: an error's message (and its cause's), else its text; never throws. */
+export function thrownText(error: unknown): string {
+  try {
+    if (!(error instanceof Error)) return String(error);
+    const cause: unknown = error.cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
