@@ -102,4 +102,34 @@ describe('SDK to the real Arc server', () => {
       }),
     ]);
   });
+
+  it('refuses at track time the tags the server would refuse, so no batch of events is lost to them', async () => {
+    const { url, key } = await startServer();
+    const arc = createArc({
+      endpoint: url,
+      apiKey: key,
+      fixes: { enabled: false },
+      flushIntervalMs: 60_000,
+      // Successes travel as aggregate events, which add Arc's count tag to the function's tags.
+      successSampleRate: 0,
+    });
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 'v']));
+    const refused: Record<string, string>[] = [
+      many(60),
+      { retries: 3 as unknown as string },
+      { ['k'.repeat(201)]: 'v' },
+      { 'arc.count': '1000' },
+      { canary: 'treatment' },
+    ];
+    for (const tags of refused) expect(() => arc.track('tagged', () => 1, { tags })).toThrow(TypeError);
+
+    const tagged = arc.track('tagged', () => 1, { tags: many(59) });
+    const other = arc.track('other', () => {
+      throw new Error('boom');
+    });
+    tagged();
+    expect(() => other()).toThrow('boom');
+    await arc.shutdown({ timeoutMs: 5000 });
+    expect(arc.stats()).toMatchObject({ sent: 2, failed: 0, dropped: 0, lastError: null });
+  });
 });

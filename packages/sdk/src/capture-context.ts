@@ -5,8 +5,13 @@
 // in them (core's redactIdentifier), so that fixes and rollouts still find their function.
 
 import {
+  CANARY_ARM_TAG,
+  CANARY_ATTEMPT_TAG,
+  CANARY_FIX_IDS_TAG,
+  COUNT_TAG,
   type JsonBounds,
   type JsonSchema,
+  RESCUE_FIX_ID_TAG,
   type RedactOptions,
   redactIdentifier,
   redactJsonSchema,
@@ -62,14 +67,48 @@ export function captureIdentifier(text: string, maxLength: number, options: Capt
   return redactIdentifier(text, options.key, maxLength, options.redact);
 }
 
-/** Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced. */
+// As the server takes an event's tags: a batch with one event past these is refused whole.
+const MAX_EVENT_TAGS = 64;
+const MAX_TAG_KEY_LENGTH = 200;
+/** Tags Arc adds to events itself: the host's tags may not take their names, or their room. */
+const ARC_TAGS: readonly string[] = [
+  COUNT_TAG,
+  CANARY_ARM_TAG,
+  CANARY_FIX_IDS_TAG,
+  CANARY_ATTEMPT_TAG,
+  RESCUE_FIX_ID_TAG,
+];
+const MAX_HOST_TAGS = MAX_EVENT_TAGS - ARC_TAGS.length;
+
+/**
+ * Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced.
+ * Tags the server would refuse throw a TypeError here, when a function is tracked: sent, they
+ * would cost every batch that carried one of the function's events, other functions' included.
+ */
 export function captureTags(
   tags: Readonly<Record<string, string>> | undefined,
   options: CaptureOptions,
 ): Record<string, string> {
-  return tags === undefined
-    ? {}
-    : (redactSecrets({ ...tags }, options.redact).value as Record<string, string>);
+  if (tags === undefined) return {};
+  if (typeof tags !== 'object' || tags === null) throw new TypeError('tags must be an object of strings');
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_HOST_TAGS) {
+    throw new TypeError(
+      `tags: at most ${MAX_HOST_TAGS} (an event takes ${MAX_EVENT_TAGS}, and Arc adds up to ${ARC_TAGS.length})`,
+    );
+  }
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string')
+      throw new TypeError(`tags: the value of '${key.slice(0, 64)}' is not a string`);
+    if (ARC_TAGS.includes(key)) throw new TypeError(`tags: '${key}' is a tag Arc sets itself`);
+  }
+  const captured = redactSecrets(Object.fromEntries(entries), options.redact).value as Record<string, string>;
+  for (const key of Object.keys(captured)) {
+    if (key.length > MAX_TAG_KEY_LENGTH) {
+      throw new TypeError(`tags: '${key.slice(0, 64)}…' is longer than ${MAX_TAG_KEY_LENGTH} characters`);
+    }
+  }
+  return captured;
 }
 
 /** A declared output schema as sent: secrets in its strings replaced, its property schemas kept. */

@@ -51,6 +51,7 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
    * replay the call. Needed with `input`; by default the recorded input is the argument list.
    */
   replayArgs?: (input: unknown) => Parameters<F>;
+  /** Sent with each event: at most 59 strings, keys of at most 200 characters, none named as Arc's own tags (`canary`, `arc.count`, …); others throw a TypeError here. */
   tags?: Record<string, string>;
   /**
    * The JSON Schema the output must satisfy: a JSON Schema object, or a zod 4 schema (any Standard
