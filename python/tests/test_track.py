@@ -353,3 +353,31 @@ def test_hostile_exceptions_and_hooks_stay_the_hosts_own(arc_server: ArcServer, 
     client.shutdown(timeout=5.0)
     assert client.stats().functions["test_hostile_exceptions_and_hooks_stay_the_hosts_own.<locals>.fails"].failures == 1
     assert hooked and all(isinstance(e, ZeroDivisionError) for e in hooked)
+
+
+def test_tags_the_server_would_refuse_are_refused_at_track_time_so_no_batch_is_lost(arc_server: ArcServer, ingest_key: str) -> None:
+    # Successes travel as aggregate events, which add Arc's count tag to the function's tags.
+    client = _client(arc_server, ingest_key, success_sample_rate=0.0)
+
+    def many(n: int) -> dict[str, str]:
+        return {f"t{i}": "v" for i in range(n)}
+
+    refused: list[dict[str, Any]] = [many(60), {"retries": 3}, {"k" * 201: "v"}, {"arc.count": "1000"}, {"canary": "treatment"}]
+    for tags in refused:
+        with pytest.raises(TypeError, match="tags"):
+            client.track(_name("tagged"), tags=tags)(lambda: 1)
+
+    @client.track(_name("tagged"), tags=many(59))
+    def tagged() -> int:
+        return 1
+
+    @client.track
+    def other() -> None:
+        raise RuntimeError("boom")
+
+    tagged()
+    with pytest.raises(RuntimeError, match="boom"):
+        other()
+    client.shutdown(timeout=5.0)
+    stats = client.stats().transport
+    assert (stats.sent, stats.failed, stats.dropped, stats.last_error) == (2, 0, 0, None)

@@ -20,6 +20,17 @@ from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, to_json_safe
 from ._redact import RedactOptions, Redactor, redact_identifier, redactor_for
 
 COUNT_TAG = "arc.count"
+# Canary tags, as core's canary-call-tags.ts names them (the server's tally reads them).
+CANARY_ARM_TAG = "canary"
+CANARY_FIX_IDS_TAG = "canaryFixIds"
+RESCUE_FIX_ID_TAG = "rescueFixId"
+CANARY_ATTEMPT_TAG = "canaryAttempt"
+_ARC_TAGS = (COUNT_TAG, CANARY_ARM_TAG, CANARY_FIX_IDS_TAG, CANARY_ATTEMPT_TAG, RESCUE_FIX_ID_TAG)
+"""Tags Arc adds to events itself: the host's tags may not take their names, or their room."""
+# As the server takes an event's tags: a batch with one event past these is refused whole.
+_MAX_EVENT_TAGS = 64
+_MAX_TAG_KEY_LENGTH = 200
+_MAX_HOST_TAGS = _MAX_EVENT_TAGS - len(_ARC_TAGS)
 Event = dict[str, Any]
 
 _MAX_CAUSE_DEPTH = 4
@@ -73,11 +84,23 @@ def capture_identifier(text: str, max_length: int, options: CaptureOptions) -> s
 
 
 def capture_tags(tags: Mapping[str, str] | None, options: CaptureOptions) -> dict[str, str]:
-    """Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced."""
+    """Tags as sent: values under secret-sounding keys hidden, secrets in keys and values replaced.
+    Tags the server would refuse raise a TypeError here, when a function is tracked: sent, they would
+    cost every batch that carried one of the function's events, other functions' included."""
     if not tags:
         return {}
-    redacted, _ = options.redactor.value(dict(tags))
-    return redacted  # type: ignore[no-any-return]
+    if len(tags) > _MAX_HOST_TAGS:
+        raise TypeError(f"tags: at most {_MAX_HOST_TAGS} (an event takes {_MAX_EVENT_TAGS}, and Arc adds up to {len(_ARC_TAGS)})")
+    for key, value in tags.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError(f"tags: {key!r:.64} must be a string with a string value")
+        if key in _ARC_TAGS:
+            raise TypeError(f"tags: {key!r} is a tag Arc sets itself")
+    redacted: dict[str, str] = options.redactor.value(dict(tags))[0]
+    for key in redacted:
+        if js_length(key) > _MAX_TAG_KEY_LENGTH:
+            raise TypeError(f"tags: {key[:64]!r}... is longer than {_MAX_TAG_KEY_LENGTH} characters")
+    return redacted
 
 
 def capture_schema(schema: dict[str, Any], options: CaptureOptions) -> dict[str, Any]:

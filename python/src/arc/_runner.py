@@ -22,6 +22,10 @@ from ._appliers import NO_INPUT, apply_call_fixes, apply_output_fixes, backoff_d
 from ._call_shape import CallShape
 from ._canary import canary_arm
 from ._capture import (
+    CANARY_ARM_TAG,
+    CANARY_ATTEMPT_TAG,
+    CANARY_FIX_IDS_TAG,
+    RESCUE_FIX_ID_TAG,
     AttemptRecord,
     CallCounters,
     CaptureOptions,
@@ -42,12 +46,6 @@ if TYPE_CHECKING:
     from ._feedback import CallVerdicts
 
 T = TypeVar("T")
-
-# Canary tags, as core's canary-call-tags.ts names them (the server's tally reads them).
-CANARY_ARM_TAG = "canary"
-CANARY_FIX_IDS_TAG = "canaryFixIds"
-RESCUE_FIX_ID_TAG = "rescueFixId"
-CANARY_ATTEMPT_TAG = "canaryAttempt"
 
 # How often failure events repeat the declared output schema (the server keeps the latest).
 OUTPUT_SCHEMA_RESEND = 60.0
