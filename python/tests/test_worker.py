@@ -150,3 +150,40 @@ def test_a_worker_refuses_what_it_cannot_replay(arc_server: ArcServer) -> None:
     with pytest.raises(TypeError, match="mapping"):
         client.worker({})
     client.shutdown(timeout=1.0)
+
+
+def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_server: ArcServer) -> None:
+    arc_server = learning_server
+    proxy = RecordingProxy(arc_server.url)
+    key = arc_server.key("ingest", "read", "worker")
+    client = ArcClient(ArcConfig(api_key=key, endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    name = f"quote.odd.{secrets.token_hex(4)}"
+    token, password = f"sk-{secrets.token_hex(16)}", f"hunter2-{secrets.token_hex(8)}"
+
+    @client.track(name, parse=json.loads)
+    def answer(text: str) -> str:
+        return text
+
+    for i in range(6):  # model output with a trailing comma: a parsing_error pattern
+        answer(f'{{"quote": {i},}}')
+    client.flush()
+
+    def verifier(output: Any, arguments: dict[str, Any], job: RolloutJob) -> Any:
+        # No reward: an answer the worker quotes in the result's error.
+        return {"password": password, "note": f"checked with {token}"}
+
+    def quoted() -> list[Any]:
+        return [e for e in proxy.sent("/v1/rollouts/") if "the verifier returned" in e.body.decode()]
+
+    _learn(arc_server, LEARN_FAST)
+    try:
+        worker = client.worker({name: answer}, concurrency=4, poll_interval=0.05, lease=30.0, verifier=verifier)
+        wait_until(lambda: bool(quoted()), timeout=120, what="a replay whose verifier answered no reward")
+    finally:
+        _learn(arc_server, PAUSED)
+    worker.stop(timeout=5.0)
+    client.shutdown(timeout=5.0)
+    proxy.close()
+    wire = "\n".join(e.body.decode() for e in proxy.exchanges)
+    assert token not in wire and password not in wire
+    assert all(e.json()["reward"] == 0 for e in quoted())

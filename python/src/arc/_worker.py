@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ._appliers import backoff_delay, changes_call
 from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
 from ._client import tracked_name
-from ._json_safe import js_length
+from ._json_safe import dumps, js_length
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
@@ -451,7 +451,8 @@ class RolloutWorker:
         except Exception as error:
             return f"the verifier threw: {self._describe(error)}"
         if isinstance(reward, bool) or not isinstance(reward, (int, float)) or not 0 <= reward <= 1:
-            return f"the verifier returned {reward!r}, not a number in [0, 1]"
+            # Quoted as a bounded, redacted copy: the host's answer may hold anything (and a repr may raise).
+            return f"the verifier returned {dumps(capture_value(reward, self._rt.capture))}, not a number in [0, 1]"
         return float(reward)
 
     async def _report(self, job: RolloutJob, outcome: _Outcome, duration_ms: float, deadline: float) -> None:
@@ -459,7 +460,7 @@ class RolloutWorker:
         if outcome.output is not None:
             body["output"] = outcome.output
         if outcome.error is not None:
-            body["error"] = outcome.error[:_MAX_ERROR_TEXT]
+            body["error"] = capture_text(outcome.error, _MAX_ERROR_TEXT, self._rt.capture)
         path = f"/v1/rollouts/{quote(job.id, safe='')}/result"
         attempt = 0
         while True:
