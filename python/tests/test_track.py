@@ -381,3 +381,38 @@ def test_tags_the_server_would_refuse_are_refused_at_track_time_so_no_batch_is_l
     client.shutdown(timeout=5.0)
     stats = client.stats().transport
     assert (stats.sent, stats.failed, stats.dropped, stats.last_error) == (2, 0, 0, None)
+
+
+def test_cancelling_the_call_reaches_the_host_and_a_validators_own_cancellation_does_not(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+    started = asyncio.Event()
+
+    async def hangs(output: Any) -> bool:
+        started.set()
+        await asyncio.sleep(3600)
+        return True
+
+    async def cancels_itself(output: Any) -> bool:
+        raise asyncio.CancelledError("the validator's own")
+
+    @client.track(_name("waits"), validators=[hangs])
+    async def waits() -> int:
+        return 1
+
+    @client.track(_name("judged"), validators=[cancels_itself])
+    async def judged() -> int:
+        return 2
+
+    async def main() -> None:
+        call = asyncio.ensure_future(waits())
+        await started.wait()
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        assert await judged() == 2
+
+    asyncio.run(main())
+    client.shutdown(timeout=5.0)
+    failures = {name.split(".")[0]: counts.failures for name, counts in client.stats().functions.items()}
+    assert failures.get("waits", 0) == 0 and failures["judged"] == 1
+    assert client.stats().internal_errors == 0

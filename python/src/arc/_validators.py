@@ -7,6 +7,7 @@ validation, never an exception in the host's call.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -108,6 +109,13 @@ def compile_validator(validator: Any) -> CompiledValidator:
     raise TypeError("a validator is a pydantic model class, a pydantic TypeAdapter or a callable")
 
 
+def _being_cancelled() -> bool:
+    """Whether the running task was asked to stop (before Python 3.11, which cannot tell: assumed so)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    return not callable(cancelling) or cancelling() > 0
+
+
 class _Pending:
     """An async validator's verdict to come: awaited by async calls, closed unawaited by sync ones."""
 
@@ -121,6 +129,12 @@ class _Pending:
         try:
             return _verdict(await self._result)
         except Exception as error:
+            return _thrown(error)
+        except asyncio.CancelledError as error:
+            # The call's cancellation is the host's and goes on; one the validator raised of its own
+            # accord is a validator failing, which must not cancel the host's call.
+            if _being_cancelled():
+                raise
             return _thrown(error)
 
     def close(self) -> None:
