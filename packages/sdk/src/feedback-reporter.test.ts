@@ -4,6 +4,7 @@
 import { type DeployedFix, redactIdentifier } from '@arc-agent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
+import { MAX_PENDING_VERIFIES } from './feedback-reporter.js';
 import {
   receivedEvents,
   receivedFeedback,
@@ -371,6 +372,22 @@ describe("track's verify", () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('holds a bounded number of verifies that have not answered; past it a call is left unjudged and counted', async () => {
+    const a = await setup();
+    const asked: unknown[] = [];
+    // Never answers within the (default) 30 s: each run holds the call's input and output meanwhile.
+    const judged = a.track('judged', (q: Question) => q.city, {
+      verify: (output) => {
+        asked.push(output);
+        return new Promise<number>(() => undefined);
+      },
+    });
+    for (let i = 0; i < MAX_PENDING_VERIFIES + 5; i++)
+      expect(judged({ id: `${i}`, city: 'Oslo' })).toBe('Oslo');
+    expect(asked).toHaveLength(MAX_PENDING_VERIFIES);
+    expect(a.stats().functions.judged?.verifyFailures).toBe(5);
   });
 
   it('rejects options that are not functions at track time', async () => {
