@@ -183,6 +183,39 @@ def test_a_raising_hanging_or_garbled_verify_never_reaches_the_host(arc_server: 
     client.shutdown(timeout=5.0)
 
 
+def test_verifies_of_async_calls_waiting_for_an_answer_are_bounded(arc_server: ArcServer, ingest_key: str) -> None:
+    from arc._verify import _MAX_BACKLOG
+
+    client = _client(arc_server, ingest_key)
+    asked: list[int] = []
+
+    async def never_answers(output: int) -> float:
+        # Never answers within the (default) 30 s: each run holds its call's input and output meanwhile.
+        asked.append(output)
+        await asyncio.sleep(3600)
+        return 1.0
+
+    name = _name("judged")
+
+    @client.track(name, verify=never_answers)
+    async def judged(x: int) -> int:
+        return x
+
+    async def main() -> None:
+        for i in range(_MAX_BACKLOG + 5):
+            assert await judged(i) == i
+        # Those past the bound were never started, and are counted at once.
+        assert client.stats().functions[name].verify_failures == 5
+        for _ in range(1000):
+            if len(asked) >= _MAX_BACKLOG:
+                break
+            await asyncio.sleep(0.01)  # the verifier tasks start
+        assert len(asked) == _MAX_BACKLOG
+
+    asyncio.run(main())
+    client.shutdown(timeout=5.0)
+
+
 def test_track_refuses_options_that_are_not_callable_and_a_disabled_client_ignores_feedback() -> None:
     client = ArcClient(ArcConfig(disabled=True))
     options: dict[str, Any] = {"verify": "yes"}

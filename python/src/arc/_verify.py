@@ -7,6 +7,7 @@ the caller's event loop (it may use the loop's clients); every other one runs on
 threads of Arc's own (an async one there in an event loop of its thread). A watchdog thread gives
 up on a run at its deadline: a thread cannot be stopped, so a verifier that never returns holds
 its thread, and once every thread is held and the backlog full, new runs are counted as failures.
+The tasks in event loops are bounded alike: past 1,000 waiting for an answer, a run is not started.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def judged(value: Any) -> VerifyOutcome:
     return VerifyOutcome(read)
 
 
+_BUSY = VerifyOutcome(None, "busy", "verify was not run: too many runs of verify are waiting for an answer")
+
+
 def _threw(error: BaseException) -> VerifyOutcome:
     return VerifyOutcome(None, "threw", f"verify threw {_describe(error)}")
 
@@ -98,6 +102,10 @@ class VerifyRunner:
     def run(self, verify: Callable[[], Any], done: Callable[[VerifyOutcome], None], in_loop: bool = False) -> None:
         """``in_loop``: ``verify`` makes a coroutine for the running event loop (an async call's coroutine verifier)."""
         run = _Run(verify, lambda outcome: self._finish(done, outcome), time.monotonic() + self.timeout)
+        if in_loop and len(self._tasks) >= _MAX_BACKLOG:
+            # As many runs wait in event loops as the threads' backlog holds: each holds its call.
+            run.settle(_BUSY)
+            return
         if in_loop:
             try:
                 task = asyncio.get_running_loop().create_task(self._in_loop(run))
@@ -124,7 +132,7 @@ class VerifyRunner:
                     self._watchdog.start()
                 self._lock.notify_all()
         if busy:
-            run.settle(VerifyOutcome(None, "busy", "verify was not run: every verifier thread is busy and the backlog full"))
+            run.settle(_BUSY)
 
     def pending_deadlines(self) -> int:
         """Runs the watchdog keeps a deadline for (settled ones included until the next compaction)."""
