@@ -207,3 +207,44 @@ def test_fixes_the_sdk_must_not_trust_are_skipped(fixes: list[Any], bound: int, 
         client.shutdown(timeout=0.5)
     finally:
         server.close()
+
+
+def test_a_rollout_worker_reads_a_bounded_part_of_an_answer(misbehaving: Any) -> None:
+    """A lease answered with more than a worker could ever use is refused, not read into memory."""
+    size = 128 * 1024 * 1024
+    written = [0]
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(size))
+            self.end_headers()
+            chunk = b" " * (1024 * 1024)
+            try:
+                while written[0] < size:
+                    self.wfile.write(chunk)
+                    written[0] += len(chunk)
+            except OSError:
+                pass  # the worker hung up
+
+    server = LocalHttpServer(Handler)
+    client = _client(server.url, request_timeout=30.0)
+    try:
+
+        @client.track
+        def echo(x: int) -> int:
+            return x
+
+        worker = client.worker({echo.__qualname__: echo}, poll_interval=60.0)
+        wait_until(lambda: worker.stats().lease_errors >= 1, timeout=60, what="the lease answer refused")
+        worker.stop(timeout=1.0)
+        assert written[0] < size
+        assert client.stats().internal_errors == 0
+    finally:
+        client.shutdown(timeout=0.5)
+        server.close()

@@ -27,6 +27,18 @@ def read_bounded(response: httpx.Response, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def aread_bounded(response: httpx.Response, limit: int) -> bytes | None:
+    """``read_bounded`` for a response of an ``httpx.AsyncClient``."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @dataclass(frozen=True)
 class FixCacheStats:
     polls: int

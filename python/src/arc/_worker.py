@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import inspect
+import json
 import threading
 import time
 import uuid
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ._appliers import backoff_delay, changes_call
 from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
 from ._client import tracked_name
+from ._fix_cache import aread_bounded
 from ._json_safe import dumps, js_length
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
@@ -42,6 +44,9 @@ _MAX_WORKER_ID = 200
 _REPORT_ATTEMPTS = 3
 _MAX_ERROR_TEXT = 2000
 _MAX_BACKOFF = 30.0
+# A lease answer carries up to _MAX_CONCURRENCY jobs, each with a recorded input and fixes within
+# core's limits; a larger answer is refused rather than read into memory (as the TypeScript SDK).
+_MAX_REPLY_BYTES = 32 * 1024 * 1024
 
 
 class RolloutJob(BaseModel):
@@ -490,17 +495,21 @@ class RolloutWorker:
     async def _post(self, path: str, body: Any, timeout: float | None = None) -> tuple[int | None, Any, float | None, str | None]:
         """(status, JSON body of a 200, Retry-After of a 429, error); never raises."""
         try:
-            response = await self._http.post(path, json=body, timeout=timeout)
+            async with self._http.stream("POST", path, json=body, timeout=timeout) as response:
+                status = response.status_code
+                retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
+                raw = await aread_bounded(response, _MAX_REPLY_BYTES) if status == 200 else b""
         except httpx.TimeoutException:
             return None, None, None, "timed out"
         except (httpx.HTTPError, OSError) as error:
             return None, None, None, f"{type(error).__name__}: {error}"
-        retry_after = parse_retry_after(response.headers.get("retry-after")) if response.status_code == 429 else None
         parsed: Any = None
-        if response.status_code == 200:
+        if status == 200:
+            if raw is None:
+                return None, None, None, f"the answer is larger than {_MAX_REPLY_BYTES} bytes"
             try:
-                parsed = response.json()
-            except ValueError:
+                parsed = json.loads(raw)
+            except (ValueError, RecursionError):
                 return None, None, None, "the answer is not JSON"
-        return response.status_code, parsed, retry_after, None
+        return status, parsed, retry_after, None
 
