@@ -132,7 +132,10 @@ export interface Arc {
   refreshFixes(): Promise<void>;
   /** Sends queued events now; never rejects. */
   flush(): Promise<void>;
-  /** Stops polling and timers and sends what is queued, within `timeoutMs` (default 2000); never rejects. */
+  /**
+   * Stops polling, timers and the client's rollout workers (a running job gets until the deadline)
+   * and sends what is queued, within `timeoutMs` (default 2000); never rejects.
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<void>;
   stats(): ArcStats;
 }
@@ -343,14 +346,16 @@ export function createArc(options: ArcOptions): Arc {
 
   // What each function was tracked with, so a rollout worker replays it the same way.
   const registry = new Map<string, TrackedFunction>();
+  // Stopped by shutdown: a worker left running would go on leasing and running the host's functions.
+  const workers = new Set<RolloutWorker>();
   const track: Arc['track'] = (name, fn, trackOptions) =>
     trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(tracked.name, tracked));
   const arc: Arc = {
     disabled: false,
     track,
     tracked: trackedDecorator(track),
-    worker: (fns, workerOptions) =>
-      startRolloutWorker(
+    worker: (fns, workerOptions) => {
+      const worker = startRolloutWorker(
         {
           endpoint,
           apiKey: options.apiKey,
@@ -361,7 +366,10 @@ export function createArc(options: ArcOptions): Arc {
         },
         fns,
         workerOptions,
-      ),
+      );
+      workers.add(worker);
+      return worker;
+    },
     feedback: (callId, verdict) => verdicts.feedback(callId, verdict),
     fixesFor: (fn) =>
       typeof fn === 'string' ? rt.fixesFor(captureIdentifier(fn, MAX_FUNCTION_NAME_LENGTH, capture)) : [],
@@ -373,7 +381,11 @@ export function createArc(options: ArcOptions): Arc {
     },
     shutdown: async ({ timeoutMs = 2000 } = {}) => {
       fixCache?.stop();
-      await Promise.all([transport.shutdown(timeoutMs), feedbackTransport.shutdown(timeoutMs)]);
+      await Promise.all([
+        ...[...workers].map((worker) => worker.stop({ timeoutMs })),
+        transport.shutdown(timeoutMs),
+        feedbackTransport.shutdown(timeoutMs),
+      ]);
     },
     stats: () => ({
       ...transport.stats(),

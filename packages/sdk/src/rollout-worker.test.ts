@@ -604,6 +604,44 @@ describe('arc.worker against an older server, whose jobs name no base fixes', ()
   });
 });
 
+describe('arc.shutdown', () => {
+  it("stops the client's workers, which leased and ran the host's functions after it", async () => {
+    const job = {
+      id: 'job-hangs',
+      function: 'quote.hangs',
+      patternId: 'p-1',
+      exampleId: 'e-1',
+      source: 'failure',
+      input: [{ item: 'x', qty: 1 }],
+      candidateId: 'c-1',
+      fix: null,
+      leaseExpiresAt: new Date(Date.now() + 60_000).toISOString(),
+      attempt: 1,
+    };
+    let handedOut = false;
+    const server = await startTestServer((req, res) => {
+      if (req.method === 'POST' && req.url === '/v1/rollouts/lease') {
+        const jobs = handedOut ? [] : [job];
+        handedOut = true;
+        return json(res, 200, { jobs });
+      }
+      json(res, 404, { error: 'not found' });
+    });
+    const arc = createArc({ endpoint: server.url, apiKey: 'arc_test', fixes: { enabled: false } });
+    // The replay never ends: shutdown gives up on it within its own deadline.
+    const hangs = arc.track('quote.hangs', (_request: Quote) => new Promise<string>(() => undefined));
+    const worker = arc.worker({ 'quote.hangs': hangs }, { pollIntervalMs: 20 });
+    try {
+      await waitUntil(() => worker.stats().inFlight === 1, 'the job running', 5_000);
+      await arc.shutdown({ timeoutMs: 100 });
+      expect(worker.stats()).toMatchObject({ leased: 1, abandoned: 1 });
+    } finally {
+      await worker.stop({ timeoutMs: 0 });
+      await server.close();
+    }
+  });
+});
+
 describe('arc.worker when the server misbehaves', () => {
   let misbehaving: TestServer | undefined;
   let worker: RolloutWorker | undefined;
