@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
 import secrets
@@ -57,6 +58,40 @@ def test_sync_and_async_functions_keep_their_kind_name_and_results(arc_server: A
     functions = client.stats().functions
     assert functions[plain.__qualname__].successes == 1
     assert functions["agent.async"].successes == 1
+
+
+def test_a_function_is_as_sync_as_it_is_declared_whatever_it_wraps_or_returns(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+
+    def run_to_completion(fn: Any) -> Any:
+        # A sync face on a coroutine function (as asgiref's async_to_sync): callers get the value.
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            return asyncio.run(fn(*args))
+
+        return wrapper
+
+    async def answer(x: int) -> int:
+        return x * 2
+
+    async def refuse(x: int) -> int:
+        raise LookupError(f"no {x}")
+
+    synced = client.track("synced")(run_to_completion(answer))
+    assert synced(21) == 42
+    assert not inspect.iscoroutinefunction(synced)
+    # Not declared async, but returning a coroutine: the call's outcome is known once it is awaited.
+    def deferred_refusal(x: int) -> Any:
+        return refuse(x)
+
+    deferred = client.track("deferred")(deferred_refusal)
+    with pytest.raises(LookupError, match="no 7"):
+        asyncio.run(deferred(7))
+    client.shutdown(timeout=5.0)
+    functions = client.stats().functions
+    assert (functions["synced"].successes, functions["synced"].failures) == (1, 0)
+    assert (functions["deferred"].successes, functions["deferred"].failures) == (0, 1)
+    assert client.stats().internal_errors == 0
 
 
 def test_the_hosts_own_exception_objects_reach_it_and_become_one_pattern(arc_server: ArcServer, ingest_key: str) -> None:

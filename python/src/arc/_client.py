@@ -172,7 +172,9 @@ _clients: weakref.WeakSet[ArcClient] = weakref.WeakSet()
 
 
 def _is_async(fn: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(inspect.unwrap(fn)) or inspect.iscoroutinefunction(fn)
+    # As declared, not as what it wraps: a sync face on a coroutine function (asgiref's async_to_sync)
+    # returns values. One that returns awaitables all the same is tracked once they are awaited.
+    return inspect.iscoroutinefunction(fn)
 
 
 def verify_options(verify: Any, where: str) -> dict[str, Any]:

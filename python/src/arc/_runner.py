@@ -283,6 +283,11 @@ class CallRunner:
                     n += 1
                     continue
                 raise
+            if inspect.iscoroutine(result):
+                # Not declared async, yet it returned a coroutine (a lambda or a sync wrapper around a
+                # coroutine function): the caller gets one, and the outcome is known once it is awaited.
+                # Other awaitables (a Task, a Future) have more to them than awaiting: handed back as they are.
+                return self._run_async(plan, n, (t0, result))
             stage = self._staged(plan, n, t0, result)
             if stage is None:
                 return result
@@ -311,12 +316,17 @@ class CallRunner:
     # ---- the async call ----
 
     async def run_async(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        plan = self.plan(args, kwargs)
-        n = 1
+        return await self._run_async(self.plan(args, kwargs), 1, None)
+
+    async def _run_async(self, plan: _Plan, n: int, started: tuple[float, Any] | None) -> Any:
+        """The call from attempt ``n`` on; ``started``: when that attempt began and what it returned."""
         while True:
-            t0 = self._begin(plan)
+            t0, pending = started if started is not None else (self._begin(plan), None)
+            started = None
             try:
-                result = await self._fn(*plan.args, **plan.kwargs)
+                result = pending if pending is not None else self._fn(*plan.args, **plan.kwargs)
+                if inspect.isawaitable(result):
+                    result = await result
             except Exception as error:
                 delay = self._after_error(plan, n, t0, error, sync=False)
                 if delay is not None:

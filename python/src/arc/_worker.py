@@ -413,10 +413,12 @@ class RolloutWorker:
                 ),
             )
             try:
-                if inspect.iscoroutinefunction(inspect.unwrap(fn)) or inspect.iscoroutinefunction(fn):
+                if inspect.iscoroutinefunction(fn):
                     output = await runner.run_async(args, kwargs)
                 else:
                     output = await asyncio.to_thread(runner.run, args, kwargs)
+                    if inspect.iscoroutine(output):  # not declared async, yet it returned a coroutine
+                        output = await output
             except Exception as error:
                 return _Outcome(0, error=self._describe(error))
             if recorder.outcome is not None:
