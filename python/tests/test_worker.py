@@ -35,6 +35,13 @@ def _client(arc_server: ArcServer) -> ArcClient:
     return ArcClient(ArcConfig(api_key=key, endpoint=arc_server.url, flush_interval=60.0, fix_poll_interval=3600.0))
 
 
+def _recorded_client(arc_server: ArcServer) -> tuple[RecordingProxy, ArcClient]:
+    """A client whose requests go through a proxy that records them."""
+    proxy = RecordingProxy(arc_server.url)
+    key = arc_server.key("ingest", "read", "worker")
+    return proxy, ArcClient(ArcConfig(api_key=key, endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+
+
 def _learn(arc_server: ArcServer, settings: dict[str, Any]) -> None:
     status, body = arc_server.request("PUT", "/v1/learning/config", settings)
     assert status == 200, body
@@ -90,9 +97,7 @@ def test_the_worker_replays_failures_with_candidate_fixes_and_reports_rewards(le
 
 def test_the_worker_scores_replays_with_the_functions_own_verify_and_posts_its_score(learning_server: ArcServer) -> None:
     arc_server = learning_server
-    proxy = RecordingProxy(arc_server.url)
-    key = arc_server.key("ingest", "read", "worker")
-    client = ArcClient(ArcConfig(api_key=key, endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    proxy, client = _recorded_client(arc_server)
     name = f"quote.verified.{secrets.token_hex(4)}"
     asked: list[tuple[Any, dict[str, Any]]] = []
 
@@ -154,9 +159,7 @@ def test_a_worker_refuses_what_it_cannot_replay(arc_server: ArcServer) -> None:
 
 def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_server: ArcServer) -> None:
     arc_server = learning_server
-    proxy = RecordingProxy(arc_server.url)
-    key = arc_server.key("ingest", "read", "worker")
-    client = ArcClient(ArcConfig(api_key=key, endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    proxy, client = _recorded_client(arc_server)
     name = f"quote.odd.{secrets.token_hex(4)}"
     token, password = f"sk-{secrets.token_hex(16)}", f"hunter2-{secrets.token_hex(8)}"
 
