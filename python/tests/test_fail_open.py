@@ -248,3 +248,22 @@ def test_a_rollout_worker_reads_a_bounded_part_of_an_answer(misbehaving: Any) ->
     finally:
         client.shutdown(timeout=0.5)
         server.close()
+
+
+def test_a_worker_started_after_shutdown_leases_nothing(misbehaving: Any) -> None:
+    import threading
+
+    client = _client(misbehaving("500").url)
+
+    @client.track
+    def echo(x: int) -> int:
+        return x
+
+    client.shutdown(timeout=0.5)
+    before = {thread.ident for thread in threading.enumerate()}
+    worker = client.worker({echo.__qualname__: echo})
+    # A worker's thread asks for its first lease as it starts.
+    started = [t for t in threading.enumerate() if t.ident not in before and t.name == "arc-worker"]
+    worker.stop(timeout=0.5)
+    assert started == []
+    assert worker.stats().leased == 0

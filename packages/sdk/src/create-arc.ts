@@ -348,6 +348,7 @@ export function createArc(options: ArcOptions): Arc {
   const registry = new Map<string, TrackedFunction>();
   // Stopped by shutdown: a worker left running would go on leasing and running the host's functions.
   const workers = new Set<RolloutWorker>();
+  let closed = false;
   const track: Arc['track'] = (name, fn, trackOptions) =>
     trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(tracked.name, tracked));
   const arc: Arc = {
@@ -363,6 +364,7 @@ export function createArc(options: ArcOptions): Arc {
           requestTimeoutMs,
           runtime: rt,
           tracked: (name) => registry.get(name),
+          closed,
         },
         fns,
         workerOptions,
@@ -380,6 +382,7 @@ export function createArc(options: ArcOptions): Arc {
       await Promise.all([transport.flush(), feedbackTransport.flush()]);
     },
     shutdown: async ({ timeoutMs = 2000 } = {}) => {
+      closed = true;
       fixCache?.stop();
       await Promise.all([
         ...[...workers].map((worker) => worker.stop({ timeoutMs })),

@@ -640,6 +640,26 @@ describe('arc.shutdown', () => {
       await server.close();
     }
   });
+
+  it('leaves a worker started after it idle: it leases nothing', async () => {
+    const asked: string[] = [];
+    const arc = createArc({
+      endpoint: 'http://127.0.0.1:9',
+      apiKey: 'arc_test',
+      fixes: { enabled: false },
+      fetch: async (input) => {
+        asked.push(String(input));
+        return new Response('{"jobs":[]}', { status: 200 });
+      },
+    });
+    const echo = arc.track('quote.echo', (request: Quote) => request.item);
+    await arc.shutdown({ timeoutMs: 100 });
+    const worker = arc.worker({ 'quote.echo': echo });
+    // A worker asks for its first lease as it starts.
+    expect(asked).toEqual([]);
+    await worker.stop();
+    expect(worker.stats()).toMatchObject({ leased: 0, leaseErrors: 0 });
+  });
 });
 
 describe('arc.worker when the server misbehaves', () => {

@@ -93,6 +93,8 @@ export interface WorkerContext {
   runtime: ArcRuntime;
   /** The registration of a tracked function, read per job (so a function tracked later counts). */
   tracked(name: string): TrackedFunction | undefined;
+  /** The client was shut down: the worker is made (its options checked) but leases nothing. */
+  closed?: boolean;
 }
 
 interface Outcome {
@@ -226,7 +228,7 @@ class Worker implements RolloutWorker {
     }
     this.#apiKey = options.apiKey ?? ctx.apiKey;
     this.#keepAlive = options.keepAlive === true;
-    this.#loop = this.#run();
+    this.#loop = ctx.closed === true ? Promise.resolve() : this.#run();
   }
 
   stats(): RolloutWorkerStats {

@@ -451,8 +451,9 @@ class ArcClient:
         from ._worker import RolloutWorker
 
         worker = RolloutWorker(self, functions, **options)
-        worker.start_thread()
-        self._workers.append(worker)
+        if not self._closed:  # after shutdown a worker leases nothing
+            worker.start_thread()
+            self._workers.append(worker)
         return worker
 
     async def aworker(self, functions: Mapping[str, Callable[..., Any]], **options: Any) -> Any:
@@ -460,8 +461,9 @@ class ArcClient:
         from ._worker import RolloutWorker
 
         worker = RolloutWorker(self, functions, **options)
-        worker.start_task()
-        self._workers.append(worker)
+        if not self._closed:
+            worker.start_task()
+            self._workers.append(worker)
         return worker
 
     def flush(self, timeout: float | None = 5.0) -> None:
