@@ -267,3 +267,54 @@ def test_a_worker_started_after_shutdown_leases_nothing(misbehaving: Any) -> Non
     worker.stop(timeout=0.5)
     assert started == []
     assert worker.stats().leased == 0
+
+
+def test_a_server_that_trickles_its_answer_costs_a_request_no_more_than_its_timeout() -> None:
+    """The request timeout bounds a whole request, as in the TypeScript SDK, not each read of it."""
+    import threading
+
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _trickle(self, status: int) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(status)
+            self.send_header("content-length", "100000")
+            self.end_headers()
+            try:
+                while not stop.wait(0.05):  # a byte now and then: no read ever waits long
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except OSError:
+                pass  # the client hung up
+
+        def do_POST(self) -> None:
+            # Events read an error's first bytes; a worker reads a lease's whole answer.
+            self._trickle(200 if self.path.startswith("/v1/rollouts/") else 500)
+
+        def do_GET(self) -> None:
+            self._trickle(200)
+
+    server = LocalHttpServer(Handler)
+    client = _client(server.url, request_timeout=0.5, max_send_attempts=1)
+    try:
+
+        @client.track
+        def echo(x: int) -> int:
+            return x
+
+        echo(1)
+        client.refresh_fixes()  # returns once the poll is given up
+        wait_until(lambda: client.stats().transport.failed >= 1, timeout=60, what="the send given up")
+        worker = client.worker({echo.__qualname__: echo}, poll_interval=60.0)
+        wait_until(lambda: worker.stats().lease_errors >= 1, timeout=60, what="the lease given up")
+        worker.stop(timeout=0.5)
+        fixes = client.stats().fixes
+        assert fixes is not None and fixes.failures >= 1
+    finally:
+        stop.set()
+        client.shutdown(timeout=0.5)
+        server.close()

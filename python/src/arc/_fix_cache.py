@@ -8,35 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 
 import httpx
 
+from ._bounded_body import read_bounded
 from .fixes import DeployedFix, parse_deployed_fix
-
-
-def read_bounded(response: httpx.Response, limit: int) -> bytes | None:
-    """The body, or None when it is longer than ``limit`` bytes (the rest is never read)."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def aread_bounded(response: httpx.Response, limit: int) -> bytes | None:
-    """``read_bounded`` for a response of an ``httpx.AsyncClient``."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -133,10 +111,11 @@ class FixCache:
         etag = self._etags.get(function)
         if etag is not None:
             headers["if-none-match"] = etag
+        deadline = time.monotonic() + self._timeout
         try:
             with self._client.stream("GET", self._url, params={"function": function}, headers=headers, timeout=self._timeout) as response:
                 status = response.status_code
-                raw = read_bounded(response, self._max_bytes) if status == 200 else b""
+                raw = read_bounded(response, self._max_bytes, deadline) if status == 200 else b""
                 etag = response.headers.get("etag")
         except httpx.TimeoutException:
             return self._fail("timed out")

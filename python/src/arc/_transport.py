@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from ._appliers import backoff_delay
+from ._bounded_body import read_head
 from ._capture import Event
 from ._json_safe import dumps
 
@@ -49,17 +50,6 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return min(_MAX_RETRY_AFTER, max(0.0, when - (time.time() if now is None else now)))
-
-
-def _head(response: httpx.Response, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)[:limit]
 
 
 @dataclass
@@ -255,12 +245,13 @@ class EventTransport:
             return _Outcome("rejected", f"internal: unserialisable batch ({error})")
         if len(body) > self._max_batch_bytes:
             return _Outcome("too_large", f"batch of {len(events)} events exceeds {self._max_batch_bytes} bytes")
+        deadline = time.monotonic() + timeout
         try:
             with self._client.stream("POST", self._url, content=body, timeout=timeout) as response:
                 status = response.status_code
                 retry_after = response.headers.get("retry-after")
                 # Enough bytes for the characters kept; the rest of an error body is never read.
-                text = b"" if 200 <= status < 300 else _head(response, 4 * _ERROR_BODY_CHARS)
+                text = b"" if 200 <= status < 300 else read_head(response, 4 * _ERROR_BODY_CHARS, deadline)
         except httpx.TimeoutException:
             return _Outcome("retry", f"network: timed out after {timeout:.3g} s")
         except (httpx.HTTPError, OSError) as error:

@@ -25,9 +25,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._appliers import backoff_delay, changes_call
+from ._bounded_body import aread_bounded
 from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
 from ._client import tracked_name
-from ._fix_cache import aread_bounded
 from ._json_safe import dumps, js_length
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
@@ -496,11 +496,12 @@ class RolloutWorker:
 
     async def _post(self, path: str, body: Any, timeout: float | None = None) -> tuple[int | None, Any, float | None, str | None]:
         """(status, JSON body of a 200, Retry-After of a 429, error); never raises."""
+        deadline = time.monotonic() + (self._client.config.request_timeout if timeout is None else timeout)
         try:
             async with self._http.stream("POST", path, json=body, timeout=timeout) as response:
                 status = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
-                raw = await aread_bounded(response, _MAX_REPLY_BYTES) if status == 200 else b""
+                raw = await aread_bounded(response, _MAX_REPLY_BYTES, deadline) if status == 200 else b""
         except httpx.TimeoutException:
             return None, None, None, "timed out"
         except (httpx.HTTPError, OSError) as error:
