@@ -6,7 +6,7 @@
 import { abortable } from './abortable.js';
 import type { ArcEvent } from './arc-event.js';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
-import { readBoundedText } from './bounded-body.js';
+import { discardBody, readBoundedText } from './bounded-body.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { thrownText } from './safe-checks.js';
 
@@ -234,10 +234,10 @@ export class EventTransport<T = ArcEvent> {
       const status = response.status;
       if (status >= 200 && status < 300) {
         // The acknowledgement's body is not needed; cancelling frees the connection at once.
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return { kind: 'sent' };
       }
-      const text = await readBoundedText(response, ERROR_BODY_BYTES).catch(() => '');
+      const text = await readBoundedText(response, ERROR_BODY_BYTES, controller.signal).catch(() => '');
       const error = `HTTP ${status}: ${text.slice(0, ERROR_BODY_CHARS)}`;
       if (status === 429) return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers) };
       if (status === 408 || status >= 500) return { kind: 'retry', error };

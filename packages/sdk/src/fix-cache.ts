@@ -8,7 +8,7 @@
 import { type DeployedFix, fixLimitProblem, parseDeployedFix } from '@arc-agent/core';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { abortable } from './abortable.js';
-import { readBoundedJson } from './bounded-body.js';
+import { discardBody, readBoundedJson } from './bounded-body.js';
 import { thrownText } from './safe-checks.js';
 
 export interface FixCacheOptions {
@@ -150,14 +150,14 @@ export class FixCache {
       );
       if (response.status === 304) {
         this.#stats.notModified++;
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return;
       }
       if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return this.#fail(`HTTP ${response.status}`);
       }
-      const body = await readBoundedJson(response, this.#options.maxResponseBytes);
+      const body = await readBoundedJson(response, this.#options.maxResponseBytes, controller.signal);
       if (!body.ok) {
         if (body.tooLarge) this.#stats.oversizedResponses++;
         return this.#fail(body.error);

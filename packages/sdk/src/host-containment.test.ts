@@ -498,7 +498,7 @@ describe.each(KINDS)('a %s tracked function', (kind) => {
 
 interface FetchRow {
   name: string;
-  fetch: () => unknown;
+  fetch: (url: unknown) => unknown;
 }
 
 // The host may pass its own fetch: whatever it does, sends, polls and leases fail quietly.
@@ -517,6 +517,16 @@ const fetchRows: FetchRow[] = [
   {
     name: 'rejects with a Proxy whose every trap throws a revoked Proxy',
     fetch: () => Promise.reject(throwingProxy(revokedProxy())),
+  },
+  {
+    // Its signal ignored, as by a fetch of the host's: the body's reader must give up all the same.
+    name: 'answers with a body that never ends',
+    fetch: (url: unknown) =>
+      Promise.resolve(
+        new Response(new ReadableStream({ pull: () => never() }), {
+          status: String(url).includes('/v1/events') ? 500 : 200,
+        }),
+      ),
   },
 ];
 

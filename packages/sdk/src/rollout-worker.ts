@@ -12,7 +12,7 @@ import { abortable } from './abortable.js';
 import type { ArcEvent } from './arc-event.js';
 import type { ArcRuntime } from './arc-runtime.js';
 import { backoffDelayMs } from './backoff.js';
-import { readBoundedJson } from './bounded-body.js';
+import { discardBody, readBoundedJson } from './bounded-body.js';
 import { CallCounters } from './call-counters.js';
 import { CallRunner } from './call-runner.js';
 import { captureIdentifier, captureText, captureValue, describeError } from './capture-context.js';
@@ -568,11 +568,11 @@ class Worker implements RolloutWorker {
       const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
       let parsed: unknown = null;
       if (response.status === 200) {
-        const body = await readBoundedJson(response, MAX_REPLY_BYTES);
+        const body = await readBoundedJson(response, MAX_REPLY_BYTES, signal);
         if (!body.ok) return { ok: false, error: body.error };
         parsed = body.value;
       } else {
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
       }
       return { ok: true, status: response.status, body: parsed, retryAfterMs };
     } catch (error) {
