@@ -316,6 +316,25 @@ def test_bad_configuration_fails_at_start_up() -> None:
     client.shutdown(timeout=0.1)
 
 
+def test_a_key_read_with_its_line_break_still_sends_and_one_that_cannot_be_a_header_fails_at_start_up(
+    arc_server: ArcServer, ingest_key: str
+) -> None:
+    # As from a file or a secret store: the line break is no part of the key, as HTTP trims it.
+    client = _client(arc_server, f"{ingest_key}\n", max_send_attempts=1)
+
+    @client.track
+    def fails() -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fails()
+    client.shutdown(timeout=5.0)
+    stats = client.stats().transport
+    assert (stats.sent, stats.failed, stats.last_error) == (1, 0, None)
+    with pytest.raises(TypeError, match="api_key"):
+        ArcClient(ArcConfig(api_key="arc_one\ntwo", endpoint="http://127.0.0.1:9"))
+
+
 def test_a_disabled_client_returns_the_function_itself() -> None:
     client = ArcClient(ArcConfig(disabled=True))
 

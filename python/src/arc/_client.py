@@ -219,8 +219,13 @@ class ArcClient:
             self.endpoint = ""
             self._api_key = ""
             return
+        if isinstance(api_key, str):
+            # Read from a file or a secret store, a key may come with its line break, which HTTP trims.
+            api_key = api_key.strip()
         if not isinstance(api_key, str) or api_key == "":
             raise TypeError("ArcConfig: api_key is required (or set ARC_API_KEY)")
+        if not api_key.isascii() or not api_key.isprintable() or " " in api_key:
+            raise TypeError("ArcConfig: api_key must be printable ASCII without spaces (it goes in a header)")
         if not isinstance(endpoint, str) or endpoint == "":
             raise TypeError("ArcConfig: endpoint is required (or set ARC_ENDPOINT)")
         self.endpoint = _base_url(endpoint)
