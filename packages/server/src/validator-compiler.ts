@@ -5,7 +5,7 @@
 // have the empty schema `{}`, which Ajv accepts without walking into them, however deep.
 // `date-time` is RFC 3339 narrowed to the instants the API can keep (storable-date-time.ts).
 
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isStorableDateTime } from './storable-date-time.js';
@@ -18,6 +18,42 @@ function createAjv(options: Options): Ajv {
   addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
   return ajv;
+}
+
+/** The paths of the infinite numbers in coerced text (values of an object, items of its arrays). */
+function infiniteNumberPaths(data: unknown): string[] {
+  if (data === null || typeof data !== 'object') return [];
+  return Object.entries(data).flatMap(([name, value]) => {
+    const path = `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    return values.some((v) => typeof v === 'number' && !Number.isFinite(v)) ? [path] : [];
+  });
+}
+
+/**
+ * Ajv coerces text such as `1e400` or `Infinity` to Infinity and then skips the number's own
+ * checks (minimum, maximum): a `limit` of Infinity reached the database (a 500). Such a value is
+ * refused here as the type error it is.
+ */
+function refusingInfiniteNumbers(validate: ValidateFunction): ValidateFunction {
+  const checked = ((data: unknown) => {
+    const valid = validate(data);
+    const infinite = valid ? infiniteNumberPaths(data) : [];
+    checked.errors =
+      infinite.length === 0
+        ? validate.errors
+        : infinite.map(
+            (instancePath): ErrorObject => ({
+              instancePath,
+              schemaPath: '#/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be a finite number',
+            }),
+          );
+    return valid && infinite.length === 0;
+  }) as ValidateFunction;
+  return checked;
 }
 
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
@@ -34,7 +70,9 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     useDefaults: true,
   });
   return ({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object) as ReturnType<
+    (httpPart === 'body'
+      ? bodyAjv.compile(schema as object)
+      : refusingInfiniteNumbers(textAjv.compile(schema as object))) as ReturnType<
       FastifySchemaCompiler<unknown>
     >;
 }
