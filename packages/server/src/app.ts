@@ -123,17 +123,16 @@ export function buildApp(options: BuildAppOptions): ArcApp {
     },
   });
 
+  const rateLimiter = new KeyRateLimiter({
+    perSecond: limits.rateLimitPerSecond,
+    burst: limits.rateLimitBurst,
+    now,
+  });
   const deps: RouteDeps = {
     storage: options.storage,
     limits,
-    requireScope: createRequireScope(options.storage, {
-      now,
-      rateLimiter: new KeyRateLimiter({
-        perSecond: limits.rateLimitPerSecond,
-        burst: limits.rateLimitBurst,
-        now,
-      }),
-    }),
+    requireScope: createRequireScope(options.storage, { now, rateLimiter }),
+    rateLimiter,
     ingest: createIngestService({
       storage: options.storage,
       failureReservoirSize: limits.failureReservoirSize,

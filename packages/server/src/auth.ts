@@ -54,6 +54,17 @@ function unauthorized(message: string): HttpError {
   return new HttpError(401, message, { headers: { 'www-authenticate': 'Bearer realm="arc"' } });
 }
 
+/** Takes one of the key's requests from `rateLimiter`, or refuses with 429 and Retry-After. */
+export function takeRequest(rateLimiter: KeyRateLimiter, keyId: string): void {
+  const waitMs = rateLimiter.take(keyId);
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new HttpError(429, `Too many requests for this key: retry in ${seconds} s`, {
+      headers: { 'retry-after': String(seconds) },
+    });
+  }
+}
+
 export interface AuthOptions {
   now?: () => number;
   /** Requests per key; none when absent. */
@@ -134,13 +145,7 @@ export function createRequireScope(storage: Storage, options: AuthOptions = {}):
         const named = scopes.map((scope) => `\`${scope}\``).join(' or ');
         throw new HttpError(403, `This key lacks the ${named} scope`);
       }
-      const waitMs = options.rateLimiter?.take(auth.keyId) ?? 0;
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        throw new HttpError(429, `Too many requests for this key: retry in ${seconds} s`, {
-          headers: { 'retry-after': String(seconds) },
-        });
-      }
+      if (options.rateLimiter !== undefined) takeRequest(options.rateLimiter, auth.keyId);
       request.auth = auth;
     };
 }

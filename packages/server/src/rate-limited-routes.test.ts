@@ -41,6 +41,23 @@ describe.each(openTestStorages())('rate limits per key ($name)', (backend) => {
     expect(await own.storage.countEvents(own.projectId)).toBe(1);
   });
 
+  it('counts dashboard sign-ins against the key: each makes a session row', async () => {
+    const clock = Date.parse('2026-04-01T00:00:00Z');
+    server = await startTestServer(await backend.open(), {
+      now: () => clock,
+      limits: { rateLimitPerSecond: 2, rateLimitBurst: 3 },
+    });
+    const key = await server.key(['read']);
+    for (let i = 0; i < 3; i++) {
+      expect((await server.request('POST', '/v1/session', { body: { key } })).status).toBe(200);
+    }
+    const refused = await server.request('POST', '/v1/session', { body: { key } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    expect(refused.body).toEqual({ error: 'Too many requests for this key: retry in 1 s' });
+  });
+
   it('documents the 429 on every route behind a key', async () => {
     server = await startTestServer(await backend.open());
     const doc = (await server.request('GET', '/openapi.json')).body as {

@@ -2,12 +2,15 @@
 
 import type { RequireScope } from '../auth.js';
 import type { IngestService } from '../ingest-service.js';
+import type { KeyRateLimiter } from '../key-rate-limiter.js';
 import type { ServerLimits } from '../server-limits.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface RouteDeps {
   storage: Storage;
   requireScope: RequireScope;
+  /** The requests each key may make; requireScope takes from it, and so does a sign-in. */
+  rateLimiter: KeyRateLimiter;
   limits: ServerLimits;
   ingest: IngestService;
 }

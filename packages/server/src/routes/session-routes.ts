@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { hashApiKey, hasScope, isApiKey } from '../api-keys.js';
+import { takeRequest } from '../auth.js';
 import { HttpError } from '../http-error.js';
 import { errorResponses } from '../schemas/error-schemas.js';
 import { SessionSchema, SignInBodySchema } from '../schemas/session-schemas.js';
@@ -43,7 +44,7 @@ async function sessionView(storage: Storage, key: ApiKeyRecord, expiresAt: numbe
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<ClockedRouteDeps> = async (
   app,
-  { storage, requireScope, now },
+  { storage, requireScope, rateLimiter, now },
 ) => {
   app.post(
     '/session',
@@ -57,7 +58,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<ClockedRouteDeps> = async 
         tags: ['session'],
         security: [],
         body: SignInBodySchema,
-        response: { 200: SessionSchema, ...errorResponses(400, 401, 403, 413, 415) },
+        response: { 200: SessionSchema, ...errorResponses(400, 401, 403, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -69,6 +70,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<ClockedRouteDeps> = async 
       if (!hasScope(record.scopes, 'read')) {
         throw new HttpError(403, 'This key lacks the `read` scope the dashboard needs');
       }
+      // Each sign-in stores a session: the key's request budget bounds them.
+      takeRequest(rateLimiter, record.id);
       const token = generateSessionToken();
       const createdAt = now();
       const expiresAt = createdAt + SESSION_TTL_MS;
