@@ -4,6 +4,7 @@
 // read-modify-write that only saves over the version it read, retried when another got there first.
 
 import { SecCurriculum, type SecCurriculumJSON } from '@arc-agent/core';
+import { MAX_ARMS } from '../schemas/curriculum-schemas.js';
 import type { Storage } from '../storage/storage.js';
 import { type LearningSettings, secOptionsOf } from './learning-settings.js';
 
@@ -15,6 +16,14 @@ export class CurriculumBusyError extends Error {
   constructor() {
     super('the curriculum changed under every attempt to update it; try again');
     this.name = 'CurriculumBusyError';
+  }
+}
+
+/** A change would have the curriculum keep state for more than MAX_ARMS arms. */
+export class CurriculumFullError extends Error {
+  constructor(arms: number) {
+    super(`the trainer curriculum keeps at most ${MAX_ARMS} arms; this change would make it ${arms}`);
+    this.name = 'CurriculumFullError';
   }
 }
 
@@ -41,7 +50,7 @@ export async function loadTrainerCurriculum(
   return { curriculum, version: stored.version };
 }
 
-/** Applies `change` to the current curriculum and saves it; retried on concurrent changes. */
+/** Applies `change` to the current curriculum and saves it; retried on concurrent changes. Past MAX_ARMS arms nothing is saved. */
 export async function changeTrainerCurriculum<T>(
   storage: Storage,
   projectId: string,
@@ -52,6 +61,9 @@ export async function changeTrainerCurriculum<T>(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const { curriculum, version } = await loadTrainerCurriculum(storage, projectId, settings);
     const value = change(curriculum);
+    // Its state is one stored value, read and written whole by every call: new arm names may not grow it without bound.
+    const arms = curriculum.knownArms().length;
+    if (arms > MAX_ARMS) throw new CurriculumFullError(arms);
     if (await storage.saveCurriculum(projectId, TRAINER_CURRICULUM, curriculum.toJSON(), version, now())) {
       return { value, curriculum };
     }

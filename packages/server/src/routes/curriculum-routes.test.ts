@@ -7,6 +7,7 @@ import {
   softmax,
 } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ARMS } from '../schemas/curriculum-schemas.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
 import { RETRY_FIX } from './learning-seed.fixture.js';
@@ -240,6 +241,26 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     } finally {
       await second.close();
     }
+  });
+
+  it('keeps at most MAX_ARMS arms: new ones past it are a 409 naming the field, known ones still change', async () => {
+    const key = await server.key(['worker', 'read'], 'arm-bound');
+    const full = Object.fromEntries(Array.from({ length: MAX_ARMS }, (_, i) => [`a${i}`, 0.5]));
+    expect((await update({ rewards: full }, key)).status).toBe(200);
+    const cases: [() => ReturnType<typeof sample>, string][] = [
+      [() => update({ rewards: { a0: 1, fresh: 1 } }, key), '/rewards'],
+      [() => sample({ arms: ['fresh'], batchSize: 1 }, key), '/arms'],
+    ];
+    for (const [call, path] of cases) {
+      const refused = await call();
+      expect(refused.status, path).toBe(409);
+      expect(refused.body.details, path).toEqual([{ path, message: expect.stringContaining(`${MAX_ARMS}`) }]);
+    }
+    expect((await update({ rewards: { a0: 1 } }, key)).status).toBe(200);
+    expect((await sample({ arms: ['a0', 'a1'], batchSize: 4 }, key)).status).toBe(200);
+    const shown = await server.request('GET', '/v1/curriculum?curriculum=trainer', { key });
+    expect(shown.body.step).toBe(2);
+    expect(shown.body.arms).toHaveLength(MAX_ARMS);
   });
 
   it('needs the worker scope to change it and answers 400 naming the field', async () => {

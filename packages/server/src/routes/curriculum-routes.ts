@@ -15,6 +15,7 @@ import {
 } from '../learner/learning-settings.js';
 import {
   CurriculumBusyError,
+  CurriculumFullError,
   changeTrainerCurriculum,
   loadTrainerCurriculum,
 } from '../learner/trainer-curriculum.js';
@@ -112,9 +113,15 @@ async function patternIds(storage: Storage, projectId: string): Promise<string[]
   return ids.slice(0, MAX_ARMS);
 }
 
-function busy(error: unknown): never {
-  if (error instanceof CurriculumBusyError) throw new HttpError(409, error.message);
-  throw error;
+/** The 409s of a change to the trainer curriculum; `field` holds the arms it was given. */
+function refused(field: '/arms' | '/rewards') {
+  return (error: unknown): never => {
+    if (error instanceof CurriculumBusyError) throw new HttpError(409, error.message);
+    if (error instanceof CurriculumFullError) {
+      throw new HttpError(409, 'Too many arms', { details: [{ path: field, message: error.message }] });
+    }
+    throw error;
+  };
 }
 
 export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = async (
@@ -186,7 +193,7 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
         settings,
         (c) => ({ probabilities: c.probabilities(arms), draws: c.sample(arms, request.body.batchSize) }),
         now,
-      ).catch(busy);
+      ).catch(refused('/arms'));
       return {
         draws: value.draws,
         probabilities: Object.fromEntries(arms.map((arm, i) => [arm, value.probabilities[i]!])),
@@ -222,7 +229,7 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
         settings,
         (c) => c.update(rewards),
         now,
-      ).catch(busy);
+      ).catch(refused('/rewards'));
       return {
         step: curriculum.step,
         arms: Object.keys(rewards).map((arm) => ({ arm, q: curriculum.q(arm) })),
