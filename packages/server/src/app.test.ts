@@ -126,6 +126,17 @@ describe.each(openTestStorages())('the app ($name)', (backend) => {
     }
   });
 
+  it('answers 400 in the error shape for a path that is not percent-encoded UTF-8', async () => {
+    for (const path of ['/v1/patterns/%ED%A0%80', '/v1/keys/%FF']) {
+      const response = await server.request(path.startsWith('/v1/keys') ? 'DELETE' : 'GET', path, {
+        key: server.adminKey,
+      });
+      expect(response.status, path).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.body).toEqual({ error: expect.stringContaining(path) });
+    }
+  });
+
   it('never answers 5xx to anything a client sends, and stays up', async () => {
     const key = server.adminKey;
     await fc.assert(

@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { Type } from 'typebox';
 import { createRequireScope } from './auth.js';
 import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js';
-import { installErrorHandling } from './error-handler.js';
+import { answerError, installErrorHandling } from './error-handler.js';
 import { createIngestService } from './ingest-service.js';
 import { installJsonDepthGuard } from './json-depth-guard.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
@@ -89,6 +89,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
     // keeps the batch instead of rejecting it, and keeps them away from code that merges objects.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    frameworkErrors: answerError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler());

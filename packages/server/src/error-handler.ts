@@ -107,14 +107,21 @@ export function errorAnswer(error: FastifyError | HttpError, request: FastifyReq
   return { status: 500, body: { error: 'Internal server error' }, headers: {} };
 }
 
+/**
+ * Answers an error in the API's shape: the app's error handler, and Fastify's `frameworkErrors`
+ * (what its router meets before any route runs, such as a path that is not percent-encoded UTF-8,
+ * which Fastify would answer in a shape of its own).
+ */
+export function answerError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body, headers } = errorAnswer(error, request);
+  reply.headers(headers);
+  return send(reply, status, body);
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((_errors, dataVar) => new Error(`Invalid ${PART_NAMES[dataVar] ?? dataVar}`));
 
-  app.setErrorHandler((error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = errorAnswer(error, request);
-    reply.headers(headers);
-    return send(reply, status, body);
-  });
+  app.setErrorHandler(answerError);
 
   app.setNotFoundHandler((request, reply) =>
     send(reply, 404, { error: `No route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}` }),
