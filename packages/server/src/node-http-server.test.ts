@@ -7,7 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import selfsigned from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BuildAppOptions } from './app.js';
-import { halfSentEvents, rawRequest } from './raw-http-client.fixture.js';
+import { halfSentEvents, type RawClient, rawRequest } from './raw-http-client.fixture.js';
 import { openTestStorages } from './storage/test-databases.js';
 import { openStream } from './stream/stream-client.fixture.js';
 import { startTestServer, type TestServer, waitUntil } from './test-server.fixture.js';
@@ -38,6 +38,24 @@ describe.each(openTestStorages())('the HTTP server ($name)', (backend) => {
     const client = rawRequest(own.url, '');
     await client.closed;
     expect(client.received()).toBe('');
+  });
+
+  it('closes connections past the maximum as they arrive, and takes new ones once others close', async () => {
+    const own = await start({ limits: { maxConnections: 2 } });
+    const connected = async (client: RawClient) => {
+      await new Promise((resolve) => client.socket.once('connect', resolve));
+      return client;
+    };
+    const held = [await connected(rawRequest(own.url, '')), await connected(rawRequest(own.url, ''))];
+    const refused = rawRequest(own.url, 'GET /healthz HTTP/1.1\r\nhost: arc\r\n\r\n');
+    // Closed without an answer (an answer, before the bound, would arrive instead).
+    await Promise.race([refused.closed, new Promise((resolve) => refused.socket.once('data', resolve))]);
+    expect(refused.received()).toBe('');
+    for (const client of held) client.socket.destroy();
+    await waitUntil(
+      async () => (await fetch(`${own.url}/healthz`).catch(() => undefined))?.ok === true,
+      'a connection once the held ones closed',
+    );
   });
 
   it('keeps an event stream open past both timeouts: its request is complete, its heartbeats are activity', async () => {

@@ -19,9 +19,13 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 /** Node's own default for the time to send the headers. */
 const HEADERS_TIMEOUT_MS = 60_000;
 
-type Timeouts = Pick<ServerLimits, 'requestTimeoutMs' | 'connectionTimeoutMs'>;
+type ConnectionLimits = Pick<ServerLimits, 'requestTimeoutMs' | 'connectionTimeoutMs' | 'maxConnections'>;
 
-export function createNodeServer(handler: RequestListener, limits: Timeouts, tls?: TlsCredentials): Server {
+export function createNodeServer(
+  handler: RequestListener,
+  limits: ConnectionLimits,
+  tls?: TlsCredentials,
+): Server {
   const options = {
     requestTimeout: limits.requestTimeoutMs,
     headersTimeout: Math.min(HEADERS_TIMEOUT_MS, limits.requestTimeoutMs),
@@ -37,5 +41,7 @@ export function createNodeServer(handler: RequestListener, limits: Timeouts, tls
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // A socket with nothing read or written for this long is destroyed (no 'timeout' listener).
   server.setTimeout(limits.connectionTimeoutMs);
+  // Each connection holds a file descriptor and memory, and a client need not send a byte to hold one.
+  server.maxConnections = limits.maxConnections;
   return server;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from './server-limits.js';
 
 describe('resolveLimits', () => {
-  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s, bounded streams', () => {
+  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s, 10,000 connections, bounded streams', () => {
     expect(resolveLimits()).toEqual({
       maxBatchEvents: 1000,
       maxBodyBytes: 1_048_576,
@@ -11,6 +11,7 @@ describe('resolveLimits', () => {
       maxPatternsPerFunction: 1000,
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
+      maxConnections: 10_000,
       rateLimitPerSecond: 100,
       rateLimitBurst: 1000,
       streamHeartbeatMs: 15_000,

@@ -1,5 +1,5 @@
 // The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
-// client can grow has one here: request bodies and the time to send them, idle connections,
+// client can grow has one here: request bodies and the time to send them, connections and idle ones,
 // requests per key, patterns per function, and streams (per key, in total, what a slow one may hold).
 
 export interface ServerLimits {
@@ -17,6 +17,8 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   /** Time a connection may sit with nothing read or written before it is closed (above the heartbeat). */
   connectionTimeoutMs: number;
+  /** TCP connections open at once (event streams included); further ones are closed as they arrive. */
+  maxConnections: number;
   /** Requests per second each key may make on average (token bucket; more: 429 with Retry-After). */
   rateLimitPerSecond: number;
   /** Requests a key may make at once after being idle (the bucket's size). */
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxPatternsPerFunction: 1000,
   requestTimeoutMs: 30_000,
   connectionTimeoutMs: 120_000,
+  maxConnections: 10_000,
   rateLimitPerSecond: 100,
   rateLimitBurst: 1000,
   streamHeartbeatMs: 15_000,

@@ -26,6 +26,7 @@ interface ServeOptions {
   connectionTimeout?: number;
   streamsPerKey?: number;
   maxStreams?: number;
+  maxConnections?: number;
   rateLimit?: number;
   rateBurst?: number;
   trustProxy?: true | string[];
@@ -104,6 +105,11 @@ export function registerServeCommand(program: Command): void {
       positive,
     )
     .option(
+      '--max-connections <n>',
+      `TCP connections open at once, event streams included; further ones are closed as they arrive (default ${DEFAULT_LIMITS.maxConnections})`,
+      positive,
+    )
+    .option(
       '--rate-limit <n>',
       `requests per second per key, on average, else 429 with Retry-After (default ${DEFAULT_LIMITS.rateLimitPerSecond})`,
       positive,
@@ -167,6 +173,7 @@ Last-Event-ID); a stream ends when its key is revoked or its session ends or exp
             maxPatternsPerFunction: options.maxPatternsPerFunction,
             requestTimeoutMs: options.requestTimeout,
             connectionTimeoutMs: options.connectionTimeout,
+            maxConnections: options.maxConnections,
             rateLimitPerSecond: options.rateLimit,
             rateLimitBurst: options.rateBurst,
             streamsPerKey: options.streamsPerKey,
