@@ -4,6 +4,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_CORPUS } from '../../core/src/secret-corpus.fixture.js';
+import { rawRequest } from './raw-http-client.fixture.js';
 import { REDACTING_SERIALIZERS } from './redacted-logging.js';
 import type { Storage } from './storage/storage.js';
 import { openTestStorages } from './storage/test-databases.js';
@@ -62,6 +63,20 @@ describe('redacted logging', () => {
         expect(text.includes(form), `${label}: ${form}`).toBe(false);
       }
     }
+  });
+
+  it('logs the Host and Accept-Version headers a client sent without the secrets in them', async () => {
+    const client = rawRequest(
+      server.url,
+      `GET /healthz HTTP/1.1\r\nhost: ${github.secret}\r\naccept-version: ${card.context}\r\nconnection: close\r\n\r\n`,
+    );
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200 /);
+    const logged = lines.filter((line) => line.includes('"url":"/healthz"')).join('\n');
+    expect(logged).toContain('incoming request');
+    expect(logged).toContain('[REDACTED:github_token]');
+    expect(logged).not.toContain(github.secret);
+    expect(logged).not.toContain(card.secret);
   });
 
   it('serializes errors bounded and redacted, causes and own fields included', () => {

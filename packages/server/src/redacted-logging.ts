@@ -16,14 +16,24 @@ function decodedUrl(url: string): string {
   }
 }
 
-/** Fastify's own request fields, the URL decoded and redacted. */
+/** A header's text, redacted (headers are the client's text too; undefined when absent). */
+function redactedHeader(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : redactText(value);
+}
+
+/**
+ * Fastify's own request fields, the URL decoded and redacted, and so are the headers among them:
+ * the Host and Accept-Version a client sent, and behind a trusted proxy the X-Forwarded-For that
+ * `ip` reads.
+ */
 function request(req: FastifyRequest) {
+  const version = req.headers?.['accept-version'];
   return {
     method: req.method,
     url: redactText(decodedUrl(req.url)),
-    version: req.headers?.['accept-version'],
-    host: req.host,
-    remoteAddress: req.ip,
+    version: redactedHeader(Array.isArray(version) ? version.join(', ') : version),
+    host: redactedHeader(req.host),
+    remoteAddress: redactedHeader(req.ip),
     remotePort: req.socket?.remotePort,
   };
 }
