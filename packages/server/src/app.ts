@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { Type } from 'typebox';
 import { createRequireScope } from './auth.js';
+import { installContentEncodingGuard } from './content-encoding-guard.js';
 import { builtDashboardDirectory, dashboardRoutes } from './dashboard-static.js';
 import { answerError, installErrorHandling } from './error-handler.js';
 import { createIngestService } from './ingest-service.js';
@@ -99,6 +100,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
   app.decorateRequest('auth', null);
   installErrorHandling(app);
   installJsonDepthGuard(app);
+  installContentEncodingGuard(app);
   releaseConnectionsOnClose(app);
   closeConnectionsOfUnreadBodies(app);
 

@@ -72,7 +72,7 @@ export const tracesRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     '/traces',
     {
       bodyLimit: limits.maxBodyBytes,
-      config: { maxJsonDepth: MAX_OTLP_JSON_DEPTH },
+      config: { maxJsonDepth: MAX_OTLP_JSON_DEPTH, inflatesBodies: true },
       schema: {
         summary: 'Ingest OpenTelemetry traces (OTLP/HTTP): GenAI spans as call outcomes',
         description: DESCRIPTION,

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { MAX_DECLARED_SCHEMA_DEPTH, MAX_DECLARED_SCHEMA_LENGTH } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../json-depth-guard.js';
@@ -144,6 +145,27 @@ describe.each(openTestStorages())('POST /v1/events ($name)', (backend) => {
         const response = await post('events=1', { 'content-type': type });
         expect(response.status, type).toBe(415);
         expect(response.body.error).toMatch(/application\/json/);
+      }
+    });
+
+    it('answers 415 to a body in a content encoding it does not undo, naming the encoding', async () => {
+      const text = JSON.stringify({ events: [valid] });
+      const gzipped = await fetch(`${server.url}/v1/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ingestKey}`,
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        },
+        body: gzipSync(text),
+      });
+      expect(gzipped.status).toBe(415);
+      expect(((await gzipped.json()) as { error: string }).error).toMatch(/"gzip"/);
+      // Said to be encoded, sent as is: taken as it says, it is not JSON either.
+      for (const encoding of ['br', 'deflate', 'gzip, identity']) {
+        const response = await post(text, { 'content-encoding': encoding });
+        expect(response.status, encoding).toBe(415);
+        expect(response.body.error).toContain(JSON.stringify(encoding));
       }
     });
 
