@@ -127,6 +127,15 @@ describe.each(openTestStorages())('GET /v1/stream ($name)', (backend) => {
     }
   });
 
+  it('goes live from now when Last-Event-ID is past every event so far (a database replaced under an open dashboard)', async () => {
+    await ingest();
+    const stream = await openStream(server.url, { key, lastEventId: String(999_999_999_999_999) });
+    await ingest();
+    await waitUntil(() => stream.events.length >= 2, 'the live events');
+    expect(stream.events.map((e) => e.event)).toEqual(['pattern.created', 'failures.ingested']);
+    stream.close();
+  });
+
   it('resumes exactly once when a replayed event is also notified after the replay (a late NOTIFY)', async () => {
     const late = lateNotifications(await backend.open());
     const own = await startTestServer(late.storage);

@@ -39,6 +39,7 @@ export type SharedQueries = Pick<
   | 'listFunctionStats'
   | 'scanEvents'
   | 'listStreamEventsAfter'
+  | 'latestStreamEventId'
 >;
 
 export function createSharedQueries(db: Kysely<Database>, transact: Transact): SharedQueries {
@@ -282,6 +283,15 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
         .limit(limit)
         .execute();
       return rows.map(streamEventFromRow);
+    },
+
+    async latestStreamEventId(projectId) {
+      const row = await db
+        .selectFrom('stream_events')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('project_id', '=', projectId)
+        .executeTakeFirst();
+      return Number(row?.id ?? 0);
     },
   };
 }

@@ -269,6 +269,8 @@ export interface Storage {
   appendStreamEvent(projectId: string, type: string, data: unknown, at: number): Promise<StreamEvent>;
   /** Stream events with id > afterId, oldest first (for Last-Event-ID resume). */
   listStreamEventsAfter(projectId: string, afterId: number, limit: number): Promise<StreamEvent[]>;
+  /** The id of the project's newest stream event; 0 when it has none. */
+  latestStreamEventId(projectId: string): Promise<number>;
   /**
    * Live notification of committed stream events from any process sharing the database
    * (PostgreSQL LISTEN/NOTIFY; in-process for SQLite). Returns an unsubscribe function.

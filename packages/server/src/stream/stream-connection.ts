@@ -22,7 +22,7 @@ export function formatStreamEvent(event: StreamEvent): string {
 
 export interface StreamConnectionOptions {
   res: ServerResponse;
-  storage: Pick<Storage, 'subscribe' | 'listStreamEventsAfter'>;
+  storage: Pick<Storage, 'subscribe' | 'listStreamEventsAfter' | 'latestStreamEventId'>;
   projectId: string;
   /** Replay the stored events after this id first; null: live only. */
   resumeAfter: number | null;
@@ -55,7 +55,20 @@ export class StreamConnection {
 
   /** Sends the headers, goes live, and resolves once the replay (if any) is written. */
   async run(): Promise<void> {
-    const { res, storage, limits } = this.#options;
+    const { res, storage, limits, projectId } = this.#options;
+    // An id past the project's newest event is from another history (a database replaced under an
+    // open dashboard): resumed after it, the stream would skip every event until ids caught up.
+    // Read before subscribing: what commits after the read is replayed or arrives live.
+    if (this.#held !== null) {
+      try {
+        this.#lastSentId = Math.min(this.#lastSentId, await storage.latestStreamEventId(projectId));
+      } catch (err) {
+        // Nothing is sent yet: a reset connection, which an EventSource retries.
+        this.#options.log.error({ err }, 'stream resume failed');
+        if (this.#finish()) res.destroy();
+        return;
+      }
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
