@@ -2,7 +2,7 @@
 // wrapper that counts live subscriptions (to see that a stream ended on the server's side).
 
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { Storage } from '../storage/storage.js';
+import type { Storage, StreamEvent } from '../storage/storage.js';
 
 export interface OpenStream {
   status: number;
@@ -57,21 +57,35 @@ export async function openStream(url: string, options: OpenStreamOptions): Promi
   };
 }
 
-/** Wraps a real storage to count live subscriptions (to see that disconnects unsubscribe). */
-export function countingSubscriptions(storage: Storage): { storage: Storage; active: () => number } {
-  let active = 0;
+/**
+ * Wraps a real storage to count live subscriptions (to see that disconnects unsubscribe), and to
+ * hand its subscribers an event again, as a notification that arrives late would.
+ */
+export function countingSubscriptions(storage: Storage): {
+  storage: Storage;
+  active: () => number;
+  redeliver: (event: StreamEvent) => void;
+} {
+  const listeners = new Set<Parameters<Storage['subscribe']>[0]>();
   const wrapped = new Proxy(storage, {
     get(target, property, receiver) {
       if (property !== 'subscribe') return Reflect.get(target, property, receiver);
       return (listener: Parameters<Storage['subscribe']>[0]) => {
-        active++;
-        const unsubscribe = target.subscribe(listener);
+        const own = (event: StreamEvent) => listener(event);
+        listeners.add(own);
+        const unsubscribe = target.subscribe(own);
         return () => {
-          active--;
+          listeners.delete(own);
           unsubscribe();
         };
       };
     },
   });
-  return { storage: wrapped, active: () => active };
+  return {
+    storage: wrapped,
+    active: () => listeners.size,
+    redeliver: (event) => {
+      for (const listener of [...listeners]) listener(event);
+    },
+  };
 }

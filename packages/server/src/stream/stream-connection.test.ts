@@ -40,7 +40,7 @@ describe.each(openTestStorages())('a stream client that stops reading ($name)', 
     for (let i = 0; i < REPLAY_EVENTS; i++) {
       await storage.appendStreamEvent(projectId, 'test.bulk', { i, blob: 'x'.repeat(REPLAY_EVENT_BYTES) }, i);
     }
-    return { server, subscriptions: counting.active, before };
+    return { server, subscriptions: counting.active, redeliver: counting.redeliver, before };
   }
 
   /** Reads what is left and resolves when the server has closed the connection. */
@@ -63,6 +63,23 @@ describe.each(openTestStorages())('a stream client that stops reading ($name)', 
       await server.storage.appendStreamEvent(server.projectId, 'test.live', { i }, 0);
     expect(subscriptions()).toBe(2);
     await server.storage.appendStreamEvent(server.projectId, 'test.live', { i: 3 }, 0);
+    await waitUntil(() => subscriptions() === 0, 'the slow client to be dropped');
+    await closedByServer(socket);
+  });
+
+  it('does not hold late notifications of events its replay sends', async () => {
+    const { server, subscriptions, redeliver, before } = await start({
+      streamMaxHeldEvents: 3,
+      streamDrainTimeoutMs: 600_000,
+    });
+    const socket = nonReadingClient(server.url, server.adminKey, before);
+    await waitUntil(() => subscriptions() === 2, 'the stream to subscribe');
+    // What PostgreSQL's notifications of the replayed events would bring if they came this late.
+    const replayed = await server.storage.listStreamEventsAfter(server.projectId, before, REPLAY_EVENTS);
+    for (const event of replayed) redeliver(event);
+    expect(subscriptions()).toBe(2);
+    for (let i = 0; i < 4; i++)
+      await server.storage.appendStreamEvent(server.projectId, 'test.live', { i }, 0);
     await waitUntil(() => subscriptions() === 0, 'the slow client to be dropped');
     await closedByServer(socket);
   });

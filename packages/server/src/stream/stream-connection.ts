@@ -38,6 +38,11 @@ export class StreamConnection {
   #lastSentId: number;
   /** Live events that came during the replay; null once live. */
   #held: StreamEvent[] | null;
+  /**
+   * The project's newest event id, read before subscribing: the replay sends everything up to it,
+   * so a live event no newer (a late notification of an event committed before) is not held.
+   */
+  #replayCovers = 0;
   #unsubscribe: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
@@ -61,7 +66,8 @@ export class StreamConnection {
     // Read before subscribing: what commits after the read is replayed or arrives live.
     if (this.#held !== null) {
       try {
-        this.#lastSentId = Math.min(this.#lastSentId, await storage.latestStreamEventId(projectId));
+        this.#replayCovers = await storage.latestStreamEventId(projectId);
+        this.#lastSentId = Math.min(this.#lastSentId, this.#replayCovers);
       } catch (err) {
         // Nothing is sent yet: a reset connection, which an EventSource retries.
         this.#options.log.error({ err }, 'stream resume failed');
@@ -134,6 +140,8 @@ export class StreamConnection {
 
   #onLive(event: StreamEvent): void {
     if (this.#ended || event.projectId !== this.#options.projectId || event.id <= this.#lastSentId) return;
+    // During the replay, one it will send is not held.
+    if (this.#held !== null && event.id <= this.#replayCovers) return;
     if (this.#held === null) {
       this.#send(event);
     } else if (this.#held.length < this.#options.limits.streamMaxHeldEvents) {
