@@ -236,6 +236,7 @@ export { nextTraffic, type PatternTraffic, RECENT_FAILURES_SMOOTHING } from './r
 export { REDACTED_SCHEMA_NAME, redactFix } from './redact-fix.js';
 export {
   type RedactOptions,
+  redactedJsonSafe,
   redactIdentifier,
   redactIdentifiers,
   redactJsonSchema,

@@ -74,7 +74,7 @@ function fittingPrefix(text: string, limit: number, room: number): number {
   return i;
 }
 
-function resolveBounds(bounds: Partial<JsonBounds> | undefined): JsonBounds {
+export function resolveBounds(bounds: Partial<JsonBounds> | undefined): JsonBounds {
   const resolved = { ...DEFAULT_JSON_BOUNDS };
   if (bounds === undefined) return resolved;
   for (const name of Object.keys(DEFAULT_JSON_BOUNDS) as (keyof JsonBounds)[]) {
@@ -138,12 +138,34 @@ function errorFields(error: Error): Record<string, unknown> {
   return fields;
 }
 
+/**
+ * Sees each entry of a copy as it is written, so that a pass over the copy (redaction:
+ * redactedJsonSafe) can ride the copy's walk instead of walking and copying it again.
+ */
+export interface CopyWatcher {
+  /**
+   * Whether the value about to be written at `holder[key]` (the key as written) is to be hidden.
+   * It is still copied, and spends the budget as any value does, but nothing inside it is watched.
+   */
+  hides(holder: Record<string, unknown>, key: string): boolean;
+  /** A value copied into `holder[key]` (`hidden` as `hides` said); returns what to write there instead. */
+  written(
+    holder: Record<string, unknown> | unknown[],
+    key: string | number,
+    value: unknown,
+    hidden: boolean,
+  ): unknown;
+}
+
 /** One copy in progress: the budget left and the objects on the current path (for cycles). */
 class BoundedCopier {
   private remaining: number;
   private readonly ancestors = new Set<object>();
 
-  constructor(private readonly bounds: JsonBounds) {
+  constructor(
+    private readonly bounds: JsonBounds,
+    private watcher: CopyWatcher | undefined,
+  ) {
     this.remaining = bounds.maxTotalSize;
   }
 
@@ -252,14 +274,19 @@ class BoundedCopier {
       if (written > 0) this.remaining -= 1;
       const safeKey = this.string(key);
       this.remaining -= 1;
-      setOwnProperty(out, safeKey, this.copy(item, depth + 1));
+      setOwnProperty(out, safeKey, this.entry(out, safeKey, item, depth + 1));
       written++;
     }
     const dropped = total - consumed;
     if (dropped > 0) {
       if (written > 0) this.remaining -= 1;
       this.remaining -= jsonLength(MORE_KEYS_KEY) + 1;
-      setOwnProperty(out, MORE_KEYS_KEY, this.marker(`[${dropped} more keys]`));
+      const hidden = this.watcher?.hides(out, MORE_KEYS_KEY) ?? false;
+      setOwnProperty(
+        out,
+        MORE_KEYS_KEY,
+        this.watched(out, MORE_KEYS_KEY, this.marker(`[${dropped} more keys]`), hidden),
+      );
     }
     return out;
   }
@@ -272,13 +299,34 @@ class BoundedCopier {
     for (; taken < limit && this.remaining > 0; taken++) {
       if (taken > 0) this.remaining -= 1;
       const item = readGuarded(() => items[taken]);
-      out.push(this.copy(item, depth + 1));
+      out.push(this.watched(out, taken, this.copy(item, depth + 1), false));
     }
     if (taken < total) {
       if (taken > 0) this.remaining -= 1;
-      out.push(this.marker(`…[${total - taken} more]`));
+      out.push(this.watched(out, out.length, this.marker(`…[${total - taken} more]`), false));
     }
     return out;
+  }
+
+  /** The copy of `item`, an object's entry, as the watcher (if any) has it written at `holder[key]`. */
+  private entry(holder: Record<string, unknown>, key: string, item: unknown, depth: number): unknown {
+    const watcher = this.watcher;
+    if (watcher === undefined) return this.copy(item, depth);
+    const hidden = watcher.hides(holder, key);
+    // Nothing inside a hidden value is watched; copy never throws, so the watcher always comes back.
+    if (hidden) this.watcher = undefined;
+    const copied = this.copy(item, depth);
+    this.watcher = watcher;
+    return watcher.written(holder, key, copied, hidden);
+  }
+
+  private watched(
+    holder: Record<string, unknown> | unknown[],
+    key: string | number,
+    value: unknown,
+    hidden: boolean,
+  ): unknown {
+    return this.watcher === undefined ? value : this.watcher.written(holder, key, value, hidden);
   }
 
   /** A string cut to the length bound and to the budget left; the cut is marked with its size. */
@@ -323,5 +371,14 @@ class BoundedCopier {
  * honoured as JSON.stringify would.
  */
 export function toJsonSafe(value: unknown, bounds?: Partial<JsonBounds>): unknown {
-  return new BoundedCopier(resolveBounds(bounds)).copy(value, 0);
+  return watchedJsonSafe(value, resolveBounds(bounds), undefined);
+}
+
+/** toJsonSafe with resolved bounds, each entry of the copy shown to `watcher` as it is written. */
+export function watchedJsonSafe(
+  value: unknown,
+  bounds: JsonBounds,
+  watcher: CopyWatcher | undefined,
+): unknown {
+  return new BoundedCopier(bounds, watcher).copy(value, 0);
 }

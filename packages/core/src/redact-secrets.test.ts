@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_SECRETS, IDENTIFIER_SEPARATORS } from './generated-secrets.fixture.js';
-import { MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
+import { type JsonBounds, MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
 import {
   REDACTED,
   type RedactOptions,
+  redactedJsonSafe,
   redactIdentifier,
   redactIdentifiers,
   redactJsonSchema,
@@ -440,6 +441,92 @@ describe('redactSecrets: properties', () => {
         expect(redactSecrets(texts).value).toEqual(texts.map((text) => redactText(text)));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('redactedJsonSafe', () => {
+  /** The two passes it stands for; JSON text too, because key order is what gets stored. */
+  const expectAsTwoPasses = (value: unknown, bounds?: Partial<JsonBounds>, options?: RedactOptions) => {
+    const fused = redactedJsonSafe(value, bounds, options);
+    const twoPasses = redactSecrets(toJsonSafe(value, bounds), options).value;
+    expect(fused).toStrictEqual(twoPasses);
+    expect(JSON.stringify(fused)).toBe(JSON.stringify(twoPasses));
+  };
+
+  it('redacts what toJsonSafe keeps: secret keys hidden whole, secrets in strings replaced', () => {
+    const value = {
+      error: new Error('key sk-proj-abcdefghijklmnopqrstuvwxyz0123'),
+      password: { a: 'x' },
+      n: 1,
+    };
+    expect(redactedJsonSafe(value)).toEqual({
+      error: { name: 'Error', message: 'key [REDACTED:openai_key]', stack: expect.any(String) },
+      password: REDACTED,
+      n: 1,
+    });
+    expectAsTwoPasses(value);
+    expectAsTwoPasses('mail jane@example.com');
+  });
+
+  it('spends the budget on a hidden value as toJsonSafe does, so what follows is cut alike', () => {
+    const value = { password: 'p'.repeat(40), note: 'mail jane@example.com or bob@example.org' };
+    expectAsTwoPasses(value, { maxTotalSize: 60 });
+  });
+
+  it('gives what the two passes give where a key changes or two keys meet', () => {
+    const secret = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123';
+    // A secret in a key: the key is redacted.
+    expectAsTwoPasses({ [`by ${secret}`]: 'jane@example.com', other: 'bob@example.org' });
+    // Two long keys cut to the same text: the later value stays, though the first held a secret.
+    expectAsTwoPasses({ abcdefX1: `note ${secret}`, abcdefY2: 'plain' }, { maxStringLength: 4 });
+    // A key named as the marker of keys left out: the marker stays.
+    const many = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, i]));
+    expectAsTwoPasses({ '…': `note ${secret}`, ...many }, { maxKeys: 2 });
+    // Nested deeper than redaction walks.
+    let deep: unknown = 'jane@example.com';
+    for (let i = 0; i < 600; i++) deep = [deep];
+    expectAsTwoPasses(deep, { maxDepth: 1000 });
+  });
+
+  it('gives what the two passes give, for anything under any bounds and options', () => {
+    const key = fc.oneof(
+      secretish,
+      fc.constantFrom('password', 'max_tokens', 'note', '…', '__proto__', '1', 'abcdefgh', 'abcdefgi'),
+    );
+    const leaf = fc.oneof(
+      secretish,
+      fc.anything({ maxDepth: 1, withMap: true, withSet: true, withDate: true }),
+    );
+    const value = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('value'), { maxLength: 5 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 3 }).map((entries) => new Map(Object.entries(entries))),
+        secretish.map((message) => new Error(message)),
+      ),
+    })).value;
+    const bounds = fc.record(
+      {
+        maxStringLength: fc.nat(40),
+        maxDepth: fc.nat(5),
+        maxKeys: fc.nat(5),
+        maxItems: fc.nat(5),
+        maxTotalSize: fc.nat(400),
+      },
+      { requiredKeys: [] },
+    );
+    const options = fc.option(
+      fc.record({ extraKeys: fc.constant(['note']), emails: fc.boolean() }, { requiredKeys: [] }),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(value, fc.option(bounds, { nil: undefined }), options, (v, b, o) =>
+        expectAsTwoPasses(v, b, o),
+      ),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,7 +1,14 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { MAX_DEPTH_MARKER } from './json-safe-copy.js';
+import {
+  type CopyWatcher,
+  type JsonBounds,
+  MAX_DEPTH_MARKER,
+  resolveBounds,
+  toJsonSafe,
+  watchedJsonSafe,
+} from './json-safe-copy.js';
 import { isSecretKeyName, normalizeKeyName } from './secret-key-names.js';
 import {
   type RedactionTally,
@@ -78,16 +85,37 @@ class Redactor {
     if (typeof value === 'string') return this.scanner.redact(value, tally);
     const found = new FoundStrings();
     const copy = this.copy(value, 0, tally, found, hideSecretKeys);
-    const redacted = found.texts.length === 0 ? undefined : this.scanner.redactAll(found.texts, tally);
-    if (redacted !== undefined) {
-      for (let i = 0; i < redacted.length; i++) {
-        if (redacted[i] === found.texts[i]) continue;
-        const holder = found.holders[i]!;
-        if (Array.isArray(holder)) holder[found.keys[i] as number] = redacted[i];
-        else setOwnProperty(holder, found.keys[i] as string, redacted[i]);
-      }
-    }
+    this.putBack(found, tally);
     return copy;
+  }
+
+  /**
+   * value() of toJsonSafe's copy of `value`, redacted in toJsonSafe's walk: one walk and one copy
+   * instead of two. Undefined where that one walk would not give what the two do: where a key the
+   * copy writes would change or lands on one already written (then the redacted key, or a value
+   * listed for the scan, would stand where the two passes have another), or where the copy may
+   * nest deeper than value() walks.
+   */
+  boundedValue(value: unknown, bounds: JsonBounds, tally: RedactionTally): unknown {
+    if (bounds.maxDepth > MAX_NESTING) return undefined;
+    const redaction = new CopyRedaction(this, tally);
+    const copy = watchedJsonSafe(value, bounds, redaction);
+    if (redaction.unlike) return undefined;
+    if (typeof copy === 'string') return this.scanner.redact(copy, tally);
+    this.putBack(redaction.found, tally);
+    return copy;
+  }
+
+  /** Scans what `found` lists in one batch, and puts each string that changed back where it was found. */
+  private putBack(found: FoundStrings, tally: RedactionTally): void {
+    const redacted = found.texts.length === 0 ? undefined : this.scanner.redactAll(found.texts, tally);
+    if (redacted === undefined) return;
+    for (let i = 0; i < redacted.length; i++) {
+      if (redacted[i] === found.texts[i]) continue;
+      const holder = found.holders[i]!;
+      if (Array.isArray(holder)) holder[found.keys[i] as number] = redacted[i];
+      else setOwnProperty(holder, found.keys[i] as string, redacted[i]);
+    }
   }
 
   /** A copy with secret keys' values hidden; its strings are listed in `found`, to be scanned in one batch. */
@@ -137,7 +165,7 @@ class Redactor {
     return out;
   }
 
-  private key(key: string): KeyVerdict {
+  key(key: string): KeyVerdict {
     let verdict = this.keys.get(key);
     if (verdict === undefined) {
       const tally = { count: 0 };
@@ -150,6 +178,39 @@ class Redactor {
       this.keys.set(key, verdict);
     }
     return verdict;
+  }
+}
+
+/**
+ * Redaction riding toJsonSafe's walk (Redactor.boundedValue): each key judged as copy() judges it,
+ * a secret key's value hidden, the strings listed for one batch scan.
+ */
+class CopyRedaction implements CopyWatcher {
+  readonly found = new FoundStrings();
+  /** Set when a key would change or collide: then this walk does not give what the two passes give. */
+  unlike = false;
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly tally: RedactionTally,
+  ) {}
+
+  hides(holder: Record<string, unknown>, key: string): boolean {
+    const verdict = this.redactor.key(key);
+    this.tally.count += verdict.redactions;
+    if (verdict.text !== key || Object.hasOwn(holder, key)) this.unlike = true;
+    return verdict.secret;
+  }
+
+  written(
+    holder: Record<string, unknown> | unknown[],
+    key: string | number,
+    value: unknown,
+    hidden: boolean,
+  ): unknown {
+    if (hidden) return hide(value, this.tally);
+    if (typeof value === 'string') this.found.add(holder, key, value);
+    return value;
   }
 }
 
@@ -195,6 +256,19 @@ export function redactSecrets<T>(value: T, options?: RedactOptions): { value: T;
   const tally = { count: 0 };
   const redacted = redactorFor(options).value(value, tally) as T;
   return { value: redacted, redactions: tally.count };
+}
+
+/**
+ * redactSecrets(toJsonSafe(value, bounds), options).value, the bounded, redacted copy of anything an
+ * agent passes or gets that the SDKs send and the server stores, made in one walk where it can be.
+ */
+export function redactedJsonSafe(
+  value: unknown,
+  bounds?: Partial<JsonBounds>,
+  options?: RedactOptions,
+): unknown {
+  const redacted = redactorFor(options).boundedValue(value, resolveBounds(bounds), { count: 0 });
+  return redacted === undefined ? redactSecrets(toJsonSafe(value, bounds), options).value : redacted;
 }
 
 /**

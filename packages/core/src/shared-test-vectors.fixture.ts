@@ -47,7 +47,7 @@ export interface VectorRedactOptions {
   extraPatterns?: { name: string; source: string; flags: string }[];
 }
 
-function redactOptions(options: VectorRedactOptions | undefined): RedactOptions | undefined {
+export function redactOptions(options: VectorRedactOptions | undefined): RedactOptions | undefined {
   if (options === undefined) return undefined;
   return {
     ...(options.emails === undefined ? {} : { emails: options.emails }),

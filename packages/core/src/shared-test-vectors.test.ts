@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { redactedJsonSafe } from './redact-secrets.js';
 import { SECRET_CORPUS } from './secret-corpus.fixture.js';
-import { decodeVectorInput, redactionVectors, sharedTestVectors } from './shared-test-vectors.fixture.js';
+import {
+  decodeVectorInput,
+  redactionVectors,
+  redactOptions,
+  sharedTestVectors,
+} from './shared-test-vectors.fixture.js';
 
 const read = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../test-vectors/${name}`, import.meta.url), 'utf8'));
@@ -12,6 +18,16 @@ describe('shared test vectors', () => {
       expect(read(name)).toEqual(vectors);
     });
   }
+
+  it('value vectors: redactedJsonSafe, what the SDK and the server use, gives each expected copy', () => {
+    const values = redactionVectors().filter((vector) => vector.kind === 'value');
+    expect(values.length).toBeGreaterThan(0);
+    for (const { input, bounds, options, expected } of values) {
+      expect(redactedJsonSafe(decodeVectorInput(input), bounds, redactOptions(options))).toStrictEqual(
+        expected,
+      );
+    }
+  });
 
   it('stores inputs so that no secret of the corpus appears whole in the file', () => {
     const text = readFileSync(new URL('../test-vectors/redaction.json', import.meta.url), 'utf8');

@@ -13,6 +13,7 @@ import {
   type JsonSchema,
   RESCUE_FIX_ID_TAG,
   type RedactOptions,
+  redactedJsonSafe,
   redactIdentifier,
   redactJsonSchema,
   redactSecrets,
@@ -56,7 +57,7 @@ const MAX_ERROR_TYPE_LENGTH = 200;
 
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function captureValue(value: unknown, options: CaptureOptions): unknown {
-  return redactSecrets(toJsonSafe(value, options.bounds), options.redact).value;
+  return redactedJsonSafe(value, options.bounds, options.redact);
 }
 
 /**

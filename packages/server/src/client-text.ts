@@ -1,14 +1,14 @@
 // Client text on its way into storage: bounded by core's toJsonSafe, its secrets replaced by core's
-// redaction, and made storable (storable-text.ts). Every write path that keeps text a client sent
+// redaction (for JSON both at once: redactedJsonSafe), and made storable (storable-text.ts). Every write path that keeps text a client sent
 // goes through one of these, so that none keeps a secret in clear.
 
 import {
   type Fix,
   type JsonBounds,
+  redactedJsonSafe,
   redactFix,
   redactIdentifiers,
   redactJsonSchema,
-  redactSecrets,
   redactText,
   toJsonSafe,
 } from '@arc-agent/core';
@@ -16,7 +16,7 @@ import { storableJson, storableText } from './storable-text.js';
 
 /** Free-form JSON (an input, an output): a bounded, redacted, storable copy. */
 export function clientJson(value: unknown, bounds?: Partial<JsonBounds>): unknown {
-  return storableJson(redactSecrets(toJsonSafe(value, bounds)).value);
+  return storableJson(redactedJsonSafe(value, bounds));
 }
 
 /** Free text (a message, a comment): cut to `maxLength` characters (the cut marked), redacted, storable. */

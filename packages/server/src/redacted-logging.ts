@@ -3,7 +3,7 @@
 // the value it refused). Every logger the server writes with serializes requests and errors
 // through core's redaction first, so that logs keep no secret a client sent.
 
-import { redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
+import { redactedJsonSafe, redactText } from '@arc-agent/core';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import pino from 'pino';
 
@@ -40,7 +40,7 @@ function request(req: FastifyRequest) {
 
 /** pino's error fields (type, message, stack, cause, own fields), bounded and redacted. */
 function error(err: Error) {
-  return redactSecrets(toJsonSafe(pino.stdSerializers.err(err))).value;
+  return redactedJsonSafe(pino.stdSerializers.err(err));
 }
 
 export const REDACTING_SERIALIZERS = Object.freeze({ req: request, err: error });
