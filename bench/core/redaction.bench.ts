@@ -1,7 +1,9 @@
 // Throughput of the redaction the server runs on every ingested event (and the SDK before
-// sending): redactSecrets and toJsonSafe on a typical event, redactText on its strings. The
+// sending): redactSecrets and toJsonSafe on a typical event, the two together as the SDK and the
+// server run them (redactedJsonSafe, one walk) beside the two passes one after the other, and
+// redactText on its strings. The
 // baseline is JSON.parse of the same events in the same run, since these machines are noisy.
-import { redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
+import { redactedJsonSafe, redactSecrets, redactText, toJsonSafe } from '@arc-agent/core';
 
 const EVENTS = Number(process.env.ARC_BENCH_EVENTS ?? 20_000);
 const ROUNDS = 7;
@@ -111,6 +113,12 @@ export async function run(): Promise<void> {
     safeCopy: () => {
       for (const event of mixed) sink += toJsonSafe(event) === null ? 1 : 0;
     },
+    twoPasses: () => {
+      for (const event of mixed) sink += redactSecrets(toJsonSafe(event)).redactions;
+    },
+    oneWalk: () => {
+      for (const event of mixed) sink += redactedJsonSafe(event) === null ? 1 : 0;
+    },
     text: () => {
       for (const value of strings) sink += redactText(value).length;
     },
@@ -126,5 +134,7 @@ export async function run(): Promise<void> {
   row('redactSecrets, clean events', EVENTS / seconds.redactClean!, seconds.redactClean! / parse);
   row('redactSecrets, 1 in 10 with secrets', EVENTS / seconds.redactMixed!, seconds.redactMixed! / parse);
   row('toJsonSafe, events', EVENTS / seconds.safeCopy!, seconds.safeCopy! / parse);
+  row('toJsonSafe, then redactSecrets', EVENTS / seconds.twoPasses!, seconds.twoPasses! / parse);
+  row('redactedJsonSafe (both, one walk)', EVENTS / seconds.oneWalk!, seconds.oneWalk! / parse);
   row('redactText, strings one by one', strings.length / seconds.text!);
 }
