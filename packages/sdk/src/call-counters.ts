@@ -41,13 +41,38 @@ export function groupKey(
   return fixIds.length === 0 && tagText === '' ? fn : `${fn}\u0000${fixIds.join(',')}\u0000${tagText}`;
 }
 
+/** Distinct function names an Arc client keeps per-function state for, by default. */
+export const DEFAULT_MAX_FUNCTIONS = 1000;
+
 export class CallCounters {
   readonly #byFunction = new Map<string, FunctionCounters>();
   readonly #unsent = new Map<string, { group: OutcomeGroup; count: number }>();
+  /**
+   * The names state is kept for (counters here, fix polling, the rollout registry): functions
+   * named per request must not grow an agent's memory and polling without a bound.
+   */
+  readonly #kept = new Set<string>();
+  #overLimitCalls = 0;
 
-  #counters(fn: string): FunctionCounters {
+  constructor(readonly maxFunctions = Number.POSITIVE_INFINITY) {}
+
+  /** Whether per-function state is kept for `fn`: yes for the first `maxFunctions` distinct names. */
+  keeps(fn: string): boolean {
+    if (this.#kept.has(fn)) return true;
+    if (this.#kept.size >= this.maxFunctions) return false;
+    this.#kept.add(fn);
+    return true;
+  }
+
+  /** Successes and failed attempts of functions past `maxFunctions`: sent as events, not counted per function. */
+  get overLimitCalls(): number {
+    return this.#overLimitCalls;
+  }
+
+  #counters(fn: string): FunctionCounters | undefined {
     let counters = this.#byFunction.get(fn);
     if (counters === undefined) {
+      if (!this.keeps(fn)) return undefined;
       counters = {
         successes: 0,
         failures: 0,
@@ -64,30 +89,36 @@ export class CallCounters {
   /** Counts a success; one that is not sent in full joins its group's aggregate. */
   success(group: OutcomeGroup, sampled: boolean): void {
     const counters = this.#counters(group.function);
-    counters.successes++;
-    if (sampled) {
-      counters.sampledSuccesses++;
-      return;
+    if (counters === undefined) this.#overLimitCalls++;
+    else {
+      counters.successes++;
+      if (sampled) counters.sampledSuccesses++;
     }
+    if (sampled) return;
     const pending = this.#unsent.get(group.key);
     if (pending === undefined) this.#unsent.set(group.key, { group, count: 1 });
     else pending.count++;
   }
 
   failure(fn: string): void {
-    this.#counters(fn).failures++;
+    const counters = this.#counters(fn);
+    if (counters === undefined) this.#overLimitCalls++;
+    else counters.failures++;
   }
 
   retry(fn: string): void {
-    this.#counters(fn).retries++;
+    const counters = this.#counters(fn);
+    if (counters !== undefined) counters.retries++;
   }
 
   wrongAnswer(fn: string): void {
-    this.#counters(fn).wrongAnswers++;
+    const counters = this.#counters(fn);
+    if (counters !== undefined) counters.wrongAnswers++;
   }
 
   verifyFailure(fn: string): void {
-    this.#counters(fn).verifyFailures++;
+    const counters = this.#counters(fn);
+    if (counters !== undefined) counters.verifyFailures++;
   }
 
   /** The aggregate events for the successes counted since the last call, and resets them. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createArc } from './create-arc.js';
-import { startArcTestServer, type TestServer } from './http-test-server.fixture.js';
+import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -67,5 +67,44 @@ describe('createArc', () => {
     expect(server.requests.map((r) => r.url)).toContain('/v1/fixes?function=stats.f');
     await expect(arc.shutdown()).resolves.toBeUndefined();
     await expect(arc.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('keeps per-function state for at most maxFunctions names; calls of the others still run and are sent', async () => {
+    server = await startArcTestServer({ fixes: [] });
+    const arc = createArc({
+      endpoint: server.url,
+      apiKey: 'arc_test',
+      successSampleRate: 0,
+      flushIntervalMs: 60_000,
+      maxFunctions: 2,
+    });
+    expect(() => createArc({ endpoint: 'http://x', apiKey: 'k', maxFunctions: 0 })).toThrow(/maxFunctions/);
+    // A name built per request: each call tracks a new one.
+    const results = [1, 2, 3, 4].map((n) => arc.track(`handler-${n}`, (x: number) => x * 10)(n));
+    expect(results).toEqual([10, 20, 30, 40]);
+    expect(() =>
+      arc.track('handler-5', () => {
+        throw new Error('host error');
+      })(),
+    ).toThrow('host error');
+    await arc.refreshFixes();
+    await arc.flush();
+    const stats = arc.stats();
+    expect(Object.keys(stats.functions).sort()).toEqual(['handler-1', 'handler-2']);
+    expect(stats.overLimitCalls).toBe(3);
+    expect(stats.internalErrors).toBe(0);
+    const polled = server.requests.filter((r) => r.url.startsWith('/v1/fixes')).map((r) => r.url);
+    expect(new Set(polled)).toEqual(
+      new Set(['/v1/fixes?function=handler-1', '/v1/fixes?function=handler-2']),
+    );
+    const events = receivedEvents(server).map((e) => `${e.kind} ${e.function}`);
+    expect(events.sort()).toEqual([
+      'failure handler-5',
+      'success handler-1',
+      'success handler-2',
+      'success handler-3',
+      'success handler-4',
+    ]);
+    await arc.shutdown();
   });
 });

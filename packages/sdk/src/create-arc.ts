@@ -7,7 +7,7 @@ import {
 } from '@arc-agent/core';
 import type { ArcFeedback } from './arc-feedback.js';
 import type { ArcRuntime, RetrySettings } from './arc-runtime.js';
-import { CallCounters, type FunctionCounters } from './call-counters.js';
+import { CallCounters, DEFAULT_MAX_FUNCTIONS, type FunctionCounters } from './call-counters.js';
 import { type CaptureOptions, captureIdentifier } from './capture-context.js';
 import { EventTransport, type TransportStats } from './event-transport.js';
 import { FeedbackReporter, type FeedbackSettings, type FeedbackStats } from './feedback-reporter.js';
@@ -88,12 +88,21 @@ export interface ArcOptions {
    * after the fact; `verify` is given up on after `verifyTimeoutMs` (default 30 000).
    */
   feedback?: Partial<FeedbackSettings>;
+  /**
+   * Distinct function names kept track of (default 1000): their counters in `stats().functions`,
+   * their fix polling and their rollouts. Calls of functions named past it (say, a name built per
+   * request) still run and are still sent as events, but get no fixes and no per-function state;
+   * they are counted in `stats().overLimitCalls`.
+   */
+  maxFunctions?: number;
 }
 
 export interface ArcStats extends TransportStats {
   /** Errors caught inside Arc's work before they could reach the host: its bugs, options' hooks that threw. */
   internalErrors: number;
   functions: Record<string, FunctionCounters>;
+  /** Successes and failed attempts of functions named past `maxFunctions`, which `functions` leaves out. */
+  overLimitCalls: number;
   fixes: FixCacheStats | null;
   /** Verdicts sent to `/v1/feedback` (like events), and those that could not be matched to a call. */
   feedback: FeedbackStats;
@@ -225,6 +234,7 @@ function disabledArc(): Arc {
       ...IDLE_TRANSPORT_STATS,
       internalErrors: 0,
       functions: {},
+      overLimitCalls: 0,
       fixes: null,
       feedback: { ...IDLE_FEEDBACK_STATS },
     }),
@@ -245,7 +255,7 @@ export function createArc(options: ArcOptions): Arc {
   if (typeof fetchImpl !== 'function')
     throw new TypeError('createArc: no fetch available; pass options.fetch');
   const random = options.random ?? Math.random;
-  const counters = new CallCounters();
+  const counters = new CallCounters(positive(options.maxFunctions, DEFAULT_MAX_FUNCTIONS, 'maxFunctions'));
   if (options.agentId !== undefined && typeof options.agentId !== 'string')
     throw new TypeError('createArc: agentId must be a string');
   const redact = options.redact ?? {};
@@ -331,7 +341,9 @@ export function createArc(options: ArcOptions): Arc {
     validatorTimeoutMs,
     counters,
     send: (event) => transport.enqueue(event),
-    watch: (fn) => fixCache?.watch(fn),
+    watch: (fn) => {
+      if (counters.keeps(fn)) fixCache?.watch(fn);
+    },
     fixesFor: (fn) => fixCache?.fixesFor(fn) ?? [],
     internalError: (error) => {
       internalErrors++;
@@ -350,7 +362,9 @@ export function createArc(options: ArcOptions): Arc {
   const workers = new Set<RolloutWorker>();
   let closed = false;
   const track: Arc['track'] = (name, fn, trackOptions) =>
-    trackFunction(rt, name, fn, trackOptions, (tracked) => registry.set(tracked.name, tracked));
+    trackFunction(rt, name, fn, trackOptions, (tracked) => {
+      if (counters.keeps(tracked.name)) registry.set(tracked.name, tracked);
+    });
   const arc: Arc = {
     disabled: false,
     track,
@@ -394,6 +408,7 @@ export function createArc(options: ArcOptions): Arc {
       ...transport.stats(),
       internalErrors,
       functions: counters.snapshot(),
+      overLimitCalls: counters.overLimitCalls,
       fixes: fixCache?.stats() ?? null,
       feedback: verdicts.stats(),
     }),
