@@ -335,6 +335,34 @@ def test_a_key_read_with_its_line_break_still_sends_and_one_that_cannot_be_a_hea
         ArcClient(ArcConfig(api_key="arc_one\ntwo", endpoint="http://127.0.0.1:9"))
 
 
+def test_per_function_state_is_kept_for_at_most_max_functions_names_and_the_other_calls_still_run_and_are_sent(
+    arc_server: ArcServer, ingest_key: str
+) -> None:
+    with pytest.raises(TypeError, match="max_functions"):
+        ArcClient(ArcConfig(api_key="k", endpoint="http://127.0.0.1:9", max_functions=0))
+    client = _client(arc_server, ingest_key, fixes=True, fix_poll_interval=3600.0, success_sample_rate=0.0, max_functions=2)
+    prefix = _name("handler")
+    # A name built per request: each call tracks a new one.
+    results = [client.track(f"{prefix}-{n}")(lambda x: x * 10)(n) for n in range(1, 5)]
+    assert results == [10, 20, 30, 40]
+
+    def fails() -> None:
+        raise RuntimeError("host error")
+
+    with pytest.raises(RuntimeError, match="host error"):
+        client.track(f"{prefix}-5")(fails)()
+    kept = [f"{prefix}-1", f"{prefix}-2"]
+    stats = client.stats()
+    assert sorted(stats.functions) == kept
+    assert stats.over_limit_calls == 3
+    assert client.registration(f"{prefix}-3") is None
+    assert client._fix_cache is not None and sorted(client._fix_cache._fixes) == kept  # what is polled
+    client.shutdown(timeout=5.0)
+    # Four aggregate success events and the failure, all sent; the failure grouped on the server.
+    assert (client.stats().transport.sent, client.stats().internal_errors) == (5, 0)
+    wait_until(lambda: len(arc_server.patterns(f"{prefix}-5")) == 1, what="the over-limit failure's pattern")
+
+
 def test_a_disabled_client_returns_the_function_itself() -> None:
     client = ArcClient(ArcConfig(disabled=True))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import itertools
+import math
 import socket
 import threading
 import traceback
@@ -291,23 +292,48 @@ class FunctionCounters:
 class CallCounters:
     """Exact per-function counts; successes not sent in full are counted into aggregate events."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_functions: float = math.inf) -> None:
         self._lock = threading.Lock()
         self._by_function: dict[str, FunctionCounters] = {}
         self._unsent: dict[str, list[Any]] = {}
+        # The names state is kept for (counters here, fix polling, the rollout registry): functions
+        # named per request must not grow an agent's memory and polling without a bound.
+        self.max_functions = max_functions
+        self._kept: set[str] = set()
+        self.over_limit_calls = 0
+        """Successes and failed attempts of functions past ``max_functions``: sent as events, not counted per function."""
 
-    def _counters(self, function: str) -> FunctionCounters:
+    def keeps(self, function: str) -> bool:
+        """Whether per-function state is kept for ``function``: yes for the first ``max_functions`` distinct names."""
+        with self._lock:
+            return self._keeps(function)
+
+    def _keeps(self, function: str) -> bool:
+        if function in self._kept:
+            return True
+        if len(self._kept) >= self.max_functions:
+            return False
+        self._kept.add(function)
+        return True
+
+    def _counters(self, function: str) -> FunctionCounters | None:
         counters = self._by_function.get(function)
         if counters is None:
+            if not self._keeps(function):
+                return None
             counters = self._by_function[function] = FunctionCounters()
         return counters
 
     def success(self, group: OutcomeGroup, sampled: bool) -> None:
         with self._lock:
             counters = self._counters(group.function)
-            counters.successes += 1
+            if counters is None:
+                self.over_limit_calls += 1
+            else:
+                counters.successes += 1
+                if sampled:
+                    counters.sampled_successes += 1
             if sampled:
-                counters.sampled_successes += 1
                 return
             pending = self._unsent.get(group.key)
             if pending is None:
@@ -317,19 +343,29 @@ class CallCounters:
 
     def failure(self, function: str) -> None:
         with self._lock:
-            self._counters(function).failures += 1
+            counters = self._counters(function)
+            if counters is None:
+                self.over_limit_calls += 1
+            else:
+                counters.failures += 1
 
     def retry(self, function: str) -> None:
         with self._lock:
-            self._counters(function).retries += 1
+            counters = self._counters(function)
+            if counters is not None:
+                counters.retries += 1
 
     def wrong_answer(self, function: str) -> None:
         with self._lock:
-            self._counters(function).wrong_answers += 1
+            counters = self._counters(function)
+            if counters is not None:
+                counters.wrong_answers += 1
 
     def verify_failure(self, function: str) -> None:
         with self._lock:
-            self._counters(function).verify_failures += 1
+            counters = self._counters(function)
+            if counters is not None:
+                counters.verify_failures += 1
 
     def drain_aggregates(self, agent_id: str | None, now_ms: float) -> list[Event]:
         with self._lock:

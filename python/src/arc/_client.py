@@ -75,6 +75,11 @@ class ArcConfig:
     """How long async validators may hold a call before its output counts as invalid."""
     retry: RetrySettings = field(default_factory=RetrySettings)
     feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    max_functions: int = 1000
+    """Distinct function names kept track of: their counters in ``stats().functions``, their fix polling
+    and their rollouts. Calls of functions named past it (say, a name built per request) still run and
+    are still sent as events, but get no fixes and no per-function state; they are counted in
+    ``stats().over_limit_calls``."""
     """Verdicts (``arc.feedback``, track's ``verify``): a score below ``threshold`` is a wrong answer; the
     last ``recent_calls`` calls that returned can be judged after the fact; ``verify`` is given up on
     after ``verify_timeout`` seconds."""
@@ -95,6 +100,8 @@ class ArcStats:
     fixes: FixCacheStats | None
     feedback: FeedbackStats
     """Verdicts sent to ``/v1/feedback`` (like events), and those that could not be matched to a call or read."""
+    over_limit_calls: int = 0
+    """Successes and failed attempts of functions named past ``max_functions``, which ``functions`` leaves out."""
 
 
 def _positive(value: float, name: str, integer: bool = True) -> None:
@@ -230,7 +237,7 @@ class ArcClient:
             raise TypeError("ArcConfig: endpoint is required (or set ARC_ENDPOINT)")
         self.endpoint = _base_url(endpoint)
         self._api_key = api_key
-        for name in ("batch_size", "max_queue", "max_batch_bytes", "max_send_attempts", "fix_max_response_bytes"):
+        for name in ("batch_size", "max_queue", "max_batch_bytes", "max_send_attempts", "fix_max_response_bytes", "max_functions"):
             _positive(getattr(config, name), name)
         for name in ("flush_interval", "request_timeout", "fix_poll_interval", "validator_timeout"):
             _positive(getattr(config, name), name, integer=False)
@@ -247,7 +254,7 @@ class ArcClient:
         if agent_id is not None:
             capture = replace(capture, agent_id=capture_identifier(agent_id, _MAX_AGENT_ID_LENGTH, capture))
         self._capture = capture
-        counters = CallCounters()
+        counters = CallCounters(config.max_functions)
         self._counters = counters
         headers = {"user-agent": f"arc-agent-python/{_VERSION}"}
         sending: dict[str, Any] = dict(
@@ -291,7 +298,7 @@ class ArcClient:
             retry=config.retry,
             counters=counters,
             send=self._transport.enqueue,
-            watch=(cache.watch if cache is not None else lambda name: None),
+            watch=lambda name: cache.watch(name) if cache is not None and counters.keeps(name) else None,
             fixes_for=(cache.fixes_for if cache is not None else lambda name: ()),
             internal_error=self._internal_error,
             validator_timeout=config.validator_timeout,
@@ -411,7 +418,8 @@ class ArcClient:
         replay = options.get("replay_args")
         if replay is None and options.get("input") is None:
             replay = replay_recorded_arguments
-        self._registry[tracked] = Registration(runner, runner_options, replay)
+        if self._counters.keeps(tracked):
+            self._registry[tracked] = Registration(runner, runner_options, replay)
         return wrapper  # type: ignore[no-any-return]
 
     # ---- verdicts ----
@@ -512,6 +520,7 @@ class ArcClient:
             functions=self._counters.snapshot(),
             fixes=self._fix_cache.stats() if self._fix_cache is not None else None,
             feedback=self._verdicts.stats() if self._verdicts is not None else IDLE_FEEDBACK_STATS,
+            over_limit_calls=self._counters.over_limit_calls,
         )
 
 
