@@ -3,6 +3,7 @@ import type { ArcEvent } from './arc-event.js';
 import type { CallCounters } from './call-counters.js';
 import type { CaptureOptions } from './capture-context.js';
 import type { CallVerdicts } from './feedback-reporter.js';
+import type { PendingLimit } from './pending-limit.js';
 
 export interface RetrySettings {
   /** Attempts per call in all, the first included, whatever the fixes say. */
@@ -26,6 +27,8 @@ export interface ArcRuntime {
   readonly retry: RetrySettings;
   /** How long asynchronous validators may hold a call before its output counts as invalid. */
   readonly validatorTimeoutMs: number;
+  /** Async validations of sync calls, which return before their verdict: past the limit a call is left unvalidated. */
+  readonly syncValidations: PendingLimit;
   readonly counters: CallCounters;
   send(event: ArcEvent): void;
   /** Registers a function for fix polling. */

@@ -20,8 +20,24 @@ describe('CallCounters', () => {
     counters.retry('a');
 
     expect(counters.snapshot()).toEqual({
-      a: { successes: 11, failures: 1, retries: 1, sampledSuccesses: 1, wrongAnswers: 0, verifyFailures: 0 },
-      b: { successes: 1, failures: 0, retries: 0, sampledSuccesses: 0, wrongAnswers: 0, verifyFailures: 0 },
+      a: {
+        successes: 11,
+        failures: 1,
+        retries: 1,
+        sampledSuccesses: 1,
+        wrongAnswers: 0,
+        verifyFailures: 0,
+        unvalidated: 0,
+      },
+      b: {
+        successes: 1,
+        failures: 0,
+        retries: 0,
+        sampledSuccesses: 0,
+        wrongAnswers: 0,
+        verifyFailures: 0,
+        unvalidated: 0,
+      },
     });
     const events = counters.drainAggregates('agent-1', 1000);
     expect(events.map(({ id: _id, ...e }) => e)).toEqual([

@@ -21,6 +21,11 @@ export interface FunctionCounters {
   wrongAnswers: number;
   /** Runs of `verify` that threw, rejected, timed out or returned no verdict (the call is left unjudged). */
   verifyFailures: number;
+  /**
+   * Sync calls left unvalidated, counted neither success nor failure: their validators were not
+   * run because 1,000 async validations of sync calls were still waiting.
+   */
+  unvalidated: number;
 }
 
 /** The part of a call that identifies its aggregate bucket. */
@@ -80,6 +85,7 @@ export class CallCounters {
         sampledSuccesses: 0,
         wrongAnswers: 0,
         verifyFailures: 0,
+        unvalidated: 0,
       };
       this.#byFunction.set(fn, counters);
     }
@@ -119,6 +125,11 @@ export class CallCounters {
   verifyFailure(fn: string): void {
     const counters = this.#counters(fn);
     if (counters !== undefined) counters.verifyFailures++;
+  }
+
+  unvalidated(fn: string): void {
+    const counters = this.#counters(fn);
+    if (counters !== undefined) counters.unvalidated++;
   }
 
   /** The aggregate events for the successes counted since the last call, and resets them. */

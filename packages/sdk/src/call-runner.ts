@@ -257,6 +257,11 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (stage.invalid !== undefined || this.#validators.length === 0) {
       return this.#judged(thisArg, plan, attempt, stage, ended, sync);
     }
+    if (sync && this.#rt.syncValidations.full) {
+      // Each async verdict still waiting holds its call's output: past the bound a call is left unvalidated.
+      this.#guard(undefined, () => this.#rt.counters.unvalidated(this.#name));
+      return stage.returned;
+    }
     // A sync call returns before an async verdict, so that wait must not keep the process alive.
     const limits = { timeoutMs: this.#rt.validatorTimeoutMs, keepAlive: !sync };
     const verdict = this.#guard(undefined, () =>
@@ -269,7 +274,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       }));
       if (sync) {
         // A sync call cannot wait for an async validator: it returns now and the verdict is reported when known.
-        judged.then((late) =>
+        this.#rt.syncValidations.wait(judged).then((late) =>
           this.#guard(undefined, () => {
             if (late.invalid) this.#reportFailure(plan, attempt, late.invalid, late.checked, ended);
             else {

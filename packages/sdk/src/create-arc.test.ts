@@ -60,6 +60,7 @@ describe('createArc', () => {
           sampledSuccesses: 1,
           wrongAnswers: 0,
           verifyFailures: 0,
+          unvalidated: 0,
         },
       },
       fixes: { failures: 0 },

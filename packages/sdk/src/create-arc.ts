@@ -12,6 +12,7 @@ import { type CaptureOptions, captureIdentifier } from './capture-context.js';
 import { EventTransport, type TransportStats } from './event-transport.js';
 import { FeedbackReporter, type FeedbackSettings, type FeedbackStats } from './feedback-reporter.js';
 import { FixCache, type FixCacheStats } from './fix-cache.js';
+import { PendingLimit } from './pending-limit.js';
 import {
   IDLE_WORKER_STATS,
   type RolloutFunctions,
@@ -339,6 +340,7 @@ export function createArc(options: ArcOptions): Arc {
       withFix: retry.withFix ?? true,
     },
     validatorTimeoutMs,
+    syncValidations: new PendingLimit(),
     counters,
     send: (event) => transport.enqueue(event),
     watch: (fn) => {

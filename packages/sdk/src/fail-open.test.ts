@@ -114,6 +114,7 @@ describe.each<Mode>(['down', 'hangs', '500', 'garbage', 'slow', '429'])(
         sampledSuccesses: 0,
         wrongAnswers: 0,
         verifyFailures: 0,
+        unvalidated: 0,
       });
 
       const started = Date.now();

@@ -4,7 +4,6 @@
 import { type DeployedFix, redactIdentifier } from '@arc-agent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
-import { MAX_PENDING_VERIFIES } from './feedback-reporter.js';
 import {
   receivedEvents,
   receivedFeedback,
@@ -12,6 +11,7 @@ import {
   type TestServer,
   until,
 } from './http-test-server.fixture.js';
+import { MAX_PENDING_RUNS } from './pending-limit.js';
 import { ValidationError } from './validators.js';
 
 let server: TestServer | undefined;
@@ -384,9 +384,8 @@ describe("track's verify", () => {
         return new Promise<number>(() => undefined);
       },
     });
-    for (let i = 0; i < MAX_PENDING_VERIFIES + 5; i++)
-      expect(judged({ id: `${i}`, city: 'Oslo' })).toBe('Oslo');
-    expect(asked).toHaveLength(MAX_PENDING_VERIFIES);
+    for (let i = 0; i < MAX_PENDING_RUNS + 5; i++) expect(judged({ id: `${i}`, city: 'Oslo' })).toBe('Oslo');
+    expect(asked).toHaveLength(MAX_PENDING_RUNS);
     expect(a.stats().functions.judged?.verifyFailures).toBe(5);
   });
 

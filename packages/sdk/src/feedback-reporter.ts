@@ -17,14 +17,9 @@ import {
 } from './capture-context.js';
 import { nextEventId } from './event-id.js';
 import type { EventTransport, TransportStats } from './event-transport.js';
+import { PendingLimit } from './pending-limit.js';
 import { RecentCalls, type ReturnedCall } from './recent-calls.js';
 import { runVerify } from './verify-call.js';
-
-/**
- * Runs of `verify` that have not answered yet, at most: each holds its call's input and output
- * until it answers or times out. Past it a call is left unjudged and counted as a verify failure.
- */
-export const MAX_PENDING_VERIFIES = 1000;
 
 /** Longest call id sent: the server's bound on identifiers. */
 export const MAX_CALL_ID_LENGTH = 200;
@@ -66,7 +61,8 @@ export class FeedbackReporter implements CallVerdicts {
   readonly #internalError: (error: unknown) => void;
   #unmatched = 0;
   #invalid = 0;
-  #pendingVerifies = 0;
+  /** Past it a call is left unjudged and counted as a verify failure. */
+  readonly #verifies = new PendingLimit();
 
   constructor(
     transport: EventTransport<ArcFeedback>,
@@ -98,21 +94,18 @@ export class FeedbackReporter implements CallVerdicts {
   verify(call: ReturnedCall, verify: () => unknown): void {
     // Judged here, so no verdict after the fact can count it a second time.
     this.#calls.forget(call);
-    if (this.#pendingVerifies >= MAX_PENDING_VERIFIES) {
+    if (this.#verifies.full) {
       this.#counters.verifyFailure(call.function);
       return;
     }
-    this.#pendingVerifies++;
-    runVerify(verify, this.#settings.verifyTimeoutMs)
-      .then(
-        (outcome) =>
-          this.#guard(() => {
-            if (outcome.ok) this.#report(call, outcome.verdict);
-            else this.#counters.verifyFailure(call.function);
-          }),
-        (error: unknown) => this.#contain(error),
-      )
-      .finally(() => this.#pendingVerifies--);
+    this.#verifies.wait(runVerify(verify, this.#settings.verifyTimeoutMs)).then(
+      (outcome) =>
+        this.#guard(() => {
+          if (outcome.ok) this.#report(call, outcome.verdict);
+          else this.#counters.verifyFailure(call.function);
+        }),
+      (error: unknown) => this.#contain(error),
+    );
   }
 
   /** `arc.feedback`: never throws. */

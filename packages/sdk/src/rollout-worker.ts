@@ -18,6 +18,7 @@ import { CallRunner } from './call-runner.js';
 import { captureIdentifier, captureText, captureValue, describeError } from './capture-context.js';
 import { parseRetryAfter } from './event-transport.js';
 import { changesCall } from './fix-appliers/apply-fixes.js';
+import { PendingLimit } from './pending-limit.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
 import { isThenable } from './safe-checks.js';
 import { type AnyFunction, argumentList, type TrackedFunction, trackedName, untracked } from './track.js';
@@ -433,6 +434,8 @@ class Worker implements RolloutWorker {
         random: rt.random,
         retry: rt.retry,
         validatorTimeoutMs: rt.validatorTimeoutMs,
+        // One call per job: its own limit, so the host's calls never leave a replay unvalidated.
+        syncValidations: new PendingLimit(),
         counters: this.#counters,
         send: (event) => recorder.push(event),
         watch: () => undefined,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SECRET_CORPUS } from '../../core/src/secret-corpus.fixture.js';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
 import { receivedEvents, startArcTestServer, type TestServer, until } from './http-test-server.fixture.js';
+import { MAX_PENDING_RUNS } from './pending-limit.js';
 import { ValidationError } from './validators.js';
 
 let server: TestServer | undefined;
@@ -241,8 +242,17 @@ describe('arc.track', () => {
         sampledSuccesses: full.length,
         wrongAnswers: 0,
         verifyFailures: 0,
+        unvalidated: 0,
       },
-      bad: { successes: 0, failures: 7, retries: 0, sampledSuccesses: 0, wrongAnswers: 0, verifyFailures: 0 },
+      bad: {
+        successes: 0,
+        failures: 7,
+        retries: 0,
+        sampledSuccesses: 0,
+        wrongAnswers: 0,
+        verifyFailures: 0,
+        unvalidated: 0,
+      },
     });
   });
 
@@ -275,6 +285,21 @@ describe('arc.track', () => {
     const error = caught(() => answer('empty'));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toBe('output failed validation: (root): no answer to empty');
+  });
+
+  it('holds a bounded number of async validations of sync calls; past it a call is left unvalidated and counted', async () => {
+    const { arc } = await setup();
+    const asked: unknown[] = [];
+    // Never answers within the (default) 5 s: each waiting verdict holds the call's output meanwhile.
+    const answer = arc.track('qa.sync', (q: string) => `answer to ${q}`, {
+      validators: (output) => {
+        asked.push(output);
+        return new Promise<boolean>(() => undefined);
+      },
+    });
+    for (let i = 0; i < MAX_PENDING_RUNS + 5; i++) expect(answer(`${i}`)).toBe(`answer to ${i}`);
+    expect(asked).toHaveLength(MAX_PENDING_RUNS);
+    expect(arc.stats().functions['qa.sync']).toMatchObject({ successes: 0, failures: 0, unvalidated: 5 });
   });
 
   it('keeps its own bugs away from the host', async () => {
