@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SECRET_CORPUS } from '../../core/src/secret-corpus.fixture.js';
 import { createArc } from './create-arc.js';
 import { receivedEvents, startArcTestServer, type TestServer } from './http-test-server.fixture.js';
 
@@ -107,5 +108,30 @@ describe('createArc', () => {
       'success handler-4',
     ]);
     await arc.shutdown();
+  });
+
+  it('trims an API key read with its line break, as HTTP and the server do, and refuses one that cannot be a header', async () => {
+    server = await startArcTestServer({ fixes: [] });
+    // A name with a secret in it: its placeholder is keyed by the API key, as the server keys it.
+    const name = `tool ${SECRET_CORPUS.find((s) => s.label === 'Arc key in a log line')!.context}`;
+    for (const apiKey of ['arc_test', 'arc_test\n', ' arc_test\r\n']) {
+      const arc = createArc({
+        endpoint: server.url,
+        apiKey,
+        successSampleRate: 1,
+        fixes: { enabled: false },
+      });
+      arc.track(name, () => 1)();
+      await arc.shutdown();
+    }
+    const names = receivedEvents(server).map((e) => e.function);
+    expect(names).toHaveLength(3);
+    expect(names[0]).toMatch(/^tool .*\[REDACTED:[a-z_]+#[0-9a-f]{12}\]/);
+    expect(new Set(names).size).toBe(1);
+    expect(new Set(server.requests.map((r) => r.headers.authorization))).toEqual(
+      new Set(['Bearer arc_test']),
+    );
+    for (const apiKey of ['arc_one\ntwo', 'arc one', 'arc_\u00e9', ' \n'])
+      expect(() => createArc({ endpoint: 'http://x', apiKey })).toThrow(/apiKey/);
   });
 });

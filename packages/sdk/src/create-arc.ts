@@ -36,7 +36,8 @@ export interface ArcOptions {
   /**
    * A project key with the `ingest` scope, which also fetches the deployed fixes (add `worker` for
    * `arc.worker`). An agent needs no `read` key: that one reads every pattern and example and signs
-   * into the dashboard.
+   * into the dashboard. Trimmed (a key read from a file keeps its line break); one that cannot be
+   * an HTTP header (printable ASCII without spaces) throws.
    */
   apiKey: string;
   agentId?: string;
@@ -250,8 +251,13 @@ function disabledArc(): Arc {
 export function createArc(options: ArcOptions): Arc {
   if (options.disabled) return disabledArc();
   const endpoint = baseUrl(options.endpoint);
-  if (typeof options.apiKey !== 'string' || options.apiKey === '')
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')
     throw new TypeError('createArc: apiKey is required');
+  // Read from a file or a secret store, a key may come with its line break, which HTTP trims: the
+  // server keys name placeholders with the trimmed key, so the SDK must too.
+  const apiKey = options.apiKey.trim();
+  if (!/^[\x21-\x7e]+$/.test(apiKey))
+    throw new TypeError('createArc: apiKey must be printable ASCII without spaces (it goes in a header)');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function')
     throw new TypeError('createArc: no fetch available; pass options.fetch');
@@ -264,7 +270,7 @@ export function createArc(options: ArcOptions): Arc {
     agentId: undefined,
     bounds: options.bounds ?? {},
     redact,
-    key: options.apiKey,
+    key: apiKey,
   };
   if (options.agentId !== undefined)
     capture.agentId = captureIdentifier(options.agentId, MAX_AGENT_ID_LENGTH, capture);
@@ -276,7 +282,7 @@ export function createArc(options: ArcOptions): Arc {
   );
 
   const sending = {
-    apiKey: options.apiKey,
+    apiKey,
     fetch: fetchImpl,
     batchSize: positive(options.batchSize, 100, 'batchSize'),
     maxQueue: positive(options.maxQueue, 10_000, 'maxQueue'),
@@ -303,7 +309,7 @@ export function createArc(options: ArcOptions): Arc {
       ? undefined
       : new FixCache({
           url: `${endpoint}/v1/fixes`,
-          apiKey: options.apiKey,
+          apiKey,
           fetch: fetchImpl,
           intervalMs: positive(options.fixes?.pollIntervalMs, 30_000, 'fixes.pollIntervalMs'),
           requestTimeoutMs,
@@ -375,7 +381,7 @@ export function createArc(options: ArcOptions): Arc {
       const worker = startRolloutWorker(
         {
           endpoint,
-          apiKey: options.apiKey,
+          apiKey,
           fetch: fetchImpl,
           requestTimeoutMs,
           runtime: rt,
