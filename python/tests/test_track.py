@@ -363,6 +363,119 @@ def test_per_function_state_is_kept_for_at_most_max_functions_names_and_the_othe
     wait_until(lambda: len(arc_server.patterns(f"{prefix}-5")) == 1, what="the over-limit failure's pattern")
 
 
+def test_generator_functions_stay_generators_and_count_when_their_iteration_ends(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+    closed: list[str] = []
+    prefix = _name("gen")
+
+    @client.track(f"{prefix}.count")
+    def count(n: int) -> Any:
+        yield from range(n)
+        return "done"
+
+    @client.track(f"{prefix}.echo")
+    def echo() -> Any:
+        received = yield "ready"
+        try:
+            while True:
+                try:
+                    received = yield received
+                except ValueError:
+                    received = "caught"
+        finally:
+            closed.append("echo")
+
+    error = RuntimeError("host error")
+
+    @client.track(f"{prefix}.broken")
+    def broken() -> Any:
+        yield 1
+        raise error
+
+    assert inspect.isgeneratorfunction(count) and inspect.isgeneratorfunction(echo)
+    counter = count(3)
+    assert next(counter) == 0
+    assert f"{prefix}.count" not in client.stats().functions  # not a success before the generator ran
+    assert list(counter) == [1, 2]
+    with pytest.raises(StopIteration) as stopped:
+        next(count(0))
+    assert stopped.value.value == "done"
+    echoing = echo()
+    assert next(echoing) == "ready"
+    assert echoing.send(5) == 5
+    assert echoing.throw(ValueError("in")) == "caught"
+    echoing.close()
+    assert closed == ["echo"]
+    breaking = broken()
+    assert next(breaking) == 1
+    with pytest.raises(RuntimeError) as raised:
+        next(breaking)
+    assert raised.value is error
+    functions = client.stats().functions
+    assert (functions[f"{prefix}.count"].successes, functions[f"{prefix}.count"].failures) == (2, 0)
+    assert f"{prefix}.echo" not in functions  # closed before its end: neither
+    assert (functions[f"{prefix}.broken"].successes, functions[f"{prefix}.broken"].failures) == (0, 1)
+    with pytest.raises(TypeError, match="generator"):
+        client.track(validators=[Invoice])(count.__wrapped__)  # type: ignore[attr-defined]
+    client.shutdown(timeout=5.0)
+
+
+def test_async_generator_functions_stay_async_generators_and_count_when_their_iteration_ends(
+    arc_server: ArcServer, ingest_key: str
+) -> None:
+    client = _client(arc_server, ingest_key)
+    closed: list[str] = []
+    prefix = _name("agen")
+    error = RuntimeError("host error")
+
+    @client.track(f"{prefix}.count")
+    async def count(n: int) -> Any:
+        for i in range(n):
+            yield i
+
+    @client.track(f"{prefix}.echo")
+    async def echo() -> Any:
+        received = yield "ready"
+        try:
+            while True:
+                try:
+                    received = yield received
+                except ValueError:
+                    received = "caught"
+        finally:
+            closed.append("echo")
+
+    @client.track(f"{prefix}.broken")
+    async def broken() -> Any:
+        yield 1
+        raise error
+
+    async def main() -> None:
+        assert inspect.isasyncgenfunction(count) and inspect.isasyncgenfunction(echo)
+        counter = count(3)
+        assert await counter.__anext__() == 0
+        assert f"{prefix}.count" not in client.stats().functions
+        assert [i async for i in counter] == [1, 2]
+        echoing = echo()
+        assert await echoing.__anext__() == "ready"
+        assert await echoing.asend(5) == 5
+        assert await echoing.athrow(ValueError("in")) == "caught"
+        await echoing.aclose()
+        assert closed == ["echo"]
+        breaking = broken()
+        assert await breaking.__anext__() == 1
+        with pytest.raises(RuntimeError) as raised:
+            await breaking.__anext__()
+        assert raised.value is error
+
+    asyncio.run(main())
+    functions = client.stats().functions
+    assert (functions[f"{prefix}.count"].successes, functions[f"{prefix}.count"].failures) == (1, 0)
+    assert f"{prefix}.echo" not in functions
+    assert (functions[f"{prefix}.broken"].successes, functions[f"{prefix}.broken"].failures) == (0, 1)
+    client.shutdown(timeout=5.0)
+
+
 def test_a_disabled_client_returns_the_function_itself() -> None:
     client = ArcClient(ArcConfig(disabled=True))
 

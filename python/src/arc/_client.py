@@ -399,14 +399,20 @@ class ArcClient:
         )
         if self.disabled:
             return fn
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            checked = [o for o in ("validators", "parse", "output", "verify", "on_call", "throw_on_invalid") if options.get(o)]
+            if checked:
+                raise TypeError(f"arc.track: a generator function's output is not checked; {', '.join(checked)} cannot apply")
         runner = CallRunner(self._runtime, tracked, fn, runner_options)
-        if _is_async(fn):
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            wrapper: Any = _tracked_iteration(fn, runner)
+        elif _is_async(fn):
 
             @functools.wraps(fn)
             async def tracked_async(*args: Any, **kwargs: Any) -> Any:
                 return await runner.run_async(args, kwargs)
 
-            wrapper: Any = tracked_async
+            wrapper = tracked_async
         else:
 
             @functools.wraps(fn)
@@ -576,3 +582,46 @@ def _default_client() -> ArcClient:
 
 default = _Deferred(_default_client)
 
+
+def _tracked_iteration(fn: Callable[..., Any], runner: CallRunner) -> Any:
+    """The wrapper of a generator (or async generator) function, itself one: it hands the host's
+    values, ``send``, ``throw`` and ``close`` through, and tracks the call until the iteration ends."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def tracked_generator(*args: Any, **kwargs: Any) -> Any:
+            inner, iteration = runner.iteration(args, kwargs)
+            try:
+                returned = yield from inner
+            except Exception as error:
+                iteration.failed(error)
+                raise
+            iteration.succeeded(returned)
+            return returned
+
+        return tracked_generator
+
+    @functools.wraps(fn)
+    async def tracked_async_generator(*args: Any, **kwargs: Any) -> Any:
+        inner, iteration = runner.iteration(args, kwargs)
+        try:
+            value = await inner.__anext__()
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    await inner.aclose()
+                    raise
+                except BaseException as thrown:  # athrow: the host's exception goes in as it is
+                    value = await inner.athrow(thrown)
+                else:
+                    value = await inner.asend(sent)
+        except StopAsyncIteration:
+            iteration.succeeded(None)
+        except GeneratorExit:
+            raise
+        except (Exception, asyncio.CancelledError) as error:
+            iteration.failed(error)
+            raise
+
+    return tracked_async_generator

@@ -313,6 +313,19 @@ class CallRunner:
                 return verdict  # type: ignore[no-any-return]
         return None
 
+    # ---- generator functions ----
+
+    def iteration(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Iteration]:
+        """A generator function's call: the (async) generator, and its outcome, known when it ends.
+        A generator that already yielded cannot be run again, so no attempt is retried."""
+        plan = self.plan(args, kwargs)
+        iteration = Iteration(self, plan, self._begin(plan))
+        try:
+            return self._fn(*plan.args, **plan.kwargs), iteration
+        except Exception as error:
+            iteration.failed(error)
+            raise
+
     # ---- the async call ----
 
     async def run_async(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -604,3 +617,19 @@ class CallRunner:
             self._rt.internal_error(error)
         except Exception:
             pass  # reporting an internal error must not become one
+
+
+class Iteration:
+    """How one call of a generator function ends: a success when it is exhausted, a failure when it
+    raises (cancellation included); closed before its end, it is neither."""
+
+    def __init__(self, runner: CallRunner, plan: _Plan, t0: float) -> None:
+        self._runner = runner
+        self._plan = plan
+        self._t0 = t0
+
+    def succeeded(self, returned: Any) -> None:
+        self._runner._report_success(self._plan, 1, self._t0, returned)
+
+    def failed(self, error: BaseException) -> None:
+        self._runner._guard(None, functools.partial(self._runner._report_failure, self._plan, 1, self._t0, error))
