@@ -65,4 +65,23 @@ describe('CallCounters', () => {
     expect(groupKey('f', [], { a: '1', b: '2' })).toBe(groupKey('f', [], { b: '2', a: '1' }));
     expect(groupKey('f', ['x'], {})).not.toBe(groupKey('f', [], {}));
   });
+
+  it('keeps counters for at most maxFunctions names; past it outcomes are counted apart and still aggregated', () => {
+    const counters = new CallCounters(1);
+    expect(counters.keeps('a')).toBe(true);
+    expect(counters.keeps('b')).toBe(false);
+    counters.success(group('b'), false);
+    counters.failure('b');
+    counters.retry('b');
+    counters.wrongAnswer('b');
+    counters.verifyFailure('b');
+    counters.unvalidated('b');
+    counters.success(group('a'), true);
+    expect(Object.keys(counters.snapshot())).toEqual(['a']);
+    expect(counters.overLimitCalls).toBe(2);
+    // The server still counts the over-limit function's unsampled success exactly.
+    expect(counters.drainAggregates(undefined, 1).map((e) => [e.function, e.tags?.[COUNT_TAG]])).toEqual([
+      ['b', '1'],
+    ]);
+  });
 });
