@@ -141,6 +141,7 @@ export function buildApp(options: BuildAppOptions): ArcApp {
       failureReservoirSize: limits.failureReservoirSize,
       successReservoirSize: limits.successReservoirSize,
       maxPatternsPerFunction: limits.maxPatternsPerFunction,
+      maxFunctionsPerProject: limits.maxFunctionsPerProject,
       random: options.random ?? Math.random,
       now,
     }),

@@ -32,6 +32,8 @@ export interface IngestServiceOptions {
   successReservoirSize: number;
   /** Distinct patterns per function (storage's pattern cap); none when absent. */
   maxPatternsPerFunction?: number;
+  /** Distinct functions per project (storage's function cap); none when absent. */
+  maxFunctionsPerProject?: number;
   random: () => number;
   now: () => number;
 }
@@ -202,6 +204,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     ...(options.maxPatternsPerFunction !== undefined
       ? { maxPatternsPerFunction: options.maxPatternsPerFunction }
       : {}),
+    ...(options.maxFunctionsPerProject !== undefined
+      ? { maxFunctionsPerProject: options.maxFunctionsPerProject }
+      : {}),
     random: options.random,
   };
   return {
@@ -209,14 +214,15 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       const receivedAt = options.now();
       const declared = declaredOutputSchemas(events, credential);
       const prepared = events.map((event) => prepareEvent(event, receivedAt, credential));
-      // Before the events: should the batch fail after this, a declaration without its events is
-      // harmless, and the client's retry declares it again.
-      await options.storage.saveOutputSchemas(projectId, declared, receivedAt);
       const { accepted, duplicates, patterns } = await options.storage.ingest(
         projectId,
         prepared,
         reservoirs,
       );
+      // After the events: storage keeps the schemas of the functions the project has, which the
+      // events may just have created. Should this fail, the client's retry declares them again
+      // (its events are duplicates then, its declarations are not skipped).
+      await options.storage.saveOutputSchemas(projectId, declared, receivedAt);
       return { accepted, duplicates, patterns };
     },
     async ingestFeedback(projectId, feedback, credential) {

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from './server-limits.js';
 
 describe('resolveLimits', () => {
-  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s, 10,000 connections, bounded streams', () => {
+  it('defaults to 1,000 events, 1 MiB, reservoirs 50 and 100, heartbeat 15 s, 10,000 connections, bounded streams, 1,000 patterns per function, 10,000 functions per project', () => {
     expect(resolveLimits()).toEqual({
       maxBatchEvents: 1000,
       maxBodyBytes: 1_048_576,
       failureReservoirSize: 50,
       successReservoirSize: 100,
       maxPatternsPerFunction: 1000,
+      maxFunctionsPerProject: 10_000,
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
       maxConnections: 10_000,

@@ -1,6 +1,6 @@
 // The server's tunable bounds, with the defaults the issue and the docs promise. Every resource a
 // client can grow has one here: request bodies and the time to send them, connections and idle ones,
-// requests per key, patterns per function, and streams (per key, in total, what a slow one may hold).
+// requests per key, patterns per function, functions per project, and streams (per key, in total, what a slow one may hold).
 
 export interface ServerLimits {
   /** Events accepted in one POST /v1/events (more: 400). */
@@ -13,6 +13,8 @@ export interface ServerLimits {
   successReservoirSize: number;
   /** Distinct patterns per function; failures of further ones go to the function's overflow pattern. */
   maxPatternsPerFunction: number;
+  /** Distinct functions per project; events of further ones are stored under the overflow function. */
+  maxFunctionsPerProject: number;
   /** Time a client has to send a whole request, headers and body (more: 408, connection closed). */
   requestTimeoutMs: number;
   /** Time a connection may sit with nothing read or written before it is closed (above the heartbeat). */
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   failureReservoirSize: 50,
   successReservoirSize: 100,
   maxPatternsPerFunction: 1000,
+  maxFunctionsPerProject: 10_000,
   requestTimeoutMs: 30_000,
   connectionTimeoutMs: 120_000,
   maxConnections: 10_000,

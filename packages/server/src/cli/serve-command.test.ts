@@ -133,10 +133,12 @@ describe('arc serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       '127.0.0.1,10.0.0.0/8',
       '--max-patterns-per-function',
       '1',
+      '--max-functions-per-project',
+      '1',
       '--rate-limit',
       '1',
       '--rate-burst',
-      '3',
+      '5',
     ]);
     try {
       expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
@@ -171,7 +173,14 @@ describe('arc serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
         .map((p) => p.errorType)
         .sort();
       expect(types).toEqual(['AError', 'ArcPatternOverflow']);
-      // --rate-limit 1 --rate-burst 1: of 20 requests sent at once, all but a few get 429.
+      // --max-functions-per-project 1: `g`, past it, is stored under the overflow function.
+      const success = { kind: 'success', function: 'g' };
+      expect((await call('POST', '/v1/events', { events: [success] })).status).toBe(202);
+      const functions = (
+        JSON.parse((await call('GET', '/v1/functions')).body) as { functions: { function: string }[] }
+      ).functions.map((f) => f.function);
+      expect(functions).toEqual(['arc:function-overflow', 'f']);
+      // --rate-limit 1 --rate-burst 5: of 20 requests sent at once, all but a few get 429.
       const statuses = (await Promise.all(Array.from({ length: 20 }, () => call('GET', '/v1/keys')))).map(
         (r) => r.status,
       );

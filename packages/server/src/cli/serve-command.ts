@@ -21,6 +21,7 @@ interface ServeOptions {
   failureReservoir?: number;
   successReservoir?: number;
   maxPatternsPerFunction?: number;
+  maxFunctionsPerProject?: number;
   retentionDays: number;
   requestTimeout?: number;
   connectionTimeout?: number;
@@ -86,6 +87,11 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--max-patterns-per-function <n>',
       `patterns per function; failures of further ones are counted in its overflow pattern (default ${DEFAULT_LIMITS.maxPatternsPerFunction})`,
+      positive,
+    )
+    .option(
+      '--max-functions-per-project <n>',
+      `functions per project; events of further ones are stored under the overflow function (default ${DEFAULT_LIMITS.maxFunctionsPerProject})`,
       positive,
     )
     .option(
@@ -171,6 +177,7 @@ Last-Event-ID); a stream ends when its key is revoked or its session ends or exp
             failureReservoirSize: options.failureReservoir,
             successReservoirSize: options.successReservoir,
             maxPatternsPerFunction: options.maxPatternsPerFunction,
+            maxFunctionsPerProject: options.maxFunctionsPerProject,
             requestTimeoutMs: options.requestTimeout,
             connectionTimeoutMs: options.connectionTimeout,
             maxConnections: options.maxConnections,

@@ -1,7 +1,9 @@
 // Declared output schemas on both backends: the latest per function, kept apart per project,
-// with the time a schema was first declared (a repeat of the same schema keeps it).
+// with the time a schema was first declared (a repeat of the same schema keeps it), and only for
+// functions the project has.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { success } from './prepared-event.fixture.js';
 import type { Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
 
@@ -20,10 +22,20 @@ describe.each(openTestStorages())('declared output schemas on $name', (backend) 
     storage = await backend.open();
   });
   afterAll(() => backend.cleanup());
+  const withFunctions = async (project: string, functions: string[]) => {
+    const options = { failureReservoirSize: 5, successReservoirSize: 5, random: () => 0.5 };
+    await storage.ingest(
+      project,
+      functions.map((fn) => success(fn)),
+      options,
+    );
+  };
 
   it('stores the latest schema per function and project', async () => {
     const project = (await storage.ensureProject('schemas-a')).id;
     const other = (await storage.ensureProject('schemas-b')).id;
+    await withFunctions(project, ['pay', 'bfcl_answer']);
+    await withFunctions(other, ['pay']);
     expect(await storage.listOutputSchemas(project)).toEqual([]);
     await storage.saveOutputSchemas(project, [], 10);
     expect(await storage.listOutputSchemas(project)).toEqual([]);
@@ -65,6 +77,7 @@ describe.each(openTestStorages())('declared output schemas on $name', (backend) 
   it('is seen by another instance on the same database', async () => {
     const project = (await storage.ensureProject('schemas-c')).id;
     const text = { type: 'string', description: 'quotes " and unicode é\u2028', maxLength: 1.5e3 };
+    await withFunctions(project, ['f']);
     await storage.saveOutputSchemas(project, [{ function: 'f', schema: text }], 5);
     const replica = await backend.open();
     expect(await replica.listOutputSchemas(project)).toEqual([
@@ -72,10 +85,22 @@ describe.each(openTestStorages())('declared output schemas on $name', (backend) 
     ]);
   });
 
-  it('refuses a project that does not exist, storing nothing', async () => {
-    await expect(
-      storage.saveOutputSchemas('no-such-project', [{ function: 'f', schema: amount }], 1),
-    ).rejects.toThrow();
+  // The function cap's bound on this table: a function past it is never stored, nor its schema.
+  it('stores nothing for a function the project does not have, or for a project that does not exist', async () => {
+    const project = (await storage.ensureProject('schemas-d')).id;
+    await withFunctions(project, ['kept']);
+    await storage.saveOutputSchemas(
+      project,
+      [
+        { function: 'kept', schema: amount },
+        { function: 'never-stored', schema: amount },
+      ],
+      1,
+    );
+    expect(await storage.listOutputSchemas(project)).toEqual([
+      { function: 'kept', schema: amount, declaredAt: 1 },
+    ]);
+    await storage.saveOutputSchemas('no-such-project', [{ function: 'f', schema: amount }], 1);
     expect(await storage.listOutputSchemas('no-such-project')).toEqual([]);
   });
 });

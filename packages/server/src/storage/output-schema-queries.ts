@@ -15,6 +15,17 @@ export function createOutputSchemaQueries(db: Kysely<Database>): OutputSchemaQue
       // One row per function: an upsert may not touch a row twice, so the last declaration wins.
       const latest = new Map(schemas.map((s) => [s.function, canonicalJson(s.schema)]));
       if (latest.size === 0) return;
+      // Only functions the project has: one past the function cap (function-cap.ts) has none, so its
+      // declarations would grow this table past the cap. Functions are never deleted.
+      const known = await db
+        .selectFrom('function_stats')
+        .select('function')
+        .where('project_id', '=', projectId)
+        .where('function', 'in', [...latest.keys()])
+        .execute();
+      const stored = new Set(known.map((r) => r.function));
+      for (const fn of latest.keys()) if (!stored.has(fn)) latest.delete(fn);
+      if (latest.size === 0) return;
       await db
         .insertInto('output_schemas')
         .values(

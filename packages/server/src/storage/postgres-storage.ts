@@ -16,6 +16,7 @@ import {
 import pg from 'pg';
 import { recordCanaryOutcomes, tallyCanaryOutcomes } from './canary-tally.js';
 import type { Database, StreamEventsTable } from './database-schema.js';
+import { capNewFunctions, KnownFunctions, pgFunctionCapLock } from './function-cap.js';
 import {
   aggregateBatch,
   firstOfEachId,
@@ -174,6 +175,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   const locks = createPgLeaderLocks(options.connectionString, onError);
   const descriptions = new PatternDescriptions();
+  const knownFunctions = new KnownFunctions();
   const transact: Transact = (projectId, at, script) =>
     db.transaction().execute(async (trx) => {
       const { value, stream } = await runScriptAsync(script(), kyselyExecutor(trx));
@@ -226,9 +228,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       // its COMMIT in one message (see lockedIngest).
       const client = await pool.connect();
       const execute = afterBegin(client);
-      let committed: { result: IngestResult; described: DescribedPattern[] };
+      let committed: { result: IngestResult; described: DescribedPattern[]; functions: string[] };
       try {
-        const unique = firstOfEachId(events);
+        const first = firstOfEachId(events);
+        // Before the pattern cap's locks, so every transaction takes the project's lock first.
+        const unique =
+          options.maxFunctionsPerProject === undefined
+            ? first
+            : await runScriptAsync(
+                capNewFunctions(db, projectId, first, options.maxFunctionsPerProject, knownFunctions, () =>
+                  pgFunctionCapLock(db, projectId),
+                ),
+                execute,
+              );
         const storedForm = (event: PreparedEvent) => descriptions.storedForm(projectId, event);
         const cap = options.maxPatternsPerFunction;
         // Encoded (as first fingerprinted) only if the cap takes locks, with the message that takes them.
@@ -269,7 +281,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           patterns,
           streamEvents,
         };
-        committed = { result, described: answer.described };
+        committed = {
+          result,
+          described: answer.described,
+          functions: aggregate.functions.map((f) => f.function),
+        };
       } catch (thrown) {
         const error = thrown instanceof ConnectionUnusable ? thrown.original : thrown;
         if (thrown instanceof ConnectionUnusable) {
@@ -287,6 +303,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       }
       client.release();
       descriptions.remember(projectId, committed.described);
+      knownFunctions.remember(projectId, committed.functions);
       const appended = committed.result.streamEvents.length;
       // After commit, on its own: the prune need not hold the batch's row locks.
       if (appended > 0 && retention.due(projectId, appended))

@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { recordCanaryOutcomes, tallyCanaryOutcomes } from './canary-tally.js';
 import type { Database } from './database-schema.js';
+import { capNewFunctions, KnownFunctions } from './function-cap.js';
 import {
   aggregateBatch,
   firstOfEachId,
@@ -77,6 +78,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const execute = sqliteExecutor(sqlite);
   const locks = createProcessLeaderLocks(resolve(options.file));
   const descriptions = new PatternDescriptions();
+  const knownFunctions = new KnownFunctions();
 
   /** Inside the caller's transaction: inserts the events, prunes the tail when due. */
   const appendStream = (projectId: string, events: readonly NewStreamEvent[], at: number): StreamEvent[] => {
@@ -98,13 +100,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     projectId: string,
     events: readonly PreparedEvent[],
     options: IngestOptions,
-  ): { result: IngestResult; described: DescribedPattern[] } => {
+  ): { result: IngestResult; described: DescribedPattern[]; functions: string[] } => {
     const s = prepared();
     const unique = firstOfEachId(events);
+    const admitted =
+      options.maxFunctionsPerProject === undefined
+        ? unique
+        : runScriptSync(
+            capNewFunctions(db, projectId, unique, options.maxFunctionsPerProject, knownFunctions),
+            execute,
+          );
     const capped =
       options.maxPatternsPerFunction === undefined
-        ? unique
-        : runScriptSync(capNewPatterns(db, projectId, unique, options.maxPatternsPerFunction), execute);
+        ? admitted
+        : runScriptSync(capNewPatterns(db, projectId, admitted, options.maxPatternsPerFunction), execute);
     const accepted: PreparedEvent[] = [];
     for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
@@ -176,6 +185,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         streamEvents,
       },
       described,
+      functions: aggregate.functions.map((f) => f.function),
     };
   };
   // IMMEDIATE takes the write lock up front, so a concurrent writer waits (busy_timeout) instead
@@ -232,8 +242,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async ingest(projectId, events, options) {
-      const { result, described } = ingestTransaction(projectId, events, options);
+      const { result, described, functions } = ingestTransaction(projectId, events, options);
       descriptions.remember(projectId, described);
+      knownFunctions.remember(projectId, functions);
       delivery.committed(result.streamEvents);
       return result;
     },

@@ -112,6 +112,11 @@ export interface IngestOptions {
    * overflow pattern (pattern-cap.ts). No cap when absent.
    */
   maxPatternsPerFunction?: number;
+  /**
+   * Distinct functions per project; events of a new function past it are stored under the
+   * overflow function (function-cap.ts). No cap when absent.
+   */
+  maxFunctionsPerProject?: number;
 }
 
 export interface IngestResult {
