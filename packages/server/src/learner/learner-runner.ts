@@ -124,7 +124,7 @@ export class LearnerRunner {
     while (!signal.aborted) {
       try {
         const settings = await loadLearningSettings(storage, projectId);
-        const failures = (await storage.listFunctionStats(projectId)).reduce((sum, f) => sum + f.failures, 0);
+        const failures = await storage.countFailures(projectId);
         const due =
           this.#stepRequested ||
           failures - last.failures >= settings.triggerFailures ||

@@ -143,15 +143,13 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
   );
   if (batchSize < 1) return { ran: false, reason: 'budget' };
 
-  const failuresSeen = (await storage.listFunctionStats(projectId)).reduce((sum, f) => sum + f.failures, 0);
+  const failuresSeen = await storage.countFailures(projectId);
   const promoted = await storage.listDeployments(projectId, { statuses: ['promoted'], limit: 10_000 });
   let state = withPromotedIncumbents(await loadState(ctx), promoted);
 
   const materials = new Map<string, PatternMaterial>();
   const successesOf = new Map<string, ExampleRecord[]>();
-  const declaredSchemas = new Map(
-    (await storage.listOutputSchemas(projectId)).map((d) => [d.function, d.schema]),
-  );
+  const learnable: Omit<PatternMaterial, 'outputSchema'>[] = [];
   for (const pattern of await listAllPatterns(storage, projectId)) {
     const failures = await storage.listFailureExamples(projectId, pattern.id);
     if (failures.length === 0) continue;
@@ -160,12 +158,14 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
       successes = await storage.listSuccessExamples(projectId, pattern.function);
       successesOf.set(pattern.function, successes);
     }
-    materials.set(pattern.id, {
-      pattern,
-      failures,
-      successes,
-      outputSchema: declaredSchemas.get(pattern.function),
-    });
+    learnable.push({ pattern, failures, successes });
+  }
+  // The schemas of the functions with something to learn, not every function's.
+  const declaredSchemas = new Map(
+    (await storage.listOutputSchemas(projectId, [...successesOf.keys()])).map((d) => [d.function, d.schema]),
+  );
+  for (const m of learnable) {
+    materials.set(m.pattern.id, { ...m, outputSchema: declaredSchemas.get(m.pattern.function) });
   }
 
   const escalated: LearnerStepReport['escalated'] = [];

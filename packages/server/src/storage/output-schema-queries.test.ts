@@ -57,6 +57,11 @@ describe.each(openTestStorages())('declared output schemas on $name', (backend) 
     expect(await storage.listOutputSchemas(other)).toEqual([
       { function: 'pay', schema: { type: 'null' }, declaredAt: 150 },
     ]);
+    // Only the functions asked for (the learner's and a page's), none for none.
+    expect(await storage.listOutputSchemas(project, ['pay', 'unknown'])).toEqual([
+      { function: 'pay', schema: amount, declaredAt: 100 },
+    ]);
+    expect(await storage.listOutputSchemas(project, [])).toEqual([]);
 
     // The same schema again (keys in another order) keeps its time; a different one replaces it.
     const reordered = Object.fromEntries(Object.entries(envelope).reverse());

@@ -49,11 +49,13 @@ export function createOutputSchemaQueries(db: Kysely<Database>): OutputSchemaQue
         .execute();
     },
 
-    async listOutputSchemas(projectId) {
+    async listOutputSchemas(projectId, functions) {
+      if (functions?.length === 0) return [];
       const rows = await db
         .selectFrom('output_schemas')
         .selectAll()
         .where('project_id', '=', projectId)
+        .$if(functions !== undefined, (q) => q.where('function', 'in', functions as string[]))
         .orderBy('function')
         .execute();
       return rows.map((r) => ({

@@ -37,6 +37,7 @@ export type SharedQueries = Pick<
   | 'listFailureExamples'
   | 'listSuccessExamples'
   | 'listFunctionStats'
+  | 'countFailures'
   | 'scanEvents'
   | 'listStreamEventsAfter'
   | 'latestStreamEventId'
@@ -224,12 +225,15 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
       return rows.map((r) => exampleFromEventData(r.data));
     },
 
-    async listFunctionStats(projectId) {
+    async listFunctionStats(projectId, page) {
+      const after = page?.after;
       const rows = await db
         .selectFrom('function_stats')
         .selectAll()
         .where('project_id', '=', projectId)
+        .$if(after !== undefined, (q) => q.where('function', '>', after as string))
         .orderBy('function')
+        .$if(page !== undefined, (q) => q.limit(page?.limit ?? 0))
         .execute();
       return rows.map((r) => ({
         function: r.function,
@@ -237,6 +241,15 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
         failures: r.failures,
         lastSeen: r.last_seen,
       }));
+    },
+
+    async countFailures(projectId) {
+      const row = await db
+        .selectFrom('function_stats')
+        .select((eb) => eb.fn.sum<number | string | null>('failures').as('failures'))
+        .where('project_id', '=', projectId)
+        .executeTakeFirst();
+      return Number(row?.failures ?? 0);
     },
 
     async scanEvents(projectId, query) {

@@ -389,6 +389,15 @@ describe.each(openTestStorages())('$name storage', (backend) => {
         { function: 'b-fn', successes: 2, failures: 0, lastSeen: 50 },
       ]);
       expect(await storage.listFunctionStats(await newProject())).toEqual([]);
+      // A page: names after `after`, at most `limit`; the failures added up without listing them.
+      expect(await storage.listFunctionStats(project, { limit: 1 })).toEqual([
+        { function: 'a-fn', successes: 2, failures: 1, lastSeen: 70 },
+      ]);
+      expect(await storage.listFunctionStats(project, { limit: 5, after: 'a-fn' })).toEqual([
+        { function: 'b-fn', successes: 2, failures: 0, lastSeen: 50 },
+      ]);
+      expect(await storage.countFailures(project)).toBe(1);
+      expect(await storage.countFailures(await newProject())).toBe(0);
       expect(await storage.ingest(project, [], options(16))).toEqual({
         accepted: 0,
         duplicates: 0,

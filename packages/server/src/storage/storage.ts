@@ -255,7 +255,10 @@ export interface Storage {
   getPattern(projectId: string, patternId: string): Promise<PatternRecord | undefined>;
   listFailureExamples(projectId: string, patternId: string): Promise<ExampleRecord[]>;
   listSuccessExamples(projectId: string, functionName: string): Promise<ExampleRecord[]>;
-  listFunctionStats(projectId: string): Promise<FunctionStats[]>;
+  /** The project's functions by name; a page of them (names after `after`) when `page` is given. */
+  listFunctionStats(projectId: string, page?: { limit: number; after?: string }): Promise<FunctionStats[]>;
+  /** Failures ever ingested for the project (its functions' failure counts added up). */
+  countFailures(projectId: string): Promise<number>;
   /** Stored events as ingest prepared them (redacted, bounded), ordered by id. */
   scanEvents(projectId: string, query: EventScanQuery): Promise<PreparedEvent[]>;
   /**
@@ -267,8 +270,8 @@ export interface Storage {
     schemas: readonly { function: string; schema: Record<string, unknown> }[],
     at: number,
   ): Promise<void>;
-  /** The declared output schemas of the project, by function name. */
-  listOutputSchemas(projectId: string): Promise<DeclaredOutputSchema[]>;
+  /** The declared output schemas of the project by function name, of `functions` only when given. */
+  listOutputSchemas(projectId: string, functions?: readonly string[]): Promise<DeclaredOutputSchema[]>;
 
   /** Appends a stream event outside ingest (learner steps, approvals, deployments later). */
   appendStreamEvent(projectId: string, type: string, data: unknown, at: number): Promise<StreamEvent>;
