@@ -111,6 +111,19 @@ describe.each(openTestStorages())('the app ($name)', (backend) => {
         }
       }
     });
+
+    it('documents the pages of GET /v1/functions: limit (at most 200), cursor and nextCursor', () => {
+      const operation = doc.paths['/v1/functions']?.get as unknown as {
+        parameters: { name: string; in: string; schema: Record<string, unknown> }[];
+        responses: { 200: { content: { 'application/json': { schema: { properties: object } } } } };
+      };
+      const parameters = Object.fromEntries(operation.parameters.map((p) => [p.name, p]));
+      expect(parameters.limit).toMatchObject({ in: 'query', schema: { minimum: 1, maximum: 200 } });
+      expect(parameters.cursor).toMatchObject({ in: 'query' });
+      expect(operation.responses[200].content['application/json'].schema.properties).toHaveProperty(
+        'nextCursor',
+      );
+    });
   });
 
   it('answers 404 JSON for unknown routes and methods', async () => {

@@ -17,6 +17,8 @@ import { useClock } from '../use-clock.js';
 import { useResource } from '../use-resource.js';
 
 const PAGE = 100;
+/** The most functions GET /v1/functions answers at once: the filter offers the first ones by name. */
+const FUNCTION_PAGE = 200;
 type Sort = 'occurrences' | 'lastSeen';
 
 function matches(p: PatternSummary, search: string): boolean {
@@ -34,9 +36,13 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
     cursor: null,
   });
   const now = useClock();
-  const functions = useResource(() => api.get<{ functions: FunctionStats[] }>('/v1/functions'), [], {
-    refreshOn: ['pattern.created'],
-  });
+  const functions = useResource(
+    () => api.get<{ functions: FunctionStats[] }>(`/v1/functions${query({ limit: FUNCTION_PAGE })}`),
+    [],
+    {
+      refreshOn: ['pattern.created'],
+    },
+  );
   const first = useResource(
     () =>
       api.get<PatternList>(

@@ -209,6 +209,42 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
     expect(byName.login).toMatchObject({ successes: 0, failures: 1 });
   });
 
+  it('pages functions by name with a cursor, every function exactly once, at most `limit` a page', async () => {
+    const all = await server.request('GET', '/v1/functions', { key });
+    expect(all.body.nextCursor).toBeNull();
+    const names = all.body.functions.map((f: { function: string }) => f.function);
+    expect(names).toHaveLength(3);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { functions: { function: string }[]; nextCursor: string | null } } =
+        await server.request(
+          'GET',
+          `/v1/functions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { key },
+        );
+      expect(page.status).toBe(200);
+      expect(page.body.functions.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.functions.map((f) => f.function));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(names);
+  });
+
+  it('answers 400 naming the parameter for bad function queries', async () => {
+    for (const [query, path] of [
+      ['?limit=0', '/limit'],
+      ['?limit=201', '/limit'],
+      ['?limit=ten', '/limit'],
+      ['?cursor=%25%25', '/cursor'],
+      ['?cursor=a%00b', '/cursor'],
+    ]) {
+      const response = await server.request('GET', `/v1/functions${query}`, { key });
+      expect(response.status, query).toBe(400);
+      expect(response.body.details, query).toContainEqual({ path, message: expect.any(String) });
+    }
+  });
+
   it('shows another project nothing of this one', async () => {
     const other = await server.key(['admin'], 'another-project');
     expect((await server.request('GET', '/v1/patterns', { key: other })).body).toEqual({
@@ -216,7 +252,10 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
       nextCursor: null,
     });
     expect((await server.request('GET', `/v1/patterns/${ids.parse}`, { key: other })).status).toBe(404);
-    expect((await server.request('GET', '/v1/functions', { key: other })).body).toEqual({ functions: [] });
+    expect((await server.request('GET', '/v1/functions', { key: other })).body).toEqual({
+      functions: [],
+      nextCursor: null,
+    });
   });
 
   it('needs the read scope: 403 for an ingest-only key, 401 without a key', async () => {

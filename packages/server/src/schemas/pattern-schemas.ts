@@ -6,15 +6,21 @@ import { EventErrorSchema, MAX_FUNCTION_NAME_LENGTH } from './event-schemas.js';
 import { NulFreeText } from './nul-free-text.js';
 
 export const MAX_PATTERN_PAGE = 200;
+/** Functions per page of GET /v1/functions: each may carry a declared schema of up to 32 KiB. */
+export const MAX_FUNCTION_PAGE = 200;
 
 const IsoTime = Type.String({ format: 'date-time' });
+
+const PageCursor = Type.Optional(
+  NulFreeText({ maxLength: 1000, description: 'nextCursor of the previous page' }),
+);
 
 export const PatternListQuerySchema = Type.Object({
   category: Type.Optional(Type.Enum([...CATEGORIES])),
   function: Type.Optional(NulFreeText({ maxLength: MAX_FUNCTION_NAME_LENGTH })),
   sort: Type.Enum(['occurrences', 'lastSeen'], { default: 'occurrences' }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_PATTERN_PAGE, default: 50 }),
-  cursor: Type.Optional(NulFreeText({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+  cursor: PageCursor,
 });
 
 export type PatternListQuery = Static<typeof PatternListQuerySchema>;
@@ -65,6 +71,11 @@ export const PatternDetailSchema = Type.Object({
   examples: Type.Array(ExampleSchema, { description: 'Replayable failing calls (a reservoir sample)' }),
 });
 
+export const FunctionListQuerySchema = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: MAX_FUNCTION_PAGE, default: 50 }),
+  cursor: PageCursor,
+});
+
 export const FunctionListSchema = Type.Object({
   functions: Type.Array(
     Type.Object({
@@ -86,4 +97,7 @@ export const FunctionListSchema = Type.Object({
       ),
     }),
   ),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as cursor for the next page (functions by name); null on the last page',
+  }),
 });
