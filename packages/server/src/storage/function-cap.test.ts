@@ -3,9 +3,16 @@
 // there keep theirs, the batch's other events are stored as usual, and two replicas ingesting at
 // once never exceed it.
 
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_CAP_LOCK_CLASS, OVERFLOW_FUNCTION } from './function-cap.js';
+import type { Database } from './database-schema.js';
+import {
+  capNewFunctions,
+  FUNCTION_CAP_LOCK_CLASS,
+  KnownFunctions,
+  OVERFLOW_FUNCTION,
+} from './function-cap.js';
 import { failure, success } from './prepared-event.fixture.js';
 import type { IngestOptions, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
@@ -18,6 +25,25 @@ const capped: IngestOptions = {
   maxFunctionsPerProject: CAP,
   maxPatternsPerFunction: 10,
 };
+
+// Ingest's common path (issue 16): a batch of functions seen committed costs the cap no statement.
+it('asks the database nothing for a batch whose functions are all known', () => {
+  const offline = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+  const known = new KnownFunctions();
+  known.remember('p', ['a', 'b']);
+  const events = [success('a'), failure('b-1', { fn: 'b' }), success(OVERFLOW_FUNCTION)];
+  expect(capNewFunctions(offline, 'p', events, 1, known).next()).toEqual({ done: true, value: events });
+  // Another project's function, or one not remembered, is looked up.
+  expect(capNewFunctions(offline, 'q', [success('a')], 1, known).next().done).toBe(false);
+  expect(capNewFunctions(offline, 'p', [success('c')], 1, known).next().done).toBe(false);
+});
 
 describe.each(openTestStorages())('functions per project on $name', (backend) => {
   let storage: Storage;
