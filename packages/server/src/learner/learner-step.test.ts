@@ -188,6 +188,34 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     expect(await step(id, small)).toEqual({ ran: false, reason: 'budget' });
   });
 
+  it("does not learn on the failures of functions past the project's cap, which no worker serves", async () => {
+    const id = await project();
+    const ingest = createIngestService({
+      storage,
+      failureReservoirSize: 10,
+      successReservoirSize: 10,
+      maxFunctionsPerProject: 1,
+      random: () => 0.5,
+      now: Date.now,
+    });
+    const failure = (fn: string, user: number) => ({
+      kind: 'failure' as const,
+      function: fn,
+      input: { user },
+      error: { type: 'TimeoutError', message: 'request timed out after 5000ms', code: 'ETIMEDOUT' },
+    });
+    // `login` takes the project's one function; `lookup`'s failures go to the overflow function.
+    await ingest.ingest(id, [{ kind: 'success', function: 'login', input: { user: 1 } }], 'cred');
+    await ingest.ingest(
+      id,
+      [1, 2, 3, 4].map((user) => failure('lookup', user)),
+      'cred',
+    );
+    const { patterns } = await storage.listPatterns(id, { sort: 'occurrences', limit: 10 });
+    expect(patterns.map((p) => [p.function, p.occurrences])).toEqual([['arc:function-overflow', 4]]);
+    expect(await step(id)).toEqual({ ran: false, reason: 'idle' });
+  });
+
   it('leaves out rollouts that do not come back in time', async () => {
     const { id } = await storage.ensureProject(`step-${++projectSeq}`);
     await ingestFailures(storage, id, { lookup: 3 });

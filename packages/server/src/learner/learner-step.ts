@@ -22,6 +22,7 @@ import {
   shouldSync,
   withPromotedIncumbents,
 } from '@arc-agent/core';
+import { OVERFLOW_FUNCTION } from '../storage/function-cap.js';
 import type {
   ApprovalRecord,
   DeploymentRecord,
@@ -97,7 +98,8 @@ async function listAllPatterns(storage: Storage, projectId: string): Promise<Pat
       ...(cursor !== undefined ? { cursor } : {}),
     });
     // An overflow pattern is a mix of unrelated failures (pattern-cap.ts): no one fix is its to learn.
-    patterns.push(...page.patterns.filter((p) => !p.overflow));
+    // Nor the patterns of the overflow function (function-cap.ts): no worker serves it to replay them.
+    patterns.push(...page.patterns.filter((p) => !p.overflow && p.function !== OVERFLOW_FUNCTION));
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
   }
