@@ -64,23 +64,21 @@ export function* capNewFunctions(
   maxFunctionsPerProject: number,
   known: KnownFunctions,
   lock?: () => CompiledQuery,
-): TransactionScript<PreparedEvent[]> {
+): TransactionScript<readonly PreparedEvent[]> {
   const unknown = [...new Set(events.map((event) => event.function))].filter(
     (fn) => fn !== OVERFLOW_FUNCTION && !known.has(projectId, fn),
   );
-  if (unknown.length === 0) return [...events];
-  let rows = yield* all(
-    storedFunctionsQuery(db, projectId, unknown).unionAll(functionCountQuery(db, projectId)),
-  );
+  if (unknown.length === 0) return events;
+  const read = () =>
+    all(storedFunctionsQuery(db, projectId, unknown).unionAll(functionCountQuery(db, projectId)));
+  let rows = yield* read();
   // Functions are never deleted, so a full project stays full: its new functions overflow whatever
   // other transactions do, and need no lock (a flood past the cap would otherwise queue all of the
   // project's batches with a new function behind one another).
   if (lock !== undefined && countOf(rows) < maxFunctionsPerProject && storedOf(rows).size < unknown.length) {
     yield lock();
     // Read again under the lock: another transaction may have created some meanwhile.
-    rows = yield* all(
-      storedFunctionsQuery(db, projectId, unknown).unionAll(functionCountQuery(db, projectId)),
-    );
+    rows = yield* read();
   }
   const stored = storedOf(rows);
   known.remember(projectId, stored);
@@ -91,7 +89,7 @@ export function* capNewFunctions(
     if (room > 0) room -= 1;
     else overflowing.add(fn);
   }
-  if (overflowing.size === 0) return [...events];
+  if (overflowing.size === 0) return events;
   return events.map((event) =>
     overflowing.has(event.function) ? { ...event, function: OVERFLOW_FUNCTION } : event,
   );
@@ -108,7 +106,7 @@ function countOf(rows: readonly CapRow[]): number {
 }
 
 /** The stored functions among `functions`: rows (key: function, n: null). */
-function storedFunctionsQuery(db: Kysely<Database>, projectId: string, functions: string[]) {
+export function storedFunctionsQuery(db: Kysely<Database>, projectId: string, functions: string[]) {
   return db
     .selectFrom('function_stats')
     .select((eb) => [eb.ref('function').$castTo<string | null>().as('key'), sql<CapRow['n']>`NULL`.as('n')])

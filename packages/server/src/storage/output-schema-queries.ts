@@ -5,6 +5,7 @@
 import { canonicalJson } from '@arc-agent/core';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from './database-schema.js';
+import { storedFunctionsQuery } from './function-cap.js';
 import type { Storage } from './storage.js';
 
 export type OutputSchemaQueries = Pick<Storage, 'saveOutputSchemas' | 'listOutputSchemas'>;
@@ -17,13 +18,8 @@ export function createOutputSchemaQueries(db: Kysely<Database>): OutputSchemaQue
       if (latest.size === 0) return;
       // Only functions the project has: one past the function cap (function-cap.ts) has none, so its
       // declarations would grow this table past the cap. Functions are never deleted.
-      const known = await db
-        .selectFrom('function_stats')
-        .select('function')
-        .where('project_id', '=', projectId)
-        .where('function', 'in', [...latest.keys()])
-        .execute();
-      const stored = new Set(known.map((r) => r.function));
+      const known = await storedFunctionsQuery(db, projectId, [...latest.keys()]).execute();
+      const stored = new Set(known.map((r) => r.key));
       for (const fn of latest.keys()) if (!stored.has(fn)) latest.delete(fn);
       if (latest.size === 0) return;
       await db
