@@ -5,6 +5,7 @@ so the server still groups, matches and serves them."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import unquote
 import pytest
 
 from arc import ArcClient, ArcConfig
+from arc._capture import CaptureOptions, describe_error
 from arc._redact import redact_identifier
 
 from .conftest import ArcServer, wait_until
@@ -41,7 +43,7 @@ def test_no_secret_in_any_field_of_events_verdicts_fix_polls_or_leases(arc_serve
     key = arc_server.key("ingest", "read", "worker")
     s = {field: _secret() for field in (
         "function", "agent", "tag_value", "tag_key", "input", "output", "message", "code", "schema", "call_id",
-        "label", "verdict_message", "worker", "hidden",
+        "label", "verdict_message", "worker", "hidden", "error_type",
     )}  # fmt: skip
     name = f"billing.charge.{s['function']}"
     client = ArcClient(
@@ -57,7 +59,9 @@ def test_no_secret_in_any_field_of_events_verdicts_fix_polls_or_leases(arc_serve
     )
     def charge(request_id: str, card: str) -> dict[str, Any]:
         if request_id == "fails":
-            raise ChargeError(f"card declined for {s['message']}", code=f"declined {s['code']}")
+            # A class's name is any text the host gave it, as an error's name is in JavaScript.
+            declined = type("ChargeError", (ChargeError,), {"__qualname__": f"ChargeError for {s['error_type']}"})
+            raise declined(f"card declined for {s['message']}", code=f"declined {s['code']}")
         return {"charged": True, "receipt": f"paid with {s['output']}"}
 
     with pytest.raises(ChargeError):
@@ -94,8 +98,18 @@ def test_no_secret_in_any_field_of_events_verdicts_fix_polls_or_leases(arc_serve
     assert verdicts[0]["callId"] == redact_identifier(f"req/{s['call_id']}", key, 200)
     failure = next(e for e in events if e["kind"] == "failure")
     assert failure["tags"]["api_key"] == "[REDACTED]"
+    assert failure["error"]["type"] == "tests.test_wire_redaction.ChargeError for [REDACTED:openai_key]"
     assert failure["outputSchema"]["properties"] == {"password": {"type": "string"}}  # a property name, kept
 
     # The server took them under the same names: the failure and the wrong answer group as patterns of the function.
     categories = sorted(p["category"] for p in arc_server.patterns(placeholder))
     assert categories == ["unknown", "wrong_answer"]
+
+
+def test_the_error_type_is_redacted_and_bounded_as_the_typescript_sdk_does_it() -> None:
+    # capture-context.test.ts's case: the same secret, the same bound.
+    secret = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3i"
+    auth_error = type("AuthError", (Exception,), {"__qualname__": f"AuthError for {secret} {'n' * 5000}", "__module__": "__main__"})
+    described = describe_error(auth_error("m"), CaptureOptions())
+    assert re.fullmatch(r"AuthError for \[REDACTED:openai_key\] n+…\[truncated \d+ chars\]", described["type"]), described["type"]
+    assert len(described["type"]) < 300

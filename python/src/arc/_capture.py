@@ -37,6 +37,8 @@ Event = dict[str, Any]
 _MAX_CAUSE_DEPTH = 4
 MAX_MESSAGE_LENGTH = 4096
 _MAX_STACK_LENGTH = 16_384
+# An error type is a class's name, but the host may give a class any name (type(), __qualname__).
+_MAX_ERROR_TYPE_LENGTH = 200
 _SOCKET_CODES = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_") and isinstance(getattr(socket, n), int)}
 
 # Event ids make retried batches idempotent on the server: a random prefix per process and a counter.
@@ -194,7 +196,7 @@ def _message(error: BaseException) -> str:
 
 def describe_error(error: BaseException, options: CaptureOptions) -> dict[str, Any]:
     described: dict[str, Any] = {
-        "type": error_type(error),
+        "type": capture_text(error_type(error), _MAX_ERROR_TYPE_LENGTH, options),
         "message": capture_text(_message(error), MAX_MESSAGE_LENGTH, options),
     }
     try:
