@@ -28,6 +28,7 @@ import { applyCallFixes, applyOutputFixes, changesCall } from './fix-appliers/ap
 import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-policy.js';
 import type { ReturnedCall } from './recent-calls.js';
 import { isInstanceOf, isThenable } from './safe-checks.js';
+import type { AnyFunction } from './track.js';
 import { type OutputValidator, ValidationError, validateOutput } from './validators.js';
 
 /** Where output repair and validators look inside a function's result (the whole result by default). */
@@ -96,6 +97,8 @@ export interface CallPlan<A extends readonly unknown[]> {
   policyRetries: number;
   /** performance.now() when the first attempt began (-1 before). */
   startedAt: number;
+  /** Set when the call is a `new`: what `new.target` is to the function (construct). */
+  newTarget: AnyFunction | undefined;
 }
 
 interface Attempt {
@@ -171,6 +174,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       rescued: false,
       policyRetries: 0,
       startedAt: -1,
+      newTarget: undefined,
     };
     try {
       const deployed = this.#rt.fixesFor(this.#name);
@@ -214,12 +218,23 @@ export class CallRunner<A extends readonly unknown[], R> {
     return this.#attempt(thisArg, plan, 1);
   }
 
+  /** Runs the call as `new` would, `newTarget` being the function itself or a subclass of it. */
+  construct(newTarget: AnyFunction, args: A): R {
+    const plan = this.plan(args);
+    plan.newTarget = newTarget;
+    return this.#attempt(undefined, plan, 1);
+  }
+
   #attempt(thisArg: unknown, plan: CallPlan<A>, n: number): R {
     const attempt: Attempt = { n, t0: performance.now() };
     if (plan.startedAt < 0) plan.startedAt = attempt.t0;
     let result: R;
     try {
-      result = Reflect.apply(this.#fn, thisArg, plan.args) as R;
+      result = (
+        plan.newTarget === undefined
+          ? Reflect.apply(this.#fn, thisArg, plan.args)
+          : Reflect.construct(this.#fn, plan.args, plan.newTarget)
+      ) as R;
     } catch (error) {
       return this.#failed(thisArg, plan, attempt, error, true);
     }

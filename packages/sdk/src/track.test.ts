@@ -5,6 +5,7 @@ import { SECRET_CORPUS } from '../../core/src/secret-corpus.fixture.js';
 import { type Arc, type ArcOptions, createArc } from './create-arc.js';
 import { receivedEvents, startArcTestServer, type TestServer, until } from './http-test-server.fixture.js';
 import { MAX_PENDING_RUNS } from './pending-limit.js';
+import type { AnyFunction } from './track.js';
 import { ValidationError } from './validators.js';
 
 let server: TestServer | undefined;
@@ -98,6 +99,80 @@ describe('arc.track', () => {
       ['f.sync', 'RangeError'],
       ['f.async', 'RangeError'],
       ['f.string', 'ThrownString'],
+    ]);
+  });
+
+  it('constructs with `new` as the original would, new.target, prototype and statics included', async () => {
+    const { arc, server } = await setup();
+    class Account {
+      readonly createdBy: unknown;
+      constructor(readonly owner: string) {
+        this.createdBy = new.target;
+      }
+      static open(owner: string): Account {
+        return new this(owner);
+      }
+      greet(): string {
+        return `hi ${this.owner}`;
+      }
+    }
+    // Typed for callables; a JavaScript host may hand track a class.
+    const Tracked = arc.track('account.new', Account as unknown as AnyFunction) as unknown as typeof Account;
+    const account = new Tracked('ada');
+    expect(account).toBeInstanceOf(Account);
+    expect(account).toBeInstanceOf(Tracked);
+    expect([account.greet(), account.createdBy]).toEqual(['hi ada', Account]);
+    class Savings extends Tracked {}
+    const savings = new Savings('bob');
+    expect(savings).toBeInstanceOf(Savings);
+    expect([savings.greet(), savings.createdBy]).toEqual(['hi bob', Savings]);
+    expect(Tracked.open('cy').greet()).toBe('hi cy');
+    // Called without `new`, it fails as the class does.
+    const uncalled = caught(() => (Tracked as unknown as AnyFunction)('dee'));
+    expect(uncalled).toBeInstanceOf(TypeError);
+    expect(String(uncalled)).toBe(String(caught(() => (Account as unknown as AnyFunction)('dee'))));
+
+    const refused = new Error('account closed');
+    class Closed {
+      constructor() {
+        throw refused;
+      }
+    }
+    const TrackedClosed = arc.track(
+      'closed.new',
+      Closed as unknown as AnyFunction,
+    ) as unknown as typeof Closed;
+    expect(caught(() => new TrackedClosed())).toBe(refused);
+
+    function Point(this: { x: number }, x: number) {
+      this.x = x;
+    }
+    Point.prototype.norm = function (this: { x: number }) {
+      return Math.abs(this.x);
+    };
+    type PointClass = new (x: number) => { x: number; norm(): number };
+    const point = new (arc.track('point.new', Point) as unknown as PointClass)(-3);
+    expect(point).toBeInstanceOf(Point);
+    expect(point.norm()).toBe(3);
+
+    // What cannot be constructed still cannot be, with the TypeError JavaScript throws for it.
+    const arrow = arc.track('arrow', (x: number) => x) as unknown as new (x: number) => unknown;
+    const method = arc.track('method', { m: (x: number) => x }.m) as unknown as new (x: number) => unknown;
+    const asyncFn = arc.track('async', async (x: number) => x) as unknown as new (x: number) => unknown;
+    for (const fn of [arrow, method, asyncFn]) {
+      const error = caught(() => new fn(1));
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe('fn is not a constructor');
+    }
+
+    const sent = await events(arc, server);
+    expect(sent.map((e) => [e.function, e.kind, e.output ?? (e.error as { type: string }).type])).toEqual([
+      ['account.new', 'success', { owner: 'ada', createdBy: '[Function: Account]' }],
+      ['account.new', 'success', { owner: 'bob', createdBy: '[Function: Savings]' }],
+      ['account.new', 'success', { owner: 'cy', createdBy: '[Function: Account]' }],
+      ['account.new', 'failure', 'TypeError'],
+      ['closed.new', 'failure', 'Error'],
+      ['point.new', 'success', { x: -3 }],
     ]);
   });
 

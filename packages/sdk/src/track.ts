@@ -125,7 +125,8 @@ export function trackedName(name: unknown, capture: CaptureOptions): string {
 /**
  * Wraps `fn` so every call is tracked. The wrapper has `fn`'s type, name and length; it passes
  * `this` and the arguments through, returns synchronously when `fn` does, and rethrows `fn`'s
- * own error objects unchanged.
+ * own error objects unchanged. With `new` it constructs as `fn` would, or throws JavaScript's
+ * TypeError as `fn` would when `fn` is no constructor.
  */
 export function trackFunction<F extends AnyFunction, V>(
   rt: ArcRuntime,
@@ -165,9 +166,14 @@ export function trackFunction<F extends AnyFunction, V>(
       onCall && ((call: { callId: string; args: A; output: unknown }) => onCall(call as ReturnedCallInfo<F>)),
   };
   const runner = new CallRunner<A, ReturnType<F>>(rt, tracked, fn, runnerOptions);
-  const wrapper = function (this: ThisParameterType<F>, ...args: A): ReturnType<F> {
-    return runner.run(this, args);
-  };
+  const wrapper = isConstructor(fn)
+    ? constructorWrapper(runner, fn)
+    : // A method cannot be called with `new`: like the function it wraps, it throws JavaScript's TypeError.
+      {
+        wrapper(this: ThisParameterType<F>, ...args: A): ReturnType<F> {
+          return runner.run(this, args);
+        },
+      }.wrapper;
   Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
   originals.set(wrapper, untracked(fn));
@@ -179,4 +185,35 @@ export function trackFunction<F extends AnyFunction, V>(
       (input === undefined ? argumentList : undefined),
   });
   return wrapper as F;
+}
+
+/** Whether `fn` can be called with `new`, asked of a proxy whose construct trap is Arc's: none of `fn`'s code runs. */
+function isConstructor(fn: AnyFunction): boolean {
+  try {
+    Reflect.construct(new Proxy(fn, { construct: () => ({}) }), []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The wrapper of a class or constructor function: called, it calls `fn`; with `new`, it constructs
+ * as `fn` would, `new.target` being `fn` itself or the subclass constructed. It stands for `fn`:
+ * the same prototype (so `instanceof` holds either way) and `fn`'s static members.
+ */
+function constructorWrapper<F extends AnyFunction, A extends Parameters<F>>(
+  runner: CallRunner<A, ReturnType<F>>,
+  fn: F,
+): (this: ThisParameterType<F>, ...args: A) => ReturnType<F> {
+  const wrapper = function tracked(this: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    if (new.target === undefined) return runner.run(this, args);
+    return runner.construct(new.target === tracked ? fn : new.target, args);
+  };
+  Object.setPrototypeOf(wrapper, fn);
+  // A bound function has no prototype of its own; `instanceof` on the wrapper then asks its own.
+  const prototype: unknown = fn.prototype;
+  if (typeof prototype === 'object' && prototype !== null)
+    Object.defineProperty(wrapper, 'prototype', { value: prototype });
+  return wrapper;
 }
