@@ -22,8 +22,8 @@ export interface FunctionCounters {
   /** Runs of `verify` that threw, rejected, timed out or returned no verdict (the call is left unjudged). */
   verifyFailures: number;
   /**
-   * Sync calls left unvalidated, counted neither success nor failure: their validators were not
-   * run because 1,000 async validations of sync calls were still waiting.
+   * Sync calls left unvalidated, counted neither success nor failure: a validator of theirs answers
+   * asynchronously (and was not run, or not waited on) while 1,000 such validations were waiting.
    */
   unvalidated: number;
 }

@@ -29,7 +29,13 @@ import { retryPolicyCovers, retryPolicyDelayMs } from './fix-appliers/retry-poli
 import type { ReturnedCall } from './recent-calls.js';
 import { isInstanceOf, isThenable } from './safe-checks.js';
 import type { AnyFunction } from './track.js';
-import { type OutputValidator, ValidationError, validateOutput } from './validators.js';
+import {
+  NOT_VALIDATED,
+  type OutputValidator,
+  ValidationError,
+  type ValidationLimits,
+  validateOutput,
+} from './validators.js';
 
 /** Where output repair and validators look inside a function's result (the whole result by default). */
 export interface OutputShape<R, V = unknown> {
@@ -272,16 +278,20 @@ export class CallRunner<A extends readonly unknown[], R> {
     if (stage.invalid !== undefined || this.#validators.length === 0) {
       return this.#judged(thisArg, plan, attempt, stage, ended, sync);
     }
-    if (sync && this.#rt.syncValidations.full) {
+    // A sync call returns before an async verdict, so that wait must not keep the process alive.
+    const limits: ValidationLimits = {
+      timeoutMs: this.#rt.validatorTimeoutMs,
+      keepAlive: !sync,
+      ...(sync && { pending: this.#rt.syncValidations }),
+    };
+    const verdict = this.#guard(undefined, () =>
+      validateOutput(this.#validators, stage.checked, plan.original, limits),
+    );
+    if (verdict === NOT_VALIDATED) {
       // Each async verdict still waiting holds its call's output: past the bound a call is left unvalidated.
       this.#guard(undefined, () => this.#rt.counters.unvalidated(this.#name));
       return stage.returned;
     }
-    // A sync call returns before an async verdict, so that wait must not keep the process alive.
-    const limits = { timeoutMs: this.#rt.validatorTimeoutMs, keepAlive: !sync };
-    const verdict = this.#guard(undefined, () =>
-      validateOutput(this.#validators, stage.checked, plan.original, limits),
-    );
     if (verdict instanceof Promise) {
       const judged = verdict.then((failure) => ({
         ...stage,
@@ -464,7 +474,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       const callId = verdicts.callIdOf(call);
       this.#guard(undefined, () => onCall({ callId, args: plan.original, output }));
     }
-    if (verify !== undefined) verdicts.verify(call, () => verify(checked, plan.original));
+    if (verify !== undefined) verdicts.verify(call, () => verify(checked, plan.original), verify);
   }
 
   /** The host's name for the call when it gives a usable one; undefined lets Arc number it. */

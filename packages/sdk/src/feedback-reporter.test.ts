@@ -389,6 +389,35 @@ describe("track's verify", () => {
     expect(a.stats().functions.judged?.verifyFailures).toBe(5);
   });
 
+  it('past that bound, still judges a call whose verify answers at once; one that answered later is not started again', async () => {
+    const a = await setup();
+    const never = a.track('never', (q: Question) => q.city, {
+      verify: () => new Promise<number>(() => undefined),
+    });
+    for (let i = 0; i < MAX_PENDING_RUNS; i++) never({ id: `${i}`, city: 'Oslo' });
+    const judged = a.track('judged.now', (q: Question) => q.city, { verify: (city) => city === 'Oslo' });
+    expect([judged({ id: 'a', city: 'Oslo' }), judged({ id: 'b', city: 'Bergen' })]).toEqual([
+      'Oslo',
+      'Bergen',
+    ]);
+    const asked: unknown[] = [];
+    const later = a.track('judged.later', (q: Question) => q.city, {
+      verify: (city) => {
+        asked.push(city);
+        return Promise.resolve(true);
+      },
+    });
+    later({ id: 'c', city: 'Oslo' });
+    later({ id: 'd', city: 'Rome' });
+    expect(asked).toEqual(['Oslo']);
+    expect(a.stats().functions['judged.now']).toMatchObject({ verifyFailures: 0, wrongAnswers: 1 });
+    expect(a.stats().functions['judged.later']).toMatchObject({ verifyFailures: 2, wrongAnswers: 0 });
+    expect((await feedback()).map((f) => [f.function, f.output, f.score])).toEqual([
+      ['judged.now', undefined, 1],
+      ['judged.now', 'Bergen', 0],
+    ]);
+  });
+
   it('rejects options that are not functions at track time', async () => {
     const a = await setup();
     for (const name of ['verify', 'callId', 'onCall']) {

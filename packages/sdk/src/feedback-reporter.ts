@@ -19,7 +19,8 @@ import { nextEventId } from './event-id.js';
 import type { EventTransport, TransportStats } from './event-transport.js';
 import { PendingLimit } from './pending-limit.js';
 import { RecentCalls, type ReturnedCall } from './recent-calls.js';
-import { runVerify } from './verify-call.js';
+import { isThenable } from './safe-checks.js';
+import { callVerify, settleVerify, type VerifyOutcome } from './verify-call.js';
 
 /** Longest call id sent: the server's bound on identifiers. */
 export const MAX_CALL_ID_LENGTH = 200;
@@ -48,8 +49,11 @@ export interface CallVerdicts {
   returned(call: ReturnedCall): void;
   /** The id `arc.feedback` takes for a call that returned. */
   callIdOf(call: ReturnedCall): string;
-  /** Runs the function's `verify` on a call that returned, and reports its verdict. */
-  verify(call: ReturnedCall, verify: () => unknown): void;
+  /**
+   * Runs the function's `verify` on a call that returned, and reports its verdict. `verifier` is
+   * the same object for every call of a function (a bound on runs waiting tells verifiers apart by it).
+   */
+  verify(call: ReturnedCall, verify: () => unknown, verifier: object): void;
 }
 
 export class FeedbackReporter implements CallVerdicts {
@@ -91,21 +95,37 @@ export class FeedbackReporter implements CallVerdicts {
     return this.#calls.idOf(call);
   }
 
-  verify(call: ReturnedCall, verify: () => unknown): void {
+  verify(call: ReturnedCall, verify: () => unknown, verifier: object): void {
     // Judged here, so no verdict after the fact can count it a second time.
     this.#calls.forget(call);
-    if (this.#verifies.full) {
+    const limit = this.#verifies;
+    if (!limit.admits(verifier)) {
       this.#counters.verifyFailure(call.function);
       return;
     }
-    this.#verifies.wait(runVerify(verify, this.#settings.verifyTimeoutMs)).then(
-      (outcome) =>
-        this.#guard(() => {
-          if (outcome.ok) this.#report(call, outcome.verdict);
-          else this.#counters.verifyFailure(call.function);
-        }),
+    const answer = callVerify(verify);
+    if (!isThenable(answer)) {
+      this.#judged(call, answer);
+      return;
+    }
+    limit.answeredLater(verifier);
+    if (limit.full) {
+      // Not waited on: its answer is dropped, and a rejection handled.
+      Promise.resolve(answer).then(undefined, () => undefined);
+      this.#counters.verifyFailure(call.function);
+      return;
+    }
+    limit.wait(settleVerify(answer, this.#settings.verifyTimeoutMs)).then(
+      (outcome) => this.#judged(call, outcome),
       (error: unknown) => this.#contain(error),
     );
+  }
+
+  #judged(call: ReturnedCall, outcome: VerifyOutcome): void {
+    this.#guard(() => {
+      if (outcome.ok) this.#report(call, outcome.verdict);
+      else this.#counters.verifyFailure(call.function);
+    });
   }
 
   /** `arc.feedback`: never throws. */

@@ -18,4 +18,14 @@ describe('PendingLimit', () => {
     await expect(second).rejects.toThrow('no');
     expect(limit.full).toBe(false);
   });
+
+  it('past the bound admits a hook that always answered at once, not one that once answered later', () => {
+    const limit = new PendingLimit(1);
+    const now = () => true;
+    const later = async () => true;
+    limit.answeredLater(later);
+    expect([limit.admits(now), limit.admits(later)]).toEqual([true, true]);
+    limit.wait(new Promise(() => undefined));
+    expect([limit.admits(now), limit.admits(later)]).toEqual([true, false]);
+  });
 });

@@ -377,6 +377,37 @@ describe('arc.track', () => {
     expect(arc.stats().functions['qa.sync']).toMatchObject({ successes: 0, failures: 0, unvalidated: 5 });
   });
 
+  it('past that bound, still validates a sync call whose validators answer at once; one that answered later is not started again', async () => {
+    const { arc, server } = await setup();
+    const never = arc.track('qa.never', (q: string) => q, {
+      validators: () => new Promise<boolean>(() => undefined),
+    });
+    for (let i = 0; i < MAX_PENDING_RUNS; i++) never(`${i}`);
+    const notBad = (output: string) => output !== 'bad' || 'a bad answer';
+    const checked = arc.track('qa.checked', (q: string) => q, { validators: notBad });
+    expect([checked('good'), checked('bad')]).toEqual(['good', 'bad']);
+    const asked: unknown[] = [];
+    const mixed = arc.track('qa.mixed', (q: string) => q, {
+      validators: [
+        notBad,
+        (output) => {
+          asked.push(output);
+          return Promise.resolve(true);
+        },
+      ],
+    });
+    expect([mixed('bad'), mixed('first'), mixed('second')]).toEqual(['bad', 'first', 'second']);
+    // Started once, as nothing said it would answer later; then known to, and left alone.
+    expect(asked).toEqual(['first']);
+    expect(arc.stats().functions['qa.checked']).toMatchObject({ successes: 1, failures: 1, unvalidated: 0 });
+    expect(arc.stats().functions['qa.mixed']).toMatchObject({ successes: 0, failures: 1, unvalidated: 2 });
+    const failures = (await events(arc, server)).filter((e) => e.kind === 'failure');
+    expect(failures.map((e) => [e.function, e.output])).toEqual([
+      ['qa.checked', 'bad'],
+      ['qa.mixed', 'bad'],
+    ]);
+  });
+
   it('keeps its own bugs away from the host', async () => {
     const seen: unknown[] = [];
     const { arc } = await setup({ onInternalError: (e) => seen.push(e) });

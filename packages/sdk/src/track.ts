@@ -76,7 +76,7 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
    * reported like `arc.feedback`. Gets what validators check. A verify that throws, rejects, hangs
    * past `feedback.verifyTimeoutMs` or answers something else never affects the host: it is counted
    * (`stats().functions[name].verifyFailures`) and the call left unjudged, as is a call that finds
-   * 1,000 runs of verify still unanswered. `arc.worker` scores this function's rollouts with it too.
+   * 1,000 runs of verify still unanswered (unless its verify answers at once). `arc.worker` scores this function's rollouts with it too.
    */
   verify?: (output: V, ...args: Parameters<F>) => VerifyResult | PromiseLike<VerifyResult>;
   /** Told of each call that returned, with the id `arc.feedback` takes; errors it throws are contained. */

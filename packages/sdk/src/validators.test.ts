@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type StandardSchemaV1, ValidationError, validateOutput } from './validators.js';
+import { PendingLimit } from './pending-limit.js';
+import {
+  NOT_VALIDATED,
+  type StandardSchemaV1,
+  ValidationError,
+  type ValidationFailure,
+  validateOutput,
+} from './validators.js';
 
 const invoice = z.object({ total: z.number(), lines: z.array(z.object({ sku: z.string() })) });
 
@@ -13,7 +20,7 @@ describe('validateOutput', () => {
     const failure = validateOutput([invoice], { total: '3', lines: [{ sku: 1 }] }, []);
     expect(failure).toBeDefined();
     expect(failure).not.toBeInstanceOf(Promise);
-    const { message, issues } = failure as Exclude<typeof failure, Promise<unknown> | undefined>;
+    const { message, issues } = failure as ValidationFailure;
     expect(issues.map((i) => i.path)).toEqual(['total', 'lines.0.sku']);
     expect(message).toMatch(/^output failed validation: total: .+; lines\.0\.sku: .+/);
   });
@@ -71,6 +78,17 @@ describe('validateOutput', () => {
       message: 'output failed validation: (validator): validator did not settle within 20 ms',
       issues: [{ path: '(validator)', message: 'validator did not settle within 20 ms' }],
     });
+  });
+
+  it('with a full bound on waiting runs, validates while validators answer at once and stops at one that answers later', () => {
+    const pending = new PendingLimit(1);
+    pending.wait(new Promise(() => undefined));
+    const limits = { timeoutMs: 20, keepAlive: false, pending };
+    const later = async () => true;
+    expect(validateOutput([() => true], 1, [], limits)).toBeUndefined();
+    expect(validateOutput([() => 'wrong', later], 1, [], limits)).toMatchObject({ message: /wrong/ });
+    expect(validateOutput([() => true, later], 1, [], limits)).toBe(NOT_VALIDATED);
+    expect(pending.admits(later)).toBe(false);
   });
 
   it('names at most 50 issues', () => {

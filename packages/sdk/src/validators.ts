@@ -2,6 +2,7 @@
 // function. A failed validator turns a call into a failure event even though nothing threw,
 // which is how Arc sees the silent failures of agents (wrong JSON, missing fields).
 
+import type { PendingLimit } from './pending-limit.js';
 import { isThenable } from './safe-checks.js';
 
 /** The Standard Schema v1 interface (https://standardschema.dev), kept to what Arc reads. */
@@ -152,16 +153,28 @@ function runOne<O, A extends readonly unknown[]>(
   }
 }
 
+/** What validation of a sync call gives when it would wait on a validator and no run may wait. */
+export const NOT_VALIDATED = Symbol('not validated');
+
 function validateFrom<O, A extends readonly unknown[]>(
   validators: readonly OutputValidator<O, A>[],
   output: O,
   input: A,
-): Verdict | Promise<Verdict> {
+  pending: PendingLimit | undefined,
+): Verdict | Promise<Verdict> | typeof NOT_VALIDATED {
   for (let i = 0; i < validators.length; i++) {
-    const result = runOne(validators[i]!, output, input);
+    const validator = validators[i]!;
+    if (pending !== undefined && !pending.admits(validator)) return NOT_VALIDATED;
+    const result = runOne(validator, output, input);
     if (result instanceof Promise) {
+      if (pending !== undefined) {
+        pending.answeredLater(validator);
+        // Dropped: the promise never rejects, and holds nothing of the call's that the validator does not.
+        if (pending.full) return NOT_VALIDATED;
+      }
       const rest = validators.slice(i + 1);
-      return result.then((found) => found ?? validateFrom(rest, output, input));
+      // Once waited on, the run may wait on the rest too.
+      return result.then((found) => found ?? (validateFrom(rest, output, input, undefined) as Verdict));
     }
     if (result) return result;
   }
@@ -176,6 +189,12 @@ export interface ValidationLimits {
   timeoutMs: number;
   /** Whether the wait keeps the process alive (the host is awaiting the verdict). */
   keepAlive: boolean;
+  /**
+   * A sync call's bound on validations waiting (the host is not awaiting them): when it is full,
+   * validators run while they answer at once, and validation stops, NOT_VALIDATED, at the first
+   * that answers later or is known to (PendingLimit.admits).
+   */
+  pending?: PendingLimit;
 }
 
 /**
@@ -189,8 +208,8 @@ export function validateOutput<O, A extends readonly unknown[]>(
   output: O,
   input: A,
   limits: ValidationLimits = { timeoutMs: DEFAULT_VALIDATOR_TIMEOUT_MS, keepAlive: false },
-): Verdict | Promise<Verdict> {
-  const verdict = validateFrom(validators, output, input);
+): Verdict | Promise<Verdict> | typeof NOT_VALIDATED {
+  const verdict = validateFrom(validators, output, input, limits.pending);
   if (!(verdict instanceof Promise)) return verdict;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<Verdict>((resolve) => {

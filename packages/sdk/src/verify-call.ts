@@ -3,6 +3,7 @@
 // count, never an error, an unhandled rejection or a timer that keeps the process alive.
 
 import { type Verdict, verdictOf } from '@arc-agent/core';
+import { isThenable } from './safe-checks.js';
 
 export type VerifyOutcome =
   | { ok: true; verdict: Verdict }
@@ -29,15 +30,23 @@ function judged(value: unknown): VerifyOutcome {
     : { ok: false, reason: 'not_a_verdict', error: `verify returned no verdict: ${read.error}` };
 }
 
-/** Settles with what `verify` said, within `timeoutMs`; never rejects. */
-export function runVerify(verify: () => unknown, timeoutMs: number): Promise<VerifyOutcome> {
+/**
+ * Calls `verify`: what it answered at once, read as an outcome (a throw included), or the promise
+ * (any thenable) it answered with, for settleVerify.
+ */
+export function callVerify(verify: () => unknown): VerifyOutcome | PromiseLike<unknown> {
   let result: unknown;
   try {
     result = verify();
   } catch (error) {
-    return Promise.resolve({ ok: false, reason: 'threw', error: `verify threw ${describe(error)}` });
+    return { ok: false, reason: 'threw', error: `verify threw ${describe(error)}` };
   }
-  const settled = Promise.resolve(result).then(judged, (error: unknown) => ({
+  return isThenable(result) ? result : judged(result);
+}
+
+/** Settles with what a verify that answered with a promise said, within `timeoutMs`; never rejects. */
+export function settleVerify(answer: PromiseLike<unknown>, timeoutMs: number): Promise<VerifyOutcome> {
+  const settled = Promise.resolve(answer).then(judged, (error: unknown) => ({
     ok: false as const,
     reason: 'threw' as const,
     error: `verify rejected with ${describe(error)}`,
@@ -51,4 +60,10 @@ export function runVerify(verify: () => unknown, timeoutMs: number): Promise<Ver
     timer.unref?.();
   });
   return Promise.race([settled, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/** Settles with what `verify` said, within `timeoutMs`; never rejects. */
+export function runVerify(verify: () => unknown, timeoutMs: number): Promise<VerifyOutcome> {
+  const answer = callVerify(verify);
+  return isThenable(answer) ? settleVerify(answer, timeoutMs) : Promise.resolve(answer);
 }
