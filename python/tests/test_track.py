@@ -200,12 +200,26 @@ def test_hostile_validators_never_reach_the_host(arc_server: ArcServer, ingest_k
     def c() -> int:
         return 3
 
-    assert (a(), b(), c()) == (1, 2, 3)
+    class Unclosable:
+        """An awaitable a sync validator answers with, which cannot be closed."""
+
+        def __await__(self) -> Any:
+            return iter(())
+
+        def close(self) -> None:
+            raise RuntimeError("cannot close")
+
+    @client.track(validators=[lambda out: Unclosable()])
+    def d() -> int:
+        return 4
+
+    assert (a(), b(), c(), d()) == (1, 2, 3, 4)
     client.shutdown(timeout=5.0)
     functions = client.stats().functions
     assert functions["test_hostile_validators_never_reach_the_host.<locals>.a"].failures == 1
     assert functions["test_hostile_validators_never_reach_the_host.<locals>.c"].failures == 1
-    assert client.stats().internal_errors == 1  # the async validator on a sync function
+    # The async validators on sync functions, and the awaitable that could not be closed.
+    assert client.stats().internal_errors == 3
 
 
 class Hostile:

@@ -304,9 +304,10 @@ class CallRunner:
         for verdict in self._verdicts(checked, plan):
             if inspect.isawaitable(verdict):
                 # A sync call cannot wait for an async validator: it is not run, and that is Arc's problem.
+                # Closing it runs the host's code (a close of its own), which may raise in turn.
                 close = getattr(verdict, "close", None)
                 if callable(close):
-                    close()
+                    self._guard(None, close)
                 self._internal_error(TypeError("an async validator cannot check a sync function's output"))
                 continue
             if verdict is not None:
