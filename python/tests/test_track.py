@@ -377,6 +377,20 @@ def test_per_function_state_is_kept_for_at_most_max_functions_names_and_the_othe
     wait_until(lambda: len(arc_server.patterns(f"{prefix}-5")) == 1, what="the over-limit failure's pattern")
 
 
+def test_success_counts_waiting_for_a_flush_cover_at_most_max_queue_groups_and_past_it_move_to_the_queue(
+    arc_server: ArcServer, ingest_key: str
+) -> None:
+    client = _client(arc_server, ingest_key, success_sample_rate=0.0, max_queue=3, max_functions=1, flush_interval=60.0)
+    prefix = _name("per.request")
+    # Names built per request: each call its own aggregate. The queue keeps the newest events.
+    assert [client.track(f"{prefix}.{n}")(lambda n=n: n)() for n in range(10)] == list(range(10))
+    stats = client.stats()
+    assert (stats.transport.queued, stats.transport.dropped, stats.over_limit_calls) == (3, 6, 9)
+    client.shutdown(timeout=5.0)
+    stats = client.stats()
+    assert (stats.transport.sent, stats.transport.dropped, stats.transport.failed) == (3, 7, 0)
+
+
 def test_generator_functions_stay_generators_and_count_when_their_iteration_ends(arc_server: ArcServer, ingest_key: str) -> None:
     client = _client(arc_server, ingest_key)
     closed: list[str] = []

@@ -84,4 +84,22 @@ describe('CallCounters', () => {
       ['b', '1'],
     ]);
   });
+
+  it('holds at most maxGroups aggregates: a success of another group first spills them', () => {
+    const spilled: unknown[][] = [];
+    const counters: CallCounters = new CallCounters(Number.POSITIVE_INFINITY, 2, () =>
+      spilled.push(counters.drainAggregates(undefined, 1).map((e) => e.function)),
+    );
+    for (const fn of ['a', 'b', 'a', 'c', 'd', 'e']) counters.success(group(fn), false);
+    expect(spilled).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(counters.drainAggregates(undefined, 1).map((e) => e.function)).toEqual(['e']);
+    const unspilled = new CallCounters(Number.POSITIVE_INFINITY, 1);
+    for (const fn of ['a', 'b', 'a']) unspilled.success(group(fn), false);
+    expect(unspilled.drainAggregates(undefined, 1).map((e) => [e.function, e.tags?.[COUNT_TAG]])).toEqual([
+      ['a', '2'],
+    ]);
+  });
 });

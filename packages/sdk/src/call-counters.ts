@@ -59,7 +59,21 @@ export class CallCounters {
   readonly #kept = new Set<string>();
   #overLimitCalls = 0;
 
-  constructor(readonly maxFunctions = Number.POSITIVE_INFINITY) {}
+  readonly #spill: (() => void) | undefined;
+
+  /**
+   * `maxGroups`: aggregates kept between drains, at most. A success of another group first has
+   * `spill` drain them (into the client's bounded queue, which counts what it drops): names built
+   * per request would otherwise grow them with the call rate for as long as no drain comes (the
+   * server away, its batch retried).
+   */
+  constructor(
+    readonly maxFunctions = Number.POSITIVE_INFINITY,
+    readonly maxGroups = Number.POSITIVE_INFINITY,
+    spill?: () => void,
+  ) {
+    this.#spill = spill;
+  }
 
   /** Whether per-function state is kept for `fn`: yes for the first `maxFunctions` distinct names. */
   keeps(fn: string): boolean {
@@ -102,8 +116,16 @@ export class CallCounters {
     }
     if (sampled) return;
     const pending = this.#unsent.get(group.key);
-    if (pending === undefined) this.#unsent.set(group.key, { group, count: 1 });
-    else pending.count++;
+    if (pending !== undefined) {
+      pending.count++;
+      return;
+    }
+    if (this.#unsent.size >= this.maxGroups) {
+      this.#spill?.();
+      // Without a spill that drains, the success is counted above but aggregated nowhere.
+      if (this.#unsent.size >= this.maxGroups) return;
+    }
+    this.#unsent.set(group.key, { group, count: 1 });
   }
 
   failure(fn: string): void {

@@ -262,7 +262,6 @@ export function createArc(options: ArcOptions): Arc {
   if (typeof fetchImpl !== 'function')
     throw new TypeError('createArc: no fetch available; pass options.fetch');
   const random = options.random ?? Math.random;
-  const counters = new CallCounters(positive(options.maxFunctions, DEFAULT_MAX_FUNCTIONS, 'maxFunctions'));
   if (options.agentId !== undefined && typeof options.agentId !== 'string')
     throw new TypeError('createArc: agentId must be a string');
   const redact = options.redact ?? {};
@@ -281,6 +280,7 @@ export function createArc(options: ArcOptions): Arc {
     'validatorTimeoutMs',
   );
 
+  const maxFunctions = positive(options.maxFunctions, DEFAULT_MAX_FUNCTIONS, 'maxFunctions');
   const sending = {
     apiKey,
     fetch: fetchImpl,
@@ -293,10 +293,15 @@ export function createArc(options: ArcOptions): Arc {
     backoff: { baseDelayMs: 500, maxDelayMs: 30_000, jitter: 'full' as const },
     random,
   };
+  const aggregates = () => counters.drainAggregates(capture.agentId, Date.now());
   const transport = new EventTransport({
     ...sending,
     url: `${endpoint}/v1/events`,
-    collect: () => counters.drainAggregates(capture.agentId, Date.now()),
+    collect: aggregates,
+  });
+  // No more aggregates wait than the queue they are drained into holds.
+  const counters = new CallCounters(maxFunctions, sending.maxQueue, () => {
+    for (const event of aggregates()) transport.enqueue(event);
   });
   // Verdicts travel like events, on their own queue: a backlog of either cannot crowd out the other.
   const feedbackTransport = new EventTransport<ArcFeedback>({

@@ -331,6 +331,20 @@ describe('arc.track', () => {
     });
   });
 
+  it('holds the aggregates of at most maxQueue groups between flushes: past it they go to the queue, which counts its drops', async () => {
+    const { arc, server } = await setup({ successSampleRate: 0, maxQueue: 3, maxFunctions: 1 });
+    // Names built per request: each call its own aggregate. The queue keeps the newest events.
+    for (let i = 0; i < 10; i++) expect(arc.track(`per.request.${i}`, () => i)()).toBe(i);
+    expect(arc.stats()).toMatchObject({ queued: 3, dropped: 6, overLimitCalls: 9 });
+    const received = await events(arc, server);
+    expect(received.map((e) => [e.function, (e.tags as Record<string, string>)[COUNT_TAG]])).toEqual([
+      ['per.request.7', '1'],
+      ['per.request.8', '1'],
+      ['per.request.9', '1'],
+    ]);
+    expect(arc.stats().dropped).toBe(7);
+  });
+
   it('makes a failed Standard Schema (zod) validation a failure event naming the paths, and still returns the output', async () => {
     const { arc, server } = await setup();
     const Invoice = z.object({ total: z.number(), lines: z.array(z.object({ sku: z.string() })) });

@@ -13,7 +13,7 @@ import socket
 import threading
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,7 +294,12 @@ class FunctionCounters:
 class CallCounters:
     """Exact per-function counts; successes not sent in full are counted into aggregate events."""
 
-    def __init__(self, max_functions: float = math.inf) -> None:
+    def __init__(self, max_functions: float = math.inf, max_groups: float = math.inf, spill: Callable[[], None] | None = None) -> None:
+        """``max_groups``: aggregates kept between drains, at most. A success of another group first has
+        ``spill`` drain them (into the client's bounded queue, which counts what it drops): names built
+        per request would otherwise grow them with the call rate for as long as no drain comes."""
+        self.max_groups = max_groups
+        self._spill = spill
         self._lock = threading.Lock()
         self._by_function: dict[str, FunctionCounters] = {}
         self._unsent: dict[str, list[Any]] = {}
@@ -335,13 +340,25 @@ class CallCounters:
                 counters.successes += 1
                 if sampled:
                     counters.sampled_successes += 1
-            if sampled:
+            if sampled or self._aggregate(group):
                 return
-            pending = self._unsent.get(group.key)
-            if pending is None:
-                self._unsent[group.key] = [group, 1]
-            else:
-                pending[1] += 1
+        # Outside the lock: the spill takes the transport's lock, whose pump takes this one to drain.
+        if self._spill is not None:
+            self._spill()
+            with self._lock:
+                # Still full (other threads' groups came first): counted above, aggregated nowhere.
+                self._aggregate(group)
+
+    def _aggregate(self, group: OutcomeGroup) -> bool:
+        """Under the lock: counts the success into its group's aggregate; False when the groups are full."""
+        pending = self._unsent.get(group.key)
+        if pending is not None:
+            pending[1] += 1
+        elif len(self._unsent) < self.max_groups:
+            self._unsent[group.key] = [group, 1]
+        else:
+            return False
+        return True
 
     def failure(self, function: str) -> None:
         with self._lock:

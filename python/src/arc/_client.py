@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 from ._call_shape import CallShape
-from ._capture import CallCounters, CaptureOptions, FunctionCounters, capture_identifier
+from ._capture import CallCounters, CaptureOptions, Event, FunctionCounters, capture_identifier
 from ._feedback import IDLE_FEEDBACK_STATS, FeedbackReporter, FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCache, FixCacheStats
 from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length
@@ -254,7 +254,16 @@ class ArcClient:
         if agent_id is not None:
             capture = replace(capture, agent_id=capture_identifier(agent_id, _MAX_AGENT_ID_LENGTH, capture))
         self._capture = capture
-        counters = CallCounters(config.max_functions)
+
+        def aggregates() -> list[Event]:
+            return counters.drain_aggregates(capture.agent_id, time.time() * 1000)
+
+        def spill() -> None:
+            for event in aggregates():
+                transport.enqueue(event)
+
+        # No more aggregates wait than the queue they are drained into holds.
+        counters = CallCounters(config.max_functions, config.max_queue, spill)
         self._counters = counters
         headers = {"user-agent": f"arc-agent-python/{_VERSION}"}
         sending: dict[str, Any] = dict(
@@ -268,9 +277,9 @@ class ArcClient:
             random=random,
             headers=headers,
         )
-        self._transport = EventTransport(
+        transport = self._transport = EventTransport(
             url=f"{self.endpoint}/v1/events",
-            collect=lambda: counters.drain_aggregates(capture.agent_id, time.time() * 1000),
+            collect=aggregates,
             **sending,
         )
         # Verdicts travel like events, on their own queue: a backlog of either cannot crowd out the other.
