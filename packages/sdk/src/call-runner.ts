@@ -200,7 +200,9 @@ export class CallRunner<A extends readonly unknown[], R> {
       if (!this.#applicable(fix)) continue;
       if (fix.canaryShare < 1) {
         // The call key is computed only when a canary needs it.
-        key ??= this.#options.callKey ? String(this.#options.callKey(plan.original)) : String(++this.#calls);
+        key ??= this.#options.callKey
+          ? String(this.#unawaited(this.#options.callKey(plan.original)))
+          : String(++this.#calls);
         canaries.push(fix.id);
         if (canaryArm(fix.id, key, fix.canaryShare) === 'control') continue;
         treated = true;
@@ -421,7 +423,7 @@ export class CallRunner<A extends readonly unknown[], R> {
     const durationMs = ended - attempt.t0;
     return {
       function: this.#name,
-      input: this.#options.input ? this.#options.input(plan.original) : plan.original,
+      input: this.#recordedInput(plan.original),
       // Wall-clock start, from the monotonic duration; read only when an event is sent.
       startedAt: Math.round(Date.now() - (performance.now() - attempt.t0)),
       durationMs,
@@ -461,7 +463,7 @@ export class CallRunner<A extends readonly unknown[], R> {
       name: this.#callName(plan.original),
       seq: 0,
       function: this.#name,
-      input: this.#options.input ? this.#options.input(plan.original) : plan.original,
+      input: this.#recordedInput(plan.original),
       // The part of the result output repair works on (a model's text), as failure events show it.
       output: 'shaped' in stage ? stage.shaped : output,
       tags: plan.tags,
@@ -472,7 +474,7 @@ export class CallRunner<A extends readonly unknown[], R> {
     verdicts.returned(call);
     if (onCall !== undefined) {
       const callId = verdicts.callIdOf(call);
-      this.#guard(undefined, () => onCall({ callId, args: plan.original, output }));
+      this.#guard(undefined, () => this.#unawaited(onCall({ callId, args: plan.original, output })));
     }
     if (verify !== undefined) verdicts.verify(call, () => verify(checked, plan.original), verify);
   }
@@ -481,7 +483,7 @@ export class CallRunner<A extends readonly unknown[], R> {
   #callName(args: A): string | undefined {
     const named = this.#options.callId;
     if (named === undefined) return undefined;
-    const id = this.#guard<unknown>(undefined, () => named(args));
+    const id = this.#guard<unknown>(undefined, () => this.#unawaited(named(args)));
     if (typeof id === 'string' && id !== '') return id;
     if (id !== undefined) this.#internalError(new TypeError('track: callId must return a non-empty string'));
     return undefined;
@@ -596,7 +598,22 @@ export class CallRunner<A extends readonly unknown[], R> {
   /** The recorded input, which pooled few-shot examples are chosen by; only worked out for them. */
   #poolQuery(plan: CallPlan<A>, parts: readonly SimpleFix[]): unknown {
     if (!parts.some((p) => p.type === 'few_shot' && p.nearest !== undefined)) return undefined;
-    return this.#options.input ? this.#options.input(plan.original) : plan.original;
+    return this.#recordedInput(plan.original);
+  }
+
+  /** The call's input as events record it: what the `input` hook picks, or the arguments. */
+  #recordedInput(args: A): unknown {
+    return this.#options.input ? this.#unawaited(this.#options.input(args)) : args;
+  }
+
+  /**
+   * What a hook Arc does not await returned (typed otherwise, it may still be a promise, as an
+   * async function gives): a rejection of it is an internal error, never an unhandled rejection.
+   */
+  #unawaited<T>(result: T): T {
+    if (isThenable(result))
+      Promise.resolve(result).then(undefined, (error: unknown) => this.#internalError(error));
+    return result;
   }
 
   #guard<T>(fallback: T, work: () => T): T {

@@ -20,6 +20,7 @@ import {
   type RolloutWorkerOptions,
   startRolloutWorker,
 } from './rollout-worker.js';
+import { isThenable } from './safe-checks.js';
 import {
   type AnyFunction,
   MAX_FUNCTION_NAME_LENGTH,
@@ -82,7 +83,7 @@ export interface ArcOptions {
    * as invalid and the caller gets it (or the ValidationError, with `throwOnInvalid`).
    */
   validatorTimeoutMs?: number;
-  /** Told about errors caught inside Arc's work (its bugs, options' hooks that threw), which are otherwise only counted. */
+  /** Told about errors caught inside Arc's work (its bugs, options' hooks that threw or rejected), which are otherwise only counted. */
   onInternalError?: (error: unknown) => void;
   /**
    * Verdicts (`arc.feedback`, track's `verify`): a score below `threshold` (default 0.5) is a wrong
@@ -361,7 +362,9 @@ export function createArc(options: ArcOptions): Arc {
     internalError: (error) => {
       internalErrors++;
       try {
-        options.onInternalError?.(error);
+        // An async hook's rejection is as much the hook failing as a throw.
+        const told: unknown = options.onInternalError?.(error);
+        if (isThenable(told)) Promise.resolve(told).then(undefined, () => undefined);
       } catch {
         // The host's own hook failing must not become an error of Arc's in the host.
       }

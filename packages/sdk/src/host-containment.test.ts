@@ -422,6 +422,29 @@ const hookRows: HookRow[] = [
     internalErrors: 1,
   },
   {
+    // Arc awaits no hook but parse, validators and verify: a rejection of any other is contained.
+    name: 'an async onCall that rejects',
+    options: {
+      onCall: async () => {
+        throw new Error('async onCall hook');
+      },
+    },
+    reported: 'success',
+    internalErrors: 1,
+  },
+  {
+    name: 'a callId that returns a rejecting promise',
+    options: { callId: () => Promise.reject(new Error('async callId hook')) },
+    reported: 'success',
+    internalErrors: 2,
+  },
+  {
+    name: 'an input hook that returns a rejecting promise',
+    options: { input: () => Promise.reject(new Error('async input hook')) },
+    reported: 'success',
+    internalErrors: 2,
+  },
+  {
     // A verifier's failures are the host's, not Arc's: counted apart (verify's own tests).
     name: 'a verify that throws a Proxy throwing on every trap',
     options: {
@@ -616,5 +639,17 @@ describe('the host’s onInternalError hook', () => {
     // The runtime's report is what the rollout worker and the transport call directly.
     expect(() => runtimeOf(a)!.internalError(new Error('worker bug'))).not.toThrow();
     expect(a.stats().internalErrors).toBe(2);
+  });
+
+  it('may be async and reject: no unhandled rejection', async () => {
+    const a = await setup({
+      onInternalError: async () => {
+        throw new Error('async hook blew up');
+      },
+    });
+    runtimeOf(a)!.internalError(new Error('worker bug'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(escaped).toEqual([]);
+    expect(a.stats().internalErrors).toBe(1);
   });
 });

@@ -79,7 +79,7 @@ export interface TrackOptions<F extends AnyFunction, V = Awaited<ReturnType<F>>>
    * 1,000 runs of verify still unanswered (unless its verify answers at once). `arc.worker` scores this function's rollouts with it too.
    */
   verify?: (output: V, ...args: Parameters<F>) => VerifyResult | PromiseLike<VerifyResult>;
-  /** Told of each call that returned, with the id `arc.feedback` takes; errors it throws are contained. */
+  /** Told of each call that returned, with the id `arc.feedback` takes; errors it throws, or rejects with, are contained. */
   onCall?: (call: ReturnedCallInfo<F>) => void;
 }
 
