@@ -282,6 +282,42 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(seen).toHaveLength(4);
   });
 
+  it('scores 0 a rollout whose replayArgs gives no argument list, and contains the rejection of an async one', async () => {
+    const arc = client();
+    const ran: unknown[] = [];
+    const price = arc.track(
+      'quote.async-replay',
+      (request: Quote) => {
+        ran.push(request);
+        return request.qty;
+      },
+      {
+        input: (r) => r,
+        // Typed to give the arguments; an async function still gives a promise of them.
+        replayArgs: (async (input: unknown) => {
+          throw new Error(`no replay of ${JSON.stringify(input)}`);
+        }) as never,
+      },
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { step: at, ids } = await enqueue('quote.async-replay', [{ input: { item: 'a', qty: 2 } }]);
+      start(arc, { 'quote.async-replay': price }, { pollIntervalMs: 20 });
+      const [job] = await finished(at, ids);
+      expect(job).toMatchObject({
+        reward: 0,
+        error: 'cannot rebuild the arguments: replayArgs returned no argument list',
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(ran).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('redacts what it reports before it leaves the process', async () => {
     const secret = 'sk-proj-Hn3K9_xq2LmV8wRt-4YbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr';
     const bodies: string[] = [];

@@ -398,11 +398,16 @@ class Worker implements RolloutWorker {
           error: `'${job.function}' records a custom input without the track option replayArgs`,
         };
       }
-      let args: unknown[];
+      let args: unknown;
       try {
         args = replayArgs(job.input);
       } catch (error) {
         return { reward: 0, error: `cannot rebuild the arguments: ${this.#describe(error)}` };
+      }
+      if (!Array.isArray(args)) {
+        // Typed to return the arguments, an async replayArgs still returns a promise: its rejection goes nowhere.
+        if (isThenable(args)) Promise.resolve(args).then(undefined, () => undefined);
+        return { reward: 0, error: 'cannot rebuild the arguments: replayArgs returned no argument list' };
       }
       const recorder = new EventRecorder();
       // The call runs as production runs it: with the fixes promoted for the function's other
