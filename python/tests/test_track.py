@@ -606,6 +606,21 @@ def test_tags_the_server_would_refuse_are_refused_at_track_time_so_no_batch_is_l
     assert (stats.sent, stats.failed, stats.dropped, stats.last_error) == (2, 0, 0, None)
 
 
+def test_an_output_schema_past_the_servers_bounds_is_refused_at_track_time() -> None:
+    client = ArcClient(ArcConfig(api_key="k", endpoint="http://127.0.0.1:9", fixes=False, flush_interval=60.0))
+    # The server counts JSON text as JavaScript does, in UTF-16 code units: an emoji is two of them.
+    emoji = "\U0001f600" * 17_000
+    with pytest.raises(TypeError, match="at most 32768 characters as JSON"):
+        client.track(output_schema={"description": emoji})(lambda: 1)
+    nested: dict[str, Any] = {"type": "object"}
+    for _ in range(40):
+        nested = {"type": "object", "properties": {"a": nested}}
+    with pytest.raises(TypeError, match="deeper than"):
+        client.track(output_schema=nested)(lambda: 1)
+    assert client.track(output_schema={"description": "\U0001f600" * 16_000})(lambda: 1)() == 1
+    client.shutdown(timeout=0.5)
+
+
 def test_cancelling_the_call_reaches_the_host_and_a_validators_own_cancellation_does_not(arc_server: ArcServer, ingest_key: str) -> None:
     client = _client(arc_server, ingest_key)
     started = asyncio.Event()

@@ -152,8 +152,10 @@ def declared_output_schema(option: Any, where: str) -> dict[str, Any] | None:
         text = json.dumps(option, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as error:
         raise TypeError(f"{where}: output_schema must hold only JSON data ({error})") from None
-    if len(text) > _MAX_SCHEMA_LENGTH:
-        raise TypeError(f"{where}: output_schema must be at most {_MAX_SCHEMA_LENGTH} characters as JSON (is {len(text)})")
+    # In JavaScript's characters (UTF-16 code units), as the server counts them.
+    length = js_length(text)
+    if length > _MAX_SCHEMA_LENGTH:
+        raise TypeError(f"{where}: output_schema must be at most {_MAX_SCHEMA_LENGTH} characters as JSON (is {length})")
     schema: dict[str, Any] = json.loads(text)
     if _depth(schema, 1) > _MAX_SCHEMA_DEPTH:
         raise TypeError(f"{where}: output_schema must not nest deeper than {_MAX_SCHEMA_DEPTH}")
