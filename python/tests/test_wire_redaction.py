@@ -113,3 +113,9 @@ def test_the_error_type_is_redacted_and_bounded_as_the_typescript_sdk_does_it() 
     described = describe_error(auth_error("m"), CaptureOptions())
     assert re.fullmatch(r"AuthError for \[REDACTED:openai_key\] n+…\[truncated \d+ chars\]", described["type"]), described["type"]
     assert len(described["type"]) < 300
+
+
+def test_texts_are_cut_in_javascripts_characters_as_the_typescript_sdk_cuts_them() -> None:
+    # 5,000 emoji are 10,000 UTF-16 code units: the message keeps 4,096 of them, 2,048 emoji.
+    described = describe_error(ValueError("\U0001f600" * 5000), CaptureOptions())
+    assert described["message"] == "\U0001f600" * 2048 + "…[truncated 5904 chars]"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, to_json_safe
+from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, js_slice, to_json_safe
 from ._redact import RedactOptions, Redactor, redact_identifier, redactor_for
 
 COUNT_TAG = "arc.count"
@@ -115,7 +115,7 @@ def capture_schema(schema: dict[str, Any], options: CaptureOptions) -> dict[str,
 def capture_text(text: str, limit: int, options: CaptureOptions) -> str:
     length = js_length(text)
     if length > limit:
-        text = f"{text[:limit]}…[truncated {length - limit} chars]"
+        text = f"{js_slice(text, limit)}…[truncated {length - limit} chars]"
     return options.redactor.text(text)
 
 
