@@ -618,6 +618,9 @@ def test_an_output_schema_past_the_servers_bounds_is_refused_at_track_time() -> 
     with pytest.raises(TypeError, match="deeper than"):
         client.track(output_schema=nested)(lambda: 1)
     assert client.track(output_schema={"description": "\U0001f600" * 16_000})(lambda: 1)() == 1
+    # A short email's placeholder is longer than the email: the schema is bounded as it is sent.
+    with pytest.raises(TypeError, match="redacted as it is sent, must be at most 32768 characters as JSON"):
+        client.track(output_schema={"description": "a@b.co " * 3000})(lambda: 1)
     client.shutdown(timeout=0.5)
 
 

@@ -86,6 +86,12 @@ describe('declaredOutputSchema', () => {
       `arc.track: outputSchema must be at most ${MAX_DECLARED_SCHEMA_LENGTH} characters as JSON`,
     ],
     [
+      // A short email's placeholder is longer than the email: the schema is bounded as it is sent.
+      'too long once redacted',
+      { description: 'a@b.co '.repeat(3000) },
+      `arc.track: outputSchema, redacted as it is sent, must be at most ${MAX_DECLARED_SCHEMA_LENGTH} characters as JSON`,
+    ],
+    [
       'a Standard Schema without JSON Schema',
       { '~standard': { version: 1, vendor: 'v', validate: () => ({ value: 1 }) } },
       'arc.track: outputSchema is a Standard Schema that cannot state its JSON Schema',

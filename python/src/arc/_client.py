@@ -22,10 +22,10 @@ from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 from ._call_shape import CallShape
-from ._capture import CallCounters, CaptureOptions, Event, FunctionCounters, capture_identifier
+from ._capture import CallCounters, CaptureOptions, Event, FunctionCounters, capture_identifier, capture_schema
 from ._feedback import IDLE_FEEDBACK_STATS, FeedbackReporter, FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCache, FixCacheStats
-from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length
+from ._json_safe import DEFAULT_BOUNDS, JsonBounds, dumps, js_length
 from ._redact import RedactOptions
 from ._runner import CallRunner, OutputShape, RetrySettings, ReturnedCallInfo, RunnerOptions, Runtime
 from ._transport import EventTransport, TransportStats
@@ -138,9 +138,10 @@ def _depth(value: Any, depth: int) -> int:
     return depth - 1
 
 
-def declared_output_schema(option: Any, where: str) -> dict[str, Any] | None:
+def declared_output_schema(option: Any, where: str, capture: CaptureOptions) -> dict[str, Any] | None:
     """The declared schema as plain JSON data (a JSON Schema dict or a pydantic model's), checked
-    against the server's bounds; a TypeError naming ``where`` otherwise."""
+    against the server's bounds, as it is and as it is sent (redacted with ``capture``); a TypeError
+    naming ``where`` otherwise."""
     if option is None:
         return None
     schema_of = getattr(option, "model_json_schema", None)
@@ -159,6 +160,11 @@ def declared_output_schema(option: Any, where: str) -> dict[str, Any] | None:
     schema: dict[str, Any] = json.loads(text)
     if _depth(schema, 1) > _MAX_SCHEMA_DEPTH:
         raise TypeError(f"{where}: output_schema must not nest deeper than {_MAX_SCHEMA_DEPTH}")
+    # Redaction can lengthen it (a short email's placeholder is longer than the email), and the
+    # server refuses a batch with one event whose schema is past the bound.
+    sent = js_length(dumps(capture_schema(schema, capture)))
+    if sent > _MAX_SCHEMA_LENGTH:
+        raise TypeError(f"{where}: output_schema, redacted as it is sent, must be at most {_MAX_SCHEMA_LENGTH} characters as JSON (is {sent})")
     return schema
 
 
@@ -403,7 +409,7 @@ class ArcClient:
             input=options.get("input"),
             tags=dict(options.get("tags") or {}),
             parse=_parse_output(options.get("parse")),
-            output_schema=declared_output_schema(options.get("output_schema"), "arc.track"),
+            output_schema=declared_output_schema(options.get("output_schema"), "arc.track", self._capture),
             call_id=options.get("call_id"),
             on_call=options.get("on_call"),
             **verify_options(options.get("verify"), "arc.track"),

@@ -187,7 +187,7 @@ def wrap_openai(
         "call_shape": OpenAICallShape(),
         "call_key": (lambda *a, **kw: call_key(kw)) if call_key is not None else None,
         "tags": dict(tags or {}),
-        "output_schema": declared_output_schema(output_schema, "wrap_openai"),
+        "output_schema": declared_output_schema(output_schema, "wrap_openai", rt.capture),
         "call_id": (lambda *a, **kw: call_id(kw)) if call_id is not None else None,
         "on_call": on_call,
     }
