@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import inspect
 import os
 import secrets
 import subprocess
 import sys
 import textwrap
+import warnings
 from typing import Any
 
 import pydantic
@@ -576,6 +578,37 @@ def test_hostile_exceptions_and_hooks_stay_the_hosts_own(arc_server: ArcServer, 
     client.shutdown(timeout=5.0)
     assert client.stats().functions["test_hostile_exceptions_and_hooks_stay_the_hosts_own.<locals>.fails"].failures == 1
     assert hooked and all(isinstance(e, ZeroDivisionError) for e in hooked)
+
+
+def test_async_hooks_arc_does_not_await_are_reported_not_left_unawaited(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key, success_sample_rate=1.0)
+    ran: list[str] = []
+
+    async def on_call(info: Any) -> None:
+        ran.append("on_call")
+
+    async def call_id(x: int) -> str:
+        ran.append("call_id")
+        return "id"
+
+    async def recorded(x: int) -> Any:
+        ran.append("input")
+        return x
+
+    @client.track(on_call=on_call, call_id=call_id, input=recorded)  # type: ignore[arg-type]  # typed sync, as a host may not heed
+    def double(x: int) -> int:
+        return 2 * x
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert double(4) == 8
+        client.flush()
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert ran == []
+    # Each coroutine closed unrun and reported; call_id's also for naming no call.
+    assert client.stats().internal_errors == 4
+    client.shutdown(timeout=5.0)
 
 
 def test_tags_the_server_would_refuse_are_refused_at_track_time_so_no_batch_is_lost(arc_server: ArcServer, ingest_key: str) -> None:

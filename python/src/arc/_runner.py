@@ -202,7 +202,7 @@ class CallRunner:
             if fix.canary_share < 1:
                 if key is None:
                     if self._options.call_key is not None:
-                        key = str(self._options.call_key(*plan.original_args, **plan.original_kwargs))
+                        key = str(self._unawaited(self._options.call_key(*plan.original_args, **plan.original_kwargs)))
                     else:
                         self._calls += 1
                         key = str(self._calls)
@@ -254,7 +254,7 @@ class CallRunner:
     def recorded_input(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The call's input as events record it: what track's ``input`` picks, or the arguments by name."""
         if self._options.input is not None:
-            return self._options.input(*args, **kwargs)
+            return self._unawaited(self._options.input(*args, **kwargs))
         return self.arguments(args, kwargs)
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -515,7 +515,7 @@ class CallRunner:
         verdicts.returned(call)
         if on_call is not None:
             call_id = verdicts.call_id_of(call)
-            self._guard(None, lambda: on_call(ReturnedCallInfo(call_id, plan.original_args, plan.original_kwargs, returned)))
+            self._guard(None, lambda: self._unawaited(on_call(ReturnedCallInfo(call_id, plan.original_args, plan.original_kwargs, returned))))
         if verify is not None:
             arguments: dict[str, Any] = self._guard({}, lambda: self.arguments(plan.original_args, plan.original_kwargs))
             verdicts.verify(call, lambda: verify(checked, arguments), options.verify_in_loop and not sync)
@@ -524,7 +524,7 @@ class CallRunner:
         """The host's name for the call when it gives a usable one; None lets Arc number it."""
         named = self._options.call_id
         assert named is not None
-        name = self._guard(None, lambda: named(*plan.original_args, **plan.original_kwargs))
+        name = self._guard(None, lambda: self._unawaited(named(*plan.original_args, **plan.original_kwargs)))
         if isinstance(name, str) and name != "":
             return name
         if name is not None:
@@ -605,6 +605,14 @@ class CallRunner:
         plan.policy_retries += 1
         delay = backoff_delay(plan.policy_retries, policy.base_delay_ms, policy.max_delay_ms, policy.jitter, self._rt.random) / 1000
         return delay if elapsed + delay < limits.max_total else None
+
+    def _unawaited(self, result: T) -> T:
+        """What a hook Arc does not await returned: a coroutine (an async hook's) is closed unrun and
+        reported as an internal error, rather than left to warn that it was never awaited."""
+        if inspect.iscoroutine(result):
+            result.close()
+            self._internal_error(TypeError("a hook Arc does not await (on_call, call_id, call_key, input) returned a coroutine"))
+        return result
 
     def _guard(self, fallback: T, work: Callable[[], T]) -> T:
         try:
