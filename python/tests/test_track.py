@@ -611,6 +611,28 @@ def test_async_hooks_arc_does_not_await_are_reported_not_left_unawaited(arc_serv
     client.shutdown(timeout=5.0)
 
 
+def test_an_error_code_the_server_would_refuse_is_left_out_so_no_batch_is_lost(arc_server: ArcServer, ingest_key: str) -> None:
+    client = _client(arc_server, ingest_key)
+
+    class Coded(Exception):
+        code = 10**400  # JSON's reader makes it Infinity, which is no integer
+
+    @client.track
+    def coded() -> None:
+        raise Coded("huge code")
+
+    @client.track
+    def plain() -> None:
+        raise ValueError("plain")
+
+    for fn in (coded, plain):
+        with pytest.raises(Exception):
+            fn()
+    client.shutdown(timeout=5.0)
+    stats = client.stats().transport
+    assert (stats.sent, stats.failed, stats.last_error) == (2, 0, None)
+
+
 def test_tags_the_server_would_refuse_are_refused_at_track_time_so_no_batch_is_lost(arc_server: ArcServer, ingest_key: str) -> None:
     # Successes travel as aggregate events, which add Arc's count tag to the function's tags.
     client = _client(arc_server, ingest_key, success_sample_rate=0.0)

@@ -39,6 +39,9 @@ describe('capture', () => {
       'ETIMEDOUT',
     );
     expect(errorCode({ code: 23505 })).toBe(23505);
+    // The server takes an integer code, and refuses the whole batch for one that is not.
+    expect(errorCode({ code: 1.5, cause: { code: 'EPIPE' } })).toBe('EPIPE');
+    expect(errorCode({ code: 2 ** 60 })).toBeUndefined();
     const hostile = new Proxy(
       {},
       {

@@ -165,13 +165,16 @@ export function errorStatus(error: unknown): number | undefined {
   return undefined;
 }
 
-/** The error code (`ETIMEDOUT`, `ECONNREFUSED`, a provider's code) on the error or its causes. */
+/**
+ * The error code (`ETIMEDOUT`, `ECONNREFUSED`, a provider's code) on the error or its causes: a
+ * text, or a safe integer (the server refuses a batch with any other number as a code).
+ */
 export function errorCode(error: unknown): string | number | undefined {
   let node = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && node != null; depth++) {
     const code = field(node, 'code');
-    if ((typeof code === 'string' && code !== '') || (typeof code === 'number' && Number.isFinite(code)))
-      return code;
+    if ((typeof code === 'string' && code !== '') || Number.isSafeInteger(code))
+      return code as string | number;
     node = field(node, 'cause');
   }
   return undefined;

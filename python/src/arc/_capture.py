@@ -35,6 +35,7 @@ _MAX_HOST_TAGS = _MAX_EVENT_TAGS - len(_ARC_TAGS)
 Event = dict[str, Any]
 
 _MAX_CAUSE_DEPTH = 4
+_MAX_SAFE_INTEGER = 2**53 - 1
 MAX_MESSAGE_LENGTH = 4096
 _MAX_STACK_LENGTH = 16_384
 # An error type is a class's name, but the host may give a class any name (type(), __qualname__).
@@ -168,7 +169,8 @@ def error_status(error: BaseException) -> int | None:
 
 
 def error_code(error: BaseException) -> str | int | None:
-    """The error code (a provider's ``code``, an OSError's errno name) on the error or its causes."""
+    """The error code (a provider's ``code``, an OSError's errno name) on the error or its causes: a text,
+    or an integer JavaScript holds exactly (the server refuses a batch with any other number as a code)."""
     node: Any = error
     for _ in range(_MAX_CAUSE_DEPTH):
         if node is None:
@@ -176,7 +178,7 @@ def error_code(error: BaseException) -> str | int | None:
         code = _field(node, "code")
         if isinstance(code, str) and code != "":
             return code
-        if isinstance(code, int) and not isinstance(code, bool):
+        if isinstance(code, int) and not isinstance(code, bool) and abs(code) <= _MAX_SAFE_INTEGER:
             return code
         number = _field(node, "errno") if isinstance(node, OSError) else None
         if isinstance(number, int):
