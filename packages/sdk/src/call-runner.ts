@@ -256,10 +256,16 @@ export class CallRunner<A extends readonly unknown[], R> {
       );
       return result;
     }
-    return Promise.resolve(result).then(
-      (output) => this.#succeeded(thisArg, plan, attempt, output, false),
-      (error) => this.#failed(thisArg, plan, attempt, error, false),
-    ) as R;
+    try {
+      return Promise.resolve(result).then(
+        (output) => this.#succeeded(thisArg, plan, attempt, output, false),
+        (error) => this.#failed(thisArg, plan, attempt, error, false),
+      ) as R;
+    } catch (error) {
+      // A promise whose `constructor` or own `then` throws cannot be followed: the host gets it as it is.
+      this.#internalError(error);
+      return result;
+    }
   }
 
   #succeeded(thisArg: unknown, plan: CallPlan<A>, attempt: Attempt, output: unknown, sync: boolean): unknown {

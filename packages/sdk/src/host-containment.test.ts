@@ -553,6 +553,36 @@ const fetchRows: FetchRow[] = [
   },
 ];
 
+describe('a tracked function returning a promise whose then or constructor throws', () => {
+  const hostilePromises: [string, string][] = [
+    ['then', 'then trap'],
+    ['constructor', 'constructor trap'],
+  ];
+  it.each(hostilePromises)('(%s) gets it back as it is', async (field, message) => {
+    const a = await setup();
+    const make = () => {
+      const promise = Promise.resolve(7);
+      const trap = () => {
+        throw new Error(message);
+      };
+      // A `then` method that throws when called; a `constructor` that throws when read.
+      Object.defineProperty(promise, field, field === 'then' ? { value: trap } : { get: trap });
+      return promise;
+    };
+    const own = make();
+    const expected = await outcomeOf(() => own);
+    const returned = make();
+    const tracked = a.track('hostile.promise', () => returned, { validators: [() => true] });
+    const outcome = await outcomeOf(() => tracked());
+    expect(Object.keys(outcome)).toEqual(Object.keys(expected));
+    expect(tracked()).toBe(returned);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(escaped).toEqual([]);
+    // Arc could not watch it settle: an internal error, the call not counted.
+    expect(a.stats().internalErrors).toBe(2);
+  });
+});
+
 describe('a client whose fetch misbehaves', () => {
   it.each(fetchRows)('($name) leaves calls alone and fails its own work quietly', async (row) => {
     const a = createArc({
