@@ -3,16 +3,15 @@
 // there keep theirs, the batch's other events are stored as usual, and two replicas ingesting at
 // once never exceed it.
 
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './database-schema.js';
 import {
   capNewFunctions,
   FUNCTION_CAP_LOCK_CLASS,
   KnownFunctions,
   OVERFLOW_FUNCTION,
 } from './function-cap.js';
+import { offlineKysely } from './offline-kysely.fixture.js';
 import { failure, success } from './prepared-event.fixture.js';
 import type { IngestOptions, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
@@ -28,14 +27,7 @@ const capped: IngestOptions = {
 
 // Ingest's common path (issue 16): a batch of functions seen committed costs the cap no statement.
 it('asks the database nothing for a batch whose functions are all known', () => {
-  const offline = new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  });
+  const offline = offlineKysely();
   const known = new KnownFunctions();
   known.remember('p', ['a', 'b']);
   const events = [success('a'), failure('b-1', { fn: 'b' }), success(OVERFLOW_FUNCTION)];

@@ -32,16 +32,17 @@ export class KnownFunctions {
   readonly #memo = new BoundedMemo<true>(KNOWN_FUNCTIONS_LIMIT);
 
   has(projectId: string, fn: string): boolean {
-    return this.#memo.peek(key(projectId, fn)) !== undefined;
+    return this.#memo.peek(functionKey(projectId, fn)) !== undefined;
   }
 
   /** Call with functions read from the database, or after the commit that stored them. */
   remember(projectId: string, functions: Iterable<string>): void {
-    for (const fn of functions) this.#memo.get(key(projectId, fn), () => true);
+    for (const fn of functions) this.#memo.get(functionKey(projectId, fn), () => true);
   }
 }
 
-function key(projectId: string, fn: string): string {
+/** A function's key in the memos of this process (KnownFunctions, pattern-cap.ts's FullFunctions). */
+export function functionKey(projectId: string, fn: string): string {
   return `${projectId}\u0000${fn}`;
 }
 

@@ -4,7 +4,10 @@
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineKysely } from './offline-kysely.fixture.js';
 import {
+  capNewPatterns,
+  FullFunctions,
   isOverflowPattern,
   OVERFLOW_ERROR_TYPE,
   overflowPatternId,
@@ -13,7 +16,7 @@ import {
 } from './pattern-cap.js';
 import { failure } from './prepared-event.fixture.js';
 import { queryPlan } from './query-plan.fixture.js';
-import type { IngestOptions, Storage } from './storage.js';
+import type { IngestOptions, PreparedEvent, Storage } from './storage.js';
 import { openTestStorages } from './test-databases.js';
 
 const CAP = 3;
@@ -23,6 +26,51 @@ const capped: IngestOptions = {
   random: () => 0.5,
   maxPatternsPerFunction: CAP,
 };
+
+// A flood of new patterns past the cap (issue 16): a function seen full is not counted again, and
+// without a lock (SQLite, writers serialised) the reads are not repeated.
+it('counts no function remembered full, and reads once without a lock', () => {
+  const db = offlineKysely();
+  const full = new FullFunctions();
+  const none = { rows: [], affected: 0 };
+  const first = capNewPatterns(
+    db,
+    'p',
+    [failure('f-new', { fn: 'f' }), failure('g-new', { fn: 'g' })],
+    2,
+    full,
+  );
+  first.next(); // the stored patterns among the batch's: none
+  const counts = first.next(none);
+  expect(counts.done).toBe(false);
+  expect(counts.value).toMatchObject({ parameters: expect.arrayContaining(['f', 'g']) });
+  const admitted = first.next({
+    rows: [
+      { key: 'f', n: 2 },
+      { key: 'g', n: 1 },
+    ],
+    affected: 0,
+  });
+  expect(admitted.done).toBe(true);
+  expect((admitted.value as PreparedEvent[]).map((e) => e.fingerprint?.patternId)).toEqual([
+    overflowPatternId('f'),
+    'g-new',
+  ]);
+
+  // f is full for good: only g is counted, and a batch of f's alone asks for no count.
+  const second = capNewPatterns(db, 'p', [failure('f-2', { fn: 'f' }), failure('g-2', { fn: 'g' })], 2, full);
+  second.next();
+  expect(second.next(none).value).not.toMatchObject({ parameters: expect.arrayContaining(['f']) });
+  const third = capNewPatterns(db, 'p', [failure('f-3', { fn: 'f' })], 2, full);
+  third.next();
+  const done = third.next(none);
+  expect(done.done).toBe(true);
+  expect((done.value as PreparedEvent[])[0]?.fingerprint?.patternId).toBe(overflowPatternId('f'));
+  // Another project's function of the same name is counted.
+  const other = capNewPatterns(db, 'q', [failure('f-4', { fn: 'f' })], 2, full);
+  other.next();
+  expect(other.next(none).done).toBe(false);
+});
 
 describe.each(openTestStorages())('patterns per function on $name', (backend) => {
   let storage: Storage;

@@ -7,9 +7,10 @@
 // one it is stored under. On PostgreSQL, a transaction lock per function (taken in name order,
 // before any row lock) makes the count exact across replicas.
 
-import { patternIdOf } from '@arc-agent/core';
+import { BoundedMemo, patternIdOf } from '@arc-agent/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from './database-schema.js';
+import { functionKey } from './function-cap.js';
 import type { PreparedEvent } from './storage.js';
 import { all, type TransactionScript } from './transaction-script.js';
 
@@ -51,16 +52,39 @@ export function pgPatternCapLocks(
     ORDER BY f.ord`.compile(db);
 }
 
+/** Functions remembered at their cap, over all projects: a bound on this process's memory. */
+const FULL_FUNCTIONS_LIMIT = 100_000;
+
+/**
+ * Functions seen with at least the cap's number of patterns, with the count seen. Patterns are never
+ * deleted, so a count read committed stays a lower bound: a function seen full needs no count again
+ * (a flood of new patterns past the cap would otherwise count the function's patterns every batch).
+ */
+export class FullFunctions {
+  readonly #memo = new BoundedMemo<number>(FULL_FUNCTIONS_LIMIT);
+
+  has(projectId: string, fn: string, maxPatternsPerFunction: number): boolean {
+    return (this.#memo.peek(functionKey(projectId, fn)) ?? 0) >= maxPatternsPerFunction;
+  }
+
+  /** Call with a count read from the database, when it is at or past the cap. */
+  remember(projectId: string, fn: string, count: number): void {
+    this.#memo.get(functionKey(projectId, fn), () => count);
+  }
+}
+
 /**
  * The events with the failures of new patterns past the cap moved to their function's overflow
  * pattern (patterns admitted in order of first appearance). `lock` takes the dialect's locks on the
- * functions given (in name order), if it needs them (SQLite's writers are serialised already).
+ * functions given (in name order), if it needs them; without one (SQLite, whose writers are
+ * serialised already) nothing can change between the reads, which are not repeated.
  */
 export function* capNewPatterns(
   db: Kysely<Database>,
   projectId: string,
   events: readonly PreparedEvent[],
   maxPatternsPerFunction: number,
+  full: FullFunctions,
   lock?: (functions: readonly string[]) => CompiledQuery,
 ): TransactionScript<PreparedEvent[]> {
   const functionOf = new Map<string, string>();
@@ -77,22 +101,29 @@ export function* capNewPatterns(
   // whatever other transactions do, and need no lock. Only functions with room take theirs, or
   // every batch bringing a new pattern of a full function (a flood past the cap) would queue
   // behind the others until they commit.
-  const counts = yield* patternCounts(db, projectId, functions);
-  const open = functions.filter((fn) => (counts.get(fn) ?? 0) < maxPatternsPerFunction);
-  // One statement for every lock, and one for the reads under them: the locks are held until commit.
-  if (lock !== undefined && open.length > 0) yield lock(open);
-  // Read again, after the counts and under the locks: another transaction may have created some
-  // of them meanwhile (a full function's patterns are settled once its count was read).
-  const reread = yield* all(
-    existingPatternsQuery(
-      db,
-      projectId,
-      candidates.map(([id]) => id),
-    ).$if(open.length > 0, (q) => q.unionAll(patternCountsQuery(db, projectId, open))),
-  );
-  const stored = new Set(reread.filter((r) => r.n === null).map((r) => r.key));
-  for (const r of reread) if (r.n !== null) counts.set(r.key, Number(r.n));
-  const room = new Map(functions.map((fn) => [fn, maxPatternsPerFunction - (counts.get(fn) ?? 0)]));
+  const counted = functions.filter((fn) => !full.has(projectId, fn, maxPatternsPerFunction));
+  const counts =
+    counted.length === 0 ? new Map<string, number>() : yield* patternCounts(db, projectId, counted);
+  for (const [fn, count] of counts) if (count >= maxPatternsPerFunction) full.remember(projectId, fn, count);
+  const open = counted.filter((fn) => (counts.get(fn) ?? 0) < maxPatternsPerFunction);
+  let stored = new Set<string>();
+  if (lock !== undefined) {
+    // One statement for every lock, and one for the reads under them: the locks are held until commit.
+    if (open.length > 0) yield lock(open);
+    // Read again, after the counts and under the locks: another transaction may have created some
+    // of them meanwhile (a full function's patterns are settled once its count was read).
+    const reread = yield* all(
+      existingPatternsQuery(
+        db,
+        projectId,
+        candidates.map(([id]) => id),
+      ).$if(open.length > 0, (q) => q.unionAll(patternCountsQuery(db, projectId, open))),
+    );
+    stored = new Set(reread.filter((r) => r.n === null).map((r) => r.key));
+    for (const r of reread) if (r.n !== null) counts.set(r.key, Number(r.n));
+  }
+  // Full functions have no room, whether counted now or remembered full.
+  const room = new Map(open.map((fn) => [fn, maxPatternsPerFunction - (counts.get(fn) ?? 0)]));
   const overflowing = new Set<string>();
   for (const [id, fn] of candidates) {
     if (stored.has(id)) continue;

@@ -31,7 +31,7 @@ import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
-import { capNewPatterns, pgPatternCapLocks } from './pattern-cap.js';
+import { capNewPatterns, FullFunctions, pgPatternCapLocks } from './pattern-cap.js';
 import { inlineParameters, PgPreparedStatements } from './pg-inline-parameters.js';
 import {
   INLINE_PAYLOAD_LIMIT_BYTES,
@@ -176,6 +176,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   const locks = createPgLeaderLocks(options.connectionString, onError);
   const descriptions = new PatternDescriptions();
   const knownFunctions = new KnownFunctions();
+  const fullFunctions = new FullFunctions();
   const transact: Transact = (projectId, at, script) =>
     db.transaction().execute(async (trx) => {
       const { value, stream } = await runScriptAsync(script(), kyselyExecutor(trx));
@@ -250,7 +251,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const capped =
           cap === undefined
             ? unique
-            : await runScriptAsync(capNewPatterns(db, projectId, unique, cap, capRun.lock), capRun.execute);
+            : await runScriptAsync(
+                capNewPatterns(db, projectId, unique, cap, fullFunctions, capRun.lock),
+                capRun.execute,
+              );
         const early = capRun.inserted();
         const inserted =
           early ?? (await execute(insertEventsQuery(db, projectId, encodeEvents(capped, storedForm))));

@@ -24,7 +24,7 @@ import { createLearningQueries } from './learning-queries.js';
 import { migrateToLatest } from './migrations/schema-migrations.js';
 import { createOutputSchemaQueries } from './output-schema-queries.js';
 import { createOverviewQueries } from './overview-queries.js';
-import { capNewPatterns } from './pattern-cap.js';
+import { capNewPatterns, FullFunctions } from './pattern-cap.js';
 import { preparePrivateDatabaseFile } from './private-database-file.js';
 import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
@@ -79,6 +79,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const locks = createProcessLeaderLocks(resolve(options.file));
   const descriptions = new PatternDescriptions();
   const knownFunctions = new KnownFunctions();
+  const fullFunctions = new FullFunctions();
 
   /** Inside the caller's transaction: inserts the events, prunes the tail when due. */
   const appendStream = (projectId: string, events: readonly NewStreamEvent[], at: number): StreamEvent[] => {
@@ -113,7 +114,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const capped =
       options.maxPatternsPerFunction === undefined
         ? admitted
-        : runScriptSync(capNewPatterns(db, projectId, admitted, options.maxPatternsPerFunction), execute);
+        : runScriptSync(
+            capNewPatterns(db, projectId, admitted, options.maxPatternsPerFunction, fullFunctions),
+            execute,
+          );
     const accepted: PreparedEvent[] = [];
     for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
