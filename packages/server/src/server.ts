@@ -64,7 +64,8 @@ export interface RunningServer {
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = redactedLogger(options.logger ?? pino({ name: 'arc' }));
-  const storage = await openStorage(options.db);
+  // Ingest's thread commits; SQLite's checkpoints run in a thread of their own.
+  const storage = await openStorage(options.db, { checkpointThread: true });
   let app: ArcApp | undefined;
   let learners: LearnerThread | LearnerPool | null = null;
   let retention: EventRetention | null = null;

@@ -17,13 +17,21 @@ export function storageTarget(db: string | undefined): StorageTarget {
   return { dialect: 'sqlite', file: db };
 }
 
+export interface OpenStorageOptions {
+  /** SQLite: checkpoints in a thread of their own (the server's ingest; SqliteStorageOptions). */
+  checkpointThread?: boolean;
+}
+
 /** Creates the storage `db` names and applies pending migrations. */
-export async function openStorage(db: string | undefined): Promise<Storage> {
+export async function openStorage(
+  db: string | undefined,
+  options: OpenStorageOptions = {},
+): Promise<Storage> {
   const target = storageTarget(db);
   const storage =
     target.dialect === 'postgres'
       ? createPostgresStorage({ connectionString: target.connectionString })
-      : createSqliteStorage({ file: target.file });
+      : createSqliteStorage({ file: target.file, checkpointThread: options.checkpointThread === true });
   try {
     await storage.migrate();
   } catch (error) {

@@ -29,6 +29,7 @@ import { preparePrivateDatabaseFile } from './private-database-file.js';
 import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createSharedQueries, pruneStreamQuery } from './shared-queries.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteCheckpointThread } from './sqlite-checkpoint-thread.js';
 import { SqliteStreamDelivery } from './sqlite-stream-delivery.js';
 import type { IngestOptions, IngestResult, PreparedEvent, Storage, StreamEvent } from './storage.js';
 import { type DescribedPattern, type PatternDescription, PatternDescriptions } from './stored-event.js';
@@ -48,6 +49,11 @@ export interface SqliteStorageOptions {
   /** Stream events kept per project (default 10,000). */
   streamRetention?: number;
   onError?: StorageErrorHandler;
+  /**
+   * Checkpoints in a thread of their own (sqlite-checkpoint-thread.ts), off the thread that commits
+   * ingest's batches: the server's choice. Otherwise the writing connection checkpoints itself.
+   */
+  checkpointThread?: boolean;
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -65,9 +71,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   // Other processes (the CLI next to a running server) wait for the writer instead of failing.
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
+  const onError = options.onError ?? reportStorageErrorToStderr;
+  let checkpoints: SqliteCheckpointThread | undefined;
+  if (options.checkpointThread === true) {
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpoints = new SqliteCheckpointThread({ file: options.file, onError });
+  }
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const listeners = new StreamListeners(options.onError ?? reportStorageErrorToStderr);
+  const listeners = new StreamListeners(onError);
   const delivery = new SqliteStreamDelivery(sqlite, listeners);
   const retention = new StreamRetention(options.streamRetention);
   let statements: IngestStatements | undefined;
@@ -101,7 +113,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     projectId: string,
     events: readonly PreparedEvent[],
     options: IngestOptions,
-  ): { result: IngestResult; described: DescribedPattern[]; functions: string[] } => {
+  ): { result: IngestResult; described: DescribedPattern[]; functions: string[]; bytes: number } => {
     const s = prepared();
     const unique = firstOfEachId(events);
     const admitted =
@@ -119,9 +131,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
             execute,
           );
     const accepted: PreparedEvent[] = [];
+    let bytes = 0;
     for (const event of capped) {
       const patternId = event.fingerprint?.patternId ?? null;
       const data = JSON.stringify(descriptions.storedForm(projectId, event));
+      bytes += data.length;
       const inserted = s.insertEvent.run(
         projectId,
         event.id,
@@ -190,6 +204,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       },
       described,
       functions: aggregate.functions.map((f) => f.function),
+      bytes,
     };
   };
   // IMMEDIATE takes the write lock up front, so a concurrent writer waits (busy_timeout) instead
@@ -237,6 +252,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async close() {
+      await checkpoints?.close();
       await locks.close();
       await db.destroy();
     },
@@ -246,7 +262,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async ingest(projectId, events, options) {
-      const { result, described, functions } = ingestTransaction(projectId, events, options);
+      const { result, described, functions, bytes } = ingestTransaction(projectId, events, options);
+      checkpoints?.wrote(bytes);
       descriptions.remember(projectId, described);
       knownFunctions.remember(projectId, functions);
       delivery.committed(result.streamEvents);
