@@ -53,7 +53,7 @@ export interface SqliteCheckpointThreadOptions {
   /** The database file; the thread opens its own connection to it. */
   file: string;
   onError: (error: unknown) => void;
-  /** Bytes written between checkpoints (default 4 MiB). */
+  /** Event data written between checkpoints (default 1 MiB). */
   checkpointBytes?: number;
 }
 
