@@ -85,7 +85,8 @@ export function curriculumProbabilities(
 
 /**
  * Draws `count` arms (with replacement) under the curriculum. SEC's draws come from its own
- * stream and count as pulls; the others use the learner's `rng` (greedy draws nothing at random).
+ * stream; the others use the learner's `rng` (greedy draws nothing at random). Every draw counts as
+ * a pull of its arm in `sec`, as the dashboard shows them.
  */
 export function drawCurriculum(
   curriculum: Curriculum,
@@ -94,13 +95,24 @@ export function drawCurriculum(
   sec: SecCurriculum,
   rng: SeededRandom,
 ): string[] {
+  if (curriculum === 'sec' || curriculum === 'sec-weighted') {
+    return sec.sample(
+      arms.map((a) => a.id),
+      count,
+    );
+  }
+  const drawn = drawOutsideSec(curriculum, arms, count, rng);
+  sec.countPulls(drawn);
+  return drawn;
+}
+
+function drawOutsideSec(
+  curriculum: Exclude<Curriculum, 'sec' | 'sec-weighted'>,
+  arms: readonly CurriculumArm[],
+  count: number,
+  rng: SeededRandom,
+): string[] {
   switch (curriculum) {
-    case 'sec':
-    case 'sec-weighted':
-      return sec.sample(
-        arms.map((a) => a.id),
-        count,
-      );
     case 'greedy': {
       const order = greedyOrder(arms);
       return Array.from({ length: count }, (_, d) => arms[order[d % order.length]!]!.id);

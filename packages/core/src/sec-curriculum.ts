@@ -28,7 +28,7 @@ export interface QHistoryPoint {
 /** Per-arm state, as the dashboard shows it. */
 export interface SecArmStats {
   q: number;
-  /** Times the arm was drawn by `sample`. */
+  /** Times the arm was drawn: by `sample`, or by another curriculum (`countPulls`). */
   pulls: number;
   /** Times the arm got a reward in `update` (decays with r = 0 are not counted). */
   updates: number;
@@ -153,11 +153,17 @@ export class SecCurriculum {
       throw new RangeError(`batchSize must be an integer >= 0, got ${String(batchSize)}`);
     }
     if (batchSize > 0 && arms.length === 0) throw new RangeError('cannot sample from an empty list of arms');
-    return sampleCategorical(probabilities, this.#rng, batchSize).map((index) => {
-      const arm = arms[index]!;
-      this.#state(arm).pulls++;
-      return arm;
-    });
+    const drawn = sampleCategorical(probabilities, this.#rng, batchSize).map((index) => arms[index]!);
+    this.countPulls(drawn);
+    return drawn;
+  }
+
+  /**
+   * Counts draws of these arms (a repeat counts again) made by another curriculum over the same
+   * patterns, so that pulls are every draw a learner made, whichever curriculum drew it.
+   */
+  countPulls(drawn: readonly string[]): void {
+    for (const arm of drawn) this.#state(arm).pulls++;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { learnerStateFromJSON } from '@arc-agent/core';
+import { learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService } from '../ingest-service.js';
 import type { Storage } from '../storage/storage.js';
@@ -153,6 +153,7 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
   it("seeds a new learner as told, and draws patterns with the project's curriculum", async () => {
     const stateOf = async (id: string) => learnerStateFromJSON((await storage.getLearnerState(id))!.state);
     const pulls = async (id: string) => (await stateOf(id)).sec.arms.reduce((n, a) => n + a.pulls, 0);
+    const fresh = (seed: number | string) => new SecCurriculum({ seed }).toJSON().rng;
     const told = await project();
     await ingestFailures(storage, told, { lookup: 6 });
     expect(
@@ -162,14 +163,17 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
       report: { rollouts: 32 },
     });
     expect((await stateOf(told)).sec.options.seed).toBe(7);
-    // Only SEC's own draw pulls arms; the random baseline draws from the pool, not from the bandit.
-    expect(await pulls(told)).toBe(0);
+    // Every draw counts as a pull, but only SEC's own draw takes from its stream: the random
+    // baseline draws with the learner's.
+    expect(await pulls(told)).toBe(SETTINGS.batchSize);
+    expect((await stateOf(told)).sec.rng).toEqual(fresh(7));
 
     const plain = await project();
     await ingestFailures(storage, plain, { lookup: 6 });
     await step(plain, { ...SETTINGS, curriculum: 'sec' });
     expect((await stateOf(plain)).sec.options.seed).toBe(plain);
     expect(await pulls(plain)).toBe(SETTINGS.batchSize);
+    expect((await stateOf(plain)).sec.rng).not.toEqual(fresh(plain));
   });
 
   it('does not run without patterns to learn or budget to spend', async () => {
