@@ -2,7 +2,10 @@
 // process; when it starts scoring the held-out set with the deployed fixes (learning is done, the
 // server still up), Debian's Chromium, signed in with the demo's admin key, captures the pages.
 //
-//   npx tsx scripts/demo-screenshots.ts [--quick] [--out docs]
+// The run is an ordinary demo run: `--seed` and `--report` work as in `arc demo`, so the figures the
+// README gives and the screenshots beside them can come from one run.
+//
+//   npx tsx scripts/demo-screenshots.ts [--quick] [--seed N] [--report file.json] [--out docs]
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +16,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    report: { type: 'string' },
     out: { type: 'string', default: 'docs' },
   },
 });
@@ -50,7 +55,11 @@ const progress = new DemoProgress({
 
 try {
   await runDemo(
-    { quick: values.quick },
+    {
+      quick: values.quick,
+      ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
+      ...(values.report === undefined ? {} : { report: values.report }),
+    },
     {
       progress,
       async onStarted({ dashboardUrl, adminKey }) {
