@@ -1,6 +1,7 @@
 // GET /v1/functions: per tracked function, how many calls succeeded and failed, and the output
 // schema its tracking declared, if any; by name, a page at a time (cursor-paginated as
-// GET /v1/patterns is), since a project may have up to its cap of functions (function-cap.ts).
+// GET /v1/patterns is), since a project may have up to its cap of functions (function-cap.ts),
+// optionally only those whose name starts with a prefix (the dashboard's function filter).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.js';
@@ -43,11 +44,12 @@ export const functionsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
     },
     async (request) => {
       const { projectId } = request.auth!;
-      const { limit, cursor } = request.query;
+      const { limit, cursor, prefix } = request.query;
       // One more than the page, to know whether another follows.
       const rows = await storage.listFunctionStats(projectId, {
         limit: limit + 1,
         ...(cursor !== undefined ? { after: functionAfter(cursor) } : {}),
+        ...(prefix !== undefined ? { prefix } : {}),
       });
       const stats = rows.slice(0, limit);
       const declared = await storage.listOutputSchemas(

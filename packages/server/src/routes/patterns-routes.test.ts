@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FUNCTION_NAME_LENGTH } from '../schemas/event-schemas.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
 
@@ -231,6 +232,22 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
     expect(seen).toEqual(names);
   });
 
+  it('lists only the functions whose name starts with `prefix`, paged as without it', async () => {
+    const names = async (query: string) => {
+      const response = await server.request('GET', `/v1/functions${query}`, { key });
+      expect(response.status, query).toBe(200);
+      return response.body as { functions: { function: string }[]; nextCursor: string | null };
+    };
+    expect((await names('?prefix=f')).functions.map((f) => f.function)).toEqual(['fetchWeather']);
+    // Case-sensitive, and no wildcards: `%` and `_` are plain text.
+    expect((await names('?prefix=F')).functions).toEqual([]);
+    expect((await names('?prefix=%25')).functions).toEqual([]);
+    expect((await names('?prefix=l_gin')).functions).toEqual([]);
+    const pageOne = await names('?prefix=p&limit=1');
+    expect(pageOne.functions.map((f) => f.function)).toEqual(['parse']);
+    expect(pageOne.nextCursor).toBeNull();
+  });
+
   it('answers 400 naming the parameter for bad function queries', async () => {
     for (const [query, path] of [
       ['?limit=0', '/limit'],
@@ -238,6 +255,9 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
       ['?limit=ten', '/limit'],
       ['?cursor=%25%25', '/cursor'],
       ['?cursor=a%00b', '/cursor'],
+      ['?prefix=', '/prefix'],
+      ['?prefix=a%00b', '/prefix'],
+      [`?prefix=${'x'.repeat(MAX_FUNCTION_NAME_LENGTH + 1)}`, '/prefix'],
     ]) {
       const response = await server.request('GET', `/v1/functions${query}`, { key });
       expect(response.status, query).toBe(400);

@@ -74,6 +74,12 @@ export const PatternDetailSchema = Type.Object({
 export const FunctionListQuerySchema = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: MAX_FUNCTION_PAGE, default: 50 }),
   cursor: PageCursor,
+  prefix: Type.Optional(
+    NulFreeText({
+      maxLength: MAX_FUNCTION_NAME_LENGTH,
+      description: 'only functions whose name starts with this text (case-sensitive)',
+    }),
+  ),
 });
 
 export const FunctionListSchema = Type.Object({

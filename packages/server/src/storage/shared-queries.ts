@@ -227,11 +227,17 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
 
     async listFunctionStats(projectId, page) {
       const after = page?.after;
+      const prefix = page?.prefix;
       const rows = await db
         .selectFrom('function_stats')
         .selectAll()
         .where('project_id', '=', projectId)
         .$if(after !== undefined, (q) => q.where('function', '>', after as string))
+        // substr counts characters (code points) on both backends; unlike LIKE, it has no
+        // wildcards to escape and is case-sensitive on both.
+        .$if(prefix !== undefined, (q) =>
+          q.where(sql`substr(function, 1, ${[...(prefix as string)].length})`, '=', prefix as string),
+        )
         .orderBy('function')
         .$if(page !== undefined, (q) => q.limit(page?.limit ?? 0))
         .execute();

@@ -396,6 +396,22 @@ describe.each(openTestStorages())('$name storage', (backend) => {
       expect(await storage.listFunctionStats(project, { limit: 5, after: 'a-fn' })).toEqual([
         { function: 'b-fn', successes: 2, failures: 0, lastSeen: 50 },
       ]);
+      // Names that start with `prefix`, exactly: case counts, and LIKE's wildcards are plain text.
+      await storage.ingest(
+        project,
+        ['a_fnX', 'A-fn', 'aé-fn', 'aé😀-fn'].map((fn) => success(fn, { timestamp: 80 })),
+        options(16),
+      );
+      const names = async (page: { limit: number; after?: string; prefix?: string }) =>
+        (await storage.listFunctionStats(project, page)).map((f) => f.function);
+      expect(await names({ limit: 10, prefix: 'a-' })).toEqual(['a-fn']);
+      expect(await names({ limit: 10, prefix: 'a_' })).toEqual(['a_fnX']);
+      // Each backend orders names by its own collation; pages follow that order.
+      const accented = await names({ limit: 10, prefix: 'aé' });
+      expect([...accented].sort()).toEqual(['aé-fn', 'aé😀-fn']);
+      expect(await names({ limit: 10, prefix: 'aé😀' })).toEqual(['aé😀-fn']);
+      expect(await names({ limit: 1, prefix: 'aé', after: accented[0]! })).toEqual([accented[1]]);
+      expect(await names({ limit: 10, prefix: 'z' })).toEqual([]);
       expect(await storage.countFailures(project)).toBe(1);
       expect(await storage.countFailures(await newProject())).toBe(0);
       expect(await storage.ingest(project, [], options(16))).toEqual({

@@ -255,8 +255,14 @@ export interface Storage {
   getPattern(projectId: string, patternId: string): Promise<PatternRecord | undefined>;
   listFailureExamples(projectId: string, patternId: string): Promise<ExampleRecord[]>;
   listSuccessExamples(projectId: string, functionName: string): Promise<ExampleRecord[]>;
-  /** The project's functions by name; a page of them (names after `after`) when `page` is given. */
-  listFunctionStats(projectId: string, page?: { limit: number; after?: string }): Promise<FunctionStats[]>;
+  /**
+   * The project's functions by name; a page of them (names after `after`, each starting with
+   * `prefix` exactly, case included) when `page` is given.
+   */
+  listFunctionStats(
+    projectId: string,
+    page?: { limit: number; after?: string; prefix?: string },
+  ): Promise<FunctionStats[]>;
   /** Failures ever ingested for the project (its functions' failure counts added up). */
   countFailures(projectId: string): Promise<number>;
   /** Stored events as ingest prepared them (redacted, bounded), ordered by id. */
