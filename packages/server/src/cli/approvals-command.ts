@@ -13,6 +13,7 @@ import {
   type ServerOptions,
   withServerOptions,
 } from './server-client.js';
+import { terminalText } from './terminal-text.js';
 
 type ApprovalView = Static<typeof ApprovalSchema>;
 type DeploymentView = Static<typeof DeploymentSchema>;
@@ -100,7 +101,7 @@ export function registerApprovalsCommand(program: Command): void {
           }
           const { deployment } = answer;
           process.stdout.write(
-            `${past} ${id} (${String(answer.approval.result.fix.type)} for ${answer.approval.result.function}).\n` +
+            `${past} ${terminalText(id)} (${terminalText(`${String(answer.approval.result.fix.type)} for ${answer.approval.result.function}`)}).\n` +
               (deployment === null
                 ? ''
                 : `Deployed as canary ${deployment.id} to ${percent(deployment.canaryShare)} of calls.\n`),

@@ -12,6 +12,7 @@ import {
   type ServerOptions,
   withServerOptions,
 } from './server-client.js';
+import { terminalText } from './terminal-text.js';
 
 type DeploymentView = Static<typeof DeploymentSchema>;
 
@@ -93,7 +94,7 @@ export function registerDeploymentsCommand(program: Command): void {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(deployment)}\n`
-            : `Rolled back ${id} (${String(deployment.fix.type)} ${deployment.fixId} for ${deployment.function}).\n`,
+            : `Rolled back ${terminalText(`${id} (${String(deployment.fix.type)} ${deployment.fixId} for ${deployment.function})`)}.\n`,
         );
       } catch (error) {
         failCommand('deployments rollback', error);

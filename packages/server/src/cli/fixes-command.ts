@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Static } from 'typebox';
 import type { ApprovalSchema } from '../schemas/approval-schemas.js';
 import { callServer, failCommand, type ServerOptions, withServerOptions } from './server-client.js';
+import { terminalText } from './terminal-text.js';
 
 type ApprovalView = Static<typeof ApprovalSchema>;
 
@@ -43,7 +44,7 @@ export function registerFixesCommand(program: Command): void {
         }
         const { result, impact } = approval;
         process.stdout.write(
-          `Proposed ${String(result.fix.type)} for ${result.function} (pattern ${result.patternId}).\n` +
+          `Proposed ${terminalText(`${String(result.fix.type)} for ${result.function} (pattern ${result.patternId})`)}.\n` +
             `Approval ${approval.id} waits for a person: risk ${result.risk}, severity ` +
             `${String(impact.severity ?? '-')}, improvement not measured.\n` +
             `Approve it with: arc approvals approve ${approval.id}\n`,

@@ -75,4 +75,32 @@ describe('arc patterns', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('arc patterns show: Pattern not found\n');
   });
+
+  it('prints the control characters of client text as escapes, never for the terminal to obey', async () => {
+    const ingested = await server.request('POST', '/v1/events', {
+      key: server.adminKey,
+      body: {
+        events: [
+          {
+            kind: 'failure',
+            function: 'evil\u001b]0;PWNED\u0007\u001b[2J',
+            timestamp: T0 + 3,
+            error: { type: 'E\u001b[31m', message: 'bad \u009bK' },
+            input: ['\u007f'],
+          },
+        ],
+      },
+    });
+    const evil = ingested.body.patterns[0].id;
+    const listed = await runCli(['patterns', 'list', '--sort', 'lastSeen', '--limit', '1'], env);
+    const shown = await runCli(['patterns', 'show', evil], env);
+    for (const { code, stdout, stderr } of [listed, shown]) {
+      expect(code, stderr).toBe(0);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+      expect(stdout.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    expect(listed.stdout).toContain('evil\\u001b]0;PWNED\\u0007\\u001b[2J');
+    expect(shown.stdout).toContain('Error:       E\\u001b[31m: bad \\u009bK\n');
+    expect(shown.stdout).toContain('An input:    ["\\u007f"]\n');
+  });
 });

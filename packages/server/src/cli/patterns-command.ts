@@ -12,6 +12,7 @@ import {
   type ServerOptions,
   withServerOptions,
 } from './server-client.js';
+import { terminalText } from './terminal-text.js';
 
 type PatternList = Static<typeof PatternListSchema>;
 type PatternDetail = Static<typeof PatternDetailSchema>;
@@ -65,12 +66,13 @@ export function registerPatternsCommand(program: Command): void {
           return;
         }
         const example = p.examples[0];
+        const t = terminalText;
         process.stdout.write(
-          `Pattern ${p.id}: ${p.category} in ${p.function}\n` +
-            `Error:       ${p.errorType}: ${p.normalizedMessage}\n` +
+          `Pattern ${t(p.id)}: ${p.category} in ${t(p.function)}\n` +
+            `Error:       ${t(p.errorType)}: ${t(p.normalizedMessage)}\n` +
             `Occurrences: ${p.occurrences} (first ${p.firstSeen}, last ${p.lastSeen})\n` +
             `Examples:    ${p.examples.length} replayable failing calls\n` +
-            (example === undefined ? '' : `An input:    ${JSON.stringify(example.input)}\n`),
+            (example === undefined ? '' : `An input:    ${t(JSON.stringify(example.input))}\n`),
         );
       } catch (error) {
         failCommand('patterns show', error);

@@ -4,6 +4,7 @@
 
 import { type Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server.js';
+import { terminalText } from './terminal-text.js';
 
 export interface ServerOptions {
   url: string;
@@ -102,8 +103,9 @@ export async function streamFromServer(
   return response.body;
 }
 
-/** Prints rows as aligned columns, the first row being the header. */
-export function printTable(rows: string[][]): void {
+/** Prints rows as aligned columns, the first row being the header; cells as terminalText. */
+export function printTable(table: string[][]): void {
+  const rows = table.map((row) => row.map(terminalText));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) {
     process.stdout.write(
@@ -130,6 +132,9 @@ export function printListing<T>(
 
 /** Reports a failed command on stderr and sets the exit code. */
 export function failCommand(name: string, error: unknown): void {
-  process.stderr.write(`arc ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+  // The server's message may quote client text.
+  process.stderr.write(
+    `arc ${name}: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exitCode = 1;
 }
