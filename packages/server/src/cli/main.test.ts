@@ -20,5 +20,13 @@ describe('arc', () => {
     const badPort = await runCli(['serve', '--port', '70000']);
     expect(badPort.code).not.toBe(0);
     expect(badPort.stderr).toMatch(/--port/);
+    // Checked as the flag is read, before anything starts (no database is opened).
+    for (const value of ['bogus/99', '10.0.0.0/33', '127.0.0.1,', '::1/129']) {
+      const badProxy = await runCli(['serve', '--trust-proxy', value, '--db', '/nonexistent/arc.db']);
+      expect(badProxy.code, value).toBe(1);
+      expect(badProxy.stderr, value).toMatch(
+        /^error: option '--trust-proxy \[addresses\]' argument .* is invalid/,
+      );
+    }
   });
 });

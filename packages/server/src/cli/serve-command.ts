@@ -2,6 +2,7 @@
 // finish, streams end, the database closes) and exits 0. A second signal exits at once.
 
 import { readFileSync } from 'node:fs';
+import { isIP, isIPv4 } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_RETENTION_DAYS, daysToMs } from '../event-retention.js';
@@ -35,11 +36,31 @@ interface ServeOptions {
   tlsKey?: string;
 }
 
-/** `--trust-proxy` alone trusts any peer; with a value, the comma-separated addresses and CIDRs. */
+/** The names of address ranges Fastify's proxy-addr knows, besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, an address/prefix-length or an IPv4 address/netmask, as proxy-addr reads them. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^[0-9]{1,3}$/.test(range)) return Number(range) <= (version === 4 ? 32 : 128);
+  return version === 4 && isIPv4(range);
+}
+
+/**
+ * `--trust-proxy` alone trusts any peer; with a value, the comma-separated addresses and CIDRs,
+ * checked here so that a typo is an error naming the flag rather than a failed start.
+ */
 function parseTrustedProxies(text: string): string[] {
   const entries = text.split(',').map((entry) => entry.trim());
-  if (entries.some((entry) => entry === '')) {
-    throw new InvalidArgumentError('expected addresses or CIDR ranges separated by commas');
+  const bad = entries.find((entry) => !isProxyEntry(entry));
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(
+      `"${bad}" is not an address or CIDR range (expected them separated by commas, e.g. 127.0.0.1,10.0.0.0/8)`,
+    );
   }
   return entries;
 }
