@@ -37,12 +37,27 @@ export class ServerError extends Error {
 /** Time allowed until the server's answer starts (a streamed body may take longer). */
 const ANSWER_TIMEOUT_MS = 30_000;
 
+/**
+ * `--url` without its trailing slashes; a URL with a user or password is refused without being
+ * echoed (fetch would refuse it too, and it is no place for a secret: the key goes in --key).
+ */
+function serverUrl(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`--url ${text} is not an http(s) URL (expected e.g. ${DEFAULT_SERVER_URL})`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new Error('--url must not hold a user or password: pass the key with --key or ARC_ADMIN_KEY');
+  }
+  return text.replace(/\/+$/, '');
+}
+
 /** Sends one request; resolves with the answer once it starts, rejects with the server's error. */
 async function request(options: ServerOptions, method: 'GET' | 'POST', path: string, body?: unknown) {
   if (options.key === undefined || options.key === '') {
     throw new Error('no key: pass --key or set ARC_ADMIN_KEY');
   }
-  const url = `${options.url.replace(/\/+$/, '')}${path}`;
+  const url = `${serverUrl(options.url)}${path}`;
   const answerStarted = new AbortController();
   const timer = setTimeout(() => answerStarted.abort(), ANSWER_TIMEOUT_MS);
   let response: Response;
