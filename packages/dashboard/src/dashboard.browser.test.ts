@@ -146,6 +146,12 @@ describe('the dashboard in Chromium', () => {
     await page.locator('.state-loading').first().waitFor({ state: 'detached' });
   }
 
+  /** Types a function's name in the patterns page's filter and applies it ('' for every function). */
+  async function filterByFunction(page: Page, name: string): Promise<void> {
+    await page.getByLabel('Function').fill(name);
+    await page.getByLabel('Function').press('Enter');
+  }
+
   async function shoot(page: Page, name: string): Promise<void> {
     // Charts size themselves on the next frame.
     await page.waitForTimeout(250);
@@ -215,12 +221,16 @@ describe('the dashboard in Chromium', () => {
     await expect(list.locator('li').first().textContent()).resolves.toContain('search_flights');
     await shoot(admin, 'patterns-filtered-laptop');
     await admin.getByLabel('Category').selectOption('');
-    await admin.getByLabel('Function').selectOption('book_hotel');
+    await filterByFunction(admin, 'book_hotel');
     await admin
       .getByTestId('pattern-count')
       .filter({ hasText: /^1 pattern$/ })
       .waitFor();
-    await admin.getByLabel('Function').selectOption('');
+    await filterByFunction(admin, '');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^3 patterns$/ })
+      .waitFor();
     await admin.getByRole('searchbox').fill('json');
     await admin.getByRole('button', { name: 'Search' }).click();
     await admin
@@ -471,7 +481,7 @@ describe('the dashboard in Chromium', () => {
       })),
     );
     await open(admin, '#/patterns', 'Patterns');
-    await admin.getByLabel('Function').selectOption('flood_tool');
+    await filterByFunction(admin, 'flood_tool');
     await admin
       .getByTestId('pattern-count')
       .filter({ hasText: `${FLOOD_CAP + 1} patterns` })
@@ -541,7 +551,7 @@ describe('the dashboard in Chromium', () => {
     });
     expect(response.status).toBe(202);
     await open(admin, '#/patterns', 'Patterns');
-    await admin.getByLabel('Function').selectOption('');
+    await filterByFunction(admin, '');
     await admin.getByLabel('Category').selectOption('wrong_answer');
     await admin
       .getByTestId('pattern-count')
@@ -551,6 +561,40 @@ describe('the dashboard in Chromium', () => {
     await expect(item.textContent()).resolves.toContain("expected currency 'EUR', got <value>");
     await expect(item.textContent()).resolves.toContain('wrong answer');
     await admin.getByLabel('Category').selectOption('');
+  });
+
+  it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
+    // 201 functions named before the one with the failure: a list of the first 200 would miss it.
+    const bulk = Array.from({ length: 201 }, (_, i) => ({
+      kind: 'success',
+      function: `bulk_${String(i).padStart(3, '0')}`,
+      timestamp: minutesAgo(1),
+    }));
+    await ingest([
+      ...bulk,
+      {
+        kind: 'failure',
+        function: 'zz_last_function',
+        timestamp: minutesAgo(1),
+        error: { type: 'Error', message: 'only this function fails like this' },
+      },
+    ]);
+    await open(admin, '#/patterns', 'Patterns');
+    const input = admin.getByLabel('Function');
+    await input.fill('zz');
+    // The names offered are those that start with what is typed: this one alone.
+    const offered = admin.getByTestId('function-names').locator('option');
+    await offered.and(admin.locator('[value="zz_last_function"]')).waitFor({ state: 'attached' });
+    await expect(offered.count()).resolves.toBe(1);
+    await filterByFunction(admin, 'zz_last_function');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^1 pattern$/ })
+      .waitFor();
+    await expect(admin.getByTestId('pattern-list').textContent()).resolves.toContain(
+      'only this function fails like this',
+    );
+    expect(await admin.evaluate('location.hash')).toBe('#/patterns?function=zz_last_function');
   });
 
   it('signs out: the session ends on the server, not just in the page', async () => {

@@ -1,5 +1,7 @@
 // Patterns: every failure signature, filtered by category and function (by the server) and
-// searched by words (among those loaded), most frequent or most recent first.
+// searched by words (among those loaded), most frequent or most recent first. The function is
+// typed, with the names that start with what is typed offered (GET /v1/functions?prefix=), so any
+// of a project's functions can be chosen, however many there are.
 
 import { useEffect, useState } from 'preact/hooks';
 import {
@@ -17,8 +19,10 @@ import { useClock } from '../use-clock.js';
 import { useResource } from '../use-resource.js';
 
 const PAGE = 100;
-/** The most functions GET /v1/functions answers at once: the filter offers the first ones by name. */
-const FUNCTION_PAGE = 200;
+/** Function names offered at once as the filter is typed. */
+const FUNCTION_SUGGESTIONS = 50;
+/** The longest function name the API takes (and so the longest prefix). */
+const MAX_FUNCTION_NAME = 256;
 type Sort = 'occurrences' | 'lastSeen';
 
 function matches(p: PatternSummary, search: string): boolean {
@@ -31,17 +35,19 @@ function matches(p: PatternSummary, search: string): boolean {
 export function PatternsPage({ filters }: { filters: PatternFilters }) {
   const [sort, setSort] = useState<Sort>('occurrences');
   const [search, setSearch] = useState(filters.search ?? '');
+  const [fn, setFn] = useState(filters.function ?? '');
   const [more, setMore] = useState<{ patterns: PatternSummary[]; cursor: string | null; error?: unknown }>({
     patterns: [],
     cursor: null,
   });
   const now = useClock();
   const functions = useResource(
-    () => api.get<{ functions: FunctionStats[] }>(`/v1/functions${query({ limit: FUNCTION_PAGE })}`),
-    [],
-    {
-      refreshOn: ['pattern.created'],
-    },
+    () =>
+      api.get<{ functions: FunctionStats[] }>(
+        `/v1/functions${query({ prefix: fn, limit: FUNCTION_SUGGESTIONS })}`,
+      ),
+    [fn],
+    { refreshOn: ['pattern.created'] },
   );
   const first = useResource(
     () =>
@@ -54,6 +60,7 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
   // A new first page (filters changed, or a live refresh) starts the list over.
   useEffect(() => setMore({ patterns: [], cursor: first.data?.nextCursor ?? null }), [first.data]);
   useEffect(() => setSearch(filters.search ?? ''), [filters.search]);
+  useEffect(() => setFn(filters.function ?? ''), [filters.function]);
 
   const go = (next: PatternFilters) => {
     location.hash = routeHref({ page: 'patterns', filters: next });
@@ -78,7 +85,7 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
           class="filters card"
           onSubmit={(e) => {
             e.preventDefault();
-            go({ ...filters, search: search.trim() || undefined });
+            go({ ...filters, search: search.trim() || undefined, function: fn || undefined });
           }}
         >
           <label class="field field-wide">
@@ -113,22 +120,24 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
           </label>
           <label class="field">
             <span>Function</span>
-            <select
+            <input
+              type="text"
               name="function"
-              value={filters.function ?? ''}
+              list="function-names"
+              placeholder="All functions"
+              autoComplete="off"
+              spellcheck={false}
+              maxLength={MAX_FUNCTION_NAME}
+              value={fn}
+              onInput={(e) => setFn(e.currentTarget.value)}
+              // Committed (a name picked from the list, Enter, or leaving the field): filter by it.
               onChange={(e) => go({ ...filters, function: e.currentTarget.value || undefined })}
-            >
-              <option value="">All functions</option>
+            />
+            <datalist id="function-names" data-testid="function-names">
               {(functions.data?.functions ?? []).map((f) => (
-                <option key={f.function} value={f.function}>
-                  {f.function}
-                </option>
+                <option key={f.function} value={f.function} />
               ))}
-              {filters.function !== undefined &&
-                !(functions.data?.functions ?? []).some((f) => f.function === filters.function) && (
-                  <option value={filters.function}>{filters.function}</option>
-                )}
-            </select>
+            </datalist>
           </label>
           <label class="field">
             <span>Order</span>
