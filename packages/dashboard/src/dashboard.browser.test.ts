@@ -563,6 +563,34 @@ describe('the dashboard in Chromium', () => {
     await admin.getByLabel('Category').selectOption('');
   });
 
+  it('says what went wrong, never a blank page, when an answer is not what the page reads', async () => {
+    await open(admin, '#/patterns', 'Patterns');
+    // A success of another shape (a server of another version, say): the page says so, the rest stays.
+    await admin.route('**/v1/overview?*', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: '{"unexpected":true}' }),
+    );
+    await admin.evaluate(`location.hash = '#/'`);
+    const alert = admin.getByRole('alert').filter({ hasText: /^Something went wrong in the dashboard: / });
+    await alert.waitFor();
+    await admin.getByRole('navigation', { name: 'Pages' }).waitFor();
+    // Once the answers are right again, trying again shows the page.
+    await admin.unroute('**/v1/overview?*');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await admin.getByTestId('metric-patterns').waitFor();
+
+    // A success that is not JSON at all (a proxy's page).
+    await admin.route('**/v1/patterns?*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<html><body>proxy</body></html>' }),
+    );
+    await admin.evaluate(`location.hash = '#/patterns'`);
+    await admin
+      .getByRole('alert')
+      .filter({ hasText: /GET \/v1\/patterns\?.* answered 200 with something that is not JSON/ })
+      .waitFor();
+    await admin.unroute('**/v1/patterns?*');
+    await open(admin, '#/', 'Overview');
+  });
+
   it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
     // 201 functions named before the one with the failure: a list of the first 200 would miss it.
     const bulk = Array.from({ length: 201 }, (_, i) => ({

@@ -12,6 +12,7 @@ export function whenSignedOut(handler: () => void): void {
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, {
       method,
@@ -19,25 +20,37 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    // Read here too: a connection dropped during the body is a connection dropped.
+    text = await response.text();
   } catch (error) {
     throw new ApiError(0, error instanceof Error ? error.message : String(error));
   }
-  const text = await response.text();
   let json: unknown = null;
+  let isJson = true;
   try {
     json = text === '' ? null : JSON.parse(text);
   } catch {
-    // Not JSON (a proxy's error page, say): the status says enough.
+    isJson = false;
+  }
+  // A success that is not JSON (a proxy's or another server's page) has none of what was asked for.
+  if (response.ok && !isJson) {
+    throw new Error(`${method} ${path} answered ${response.status} with something that is not JSON`);
   }
   if (!response.ok) {
+    // Not JSON (a proxy's error page, say): the status says enough.
     const answer = (json ?? {}) as { error?: unknown; details?: unknown };
     const message =
       typeof answer.error === 'string' ? answer.error : `${response.status} ${response.statusText}`;
-    const details = Array.isArray(answer.details) ? (answer.details as ErrorDetail[]) : [];
+    const details = Array.isArray(answer.details) ? answer.details.filter(isErrorDetail) : [];
     if (response.status === 401 && !path.startsWith('/v1/session')) onSignedOut();
     throw new ApiError(response.status, message, details);
   }
   return json as T;
+}
+
+function isErrorDetail(value: unknown): value is ErrorDetail {
+  const detail = value as Partial<ErrorDetail> | null;
+  return typeof detail?.path === 'string' && typeof detail.message === 'string';
 }
 
 export const api = {

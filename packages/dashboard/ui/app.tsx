@@ -4,9 +4,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../src/api-error.js';
 import type { Session } from '../src/api-types.js';
-import type { Route } from '../src/hash-route.js';
+import { type Route, routeHref } from '../src/hash-route.js';
 import { api, whenSignedOut } from './api.js';
 import { AppContext } from './app-context.js';
+import { ErrorBoundary } from './components/error-boundary.js';
 import { ErrorNote, Loading } from './components/status-views.js';
 import { LiveStream } from './live-stream.js';
 import { ApprovalsPage } from './pages/approvals-page.js';
@@ -135,7 +136,10 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       </header>
       <main class="page">
         {signOutError !== undefined && <ErrorNote error={signOutError} />}
-        <Page route={route} />
+        {/* A new route starts without the last page's error. */}
+        <ErrorBoundary key={routeHref(route)}>
+          <Page route={route} />
+        </ErrorBoundary>
       </main>
     </AppContext.Provider>
   );
