@@ -591,6 +591,41 @@ describe('the dashboard in Chromium', () => {
     await open(admin, '#/', 'Overview');
   });
 
+  it('shows a pending approval older than the 500 newest requests, all decided', async () => {
+    // The server's answers, as it orders them (newest first) and filters them (by status), for a
+    // project whose one pending request is older than 500 decided ones.
+    const [template] = (await call('GET', '/v1/approvals?status=approved&limit=1')).body.approvals;
+    const decided = Array.from({ length: 500 }, (_, i) => ({
+      ...template,
+      id: `decided-${i}`,
+      createdAt: new Date(Date.now() - i * 1_000).toISOString(),
+    }));
+    const pending = {
+      ...template,
+      id: 'pending-oldest',
+      status: 'pending',
+      decidedBy: null,
+      decidedByKeyId: null,
+      decidedAt: null,
+      createdAt: new Date(Date.now() - 86_400_000).toISOString(),
+    };
+    await admin.route('**/v1/approvals?*', (route) => {
+      const query = new URL(route.request().url()).searchParams;
+      const status = query.get('status');
+      const approvals = [...decided, pending]
+        .filter((a) => status === null || a.status === status)
+        .slice(0, Number(query.get('limit') ?? 50));
+      return route.fulfill({ json: { approvals } });
+    });
+    try {
+      await open(admin, '#/approvals', 'Approvals');
+      await expect(admin.getByTestId('approval').count()).resolves.toBe(1);
+      await expect(admin.getByTestId('decided-approvals').locator('li').count()).resolves.toBe(30);
+    } finally {
+      await admin.unroute('**/v1/approvals?*');
+    }
+  });
+
   it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
     // 201 functions named before the one with the failure: a list of the first 200 would miss it.
     const bulk = Array.from({ length: 201 }, (_, i) => ({

@@ -17,11 +17,41 @@ import { useClock } from '../use-clock.js';
 import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
 
+/** Decided requests shown, newest first. */
+const DECIDED_SHOWN = 30;
+/** The most approvals one request answers (GET /v1/approvals' limit). */
+const MOST = 500;
+
+interface ApprovalLists {
+  pending: Approval[];
+  decided: Approval[];
+}
+
+type ApprovalList = { approvals: Approval[] };
+
+/**
+ * The pending requests asked for by status, so that none is missed however many were decided
+ * since (the newest few hundred of all requests may all be decided ones); the latest decided too.
+ */
+async function loadApprovals(): Promise<ApprovalLists> {
+  const list = (status: Approval['status'], limit: number) =>
+    api.get<ApprovalList>(`/v1/approvals?status=${status}&limit=${limit}`);
+  const [pending, approved, denied] = await Promise.all([
+    list('pending', MOST),
+    list('approved', DECIDED_SHOWN),
+    list('denied', DECIDED_SHOWN),
+  ]);
+  const decided = [...approved.approvals, ...denied.approvals]
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    .slice(0, DECIDED_SHOWN);
+  return { pending: pending.approvals, decided };
+}
+
 const SEVERITY_TONES: Record<string, Tone> = { low: 'neutral', medium: 'warn', high: 'bad', critical: 'bad' };
 
 export function ApprovalsPage() {
   const { isAdmin } = useApp();
-  const approvals = useResource(() => api.get<{ approvals: Approval[] }>('/v1/approvals?limit=200'), [], {
+  const approvals = useResource(loadApprovals, [], {
     refreshOn: ['approval.created', 'approval.approved', 'approval.denied'],
   });
   const patterns = usePatternIndex();
@@ -37,50 +67,46 @@ export function ApprovalsPage() {
         </p>
       )}
       <Loaded resource={approvals} what="approvals">
-        {({ approvals: list }) => {
-          const pending = list.filter((a) => a.status === 'pending');
-          const decided = list.filter((a) => a.status !== 'pending').slice(0, 30);
-          return (
-            <>
-              <CardSection
-                title="Waiting for a decision"
-                items={pending}
-                empty="Nothing to approve"
-                emptyText="Fixes that are not safe to deploy on their own (below the auto-approval confidence or success rate, or riskier than allowed) wait here."
-                testId="pending-approvals"
-                render={(a) => (
-                  <PendingApproval
-                    key={a.id}
-                    approval={a}
-                    patterns={patterns.data}
-                    onDecided={approvals.reload}
-                  />
-                )}
-              />
-              <RowSection
-                title="Decided"
-                items={decided}
-                empty="No decisions yet"
-                testId="decided-approvals"
-                render={(a) => (
-                  <li key={a.id} class="row">
-                    <div class="row-main">
-                      <PatternLink id={a.result.patternId} pattern={patterns.data?.get(a.result.patternId)} />
-                      <FixView fix={a.result.fix} />
-                    </div>
-                    <div class="row-side">
-                      <StatusBadge status={a.status} />
-                      <span class="muted">
-                        {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
-                        {a.decidedAt ? ago(a.decidedAt, now) : ''}
-                      </span>
-                    </div>
-                  </li>
-                )}
-              />
-            </>
-          );
-        }}
+        {({ pending, decided }) => (
+          <>
+            <CardSection
+              title="Waiting for a decision"
+              items={pending}
+              empty="Nothing to approve"
+              emptyText="Fixes that are not safe to deploy on their own (below the auto-approval confidence or success rate, or riskier than allowed) wait here."
+              testId="pending-approvals"
+              render={(a) => (
+                <PendingApproval
+                  key={a.id}
+                  approval={a}
+                  patterns={patterns.data}
+                  onDecided={approvals.reload}
+                />
+              )}
+            />
+            <RowSection
+              title="Decided"
+              items={decided}
+              empty="No decisions yet"
+              testId="decided-approvals"
+              render={(a) => (
+                <li key={a.id} class="row">
+                  <div class="row-main">
+                    <PatternLink id={a.result.patternId} pattern={patterns.data?.get(a.result.patternId)} />
+                    <FixView fix={a.result.fix} />
+                  </div>
+                  <div class="row-side">
+                    <StatusBadge status={a.status} />
+                    <span class="muted">
+                      {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
+                      {a.decidedAt ? ago(a.decidedAt, now) : ''}
+                    </span>
+                  </div>
+                </li>
+              )}
+            />
+          </>
+        )}
       </Loaded>
     </>
   );
