@@ -1,9 +1,11 @@
 // Data from the API that stays current: loaded when its inputs change, reloaded quietly when the
 // live stream reports an event that changes it (or on a timer, for what the stream does not
-// report), keeping what is shown until the new answer arrives.
+// report), keeping what is shown until the new answer arrives. One quiet reload at a time: events
+// during one cause one more after it (coalesced-runs.ts).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StreamMessage } from '../src/api-types.js';
+import { type CoalescedRuns, coalescedRuns } from '../src/coalesced-runs.js';
 import { useApp } from './app-context.js';
 
 export interface Resource<T> {
@@ -36,11 +38,12 @@ export function useResource<T>(
   const loadRef = useRef(load);
   loadRef.current = load;
   const generation = useRef(0);
+  const reloads = useRef<CoalescedRuns | null>(null);
 
-  const run = (quiet: boolean) => {
+  const run = (quiet: boolean): Promise<void> => {
     const mine = ++generation.current;
     if (!quiet) setState({ data: undefined, error: undefined, loading: true });
-    loadRef.current().then(
+    return loadRef.current().then(
       (data) => {
         if (mine === generation.current) setState({ data, error: undefined, loading: false });
       },
@@ -55,18 +58,23 @@ export function useResource<T>(
   // The caller names the inputs that change what is loaded.
   useEffect(() => {
     run(false);
+    const quiet = coalescedRuns(() => run(true));
+    reloads.current = quiet;
     const types = new Set(options.refreshOn ?? []);
     let pending: ReturnType<typeof setTimeout> | null = null;
     const unsubscribe = live.subscribe((message: StreamMessage) => {
       if (!types.has(message.type) || pending !== null) return;
       pending = setTimeout(() => {
         pending = null;
-        run(true);
+        quiet.request();
       }, REFRESH_DELAY_MS);
     });
     const timer =
-      options.refreshEveryMs === undefined ? null : setInterval(() => run(true), options.refreshEveryMs);
+      options.refreshEveryMs === undefined
+        ? null
+        : setInterval(() => quiet.request(), options.refreshEveryMs);
     return () => {
+      quiet.cancel();
       unsubscribe();
       if (pending !== null) clearTimeout(pending);
       if (timer !== null) clearInterval(timer);
@@ -74,5 +82,5 @@ export function useResource<T>(
     };
   }, inputs);
 
-  return { ...state, reload: () => run(true) };
+  return { ...state, reload: () => reloads.current?.request() };
 }
