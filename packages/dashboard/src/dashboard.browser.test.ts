@@ -626,6 +626,38 @@ describe('the dashboard in Chromium', () => {
     }
   });
 
+  it('shows a live fix older than the 500 newest deployments, all rolled back or replaced', async () => {
+    // The server's answers, as it orders and filters them, for a project whose one promoted fix is
+    // older than 500 deployments that were rolled back since.
+    const [template] = (await call('GET', '/v1/deployments?limit=1')).body.deployments;
+    const past = Array.from({ length: 500 }, (_, i) => ({
+      ...template,
+      id: `past-${i}`,
+      status: 'rolled_back',
+      createdAt: new Date(Date.now() - i * 1_000).toISOString(),
+    }));
+    const live = {
+      ...template,
+      id: 'live-oldest',
+      status: 'promoted',
+      createdAt: new Date(Date.now() - 86_400_000).toISOString(),
+    };
+    await admin.route('**/v1/deployments?*', (route) => {
+      const query = new URL(route.request().url()).searchParams;
+      const status = query.get('status');
+      const deployments = [...past, live]
+        .filter((d) => status === null || d.status === status)
+        .slice(0, Number(query.get('limit') ?? 50));
+      return route.fulfill({ json: { deployments } });
+    });
+    try {
+      await open(admin, '#/deployments', 'Deployments');
+      await expect(admin.getByTestId('live-deployments').getByTestId('deployment').count()).resolves.toBe(1);
+    } finally {
+      await admin.unroute('**/v1/deployments?*');
+    }
+  });
+
   it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
     // 201 functions named before the one with the failure: a list of the first 200 would miss it.
     const bulk = Array.from({ length: 201 }, (_, i) => ({

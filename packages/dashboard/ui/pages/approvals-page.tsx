@@ -13,38 +13,22 @@ import { FixView } from '../components/fix-view.js';
 import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
 import { Loaded } from '../components/status-views.js';
+import { listByStatus } from '../list-by-status.js';
 import { useClock } from '../use-clock.js';
 import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
 
 /** Decided requests shown, newest first. */
 const DECIDED_SHOWN = 30;
-/** The most approvals one request answers (GET /v1/approvals' limit). */
-const MOST = 500;
+/** Pending requests shown: the most one request to GET /v1/approvals answers. */
+const PENDING_SHOWN = 500;
 
-interface ApprovalLists {
-  pending: Approval[];
-  decided: Approval[];
-}
-
-type ApprovalList = { approvals: Approval[] };
-
-/**
- * The pending requests asked for by status, so that none is missed however many were decided
- * since (the newest few hundred of all requests may all be decided ones); the latest decided too.
- */
-async function loadApprovals(): Promise<ApprovalLists> {
-  const list = (status: Approval['status'], limit: number) =>
-    api.get<ApprovalList>(`/v1/approvals?status=${status}&limit=${limit}`);
-  const [pending, approved, denied] = await Promise.all([
-    list('pending', MOST),
-    list('approved', DECIDED_SHOWN),
-    list('denied', DECIDED_SHOWN),
+async function loadApprovals(): Promise<{ pending: Approval[]; decided: Approval[] }> {
+  const [pending, decided] = await Promise.all([
+    listByStatus<Approval>('/v1/approvals', 'approvals', ['pending'], PENDING_SHOWN),
+    listByStatus<Approval>('/v1/approvals', 'approvals', ['approved', 'denied'], DECIDED_SHOWN),
   ]);
-  const decided = [...approved.approvals, ...denied.approvals]
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    .slice(0, DECIDED_SHOWN);
-  return { pending: pending.approvals, decided };
+  return { pending, decided };
 }
 
 const SEVERITY_TONES: Record<string, Tone> = { low: 'neutral', medium: 'warn', high: 'bad', critical: 'bad' };

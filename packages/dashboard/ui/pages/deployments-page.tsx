@@ -13,21 +13,31 @@ import { FixView } from '../components/fix-view.js';
 import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
 import { Loaded } from '../components/status-views.js';
+import { listByStatus } from '../list-by-status.js';
 import { useClock } from '../use-clock.js';
 import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
 
+/** Live fixes shown: the most one request to GET /v1/deployments answers. */
+const LIVE_SHOWN = 500;
+/** Rolled back and replaced fixes shown, newest first. */
+const PAST_SHOWN = 50;
+
+async function loadDeployments(): Promise<{ live: Deployment[]; past: Deployment[] }> {
+  const [live, past] = await Promise.all([
+    listByStatus<Deployment>('/v1/deployments', 'deployments', ['canary', 'promoted'], LIVE_SHOWN),
+    listByStatus<Deployment>('/v1/deployments', 'deployments', ['rolled_back', 'superseded'], PAST_SHOWN),
+  ]);
+  return { live, past };
+}
+
 export function DeploymentsPage() {
   const { isAdmin } = useApp();
-  const deployments = useResource(
-    () => api.get<{ deployments: Deployment[] }>('/v1/deployments?limit=200'),
-    [],
-    {
-      refreshOn: ['deployment.created', 'deployment.promoted', 'deployment.rolled_back', 'failures.ingested'],
-      // Canary counters also grow with successful calls, which the stream does not announce.
-      refreshEveryMs: 5_000,
-    },
-  );
+  const deployments = useResource(loadDeployments, [], {
+    refreshOn: ['deployment.created', 'deployment.promoted', 'deployment.rolled_back', 'failures.ingested'],
+    // Canary counters also grow with successful calls, which the stream does not announce.
+    refreshEveryMs: 5_000,
+  });
   const patterns = usePatternIndex();
   const now = useClock();
 
@@ -38,9 +48,7 @@ export function DeploymentsPage() {
         <p class="note">You are signed in with a read-only key: rolling a fix back needs an admin key.</p>
       )}
       <Loaded resource={deployments} what="deployments">
-        {({ deployments: list }) => {
-          const live = list.filter((d) => d.status === 'canary' || d.status === 'promoted');
-          const past = list.filter((d) => d.status !== 'canary' && d.status !== 'promoted');
+        {({ live, past }) => {
           return (
             <>
               <CardSection
