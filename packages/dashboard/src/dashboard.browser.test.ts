@@ -658,6 +658,38 @@ describe('the dashboard in Chromium', () => {
     }
   });
 
+  it('keeps the patterns loaded past the first page when failures arriving refresh it', async () => {
+    // More patterns than one page holds: FLOOD_CAP per function, over enough functions.
+    await ingest(
+      Array.from({ length: 105 }, (_, i) => ({
+        kind: 'failure',
+        function: `paged_fn_${String(Math.floor(i / FLOOD_CAP)).padStart(2, '0')}`,
+        timestamp: minutesAgo(2),
+        error: { type: `Paged${i % FLOOD_CAP}Error`, message: 'one of many' },
+      })),
+    );
+    await open(admin, '#/patterns', 'Patterns');
+    await admin.getByLabel('Order').selectOption('lastSeen');
+    const count = admin.getByTestId('pattern-count');
+    await count.filter({ hasText: /^100 patterns so far$/ }).waitFor();
+    await admin.getByRole('button', { name: 'Load more' }).click();
+    await count.filter({ hasText: /^\d+ patterns$/ }).waitFor();
+    const loaded = Number.parseInt((await count.textContent())!, 10);
+    expect(loaded).toBeGreaterThan(105);
+
+    await ingest([
+      {
+        kind: 'failure',
+        function: 'late_fn',
+        timestamp: Date.now(),
+        error: { type: 'LateError', message: 'arrived while the list was open' },
+      },
+    ]);
+    await admin.getByTestId('pattern-list').getByText('arrived while the list was open').waitFor();
+    // The new pattern heads the first page, the one it pushed off heads those loaded after it.
+    await count.filter({ hasText: new RegExp(`^${loaded + 1} patterns$`) }).waitFor();
+  });
+
   it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
     // 201 functions named before the one with the failure: a list of the first 200 would miss it.
     const bulk = Array.from({ length: 201 }, (_, i) => ({

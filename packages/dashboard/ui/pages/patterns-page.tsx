@@ -3,7 +3,7 @@
 // typed, with the names that start with what is typed offered (GET /v1/functions?prefix=), so any
 // of a project's functions can be chosen, however many there are.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   CATEGORIES,
   type FunctionStats,
@@ -57,8 +57,24 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
     [filters.category, filters.function, sort],
     { refreshOn: ['failures.ingested', 'pattern.created'] },
   );
-  // A new first page (filters changed, or a live refresh) starts the list over.
-  useEffect(() => setMore({ patterns: [], cursor: first.data?.nextCursor ?? null }), [first.data]);
+  // New filters start the list over; a live refresh of the first page keeps the pages loaded after
+  // it (else, with failures arriving, no one could read past the first page), with the patterns
+  // it pushed off the first page at their head.
+  useEffect(() => setMore({ patterns: [], cursor: null }), [filters.category, filters.function, sort]);
+  const shownFirst = useRef<PatternSummary[]>([]);
+  useEffect(() => {
+    const patterns = first.data?.patterns ?? [];
+    const onFirst = new Set(patterns.map((p) => p.id));
+    const pushedOff = shownFirst.current.filter((p) => !onFirst.has(p.id));
+    shownFirst.current = patterns;
+    setMore((m) =>
+      m.patterns.length === 0
+        ? m
+        : { ...m, patterns: [...pushedOff, ...m.patterns].filter((p) => !onFirst.has(p.id)) },
+    );
+  }, [first.data]);
+  // The first page's cursor until a page after it is loaded.
+  const nextCursor = more.patterns.length === 0 ? (first.data?.nextCursor ?? null) : more.cursor;
   useEffect(() => setSearch(filters.search ?? ''), [filters.search]);
   useEffect(() => setFn(filters.function ?? ''), [filters.function]);
 
@@ -66,14 +82,14 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
     location.hash = routeHref({ page: 'patterns', filters: next });
   };
   const loadMore = async () => {
-    if (more.cursor === null) return;
+    if (nextCursor === null) return;
     try {
       const page = await api.get<PatternList>(
-        `/v1/patterns${query({ category: filters.category, function: filters.function, sort, limit: PAGE, cursor: more.cursor })}`,
+        `/v1/patterns${query({ category: filters.category, function: filters.function, sort, limit: PAGE, cursor: nextCursor })}`,
       );
-      setMore({ patterns: [...more.patterns, ...page.patterns], cursor: page.nextCursor });
+      setMore((m) => ({ patterns: [...m.patterns, ...page.patterns], cursor: page.nextCursor }));
     } catch (error) {
-      setMore({ ...more, error });
+      setMore((m) => ({ ...m, error }));
     }
   };
 
@@ -154,7 +170,9 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
 
       <Loaded resource={first} what="patterns">
         {(page) => {
-          const all = [...page.patterns, ...more.patterns];
+          // Each pattern once, where it was first met (pages shift as failures arrive).
+          const ids = new Set<string>();
+          const all = [...page.patterns, ...more.patterns].filter((p) => !ids.has(p.id) && ids.add(p.id));
           const shown = filters.search ? all.filter((p) => matches(p, filters.search!)) : all;
           const filtered =
             filters.category !== undefined || filters.function !== undefined || !!filters.search;
@@ -163,7 +181,7 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
               <p class="muted list-count" data-testid="pattern-count">
                 {filters.search
                   ? `${shown.length} of the ${all.length} patterns loaded match “${filters.search}”`
-                  : `${all.length} pattern${all.length === 1 ? '' : 's'}${page.nextCursor !== null || more.cursor !== null ? ' so far' : ''}`}
+                  : `${all.length} pattern${all.length === 1 ? '' : 's'}${nextCursor !== null ? ' so far' : ''}`}
               </p>
               {shown.length === 0 ? (
                 filtered ? (
@@ -200,7 +218,7 @@ export function PatternsPage({ filters }: { filters: PatternFilters }) {
                 </ul>
               )}
               {more.error !== undefined && <ErrorNote error={more.error} onRetry={loadMore} />}
-              {more.cursor !== null && (
+              {nextCursor !== null && (
                 <button type="button" class="button" onClick={loadMore}>
                   Load more
                 </button>
