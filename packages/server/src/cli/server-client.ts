@@ -82,7 +82,9 @@ async function request(options: ServerOptions, method: 'GET' | 'POST', path: str
       error?: unknown;
       details?: { path: string; message: string }[];
     } | null;
-    const details = (answer?.details ?? []).map((d) => ` (${d.path} ${d.message})`).join('');
+    const details = (Array.isArray(answer?.details) ? answer.details : [])
+      .map((d) => ` (${d?.path} ${d?.message})`)
+      .join('');
     const message = typeof answer?.error === 'string' ? answer.error : `HTTP ${response.status}`;
     throw new ServerError(response.status, `${message}${details}`);
   }
@@ -105,7 +107,14 @@ export async function callServer<T>(
   body?: unknown,
 ): Promise<T> {
   const response = await request(options, method, path, body);
-  return parseJson(await response.text()) as T;
+  const answer = parseJson(await response.text());
+  // Every answer the CLI reads is an object: anything else is not Arc's (a proxy's page, say).
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+    throw new Error(
+      `the server at ${options.url} answered ${response.status} without a JSON object: is --url an Arc server?`,
+    );
+  }
+  return answer as T;
 }
 
 /** A GET whose 2xx body is read as it arrives (exports). */
