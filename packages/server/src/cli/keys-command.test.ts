@@ -78,6 +78,14 @@ describe.each(openTestStorages())('arc keys ($name)', { timeout: CLI_TEST_TIMEOU
     const noName = await runCli(['keys', 'create', '--db', db, '--scopes', 'read']);
     expect(noName.code).not.toBe(0);
     expect(noName.stderr).toMatch(/--name/);
+    // As POST /v1/keys takes a name: 1 to 100 characters.
+    for (const name of ['', '  ', 'n'.repeat(101)]) {
+      const badName = await runCli(['keys', 'create', '--db', db, '--name', name, '--scopes', 'read']);
+      expect(badName.code).toBe(1);
+      expect(badName.stderr).toMatch(
+        /^error: option '--name <name>' argument .* is invalid\. expected 1 to 100 characters/,
+      );
+    }
   });
 });
 

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { issueApiKey } from '../api-keys.js';
+import { issueApiKey, MAX_KEY_NAME_LENGTH } from '../api-keys.js';
 import { keySummary } from '../routes/keys-routes.js';
 import { DEFAULT_PROJECT } from '../server.js';
 import { openStorage, storageTarget } from '../storage/open-storage.js';
@@ -26,6 +26,14 @@ function parseScopes(text: string): Scope[] {
     }
   }
   return scopes as Scope[];
+}
+
+/** A key's name, as POST /v1/keys takes it: 1 to MAX_KEY_NAME_LENGTH characters. */
+function parseKeyName(text: string): string {
+  if (text.trim() === '' || text.length > MAX_KEY_NAME_LENGTH) {
+    throw new InvalidArgumentError(`expected 1 to ${MAX_KEY_NAME_LENGTH} characters, not all spaces`);
+  }
+  return text;
 }
 
 function withCommonOptions(command: Command): Command {
@@ -74,7 +82,7 @@ read (patterns, stream), admin (everything, keys included).`,
 
   withCommonOptions(keys.command('create'))
     .description('Create a key; the full key is printed once and never stored')
-    .requiredOption('--name <name>', 'what the key is for, e.g. "checkout agent"')
+    .requiredOption('--name <name>', 'what the key is for, e.g. "checkout agent"', parseKeyName)
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`, parseScopes)
     .action(async (options: CommonOptions & { name: string; scopes: Scope[] }) => {
       try {
