@@ -690,6 +690,17 @@ describe('the dashboard in Chromium', () => {
     await count.filter({ hasText: new RegExp(`^${loaded + 1} patterns$`) }).waitFor();
   });
 
+  it('keeps the order chosen when a filter changes', async () => {
+    await open(admin, '#/patterns', 'Patterns');
+    await admin.getByLabel('Order').selectOption('lastSeen');
+    await admin.getByLabel('Category').selectOption('timeout');
+    await admin
+      .getByTestId('pattern-count')
+      .filter({ hasText: /^1 pattern$/ })
+      .waitFor();
+    await expect(admin.getByLabel('Order').inputValue()).resolves.toBe('lastSeen');
+  });
+
   it('filters by any function, past the 200 that one page of GET /v1/functions holds, as its name is typed', async () => {
     // 201 functions named before the one with the failure: a list of the first 200 would miss it.
     const bulk = Array.from({ length: 201 }, (_, i) => ({

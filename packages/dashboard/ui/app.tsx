@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../src/api-error.js';
 import type { Session } from '../src/api-types.js';
-import { type Route, routeHref } from '../src/hash-route.js';
+import type { Route } from '../src/hash-route.js';
 import { api, whenSignedOut } from './api.js';
 import { AppContext } from './app-context.js';
 import { ErrorBoundary } from './components/error-boundary.js';
@@ -136,8 +136,8 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       </header>
       <main class="page">
         {signOutError !== undefined && <ErrorNote error={signOutError} />}
-        {/* A new route starts without the last page's error. */}
-        <ErrorBoundary key={routeHref(route)}>
+        {/* Another page starts without the last one's error; new filters keep the page as it is. */}
+        <ErrorBoundary key={route.page === 'pattern' ? `pattern:${route.id}` : route.page}>
           <Page route={route} />
         </ErrorBoundary>
       </main>
