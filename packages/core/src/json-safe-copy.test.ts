@@ -411,6 +411,25 @@ describe('toJsonSafe: properties', () => {
     );
   });
 
+  it('keeps a string whole exactly when its JSON text fits the budget', () => {
+    // Short and long strings (the escape check differs by length), escapes and lone surrogates included.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({
+        unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\ud800', '\udc00', 'é'),
+        maxLength: 80,
+      }),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        const size = JSON.stringify(value).length;
+        expect(toJsonSafe(value, { maxTotalSize: size })).toBe(value);
+        expect(toJsonSafe(value, { maxTotalSize: size - 1 })).not.toBe(value);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('leaves its input untouched', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

@@ -96,7 +96,7 @@ class Redactor {
    * listed for the scan, would stand where the two passes have another), or where the copy may
    * nest deeper than value() walks.
    */
-  boundedValue(value: unknown, bounds: JsonBounds, tally: RedactionTally): unknown {
+  boundedValue(value: unknown, bounds: Readonly<JsonBounds>, tally: RedactionTally): unknown {
     if (bounds.maxDepth > MAX_NESTING) return undefined;
     const redaction = new CopyRedaction(this, tally);
     const copy = watchedJsonSafe(value, bounds, redaction);
