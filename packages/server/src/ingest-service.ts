@@ -103,12 +103,13 @@ export function prepareEvent(
   const safe = clientJson(free) as Partial<FreeParts>;
   const fn = clientIdentifier(event.function, credential, MAX_FUNCTION_NAME_LENGTH);
   // In one batch: most events' ids hold nothing to hide.
-  const fixIds = event.fixIds ?? [];
-  const [id, agentId, traceId, ...fixIdsRedacted] = clientIdentifiers(
-    [event.id ?? '', event.agentId ?? '', event.traceId ?? '', ...fixIds],
-    credential,
-    MAX_ID_LENGTH,
-  );
+  const ids = [event.id ?? '', event.agentId ?? '', event.traceId ?? ''];
+  for (const fixId of event.fixIds ?? []) ids.push(fixId);
+  // Read by index: destructuring with a rest element walks the array's iterator, per event.
+  const redactedIds = clientIdentifiers(ids, credential, MAX_ID_LENGTH);
+  const id = redactedIds[0]!;
+  const agentId = redactedIds[1]!;
+  const traceId = redactedIds[2]!;
   const error = safe.error ?? null;
   const input = safe.input ?? null;
   const output = safe.output ?? null;
@@ -128,19 +129,19 @@ export function prepareEvent(
             output,
           });
   return {
-    id: event.id === undefined ? randomUUID() : id!,
+    id: event.id === undefined ? randomUUID() : id,
     kind: event.kind,
     function: fn,
-    agentId: event.agentId === undefined ? null : agentId!,
+    agentId: event.agentId === undefined ? null : agentId,
     timestamp: eventTime(event.timestamp, receivedAt),
     durationMs: event.durationMs ?? null,
     error,
     input,
     output,
-    fixIds: fixIdsRedacted,
+    fixIds: redactedIds.slice(3),
     attempt: event.attempt ?? null,
     tags: safe.tags ?? {},
-    traceId: event.traceId === undefined ? null : traceId!,
+    traceId: event.traceId === undefined ? null : traceId,
     fingerprint: fingerprint && {
       patternId: fingerprint.patternId,
       category: fingerprint.category,
