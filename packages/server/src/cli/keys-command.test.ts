@@ -71,6 +71,15 @@ describe.each(openTestStorages())('arc keys ($name)', { timeout: CLI_TEST_TIMEOU
     expect(record?.projectId).toBe((await storage.ensureProject('team-b')).id);
   });
 
+  it('lists and revokes only in a project that exists: a --project typo creates nothing', async () => {
+    for (const args of [['list'], ['revoke', 'some-id']]) {
+      const result = await runCli(['keys', ...args, '--db', db, '--project', 'team-typo']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('arc keys: --project: no project named "team-typo" in this database\n');
+    }
+    expect(await storage.findProjectByName('team-typo')).toBeUndefined();
+  });
+
   it('refuses unknown scopes and missing options', async () => {
     const badScope = await runCli(['keys', 'create', '--db', db, '--name', 'x', '--scopes', 'read,root']);
     expect(badScope.code).not.toBe(0);

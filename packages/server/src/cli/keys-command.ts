@@ -43,19 +43,27 @@ function withCommonOptions(command: Command): Command {
     .option('--json', 'print JSON instead of text');
 }
 
-/** Opens the database; for list and revoke, a SQLite file that does not exist is an error, not a new file. */
+/**
+ * Opens the database. Only create makes what it names: for list and revoke, a SQLite file or a
+ * project that does not exist is an error, so that a typo in --db or --project creates nothing.
+ */
 async function withStorage<T>(
   options: CommonOptions,
-  mustExist: boolean,
+  creates: boolean,
   run: (storage: Storage, projectId: string) => Promise<T>,
 ): Promise<T> {
   const target = storageTarget(options.db);
-  if (mustExist && target.dialect === 'sqlite' && !existsSync(target.file)) {
+  if (!creates && target.dialect === 'sqlite' && !existsSync(target.file)) {
     throw new Error(`no database at ${target.file} (start \`arc serve\` there first, or pass --db)`);
   }
   const storage = await openStorage(options.db);
   try {
-    const project = await storage.ensureProject(options.project);
+    const project = creates
+      ? await storage.ensureProject(options.project)
+      : await storage.findProjectByName(options.project);
+    if (project === undefined) {
+      throw new Error(`--project: no project named "${options.project}" in this database`);
+    }
     return await run(storage, project.id);
   } finally {
     await storage.close();
@@ -86,7 +94,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`, parseScopes)
     .action(async (options: CommonOptions & { name: string; scopes: Scope[] }) => {
       try {
-        const { key, record } = await withStorage(options, false, (storage, projectId) =>
+        const { key, record } = await withStorage(options, true, (storage, projectId) =>
           issueApiKey(storage, projectId, options.name, options.scopes),
         );
         if (options.json) {
@@ -106,7 +114,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .description('List keys (prefixes only, never the keys)')
     .action(async (options: CommonOptions) => {
       try {
-        const records = await withStorage(options, true, (storage, projectId) =>
+        const records = await withStorage(options, false, (storage, projectId) =>
           storage.listApiKeys(projectId),
         );
         const rows = records.map(keySummary);
@@ -135,7 +143,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .argument('<id>', 'key id, as shown by `arc keys list`')
     .action(async (id: string, options: CommonOptions) => {
       try {
-        const revoked = await withStorage(options, true, (storage, projectId) =>
+        const revoked = await withStorage(options, false, (storage, projectId) =>
           storage.revokeApiKey(projectId, id),
         );
         if (!revoked) throw new Error(`no active key ${id} in project ${options.project}`);

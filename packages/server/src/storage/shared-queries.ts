@@ -25,6 +25,7 @@ export type SharedQueries = Pick<
   | 'ping'
   | 'ensureProject'
   | 'getProject'
+  | 'findProjectByName'
   | 'createApiKey'
   | 'findApiKeyByHash'
   | 'listApiKeys'
@@ -70,6 +71,11 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
 
     async getProject(id) {
       const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : projectFromRow(row);
+    },
+
+    async findProjectByName(name) {
+      const row = await db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
       return row === undefined ? undefined : projectFromRow(row);
     },
 

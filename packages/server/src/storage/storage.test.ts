@@ -87,6 +87,13 @@ describe.each(openTestStorages())('$name storage', (backend) => {
       expect((await storage.ensureProject('other')).id).not.toBe(a.id);
     });
 
+    it('finds a project by name without creating one', async () => {
+      const shop = await storage.ensureProject('shop');
+      expect(await storage.findProjectByName('shop')).toEqual(shop);
+      expect(await storage.findProjectByName('no-such-name')).toBeUndefined();
+      expect((await storage.listProjects()).map((p) => p.name)).not.toContain('no-such-name');
+    });
+
     it('finds keys by hash, lists them per project, revokes and touches them', async () => {
       project = await newProject();
       const elsewhere = await newProject();

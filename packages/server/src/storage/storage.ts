@@ -220,6 +220,8 @@ export interface Storage {
 
   ensureProject(name: string): Promise<Project>;
   getProject(id: string): Promise<Project | undefined>;
+  /** The project named `name`, without creating it (ensureProject creates). */
+  findProjectByName(name: string): Promise<Project | undefined>;
 
   createApiKey(key: NewApiKey): Promise<ApiKeyRecord>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
