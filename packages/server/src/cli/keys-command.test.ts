@@ -107,4 +107,19 @@ describe('arc keys without a database', { timeout: CLI_TEST_TIMEOUT_MS }, () => 
       expect(result.stderr).toContain(`no database at ${missing}`);
     }
   });
+
+  it('names --db in a bad URL, without its password', async () => {
+    const result = await runCli([
+      'keys',
+      'create',
+      '--db',
+      'postgres://u:secret@host:x/db',
+      '--name',
+      'n',
+      '--scopes',
+      'read',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('arc keys: cannot open --db postgres://u:***@host:x/db: Invalid URL\n');
+  });
 });

@@ -1,5 +1,6 @@
 // `--db` to a storage: nothing means the embedded SQLite file under .arc/, a postgres:// or
-// postgresql:// URL means PostgreSQL, anything else is a SQLite file path.
+// postgresql:// URL means PostgreSQL, another scheme:// is an error (not a file of that name),
+// anything else is a SQLite file path. Every error names --db and masks the URL's password.
 
 import { createPostgresStorage } from './postgres-storage.js';
 import { createSqliteStorage } from './sqlite-storage.js';
@@ -13,8 +14,23 @@ export type StorageTarget =
 
 export function storageTarget(db: string | undefined): StorageTarget {
   if (db === undefined) return { dialect: 'sqlite', file: DEFAULT_SQLITE_FILE };
-  if (/^postgres(ql)?:\/\//i.test(db)) return { dialect: 'postgres', connectionString: db };
-  return { dialect: 'sqlite', file: db };
+  // Two letters at least, so that a Windows drive (C://…) stays a path.
+  const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(db)?.[1];
+  if (scheme === undefined) return { dialect: 'sqlite', file: db };
+  if (/^postgres(ql)?$/i.test(scheme)) return { dialect: 'postgres', connectionString: db };
+  throw new Error(
+    `--db ${shownDb(db)}: unknown scheme ${scheme}:// (expected a SQLite file path or a postgres:// URL)`,
+  );
+}
+
+/** `db` as messages show it: the password of a URL's user info and of a password= parameter masked. */
+export function shownDb(db: string): string {
+  return db
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)(.*)@/i, (_all, scheme: string, userInfo: string) => {
+      const colon = userInfo.indexOf(':');
+      return `${scheme}${colon === -1 ? userInfo : `${userInfo.slice(0, colon)}:***`}@`;
+    })
+    .replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
 export interface OpenStorageOptions {
@@ -28,15 +44,18 @@ export async function openStorage(
   options: OpenStorageOptions = {},
 ): Promise<Storage> {
   const target = storageTarget(db);
-  const storage =
-    target.dialect === 'postgres'
-      ? createPostgresStorage({ connectionString: target.connectionString })
-      : createSqliteStorage({ file: target.file, checkpointThread: options.checkpointThread === true });
+  let storage: Storage | undefined;
   try {
+    storage =
+      target.dialect === 'postgres'
+        ? createPostgresStorage({ connectionString: target.connectionString })
+        : createSqliteStorage({ file: target.file, checkpointThread: options.checkpointThread === true });
     await storage.migrate();
+    return storage;
   } catch (error) {
-    await storage.close();
-    throw error;
+    await storage?.close();
+    // pg and SQLite say what failed ("Invalid URL", "unable to open database file"), not where.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open --db ${shownDb(db ?? DEFAULT_SQLITE_FILE)}: ${reason}`, { cause: error });
   }
-  return storage;
 }
