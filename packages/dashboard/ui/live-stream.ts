@@ -3,19 +3,18 @@
 // gives up (an error status), this reconnects after a pause from the last id it saw.
 
 import { STREAM_TYPES, type StreamMessage } from '../src/api-types.js';
+import { addToFeed, type FeedEntry } from '../src/feed-entry.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 const RETRY_MS = 5_000;
-/** Messages kept for the live feed. */
-const RECENT = 200;
 
 export class LiveStream {
   #source: EventSource | null = null;
   #retry: ReturnType<typeof setTimeout> | null = null;
   #lastId: number | null = null;
   #status: LiveStatus = 'offline';
-  #recent: StreamMessage[] = [];
+  #recent: FeedEntry[] = [];
   readonly #listeners = new Set<(message: StreamMessage) => void>();
   readonly #statusListeners = new Set<(status: LiveStatus) => void>();
   /** Told when the stream closed for good (an error status, such as 401 after the session ended). */
@@ -25,8 +24,8 @@ export class LiveStream {
     return this.#status;
   }
 
-  /** The latest messages received, newest first. */
-  get recent(): readonly StreamMessage[] {
+  /** The latest messages received, newest first, as the live feed keeps them (bounded). */
+  get recent(): readonly FeedEntry[] {
     return this.#recent;
   }
 
@@ -47,7 +46,9 @@ export class LiveStream {
       this.#retry = setTimeout(() => this.start(), RETRY_MS);
     };
     for (const type of STREAM_TYPES) {
-      source.addEventListener(type, (event) => {
+      // Node's EventSource types (the root typecheck, for src/live-stream.test.ts) give a plain Event.
+      source.addEventListener(type, (received) => {
+        const event = received as MessageEvent;
         const id = Number(event.lastEventId);
         if (Number.isSafeInteger(id)) this.#lastId = id;
         let data: unknown = null;
@@ -57,7 +58,7 @@ export class LiveStream {
           // The server writes JSON; anything else is shown without data.
         }
         const message: StreamMessage = { id, type, data, receivedAt: Date.now() };
-        this.#recent = [message, ...this.#recent].slice(0, RECENT);
+        this.#recent = addToFeed(this.#recent, message);
         for (const listener of this.#listeners) listener(message);
       });
     }

@@ -1,7 +1,7 @@
 // The live stream's state for components: its connection status and the latest messages.
 
 import { useEffect, useState } from 'preact/hooks';
-import type { StreamMessage } from '../src/api-types.js';
+import type { FeedEntry } from '../src/feed-entry.js';
 import { useApp } from './app-context.js';
 import type { LiveStatus, LiveStream } from './live-stream.js';
 
@@ -14,8 +14,8 @@ export function useLiveStatus(live: LiveStream): LiveStatus {
   return status;
 }
 
-/** The newest `limit` messages, newest first, updated as they arrive. */
-export function useFeed(limit: number): readonly StreamMessage[] {
+/** The newest `limit` feed entries, newest first, updated as messages arrive. */
+export function useFeed(limit: number): readonly FeedEntry[] {
   const { live } = useApp();
   const [messages, setMessages] = useState(() => live.recent.slice(0, limit));
   useEffect(() => {

@@ -1,8 +1,8 @@
 // Live feed: what happens in the project, as the server's stream reports it.
 
+import { FEED_LENGTH } from '../../src/feed-entry.js';
 import { ago } from '../../src/format.js';
 import { routeHref } from '../../src/hash-route.js';
-import { summarizeEvent } from '../../src/stream-summary.js';
 import { useApp } from '../app-context.js';
 import { Empty } from '../components/status-views.js';
 import { useClock } from '../use-clock.js';
@@ -10,7 +10,7 @@ import { useFeed, useLiveStatus } from '../use-live.js';
 
 export function LivePage() {
   const { live } = useApp();
-  const feed = useFeed(200);
+  const feed = useFeed(FEED_LENGTH);
   const status = useLiveStatus(live);
   const now = useClock(5_000);
   return (
@@ -31,7 +31,7 @@ export function LivePage() {
         ) : (
           <ol class="rows feed" data-testid="feed">
             {feed.map((m) => {
-              const s = summarizeEvent(m);
+              const s = m.summary;
               return (
                 <li key={m.id} class={`row event event-${s.tone}`}>
                   <div class="row-main">

@@ -20,7 +20,6 @@ import {
   stepsToNextSync,
   successImprovement,
 } from '../../src/overview-metrics.js';
-import { summarizeEvent } from '../../src/stream-summary.js';
 import { api } from '../api.js';
 import { StatusBadge } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
@@ -291,7 +290,7 @@ function LatestEvents({ now }: { now: number }) {
       ) : (
         <ul class="rows">
           {feed.map((m) => {
-            const s = summarizeEvent(m);
+            const s = m.summary;
             return (
               <li key={m.id} class={`row event event-${s.tone}`}>
                 <div class="row-main">
