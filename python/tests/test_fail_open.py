@@ -14,7 +14,7 @@ from arc import ArcClient, ArcConfig
 from arc._transport import parse_retry_after
 
 from .conftest import Misbehaving, free_port, wait_until
-from .local_http import LocalHttpServer
+from .local_http import LocalHttpServer, huge_answer
 
 MODES = ["down", "hang", "garbage", "500", "429"]
 
@@ -212,27 +212,8 @@ def test_fixes_the_sdk_must_not_trust_are_skipped(fixes: list[Any], bound: int, 
 def test_a_rollout_worker_reads_a_bounded_part_of_an_answer(misbehaving: Any) -> None:
     """A lease answered with more than a worker could ever use is refused, not read into memory."""
     size = 128 * 1024 * 1024
-    written = [0]
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length", 0)))
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(size))
-            self.end_headers()
-            chunk = b" " * (1024 * 1024)
-            try:
-                while written[0] < size:
-                    self.wfile.write(chunk)
-                    written[0] += len(chunk)
-            except OSError:
-                pass  # the worker hung up
-
-    server = LocalHttpServer(Handler)
+    handler, written = huge_answer(200, size)
+    server = LocalHttpServer(handler)
     client = _client(server.url, request_timeout=30.0)
     try:
 

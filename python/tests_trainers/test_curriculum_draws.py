@@ -4,6 +4,8 @@ import pytest
 
 from arc.trainers import ArcCurriculumConfig, CurriculumClient, CurriculumDraws, CurriculumError, arm_of
 
+from tests.local_http import LocalHttpServer, huge_answer
+
 from .conftest import ArcServer
 
 
@@ -36,6 +38,21 @@ def test_client_errors_name_the_field_and_an_unreachable_server(arc_server: ArcS
     assert forbidden.value.status == 403
     with pytest.raises(CurriculumError, match="cannot reach Arc"):
         CurriculumClient("http://127.0.0.1:9", "arc_x").state()
+
+
+@pytest.mark.parametrize("status", [400, 200])
+def test_client_reads_a_bounded_part_of_an_answer(status: int) -> None:
+    """An answer (an error's above all) larger than the client could use is refused, not read into memory."""
+    size = 256 * 1024 * 1024
+    handler, written = huge_answer(status, size)
+    server = LocalHttpServer(handler)
+    try:
+        with pytest.raises(CurriculumError, match="larger than") as refused:
+            CurriculumClient(server.url, "arc_x").state()
+        assert refused.value.status == status
+        assert written[0] < size
+    finally:
+        server.close()
 
 
 def test_arms_are_patterns_or_a_functions_successes() -> None:

@@ -8,11 +8,15 @@ updating need a key with the ``worker`` scope, the state ``read``.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import httpx
 from pydantic import BaseModel
+
+from .._bounded_body import read_bounded
 
 __all__ = [
     "CurriculumArm",
@@ -22,6 +26,13 @@ __all__ = [
     "SampleResult",
     "UpdateResult",
 ]
+
+
+_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The most of an answer read: a state of 10,000 arms (the server's bound), each with its 100 last Q
+values, takes about 50 MB."""
+_MAX_ERROR_BYTES = 64 * 1024
+"""The most of an error answer read: the server's message and the fields it names."""
 
 
 class CurriculumArm(BaseModel):
@@ -68,7 +79,8 @@ class CurriculumError(Exception):
 
 
 class CurriculumClient:
-    """Talks to one Arc server with one key. Pass ``client`` to reuse an ``httpx.Client``."""
+    """Talks to one Arc server with one key. Pass ``client`` to reuse an ``httpx.Client``. ``timeout``
+    bounds each whole request, its answer included (with a ``client`` passed too)."""
 
     def __init__(
         self,
@@ -80,6 +92,7 @@ class CurriculumClient:
     ) -> None:
         self._url = url.rstrip("/")
         self._headers = {"authorization": f"Bearer {api_key}"}
+        self._timeout = timeout
         self._client = client if client is not None else httpx.Client(timeout=timeout)
 
     def state(self, curriculum: Literal["learner", "trainer"] = "trainer") -> CurriculumState:
@@ -99,18 +112,24 @@ class CurriculumClient:
         self._client.close()
 
     def _call(self, method: str, path: str, **kwargs: object) -> object:
+        deadline = time.monotonic() + self._timeout
         try:
-            response = self._client.request(
-                method, f"{self._url}{path}", headers=self._headers, **kwargs  # type: ignore[arg-type]
-            )
+            with self._client.stream(
+                method, f"{self._url}{path}", headers=self._headers, timeout=self._timeout, **kwargs  # type: ignore[arg-type]
+            ) as response:
+                status = response.status_code
+                limit = _MAX_ANSWER_BYTES if response.is_success else _MAX_ERROR_BYTES
+                raw = read_bounded(response, limit, deadline)
         except httpx.HTTPError as error:
             raise CurriculumError(f"cannot reach Arc at {self._url}: {error}") from error
-        if response.is_success:
-            return response.json()
+        if raw is None:
+            raise CurriculumError(f"HTTP {status}: the answer is larger than {limit} bytes", status)
+        if 200 <= status < 300:
+            return json.loads(raw)
         try:
-            answer = response.json()
+            answer = json.loads(raw)
             details = "".join(f" ({d['path']} {d['message']})" for d in answer.get("details") or [])
             message = f"{answer['error']}{details}"
-        except (ValueError, KeyError, TypeError):
-            message = f"HTTP {response.status_code}"
-        raise CurriculumError(message, response.status_code)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            message = f"HTTP {status}"
+        raise CurriculumError(message, status)
