@@ -5,6 +5,7 @@ so the server still groups, matches and serves them."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -119,3 +120,27 @@ def test_texts_are_cut_in_javascripts_characters_as_the_typescript_sdk_cuts_them
     # 5,000 emoji are 10,000 UTF-16 code units: the message keeps 4,096 of them, 2,048 emoji.
     described = describe_error(ValueError("\U0001f600" * 5000), CaptureOptions())
     assert described["message"] == "\U0001f600" * 2048 + "…[truncated 5904 chars]"
+
+
+def test_a_text_cut_inside_a_surrogate_pair_is_sent_as_the_typescript_sdk_sends_it(arc_server: ArcServer, proxy: RecordingProxy) -> None:
+    """The cut keeps half an emoji, as JavaScript's slice does; JSON.stringify writes it as an escape. Written
+    as Python encodes it (surrogatepass), it was no UTF-8, and the server kept 3 replacement characters."""
+    client = ArcClient(ArcConfig(api_key=arc_server.key("ingest"), endpoint=proxy.url, flush_interval=60.0, fix_poll_interval=3600.0))
+    name = f"cut.{secrets.token_hex(4)}"
+
+    @client.track(name)
+    def cut(text: str) -> None:
+        raise ValueError(text)
+
+    with pytest.raises(ValueError):
+        cut("a" * 4095 + "\U0001f600")  # 4,097 UTF-16 units: the cut at 4,096 splits the emoji
+    client.flush(timeout=30)
+    client.shutdown(timeout=1)
+    assert client.stats().transport.sent == 1
+    [batch] = proxy.sent("/v1/events")
+    [event] = json.loads(batch.body.decode("utf-8"))["events"]  # strict UTF-8, as a server reads it
+    assert event["error"]["message"] == "a" * 4095 + "\ud83d…[truncated 1 chars]"
+    assert b"\\ud83d\xe2\x80\xa6[truncated" in batch.body
+    [pattern] = arc_server.patterns(name)
+    status, detail = arc_server.request("GET", f"/v1/patterns/{pattern['id']}")
+    assert status == 200 and detail["examples"][0]["error"]["message"] == "a" * 4095 + "\ufffd…[truncated 1 chars]"

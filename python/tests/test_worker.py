@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from arc import ArcClient, ArcConfig, RolloutJob, Verdict
 
 from .conftest import ArcServer, running_arc_server, wait_until
-from .recording_proxy import RecordingProxy
+from .recording_proxy import Exchange, RecordingProxy
 
 
 @pytest.fixture
@@ -157,11 +157,11 @@ def test_a_worker_refuses_what_it_cannot_replay(arc_server: ArcServer) -> None:
     client.shutdown(timeout=1.0)
 
 
-def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_server: ArcServer) -> None:
-    arc_server = learning_server
+def _results_quoting_the_verifier(arc_server: ArcServer, verifier: Callable[..., Any]) -> tuple[RecordingProxy, list[Exchange]]:
+    """Replays of a parsing_error pattern scored by ``verifier``, which answers no reward: the proxy
+    that saw the wire, and the results posted that quote its answer."""
     proxy, client = _recorded_client(arc_server)
     name = f"quote.odd.{secrets.token_hex(4)}"
-    token, password = f"sk-{secrets.token_hex(16)}", f"hunter2-{secrets.token_hex(8)}"
 
     @client.track(name, parse=json.loads)
     def answer(text: str) -> str:
@@ -171,12 +171,8 @@ def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_serv
         answer(f'{{"quote": {i},}}')
     client.flush()
 
-    def verifier(output: Any, arguments: dict[str, Any], job: RolloutJob) -> Any:
-        # No reward: an answer the worker quotes in the result's error.
-        return {"password": password, "note": f"checked with {token}"}
-
-    def quoted() -> list[Any]:
-        return [e for e in proxy.sent("/v1/rollouts/") if "the verifier returned" in e.body.decode()]
+    def quoted() -> list[Exchange]:
+        return [e for e in proxy.sent("/v1/rollouts/") if b"the verifier returned" in e.body]
 
     _learn(arc_server, LEARN_FAST)
     try:
@@ -187,6 +183,24 @@ def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_serv
     worker.stop(timeout=5.0)
     client.shutdown(timeout=5.0)
     proxy.close()
+    return proxy, quoted()
+
+
+def test_a_verifiers_odd_answer_is_redacted_in_the_result_it_posts(learning_server: ArcServer) -> None:
+    token, password = f"sk-{secrets.token_hex(16)}", f"hunter2-{secrets.token_hex(8)}"
+    proxy, quoted = _results_quoting_the_verifier(
+        learning_server, lambda output, arguments, job: {"password": password, "note": f"checked with {token}"}
+    )
     wire = "\n".join(e.body.decode() for e in proxy.exchanges)
     assert token not in wire and password not in wire
-    assert all(e.json()["reward"] == 0 for e in quoted())
+    assert all(e.json()["reward"] == 0 for e in quoted)
+
+
+def test_a_result_whose_error_is_cut_inside_a_surrogate_pair_is_posted(learning_server: ArcServer) -> None:
+    """The error's cut keeps half an emoji; httpx's JSON has no UTF-8 for it and raised in the report,
+    so the result was never posted. Written as JSON.stringify writes it, it is."""
+    # Quoted after 'the verifier returned "' (23 characters): the emoji spans the error's bound, 2,000.
+    _, quoted = _results_quoting_the_verifier(learning_server, lambda output, arguments, job: "a" * 1976 + "\U0001f600")
+    assert quoted[0].status == 200
+    error = json.loads(quoted[0].body.decode("utf-8"))["error"]  # strict UTF-8, as a server reads it
+    assert error.startswith('the verifier returned "aaa') and error.endswith("a\ud83d…[truncated 26 chars]")

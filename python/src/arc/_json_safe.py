@@ -43,6 +43,7 @@ class JsonBounds:
 DEFAULT_BOUNDS = JsonBounds()
 
 _NEEDS_JSON_ESCAPE = re.compile('["\\\\\x00-\x1f\ud800-\udfff\U00010000-\U0010ffff]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ARRAY_INDEX = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _MAX_ARRAY_INDEX = 4294967294
 _FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)
@@ -375,3 +376,14 @@ def to_json_safe(value: Any, bounds: JsonBounds = DEFAULT_BOUNDS) -> Any:
 def dumps(value: Any) -> str:
     """Compact JSON as JavaScript's JSON.stringify writes it (non-ASCII kept)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def wire_json(value: Any) -> bytes:
+    """``dumps`` in UTF-8, for the wire. A surrogate left in a text (one of a pair a cut split, as
+    JavaScript's slice splits it too) is written as a JSON escape, as JSON.stringify writes it: UTF-8
+    has no encoding of it, and a server reads the bytes Python writes for it as 3 other characters."""
+    text = dumps(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # rare: only then is the text scanned for them
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")

@@ -17,7 +17,7 @@ import httpx
 from ._appliers import backoff_delay
 from ._bounded_body import read_head
 from ._capture import Event
-from ._json_safe import dumps
+from ._json_safe import wire_json
 
 _MAX_RETRY_AFTER = 300.0
 _ERROR_BODY_CHARS = 500
@@ -240,7 +240,7 @@ class EventTransport:
 
     def _send(self, events: list[Event], timeout: float) -> _Outcome:
         try:
-            body = dumps({self._body_key: events}).encode("utf-8", "surrogatepass")
+            body = wire_json({self._body_key: events})
         except (TypeError, ValueError) as error:
             return _Outcome("rejected", f"internal: unserialisable batch ({error})")
         if len(body) > self._max_batch_bytes:

@@ -28,7 +28,7 @@ from ._appliers import backoff_delay, changes_call
 from ._bounded_body import aread_bounded
 from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
 from ._client import tracked_name
-from ._json_safe import dumps, js_length
+from ._json_safe import dumps, js_length, wire_json
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
@@ -498,7 +498,9 @@ class RolloutWorker:
         """(status, JSON body of a 200, Retry-After of a 429, error); never raises."""
         deadline = time.monotonic() + (self._client.config.request_timeout if timeout is None else timeout)
         try:
-            async with self._http.stream("POST", path, json=body, timeout=timeout) as response:
+            async with self._http.stream(
+                "POST", path, content=wire_json(body), headers={"content-type": "application/json"}, timeout=timeout
+            ) as response:
                 status = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
                 raw = await aread_bounded(response, _MAX_REPLY_BYTES, deadline) if status == 200 else b""
