@@ -506,6 +506,23 @@ def test_async_generator_functions_stay_async_generators_and_count_when_their_it
     client.shutdown(timeout=5.0)
 
 
+@pytest.mark.parametrize("disabled", [False, True])
+def test_a_class_is_refused_where_it_is_tracked_not_turned_into_a_function(disabled: bool) -> None:
+    """Its wrapper was a function: isinstance(x, Invoice) and class Sub(Invoice) raised in the host, later
+    and only with Arc enabled. Refused at once, enabled or not, the host learns it where it wrote it."""
+    client = ArcClient(ArcConfig(disabled=True) if disabled else ArcConfig(api_key="arc_test", endpoint="http://127.0.0.1:9"))
+
+    class Invoice:
+        def __init__(self, total: int) -> None:
+            self.total = total
+
+    with pytest.raises(TypeError, match=r"Invoice is a class"):
+        client.track(Invoice)
+    with pytest.raises(TypeError, match=r"Invoice is a class"):
+        client.track("invoice.build")(Invoice)
+    client.shutdown(timeout=1.0)
+
+
 def test_a_disabled_client_returns_the_function_itself() -> None:
     client = ArcClient(ArcConfig(disabled=True))
 

@@ -396,6 +396,12 @@ class ArcClient:
     def _wrap(self, fn: F, name: str | None, options: Mapping[str, Any]) -> F:
         if not callable(fn):
             raise TypeError("arc.track needs a function to wrap")
+        if inspect.isclass(fn):
+            # Its wrapper would be a function: isinstance and subclassing would then fail in the host.
+            raise TypeError(
+                f"arc.track: {fn.__qualname__} is a class, which a tracked function could not stand for (isinstance, "
+                "subclasses); track a function that builds it, or its methods"
+            )
         tracked = tracked_name(name if name is not None else getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None), self._capture)
         for option in ("parse", "call_key", "input", "replay_args", "call_id", "on_call"):
             if options.get(option) is not None and not callable(options[option]):
