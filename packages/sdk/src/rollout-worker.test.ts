@@ -30,6 +30,7 @@ import {
   writeHugeAnswer,
 } from './http-test-server.fixture.js';
 import type { RolloutWorker } from './rollout-worker.js';
+import type { AnyFunction } from './track.js';
 
 const GREET: Fix = { type: 'prompt_adjustment', instructions: 'Greet the customer.' };
 const RETRY_503: Fix = {
@@ -280,6 +281,27 @@ describe.each(openTestStorages())('arc.worker against the real server ($name)', 
     expect(full).toMatchObject({ reward: 1, output: 12, error: null });
     expect(seen).toContainEqual([6, [{ item: 'a', qty: 2 }], 'half']);
     expect(seen).toHaveLength(4);
+  });
+
+  it('replays a recorded call of a tracked class with `new`, the only way a class is called', async () => {
+    const arc = client();
+    class Invoice {
+      readonly total: number;
+      constructor(request: Quote) {
+        if (request.qty <= 0) throw new RangeError(`quantity ${request.qty} is not positive`);
+        this.total = request.qty * 3;
+      }
+    }
+    // Typed for callables; a JavaScript host may hand track a class.
+    const Tracked = arc.track('invoice.new', Invoice as unknown as AnyFunction);
+    const { step: at, ids } = await enqueue('invoice.new', [
+      { input: [{ item: 'a', qty: 2 }] },
+      { input: [{ item: 'b', qty: 0 }] },
+    ]);
+    start(arc, { 'invoice.new': Tracked }, { pollIntervalMs: 20 });
+    const [built, refused] = await finished(at, ids);
+    expect(built).toMatchObject({ reward: 1, output: { total: 6 }, error: null });
+    expect(refused).toMatchObject({ reward: 0, error: 'RangeError: quantity 0 is not positive' });
   });
 
   it('scores 0 a rollout whose replayArgs gives no argument list, and contains the rejection of an async one', async () => {

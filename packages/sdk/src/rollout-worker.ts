@@ -464,7 +464,7 @@ class Worker implements RolloutWorker {
       });
       let output: unknown;
       try {
-        const result = runner.run(undefined, args);
+        const result = isClass(fn) ? runner.construct(fn, args) : runner.run(undefined, args);
         if (isThenable(result)) {
           output = await result;
         } else {
@@ -640,3 +640,13 @@ export const IDLE_WORKER_STATS: Readonly<RolloutWorkerStats> = Object.freeze({
   inFlight: 0,
   lastError: null,
 });
+
+/**
+ * Whether `fn` is a class: called without `new` it throws before any of its code runs, so a call of
+ * it that was recorded was a `new`. Events do not say whether a call was one; a constructor function
+ * (callable both ways) is replayed as a call, and a subclass's construction as the class's own.
+ */
+function isClass(fn: AnyFunction): boolean {
+  // Not a method named `class`, whose source begins `class(`.
+  return /^class(\s*\{|\s+[^(\s])/.test(Function.prototype.toString.call(fn));
+}
