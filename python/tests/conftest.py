@@ -144,6 +144,8 @@ class Misbehaving:
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.requests = 0
+        # "METHOD /path" of each request read (the query left off), to tell the SDK's threads apart.
+        self.request_lines: list[str] = []
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._server.bind(("127.0.0.1", 0))
@@ -166,7 +168,8 @@ class Misbehaving:
                 continue
             try:
                 connection.settimeout(5)
-                connection.recv(65536)
+                head = connection.recv(65536)
+                self.request_lines.append(" ".join(head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]).split("?")[0])
                 connection.sendall(self._answer())
             except OSError:
                 pass
