@@ -28,6 +28,16 @@ describe('resolveDemoOptions and the database', () => {
     );
   });
 
+  it('refuses a postgres:// --db, whose existing Arc state it could not see to refuse without --resume', () => {
+    for (const db of ['postgres://arc:secret@db:5432/arc', 'postgresql://db/arc']) {
+      expect(() => resolveDemoOptions({ db })).toThrow(DemoOptionError);
+      expect(() => resolveDemoOptions({ db })).toThrow(/^--db must be a SQLite file/);
+      expect(() => resolveDemoOptions({ db })).not.toThrow(/secret/);
+    }
+    expect(() => resolveDemoOptions({ db: 'mysql://db/arc' })).toThrow(/^--db .*unknown scheme mysql/);
+    expect(resolveDemoOptions({ db: 'C://arc/x.db' }).db).toBe('C://arc/x.db');
+  });
+
   it('uses a seed not used to design the demo unless told', () => {
     expect(resolveDemoOptions().seed).toBe(DEFAULT_DEMO_SEED);
     expect([1, 2, 3, 101]).not.toContain(DEFAULT_DEMO_SEED);

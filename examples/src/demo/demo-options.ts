@@ -3,6 +3,7 @@
 // step takes seconds on two cores with a 135M model, and approvals come at every step.
 
 import { CURRICULA, type Curriculum, DEFAULT_LEARNER_CONFIG } from '@arc-agent/core';
+import { storageTarget } from '@arc-agent/server';
 
 /** How the learner draws the patterns it practises on: one of core's curricula. */
 export type DemoCurriculum = Curriculum;
@@ -105,6 +106,14 @@ export function resolveDemoOptions(input: DemoInput = {}): DemoOptions {
   }
   if (input.evaluateEachStep !== undefined && typeof input.evaluateEachStep !== 'boolean') {
     throw new DemoOptionError('evaluateEachStep', 'must be true or false');
+  }
+  // The demo refuses existing Arc state unless --resume by looking for the file; it could not see
+  // a PostgreSQL database's state, and would go on with it silently.
+  if (input.db !== undefined && storageTarget(input.db).dialect !== 'sqlite') {
+    throw new DemoOptionError(
+      '--db',
+      'must be a SQLite file: the demo does not run on PostgreSQL (`arc serve --db postgres://…` does)',
+    );
   }
   if (input.resume === true && input.db === undefined) {
     throw new DemoOptionError('--resume', 'needs --db: the database to go on with');
