@@ -265,6 +265,40 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
     }
   });
 
+  it('looks patterns up by ?ids=, in the order asked, leaving unknown ones out', async () => {
+    const response = await server.request(
+      'GET',
+      `/v1/patterns?ids=${ids.login},nope,${ids.parse},${ids.login}`,
+      { key },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.nextCursor).toBeNull();
+    expect((response.body.patterns as Summary[]).map((p) => p.function)).toEqual(['login', 'parse']);
+    const other = await server.key(['read'], 'a-project-of-its-own');
+    const theirs = await server.request('GET', `/v1/patterns?ids=${ids.parse}`, { key: other });
+    expect(theirs.body.patterns).toEqual([]);
+  });
+
+  it('answers 400 naming /ids for ids it will not look up', async () => {
+    const tooMany = Array.from({ length: 101 }, (_, i) => `p${i}`).join(',');
+    for (const query of [
+      `?ids=${tooMany}`,
+      '?ids=',
+      `?ids=${ids.parse},,${ids.login}`,
+      `?ids=${'x'.repeat(201)}`,
+      `?ids=${ids.parse}&function=parse`,
+      `?ids=${ids.parse}&category=timeout`,
+      `?ids=${ids.parse}&cursor=abc`,
+    ]) {
+      const response = await server.request('GET', `/v1/patterns${query}`, { key });
+      expect(response.status, query).toBe(400);
+      expect(response.body.details, query).toContainEqual({ path: '/ids', message: expect.any(String) });
+    }
+    const hundred = Array.from({ length: 100 }, (_, i) => (i === 0 ? ids.parse : `p${i}`)).join(',');
+    const atBound = await server.request('GET', `/v1/patterns?ids=${hundred}`, { key });
+    expect((atBound.body.patterns as Summary[]).map((p) => p.function)).toEqual(['parse']);
+  });
+
   it('shows another project nothing of this one', async () => {
     const other = await server.key(['admin'], 'another-project');
     expect((await server.request('GET', '/v1/patterns', { key: other })).body).toEqual({

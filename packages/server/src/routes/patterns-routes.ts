@@ -1,9 +1,10 @@
-// GET /v1/patterns (filtered, sorted, cursor-paginated) and GET /v1/patterns/:id (with examples).
+// GET /v1/patterns (filtered, sorted, cursor-paginated, or named by ?ids=) and GET /v1/patterns/:id (with examples).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.js';
 import { errorResponses } from '../schemas/error-schemas.js';
 import {
+  MAX_PATTERN_IDS,
   PatternDetailSchema,
   PatternListQuerySchema,
   PatternListSchema,
@@ -27,6 +28,19 @@ function patternSummary(p: PatternRecord) {
   };
 }
 
+/** The ids of `?ids=`, deduplicated; a 400 naming /ids when they cannot be looked up. */
+function patternIds(ids: string, filtered: boolean): string[] {
+  const invalid = (message: string) =>
+    new HttpError(400, 'Invalid query string', { details: [{ path: '/ids', message }] });
+  if (filtered) throw invalid('cannot be combined with category, function or cursor');
+  const wanted = [...new Set(ids.split(','))];
+  if (wanted.some((id) => id === '' || id.length > 200)) {
+    throw invalid('must be pattern ids (1 to 200 characters) separated by commas');
+  }
+  if (wanted.length > MAX_PATTERN_IDS) throw invalid(`must name at most ${MAX_PATTERN_IDS} patterns`);
+  return wanted;
+}
+
 export const patternsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
   app,
   { storage, requireScope },
@@ -44,7 +58,15 @@ export const patternsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       onRequest: requireScope('read'),
     },
     async (request) => {
-      const { category, function: fn, sort, limit, cursor } = request.query;
+      const { category, function: fn, sort, limit, cursor, ids } = request.query;
+      if (ids !== undefined) {
+        const wanted = patternIds(ids, category !== undefined || fn !== undefined || cursor !== undefined);
+        const found = await Promise.all(wanted.map((id) => storage.getPattern(request.auth!.projectId, id)));
+        return {
+          patterns: found.filter((p) => p !== undefined).map(patternSummary),
+          nextCursor: null,
+        };
+      }
       try {
         const page = await storage.listPatterns(request.auth!.projectId, {
           sort,

@@ -6,6 +6,8 @@ import { EventErrorSchema, MAX_FUNCTION_NAME_LENGTH } from './event-schemas.js';
 import { NulFreeText } from './nul-free-text.js';
 
 export const MAX_PATTERN_PAGE = 200;
+/** Patterns one GET /v1/patterns?ids=… names (one lookup each). */
+export const MAX_PATTERN_IDS = 100;
 /** Functions per page of GET /v1/functions: each may carry a declared schema of up to 32 KiB. */
 export const MAX_FUNCTION_PAGE = 200;
 
@@ -21,6 +23,13 @@ export const PatternListQuerySchema = Type.Object({
   sort: Type.Enum(['occurrences', 'lastSeen'], { default: 'occurrences' }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_PATTERN_PAGE, default: 50 }),
   cursor: PageCursor,
+  ids: Type.Optional(
+    NulFreeText({
+      minLength: 1,
+      maxLength: MAX_PATTERN_IDS * 201,
+      description: `only these patterns, comma-separated (at most ${MAX_PATTERN_IDS}), in this order; unknown ids are left out. Not with category, function or cursor`,
+    }),
+  ),
 });
 
 export type PatternListQuery = Static<typeof PatternListQuerySchema>;
