@@ -735,6 +735,65 @@ describe('the dashboard in Chromium', () => {
     expect(await admin.evaluate('location.hash')).toBe('#/patterns?function=zz_last_function');
   });
 
+  it("names a pattern that curriculum, approvals and deployments refer to past the project's 200 most frequent", async () => {
+    // 201 patterns failing twice each come before one failing once in every list by frequency.
+    const frequent = Array.from({ length: 201 }, (_, i) => ({
+      kind: 'failure',
+      function: `frequent_fn_${String(Math.floor(i / FLOOD_CAP)).padStart(2, '0')}`,
+      timestamp: minutesAgo(3),
+      error: { type: `Frequent${i % FLOOD_CAP}Error`, message: 'one of the many' },
+    }));
+    await ingest([...frequent, ...frequent]);
+    const [rare] = await ingest([
+      {
+        kind: 'failure',
+        function: 'rare_fn',
+        timestamp: minutesAgo(3),
+        error: { type: 'RareError', message: 'seldom seen but fixed' },
+      },
+    ]);
+    const top = (await call('GET', '/v1/patterns?limit=200')).body.patterns as { id: string }[];
+    expect(top.map((p) => p.id)).not.toContain(rare!.id);
+
+    const [deployment] = (await call('GET', '/v1/deployments?limit=1')).body.deployments;
+    const [approval] = (await call('GET', '/v1/approvals?limit=1')).body.approvals;
+    const curriculum = (await call('GET', '/v1/curriculum')).body;
+    await admin.route('**/v1/deployments?*', (route) =>
+      route.fulfill({ json: { deployments: [{ ...deployment, status: 'promoted', patternId: rare!.id }] } }),
+    );
+    await admin.route('**/v1/approvals?*', (route) =>
+      route.fulfill({
+        json: { approvals: [{ ...approval, result: { ...approval.result, patternId: rare!.id } }] },
+      }),
+    );
+    await admin.route('**/v1/curriculum', (route) =>
+      route.fulfill({
+        json: {
+          ...curriculum,
+          arms: curriculum.arms.map((a: object, i: number) => (i === 0 ? { ...a, arm: rare!.id } : a)),
+        },
+      }),
+    );
+    try {
+      for (const [hash, heading] of [
+        ['#/deployments', 'Deployments'],
+        ['#/approvals', 'Approvals'],
+        ['#/curriculum', 'Curriculum'],
+      ]) {
+        await open(admin, hash!, heading!);
+        await admin
+          .locator(`a.pattern-link[title="${rare!.id}"]`)
+          .filter({ hasText: 'rare_fn seldom seen but fixed' })
+          .first()
+          .waitFor();
+      }
+    } finally {
+      await admin.unroute('**/v1/deployments?*');
+      await admin.unroute('**/v1/approvals?*');
+      await admin.unroute('**/v1/curriculum');
+    }
+  });
+
   it('signs out: the session ends on the server, not just in the page', async () => {
     const [cookie] = await admin.context().cookies();
     await admin.getByRole('button', { name: 'Sign out' }).click();

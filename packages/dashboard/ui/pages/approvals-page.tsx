@@ -38,7 +38,9 @@ export function ApprovalsPage() {
   const approvals = useResource(loadApprovals, [], {
     refreshOn: ['approval.created', 'approval.approved', 'approval.denied'],
   });
-  const patterns = usePatternIndex();
+  const patterns = usePatternIndex(
+    [...(approvals.data?.pending ?? []), ...(approvals.data?.decided ?? [])].map((a) => a.result.patternId),
+  );
   const now = useClock();
 
   return (
@@ -60,12 +62,7 @@ export function ApprovalsPage() {
               emptyText="Fixes that are not safe to deploy on their own (below the auto-approval confidence or success rate, or riskier than allowed) wait here."
               testId="pending-approvals"
               render={(a) => (
-                <PendingApproval
-                  key={a.id}
-                  approval={a}
-                  patterns={patterns.data}
-                  onDecided={approvals.reload}
-                />
+                <PendingApproval key={a.id} approval={a} patterns={patterns} onDecided={approvals.reload} />
               )}
             />
             <RowSection
@@ -76,7 +73,7 @@ export function ApprovalsPage() {
               render={(a) => (
                 <li key={a.id} class="row">
                   <div class="row-main">
-                    <PatternLink id={a.result.patternId} pattern={patterns.data?.get(a.result.patternId)} />
+                    <PatternLink id={a.result.patternId} pattern={patterns.get(a.result.patternId)} />
                     <FixView fix={a.result.fix} />
                   </div>
                   <div class="row-side">
@@ -102,7 +99,7 @@ function PendingApproval({
   onDecided,
 }: {
   approval: Approval;
-  patterns: PatternIndex | undefined;
+  patterns: PatternIndex;
   onDecided: () => void;
 }) {
   const { isAdmin } = useApp();
@@ -140,7 +137,7 @@ function PendingApproval({
   return (
     <li class="card approval" data-testid="approval">
       <div class="approval-head">
-        <PatternLink id={result.patternId} pattern={patterns?.get(result.patternId)} />
+        <PatternLink id={result.patternId} pattern={patterns.get(result.patternId)} />
         <span class="muted">
           {proposed ? `proposed by ${result.proposedBy ?? 'a person'}` : 'requested'}{' '}
           {ago(approval.createdAt, now)}

@@ -19,13 +19,15 @@ import { LineChart } from '../components/line-chart.js';
 import { PatternLink } from '../components/pattern-link.js';
 import { ProbabilityBars } from '../components/probability-bars.js';
 import { Empty, Loaded } from '../components/status-views.js';
-import { type PatternIndex, usePatternIndex } from '../use-pattern-index.js';
+import { usePatternIndex } from '../use-pattern-index.js';
 import { useResource } from '../use-resource.js';
 
 /** Distinct line colours (colour-blind friendly, Okabe–Ito plus two). */
 const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#6b4c9a', '#8c6d31'];
 const CHARTED = PALETTE.length;
 const TABLE_ROWS = 25;
+/** Patterns in the chart of the next draw's probabilities. */
+const BARS = 12;
 
 /** How each curriculum draws, in a sentence. */
 const DRAWS: Record<CurriculumDraw, string> = {
@@ -69,18 +71,17 @@ export function CurriculumPage() {
       'deployment.rolled_back',
     ],
   });
-  const patterns = usePatternIndex();
   return (
     <>
       <h1>Curriculum</h1>
       <Loaded resource={data} what="the curriculum">
-        {(d) => <CurriculumView data={d} patterns={patterns.data ?? new Map()} />}
+        {(d) => <CurriculumView data={d} />}
       </Loaded>
     </>
   );
 }
 
-function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: PatternIndex }) {
+function CurriculumView({ data }: { data: CurriculumData }) {
   const [showAll, setShowAll] = useState(false);
   const { curriculum } = data;
   const byProbability = [...curriculum.arms].sort(
@@ -88,11 +89,14 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
   );
   const drawn = byProbability.filter((a) => a.eligible);
   const armIds = new Set(drawn.map((a) => a.arm));
+  const charted = [...curriculum.arms].sort((a, b) => b.pulls - a.pulls || b.q - a.q).slice(0, CHARTED);
+  const barred = drawn.slice(0, BARS);
+  const rows = showAll ? byProbability : byProbability.slice(0, TABLE_ROWS);
+  const patterns = usePatternIndex([...charted, ...barred, ...rows].map((a) => a.arm));
   const label = (arm: string) => {
     const p = patterns.get(arm);
     return p ? `${p.function}: ${p.normalizedMessage}`.slice(0, 48) : arm.slice(0, 12);
   };
-  const charted = [...curriculum.arms].sort((a, b) => b.pulls - a.pulls || b.q - a.q).slice(0, CHARTED);
   const history = qHistorySeries(charted, curriculum.step);
 
   return (
@@ -160,7 +164,7 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
               ) : (
                 <ProbabilityBars
                   ariaLabel="Probability of each pattern in the next draw"
-                  items={drawn.slice(0, 12).map((a) => ({
+                  items={barred.map((a) => ({
                     key: a.arm,
                     label: <PatternLink id={a.arm} pattern={patterns.get(a.arm)} />,
                     value: a.probability,
@@ -186,7 +190,7 @@ function CurriculumView({ data, patterns }: { data: CurriculumData; patterns: Pa
                   </tr>
                 </thead>
                 <tbody>
-                  {(showAll ? byProbability : byProbability.slice(0, TABLE_ROWS)).map((a) => {
+                  {rows.map((a) => {
                     const status = patternStatus(a.arm, { ...data, curriculumArms: armIds });
                     return (
                       <tr key={a.arm}>

@@ -38,7 +38,9 @@ export function DeploymentsPage() {
     // Canary counters also grow with successful calls, which the stream does not announce.
     refreshEveryMs: 5_000,
   });
-  const patterns = usePatternIndex();
+  const patterns = usePatternIndex(
+    [...(deployments.data?.live ?? []), ...(deployments.data?.past ?? [])].map((d) => d.patternId),
+  );
   const now = useClock();
 
   return (
@@ -61,7 +63,7 @@ export function DeploymentsPage() {
                   <LiveDeployment
                     key={d.id}
                     deployment={d}
-                    patterns={patterns.data}
+                    patterns={patterns}
                     onChanged={deployments.reload}
                   />
                 )}
@@ -74,7 +76,7 @@ export function DeploymentsPage() {
                 render={(d) => (
                   <li key={d.id} class="row">
                     <div class="row-main">
-                      <PatternLink id={d.patternId} pattern={patterns.data?.get(d.patternId)} />
+                      <PatternLink id={d.patternId} pattern={patterns.get(d.patternId)} />
                       <FixView fix={d.fix} />
                       {d.reason && <p class="muted small">{d.reason}</p>}
                     </div>
@@ -114,7 +116,7 @@ function LiveDeployment({
   onChanged,
 }: {
   deployment: Deployment;
-  patterns: PatternIndex | undefined;
+  patterns: PatternIndex;
   onChanged: () => void;
 }) {
   const { isAdmin } = useApp();
@@ -141,7 +143,7 @@ function LiveDeployment({
   return (
     <li class="card deployment" data-testid="deployment">
       <div class="approval-head">
-        <PatternLink id={d.patternId} pattern={patterns?.get(d.patternId)} />
+        <PatternLink id={d.patternId} pattern={patterns.get(d.patternId)} />
         <span class="row-side">
           <StatusBadge status={d.status} />
           <RiskBadge risk={d.risk} />

@@ -62,6 +62,15 @@ async function loadLoop(): Promise<LoopData> {
   return { ...results, ...approvals, ...deployments, curriculum, config };
 }
 
+/** Improvements listed, newest first. */
+const IMPROVEMENTS_SHOWN = 6;
+
+/** The patterns most likely in the next draw. */
+function beingLearned(loop: LoopData) {
+  const drawn = loop.curriculum.arms.filter((a) => a.eligible);
+  return drawn.sort((a, b) => b.probability - a.probability).slice(0, 5);
+}
+
 export function OverviewPage() {
   const overview = useResource(() => api.get<Overview>('/v1/overview?hours=24&bucketMinutes=15'), [], {
     refreshOn: ['failures.ingested', 'pattern.created'],
@@ -69,7 +78,14 @@ export function OverviewPage() {
     refreshEveryMs: 60_000,
   });
   const loop = useResource(loadLoop, [], { refreshOn: [...LEARNING_EVENTS, 'failures.ingested'] });
-  const patterns = usePatternIndex();
+  const patterns = usePatternIndex(
+    loop.data === undefined
+      ? []
+      : [
+          ...loop.data.results.slice(0, IMPROVEMENTS_SHOWN).map((r) => r.patternId),
+          ...beingLearned(loop.data).map((a) => a.arm),
+        ],
+  );
   const now = useClock();
 
   return (
@@ -101,10 +117,10 @@ export function OverviewPage() {
                 </Empty>
               ) : (
                 <ul class="rows" data-testid="recent-improvements">
-                  {l.results.slice(0, 6).map((r) => (
+                  {l.results.slice(0, IMPROVEMENTS_SHOWN).map((r) => (
                     <li key={r.id} class="row row-stack">
                       <div class="row-main">
-                        <PatternLink id={r.patternId} pattern={patterns.data?.get(r.patternId)} />
+                        <PatternLink id={r.patternId} pattern={patterns.get(r.patternId)} />
                         <FixView fix={r.fix} />
                       </div>
                       <div class="row-side">
@@ -125,9 +141,8 @@ export function OverviewPage() {
           <h2>Being learned now</h2>
           <Loaded resource={loop} what="the curriculum">
             {(l) => {
-              const drawn = l.curriculum.arms.filter((a) => a.eligible);
-              const arms = [...drawn].sort((a, b) => b.probability - a.probability).slice(0, 5);
-              const armIds = new Set(drawn.map((a) => a.arm));
+              const arms = beingLearned(l);
+              const armIds = new Set(l.curriculum.arms.filter((a) => a.eligible).map((a) => a.arm));
               return arms.length === 0 ? (
                 <Empty title="Nothing to learn yet">
                   Patterns enter the curriculum once their failing inputs can be replayed by a worker.
@@ -139,7 +154,7 @@ export function OverviewPage() {
                     return (
                       <li key={arm.arm} class="row">
                         <div class="row-main">
-                          <PatternLink id={arm.arm} pattern={patterns.data?.get(arm.arm)} />
+                          <PatternLink id={arm.arm} pattern={patterns.get(arm.arm)} />
                         </div>
                         <div class="row-side">
                           <span title="Probability in the next draw">{percent(arm.probability)}</span>
