@@ -2,9 +2,11 @@
 // the database file, asked once enough was written, one checkpoint at a time; a storage that leaves
 // its checkpoints to it ingests and closes as before.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, success } from './prepared-event.fixture.js';
@@ -65,6 +67,28 @@ describe('SqliteCheckpointThread', () => {
     await thread.close();
     writer.close();
     expect(errors).toEqual([]);
+  });
+  it('keeps the process alive until it has closed, when closing is all that is left to wait for', async () => {
+    const { file, writer } = walDatabase(1);
+    writer.close();
+    const module = fileURLToPath(new URL('./sqlite-checkpoint-thread.ts', import.meta.url));
+    // A process whose last pending work is the close: as `arc serve` that cannot start shuts down.
+    const script = `
+      const { SqliteCheckpointThread } = await import(${JSON.stringify(module)});
+      const thread = new SqliteCheckpointThread({ file: ${JSON.stringify(file)}, onError: () => {} });
+      await thread.close();
+      process.stdout.write('closed');
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'closed' });
   });
 });
 

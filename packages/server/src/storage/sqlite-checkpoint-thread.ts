@@ -109,6 +109,9 @@ export class SqliteCheckpointThread {
   async close(): Promise<void> {
     if (!this.#running) return;
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    // Referenced again while it closes: when nothing else is left, the awaited exit must still
+    // keep the process alive (otherwise Node ends it mid-await, exit code 13 under top-level await).
+    this.#worker.ref();
     this.#worker.postMessage('close');
     await exited;
   }
