@@ -9,7 +9,7 @@ import { api } from './api.js';
 export type PatternIndex = ReadonlyMap<string, PatternSummary>;
 
 /** Ids per request: the most GET /v1/patterns?ids= takes. Requests go one after another. */
-const IDS_PER_REQUEST = 100;
+const IDS_PER_REQUEST = 40;
 
 export function usePatternIndex(ids: readonly string[]): PatternIndex {
   const known = useRef(new Map<string, PatternSummary>());
