@@ -109,6 +109,41 @@ def test_canary_arms_decide_which_calls_get_a_fix() -> None:
     assert all(e.get("fixIds") == (["fix_1"] if x else None) for e, x in zip(harness.events, expected + expected))
 
 
+def test_a_canarys_treatment_gets_its_fix_in_place_of_the_one_promoted_for_its_pattern() -> None:
+    old = deployed({"type": "prompt_adjustment", "instructions": "Old."}, fix_id="fix_old")
+    other = deployed({"type": "param_patch", "params": {"temperature": 0}}, fix_id="fix_other", pattern="pat_y")
+    new = deployed({"type": "prompt_adjustment", "instructions": "Answer in JSON."}, fix_id="fix_new", share=0.5)
+    harness = Harness([old, other, new])
+    seen: list[tuple[str, Any]] = []
+
+    def chat(user: str, messages: list[dict[str, str]], temperature: float = 1) -> str:
+        seen.append((messages[0]["content"], temperature))
+        return "ok"
+
+    shape = path_call_shape(messages="messages", params={"temperature": "temperature"})
+    runner = harness.runner(chat, call_shape=shape, call_key=lambda user, messages: user)
+    users = [f"user-{i}" for i in range(20)]
+    for user in users:
+        runner.run((user, [{"role": "user", "content": "hi"}]), {})
+    treated = [canary_arm("fix_new", u, 0.5) == "treatment" for u in users]
+    assert 0 < sum(treated) < len(users)
+    assert seen == [("Answer in JSON." if t else "Old.", 0) for t in treated]
+    assert [e.get("fixIds") for e in harness.events] == [
+        ["fix_other", "fix_new"] if t else ["fix_old", "fix_other"] for t in treated
+    ]
+
+
+def test_a_canarys_treatment_call_is_never_rescued_with_the_promoted_fix_it_replaces() -> None:
+    old = deployed(REPAIR, fix_id="fix_old", confidence=0.99)
+    policy = {"type": "retry_policy", "maxAttempts": 2, "baseDelayMs": 1, "maxDelayMs": 1, "retryOn": {"categories": ["timeout"]}}
+    new = deployed(policy, fix_id="fix_new", share=0.999)
+    harness = Harness([old, new])
+    user = next(u for u in (f"user-{i}" for i in range(100)) if canary_arm("fix_new", u, 0.999) == "treatment")
+    runner = harness.runner(lambda user, text: text, call_key=lambda user, text: user, **PARSE)
+    runner.run((user, "{'a': 1,}"), {})
+    assert [(e["kind"], e["attempt"], e.get("fixIds")) for e in harness.events] == [("failure", 1, ["fix_new"])]
+
+
 def test_a_failed_call_is_rescued_once_with_a_fix_promoted_while_it_ran() -> None:
     harness = Harness([])
     promoted = [deployed(REPAIR, fix_id="fix_low", confidence=0.5), deployed(REPAIR, fix_id="fix_sure", confidence=0.95)]

@@ -43,6 +43,17 @@ describe('productionFixes', () => {
     }
   });
 
+  it('gives a call in a canary’s treatment its fix in place of the one promoted for its pattern, as the SDK does', () => {
+    const replacing = [...live, { ...deployment('d', 'canary', 0.5), patternId: 'p-a' }];
+    const keys = Array.from({ length: 40 }, (_, i) => `task_${i}`);
+    for (const key of keys) {
+      const fixes = productionFixes(replacing, BFCL_AGENT_FUNCTION, key);
+      const inD = canaryArm('d', key, 0.5) === 'treatment';
+      expect(fixes.includes(replacing[3]!.fix)).toBe(inD);
+      expect(fixes.includes(live[0]!.fix)).toBe(!inD);
+    }
+  });
+
   it('gives a canary to about its share of calls', () => {
     const n = 4000;
     const treated = Array.from({ length: n }, (_, i) =>

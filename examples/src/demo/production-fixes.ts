@@ -1,6 +1,7 @@
 // The fixes a call gets as production would give them: every promoted fix of its function, and
-// each canary's fix only when the call falls in that canary's treatment arm, decided by the SDK's
-// own assignment (a hash of the fix id and the call key; the agent's call key is the task id).
+// each canary's fix only when the call falls in that canary's treatment arm (in place of the fix
+// promoted for the canary's pattern), decided by the SDK's own assignment (a hash of the fix id
+// and the call key; the agent's call key is the task id).
 
 import type { Fix } from '@arc-agent/core';
 import { canaryArm } from '@arc-agent/sdk';
@@ -17,15 +18,18 @@ export interface LiveDeployment {
   fix: Fix;
 }
 
-/** The fixes of `deployments` a call of `fn` with this key gets: promoted ones, and canaries whose treatment it is in. */
+/**
+ * The fixes of `deployments` a call of `fn` with this key gets: promoted ones, and canaries whose
+ * treatment it is in, each in place of the fix promoted for its pattern (as the SDK applies them).
+ */
 export function productionFixes(deployments: readonly LiveDeployment[], fn: string, callKey: string): Fix[] {
-  return deployments
-    .filter(
-      (d) =>
-        d.function === fn &&
-        (d.status === 'promoted' ||
-          (d.status === 'canary' && canaryArm(d.fixId, callKey, d.canaryShare) === 'treatment')),
-    )
+  const own = deployments.filter((d) => d.function === fn);
+  const treated = own.filter(
+    (d) => d.status === 'canary' && canaryArm(d.fixId, callKey, d.canaryShare) === 'treatment',
+  );
+  const replaced = new Set(treated.map((d) => d.patternId));
+  return own
+    .filter((d) => (d.status === 'promoted' && !replaced.has(d.patternId)) || treated.includes(d))
     .map((d) => d.fix);
 }
 

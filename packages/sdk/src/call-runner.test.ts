@@ -159,6 +159,63 @@ describe('deployed fixes in tracked calls', () => {
     );
   });
 
+  it('runs a canary’s treatment with its fix in place of the one promoted for its pattern, as promoting it will leave production', async () => {
+    const a = await setup([
+      deployed('fx_old', { type: 'prompt_adjustment', instructions: 'Old.' }, { patternId: 'pat_x' }),
+      deployed('fx_other', { type: 'param_patch', params: { temperature: 0 } }, { patternId: 'pat_y' }),
+      deployed('fx_new', adjust, { patternId: 'pat_x', canaryShare: 0.5 }),
+    ]);
+    const seen: Request[] = [];
+    const chat = await trackWithFixes(
+      a,
+      (req: Request, _user: string) => {
+        seen.push(req);
+        return 'ok';
+      },
+      { callShape: shape, callKey: (_req: Request, user: string) => user },
+    );
+    const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    for (const user of users) chat({ messages: [{ role: 'user', content: 'q' }] }, user);
+    const arms = users.map((u) => canaryArm('fx_new', u, 0.5));
+    expect(arms).toContain('treatment');
+    expect(arms).toContain('control');
+    expect(seen.map((r) => r.messages[0]!.content)).toEqual(
+      arms.map((arm) => (arm === 'treatment' ? 'Answer in JSON.' : 'Old.')),
+    );
+    expect(seen.every((r) => r.temperature === 0)).toBe(true);
+    const events = await sent();
+    expect(events.map((e) => e.fixIds)).toEqual(
+      arms.map((arm) => (arm === 'treatment' ? ['fx_other', 'fx_new'] : ['fx_old', 'fx_other'])),
+    );
+  });
+
+  it('never rescues a canary’s treatment call with the promoted fix the canary replaces', async () => {
+    const a = await setup([
+      deployed('fx_old', adjust, { patternId: 'pat_x', confidence: 0.99 }),
+      deployed(
+        'fx_new',
+        { type: 'param_patch', params: { temperature: 0 } },
+        { patternId: 'pat_x', canaryShare: 1 - 1e-9 },
+      ),
+    ]);
+    const user = Array.from({ length: 100 }, (_, i) => `user-${i}`).find(
+      (u) => canaryArm('fx_new', u, 1 - 1e-9) === 'treatment',
+    )!;
+    let calls = 0;
+    const chat = await trackWithFixes(
+      a,
+      async (req: Request, _user: string) => {
+        calls++;
+        return failsWithoutSystemPrompt(req);
+      },
+      { callShape: shape, callKey: (_req: Request, u: string) => u },
+    );
+    await expect(chat({ messages: [{ role: 'user', content: 'hi' }] }, user)).rejects.toThrow(SyntaxError);
+    expect(calls).toBe(1);
+    const events = await sent();
+    expect(events.map((e) => [e.kind, e.attempt, e.fixIds])).toEqual([['failure', 1, ['fx_new']]]);
+  });
+
   it('runs the call without fixes when the call key throws', async () => {
     const a = await setup([deployed('fx_canary', adjust, { canaryShare: 0.5 })]);
     const chat = await trackWithFixes(a, (req: Request) => req.messages.length, {

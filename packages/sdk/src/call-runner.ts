@@ -129,6 +129,20 @@ interface Stage {
 const NO_FIXES: readonly DeployedFix[] = Object.freeze([]);
 const NO_PARTS: readonly SimpleFix[] = Object.freeze([]);
 
+/** The patterns of the canaries among a call's fixes (those it is in the treatment of). */
+function canaryPatterns(applied: readonly DeployedFix[]): Set<string> {
+  return new Set(applied.filter((f) => f.canaryShare < 1).map((f) => f.patternId));
+}
+
+/**
+ * Whether a promoted fix is one that a canary the call gets replaces: the canary's treatment runs
+ * its fix in place of the one promoted for its pattern, as the learner's replays judged it and as
+ * promoting it leaves production (the older fix is superseded then), so it is tested as it will run.
+ */
+function isReplaced(fix: DeployedFix, canaries: ReadonlySet<string>): boolean {
+  return fix.canaryShare >= 1 && canaries.has(fix.patternId);
+}
+
 /**
  * How often failure events repeat the declared output schema. The server keeps the latest per
  * function, so one event now and then suffices, and repeating it recovers from an event that was
@@ -218,7 +232,8 @@ export class CallRunner<A extends readonly unknown[], R> {
         [CANARY_ATTEMPT_TAG]: 'final' satisfies CanaryAttempt,
       };
     }
-    this.#setFixes(plan, applied);
+    const replaced = canaryPatterns(applied);
+    this.#setFixes(plan, replaced.size === 0 ? applied : applied.filter((f) => !isReplaced(f, replaced)));
   }
 
   /** Runs the call; `plan` when the fixes were decided earlier (an integration's transform step). */
@@ -550,6 +565,7 @@ export class CallRunner<A extends readonly unknown[], R> {
           (f) =>
             f.canaryShare >= 1 &&
             !plan.applied.some((a) => a.id === f.id) &&
+            !isReplaced(f, canaryPatterns(plan.applied)) &&
             f.confidence >= limits.fixConfidence &&
             this.#applicable(f),
         )

@@ -156,6 +156,18 @@ class _Stage:
 _REPORTED_BASE = (asyncio.CancelledError,)
 
 
+def _canary_patterns(applied: Sequence[DeployedFix]) -> set[str]:
+    """The patterns of the canaries among a call's fixes (those it is in the treatment of)."""
+    return {f.pattern_id for f in applied if f.canary_share < 1}
+
+
+def _is_replaced(fix: DeployedFix, canaries: set[str]) -> bool:
+    """Whether a promoted fix is one that a canary the call gets replaces: the canary's treatment runs
+    its fix in place of the one promoted for its pattern, as the learner's replays judged it and as
+    promoting it leaves production (the older fix is superseded then), so it is tested as it will run."""
+    return fix.canary_share >= 1 and fix.pattern_id in canaries
+
+
 class CallRunner:
     def __init__(self, rt: Runtime, name: str, fn: Callable[..., Any], options: RunnerOptions) -> None:
         self._rt = rt
@@ -219,8 +231,9 @@ class CallRunner:
                 # Every attempt ends the call unless a retry follows; a failed one that is retried says so.
                 CANARY_ATTEMPT_TAG: "final",
             }
+        replaced = _canary_patterns(applied)
         try:
-            self._set_fixes(plan, applied)
+            self._set_fixes(plan, [f for f in applied if not _is_replaced(f, replaced)])
         except Exception:
             plan.tags = tags  # no fix at all rather than a part of one
             raise
@@ -579,6 +592,7 @@ class CallRunner:
                 for f in deployed
                 if f.id not in applied
                 and f.canary_share >= 1
+                and not _is_replaced(f, _canary_patterns(plan.applied))
                 and f.confidence >= limits.fix_confidence
                 and self._applicable(f)
             ]
