@@ -93,6 +93,17 @@ def test_draws_follow_the_curriculum(arc_server: ArcServer) -> None:
     assert {i for i in drawn if rows[i] == "hot"} == {5, 6, 7, 8, 9}
 
 
+def test_an_arm_whose_name_arc_keeps_redacted_is_drawn_by_its_own_name(arc_server: ArcServer) -> None:
+    """Arc keeps secrets in arm names redacted, and answers in the names sent: batches stay whole."""
+    secret = "success:token=abcd1234abcd1234"
+    rows = ["plain", "plain", secret, secret]
+    draws = CurriculumDraws(rows, CurriculumClient(arc_server.url, arc_server.new_key("worker")), sync_interval=1)
+    batch = draws.next_batch(20)
+    assert len(batch) == 20 and {rows[i] for i in batch} == {"plain", secret}
+    assert draws.probabilities == {"plain": 0.5, secret: 0.5}
+    assert secret not in {arm["arm"] for arm in arc_server.trainer_curriculum()["arms"]}
+
+
 def test_arc_down_never_stops_the_draws(arc_server: ArcServer) -> None:
     draws = CurriculumDraws(["a", "b"], CurriculumClient("http://127.0.0.1:9", "arc_x"), sync_interval=5)
     assert len(draws.next_batch(3)) == 3 and len(draws.next_batch(3)) == 3

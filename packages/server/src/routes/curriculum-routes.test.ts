@@ -206,6 +206,26 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     expect(shown.body.arms.every((a: { eligible: boolean }) => a.eligible)).toBe(true);
   });
 
+  it('answers a sample in the arm names the trainer sent, also those it keeps redacted', async () => {
+    const key = await server.key(['worker', 'read'], 'secret-arms');
+    const secret = 'success:token=abcd1234abcd1234';
+    const updated = await update({ rewards: { [secret]: 1 } }, key);
+    expect(updated.body.arms).toEqual([{ arm: secret, q: 0.1 }]);
+    const drawn = await sample({ arms: ['plain', secret], batchSize: 40 }, key);
+    expect(drawn.status).toBe(200);
+    expect(new Set(drawn.body.draws)).toEqual(new Set(['plain', secret]));
+    expect(drawn.body.probabilities).toEqual({
+      plain: softmax([0, 0.1], 1)[0],
+      [secret]: softmax([0, 0.1], 1)[1],
+    });
+    const shown = await server.request('GET', '/v1/curriculum?curriculum=trainer', { key });
+    const kept = shown.body.arms.map((a: { arm: string }) => a.arm);
+    expect(kept).toHaveLength(2);
+    expect(kept).toContain('plain');
+    expect(kept).not.toContain(secret);
+    expect(JSON.stringify(shown.body)).not.toContain('abcd1234abcd1234');
+  });
+
   it("draws from the project's patterns when no arms are given, and refuses when there are none", async () => {
     const other = await server.key(['worker', 'ingest'], 'empty-project');
     const none = await sample({ batchSize: 2 }, other);

@@ -180,9 +180,10 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
     },
     async (request) => {
       const { projectId, credential } = request.auth!;
+      const sent = request.body.arms;
       // A trainer's own arm names are stored with the curriculum: redacted, stable across calls.
       const arms =
-        request.body.arms?.map((arm) => clientIdentifier(arm, credential, MAX_ID_LENGTH)) ??
+        sent?.map((arm) => clientIdentifier(arm, credential, MAX_ID_LENGTH)) ??
         (await patternIds(storage, projectId));
       if (arms.length === 0)
         throw new HttpError(409, 'No arms to draw from: send arms, or ingest failures first');
@@ -194,9 +195,14 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
         (c) => ({ probabilities: c.probabilities(arms), draws: c.sample(arms, request.body.batchSize) }),
         now,
       ).catch(refused('/arms'));
+      // Answered in the names the trainer sent, which it knows its arms by: a name redacted for
+      // storage would otherwise come back as an arm the trainer does not have.
+      const sentName = new Map(arms.map((arm, i) => [arm, sent?.[i] ?? arm]));
       return {
-        draws: value.draws,
-        probabilities: Object.fromEntries(arms.map((arm, i) => [arm, value.probabilities[i]!])),
+        draws: value.draws.map((arm) => sentName.get(arm)!),
+        probabilities: Object.fromEntries(
+          arms.map((arm, i) => [sentName.get(arm)!, value.probabilities[i]!]),
+        ),
         step: curriculum.step,
       };
     },
@@ -217,12 +223,9 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
     async (request) => {
       const { projectId, credential } = request.auth!;
       const settings = await loadLearningSettings(storage, projectId);
-      const rewards = Object.fromEntries(
-        Object.entries(request.body.rewards).map(([arm, reward]) => [
-          clientIdentifier(arm, credential, MAX_ID_LENGTH),
-          reward,
-        ]),
-      );
+      const sent = Object.entries(request.body.rewards);
+      const kept = sent.map(([arm]) => clientIdentifier(arm, credential, MAX_ID_LENGTH));
+      const rewards = Object.fromEntries(sent.map(([, reward], i) => [kept[i]!, reward]));
       const { curriculum } = await changeTrainerCurriculum(
         storage,
         projectId,
@@ -232,7 +235,8 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
       ).catch(refused('/rewards'));
       return {
         step: curriculum.step,
-        arms: Object.keys(rewards).map((arm) => ({ arm, q: curriculum.q(arm) })),
+        // In the names sent, as samples are answered.
+        arms: sent.map(([arm], i) => ({ arm, q: curriculum.q(kept[i]!) })),
       };
     },
   );

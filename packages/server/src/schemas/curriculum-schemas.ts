@@ -71,8 +71,12 @@ export const SampleBodySchema = Type.Object(
 );
 
 export const SampleResponseSchema = Type.Object({
-  draws: Type.Array(Type.String()),
-  probabilities: Type.Record(Type.String(), Type.Number(), { description: 'What each arm was drawn with' }),
+  draws: Type.Array(Type.String(), {
+    description: 'The arms drawn, named as sent (the curriculum keeps secrets in names redacted)',
+  }),
+  probabilities: Type.Record(Type.String(), Type.Number(), {
+    description: 'What each arm was drawn with, named as sent',
+  }),
   step: Type.Integer(),
 });
 
