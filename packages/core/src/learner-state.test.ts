@@ -14,6 +14,7 @@ import {
   addCandidates,
   createLearnerState,
   learnerStateFromJSON,
+  MAX_CANDIDATES_PER_PATTERN,
   NO_FIX_ID,
   rankCandidates,
   setIncumbent,
@@ -68,6 +69,26 @@ describe('learner state', () => {
       exhausted: false,
       zeroRewardSteps: 0,
     });
+  });
+
+  it('keeps at most MAX_CANDIDATES_PER_PATTERN candidates: renewals past it add nothing, and the pattern stays exhausted', () => {
+    const proposal = (n: number) =>
+      candidateFix({ type: 'prompt_adjustment', instructions: `Try ${n}.` }, 'analyst', `proposal ${n}`);
+    let state = createLearnerState();
+    // Each exhaustion brings an analyst's three new proposals.
+    for (let renewal = 0; renewal < 40; renewal++) {
+      const exhausted = state.patterns.map((p) => ({ ...p, exhausted: true }));
+      state = addCandidates(
+        { ...state, patterns: exhausted },
+        pattern,
+        [0, 1, 2].map((i) => proposal(renewal * 3 + i)),
+      );
+    }
+    const [p] = state.patterns;
+    expect(p!.candidates).toHaveLength(MAX_CANDIDATES_PER_PATTERN);
+    expect(p!.candidates[0]!.id).toBe(NO_FIX_ID);
+    expect(p!.candidates.at(-1)!.rationale).toBe(`proposal ${MAX_CANDIDATES_PER_PATTERN - 2}`);
+    expect(p!.exhausted).toBe(true);
   });
 
   it('refuses malformed candidates, naming the field', () => {

@@ -122,9 +122,17 @@ export function fixPolicyOf(
 }
 
 /**
+ * Candidates a pattern keeps at most, its incumbent included. Every exhaustion of a pattern brings
+ * new ones (combinations, an analyst's proposals) and the whole state is stored at every step, so a
+ * pattern nothing fixes must not grow it without end.
+ */
+export const MAX_CANDIDATES_PER_PATTERN = 64;
+
+/**
  * Adds a pattern's candidates (a new pattern starts with the incumbent "no fix"). A candidate
- * starts with the incumbent's logit plus its `warmStartTheta`; ids already present are skipped.
- * New candidates lift the pattern's exhaustion: it is planned again.
+ * starts with the incumbent's logit plus its `warmStartTheta`; ids already present are skipped, and
+ * so are those past MAX_CANDIDATES_PER_PATTERN (a pattern that has tried that many stays
+ * exhausted). New candidates lift the pattern's exhaustion: it is planned again.
  */
 export function addCandidates(
   state: LearnerState,
@@ -148,7 +156,7 @@ export function addCandidates(
     const warm = c.warmStartTheta ?? 0;
     if (!Number.isFinite(warm))
       throw new TypeError(`candidates[${i}].warmStartTheta must be a finite number`);
-    if (list.some((known) => known.id === c.id)) return;
+    if (list.some((known) => known.id === c.id) || list.length >= MAX_CANDIDATES_PER_PATTERN) return;
     list.push({
       id: c.id,
       fix: parsed.value,
