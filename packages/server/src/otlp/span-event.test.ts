@@ -405,6 +405,47 @@ describe('spanToEvent', () => {
       expect(tags['otel.dropped_attributes']).toBe('44');
     });
 
+    it('skip the keys already tagged and count the rest left out, the resource after the span', () => {
+      const resource: Record<string, unknown> = {
+        'service.name': 'support-bot',
+        shared: 'from the resource',
+        'otel.span_id': 'not the span id',
+        ['k'.repeat(201)]: 'key too long',
+        empty: '',
+      };
+      for (let i = 0; i < 100; i++) resource[`r${i}`] = i;
+      const event = spanToEvent(
+        otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat', shared: 'from the span' }, resource }),
+      )!;
+      const tags = event.tags!;
+      expect(Object.keys(tags)).toHaveLength(MAX_TAGS);
+      expect(tags.shared).toBe('from the span');
+      expect(tags['otel.span_id']).toBe(SPAN);
+      // 5 of the span and service.name, 2 attributes, then r0 to r55; left out: the long key and r56 to r99.
+      expect(tags.r55).toBe('55');
+      expect(tags.r56).toBeUndefined();
+      expect(tags['otel.dropped_attributes']).toBe('45');
+    });
+
+    it('read a resource its spans share once, not once per span (a large one cost every span)', () => {
+      let walks = 0;
+      const attributes: Record<string, unknown> = { 'service.name': 'support-bot' };
+      for (let i = 0; i < 1000; i++) attributes[`r${i}`] = i;
+      const resource = new Proxy(attributes, {
+        ownKeys(target) {
+          walks += 1;
+          return Reflect.ownKeys(target);
+        },
+      });
+      const tags = Array.from(
+        { length: 20 },
+        () => spanToEvent(otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat' }, resource }))!.tags!,
+      );
+      expect(walks).toBe(1);
+      // 6 tags of the span, its service and attribute, then 57 of the 1,000 other resource attributes.
+      for (const t of tags) expect(t['otel.dropped_attributes']).toBe('943');
+    });
+
     it('keep a key named __proto__ as a tag, not a prototype', () => {
       const event = spanToEvent(
         otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat', ['__proto__']: 'x' } }),

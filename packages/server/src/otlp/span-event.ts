@@ -6,7 +6,7 @@
 // error.type and the status message. The event id is the trace and span id, so an export the
 // exporter retries is stored once; the trace id is kept, so a failure links to its trace.
 
-import { setOwnProperty } from '@arc-agent/core';
+import { memoizePerObject, setOwnProperty } from '@arc-agent/core';
 import {
   type EventInput,
   MAX_FUNCTION_NAME_LENGTH,
@@ -55,6 +55,30 @@ function spanError(span: OtlpSpan, attributes: Record<string, unknown>): EventEr
   };
 }
 
+interface ResourceLabels {
+  serviceName: string | undefined;
+  /** Its other attributes as tag values, by key, in order; only keys short enough for a tag. */
+  labels: Map<string, string>;
+  /** Attributes with a value whose key is too long for a tag. */
+  longKeys: number;
+}
+
+/**
+ * Once per resource: the spans of a request share their resource's attributes, and walking them
+ * per span let 1 MiB of them (with 1,000 spans) take minutes of CPU.
+ */
+const resourceLabels = memoizePerObject((resource: Record<string, unknown>): ResourceLabels => {
+  const labels = new Map<string, string>();
+  let longKeys = 0;
+  for (const [key, value] of Object.entries(resource)) {
+    const label = asText(value);
+    if (label === undefined || key === 'service.name') continue;
+    if (key.length > MAX_ID_LENGTH) longKeys += 1;
+    else labels.set(key, bounded(label, MAX_TAG_VALUE_LENGTH));
+  }
+  return { serviceName: asText(resource['service.name']), labels, longKeys };
+});
+
 /**
  * The span's identity first, then its attributes and its resource's (service.name leading), as
  * labels, up to the tag limit; the number left out is said in the last tag. Content attributes go
@@ -68,22 +92,29 @@ function spanTags(span: OtlpSpan, attributes: Record<string, unknown>): Record<s
   };
   if (span.parentSpanId !== null) tags['otel.parent_span_id'] = span.parentSpanId;
   if (span.scope.name !== '') tags['otel.scope.name'] = bounded(span.scope.name, MAX_TAG_VALUE_LENGTH);
-  const { 'service.name': serviceName, ...resource } = span.resource;
-  const candidates = [
-    ['service.name', serviceName],
-    ...Object.entries(attributes).filter(([key]) => !isContentAttribute(key)),
-    ...Object.entries(resource),
-  ] as [string, unknown][];
-  let dropped = 0;
-  for (const [key, value] of candidates) {
-    const label = asText(value);
-    if (label === undefined || Object.hasOwn(tags, key)) continue;
-    if (Object.keys(tags).length >= MAX_TAGS - 1 || key.length > MAX_ID_LENGTH) {
-      dropped += 1;
-      continue;
-    }
-    setOwnProperty(tags, key, bounded(label, MAX_TAG_VALUE_LENGTH));
+  const resource = resourceLabels(span.resource);
+  if (resource.serviceName !== undefined) {
+    tags['service.name'] = bounded(resource.serviceName, MAX_TAG_VALUE_LENGTH);
   }
+  const full = () => Object.keys(tags).length >= MAX_TAGS - 1;
+  let dropped = 0;
+  for (const [key, value] of Object.entries(attributes)) {
+    const label = isContentAttribute(key) ? undefined : asText(value);
+    if (label === undefined || Object.hasOwn(tags, key)) continue;
+    if (full() || key.length > MAX_ID_LENGTH) dropped += 1;
+    else setOwnProperty(tags, key, bounded(label, MAX_TAG_VALUE_LENGTH));
+  }
+  // The resource's labels up to the limit; of the rest, those the span has already are not left out.
+  let tagged = 0;
+  for (const key of Object.keys(tags)) if (resource.labels.has(key)) tagged += 1;
+  let taken = 0;
+  for (const [key, label] of resource.labels) {
+    if (full()) break;
+    if (Object.hasOwn(tags, key)) continue;
+    setOwnProperty(tags, key, label);
+    taken += 1;
+  }
+  dropped += resource.longKeys + resource.labels.size - tagged - taken;
   if (dropped > 0) tags[DROPPED_TAGS] = String(dropped);
   return tags;
 }
