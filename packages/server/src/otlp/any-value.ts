@@ -1,10 +1,10 @@
-// OTLP attribute values (AnyValue, KeyValue lists) as plain JSON values. Both encodings pass
-// through here: types are checked on the way (the JSON schema stops at the outermost value, so
-// nested values from JSON are checked here, with a 400 naming the field), nesting deeper than
-// MAX_VALUE_DEPTH is cut and marked rather than walked, and keys are set as own properties
-// (an attribute named `__proto__` stays an attribute).
+// OTLP attribute values (AnyValue, KeyValue lists) as plain JSON values, bytes as their length.
+// Both encodings pass through here: types are checked on the way (the JSON schema stops at the
+// outermost value, so nested values from JSON are checked here, with a 400 naming the field),
+// nesting deeper than MAX_VALUE_DEPTH is cut and marked rather than walked, and keys are set as
+// own properties (an attribute named `__proto__` stays an attribute).
 
-import { MAX_DEPTH_MARKER, setOwnProperty } from '@arc-agent/core';
+import { MAX_DEPTH_MARKER, setOwnProperty, toJsonSafe } from '@arc-agent/core';
 import { HttpError } from '../http-error.js';
 import type { OtlpAnyValue, OtlpInt64, OtlpKeyValue } from './otlp-request.js';
 
@@ -42,10 +42,14 @@ function doubleToJson(value: number | string, path: string): number | string {
   return Number.isFinite(number) ? number : String(number);
 }
 
-function bytesToJson(value: Uint8Array | string, path: string): string {
-  if (typeof value !== 'string') return Buffer.from(value).toString('base64');
+/**
+ * Bytes as their length, the summary the SDKs send for binary data (core's toJsonSafe): as base64
+ * they kept whatever secret they held out of redaction's sight.
+ */
+function bytesToJson(value: Uint8Array | string, path: string): unknown {
+  if (typeof value !== 'string') return toJsonSafe(value);
   if (!BASE64_TEXT.test(value)) throw invalidField(path, 'must be base64');
-  return value;
+  return toJsonSafe(Buffer.from(value, 'base64'));
 }
 
 function nestedValues(holder: unknown, path: string): unknown[] {

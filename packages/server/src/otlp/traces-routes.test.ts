@@ -212,6 +212,30 @@ describe.each(openTestStorages())('POST /v1/traces ($name)', (backend) => {
       expect(JSON.stringify(example!.input)).toContain('[MaxDepth]');
       expect(JSON.stringify(example!.input)).not.toContain('bottom');
     });
+    it('bytes values are kept as their length: redaction cannot read a secret in them', async () => {
+      const { key, projectId } = await freshProject();
+      const secret = ['sk-', 'Zq4vN8mK2pL7rS1tU3wY6xA9bC0dE5fG2hJ4kM8nP1qR3sT'].join('');
+      const bytes = Buffer.from(`Authorization: Bearer ${secret}`);
+      const tool = (message: string) =>
+        failingTool(message, {
+          attributes: [
+            attr('gen_ai.operation.name', 'execute_tool'),
+            attr('gen_ai.tool.name', 'get_weather'),
+            { key: 'gen_ai.tool.call.arguments', value: { bytesValue: bytes.toString('base64') } },
+            { key: 'app.header', value: { bytesValue: bytes.toString('base64') } },
+          ],
+        });
+      expect((await postJson(key, traceRequest([tool('timed out after 7ms')]))).status).toBe(200);
+      expect((await postProtobuf(key, toProtobuf(traceRequest([tool('timed out after 8ms')])))).status).toBe(
+        200,
+      );
+      const events = await storage.scanEvents(projectId, { limit: 10 });
+      expect(events).toHaveLength(2);
+      for (const event of events) {
+        expect(event.input).toBe(`[Uint8Array(${bytes.length})]`);
+        expect(event.tags['app.header']).toBe(`[Uint8Array(${bytes.length})]`);
+      }
+    });
   });
 
   describe('partial success: spans without valid ids are refused, the rest stored', () => {
