@@ -65,6 +65,10 @@ def flush(timeout: float | None = 5.0) -> None:
     get_client().flush(timeout)
 
 
+async def aflush(timeout: float | None = 5.0) -> None:
+    await get_client().aflush(timeout)
+
+
 def shutdown(timeout: float = 2.0) -> None:
     """Flushes the default client within ``timeout`` seconds; never raises."""
     get_client().shutdown(timeout)
@@ -102,6 +106,7 @@ __all__ = [
     "ValidationError",
     "Verdict",
     "VerifyResult",
+    "aflush",
     "ashutdown",
     "configure",
     "feedback",

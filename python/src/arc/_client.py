@@ -26,6 +26,7 @@ from ._capture import CallCounters, CaptureOptions, Event, FunctionCounters, cap
 from ._feedback import IDLE_FEEDBACK_STATS, FeedbackReporter, FeedbackSettings, FeedbackStats
 from ._fix_cache import FixCache, FixCacheStats
 from ._json_safe import DEFAULT_BOUNDS, JsonBounds, dumps, js_length
+from ._own_thread import in_own_thread
 from ._redact import RedactOptions
 from ._runner import CallRunner, OutputShape, RetrySettings, ReturnedCallInfo, RunnerOptions, Runtime
 from ._transport import EventTransport, TransportStats
@@ -482,7 +483,7 @@ class ArcClient:
             self._fix_cache.refresh()
 
     async def arefresh_fixes(self) -> None:
-        await asyncio.to_thread(self.refresh_fixes)
+        await in_own_thread(self.refresh_fixes)
 
     def registration(self, name: str) -> Registration | None:
         """What the function ``name`` (as the host named it, or as tracked) was tracked with."""
@@ -516,7 +517,7 @@ class ArcClient:
                 transport.flush(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     async def aflush(self, timeout: float | None = 5.0) -> None:
-        await asyncio.to_thread(self.flush, timeout)
+        await in_own_thread(self.flush, timeout)
 
     def shutdown(self, timeout: float = 2.0) -> None:
         """Stops polling and sends what is queued, returning within ``timeout`` seconds; never raises."""
@@ -539,7 +540,7 @@ class ArcClient:
             self._internal_error(error)
 
     async def ashutdown(self, timeout: float = 2.0) -> None:
-        await asyncio.to_thread(self.shutdown, timeout)
+        await in_own_thread(self.shutdown, timeout)
 
     def stats(self) -> ArcStats:
         transport = self._transport.stats() if self._transport is not None else TransportStats(0, 0, 0, 0, 0, None)

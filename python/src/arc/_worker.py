@@ -29,6 +29,7 @@ from ._bounded_body import aread_bounded
 from ._capture import CallCounters, Event, capture_identifier, capture_text, capture_value, describe_error
 from ._client import tracked_name
 from ._json_safe import dumps, js_length, wire_json
+from ._own_thread import in_own_thread
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
 from ._transport import parse_retry_after
@@ -231,7 +232,7 @@ class RolloutWorker:
         if self._task is not None:
             await asyncio.wait({self._task}, timeout=(self._grace + 1.0))
         elif self._thread is not None:
-            await asyncio.to_thread(self._done.wait, self._grace + 1.0)
+            await in_own_thread(self._done.wait, self._grace + 1.0)
 
     def stats(self) -> RolloutWorkerStats:
         return RolloutWorkerStats(**self._stats, in_flight=len(self._in_flight), last_error=self._last_error)
