@@ -446,6 +446,57 @@ describe('spanToEvent', () => {
       for (const t of tags) expect(t['otel.dropped_attributes']).toBe('943');
     });
 
+    it('are redacted before they are cut: a secret across the cut kept its head in clear', () => {
+      const secret = ['sk-proj-', 'Hn3K9_xq2LmV8wRt-4YbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr_MvXwBcDe9Fq'].join('');
+      const head = secret.slice(0, 14);
+      // Cut at the limit, 18 of its characters are left: too few for the key's pattern.
+      const across = (limit: number) => `${'x'.repeat(limit - 20)} ${secret}`;
+      const events = [
+        otlpSpan({
+          name: across(200),
+          attributes: {
+            'gen_ai.operation.name': 'execute_tool',
+            'gen_ai.tool.name': across(256),
+            'app.note': across(200),
+            'app.short': `${'x'.repeat(150)} ${secret}`,
+          },
+          resource: { 'service.name': across(200), 'app.owner': across(200) },
+          scope: { name: across(200), version: '1' },
+        }),
+        otlpSpan({
+          attributes: { 'gen_ai.operation.name': 'chat' },
+          resource: { 'service.name': across(256 - 'chat '.length) },
+        }),
+      ].map((span) => spanToEvent(span)!);
+      for (const event of events) {
+        const { function: fn, agentId, tags } = event;
+        for (const text of [fn, agentId, ...Object.values(tags!)]) {
+          expect(text).not.toContain(head);
+          expect(text!.length).toBeLessThanOrEqual(256);
+        }
+      }
+      expect(events[0]!.tags!['app.short']).toMatch(/^x+ \[REDACTED:openai_key\]$/);
+    });
+
+    it('read the scope its spans share once: a long scope name is redacted once, not per span', () => {
+      let reads = 0;
+      const scope = new Proxy(
+        { name: 'n'.repeat(1000), version: '1' },
+        {
+          get(target, key: 'name' | 'version') {
+            if (key === 'name') reads += 1;
+            return target[key];
+          },
+        },
+      );
+      const tags = Array.from(
+        { length: 20 },
+        () => spanToEvent(otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat' }, scope }))!.tags!,
+      );
+      expect(reads).toBe(1);
+      for (const t of tags) expect(t['otel.scope.name']).toBe(`${'n'.repeat(199)}…`);
+    });
+
     it('keep a key named __proto__ as a tag, not a prototype', () => {
       const event = spanToEvent(
         otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat', ['__proto__']: 'x' } }),

@@ -6,7 +6,7 @@
 // error.type and the status message. The event id is the trace and span id, so an export the
 // exporter retries is stored once; the trace id is kept, so a failure links to its trace.
 
-import { memoizePerObject, setOwnProperty } from '@arc-agent/core';
+import { memoizePerObject, redactText, setOwnProperty } from '@arc-agent/core';
 import {
   type EventInput,
   MAX_FUNCTION_NAME_LENGTH,
@@ -26,8 +26,14 @@ const DROPPED_TAGS = 'otel.dropped_attributes';
 
 type EventError = NonNullable<EventInput['error']>;
 
+/**
+ * At most `max` characters, the cut marked. Text to cut is redacted first: the ingest redacts what
+ * it is given, and a secret across the cut kept a head too short for its pattern in clear.
+ */
 function bounded(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  const redacted = redactText(text);
+  return redacted.length <= max ? redacted : `${redacted.slice(0, max - 1)}…`;
 }
 
 function asText(value: unknown): string | undefined {
@@ -56,7 +62,10 @@ function spanError(span: OtlpSpan, attributes: Record<string, unknown>): EventEr
 }
 
 interface ResourceLabels {
+  /** service.name as the agent id. */
   serviceName: string | undefined;
+  /** service.name as the agent a function is named after (span-function.ts). */
+  agent: string | undefined;
   /** Its other attributes as tag values, by key, in order; only keys short enough for a tag. */
   labels: Map<string, string>;
   /** Attributes with a value whose key is too long for a tag. */
@@ -65,7 +74,7 @@ interface ResourceLabels {
 
 /**
  * Once per resource: the spans of a request share their resource's attributes, and walking them
- * per span let 1 MiB of them (with 1,000 spans) take minutes of CPU.
+ * (or redacting a long service.name) per span let 1 MiB of them, with 1,000 spans, take minutes of CPU.
  */
 const resourceLabels = memoizePerObject((resource: Record<string, unknown>): ResourceLabels => {
   const labels = new Map<string, string>();
@@ -76,8 +85,18 @@ const resourceLabels = memoizePerObject((resource: Record<string, unknown>): Res
     if (key.length > MAX_ID_LENGTH) longKeys += 1;
     else labels.set(key, bounded(label, MAX_TAG_VALUE_LENGTH));
   }
-  return { serviceName: asText(resource['service.name']), labels, longKeys };
+  const serviceName = asText(resource['service.name']);
+  const agent = resource['service.name'];
+  return {
+    serviceName: serviceName === undefined ? undefined : bounded(serviceName, MAX_ID_LENGTH),
+    agent: typeof agent === 'string' ? bounded(agent, MAX_FUNCTION_NAME_LENGTH) : undefined,
+    labels,
+    longKeys,
+  };
 });
+
+/** Once per scope, which its spans share as they share their resource. */
+const scopeLabel = memoizePerObject((scope: OtlpSpan['scope']) => bounded(scope.name, MAX_TAG_VALUE_LENGTH));
 
 /**
  * The span's identity first, then its attributes and its resource's (service.name leading), as
@@ -91,7 +110,8 @@ function spanTags(span: OtlpSpan, attributes: Record<string, unknown>): Record<s
     'otel.span_kind': SPAN_KINDS[span.kind] ?? String(span.kind),
   };
   if (span.parentSpanId !== null) tags['otel.parent_span_id'] = span.parentSpanId;
-  if (span.scope.name !== '') tags['otel.scope.name'] = bounded(span.scope.name, MAX_TAG_VALUE_LENGTH);
+  const scopeName = scopeLabel(span.scope);
+  if (scopeName !== '') tags['otel.scope.name'] = scopeName;
   const resource = resourceLabels(span.resource);
   if (resource.serviceName !== undefined) {
     tags['service.name'] = bounded(resource.serviceName, MAX_TAG_VALUE_LENGTH);
@@ -133,17 +153,14 @@ export function spanToEvent(span: OtlpSpan): EventInput | null {
   const error = spanError(span, attributes);
   const { input, output } =
     operation === EXECUTE_TOOL ? toolCallContent(attributes) : modelCallContent(attributes);
-  const serviceName = asText(span.resource['service.name']);
+  const { serviceName, agent } = resourceLabels(span.resource);
   const timestamp = epochMs(span.endNanos ?? span.startNanos);
   const { startNanos, endNanos } = span;
   return {
     id: `${span.traceId}-${span.spanId}`,
     kind: error === undefined ? 'success' : 'failure',
-    function: bounded(
-      spanFunction(span.name, operation, attributes, span.resource),
-      MAX_FUNCTION_NAME_LENGTH,
-    ),
-    ...(serviceName !== undefined ? { agentId: bounded(serviceName, MAX_ID_LENGTH) } : {}),
+    function: bounded(spanFunction(span.name, operation, attributes, agent), MAX_FUNCTION_NAME_LENGTH),
+    ...(serviceName !== undefined ? { agentId: serviceName } : {}),
     ...(timestamp !== undefined ? { timestamp } : {}),
     ...(startNanos !== null && endNanos !== null && endNanos >= startNanos
       ? { durationMs: Number(endNanos - startNanos) / 1e6 }

@@ -2,7 +2,7 @@
 // A tool execution counts for the tool; an agent or model call for the agent, with the operation,
 // as `{operation} {agent}` (the span name the GenAI conventions give invoke_agent spans:
 // semantic-conventions-genai docs/gen-ai/gen-ai-agent-spans.md). The agent is gen_ai.agent.name,
-// else the AI SDK's telemetry functionId, else the resource's service.name.
+// else the AI SDK's telemetry functionId, else the resource's service.name (the caller's).
 
 type Attributes = Record<string, unknown>;
 
@@ -52,11 +52,9 @@ function toolName(spanName: string, attributes: Attributes): string {
   );
 }
 
-function agentName(attributes: Attributes, resource: Attributes): string | undefined {
+function agentName(attributes: Attributes, serviceName: string | undefined): string | undefined {
   return (
-    text(attributes['gen_ai.agent.name']) ??
-    text(attributes['ai.telemetry.functionId']) ??
-    text(resource['service.name'])
+    text(attributes['gen_ai.agent.name']) ?? text(attributes['ai.telemetry.functionId']) ?? text(serviceName)
   );
 }
 
@@ -64,9 +62,9 @@ export function spanFunction(
   spanName: string,
   operation: string,
   attributes: Attributes,
-  resource: Attributes,
+  serviceName: string | undefined,
 ): string {
   if (operation === EXECUTE_TOOL) return toolName(spanName, attributes);
-  const agent = agentName(attributes, resource);
+  const agent = agentName(attributes, serviceName);
   return agent === undefined ? operation : `${operation} ${agent}`;
 }
