@@ -13,6 +13,22 @@ describe.each(openTestStorages())('arc keys ($name)', { timeout: CLI_TEST_TIMEOU
   });
   afterAll(() => backend.cleanup());
 
+  // First: the database is migrated but has no project yet, as a PostgreSQL database that `arc
+  // serve` never ran on.
+  it('lists no keys and revokes none before the default project exists, and creates nothing', async () => {
+    const listed = await runCli(['keys', 'list', '--db', db]);
+    expect(listed).toEqual({ code: 0, stdout: 'No keys in project default.\n', stderr: '' });
+    const json = await runCli(['keys', 'list', '--db', db, '--json']);
+    expect(json).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    const revoked = await runCli(['keys', 'revoke', 'some-id', '--db', db]);
+    expect(revoked).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'arc keys: no active key some-id in project default\n',
+    });
+    expect(await storage.findProjectByName('default')).toBeUndefined();
+  });
+
   it('creates, lists and revokes keys in the database', async () => {
     const created = await runCli([
       'keys',

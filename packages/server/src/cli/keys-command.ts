@@ -46,25 +46,28 @@ function withCommonOptions(command: Command): Command {
 /**
  * Opens the database. Only create makes what it names: for list and revoke, a SQLite file or a
  * project that does not exist is an error, so that a typo in --db or --project creates nothing.
+ * The default project is the exception: `arc serve` creates it at its first start, so until then
+ * (a database only migrated, or a PostgreSQL database serve never ran on) it has no keys, and
+ * list and revoke answer `noDefaultProject` instead of blaming a --project no one typed.
  */
 async function withStorage<T>(
   options: CommonOptions,
-  creates: boolean,
+  project: 'create' | { noDefaultProject: T },
   run: (storage: Storage, projectId: string) => Promise<T>,
 ): Promise<T> {
   const target = storageTarget(options.db);
-  if (!creates && target.dialect === 'sqlite' && !existsSync(target.file)) {
+  if (project !== 'create' && target.dialect === 'sqlite' && !existsSync(target.file)) {
     throw new Error(`no database at ${target.file} (start \`arc serve\` there first, or pass --db)`);
   }
   const storage = await openStorage(options.db);
   try {
-    const project = creates
-      ? await storage.ensureProject(options.project)
-      : await storage.findProjectByName(options.project);
-    if (project === undefined) {
-      throw new Error(`--project: no project named "${options.project}" in this database`);
-    }
-    return await run(storage, project.id);
+    const found =
+      project === 'create'
+        ? await storage.ensureProject(options.project)
+        : await storage.findProjectByName(options.project);
+    if (found !== undefined) return await run(storage, found.id);
+    if (project !== 'create' && options.project === DEFAULT_PROJECT) return project.noDefaultProject;
+    throw new Error(`--project: no project named "${options.project}" in this database`);
   } finally {
     await storage.close();
   }
@@ -94,7 +97,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`, parseScopes)
     .action(async (options: CommonOptions & { name: string; scopes: Scope[] }) => {
       try {
-        const { key, record } = await withStorage(options, true, (storage, projectId) =>
+        const { key, record } = await withStorage(options, 'create', (storage, projectId) =>
           issueApiKey(storage, projectId, options.name, options.scopes),
         );
         if (options.json) {
@@ -114,7 +117,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .description('List keys (prefixes only, never the keys)')
     .action(async (options: CommonOptions) => {
       try {
-        const records = await withStorage(options, false, (storage, projectId) =>
+        const records = await withStorage(options, { noDefaultProject: [] }, (storage, projectId) =>
           storage.listApiKeys(projectId),
         );
         const rows = records.map(keySummary);
@@ -143,7 +146,7 @@ read (patterns, stream), admin (everything, keys included).`,
     .argument('<id>', 'key id, as shown by `arc keys list`')
     .action(async (id: string, options: CommonOptions) => {
       try {
-        const revoked = await withStorage(options, false, (storage, projectId) =>
+        const revoked = await withStorage(options, { noDefaultProject: false }, (storage, projectId) =>
           storage.revokeApiKey(projectId, id),
         );
         if (!revoked) throw new Error(`no active key ${id} in project ${options.project}`);
