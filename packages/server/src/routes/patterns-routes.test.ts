@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FUNCTION_NAME_LENGTH } from '../schemas/event-schemas.js';
+import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import { startTestServer, type TestServer } from '../test-server.fixture.js';
 
@@ -16,14 +17,29 @@ interface Summary {
   overflow: boolean;
 }
 
+/** `storage`, recording the name of each of its methods called into `calls`. */
+function recordingStorage(storage: Storage, calls: string[]): Storage {
+  return new Proxy(storage, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(property));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 describe.each(openTestStorages())('patterns and functions ($name)', (backend) => {
   let server: TestServer;
+  const storageCalls: string[] = [];
   let key: string;
   /** function name → pattern id */
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startTestServer(await backend.open());
+    server = await startTestServer(recordingStorage(await backend.open(), storageCalls));
     key = await server.key(['ingest', 'read']);
     // Three patterns: parse (3 failures, oldest), timeout (2, newest), auth (1, middle).
     const events = [
@@ -302,8 +318,11 @@ describe.each(openTestStorages())('patterns and functions ($name)', (backend) =>
       i === 0 ? parse : parse.replace(/.{4}$/, String(1000 + i)),
     ).join(',');
     expect(forty.length).toBeLessThanOrEqual(1000);
+    storageCalls.length = 0;
     const atBound = await server.request('GET', `/v1/patterns?ids=${forty}`, { key });
     expect((atBound.body.patterns as Summary[]).map((p) => p.function)).toEqual(['parse']);
+    // One lookup for all 40, not one each.
+    expect(storageCalls.filter((name) => /pattern/i.test(name))).toEqual(['getPatterns']);
   });
 
   it('shows another project nothing of this one', async () => {

@@ -61,11 +61,8 @@ export const patternsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const { category, function: fn, sort, limit, cursor, ids } = request.query;
       if (ids !== undefined) {
         const wanted = patternIds(ids, category !== undefined || fn !== undefined || cursor !== undefined);
-        const found = await Promise.all(wanted.map((id) => storage.getPattern(request.auth!.projectId, id)));
-        return {
-          patterns: found.filter((p) => p !== undefined).map(patternSummary),
-          nextCursor: null,
-        };
+        const found = await storage.getPatterns(request.auth!.projectId, wanted);
+        return { patterns: found.map(patternSummary), nextCursor: null };
       }
       try {
         const page = await storage.listPatterns(request.auth!.projectId, {

@@ -35,6 +35,7 @@ export type SharedQueries = Pick<
   | 'listEventIds'
   | 'listPatterns'
   | 'getPattern'
+  | 'getPatterns'
   | 'listFailureExamples'
   | 'listSuccessExamples'
   | 'listFunctionStats'
@@ -201,6 +202,19 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
         .where('id', '=', patternId)
         .executeTakeFirst();
       return row === undefined ? undefined : patternFromRow(row);
+    },
+
+    async getPatterns(projectId, patternIds) {
+      // `in ()` is not SQL.
+      if (patternIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('patterns')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('id', 'in', patternIds)
+        .execute();
+      const byId = new Map(rows.map((row) => [row.id, patternFromRow(row)]));
+      return patternIds.flatMap((id) => byId.get(id) ?? []);
     },
 
     async listFailureExamples(projectId, patternId) {

@@ -211,6 +211,13 @@ describe.each(openTestStorages())('$name storage', (backend) => {
       });
       expect(await storage.getPattern(project, 'p-zzz')).toBeUndefined();
       expect(await storage.getPattern(await newProject(), 'p-a')).toBeUndefined();
+      expect((await storage.getPatterns(project, ['p-c', 'p-zzz', 'p-a'])).map((p) => p.id)).toEqual([
+        'p-c',
+        'p-a',
+      ]);
+      expect(await storage.getPatterns(project, ['p-a'])).toEqual([a]);
+      expect(await storage.getPatterns(project, [])).toEqual([]);
+      expect(await storage.getPatterns(await newProject(), ['p-a'])).toEqual([]);
       expect(await storage.countEvents(project)).toBe(7);
     });
 

@@ -255,6 +255,8 @@ export interface Storage {
     query: PatternQuery,
   ): Promise<{ patterns: PatternRecord[]; nextCursor: string | null }>;
   getPattern(projectId: string, patternId: string): Promise<PatternRecord | undefined>;
+  /** The project's patterns among `patternIds`, in one query: in that order, unknown ids left out. */
+  getPatterns(projectId: string, patternIds: readonly string[]): Promise<PatternRecord[]>;
   listFailureExamples(projectId: string, patternId: string): Promise<ExampleRecord[]>;
   listSuccessExamples(projectId: string, functionName: string): Promise<ExampleRecord[]>;
   /**
