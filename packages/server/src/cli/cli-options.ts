@@ -1,6 +1,6 @@
 // Option parsers shared by the CLI's commands.
 
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export function parseIntegerOption(min: number, max: number): (text: string) => number {
   return (text) => {
@@ -12,4 +12,13 @@ export function parseIntegerOption(min: number, max: number): (text: string) => 
   };
 }
 
-export const DB_OPTION_HELP = 'SQLite file path or postgres://… URL (default: .arc/arc.db)';
+/**
+ * `--db`, also read from ARC_DB: a URL's password in the arguments shows in `ps` to every user of
+ * the host, the environment does not.
+ */
+export function dbOption(): Option {
+  return new Option(
+    '--db <db>',
+    'SQLite file path or postgres://… URL (default: .arc/arc.db; prefer the env var for a URL with a password: arguments show in ps)',
+  ).env('ARC_DB');
+}

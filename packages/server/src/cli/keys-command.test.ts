@@ -67,6 +67,30 @@ describe.each(openTestStorages())('arc keys ($name)', { timeout: CLI_TEST_TIMEOU
     expect(rows.find((r) => r.id === key.id)?.revokedAt).toEqual(expect.any(String));
   });
 
+  it('reads --db from ARC_DB, and a PostgreSQL URL without its password takes PGPASSWORD', async () => {
+    const created = await runCli(['keys', 'create', '--name', 'env', '--scopes', 'read', '--json'], {
+      ARC_DB: db,
+    });
+    expect(created.code).toBe(0);
+    const { id, key } = JSON.parse(created.stdout) as { id: string; key: string };
+    expect((await storage.findApiKeyByHash(hashApiKey(key)))?.id).toBe(id);
+    const listed = await runCli(['keys', 'list', '--json'], { ARC_DB: db });
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((k) => k.id)).toContain(id);
+    if (backend.name !== 'postgres') return;
+    const url = new URL(db);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    const withoutPassword = await runCli(['keys', 'list', '--json'], {
+      ARC_DB: url.href,
+      PGPASSWORD: password,
+    });
+    expect(withoutPassword.stderr).toBe('');
+    expect((JSON.parse(withoutPassword.stdout) as { id: string }[]).map((k) => k.id)).toContain(id);
+    const wrong = await runCli(['keys', 'list'], { ARC_DB: url.href, PGPASSWORD: `${password}-wrong` });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/password authentication failed/);
+  });
+
   it('creates keys in other projects with --project', async () => {
     const created = await runCli([
       'keys',
@@ -137,5 +161,18 @@ describe('arc keys without a database', { timeout: CLI_TEST_TIMEOUT_MS }, () => 
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('arc keys: cannot open --db postgres://u:***@host:x/db: Invalid URL\n');
+  });
+
+  it('takes a URL from ARC_DB without echoing its password, in errors or in --help', async () => {
+    const env = { ARC_DB: 'postgres://u:secret@host:x/db' };
+    const result = await runCli(['keys', 'list'], env);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'arc keys: cannot open --db postgres://u:***@host:x/db: Invalid URL\n',
+    });
+    const help = await runCli(['keys', 'list', '--help'], env);
+    expect(help.stdout).toContain('(env: ARC_DB)');
+    expect(help.stdout + help.stderr).not.toContain('secret');
   });
 });

@@ -9,7 +9,7 @@ import { keySummary } from '../routes/keys-routes.js';
 import { DEFAULT_PROJECT } from '../server.js';
 import { openStorage, storageTarget } from '../storage/open-storage.js';
 import { SCOPES, type Scope, type Storage } from '../storage/storage.js';
-import { DB_OPTION_HELP } from './cli-options.js';
+import { dbOption } from './cli-options.js';
 import { printListing } from './server-client.js';
 
 interface CommonOptions {
@@ -38,7 +38,7 @@ function parseKeyName(text: string): string {
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option('--db <db>', DB_OPTION_HELP)
+    .addOption(dbOption())
     .option('--project <name>', 'project the keys belong to', DEFAULT_PROJECT)
     .option('--json', 'print JSON instead of text');
 }

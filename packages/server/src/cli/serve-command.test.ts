@@ -10,7 +10,7 @@ import { generateApiKey } from '../api-keys.js';
 import { openStorage } from '../storage/open-storage.js';
 import { success } from '../storage/prepared-event.fixture.js';
 import { slowPost, waitUntil } from '../test-server.fixture.js';
-import { CLI_TEST_TIMEOUT_MS, printedApiKey, spawnCli } from './run-cli.fixture.js';
+import { CLI_TEST_TIMEOUT_MS, printedApiKey, runCli, spawnCli } from './run-cli.fixture.js';
 
 interface RunningCli {
   child: ChildProcessWithoutNullStreams;
@@ -234,6 +234,20 @@ describe('arc serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     });
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
     expect(stderr).toMatch(/--tls-cert and --tls-key go together/);
+  });
+
+  it('takes --db from ARC_DB, says so in --help, and never shows the password of its URL', async () => {
+    const env = { ARC_DB: 'postgres://u:secret@host:x/db' };
+    // A host it cannot listen on too, so that a serve ignoring ARC_DB would exit rather than serve.
+    const failed = await runCli(['serve', '--port', '0', '--host', '256.0.0.1'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain(
+      'cannot open --db postgres://u:***@host:x/db: Invalid URL',
+    );
+    const help = await runCli(['serve', '--help'], env);
+    expect(help.stdout).toContain('(env: ARC_DB)');
+    expect(help.stdout).toMatch(/PGPASSWORD/);
+    expect(failed.stdout + failed.stderr + help.stdout + help.stderr).not.toContain('secret');
   });
 
   it('exits 1 with a message when it cannot start', async () => {

@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION_DAYS, daysToMs } from '../event-retention.js';
 import { redactedLogger } from '../redacted-logging.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
-import { DB_OPTION_HELP, parseIntegerOption } from './cli-options.js';
+import { dbOption, parseIntegerOption } from './cli-options.js';
 
 interface ServeOptions {
   port: number;
@@ -73,7 +73,7 @@ export function registerServeCommand(program: Command): void {
     .description('Run the Arc server (HTTP API, live stream) over SQLite or PostgreSQL')
     .option('--port <port>', 'TCP port, 0 for any free one', parseIntegerOption(0, 65535), DEFAULT_PORT)
     .option('--host <host>', 'interface to listen on', DEFAULT_HOST)
-    .option('--db <db>', DB_OPTION_HELP)
+    .addOption(dbOption())
     .addOption(
       new Option(
         '--admin-key <key>',
@@ -172,7 +172,11 @@ nothing. Manage keys with \`arc keys\` or the /v1/keys routes. The dashboard's s
 Secure when the request came over HTTPS: served with --tls-cert/--tls-key, or through a proxy
 trusted with --trust-proxy that sets X-Forwarded-Proto. An event stream whose client leaves data
 unread for 30 s, or falls 1,000 events behind during its replay, is dropped (it resumes with
-Last-Event-ID); a stream ends when its key is revoked or its session ends or expires.`,
+Last-Event-ID); a stream ends when its key is revoked or its session ends or expires.
+
+A --db URL with a password shows in ps: set ARC_DB to it instead (\`arc keys\` reads it too), or
+leave the password out of the URL and set PGPASSWORD, which the PostgreSQL client then uses.
+Messages show --db with its password masked.`,
     )
     .action(async (options: ServeOptions) => {
       const logger = redactedLogger(pino({ name: 'arc', level: options.logLevel }));
