@@ -22,7 +22,9 @@ import {
 } from './rollout-worker.js';
 import { isThenable } from './safe-checks.js';
 import {
+  type AnyConstructor,
   type AnyFunction,
+  type ConstructorCall,
   MAX_FUNCTION_NAME_LENGTH,
   type TrackedFunction,
   type TrackOptions,
@@ -119,6 +121,12 @@ export interface Arc {
     fn: F,
     options?: TrackOptions<F, V>,
   ): F;
+  /** Wraps a class so its `new` calls are tracked, the instance being the output; it stays the class. */
+  track<C extends AnyConstructor, V = InstanceType<C>>(
+    name: string,
+    cls: C,
+    options?: TrackOptions<ConstructorCall<C>, V>,
+  ): C;
   /** The decorator form of `track`, for class methods. */
   tracked: TrackedDecorator;
   /**
@@ -221,7 +229,7 @@ function baseUrl(endpoint: unknown): string {
 function disabledArc(): Arc {
   const arc: Arc = {
     disabled: true,
-    track: (_name, fn) => fn,
+    track: (<F>(_name: string, fn: F) => fn) as Arc['track'],
     tracked: () => (method) => method,
     worker: () => ({
       workerId: 'disabled',
@@ -377,10 +385,11 @@ export function createArc(options: ArcOptions): Arc {
   // Stopped by shutdown: a worker left running would go on leasing and running the host's functions.
   const workers = new Set<RolloutWorker>();
   let closed = false;
-  const track: Arc['track'] = (name, fn, trackOptions) =>
+  // A class goes through as a function: trackFunction constructs with what `new` can call.
+  const track = (<F extends AnyFunction, V>(name: string, fn: F, trackOptions?: TrackOptions<F, V>) =>
     trackFunction(rt, name, fn, trackOptions, (tracked) => {
       if (counters.keeps(tracked.name)) registry.set(tracked.name, tracked);
-    });
+    })) as Arc['track'];
   const arc: Arc = {
     disabled: false,
     track,

@@ -23,7 +23,14 @@ export type {
   RolloutWorkerOptions,
   RolloutWorkerStats,
 } from './rollout-worker.js';
-export type { AnyFunction, ReturnedCallInfo, TrackOptions, VerifyResult } from './track.js';
+export type {
+  AnyConstructor,
+  AnyFunction,
+  ConstructorCall,
+  ReturnedCallInfo,
+  TrackOptions,
+  VerifyResult,
+} from './track.js';
 export type { TrackedDecorator } from './tracked-decorator.js';
 export {
   type OutputValidator,

@@ -102,6 +102,28 @@ describe('arc.track', () => {
     ]);
   });
 
+  it('types a tracked class as the class, its options over the arguments of `new` and the instance', () => {
+    const disabled = createArc({ endpoint: 'http://x', apiKey: 'k', disabled: true });
+    class Invoice {
+      constructor(
+        readonly total: number,
+        readonly currency: string,
+      ) {}
+    }
+    const Tracked = disabled.track('invoice.new', Invoice, {
+      callKey: (total, currency) => `${currency}${total}`,
+      validators: (invoice) => invoice.total >= 0 || 'a negative total',
+      onCall: ({ args, output }) => {
+        expectTypeOf(args).toEqualTypeOf<[number, string]>();
+        expectTypeOf(output).toEqualTypeOf<Invoice>();
+      },
+    });
+    expectTypeOf(Tracked).toEqualTypeOf<typeof Invoice>();
+    expect(new Tracked(3, 'EUR')).toEqual(new Invoice(3, 'EUR'));
+    // @ts-expect-error: callKey takes the constructor's arguments
+    disabled.track('invoice.new', Invoice, { callKey: (total: string) => total });
+  });
+
   it('constructs with `new` as the original would, new.target, prototype and statics included', async () => {
     const { arc, server } = await setup();
     class Account {
@@ -116,8 +138,8 @@ describe('arc.track', () => {
         return `hi ${this.owner}`;
       }
     }
-    // Typed for callables; a JavaScript host may hand track a class.
-    const Tracked = arc.track('account.new', Account as unknown as AnyFunction) as unknown as typeof Account;
+    const Tracked = arc.track('account.new', Account);
+    expectTypeOf(Tracked).toEqualTypeOf<typeof Account>();
     const account = new Tracked('ada');
     expect(account).toBeInstanceOf(Account);
     expect(account).toBeInstanceOf(Tracked);
@@ -138,10 +160,7 @@ describe('arc.track', () => {
         throw refused;
       }
     }
-    const TrackedClosed = arc.track(
-      'closed.new',
-      Closed as unknown as AnyFunction,
-    ) as unknown as typeof Closed;
+    const TrackedClosed = arc.track('closed.new', Closed);
     expect(caught(() => new TrackedClosed())).toBe(refused);
 
     function Point(this: { x: number }, x: number) {

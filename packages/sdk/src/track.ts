@@ -9,6 +9,14 @@ import { type OutputValidator, validatorList } from './validators.js';
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own type is kept
 export type AnyFunction = (this: any, ...args: any[]) => any;
 
+// biome-ignore lint/suspicious/noExplicitAny: the widest constructor type, so any class's own type is kept
+export type AnyConstructor = new (...args: any[]) => any;
+
+/** A class's `new` as a function, for the options of a tracked class: its arguments, the instance as output. */
+export type ConstructorCall<C extends AnyConstructor> = (
+  ...args: ConstructorParameters<C>
+) => InstanceType<C>;
+
 /** What `verify` may answer: a verdict, a score in [0, 1], or a boolean (1 or 0). */
 export type VerifyResult = Verdict | number | boolean;
 
