@@ -8,10 +8,11 @@ import type { Approval, Deployment } from '../../src/api-types.js';
 import { ago, count, percent, points, words } from '../../src/format.js';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
-import { Badge, RiskBadge, StatusBadge, type Tone } from '../components/badges.js';
+import { Badge, RiskBadge, type Tone } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
 import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
+import { SettledRow } from '../components/settled-row.js';
 import { Loaded } from '../components/status-views.js';
 import { listByStatus } from '../list-by-status.js';
 import { useClock } from '../use-clock.js';
@@ -70,26 +71,36 @@ export function ApprovalsPage() {
               items={decided}
               empty="No decisions yet"
               testId="decided-approvals"
-              render={(a) => (
-                <li key={a.id} class="row">
-                  <div class="row-main">
-                    <PatternLink id={a.result.patternId} pattern={patterns.get(a.result.patternId)} />
-                    <FixView fix={a.result.fix} />
-                  </div>
-                  <div class="row-side">
-                    <StatusBadge status={a.status} />
-                    <span class="muted">
-                      {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
-                      {a.decidedAt ? ago(a.decidedAt, now) : ''}
-                    </span>
-                  </div>
-                </li>
-              )}
+              render={(a) => <DecidedApproval key={a.id} now={now} approval={a} patterns={patterns} />}
             />
           </>
         )}
       </Loaded>
     </>
+  );
+}
+
+function DecidedApproval({
+  approval: a,
+  patterns,
+  now,
+}: {
+  approval: Approval;
+  patterns: PatternIndex;
+  now: number;
+}) {
+  return (
+    <SettledRow
+      pattern={<PatternLink id={a.result.patternId} pattern={patterns.get(a.result.patternId)} />}
+      fix={a.result.fix}
+      status={a.status}
+      when={
+        <>
+          {a.decidedByKeyId === null ? 'automatically' : `by ${a.decidedBy ?? 'unknown'}`}{' '}
+          {a.decidedAt ? ago(a.decidedAt, now) : ''}
+        </>
+      }
+    />
   );
 }
 

@@ -12,6 +12,7 @@ import { RiskBadge, StatusBadge } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
 import { CardSection, RowSection } from '../components/item-sections.js';
 import { PatternLink } from '../components/pattern-link.js';
+import { SettledRow } from '../components/settled-row.js';
 import { Loaded } from '../components/status-views.js';
 import { listByStatus } from '../list-by-status.js';
 import { useClock } from '../use-clock.js';
@@ -73,19 +74,7 @@ export function DeploymentsPage() {
                 items={past}
                 empty="Nothing rolled back or replaced yet"
                 testId="past-deployments"
-                render={(d) => (
-                  <li key={d.id} class="row">
-                    <div class="row-main">
-                      <PatternLink id={d.patternId} pattern={patterns.get(d.patternId)} />
-                      <FixView fix={d.fix} />
-                      {d.reason && <p class="muted small">{d.reason}</p>}
-                    </div>
-                    <div class="row-side">
-                      <StatusBadge status={d.status} />
-                      <span class="muted">{ago(d.decidedAt ?? d.createdAt, now)}</span>
-                    </div>
-                  </li>
-                )}
+                render={(d) => <PastDeployment key={d.id} now={now} deployment={d} patterns={patterns} />}
               />
             </>
           );
@@ -107,6 +96,26 @@ function ArmRow({ name, arm }: { name: string; arm: ArmFigures }) {
       <td class="num">{rate(arm.failureRate)}</td>
       <td class="num">{rate(arm.patternFailureRate)}</td>
     </tr>
+  );
+}
+
+function PastDeployment({
+  deployment: d,
+  patterns,
+  now,
+}: {
+  deployment: Deployment;
+  patterns: PatternIndex;
+  now: number;
+}) {
+  return (
+    <SettledRow
+      pattern={<PatternLink id={d.patternId} pattern={patterns.get(d.patternId)} />}
+      fix={d.fix}
+      note={d.reason}
+      status={d.status}
+      when={ago(d.decidedAt ?? d.createdAt, now)}
+    />
   );
 }
 

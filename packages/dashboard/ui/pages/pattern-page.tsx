@@ -15,6 +15,7 @@ import { api } from '../api.js';
 import { CategoryBadge, OverflowBadge, RiskBadge, StatusBadge } from '../components/badges.js';
 import { FixView } from '../components/fix-view.js';
 import { JsonBlock } from '../components/json-block.js';
+import { SettledRow } from '../components/settled-row.js';
 import { Empty, Loaded } from '../components/status-views.js';
 import { useClock } from '../use-clock.js';
 import { useResource } from '../use-resource.js';
@@ -144,20 +145,19 @@ export function PatternPage({ id }: { id: string }) {
             ) : (
               <ul class="rows" data-testid="pattern-deployments">
                 {list.map((d) => (
-                  <li key={d.id} class="row">
-                    <div class="row-main">
-                      <FixView fix={d.fix} />
-                      <p class="muted small">
+                  <SettledRow
+                    key={d.id}
+                    fix={d.fix}
+                    note={
+                      <>
                         version {d.version} · canary share {percent(d.canaryShare, 0)} · {d.treatment.trials}{' '}
                         treated calls
                         {d.reason ? ` · ${d.reason}` : ''}
-                      </p>
-                    </div>
-                    <div class="row-side">
-                      <StatusBadge status={d.status} />
-                      <span class="muted">{ago(d.decidedAt ?? d.createdAt, now)}</span>
-                    </div>
-                  </li>
+                      </>
+                    }
+                    status={d.status}
+                    when={ago(d.decidedAt ?? d.createdAt, now)}
+                  />
                 ))}
               </ul>
             )
