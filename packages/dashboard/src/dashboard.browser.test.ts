@@ -15,6 +15,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitLearnedFix } from '../../server/src/learned-fix.fixture.js';
+import { FEED_LENGTH, MAX_FEED_TEXT } from './feed-entry.js';
 import { percent } from './format.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -792,6 +793,37 @@ describe('the dashboard in Chromium', () => {
       await admin.unroute('**/v1/approvals?*');
       await admin.unroute('**/v1/curriculum');
     }
+  });
+
+  it('keeps the newest FEED_LENGTH messages in the live feed, each cut to its bounded summary', async () => {
+    const page = await newPage('laptop');
+    await signIn(page, adminKey);
+    await open(page, '#/live', 'Live feed');
+    // The feed shows what arrives once the stream is up.
+    await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+    const sent = FEED_LENGTH + 50;
+    const long = 'x'.repeat(10 * MAX_FEED_TEXT);
+    for (let i = 0; i < sent; i++) {
+      await server.storage.appendStreamEvent(
+        projectId,
+        'pattern.created',
+        { function: `feed_${i}`, normalizedMessage: long },
+        Date.now(),
+      );
+    }
+    const rows = page.getByTestId('feed').locator('li');
+    await rows
+      .first()
+      .getByText(`feed_${sent - 1}:`)
+      .waitFor();
+    await expect(rows.count()).resolves.toBe(FEED_LENGTH);
+    await expect(rows.last().locator('.row-main .muted').textContent()).resolves.toMatch(
+      new RegExp(`^feed_${sent - FEED_LENGTH}: x+…$`),
+    );
+    const details = await rows.locator('.row-main .muted').allTextContents();
+    expect(details).toHaveLength(FEED_LENGTH);
+    for (const detail of details) expect(detail).toHaveLength(MAX_FEED_TEXT);
+    await page.context().close();
   });
 
   it('signs out: the session ends on the server, not just in the page', async () => {
