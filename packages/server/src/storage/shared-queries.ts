@@ -46,6 +46,19 @@ export type SharedQueries = Pick<
 >;
 
 export function createSharedQueries(db: Kysely<Database>, transact: Transact): SharedQueries {
+  const getPatterns: SharedQueries['getPatterns'] = async (projectId, patternIds) => {
+    // `in ()` is not SQL.
+    if (patternIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('patterns')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', 'in', patternIds)
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, patternFromRow(row)]));
+    return patternIds.flatMap((id) => byId.get(id) ?? []);
+  };
+
   return {
     async ping() {
       try {
@@ -195,27 +208,10 @@ export function createSharedQueries(db: Kysely<Database>, transact: Transact): S
     },
 
     async getPattern(projectId, patternId) {
-      const row = await db
-        .selectFrom('patterns')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('id', '=', patternId)
-        .executeTakeFirst();
-      return row === undefined ? undefined : patternFromRow(row);
+      return (await getPatterns(projectId, [patternId]))[0];
     },
 
-    async getPatterns(projectId, patternIds) {
-      // `in ()` is not SQL.
-      if (patternIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('patterns')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('id', 'in', patternIds)
-        .execute();
-      const byId = new Map(rows.map((row) => [row.id, patternFromRow(row)]));
-      return patternIds.flatMap((id) => byId.get(id) ?? []);
-    },
+    getPatterns,
 
     async listFailureExamples(projectId, patternId) {
       const rows = await db
