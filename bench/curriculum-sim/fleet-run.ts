@@ -282,6 +282,7 @@ export function runFleet(
         patternId: d.pattern.id,
         function: d.pattern.function,
         fixId: d.candidate.id,
+        fix: d.candidate.fix,
       })),
     );
     const seen = fleet.patterns.filter((p) => occurrences.get(p.id)! > 0);

@@ -126,16 +126,62 @@ describe('learner state', () => {
       { id: 'p2', fixes: [REPAIR], function: 'g' },
     ]);
     const promoted = withPromotedIncumbents(deepFreeze(state), [
-      { patternId: 'p1', function: 'f', fixId: fixId(GREEDY) },
-      { patternId: 'p2', function: 'other', fixId: fixId(REPAIR) }, // another function's: not p2's
-      { patternId: 'p3', function: 'f', fixId: fixId(REPAIR) },
+      { patternId: 'p1', function: 'f', fixId: fixId(GREEDY), fix: GREEDY },
+      { patternId: 'p2', function: 'other', fixId: fixId(REPAIR), fix: REPAIR }, // another function's: not p2's
+      { patternId: 'p3', function: 'f', fixId: fixId(REPAIR), fix: REPAIR },
     ]);
     expect(promoted.patterns.map((p) => p.candidates[0]!.id)).toEqual([fixId(GREEDY), NO_FIX_ID]);
     // Rolled back or superseded: back to "no fix".
     expect(withPromotedIncumbents(promoted, []).patterns[0]!.candidates[0]!.id).toBe(NO_FIX_ID);
-    expect(withPromotedIncumbents(state, [{ patternId: 'p1', function: 'f', fixId: 'fix_unknown' }])).toBe(
-      state,
-    );
+    expect(withPromotedIncumbents(state, [])).toBe(state);
+  });
+
+  it("makes a promoted fix that is none of the pattern's candidates (a person's) its incumbent, origin 'deployed'", () => {
+    const state = learnerWith([{ id: 'p1', fixes: [REPAIR], function: 'f' }]);
+    const exhausted = { ...state, patterns: [{ ...state.patterns[0]!, exhausted: true }] };
+    const theirs = withPromotedIncumbents(deepFreeze(exhausted), [
+      { patternId: 'p1', function: 'f', fixId: fixId(RETRY), fix: RETRY },
+    ]);
+    const [p] = theirs.patterns;
+    expect(p!.candidates.map((c) => c.id)).toEqual([fixId(RETRY), NO_FIX_ID, fixId(REPAIR)]);
+    expect(p!.candidates[0]).toMatchObject({
+      fix: RETRY,
+      origin: 'deployed',
+      rationale: expect.stringMatching(/person's proposal/),
+      theta: 0,
+      failing: { successes: 0, trials: 0 },
+    });
+    // A new baseline: what was exhausted against "no fix" is planned again, reported afresh.
+    expect(p).toMatchObject({ exhausted: false, reported: [] });
+    // It persists, and stays a way back once superseded or rolled back.
+    expect(learnerStateFromJSON(JSON.parse(JSON.stringify(theirs)))).toEqual(theirs);
+    const back = withPromotedIncumbents(theirs, []);
+    expect(back.patterns[0]!.candidates.map((c) => c.id)).toEqual([NO_FIX_ID, fixId(RETRY), fixId(REPAIR)]);
+    expect(
+      rankCandidates(back, 'p1')
+        .map((c) => c.origin)
+        .sort(),
+    ).toEqual(['deployed', 'rule']);
+  });
+
+  it('makes room for a promoted fix in a full pattern by dropping its weakest candidate, never "no fix"', () => {
+    const fixes = Array.from({ length: MAX_CANDIDATES_PER_PATTERN - 1 }, (_, n) => ({
+      type: 'prompt_adjustment' as const,
+      instructions: `Try ${n}.`,
+    }));
+    let state = learnerWith([{ id: 'p1', fixes, function: 'f' }]);
+    // Every candidate has won 1 of 2 but the first, which won none: it is the weakest.
+    for (let i = 1; i < MAX_CANDIDATES_PER_PATTERN; i++)
+      state = withCandidate(state, 'p1', i, { failing: { successes: i === 1 ? 0 : 1, trials: 2 } });
+    const weakest = idOf(state, 'p1', 1);
+    state = { ...state, patterns: [{ ...state.patterns[0]!, reported: [weakest, idOf(state, 'p1', 2)] }] };
+    const theirs = withPromotedIncumbents(deepFreeze(state), [
+      { patternId: 'p1', function: 'f', fixId: fixId(RETRY), fix: RETRY },
+    ]);
+    const ids = theirs.patterns[0]!.candidates.map((c) => c.id);
+    expect(ids).toHaveLength(MAX_CANDIDATES_PER_PATTERN);
+    expect(ids.slice(0, 2)).toEqual([fixId(RETRY), NO_FIX_ID]);
+    expect(ids).not.toContain(weakest);
   });
 
   it('ranks candidates by posterior mean on failing inputs, leaving out the incumbent and "no fix"', () => {

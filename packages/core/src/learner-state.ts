@@ -213,24 +213,51 @@ export function setIncumbent(state: LearnerState, patternId: string, candidateId
 export interface PromotedFix {
   patternId: string;
   function: string;
-  /** The candidate id of the fix. */
+  /** The candidate id of the fix (`fixId(fix)`). */
   fixId: string;
+  fix: Fix;
 }
+
+/** Rationale of an incumbent that did not come from the learner's generators. */
+const DEPLOYED_RATIONALE =
+  "Promoted to production without being one of the learner's candidates (a person's proposal, or a fix from before this learner state).";
 
 /**
  * Each pattern's incumbent made what production runs: the fix promoted for it (on its function), or
- * "no fix" when none is. A promoted fix that is not among the pattern's candidates changes nothing.
+ * "no fix" when none is. A promoted fix that is not among the pattern's candidates (a person's
+ * proposal, approved and promoted) joins them with the origin 'deployed', so the learner's
+ * baseline and its replays are what production runs; in a pattern already at
+ * MAX_CANDIDATES_PER_PATTERN it takes the place of the weakest candidate (never "no fix", the way
+ * back after a rollback).
  */
 export function withPromotedIncumbents(state: LearnerState, promoted: readonly PromotedFix[]): LearnerState {
   let next = state;
   for (const pattern of state.patterns) {
     const live = promoted.find((d) => d.patternId === pattern.id && d.function === pattern.function);
     const wanted = live?.fixId ?? NO_FIX_ID;
-    if (pattern.candidates[0]!.id !== wanted && pattern.candidates.some((c) => c.id === wanted)) {
-      next = setIncumbent(next, pattern.id, wanted);
+    if (pattern.candidates[0]!.id === wanted) continue;
+    if (!pattern.candidates.some((c) => c.id === wanted)) {
+      if (live === undefined) continue;
+      next = addCandidates(withRoomForOneCandidate(next, pattern.id), pattern, [
+        { id: live.fixId, fix: live.fix, origin: 'deployed', rationale: DEPLOYED_RATIONALE },
+      ]);
     }
+    next = setIncumbent(next, pattern.id, wanted);
   }
   return next;
+}
+
+/** The pattern without its weakest fix candidate (last of `rankCandidates`) when it is full. */
+function withRoomForOneCandidate(state: LearnerState, patternId: string): LearnerState {
+  const pattern = state.patterns.find((p) => p.id === patternId)!;
+  if (pattern.candidates.length < MAX_CANDIDATES_PER_PATTERN) return state;
+  const weakest = rankCandidates(state, patternId).at(-1)!.id;
+  const next: PatternLearnerState = {
+    ...pattern,
+    candidates: pattern.candidates.filter((c) => c.id !== weakest),
+    reported: pattern.reported.filter((id) => id !== weakest),
+  };
+  return { ...state, patterns: state.patterns.map((p) => (p === pattern ? next : p)) };
 }
 
 /** A candidate with a fix (every one but the "no fix" placeholder, whose origin is 'incumbent'). */
@@ -268,7 +295,7 @@ export function rankCandidates(state: LearnerState, patternId: string): Candidat
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ORIGINS = new Set(['rule', 'mined', 'transfer', 'analyst', 'combination', 'incumbent']);
+const ORIGINS = new Set(['rule', 'mined', 'transfer', 'analyst', 'combination', 'deployed', 'incumbent']);
 
 function evidence(value: unknown, field: string): Evidence {
   if (

@@ -2,8 +2,9 @@ import { fixId } from '../fix-id.js';
 import type { Fix } from '../fix-types.js';
 
 /** Where a candidate came from: category rules, mining of successful calls, a similar pattern's
- * learned fix, the optional LLM analyst, or a combination of other candidates. */
-export type CandidateOrigin = 'rule' | 'mined' | 'transfer' | 'analyst' | 'combination';
+ * learned fix, the optional LLM analyst, a combination of other candidates, or production (a fix
+ * promoted for the pattern that none of these proposed, such as a person's). */
+export type CandidateOrigin = 'rule' | 'mined' | 'transfer' | 'analyst' | 'combination' | 'deployed';
 
 /** A fix worth judging by rollouts. Never trusted on its face: the learner decides. */
 export interface CandidateFix {

@@ -1,11 +1,17 @@
-import { learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
+import { type Fix, fixId, learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService } from '../ingest-service.js';
+import { ARC_ACTOR } from '../storage/learning-queries.js';
 import type { Storage } from '../storage/storage.js';
 import { openTestStorages } from '../storage/test-databases.js';
 import type { EmbeddedWorker } from './embedded-worker.js';
 import { type LearnerStepContext, type LearnerStepOutcome, runLearnerStep } from './learner-step.js';
-import { ingestFailures, lookupSucceeds, startLookupWorker } from './learning-agent.fixture.js';
+import {
+  ingestFailures,
+  lookupSucceeds,
+  OUTAGE_ATTEMPTS,
+  startLookupWorker,
+} from './learning-agent.fixture.js';
 import { type LearningSettings, resolveLearningSettings } from './learning-settings.js';
 
 const SETTINGS = resolveLearningSettings({
@@ -148,6 +154,72 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     expect(resumed.patterns[0]!.candidates.map((c) => c.id)).toEqual(
       state.patterns[0]!.candidates.map((c) => c.id),
     );
+  });
+
+  it("judges candidates against the fix production runs, a person's promoted fix too", async () => {
+    const id = await project();
+    await ingestFailures(storage, id, { lookup: 6, successes: 4 });
+    await step(id);
+    const { patterns } = await storage.listPatterns(id, { sort: 'occurrences', limit: 10 });
+    const lookup = patterns.find((p) => p.function === 'lookup')!;
+    // A person's retry policy, none of the learner's candidates, approved and promoted by its canary.
+    const theirs: Fix = {
+      type: 'retry_policy',
+      maxAttempts: OUTAGE_ATTEMPTS + 3,
+      baseDelayMs: 123,
+      maxDelayMs: 4_567,
+      jitter: 'none',
+      retryOn: { categories: ['timeout'], statuses: [] },
+    };
+    const before = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
+    expect(before.patterns[0]!.candidates.map((c) => c.id)).not.toContain(fixId(theirs));
+    const proposed = await storage.proposeFix(
+      id,
+      {
+        patternId: lookup.id,
+        function: 'lookup',
+        candidateId: fixId(theirs),
+        fix: theirs,
+        risk: 'medium',
+        comment: 'retry longer',
+        impact: {},
+        proposer: ARC_ACTOR,
+      },
+      Date.now(),
+    );
+    if (!proposed.ok) throw new Error(`not proposed: ${proposed.reason}`);
+    const decided = await storage.decideApproval(
+      id,
+      proposed.approval.id,
+      { status: 'approved', actor: ARC_ACTOR, comment: null, canaryShare: 0.1 },
+      Date.now(),
+    );
+    if (!decided.ok || decided.deployment === null) throw new Error('not deployed');
+    const promote = { status: 'promoted', reason: 'canary', actor: ARC_ACTOR, from: ['canary'] } as const;
+    expect(
+      await storage.concludeDeployment(
+        id,
+        decided.deployment.id,
+        { ...promote, from: [...promote.from] },
+        Date.now(),
+      ),
+    ).toMatchObject({ ok: true });
+
+    const second = await step(id);
+    if (!second.ran) throw new Error(`step did not run: ${second.reason}`);
+    const after = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
+    const incumbent = after.patterns.find((p) => p.id === lookup.id)!.candidates[0]!;
+    expect(incumbent).toMatchObject({ id: fixId(theirs), fix: theirs, origin: 'deployed' });
+    // Its replays ran with it, as production does, and succeeded: the baseline candidates must beat.
+    const replays = (await storage.listRollouts(id, second.report.step)).filter(
+      (j) => j.candidateId === fixId(theirs),
+    );
+    expect(replays.length).toBeGreaterThan(0);
+    for (const j of replays) expect(j).toMatchObject({ fix: theirs, reward: 1 });
+    expect(incumbent.failing.successes + incumbent.guard.successes).toBe(
+      incumbent.failing.trials + incumbent.guard.trials,
+    );
+    expect(errors).toEqual([]);
   });
 
   it("seeds a new learner as told, and draws patterns with the project's curriculum", async () => {

@@ -12,7 +12,10 @@ export const CandidateSchema = Type.Object({
   id: Type.String({ description: 'Fix id; `none` for "no fix"' }),
   incumbent: Type.Boolean({ description: 'What is deployed now (the baseline the others must beat)' }),
   fix: Type.Union([FixSchema, Type.Null()]),
-  origin: Type.String({ description: 'incumbent, rule, mined, transfer, analyst or combination' }),
+  origin: Type.String({
+    description:
+      "incumbent (no fix), rule, mined, transfer, analyst, combination, or deployed (promoted without being a candidate, such as a person's fix)",
+  }),
   rationale: Type.String(),
   policyProbability: Type.Number({
     description: 'Probability the fix policy gives it (softmax of its logits)',

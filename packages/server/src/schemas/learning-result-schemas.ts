@@ -25,7 +25,8 @@ export const LearningResultSchema = Type.Object({
   fix: FixSchema,
   risk: RiskSchema,
   origin: Type.String({
-    description: 'Generator: rule, mined, transfer, analyst or combination; person for a proposal',
+    description:
+      "Generator: rule, mined, transfer, analyst or combination; deployed for a fix that was promoted without being a candidate (a person's); person for a proposal",
   }),
   rationale: Type.String(),
   improvement: Type.Number({ description: "Posterior mean success rate minus the incumbent's" }),

@@ -78,7 +78,7 @@ export interface NewLearningResult {
   candidateId: string;
   fix: Fix;
   risk: FixRisk;
-  /** The generator the candidate came from (rule, mined, transfer, analyst, combination). */
+  /** The generator the candidate came from (rule, mined, transfer, analyst, combination), or deployed (promoted without being a candidate). */
   origin: string;
   rationale: string;
   /** Posterior mean success rate of the candidate minus the incumbent's. */
