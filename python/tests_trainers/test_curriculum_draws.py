@@ -1,3 +1,4 @@
+import logging
 import math
 
 import pytest
@@ -36,8 +37,10 @@ def test_client_errors_name_the_field_and_an_unreachable_server(arc_server: ArcS
     with pytest.raises(CurriculumError) as forbidden:
         CurriculumClient(arc_server.url, arc_server.new_key("ingest")).update({"a": 1.0})
     assert forbidden.value.status == 403
-    with pytest.raises(CurriculumError, match="cannot reach Arc"):
+    with pytest.raises(CurriculumError, match="cannot reach Arc") as unreachable:
         CurriculumClient("http://127.0.0.1:9", "arc_x").state()
+    assert refused.value.refused and refused.value.fields == ("/batchSize",)
+    assert not forbidden.value.refused and not unreachable.value.refused
 
 
 @pytest.mark.parametrize("status", [400, 200])
@@ -108,8 +111,50 @@ def test_arc_down_never_stops_the_draws(arc_server: ArcServer) -> None:
     draws = CurriculumDraws(["a", "b"], CurriculumClient("http://127.0.0.1:9", "arc_x"), sync_interval=5)
     assert len(draws.next_batch(3)) == 3 and len(draws.next_batch(3)) == 3
     draws.report({"a": 1.0})
-    assert draws.stats == {"syncs": 0, "sync_failures": 2, "reports": 0, "report_failures": 1}
+    assert draws.stats == {"syncs": 0, "sync_failures": 2, "reports": 0, "report_failures": 1, "refusals": 0}
+    assert draws.refusal is None
     assert draws.probabilities == {"a": 0.5, "b": 0.5}
+
+
+#: The most arms Arc's trainer curriculum keeps, and a request may name (MAX_ARMS on the server).
+MAX_ARMS = 10_000
+
+
+def test_arms_arc_refuses_are_warned_about_once_and_kept_until_a_reset_makes_room(
+    arc_server: ArcServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = CurriculumClient(arc_server.url, arc_server.new_key("worker", "read"))
+    client.update({f"old{i}": 0.5 for i in range(MAX_ARMS)})  # an earlier run's arms fill the curriculum
+    draws = CurriculumDraws(["a", "b", "b"], client, sync_interval=2, seed=1)
+    caplog.set_level(logging.WARNING, logger="arc.trainers")
+    for _ in range(4):
+        assert len(draws.next_batch(3)) == 3  # batches 0 and 2 asked Arc and were refused
+    draws.report({"a": 1.0})
+    assert draws.refusal is not None and draws.refusal.status == 409
+    assert draws.refusal.fields == ("/rewards",) and "DELETE /v1/curriculum/trainer" in str(draws.refusal)
+    assert draws.stats["refusals"] == 3 and draws.stats["syncs"] == 0
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 1 and "Arc refuses this trainer's 2 arms" in warned[0] and "10000 arms" in warned[0]
+
+    assert client.reset().removed_arms == MAX_ARMS
+    draws.next_batch(3)  # batch 4: a sync, taken
+    assert draws.refusal is None and draws.stats["syncs"] == 1
+    assert {arm["arm"] for arm in arc_server.trainer_curriculum()["arms"]} <= {"a", "b"}
+    assert draws.probabilities == {"a": 0.5, "b": 0.5}
+    assert len(caplog.records) == 1
+
+
+def test_more_arms_than_arc_takes_in_a_request_is_a_refusal_not_a_passing_failure(
+    arc_server: ArcServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [f"arm{i}" for i in range(MAX_ARMS + 1)]
+    draws = CurriculumDraws(rows, CurriculumClient(arc_server.url, arc_server.new_key("worker")), sync_interval=3)
+    caplog.set_level(logging.WARNING, logger="arc.trainers")
+    for _ in range(4):
+        assert len(draws.next_batch(2)) == 2
+    assert draws.refusal is not None and draws.refusal.status == 400 and draws.refusal.fields == ("/arms",)
+    assert draws.stats["refusals"] == 2 and draws.stats["sync_failures"] == 2
+    assert len(caplog.records) == 1 and "/arms" in caplog.records[0].getMessage()
 
 
 def test_state_round_trips_for_checkpoints(arc_server: ArcServer) -> None:

@@ -283,6 +283,34 @@ describe.each(openTestStorages())('/v1/curriculum ($name)', (backend) => {
     expect(shown.body.arms).toHaveLength(MAX_ARMS);
   });
 
+  it('starts the trainer curriculum afresh on DELETE, so a full one takes new arms again', async () => {
+    const key = await server.key(['worker', 'read'], 'arm-reset');
+    const reset = () => server.request('DELETE', '/v1/curriculum/trainer', { key });
+    expect((await reset()).body).toEqual({ removedArms: 0, step: 0 });
+    const full = Object.fromEntries(Array.from({ length: MAX_ARMS }, (_, i) => [`a${i}`, 0.5]));
+    expect((await update({ rewards: full }, key)).status).toBe(200);
+    const refused = await sample({ arms: ['fresh'], batchSize: 1 }, key);
+    expect(refused.body.details).toEqual([
+      { path: '/arms', message: expect.stringContaining('DELETE /v1/curriculum/trainer') },
+    ]);
+    expect((await server.request('DELETE', '/v1/curriculum/trainer', { key: reader })).status).toBe(403);
+
+    const learnerBefore = await server.request('GET', '/v1/curriculum', { key });
+    const dropped = await reset();
+    expect(dropped.status).toBe(200);
+    expect(dropped.body).toEqual({ removedArms: MAX_ARMS, step: 0 });
+    const fresh = await sample({ arms: ['fresh', 'other'], batchSize: 2 }, key);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.probabilities).toEqual({ fresh: 0.5, other: 0.5 });
+    const shown = await server.request('GET', '/v1/curriculum?curriculum=trainer', { key });
+    expect(shown.body.step).toBe(0);
+    // Only the arms drawn since: the 10,000 before are gone.
+    expect(shown.body.arms.length).toBeGreaterThan(0);
+    for (const { arm } of shown.body.arms) expect(['fresh', 'other']).toContain(arm);
+    // The learner's curriculum is not the trainer's: untouched.
+    expect((await server.request('GET', '/v1/curriculum', { key })).body).toEqual(learnerBefore.body);
+  });
+
   it('needs the worker scope to change it and answers 400 naming the field', async () => {
     expect((await sample({ batchSize: 1, arms: ['a'] }, reader)).status).toBe(403);
     expect((await update({ rewards: { a: 1 } }, reader)).status).toBe(403);

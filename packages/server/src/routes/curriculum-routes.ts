@@ -1,7 +1,7 @@
 // /v1/curriculum: GET shows a curriculum: the learner's by default (arms are patterns, with the
 // probabilities its next step draws them with under the project's curriculum), or the SEC
 // curriculum of external trainers; sample and update let an external trainer (VERL) use SEC as
-// its curriculum sampler, on a curriculum of its own.
+// its curriculum sampler, on a curriculum of its own; DELETE /curriculum/trainer starts that afresh.
 
 import { drawProbabilities, learnerStateFromJSON, SecCurriculum } from '@arc-agent/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -18,11 +18,13 @@ import {
   CurriculumFullError,
   changeTrainerCurriculum,
   loadTrainerCurriculum,
+  resetTrainerCurriculum,
 } from '../learner/trainer-curriculum.js';
 import {
   CurriculumQuerySchema,
   CurriculumSchema,
   MAX_ARMS,
+  ResetResponseSchema,
   SampleBodySchema,
   SampleResponseSchema,
   UpdateBodySchema,
@@ -238,6 +240,30 @@ export const curriculumRoutes: FastifyPluginAsyncTypebox<LearningRouteDeps> = as
         // In the names sent, as samples are answered.
         arms: sent.map(([arm], i) => ({ arm, q: curriculum.q(kept[i]!) })),
       };
+    },
+  );
+
+  app.delete(
+    '/curriculum/trainer',
+    {
+      schema: {
+        summary:
+          'Start the trainer curriculum afresh: drop every arm with its Q, pulls and history (step 0), ' +
+          `as a new training run would, or to take new arms once it keeps ${MAX_ARMS}`,
+        tags: ['curriculum'],
+        security: BEARER_SECURITY,
+        response: { 200: ResetResponseSchema, ...errorResponses(401, 403, 409) },
+      },
+      // The trainer's own key resets it, as it samples and updates it.
+      onRequest: requireScope('worker'),
+    },
+    async (request) => {
+      const { projectId } = request.auth!;
+      const settings = await loadLearningSettings(storage, projectId);
+      const removedArms = await resetTrainerCurriculum(storage, projectId, settings, now).catch(
+        refused('/arms'),
+      );
+      return { removedArms, step: 0 };
     },
   );
 };

@@ -96,3 +96,10 @@ export const UpdateResponseSchema = Type.Object({
   step: Type.Integer(),
   arms: Type.Array(Type.Object({ arm: Type.String(), q: Type.Number() })),
 });
+
+export const ResetResponseSchema = Type.Object({
+  removedArms: Type.Integer({
+    description: 'Arms the trainer curriculum had, now dropped with their Q values',
+  }),
+  step: Type.Integer({ description: 'Updates so far: 0, a fresh curriculum' }),
+});

@@ -8,7 +8,14 @@ This module imports neither trainer; import the submodule for yours.
 """
 
 from .advantages import AdvantageSums, mean_abs_advantage
-from .curriculum_client import CurriculumClient, CurriculumError, CurriculumState, SampleResult, UpdateResult
+from .curriculum_client import (
+    CurriculumClient,
+    CurriculumError,
+    CurriculumState,
+    ResetResult,
+    SampleResult,
+    UpdateResult,
+)
 from .curriculum_draws import ArcCurriculumConfig, CurriculumDraws, arm_of
 
 __all__ = [
@@ -18,6 +25,7 @@ __all__ = [
     "CurriculumDraws",
     "CurriculumError",
     "CurriculumState",
+    "ResetResult",
     "SampleResult",
     "UpdateResult",
     "arm_of",

@@ -2,8 +2,9 @@
 
 External trainers drive a SEC curriculum of their own on the server: ``sample`` draws B arms from
 softmax(Q / tau), ``update`` rewards arms with the mean |advantage| of their rollouts this step
-(Q <- alpha * r + (1 - alpha) * Q), and ``state`` shows every arm's Q and probability. Sampling and
-updating need a key with the ``worker`` scope, the state ``read``.
+(Q <- alpha * r + (1 - alpha) * Q), ``state`` shows every arm's Q and probability, and ``reset``
+starts it afresh (every arm dropped: a new training run, or room again once it keeps the 10,000 arms
+it may). Sampling, updating and resetting need a key with the ``worker`` scope, the state ``read``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .._bounded_body import read_bounded
 
@@ -23,6 +24,7 @@ __all__ = [
     "CurriculumClient",
     "CurriculumError",
     "CurriculumState",
+    "ResetResult",
     "SampleResult",
     "UpdateResult",
 ]
@@ -70,12 +72,27 @@ class UpdateResult(BaseModel):
     arms: list[UpdatedArm]
 
 
+class ResetResult(BaseModel):
+    removed_arms: int = Field(alias="removedArms")
+    step: int
+
+
 class CurriculumError(Exception):
     """Arc answered with an error (its message and the fields it named), or could not be reached."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, fields: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.status = status
+        #: The request's fields Arc named (``/arms``, ``/rewards``, ``/batchSize``...).
+        self.fields = tuple(fields)
+
+    @property
+    def refused(self) -> bool:
+        """Arc refused the request for what it holds, naming the field: more than 10,000 arms in it
+        (a 400), or new arms past the 10,000 the curriculum keeps (a 409). Sending it again does not
+        help until it changes or the curriculum is reset; a busy curriculum or a server out of reach
+        is not a refusal."""
+        return self.status in (400, 409) and len(self.fields) > 0
 
 
 class CurriculumClient:
@@ -108,6 +125,11 @@ class CurriculumClient:
         body = {"rewards": dict(rewards)}
         return UpdateResult.model_validate(self._call("POST", "/v1/curriculum/update", json=body))
 
+    def reset(self) -> ResetResult:
+        """Starts the trainer curriculum afresh (``DELETE /v1/curriculum/trainer``): every arm dropped
+        with its Q, pulls and history, the step back to 0."""
+        return ResetResult.model_validate(self._call("DELETE", "/v1/curriculum/trainer"))
+
     def close(self) -> None:
         self._client.close()
 
@@ -126,10 +148,13 @@ class CurriculumClient:
             raise CurriculumError(f"HTTP {status}: the answer is larger than {limit} bytes", status)
         if 200 <= status < 300:
             return json.loads(raw)
+        fields: list[str] = []
         try:
             answer = json.loads(raw)
-            details = "".join(f" ({d['path']} {d['message']})" for d in answer.get("details") or [])
+            named = answer.get("details") or []
+            details = "".join(f" ({d['path']} {d['message']})" for d in named)
             message = f"{answer['error']}{details}"
+            fields = [str(d["path"]) for d in named]
         except (ValueError, KeyError, TypeError, AttributeError):
             message = f"HTTP {status}"
-        raise CurriculumError(message, status)
+        raise CurriculumError(message, status, fields)

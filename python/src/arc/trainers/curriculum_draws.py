@@ -8,7 +8,10 @@ come from Arc itself (``POST /v1/curriculum/sample``, which also returns the pro
 batches in between are drawn here, seeded, from the probabilities pulled last (semi-online, as the
 seed's sync interval s). Rewards go to Arc every step. Arc being down never stops training: draws
 fall back to the last probabilities (uniform before the first sync), a failed sync is retried on
-the next batch, and failures are counted in ``stats``.
+the next batch, and failures are counted in ``stats``. When Arc refuses the arms themselves (more
+than the 10,000 a request or its curriculum may hold), that is no passing failure: it is logged once
+with Arc's message, kept in ``refusal`` and counted in ``stats["refusals"]``, and a refused sync is
+tried again at the next sync interval; ``CurriculumClient.reset()`` starts Arc's curriculum afresh.
 """
 
 from __future__ import annotations
@@ -96,7 +99,9 @@ class CurriculumDraws:
         self.probabilities = {arm: 1 / len(self.arms) for arm in self.arms}
         self.batches = 0
         self.rng = np.random.default_rng(seed)
-        self.stats = {"syncs": 0, "sync_failures": 0, "reports": 0, "report_failures": 0}
+        self.stats = {"syncs": 0, "sync_failures": 0, "reports": 0, "report_failures": 0, "refusals": 0}
+        #: Arc's last refusal of this trainer's arms (its message and status); None again once a sync succeeds.
+        self.refusal: CurriculumError | None = None
         self._sync_due = True
 
     def next_batch(self, batch_size: int) -> list[int]:
@@ -121,19 +126,41 @@ class CurriculumDraws:
             self.stats["reports"] += 1
         except CurriculumError as error:
             self.stats["report_failures"] += 1
-            logger.warning("Arc's curriculum did not take this step's rewards: %s", error)
+            if not self._refused(error, "its rewards are lost"):
+                logger.warning("Arc's curriculum did not take this step's rewards: %s", error)
 
     def _sync(self, batch_size: int) -> list[str] | None:
         try:
             result = self.client.sample(self.arms, batch_size)
         except CurriculumError as error:
             self.stats["sync_failures"] += 1
-            logger.warning("Arc's curriculum could not be pulled (drawing from the last one): %s", error)
+            if self._refused(error, "batches are drawn from the last probabilities pulled"):
+                # Asking again every batch would be refused again: wait for the next sync interval.
+                self._sync_due = False
+            else:
+                logger.warning("Arc's curriculum could not be pulled (drawing from the last one): %s", error)
             return None
         self.probabilities = {arm: result.probabilities.get(arm, 0.0) for arm in self.arms}
         self.stats["syncs"] += 1
+        self.refusal = None
         self._sync_due = False
         return [arm for arm in result.draws if arm in self.pools]
+
+    def _refused(self, error: CurriculumError, meanwhile: str) -> bool:
+        """Keeps a refusal of the arms (warned about once, until Arc takes them again); False for other errors."""
+        if not error.refused:
+            return False
+        if self.refusal is None:
+            logger.warning(
+                "Arc refuses this trainer's %d arms, so %s until it takes them (reset its curriculum with "
+                "CurriculumClient.reset(), DELETE /v1/curriculum/trainer, to drop the arms it keeps): %s",
+                len(self.arms),
+                meanwhile,
+                error,
+            )
+        self.refusal = error
+        self.stats["refusals"] += 1
+        return True
 
     def state_dict(self) -> dict[str, Any]:
         return {
