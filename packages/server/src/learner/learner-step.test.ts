@@ -156,62 +156,57 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     );
   });
 
-  it("judges candidates against the fix production runs, a person's promoted fix too", async () => {
-    const id = await project();
-    await ingestFailures(storage, id, { lookup: 6, successes: 4 });
-    await step(id);
-    const { patterns } = await storage.listPatterns(id, { sort: 'occurrences', limit: 10 });
-    const lookup = patterns.find((p) => p.function === 'lookup')!;
-    // A person's retry policy, none of the learner's candidates, approved and promoted by its canary.
-    const theirs: Fix = {
-      type: 'retry_policy',
-      maxAttempts: OUTAGE_ATTEMPTS + 3,
-      baseDelayMs: 123,
-      maxDelayMs: 4_567,
-      jitter: 'none',
-      retryOn: { categories: ['timeout'], statuses: [] },
-    };
-    const before = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
-    expect(before.patterns[0]!.candidates.map((c) => c.id)).not.toContain(fixId(theirs));
-    const proposed = await storage.proposeFix(
-      id,
-      {
-        patternId: lookup.id,
-        function: 'lookup',
-        candidateId: fixId(theirs),
-        fix: theirs,
-        risk: 'medium',
-        comment: 'retry longer',
-        impact: {},
-        proposer: ARC_ACTOR,
-      },
-      Date.now(),
-    );
-    if (!proposed.ok) throw new Error(`not proposed: ${proposed.reason}`);
-    const decided = await storage.decideApproval(
-      id,
-      proposed.approval.id,
-      { status: 'approved', actor: ARC_ACTOR, comment: null, canaryShare: 0.1 },
-      Date.now(),
-    );
-    if (!decided.ok || decided.deployment === null) throw new Error('not deployed');
-    const promote = { status: 'promoted', reason: 'canary', actor: ARC_ACTOR, from: ['canary'] } as const;
-    expect(
-      await storage.concludeDeployment(
-        id,
-        decided.deployment.id,
-        { ...promote, from: [...promote.from] },
-        Date.now(),
-      ),
-    ).toMatchObject({ ok: true });
+  // A person's retry policy, none of the learner's candidates.
+  const theirs: Fix = {
+    type: 'retry_policy',
+    maxAttempts: OUTAGE_ATTEMPTS + 3,
+    baseDelayMs: 123,
+    maxDelayMs: 4_567,
+    jitter: 'none',
+    retryOn: { categories: ['timeout'], statuses: [] },
+  };
 
-    const second = await step(id);
-    if (!second.ran) throw new Error(`step did not run: ${second.reason}`);
-    const after = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
-    const incumbent = after.patterns.find((p) => p.id === lookup.id)!.candidates[0]!;
+  /** Proposes `theirs` for `lookup`'s pattern through the approvals' storage, approves it and promotes its canary. */
+  async function promoteTheirs(projectId: string): Promise<string> {
+    const { patterns } = await storage.listPatterns(projectId, { sort: 'occurrences', limit: 10 });
+    const lookup = patterns.find((p) => p.function === 'lookup')!;
+    const proposal = {
+      patternId: lookup.id,
+      function: 'lookup',
+      candidateId: fixId(theirs),
+      fix: theirs,
+      risk: 'medium' as const,
+      comment: 'retry longer',
+      impact: {},
+      proposer: ARC_ACTOR,
+    };
+    const proposed = await storage.proposeFix(projectId, proposal, Date.now());
+    if (!proposed.ok) throw new Error(`not proposed: ${proposed.reason}`);
+    const decision = { status: 'approved' as const, actor: ARC_ACTOR, comment: null, canaryShare: 0.1 };
+    const decided = await storage.decideApproval(projectId, proposed.approval.id, decision, Date.now());
+    if (!decided.ok || decided.deployment === null) throw new Error('not deployed');
+    const promote = {
+      status: 'promoted' as const,
+      reason: 'canary',
+      actor: ARC_ACTOR,
+      from: ['canary' as const],
+    };
+    const promoted = await storage.concludeDeployment(projectId, decided.deployment.id, promote, Date.now());
+    expect(promoted).toMatchObject({ ok: true });
+    return lookup.id;
+  }
+
+  /** After a step: the pattern's incumbent is `theirs`, and its replays ran with it (as production does) and succeeded. */
+  async function expectJudgedAgainstTheirs(
+    projectId: string,
+    patternId: string,
+    outcome: LearnerStepOutcome,
+  ) {
+    if (!outcome.ran) throw new Error(`step did not run: ${outcome.reason}`);
+    const state = learnerStateFromJSON((await storage.getLearnerState(projectId))!.state);
+    const incumbent = state.patterns.find((p) => p.id === patternId)!.candidates[0]!;
     expect(incumbent).toMatchObject({ id: fixId(theirs), fix: theirs, origin: 'deployed' });
-    // Its replays ran with it, as production does, and succeeded: the baseline candidates must beat.
-    const replays = (await storage.listRollouts(id, second.report.step)).filter(
+    const replays = (await storage.listRollouts(projectId, outcome.report.step)).filter(
       (j) => j.candidateId === fixId(theirs),
     );
     expect(replays.length).toBeGreaterThan(0);
@@ -219,6 +214,22 @@ describe.each(openTestStorages())('learning step ($name)', (backend) => {
     expect(incumbent.failing.successes + incumbent.guard.successes).toBe(
       incumbent.failing.trials + incumbent.guard.trials,
     );
+  }
+
+  it("judges candidates against the fix production runs, a person's promoted fix too", async () => {
+    const id = await project();
+    await ingestFailures(storage, id, { lookup: 6, successes: 4 });
+    await step(id);
+    const known = learnerStateFromJSON((await storage.getLearnerState(id))!.state);
+    expect(known.patterns[0]!.candidates.map((c) => c.id)).not.toContain(fixId(theirs));
+    const patternId = await promoteTheirs(id);
+    await expectJudgedAgainstTheirs(id, patternId, await step(id));
+
+    // Promoted before the learner's first step met the pattern: that step judges against it already.
+    const unseen = await project();
+    await ingestFailures(storage, unseen, { lookup: 6, successes: 4 });
+    const unseenPattern = await promoteTheirs(unseen);
+    await expectJudgedAgainstTheirs(unseen, unseenPattern, await step(unseen));
     expect(errors).toEqual([]);
   });
 

@@ -147,7 +147,7 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
 
   const failuresSeen = await storage.countFailures(projectId);
   const promoted = await storage.listDeployments(projectId, { statuses: ['promoted'], limit: 10_000 });
-  let state = withPromotedIncumbents(await loadState(ctx), promoted);
+  let state = await loadState(ctx);
 
   const materials = new Map<string, PatternMaterial>();
   const successesOf = new Map<string, ExampleRecord[]>();
@@ -191,6 +191,9 @@ export async function runLearnerStep(ctx: LearnerStepContext): Promise<LearnerSt
       }
     }
   }
+
+  // After new patterns joined: a fix promoted before the learner met its pattern is its baseline too.
+  state = withPromotedIncumbents(state, promoted);
 
   const arms: PlanPattern[] = [...materials.values()].map((m) => ({
     id: m.pattern.id,
