@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 
 from arc import ArcClient, ArcConfig
-from arc._capture import CaptureOptions, describe_error
+from arc._capture import CaptureOptions, capture_value, describe_error
 from arc._redact import redact_identifier
 
 from .conftest import ArcServer, wait_until
@@ -114,6 +114,15 @@ def test_the_error_type_is_redacted_and_bounded_as_the_typescript_sdk_does_it() 
     described = describe_error(auth_error("m"), CaptureOptions())
     assert re.fullmatch(r"AuthError for \[REDACTED:openai_key\] n+…\[truncated \d+ chars\]", described["type"]), described["type"]
     assert len(described["type"]) < 300
+
+
+def test_a_text_or_a_value_is_redacted_before_it_is_cut_so_a_secret_across_the_cut_keeps_no_head() -> None:
+    # capture-context.test.ts's case: the same key, the same bounds, the same output.
+    key = "sk-proj-Hn3K9xq2LmV8wRtYbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr"
+    described = describe_error(ValueError(f"{'x' * 4080} {key}"), CaptureOptions())
+    assert described["message"] == f"{'x' * 4080} [REDACTED:opena…[truncated 6 chars]"
+    copy = capture_value({"text": f"{'y' * 8180} {key}"}, CaptureOptions())
+    assert copy == {"text": f"{'y' * 8180} [REDACTED:o…[truncated 10 chars]"}
 
 
 def test_texts_are_cut_in_javascripts_characters_as_the_typescript_sdk_cuts_them() -> None:

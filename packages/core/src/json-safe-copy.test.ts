@@ -6,8 +6,10 @@ import {
   type JsonBounds,
   MAX_DEPTH_MARKER,
   MORE_KEYS_KEY,
+  resolveBounds,
   toJsonSafe,
   UNREADABLE_MARKER,
+  watchedJsonSafe,
 } from './json-safe-copy.js';
 
 /** Longest marker a cut string ends with, for the largest counts these tests can produce. */
@@ -377,6 +379,22 @@ const smallBounds = fc.record({
   maxKeys: fc.integer({ min: 0, max: 6 }),
   maxItems: fc.integer({ min: 0, max: 6 }),
   maxTotalSize: fc.integer({ min: 0, max: 600 }),
+});
+
+describe('watchedJsonSafe: beforeCut', () => {
+  it('gives it only the strings to be cut, and cuts what it returns, counting what that loses', () => {
+    const seen: string[] = [];
+    const shorten = (text: string) => {
+      seen.push(text);
+      return text.replaceAll('secret', 'S');
+    };
+    const bounds = resolveBounds({ maxStringLength: 10 });
+    const copy = watchedJsonSafe({ short: 'fits', long: 'a secret b secret c' }, bounds, undefined, shorten);
+    expect(seen).toEqual(['a secret b secret c']);
+    expect(copy).toEqual({ short: 'fits', long: 'a S b S c' });
+    const cut = watchedJsonSafe(['x secret y secret z secret'], bounds, undefined, shorten);
+    expect(cut).toEqual(['x S y S z …[truncated 1 chars]']);
+  });
 });
 
 describe('toJsonSafe: properties', () => {

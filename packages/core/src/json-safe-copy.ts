@@ -178,6 +178,7 @@ class BoundedCopier {
   constructor(
     private readonly bounds: Readonly<JsonBounds>,
     private watcher: CopyWatcher | undefined,
+    private readonly beforeCut: ((text: string) => string) | undefined,
   ) {
     this.remaining = bounds.maxTotalSize;
   }
@@ -356,20 +357,33 @@ class BoundedCopier {
     return this.watcher === undefined ? value : this.watcher.written(holder, key, value, hidden);
   }
 
-  /** A string cut to the length bound and to the budget left; the cut is marked with its size. */
+  /**
+   * A string cut to the length bound and to the budget left; the cut is marked with its size.
+   * A string to be cut is first given to `beforeCut` (redaction), and the cut made in what it
+   * returns: cut first, a secret across the cut would keep a head too short to be recognised.
+   */
   private string(text: string): string {
-    const { maxStringLength } = this.bounds;
-    if (text.length <= maxStringLength) {
-      const length = jsonLength(text);
-      if (length <= this.remaining) {
-        this.remaining -= length;
-        return text;
-      }
+    const whole = this.whole(text);
+    if (whole !== undefined) return whole;
+    const cutFrom = this.beforeCut === undefined ? text : this.beforeCut(text);
+    if (cutFrom !== text) {
+      const shorter = this.whole(cutFrom);
+      if (shorter !== undefined) return shorter;
     }
+    const { maxStringLength } = this.bounds;
     // One character past the limit, so a surrogate pair straddling it is seen and not split.
-    const head = text.length > maxStringLength ? text.slice(0, maxStringLength + 1) : text;
-    const keep = fittingPrefix(head, Math.min(text.length, maxStringLength), this.remaining - 2);
-    return this.marker(`${head.slice(0, keep)}…[truncated ${text.length - keep} chars]`);
+    const head = cutFrom.length > maxStringLength ? cutFrom.slice(0, maxStringLength + 1) : cutFrom;
+    const keep = fittingPrefix(head, Math.min(cutFrom.length, maxStringLength), this.remaining - 2);
+    return this.marker(`${head.slice(0, keep)}…[truncated ${cutFrom.length - keep} chars]`);
+  }
+
+  /** `text` whole, charged to the budget, if it is within the length bound and the budget left. */
+  private whole(text: string): string | undefined {
+    if (text.length > this.bounds.maxStringLength) return undefined;
+    const length = jsonLength(text);
+    if (length > this.remaining) return undefined;
+    this.remaining -= length;
+    return text;
   }
 
   /** A value written whatever the budget (markers must survive), still charged to it. */
@@ -401,11 +415,15 @@ export function toJsonSafe(value: unknown, bounds?: Partial<JsonBounds>): unknow
   return watchedJsonSafe(value, resolveBounds(bounds), undefined);
 }
 
-/** toJsonSafe with resolved bounds, each entry of the copy shown to `watcher` as it is written. */
+/**
+ * toJsonSafe with resolved bounds, each entry of the copy shown to `watcher` as it is written, and
+ * each string too long to be kept whole replaced by `beforeCut`'s text (redacted) before it is cut.
+ */
 export function watchedJsonSafe(
   value: unknown,
   bounds: Readonly<JsonBounds>,
   watcher: CopyWatcher | undefined,
+  beforeCut?: (text: string) => string,
 ): unknown {
-  return new BoundedCopier(bounds, watcher).copy(value, 0);
+  return new BoundedCopier(bounds, watcher, beforeCut).copy(value, 0);
 }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_SECRETS, IDENTIFIER_SEPARATORS } from './generated-secrets.fixture.js';
-import { type JsonBounds, MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
+import {
+  type JsonBounds,
+  MAX_DEPTH_MARKER,
+  resolveBounds,
+  toJsonSafe,
+  watchedJsonSafe,
+} from './json-safe-copy.js';
 import {
   REDACTED,
   type RedactOptions,
@@ -449,7 +455,9 @@ describe('redactedJsonSafe', () => {
   /** The two passes it stands for; JSON text too, because key order is what gets stored. */
   const expectAsTwoPasses = (value: unknown, bounds?: Partial<JsonBounds>, options?: RedactOptions) => {
     const fused = redactedJsonSafe(value, bounds, options);
-    const twoPasses = redactSecrets(toJsonSafe(value, bounds), options).value;
+    // A string to be cut is redacted first, so that a secret across the cut leaves no head.
+    const cut = watchedJsonSafe(value, resolveBounds(bounds), undefined, (text) => redactText(text, options));
+    const twoPasses = redactSecrets(cut, options).value;
     expect(fused).toStrictEqual(twoPasses);
     expect(JSON.stringify(fused)).toBe(JSON.stringify(twoPasses));
   };
@@ -467,6 +475,35 @@ describe('redactedJsonSafe', () => {
     });
     expectAsTwoPasses(value);
     expectAsTwoPasses('mail jane@example.com');
+  });
+
+  it('redacts a string before it cuts it, so that a secret across the cut keeps no head', () => {
+    const key = 'sk-proj-Hn3aZ9qLx2Vb7TfR1mYc8KpW4sDe6GuJ';
+    const copy = redactedJsonSafe({ a: `${'x'.repeat(8180)} ${key}` }) as { a: string };
+    expect(copy.a).toBe(`${'x'.repeat(8180)} [REDACTED:o…[truncated 10 chars]`);
+    expect(redactedJsonSafe(`${'x'.repeat(40)} ${key}`, { maxTotalSize: 50 })).not.toContain('sk-');
+  });
+
+  it('leaves no head of any corpus secret, wherever it sits against the cut', () => {
+    const placed = fc.record({
+      sample: fc.constantFrom(...SECRET_CORPUS),
+      before: fc.nat(120),
+      after: fc.nat(40),
+      cutAt: fc.nat(100),
+      key: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(placed, ({ sample, before, after, cutAt, key }) => {
+        const text = `${' '.repeat(before)}${sample.context}${' '.repeat(after)}`;
+        // The secret's first characters, one more than the cut left of the straddled key above.
+        const head = sample.secret.slice(0, 12);
+        const value = key ? { [text]: 1 } : { text };
+        const copy = JSON.stringify(redactedJsonSafe(value, { maxStringLength: before + cutAt }));
+        expect(copy).not.toContain(head);
+        expect(copy).not.toContain(JSON.stringify(head).slice(1, -1));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('spends the budget on a hidden value as toJsonSafe does, so what follows is cut alike', () => {

@@ -6,7 +6,6 @@ import {
   type JsonBounds,
   MAX_DEPTH_MARKER,
   resolveBounds,
-  toJsonSafe,
   watchedJsonSafe,
 } from './json-safe-copy.js';
 import { isSecretKeyName, normalizeKeyName } from './secret-key-names.js';
@@ -99,7 +98,7 @@ class Redactor {
   boundedValue(value: unknown, bounds: Readonly<JsonBounds>, tally: RedactionTally): unknown {
     if (bounds.maxDepth > MAX_NESTING) return undefined;
     const redaction = new CopyRedaction(this, tally);
-    const copy = watchedJsonSafe(value, bounds, redaction);
+    const copy = watchedJsonSafe(value, bounds, redaction, (text) => this.text(text, tally));
     if (redaction.unlike) return undefined;
     if (typeof copy === 'string') return this.scanner.redact(copy, tally);
     this.putBack(redaction.found, tally);
@@ -259,16 +258,25 @@ export function redactSecrets<T>(value: T, options?: RedactOptions): { value: T;
 }
 
 /**
- * redactSecrets(toJsonSafe(value, bounds), options).value, the bounded, redacted copy of anything an
- * agent passes or gets that the SDKs send and the server stores, made in one walk where it can be.
+ * The bounded, redacted copy of anything an agent passes or gets that the SDKs send and the server
+ * stores: redactSecrets(toJsonSafe(value, bounds), options).value, except that a string too long
+ * to be kept whole is redacted before it is cut (its cut marker counts what is cut of the redacted
+ * text), so that a secret across the cut leaves no head. Made in one walk where it can be.
  */
 export function redactedJsonSafe(
   value: unknown,
   bounds?: Partial<JsonBounds>,
   options?: RedactOptions,
 ): unknown {
-  const redacted = redactorFor(options).boundedValue(value, resolveBounds(bounds), { count: 0 });
-  return redacted === undefined ? redactSecrets(toJsonSafe(value, bounds), options).value : redacted;
+  const redactor = redactorFor(options);
+  const resolved = resolveBounds(bounds);
+  const tally = { count: 0 };
+  const redacted = redactor.boundedValue(value, resolved, tally);
+  if (redacted !== undefined) return redacted;
+  return redactor.value(
+    watchedJsonSafe(value, resolved, undefined, (text) => redactor.text(text, tally)),
+    tally,
+  );
 }
 
 /**

@@ -12,6 +12,9 @@ const context = (label: string): string => {
   return sample.context;
 };
 
+/** Where the case of secrets across the length bound cuts. */
+const STRADDLED_LENGTH = 100;
+
 export interface RedactionValueCase {
   name: string;
   value: unknown;
@@ -108,6 +111,20 @@ export const REDACTION_VALUE_CASES: readonly RedactionValueCase[] = [
     name: 'long strings cut to the length bound',
     value: { text: 'x'.repeat(50), keep: 'short' },
     bounds: { maxStringLength: 20 },
+  },
+  {
+    // Each secret starts 10 characters before the cut: cut first, its head would be left in clear.
+    name: 'a secret across the length bound is redacted before the cut',
+    value: SECRET_CORPUS.map((s) => {
+      const at = s.context.indexOf(s.secret);
+      return `${' '.repeat(Math.max(0, STRADDLED_LENGTH - 10 - at))}${s.context}`;
+    }),
+    bounds: { maxStringLength: STRADDLED_LENGTH },
+  },
+  {
+    name: 'a secret across the budget is redacted before the cut',
+    value: { text: `${'x'.repeat(16)} ${context('OpenAI project key in a shell export')}` },
+    bounds: { maxTotalSize: 60 },
   },
   {
     name: 'a cut never splits a surrogate pair',

@@ -12,7 +12,7 @@ import { CORPUS_DEFAULT_FUNCTION, ERROR_MESSAGE_CORPUS } from './error-message-c
 import { fingerprintFailure } from './fingerprint-failure.js';
 import { fixLimitProblem } from './fix-limits.js';
 import { parseDeployedFix } from './fix-types.js';
-import { type JsonBounds, toJsonSafe } from './json-safe-copy.js';
+import { type JsonBounds, resolveBounds, watchedJsonSafe } from './json-safe-copy.js';
 import { type RedactOptions, redactIdentifiers, redactSecrets, redactText } from './redact-secrets.js';
 import { SECRET_CORPUS } from './secret-corpus.fixture.js';
 import {
@@ -66,8 +66,8 @@ export function redactOptions(options: VectorRedactOptions | undefined): RedactO
 export interface RedactionVector {
   name: string;
   /**
-   * `text`: redactText of a string; `value`: redactSecrets(toJsonSafe(value, bounds)), what the SDKs
-   * send; `identifiers`: redactIdentifiers(texts, key, maxLength), how the SDKs send names and ids.
+   * `text`: redactText of a string; `value`: redactedJsonSafe(value, bounds), what the SDKs
+   * send (computed here in two passes, to check its one walk); `identifiers`: redactIdentifiers(texts, key, maxLength), how the SDKs send names and ids.
    */
   kind: 'text' | 'value' | 'identifiers';
   input: string[];
@@ -104,7 +104,11 @@ export function redactionVectors(): RedactionVector[] {
       input: encodeVectorInput(c.value),
       ...(c.bounds === undefined ? {} : { bounds: c.bounds }),
       ...(c.options === undefined ? {} : { options: c.options }),
-      expected: redactSecrets(toJsonSafe(c.value, c.bounds), options).value,
+      // Two passes, as redactedJsonSafe's one walk must give: a string to be cut is redacted first.
+      expected: redactSecrets(
+        watchedJsonSafe(c.value, resolveBounds(c.bounds), undefined, (text) => redactText(text, options)),
+        options,
+      ).value,
     });
   }
   for (const c of REDACTION_IDENTIFIER_CASES) {

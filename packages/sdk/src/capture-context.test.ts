@@ -73,6 +73,15 @@ describe('capture', () => {
     expect(type.length).toBeLessThan(300);
   });
 
+  it('redacts a text or a value before cutting it, so that a secret across the cut keeps no head', () => {
+    // test_wire_redaction.py's case: the same key, the same bounds, the same output.
+    const key = 'sk-proj-Hn3K9xq2LmV8wRtYbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr';
+    const { message } = describeError(new Error(`${'x'.repeat(4080)} ${key}`), options);
+    expect(message).toBe(`${'x'.repeat(4080)} [REDACTED:opena…[truncated 6 chars]`);
+    const copy = captureValue({ text: `${'y'.repeat(8180)} ${key}` }, { ...options, bounds: {} });
+    expect(copy).toEqual({ text: `${'y'.repeat(8180)} [REDACTED:o…[truncated 10 chars]` });
+  });
+
   it('copies values JSON-safe, bounded and redacted', () => {
     const input: Record<string, unknown> = {
       apiKey: 'secret-value-123',

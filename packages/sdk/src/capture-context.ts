@@ -119,10 +119,11 @@ export function captureSchema(schema: JsonSchema, options: CaptureOptions): Json
 
 /** `text` cut to `max` characters (the cut marked) and redacted. */
 export function captureText(text: string, max: number, options: CaptureOptions): string {
-  return redactText(
-    text.length > max ? `${text.slice(0, max)}…[truncated ${text.length - max} chars]` : text,
-    options.redact,
-  );
+  // Redacted before the cut: cut first, a secret across it would keep a head too short to be
+  // recognised. And after: the cut can make a secret's shape of what was not one (a run cut short).
+  const whole = redactText(text, options.redact);
+  if (whole.length <= max) return whole;
+  return redactText(`${whole.slice(0, max)}…[truncated ${whole.length - max} chars]`, options.redact);
 }
 
 function field(value: unknown, key: string): unknown {

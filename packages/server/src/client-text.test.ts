@@ -7,8 +7,14 @@ describe('client text', () => {
   it('cuts free text to its bound, marks the cut, redacts it and replaces NUL', () => {
     expect(clientText(`key ${KEY}\u0000 ok`, 100)).toBe('key [REDACTED:openai_key]\ufffd ok');
     const cut = clientText(`${'x'.repeat(50)} ${KEY}`, 20);
-    expect(cut).toBe(`${'x'.repeat(20)}…[truncated 87 chars]`);
+    expect(cut).toBe(`${'x'.repeat(20)}…[truncated 52 chars]`);
     expect(clientText('y'.repeat(100_000), 90_000)).toMatch(/^y{90000}…\[truncated 10000 chars\]$/);
+  });
+
+  it('redacts free text before it cuts it, so that a secret across the cut keeps no head', () => {
+    expect(clientText(`${'x'.repeat(10)} ${KEY}`, 20)).toBe(
+      `${'x'.repeat(10)} [REDACTED…[truncated 12 chars]`,
+    );
   });
 
   it('bounds, redacts and cleans free JSON', () => {

@@ -21,8 +21,11 @@ export function clientJson(value: unknown, bounds?: Partial<JsonBounds>): unknow
 
 /** Free text (a message, a comment): cut to `maxLength` characters (the cut marked), redacted, storable. */
 export function clientText(text: string, maxLength: number): string {
-  const bounded = toJsonSafe(text, { maxStringLength: maxLength, maxTotalSize: Number.POSITIVE_INFINITY });
-  return storableText(redactText(bounded as string));
+  // Redacted before the cut: cut first, a secret across it would keep a head too short to be
+  // recognised. And after: the cut can make a secret's shape of what was not one (a run cut short).
+  const whole = redactText(text);
+  const bounded = toJsonSafe(whole, { maxStringLength: maxLength, maxTotalSize: Number.POSITIVE_INFINITY });
+  return storableText(bounded === whole ? whole : redactText(bounded as string));
 }
 
 /**

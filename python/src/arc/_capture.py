@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, js_slice, to_json_safe
+from ._json_safe import DEFAULT_BOUNDS, JsonBounds, js_length, js_slice
 from ._redact import RedactOptions, Redactor, redact_identifier, redactor_for
 
 COUNT_TAG = "arc.count"
@@ -77,8 +77,7 @@ class CaptureOptions:
 
 def capture_value(value: Any, options: CaptureOptions) -> Any:
     """A bounded, JSON-safe, redacted copy of ``value``."""
-    redacted, _ = options.redactor.value(to_json_safe(value, options.bounds))
-    return redacted
+    return options.redactor.bounded(value, options.bounds)
 
 
 def capture_identifier(text: str, max_length: int, options: CaptureOptions) -> str:
@@ -114,10 +113,12 @@ def capture_schema(schema: dict[str, Any], options: CaptureOptions) -> dict[str,
 
 
 def capture_text(text: str, limit: int, options: CaptureOptions) -> str:
-    length = js_length(text)
-    if length > limit:
-        text = f"{js_slice(text, limit)}…[truncated {length - limit} chars]"
-    return options.redactor.text(text)
+    # Redacted before the cut, so that a secret across it keeps no head, and after (captureText).
+    whole = options.redactor.text(text)
+    length = js_length(whole)
+    if length <= limit:
+        return whole
+    return options.redactor.text(f"{js_slice(whole, limit)}…[truncated {length - limit} chars]")
 
 
 def error_type(error: BaseException) -> str:

@@ -191,8 +191,9 @@ def _fields_of(value: Any) -> dict[str, Any] | None:
 
 
 class _Copier:
-    def __init__(self, bounds: JsonBounds) -> None:
+    def __init__(self, bounds: JsonBounds, before_cut: Callable[[str], str] | None) -> None:
         self.bounds = bounds
+        self.before_cut = before_cut
         self.remaining = bounds.max_total_size
         self.ancestors: set[int] = set()
 
@@ -313,16 +314,31 @@ class _Copier:
         return out
 
     def string(self, text: str) -> str:
-        limit = self.bounds.max_string_length
-        length = js_length(text)
-        if length <= limit:
-            needed = json_length(text)
-            if needed <= self.remaining:
-                self.remaining -= needed
-                return text
-        keep, kept = _fitting_prefix(text, min(length, limit), self.remaining - 2)
+        """Cut to the length bound and the budget left; a string to be cut is given to ``before_cut``
+        (redaction) first and what it returns is cut: cut first, a secret across the cut would keep a
+        head too short to be recognised (core's BoundedCopier.string)."""
+        whole = self.whole(text)
+        if whole is not None:
+            return whole
+        cut_from = text if self.before_cut is None else self.before_cut(text)
+        if cut_from != text:
+            shorter = self.whole(cut_from)
+            if shorter is not None:
+                return shorter
+        length = js_length(cut_from)
+        keep, kept = _fitting_prefix(cut_from, min(length, self.bounds.max_string_length), self.remaining - 2)
         cut: str = self.marker(f"{kept}…[truncated {length - keep} chars]")
         return cut
+
+    def whole(self, text: str) -> str | None:
+        """``text`` whole, charged to the budget, if it is within the length bound and the budget left."""
+        if js_length(text) > self.bounds.max_string_length:
+            return None
+        needed = json_length(text)
+        if needed > self.remaining:
+            return None
+        self.remaining -= needed
+        return text
 
     def marker(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -368,9 +384,10 @@ def _fitting_prefix(text: str, limit: int, room: int) -> tuple[int, str]:
     return i, _from_units(units[:i])
 
 
-def to_json_safe(value: Any, bounds: JsonBounds = DEFAULT_BOUNDS) -> Any:
-    """A JSON-safe, bounded copy of anything a function takes or returns (core's toJsonSafe)."""
-    return _Copier(bounds).copy(value, 0)
+def to_json_safe(value: Any, bounds: JsonBounds = DEFAULT_BOUNDS, before_cut: Callable[[str], str] | None = None) -> Any:
+    """A JSON-safe, bounded copy of anything a function takes or returns (core's toJsonSafe); each
+    string too long to be kept whole replaced by ``before_cut``'s text (redacted) before it is cut."""
+    return _Copier(bounds, before_cut).copy(value, 0)
 
 
 def dumps(value: Any) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json_safe import MAX_DEPTH_MARKER, js_length
+from ._json_safe import MAX_DEPTH_MARKER, JsonBounds, js_length, to_json_safe
 
 REDACTED = "[REDACTED]"
 
@@ -504,6 +504,12 @@ class Redactor:
     def value(self, value: Any) -> tuple[Any, int]:
         tally = _Tally()
         return self._copy(value, 0, tally, True), tally.count
+
+    def bounded(self, value: Any, bounds: JsonBounds) -> Any:
+        """Core's redactedJsonSafe: the bounded, redacted copy the SDKs send; a string too long to be
+        kept whole is redacted before it is cut, so that a secret across the cut leaves no head."""
+        redacted, _ = self.value(to_json_safe(value, bounds, self.text))
+        return redacted
 
     def schema(self, schema: Any) -> Any:
         """Core's redactJsonSchema: keys under secret-sounding names are property names there, so kept."""
