@@ -63,3 +63,22 @@ def test_identifier_vectors_hold_placeholders_that_differ_by_key() -> None:
     assert decode_input(first["input"]) == decode_input(second["input"])
     changed = [a for a, b in zip(first["expected"], second["expected"]) if "#" in a]
     assert changed and all(a not in second["expected"] for a in changed)
+
+
+def test_a_long_text_is_read_only_as_far_as_its_cut_needs_and_agrees_there_with_the_whole_redacted() -> None:
+    # Core's property test (redact-secrets.test.ts), over the corpus: each text, padded so that a read
+    # past the cut stops short of the end, at every third cut.
+    redactor = redactor_for(None)
+    texts = [decode_input(v["input"]) for v in VECTORS if v["kind"] == "text"]
+    read_short = 0
+    for text in texts:
+        padded = f"{text} {text}\n{'tail ' * 40}"
+        whole = redact_text(padded)
+        for limit in range(0, len(text) + 20, 3):
+            head, unread = redactor.for_cut(padded, limit)
+            if unread == 0:
+                assert head == whole
+            else:
+                read_short += 1
+                assert head[: limit + 1] == whole[: limit + 1], (text, limit)
+    assert read_short > 1000

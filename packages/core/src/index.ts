@@ -169,7 +169,13 @@ export {
 export { type GrpoAdvantageOptions, grpoAdvantages, meanAbsoluteAdvantage } from './grpo-advantages.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
 export { pathDeeperThan } from './json-depth.js';
-export { DEFAULT_JSON_BOUNDS, type JsonBounds, MAX_DEPTH_MARKER, toJsonSafe } from './json-safe-copy.js';
+export {
+  type CutSource,
+  DEFAULT_JSON_BOUNDS,
+  type JsonBounds,
+  MAX_DEPTH_MARKER,
+  toJsonSafe,
+} from './json-safe-copy.js';
 export {
   DEFAULT_LEARNER_CONFIG,
   type LearnerConfig,
@@ -237,6 +243,7 @@ export { REDACTED_SCHEMA_NAME, redactFix } from './redact-fix.js';
 export {
   type RedactOptions,
   redactedJsonSafe,
+  redactForCut,
   redactIdentifier,
   redactIdentifiers,
   redactJsonSchema,

@@ -386,7 +386,7 @@ describe('watchedJsonSafe: beforeCut', () => {
     const seen: string[] = [];
     const shorten = (text: string) => {
       seen.push(text);
-      return text.replaceAll('secret', 'S');
+      return { text: text.replaceAll('secret', 'S'), unread: 0 };
     };
     const bounds = resolveBounds({ maxStringLength: 10 });
     const copy = watchedJsonSafe({ short: 'fits', long: 'a secret b secret c' }, bounds, undefined, shorten);
@@ -394,6 +394,15 @@ describe('watchedJsonSafe: beforeCut', () => {
     expect(copy).toEqual({ short: 'fits', long: 'a S b S c' });
     const cut = watchedJsonSafe(['x secret y secret z secret'], bounds, undefined, shorten);
     expect(cut).toEqual(['x S y S z …[truncated 1 chars]']);
+  });
+
+  it('counts what it left unread among what the cut loses', () => {
+    const head = (text: string, max: number) => ({
+      text: text.slice(0, max + 5),
+      unread: text.length - max - 5,
+    });
+    const cut = watchedJsonSafe('a'.repeat(100), resolveBounds({ maxStringLength: 10 }), undefined, head);
+    expect(cut).toBe(`${'a'.repeat(10)}…[truncated 90 chars]`);
   });
 });
 

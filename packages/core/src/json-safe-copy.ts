@@ -170,6 +170,15 @@ export interface CopyWatcher {
   ): unknown;
 }
 
+/**
+ * What a string too long to be kept whole is cut from: `text`, and how many characters of the
+ * string lie past it unread (redaction reads a long string only as far as its cut needs).
+ */
+export interface CutSource {
+  text: string;
+  unread: number;
+}
+
 /** One copy in progress: the budget left and the objects on the current path (for cycles). */
 class BoundedCopier {
   private remaining: number;
@@ -178,7 +187,7 @@ class BoundedCopier {
   constructor(
     private readonly bounds: Readonly<JsonBounds>,
     private watcher: CopyWatcher | undefined,
-    private readonly beforeCut: ((text: string) => string) | undefined,
+    private readonly beforeCut: ((text: string, maxLength: number) => CutSource) | undefined,
   ) {
     this.remaining = bounds.maxTotalSize;
   }
@@ -365,16 +374,17 @@ class BoundedCopier {
   private string(text: string): string {
     const whole = this.whole(text);
     if (whole !== undefined) return whole;
-    const cutFrom = this.beforeCut === undefined ? text : this.beforeCut(text);
+    const { maxStringLength } = this.bounds;
+    const source = this.beforeCut?.(text, maxStringLength) ?? { text, unread: 0 };
+    const cutFrom = source.text;
     if (cutFrom !== text) {
       const shorter = this.whole(cutFrom);
       if (shorter !== undefined) return shorter;
     }
-    const { maxStringLength } = this.bounds;
     // One character past the limit, so a surrogate pair straddling it is seen and not split.
     const head = cutFrom.length > maxStringLength ? cutFrom.slice(0, maxStringLength + 1) : cutFrom;
     const keep = fittingPrefix(head, Math.min(cutFrom.length, maxStringLength), this.remaining - 2);
-    return this.marker(`${head.slice(0, keep)}…[truncated ${cutFrom.length - keep} chars]`);
+    return this.marker(`${head.slice(0, keep)}…[truncated ${cutFrom.length - keep + source.unread} chars]`);
   }
 
   /** `text` whole, charged to the budget, if it is within the length bound and the budget left. */
@@ -417,13 +427,14 @@ export function toJsonSafe(value: unknown, bounds?: Partial<JsonBounds>): unknow
 
 /**
  * toJsonSafe with resolved bounds, each entry of the copy shown to `watcher` as it is written, and
- * each string too long to be kept whole replaced by `beforeCut`'s text (redacted) before it is cut.
+ * each string too long to be kept whole cut from what `beforeCut` makes of it (a redacted head of
+ * it, at least `maxLength` long unless it is all of it); the cut marker counts what is unread too.
  */
 export function watchedJsonSafe(
   value: unknown,
   bounds: Readonly<JsonBounds>,
   watcher: CopyWatcher | undefined,
-  beforeCut?: (text: string) => string,
+  beforeCut?: (text: string, maxLength: number) => CutSource,
 ): unknown {
   return new BoundedCopier(bounds, watcher, beforeCut).copy(value, 0);
 }

@@ -12,6 +12,7 @@ import {
   REDACTED,
   type RedactOptions,
   redactedJsonSafe,
+  redactForCut,
   redactIdentifier,
   redactIdentifiers,
   redactJsonSchema,
@@ -456,7 +457,9 @@ describe('redactedJsonSafe', () => {
   const expectAsTwoPasses = (value: unknown, bounds?: Partial<JsonBounds>, options?: RedactOptions) => {
     const fused = redactedJsonSafe(value, bounds, options);
     // A string to be cut is redacted first, so that a secret across the cut leaves no head.
-    const cut = watchedJsonSafe(value, resolveBounds(bounds), undefined, (text) => redactText(text, options));
+    const cut = watchedJsonSafe(value, resolveBounds(bounds), undefined, (text, max) =>
+      redactForCut(text, max, options),
+    );
     const twoPasses = redactSecrets(cut, options).value;
     expect(fused).toStrictEqual(twoPasses);
     expect(JSON.stringify(fused)).toBe(JSON.stringify(twoPasses));
@@ -482,6 +485,26 @@ describe('redactedJsonSafe', () => {
     const copy = redactedJsonSafe({ a: `${'x'.repeat(8180)} ${key}` }) as { a: string };
     expect(copy.a).toBe(`${'x'.repeat(8180)} [REDACTED:o…[truncated 10 chars]`);
     expect(redactedJsonSafe(`${'x'.repeat(40)} ${key}`, { maxTotalSize: 50 })).not.toContain('sk-');
+  });
+
+  it('reads a long string only as far as its cut needs, and agrees with the whole of it redacted there', () => {
+    const text = fc
+      .array(fc.tuple(secretish, fc.constantFrom(' ', '', '\n', '\t', 'x'.repeat(60))), { maxLength: 40 })
+      .map((parts) => parts.flat().join(''));
+    fc.assert(
+      fc.property(text, fc.nat(300), (text, max) => {
+        const { text: head, unread } = redactForCut(text, max);
+        const whole = redactText(text);
+        if (unread === 0) expect(head).toBe(whole);
+        else {
+          expect(head.length).toBeGreaterThanOrEqual(max + 128);
+          expect(head.slice(0, max + 1)).toBe(whole.slice(0, max + 1));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    const long = `${'word '.repeat(200_000)}`;
+    expect(redactForCut(long, 8192).unread).toBeGreaterThan(990_000);
   });
 
   it('leaves no head of any corpus secret, wherever it sits against the cut', () => {

@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   type CopyWatcher,
+  type CutSource,
   type JsonBounds,
   MAX_DEPTH_MARKER,
   resolveBounds,
@@ -35,6 +36,17 @@ const MAX_NESTING = 512;
 const KEY_CACHE_LIMIT = 10_000;
 const REDACTOR_CACHE_LIMIT = 32;
 const MARKERS = /\[REDACTED(?::[^\]]*)?\]/g;
+/**
+ * How far past a cut a long string is read before the read stops at a blank: past the longest
+ * secret that may hold a blank and need its end to be found (a card number, 31 characters and the
+ * one after), with room to spare for what markers add. Secrets of unbounded length hold no blank,
+ * or are found from their start whatever follows (a cookie header, a private key), so one that
+ * starts before the cut is found whole or replaced to the end of what is read, as in the whole
+ * string. (A PEM header padded with blanks past this margin may be left before the cut: it is a
+ * header, with no key in it.)
+ */
+const CUT_MARGIN = 128;
+const BLANK = /[ \t\n\r]/g;
 
 /** The strings of a copy and where they sit, so they can be scanned in one batch and put back. */
 class FoundStrings {
@@ -74,6 +86,29 @@ class Redactor {
     return this.scanner.redact(text, tally, mark);
   }
 
+  /**
+   * `text` redacted as far as a cut to `maxLength` characters needs: up to the first blank
+   * CUT_MARGIN past the cut, or the whole of it where it has no such blank, where caller-given
+   * patterns (of unknown reach) are scanned, or where replacements leave too little before that
+   * blank. Redacted first and cut then, a secret across the cut leaves no head; what is read
+   * agrees with the whole string redacted up to at least the cut.
+   */
+  forCut(text: string, maxLength: number, tally: RedactionTally): CutSource {
+    const from = maxLength + CUT_MARGIN;
+    if (text.length > from && !this.scanner.hasExtraPatterns) {
+      BLANK.lastIndex = from;
+      const blank = BLANK.exec(text);
+      if (blank !== null) {
+        const read = blank.index + 1;
+        const count = tally.count;
+        const head = this.scanner.redact(text.slice(0, read), tally);
+        if (head.length >= from) return { text: head, unread: text.length - read };
+        tally.count = count;
+      }
+    }
+    return { text: this.scanner.redact(text, tally), unread: 0 };
+  }
+
   /** `text` of each, or undefined when none changes. */
   texts(texts: readonly string[], tally: RedactionTally): string[] | undefined {
     return this.scanner.redactAll(texts, tally);
@@ -98,7 +133,7 @@ class Redactor {
   boundedValue(value: unknown, bounds: Readonly<JsonBounds>, tally: RedactionTally): unknown {
     if (bounds.maxDepth > MAX_NESTING) return undefined;
     const redaction = new CopyRedaction(this, tally);
-    const copy = watchedJsonSafe(value, bounds, redaction, (text) => this.text(text, tally));
+    const copy = watchedJsonSafe(value, bounds, redaction, (text, max) => this.forCut(text, max, tally));
     if (redaction.unlike) return undefined;
     if (typeof copy === 'string') return this.scanner.redact(copy, tally);
     this.putBack(redaction.found, tally);
@@ -260,8 +295,9 @@ export function redactSecrets<T>(value: T, options?: RedactOptions): { value: T;
 /**
  * The bounded, redacted copy of anything an agent passes or gets that the SDKs send and the server
  * stores: redactSecrets(toJsonSafe(value, bounds), options).value, except that a string too long
- * to be kept whole is redacted before it is cut (its cut marker counts what is cut of the redacted
- * text), so that a secret across the cut leaves no head. Made in one walk where it can be.
+ * to be kept whole is redacted (as far as the cut needs: redactForCut) before it is cut, so that a
+ * secret across the cut leaves no head; its cut marker counts what is cut of the redacted text
+ * and what was not read. Made in one walk where it can be.
  */
 export function redactedJsonSafe(
   value: unknown,
@@ -274,9 +310,19 @@ export function redactedJsonSafe(
   const redacted = redactor.boundedValue(value, resolved, tally);
   if (redacted !== undefined) return redacted;
   return redactor.value(
-    watchedJsonSafe(value, resolved, undefined, (text) => redactor.text(text, tally)),
+    watchedJsonSafe(value, resolved, undefined, (text, max) => redactor.forCut(text, max, tally)),
     tally,
   );
+}
+
+/**
+ * What a cut of `text` to `maxLength` characters is to be made from: `text` redacted as far as the
+ * cut needs (a little past it, to a blank; all of it where that would not do), and how many of its
+ * characters lie unread past that. Cut what it gives, count the unread in the cut's marker, and
+ * redact the cut again (a cut can give a run a secret's shape); a secret across the cut leaves no head.
+ */
+export function redactForCut(text: string, maxLength: number, options?: RedactOptions): CutSource {
+  return redactorFor(options).forCut(text, maxLength, { count: 0 });
 }
 
 /**

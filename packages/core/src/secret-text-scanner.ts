@@ -395,6 +395,11 @@ export class SecretTextScanner {
     }));
   }
 
+  /** Whether caller-given patterns are scanned for too: what they match is not known here. */
+  get hasExtraPatterns(): boolean {
+    return this.extraPatterns.length > 0;
+  }
+
   /** `text` with every secret replaced by its marker; adds the number replaced to `tally`. */
   redact(text: string, tally: RedactionTally, mark: SecretMarker = typeMarker): string {
     return this.extra(text.length < MIN_SECRET_LENGTH ? text : this.builtIn(text, tally, mark), tally, mark);

@@ -122,6 +122,11 @@ export const REDACTION_VALUE_CASES: readonly RedactionValueCase[] = [
     bounds: { maxStringLength: STRADDLED_LENGTH },
   },
   {
+    name: 'a long string is redacted only as far as its cut needs, the rest counted unread',
+    value: [`${' '.repeat(7)}${context('OpenAI project key in a shell export')} ${'tail '.repeat(60)}`],
+    bounds: { maxStringLength: 40 },
+  },
+  {
     name: 'a secret across the budget is redacted before the cut',
     value: { text: `${'x'.repeat(16)} ${context('OpenAI project key in a shell export')}` },
     bounds: { maxTotalSize: 60 },

@@ -13,7 +13,13 @@ import { fingerprintFailure } from './fingerprint-failure.js';
 import { fixLimitProblem } from './fix-limits.js';
 import { parseDeployedFix } from './fix-types.js';
 import { type JsonBounds, resolveBounds, watchedJsonSafe } from './json-safe-copy.js';
-import { type RedactOptions, redactIdentifiers, redactSecrets, redactText } from './redact-secrets.js';
+import {
+  type RedactOptions,
+  redactForCut,
+  redactIdentifiers,
+  redactSecrets,
+  redactText,
+} from './redact-secrets.js';
 import { SECRET_CORPUS } from './secret-corpus.fixture.js';
 import {
   DEPLOYED_FIX_CASES,
@@ -106,7 +112,9 @@ export function redactionVectors(): RedactionVector[] {
       ...(c.options === undefined ? {} : { options: c.options }),
       // Two passes, as redactedJsonSafe's one walk must give: a string to be cut is redacted first.
       expected: redactSecrets(
-        watchedJsonSafe(c.value, resolveBounds(c.bounds), undefined, (text) => redactText(text, options)),
+        watchedJsonSafe(c.value, resolveBounds(c.bounds), undefined, (text, max) =>
+          redactForCut(text, max, options),
+        ),
         options,
       ).value,
     });

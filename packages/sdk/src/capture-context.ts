@@ -14,6 +14,7 @@ import {
   RESCUE_FIX_ID_TAG,
   type RedactOptions,
   redactedJsonSafe,
+  redactForCut,
   redactIdentifier,
   redactJsonSchema,
   redactSecrets,
@@ -119,11 +120,14 @@ export function captureSchema(schema: JsonSchema, options: CaptureOptions): Json
 
 /** `text` cut to `max` characters (the cut marked) and redacted. */
 export function captureText(text: string, max: number, options: CaptureOptions): string {
-  // Redacted before the cut: cut first, a secret across it would keep a head too short to be
-  // recognised. And after: the cut can make a secret's shape of what was not one (a run cut short).
-  const whole = redactText(text, options.redact);
+  // Redacted before the cut (core's redactForCut): cut first, a secret across it would keep a head
+  // too short to be recognised. And after: the cut can give a run a secret's shape.
+  const { text: whole, unread } = redactForCut(text, max, options.redact);
   if (whole.length <= max) return whole;
-  return redactText(`${whole.slice(0, max)}…[truncated ${whole.length - max} chars]`, options.redact);
+  return redactText(
+    `${whole.slice(0, max)}…[truncated ${whole.length - max + unread} chars]`,
+    options.redact,
+  );
 }
 
 function field(value: unknown, key: string): unknown {

@@ -1,5 +1,5 @@
 // Client text on its way into storage: bounded by core's toJsonSafe, its secrets replaced by core's
-// redaction (for JSON both at once: redactedJsonSafe), and made storable (storable-text.ts). Every write path that keeps text a client sent
+// redaction (for JSON and free text both at once: redactedJsonSafe), and made storable (storable-text.ts). Every write path that keeps text a client sent
 // goes through one of these, so that none keeps a secret in clear.
 
 import {
@@ -9,8 +9,6 @@ import {
   redactFix,
   redactIdentifiers,
   redactJsonSchema,
-  redactText,
-  toJsonSafe,
 } from '@arc-agent/core';
 import { storableJson, storableText } from './storable-text.js';
 
@@ -21,11 +19,9 @@ export function clientJson(value: unknown, bounds?: Partial<JsonBounds>): unknow
 
 /** Free text (a message, a comment): cut to `maxLength` characters (the cut marked), redacted, storable. */
 export function clientText(text: string, maxLength: number): string {
-  // Redacted before the cut: cut first, a secret across it would keep a head too short to be
-  // recognised. And after: the cut can make a secret's shape of what was not one (a run cut short).
-  const whole = redactText(text);
-  const bounded = toJsonSafe(whole, { maxStringLength: maxLength, maxTotalSize: Number.POSITIVE_INFINITY });
-  return storableText(bounded === whole ? whole : redactText(bounded as string));
+  // redactedJsonSafe of a string: redacted before the cut, so that a secret across it keeps no head.
+  const bounds = { maxStringLength: maxLength, maxTotalSize: Number.POSITIVE_INFINITY };
+  return storableText(redactedJsonSafe(text, bounds) as string);
 }
 
 /**

@@ -113,12 +113,12 @@ def capture_schema(schema: dict[str, Any], options: CaptureOptions) -> dict[str,
 
 
 def capture_text(text: str, limit: int, options: CaptureOptions) -> str:
-    # Redacted before the cut, so that a secret across it keeps no head, and after (captureText).
-    whole = options.redactor.text(text)
+    # Redacted before the cut (for_cut), so that a secret across it keeps no head, and after (captureText).
+    whole, unread = options.redactor.for_cut(text, limit)
     length = js_length(whole)
     if length <= limit:
         return whole
-    return options.redactor.text(f"{js_slice(whole, limit)}…[truncated {length - limit} chars]")
+    return options.redactor.text(f"{js_slice(whole, limit)}…[truncated {length - limit + unread} chars]")
 
 
 def error_type(error: BaseException) -> str:

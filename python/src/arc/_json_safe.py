@@ -191,7 +191,7 @@ def _fields_of(value: Any) -> dict[str, Any] | None:
 
 
 class _Copier:
-    def __init__(self, bounds: JsonBounds, before_cut: Callable[[str], str] | None) -> None:
+    def __init__(self, bounds: JsonBounds, before_cut: Callable[[str, int], tuple[str, int]] | None) -> None:
         self.bounds = bounds
         self.before_cut = before_cut
         self.remaining = bounds.max_total_size
@@ -315,19 +315,21 @@ class _Copier:
 
     def string(self, text: str) -> str:
         """Cut to the length bound and the budget left; a string to be cut is given to ``before_cut``
-        (redaction) first and what it returns is cut: cut first, a secret across the cut would keep a
-        head too short to be recognised (core's BoundedCopier.string)."""
+        (redaction) first and what it returns is cut, its unread rest counted in the cut's marker: cut
+        first, a secret across the cut would keep a head too short to be recognised (core's
+        BoundedCopier.string)."""
         whole = self.whole(text)
         if whole is not None:
             return whole
-        cut_from = text if self.before_cut is None else self.before_cut(text)
+        limit = self.bounds.max_string_length
+        cut_from, unread = (text, 0) if self.before_cut is None else self.before_cut(text, limit)
         if cut_from != text:
             shorter = self.whole(cut_from)
             if shorter is not None:
                 return shorter
         length = js_length(cut_from)
-        keep, kept = _fitting_prefix(cut_from, min(length, self.bounds.max_string_length), self.remaining - 2)
-        cut: str = self.marker(f"{kept}…[truncated {length - keep} chars]")
+        keep, kept = _fitting_prefix(cut_from, min(length, limit), self.remaining - 2)
+        cut: str = self.marker(f"{kept}…[truncated {length - keep + unread} chars]")
         return cut
 
     def whole(self, text: str) -> str | None:
@@ -384,9 +386,12 @@ def _fitting_prefix(text: str, limit: int, room: int) -> tuple[int, str]:
     return i, _from_units(units[:i])
 
 
-def to_json_safe(value: Any, bounds: JsonBounds = DEFAULT_BOUNDS, before_cut: Callable[[str], str] | None = None) -> Any:
+def to_json_safe(
+    value: Any, bounds: JsonBounds = DEFAULT_BOUNDS, before_cut: Callable[[str, int], tuple[str, int]] | None = None
+) -> Any:
     """A JSON-safe, bounded copy of anything a function takes or returns (core's toJsonSafe); each
-    string too long to be kept whole replaced by ``before_cut``'s text (redacted) before it is cut."""
+    string too long to be kept whole cut from what ``before_cut`` makes of it and the cut's length
+    (a redacted head of it, and how much of it is left unread: Redactor.for_cut)."""
     return _Copier(bounds, before_cut).copy(value, 0)
 
 

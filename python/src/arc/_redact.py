@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json_safe import MAX_DEPTH_MARKER, JsonBounds, js_length, to_json_safe
+from ._json_safe import MAX_DEPTH_MARKER, JsonBounds, js_length, js_slice, to_json_safe
 
 REDACTED = "[REDACTED]"
 
@@ -396,6 +396,11 @@ class SecretTextScanner:
         )
         self._extra = tuple((p.name, p.pattern) for p in options.extra_patterns)
 
+    @property
+    def has_extra_patterns(self) -> bool:
+        """Whether caller-given patterns are scanned for too: what they match is not known here."""
+        return bool(self._extra)
+
     def redact(self, text: str, tally: _Tally, mark: SecretMarker = type_marker) -> str:
         out = text if len(text) < MIN_SECRET_LENGTH else self._built_in(text, tally, mark)
         for name, pattern in self._extra:
@@ -488,6 +493,10 @@ class SecretTextScanner:
 _MAX_NESTING = 512
 _KEY_CACHE_LIMIT = 10_000
 _MARKERS = re.compile(r"\[REDACTED(?::[^\]]*)?\]")
+# How far past a cut a long string is read before the read stops at a blank (core's CUT_MARGIN, where
+# the reason is given): a secret that starts before the cut is then found as in the whole string.
+_CUT_MARGIN = 128
+_BLANK = re.compile(r"[ \t\n\r]")
 
 
 class Redactor:
@@ -505,10 +514,24 @@ class Redactor:
         tally = _Tally()
         return self._copy(value, 0, tally, True), tally.count
 
+    def for_cut(self, text: str, max_length: int) -> tuple[str, int]:
+        """Core's redactForCut: ``text`` redacted as far as a cut to ``max_length`` needs (up to the
+        first blank _CUT_MARGIN past it; all of it where that would not do), and how many of its UTF-16
+        units lie unread past that."""
+        reach = max_length + _CUT_MARGIN
+        if not self._scanner.has_extra_patterns and js_length(text) > reach:
+            blank = _BLANK.search(text, len(js_slice(text, reach)))
+            if blank is not None:
+                read = text[: blank.end()]
+                head = self._scanner.redact(read, _Tally())
+                if js_length(head) >= reach:
+                    return head, js_length(text) - js_length(read)
+        return self._scanner.redact(text, _Tally()), 0
+
     def bounded(self, value: Any, bounds: JsonBounds) -> Any:
         """Core's redactedJsonSafe: the bounded, redacted copy the SDKs send; a string too long to be
-        kept whole is redacted before it is cut, so that a secret across the cut leaves no head."""
-        redacted, _ = self.value(to_json_safe(value, bounds, self.text))
+        kept whole is redacted (for_cut) before it is cut, so that a secret across the cut leaves no head."""
+        redacted, _ = self.value(to_json_safe(value, bounds, self.for_cut))
         return redacted
 
     def schema(self, schema: Any) -> Any:
