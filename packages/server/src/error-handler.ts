@@ -1,10 +1,16 @@
 // Every error leaves as JSON `{ error, details? }`. Client mistakes keep their 4xx status (Fastify's
 // own: malformed JSON 400, body too large 413, unsupported media type 415; validation 400 with the
-// offending fields); anything else is the server's fault: logged, answered 500 without internals.
+// offending fields); a database that cannot serve just now 503 with Retry-After, so that clients
+// (OTLP exporters, the SDKs) retry; anything else is the server's fault: logged, answered 500
+// without internals.
 
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorDetail, HttpError } from './http-error.js';
+import { isStorageUnavailable } from './storage-unavailable.js';
+
+/** Seconds a client is asked to wait before it retries a request the database could not serve. */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
 
 /** Enough for a client to fix a batch; a body with more problems than this gets this many. */
 export const MAX_ERROR_DETAILS = 100;
@@ -102,6 +108,14 @@ export function errorAnswer(error: FastifyError | HttpError, request: FastifyReq
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return { status, body: { error: error.message }, headers: {} };
+  }
+  if (isStorageUnavailable(error)) {
+    request.log.warn({ err: error }, 'storage unavailable');
+    return {
+      status: 503,
+      body: { error: 'Storage unavailable: retry later' },
+      headers: { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
+    };
   }
   request.log.error({ err: error }, 'request failed');
   return { status: 500, body: { error: 'Internal server error' }, headers: {} };

@@ -17,7 +17,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         tags: ['events'],
         security: BEARER_SECURITY,
         body: ingestBodySchema(limits.maxBatchEvents),
-        response: { 202: IngestResponseSchema, ...errorResponses(400, 401, 403, 413, 415) },
+        response: { 202: IngestResponseSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
       },
       onRequest: deps.requireScope('ingest'),
       preValidation: refuseOversizedBatch('events', limits.maxBatchEvents),

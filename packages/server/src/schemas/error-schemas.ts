@@ -24,7 +24,7 @@ const DESCRIPTIONS = {
   413: 'Request body too large',
   415: 'Unsupported content type (send application/json)',
   429: 'Too many requests, or event streams, for this key or server: retry after Retry-After seconds',
-  503: 'Not ready',
+  503: 'Not ready, or the database cannot serve just now: retry after Retry-After seconds',
 } as const;
 
 export type ErrorStatus = keyof typeof DESCRIPTIONS;
