@@ -185,6 +185,9 @@ class Misbehaving:
         if self.mode == "429":
             body = b'{"error":"slow down"}'
             return b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 120\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
+        if self.mode == "503":
+            body = b'{"error":"Storage unavailable: retry later"}'
+            return b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 120\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
         if self.mode == "bad-json":
             body = b"{not json"
             return b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)

@@ -109,8 +109,9 @@ def test_a_hanging_server_cannot_hold_shutdown_past_its_deadline(misbehaving: An
     assert time.monotonic() - started < 1.0 + 0.5
 
 
-def test_a_429_is_retried_after_its_retry_after(misbehaving: Any) -> None:
-    server: Misbehaving = misbehaving("429")
+@pytest.mark.parametrize("status", ["429", "503"])  # 503: the server's answer while its database cannot serve
+def test_a_429_or_503_is_retried_after_its_retry_after(misbehaving: Any, status: str) -> None:
+    server: Misbehaving = misbehaving(status)
     client = _client(server.url)
 
     @client.track
@@ -126,7 +127,7 @@ def test_a_429_is_retried_after_its_retry_after(misbehaving: Any) -> None:
     client.flush(timeout=0.5)  # Retry-After: 120 holds the next try back
     # Only the events' sender is counted: the fix cache's first poll may come at any time.
     assert event_posts() == posts == 1
-    assert client.stats().transport.last_error is not None and "HTTP 429" in client.stats().transport.last_error  # type: ignore[operator]
+    assert client.stats().transport.last_error is not None and f"HTTP {status}" in client.stats().transport.last_error  # type: ignore[operator]
     client.shutdown(timeout=1.0)
 
 

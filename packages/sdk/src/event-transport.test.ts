@@ -152,11 +152,12 @@ describe('EventTransport', () => {
     expect(answers[0]!.finished).toBe(false);
   });
 
-  it('waits as long as Retry-After says on 429', async () => {
+  // 503: the server's answer while its database cannot serve (Retry-After applies to both, RFC 9110).
+  it.each([429, 503])('waits as long as Retry-After says on %i', async (status) => {
     const seen: number[] = [];
     server = await startTestServer((_req, res) => {
       seen.push(Date.now());
-      if (seen.length === 1) json(res, 429, { error: 'slow down' }, { 'retry-after': '1' });
+      if (seen.length === 1) json(res, status, { error: 'slow down' }, { 'retry-after': '1' });
       else json(res, 202, { accepted: 1, duplicates: 0, patterns: [] });
     });
     const t = open(server.url);

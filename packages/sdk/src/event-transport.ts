@@ -239,7 +239,9 @@ export class EventTransport<T = ArcEvent> {
       }
       const text = await readBoundedText(response, ERROR_BODY_BYTES, controller.signal).catch(() => '');
       const error = `HTTP ${status}: ${text.slice(0, ERROR_BODY_CHARS)}`;
-      if (status === 429) return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers) };
+      // Retry-After is read on 503 too: the server says so while its database cannot serve.
+      if (status === 429 || status === 503)
+        return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers) };
       if (status === 408 || status >= 500) return { kind: 'retry', error };
       if (status === 413) return { kind: 'too_large', error };
       return { kind: 'rejected', error };

@@ -259,7 +259,7 @@ class EventTransport:
         if 200 <= status < 300:
             return _Outcome("sent")
         problem = f"HTTP {status}: {text.decode('utf-8', 'replace')[:_ERROR_BODY_CHARS]}"
-        if status == 429:
+        if status in (429, 503):  # Retry-After on 503 too: the server says so while its database cannot serve
             return _Outcome("retry", problem, parse_retry_after(retry_after))
         if status == 408 or status >= 500:
             return _Outcome("retry", problem)
