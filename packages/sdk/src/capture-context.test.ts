@@ -78,6 +78,8 @@ describe('capture', () => {
     const key = 'sk-proj-Hn3K9xq2LmV8wRtYbZc1NdPe7FgQj5Sa0UoIi6ThGk2Jr';
     const { message } = describeError(new Error(`${'x'.repeat(4080)} ${key}`), options);
     expect(message).toBe(`${'x'.repeat(4080)} [REDACTED:opena…[truncated 6 chars]`);
+    const thrown = describeError({ message: { detail: `${'z'.repeat(40)} ${key}` } }, options);
+    expect(thrown.message).toBe(`{"detail":"${'z'.repeat(40)} [REDACTED…[truncated 12 chars]"}`);
     const copy = captureValue({ text: `${'y'.repeat(8180)} ${key}` }, { ...options, bounds: {} });
     expect(copy).toEqual({ text: `${'y'.repeat(8180)} [REDACTED:o…[truncated 10 chars]` });
   });

@@ -19,7 +19,6 @@ import {
   redactJsonSchema,
   redactSecrets,
   redactText,
-  toJsonSafe,
 } from '@arc-agent/core';
 import type { ArcEvent, ArcEventError } from './arc-event.js';
 import { nextEventId } from './event-id.js';
@@ -192,7 +191,8 @@ export function describeError(error: unknown, options: CaptureOptions): ArcEvent
   const message =
     typeof rawMessage === 'string'
       ? rawMessage
-      : String(JSON.stringify(toJsonSafe(rawMessage, options.bounds)));
+      : // Redacted as it is bounded: a secret across a cut string would keep a head.
+        String(JSON.stringify(redactedJsonSafe(rawMessage, options.bounds, options.redact)));
   const described: ArcEventError = {
     type: captureText(errorType(error), MAX_ERROR_TYPE_LENGTH, options),
     message: captureText(message, MAX_MESSAGE_LENGTH, options),
