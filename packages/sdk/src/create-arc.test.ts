@@ -71,6 +71,32 @@ describe('createArc', () => {
     await expect(arc.shutdown()).resolves.toBeUndefined();
   });
 
+  it('flushes queued events before queued verdicts: the verdicts wait until the events are sent', async () => {
+    const urls: string[] = [];
+    let sendEvents: (() => void) | undefined;
+    const fetch = (async (url: string | URL | Request) => {
+      urls.push(new URL(String(url)).pathname);
+      if (urls.length === 1) await new Promise<void>((resolve) => (sendEvents = resolve));
+      return new Response('{}', { status: 202 });
+    }) as typeof globalThis.fetch;
+    const arc = createArc({
+      endpoint: 'http://arc.test',
+      apiKey: 'arc_test',
+      successSampleRate: 1,
+      flushIntervalMs: 60_000,
+      fixes: { enabled: false },
+      fetch,
+    });
+    arc.track('order.f', (n: number) => n, { verify: () => 0 })(1);
+    const flushed = arc.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(urls).toEqual(['/v1/events']);
+    sendEvents!();
+    await flushed;
+    expect(urls).toEqual(['/v1/events', '/v1/feedback']);
+    await arc.shutdown();
+  });
+
   it('keeps per-function state for at most maxFunctions names; calls of the others still run and are sent', async () => {
     server = await startArcTestServer({ fixes: [] });
     const arc = createArc({

@@ -150,7 +150,7 @@ export interface Arc {
   fixesFor(fn: string): readonly DeployedFix[];
   /** Polls the server for fixes now; never rejects. */
   refreshFixes(): Promise<void>;
-  /** Sends queued events now; never rejects. */
+  /** Sends queued events now, then queued verdicts; never rejects. */
   flush(): Promise<void>;
   /**
    * Stops polling, timers and the client's rollout workers (a running job gets until the deadline)
@@ -417,8 +417,11 @@ export function createArc(options: ArcOptions): Arc {
     refreshFixes: async () => {
       await fixCache?.refresh();
     },
+    // Calls before the verdicts on them: a server takes them in the order sent, so what it sees
+    // (counts, example reservoirs) does not depend on which of two requests landed first.
     flush: async () => {
-      await Promise.all([transport.flush(), feedbackTransport.flush()]);
+      await transport.flush();
+      await feedbackTransport.flush();
     },
     shutdown: async ({ timeoutMs = 2000 } = {}) => {
       closed = true;
