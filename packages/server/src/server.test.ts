@@ -8,6 +8,13 @@ import { slowPost, waitUntil } from './test-server.fixture.js';
 
 const silent = pino({ level: 'silent' });
 
+const postEvents = (url: string, adminKey: string, events: unknown[]) =>
+  fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+
 describe.each(openTestStorages())('startServer ($name)', (backend) => {
   let observer: Storage;
   beforeAll(async () => {
@@ -48,21 +55,15 @@ describe.each(openTestStorages())('startServer ($name)', (backend) => {
     const adminKey = generateApiKey();
     const day = 86_400_000;
     const post = (url: string, id: string, daysAgo: number) =>
-      fetch(`${url}/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          events: [
-            {
-              id,
-              kind: 'failure',
-              function: 'f',
-              timestamp: Date.now() - daysAgo * day,
-              error: { message: 'x' },
-            },
-          ],
-        }),
-      });
+      postEvents(url, adminKey, [
+        {
+          id,
+          kind: 'failure',
+          function: 'f',
+          timestamp: Date.now() - daysAgo * day,
+          error: { message: 'x' },
+        },
+      ]);
     const projectId = (await observer.ensureProject('default')).id;
     const server = await startServer({
       port: 0,
@@ -79,6 +80,40 @@ describe.each(openTestStorages())('startServer ($name)', (backend) => {
         return !ids.includes('three-days-old');
       }, 'the old events to go');
       expect(await observer.listEventIds(projectId)).toContain('one-day-old');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('draws the example reservoirs from the random it is given, so a seeded run repeats', async () => {
+    const adminKey = generateApiKey();
+    // u = 0 puts every item past the first in slot 0: the last failure is the one example kept.
+    const random = () => 0;
+    const limits = { failureReservoirSize: 1 };
+    const server = await startServer({
+      port: 0,
+      db: backend.location(),
+      adminKey,
+      logger: silent,
+      limits,
+      random,
+    });
+    const projectId = (await observer.ensureProject('default')).id;
+    try {
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        id: `reservoir-${i}`,
+        kind: 'failure',
+        function: 'reservoir.f',
+        timestamp: Date.now(),
+        input: { i },
+        error: { message: 'boom' },
+      }));
+      expect((await postEvents(server.url, adminKey, events)).status).toBe(202);
+      const [pattern] = (
+        await observer.listPatterns(projectId, { function: 'reservoir.f', sort: 'occurrences', limit: 10 })
+      ).patterns;
+      const examples = await observer.listFailureExamples(projectId, pattern!.id);
+      expect(examples.map((e) => e.eventId)).toEqual(['reservoir-99']);
     } finally {
       await server.close();
     }

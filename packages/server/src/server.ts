@@ -45,6 +45,8 @@ export interface StartServerOptions {
    * at start and every `intervalMs`; 30 days by default; false keeps everything.
    */
   retention?: { maxAgeMs: number; intervalMs?: number } | false;
+  /** Randomness of the example reservoirs, in [0, 1); Math.random by default. A seeded one makes a run repeat. */
+  random?: () => number;
 }
 
 export interface RunningServer {
@@ -78,6 +80,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.random ? { random: options.random } : {}),
     });
     const url = await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
     const listening = app;
