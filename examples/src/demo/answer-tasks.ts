@@ -31,6 +31,8 @@ export interface AnswerTasksOptions {
   fixes?: ExplicitFixes | ((task: BfclTask) => ExplicitFixes);
   concurrency: number;
   onAnswered?: (done: number, solved: number) => void;
+  /** Awaited after each answer, before that worker takes its next task. */
+  afterEach?: () => Promise<void>;
 }
 
 export async function answerTasks(
@@ -54,6 +56,7 @@ export async function answerTasks(
       done++;
       if (outcomes[i]!.solved) solved++;
       options.onAnswered?.(done, solved);
+      await options.afterEach?.();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, tasks.length)) }, worker));

@@ -10,13 +10,14 @@
 // The agent routes first (a router picks the function, judged against BFCL's expected function),
 // then calls; after the first step a person proposes a harmful fix for the router through the
 // approvals API and approves it, and the canary test is there to roll it back. The model samples with a seed per call and answers one
-// call at a time, each from an empty context, and the agent takes up deployed fixes at known points
-// (before each round of traffic), so a run repeats under its seed.
+// call at a time, each from an empty context, the agent takes up deployed fixes at known points
+// (before each round of traffic), its events reach the server at known points (after each task), and
+// the server's example reservoirs draw from the seed, so a run repeats under its seed.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Fix } from '@arc-agent/core';
+import { type Fix, SeededRandom } from '@arc-agent/core';
 import { createArc } from '@arc-agent/sdk';
 import {
   generateApiKey,
@@ -155,6 +156,7 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
   const taskByKey = new Map<string, BfclTask>(pool.map((t) => [taskKey(t), t]));
   const llm = new MeteredLlm(await openLlm(options, progress));
 
+  const reservoirRandom = new SeededRandom(`${options.seed}\u0000reservoirs`);
   const temp = options.db === undefined ? await mkdtemp(join(tmpdir(), 'arc-demo-')) : undefined;
   const adminKey = generateApiKey();
   const server = await startServer({
@@ -164,6 +166,8 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     logger: pino({ level: 'silent' }),
     // The demo runs its own steps; the server's learner would compete for them.
     learning: { enabled: false },
+    // Which examples the reservoirs keep once more come than they hold: from the seed, so a run repeats.
+    random: () => reservoirRandom.next(),
   });
   const arcClosers: (() => Promise<void>)[] = [];
   try {
@@ -207,7 +211,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
       endpoint: server.url,
       apiKey: agentKey,
       agentId: 'bfcl-demo-agent',
-      flushIntervalMs: 200,
+      // The demo sends each task's events itself once the task is answered (`deliver`), so the
+      // batches the server takes, and with them its reservoirs' draws, do not depend on timers.
+      flushIntervalMs: 3_600_000,
       successSampleRate: 1,
       // The demo refreshes the deployed fixes itself before each round of traffic, so what a round
       // runs with does not depend on timing.
@@ -256,6 +262,11 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
     const rounds = trafficRounds(pool, options.steps);
     const traffic: TaskOutcome[][] = [];
     const rollbacks: RollbackReport[] = [];
+    const deliver = async () => {
+      // The last call's verdict settles in microtasks, all run before setImmediate's callback.
+      await new Promise((resolve) => setImmediate(resolve));
+      await arc.flush();
+    };
     const serve = async (round: number) => {
       const batch = rounds[round]!;
       await arc.refreshFixes();
@@ -265,11 +276,9 @@ export async function runDemo(input: DemoInput, hooks: RunDemoHooks = {}): Promi
           concurrency: options.sequences,
           onAnswered: (done, solved) =>
             progress.bar(`traffic round ${round + 1}`, done, batch.length, `ok ${solved}`),
+          afterEach: deliver,
         }),
       );
-      // The last call's verdict settles in microtasks, all run before setImmediate's callback.
-      await new Promise((resolve) => setImmediate(resolve));
-      await arc.flush();
       const news = canaryNews(await monitorDeployments(server.storage, projectId, settings, Date.now), round);
       rollbacks.push(...news.rollbacks);
       for (const line of news.lines) progress.line(line);
