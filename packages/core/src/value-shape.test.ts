@@ -63,6 +63,8 @@ describe('valueShape', () => {
   it('treats a __proto__ key as data', () => {
     const shape = valueShape(JSON.parse('{"__proto__": {"polluted": 1}}')) as Record<string, unknown>;
     expect(Object.keys(shape)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(shape)).toBe(Object.prototype);
+    expect(JSON.stringify(shape)).toBe('{"__proto__":{"polluted":"number"}}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { setOwnProperty } from './set-own-property.js';
+
 /**
  * The shape of a value: keys and value types, never the values themselves, so it can be stored and
  * compared without leaking data. A primitive's shape is its type name; an object's is an object of
@@ -46,10 +48,16 @@ function shapeAt(
       return [...distinct.keys()].sort().map((key) => distinct.get(key)!);
     }
     const keys = Object.keys(value).sort();
-    // No prototype: a `__proto__` key must become a plain entry, not rewire the shape object.
-    const shape: Record<string, ValueShape> = Object.create(null);
+    // A plain object, not Object.create(null): V8 keeps those in dictionary mode, which every failure's
+    // shape paid for in building, comparing and serialising (issue 16). A `__proto__` key still
+    // becomes a plain entry (setOwnProperty), not a rewired prototype.
+    const shape: Record<string, ValueShape> = {};
     for (const key of keys.slice(0, limits.keys)) {
-      shape[key] = shapeAt((value as Record<string, unknown>)[key], limits, depthLeft - 1, ancestors);
+      setOwnProperty(
+        shape,
+        key,
+        shapeAt((value as Record<string, unknown>)[key], limits, depthLeft - 1, ancestors),
+      );
     }
     if (keys.length > limits.keys) shape[TRUNCATED_KEY] = 'truncated';
     return shape;

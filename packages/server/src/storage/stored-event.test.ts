@@ -30,7 +30,7 @@ describe('PatternDescriptions.storedForm', () => {
     expect(JSON.stringify(descriptions.storedForm('other', event))).toBe(JSON.stringify(event));
   });
 
-  it('compares signatures as core makes them: value shapes are objects without a prototype', () => {
+  it('compares signatures as core makes them, value shapes included', () => {
     const descriptions = new PatternDescriptions();
     const event = failure('p-shape');
     const signature = fingerprintFailure({
