@@ -13,6 +13,7 @@ import {
   overflowPatternId,
   PATTERN_CAP_LOCK_CLASS,
   patternCountsQuery,
+  type StoredPatterns,
 } from './pattern-cap.js';
 import { failure } from './prepared-event.fixture.js';
 import { queryPlan } from './query-plan.fixture.js';
@@ -29,6 +30,8 @@ const capped: IngestOptions = {
 
 // A flood of new patterns past the cap (issue 16): a function seen full is not counted again, and
 // without a lock (SQLite, writers serialised) the reads are not repeated.
+const NONE_KNOWN: StoredPatterns = { has: () => false };
+
 it('counts no function remembered full, and reads once without a lock', () => {
   const db = offlineKysely();
   const full = new FullFunctions();
@@ -39,6 +42,7 @@ it('counts no function remembered full, and reads once without a lock', () => {
     [failure('f-new', { fn: 'f' }), failure('g-new', { fn: 'g' })],
     2,
     full,
+    NONE_KNOWN,
   );
   first.next(); // the stored patterns among the batch's: none
   const counts = first.next(none);
@@ -58,18 +62,56 @@ it('counts no function remembered full, and reads once without a lock', () => {
   ]);
 
   // f is full for good: only g is counted, and a batch of f's alone asks for no count.
-  const second = capNewPatterns(db, 'p', [failure('f-2', { fn: 'f' }), failure('g-2', { fn: 'g' })], 2, full);
+  const second = capNewPatterns(
+    db,
+    'p',
+    [failure('f-2', { fn: 'f' }), failure('g-2', { fn: 'g' })],
+    2,
+    full,
+    NONE_KNOWN,
+  );
   second.next();
   expect(second.next(none).value).not.toMatchObject({ parameters: expect.arrayContaining(['f']) });
-  const third = capNewPatterns(db, 'p', [failure('f-3', { fn: 'f' })], 2, full);
+  const third = capNewPatterns(db, 'p', [failure('f-3', { fn: 'f' })], 2, full, NONE_KNOWN);
   third.next();
   const done = third.next(none);
   expect(done.done).toBe(true);
   expect((done.value as PreparedEvent[])[0]?.fingerprint?.patternId).toBe(overflowPatternId('f'));
   // Another project's function of the same name is counted.
-  const other = capNewPatterns(db, 'q', [failure('f-4', { fn: 'f' })], 2, full);
+  const other = capNewPatterns(db, 'q', [failure('f-4', { fn: 'f' })], 2, full, NONE_KNOWN);
   other.next();
   expect(other.next(none).done).toBe(false);
+});
+
+// Issue 16: a steady stream's batches repeat patterns already stored, and each asked which of them
+// were stored (an IN list of some 70 ids per batch of 500).
+it('asks nothing about patterns known committed, and only about the others', () => {
+  const db = offlineKysely();
+  const known: StoredPatterns = { has: (project, id) => project === 'p' && id.startsWith('old') };
+  const events = [
+    failure('old-1', { fn: 'f' }),
+    failure('old-2', { fn: 'g' }),
+    failure('old-1', { fn: 'f' }),
+  ];
+  const steady = capNewPatterns(db, 'p', events, 2, new FullFunctions(), known);
+  const done = steady.next();
+  expect(done.done).toBe(true);
+  expect(done.value).toEqual(events);
+
+  const mixed = capNewPatterns(
+    db,
+    'p',
+    [...events, failure('new-1', { fn: 'f' })],
+    2,
+    new FullFunctions(),
+    known,
+  );
+  const asked = mixed.next();
+  expect(asked.done).toBe(false);
+  expect(asked.value).toMatchObject({ parameters: ['p', 'new-1'] });
+  // Another project's rows are its own.
+  const other = capNewPatterns(db, 'q', events, 2, new FullFunctions(), known);
+  expect(other.next().value).toMatchObject({ parameters: ['q', 'old-1', 'old-2'] });
 });
 
 describe.each(openTestStorages())('patterns per function on $name', (backend) => {

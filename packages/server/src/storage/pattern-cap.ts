@@ -73,6 +73,11 @@ export class FullFunctions {
   }
 }
 
+/** Pattern rows this process knows committed (stored-event.ts remembers them), by project and id. */
+export interface StoredPatterns {
+  has(projectId: string, patternId: string): boolean;
+}
+
 /**
  * The events with the failures of new patterns past the cap moved to their function's overflow
  * pattern (patterns admitted in order of first appearance). `lock` takes the dialect's locks on the
@@ -85,12 +90,16 @@ export function* capNewPatterns(
   events: readonly PreparedEvent[],
   maxPatternsPerFunction: number,
   full: FullFunctions,
+  committed: StoredPatterns,
   lock?: (functions: readonly string[]) => CompiledQuery,
 ): TransactionScript<PreparedEvent[]> {
   const functionOf = new Map<string, string>();
   for (const event of events) {
     if (event.fingerprint !== null) functionOf.set(event.fingerprint.patternId, event.function);
   }
+  // Pattern rows are never deleted: a row known committed needs no read (in a steady stream, every
+  // batch's patterns are known, and the batch asks nothing).
+  for (const id of functionOf.keys()) if (committed.has(projectId, id)) functionOf.delete(id);
   if (functionOf.size === 0) return [...events];
   const known = yield* existingPatterns(db, projectId, [...functionOf.keys()]);
   const candidates = [...functionOf].filter(([id]) => !known.has(id));

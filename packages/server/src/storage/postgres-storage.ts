@@ -252,7 +252,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           cap === undefined
             ? unique
             : await runScriptAsync(
-                capNewPatterns(db, projectId, unique, cap, fullFunctions, capRun.lock),
+                capNewPatterns(db, projectId, unique, cap, fullFunctions, descriptions, capRun.lock),
                 capRun.execute,
               );
         const early = capRun.inserted();

@@ -127,7 +127,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       options.maxPatternsPerFunction === undefined
         ? admitted
         : runScriptSync(
-            capNewPatterns(db, projectId, admitted, options.maxPatternsPerFunction, fullFunctions),
+            capNewPatterns(
+              db,
+              projectId,
+              admitted,
+              options.maxPatternsPerFunction,
+              fullFunctions,
+              descriptions,
+            ),
             execute,
           );
     const accepted: PreparedEvent[] = [];

@@ -61,6 +61,11 @@ export class PatternDescriptions {
     }
   }
 
+  /** Whether the pattern's row is remembered: committed, so it exists for good (rows are never deleted). */
+  has(projectId: string, patternId: string): boolean {
+    return this.#memo.peek(key(projectId, patternId)) !== undefined;
+  }
+
   /**
    * What the event's `data` column holds, to serialise: the event itself, or a copy without its
    * fingerprint when its pattern's committed row holds that exactly.
