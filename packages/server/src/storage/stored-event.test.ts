@@ -2,7 +2,12 @@ import { fingerprintFailure } from '@arc-agent/core';
 import { describe, expect, it } from 'vitest';
 import { failure, success } from './prepared-event.fixture.js';
 import type { PreparedEvent } from './storage.js';
-import { eventFromStored, type PatternDescription, PatternDescriptions } from './stored-event.js';
+import {
+  DESCRIPTION_MEMO_LIMIT,
+  eventFromStored,
+  type PatternDescription,
+  PatternDescriptions,
+} from './stored-event.js';
 
 /** The pattern row a failure would create: its fingerprint's description columns. */
 function rowOf(event: PreparedEvent): PatternDescription & { id: string } {
@@ -17,6 +22,22 @@ function rowOf(event: PreparedEvent): PatternDescription & { id: string } {
 }
 
 const NO_PATTERN = { category: null, error_type: null, normalized_message: null, signature: null };
+
+describe('PatternDescriptions', () => {
+  it('knows the rows it remembers per project, up to its bound, then forgets them all at once', () => {
+    const descriptions = new PatternDescriptions();
+    const rows = Array.from({ length: DESCRIPTION_MEMO_LIMIT }, (_, i) => rowOf(failure(`p-${i}`)));
+    descriptions.remember('a', rows);
+    descriptions.remember('a', [rows[0]!]); // known already: takes no room
+    expect(descriptions.has('a', 'p-0')).toBe(true);
+    expect(descriptions.has('a', `p-${DESCRIPTION_MEMO_LIMIT - 1}`)).toBe(true);
+    expect(descriptions.has('b', 'p-0')).toBe(false);
+    descriptions.remember('b', [rows[0]!]);
+    expect(descriptions.has('b', 'p-0')).toBe(true);
+    expect(descriptions.has('a', 'p-0')).toBe(false);
+    expect(descriptions.has('a', `p-${DESCRIPTION_MEMO_LIMIT - 1}`)).toBe(false);
+  });
+});
 
 describe('PatternDescriptions.storedForm', () => {
   it('stores a failure whole until its pattern is remembered, then without the fingerprint', () => {

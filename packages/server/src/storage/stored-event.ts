@@ -6,7 +6,6 @@
 // another shape than the pattern's first, a row not seen yet) keeps its fingerprint in full, as
 // every event did before: both forms read alike, and nothing is lost when the row is not known.
 
-import { BoundedMemo } from '@arc-agent/core';
 import type { PreparedEvent } from './storage.js';
 
 /** A pattern row's description columns: what a fingerprint repeats. */
@@ -35,7 +34,7 @@ interface RememberedDescription {
 }
 
 /** Patterns whose descriptions are remembered; a forgotten one only means full fingerprints again. */
-const DESCRIPTION_MEMO_LIMIT = 4096;
+export const DESCRIPTION_MEMO_LIMIT = 4096;
 /** Signatures longer than this are not remembered, so the memo stays small (shapes are bounded, but not tiny). */
 const MAX_REMEMBERED_SIGNATURE = 4096;
 
@@ -45,25 +44,38 @@ const MAX_REMEMBERED_SIGNATURE = 4096;
  * is remembered stays true for every process sharing the database.
  */
 export class PatternDescriptions {
-  readonly #memo = new BoundedMemo<RememberedDescription>(DESCRIPTION_MEMO_LIMIT);
+  // By project, then pattern id: two lookups of strings the events already hold, instead of a key
+  // built and hashed for every event (issue 16). Forgotten all at once past the bound, as BoundedMemo.
+  readonly #projects = new Map<string, Map<string, RememberedDescription>>();
+  #size = 0;
 
   /** Call after commit, with the rows the transaction upserted. */
   remember(projectId: string, rows: Iterable<DescribedPattern>): void {
     for (const row of rows) {
-      if (row.signature.length > MAX_REMEMBERED_SIGNATURE) continue;
+      if (row.signature.length > MAX_REMEMBERED_SIGNATURE || this.#peek(projectId, row.id) !== undefined)
+        continue;
+      if (this.#size >= DESCRIPTION_MEMO_LIMIT) {
+        this.#projects.clear();
+        this.#size = 0;
+      }
+      let patterns = this.#projects.get(projectId);
+      if (patterns === undefined) {
+        patterns = new Map();
+        this.#projects.set(projectId, patterns);
+      }
       const { category, error_type, normalized_message, signature } = row;
-      this.#memo.get(key(projectId, row.id), () => ({
-        category,
-        error_type,
-        normalized_message,
-        signature: JSON.parse(signature),
-      }));
+      patterns.set(row.id, { category, error_type, normalized_message, signature: JSON.parse(signature) });
+      this.#size += 1;
     }
+  }
+
+  #peek(projectId: string, patternId: string): RememberedDescription | undefined {
+    return this.#projects.get(projectId)?.get(patternId);
   }
 
   /** Whether the pattern's row is remembered: committed, so it exists for good (rows are never deleted). */
   has(projectId: string, patternId: string): boolean {
-    return this.#memo.peek(key(projectId, patternId)) !== undefined;
+    return this.#peek(projectId, patternId) !== undefined;
   }
 
   /**
@@ -72,7 +84,7 @@ export class PatternDescriptions {
    */
   storedForm(projectId: string, event: PreparedEvent): PreparedEvent | Omit<PreparedEvent, 'fingerprint'> {
     const fp = event.fingerprint;
-    const pattern = fp === null ? undefined : this.#memo.peek(key(projectId, fp.patternId));
+    const pattern = fp === null ? undefined : this.#peek(projectId, fp.patternId);
     if (
       fp === null ||
       pattern === undefined ||
@@ -112,8 +124,6 @@ function sameJson(a: unknown, b: unknown): boolean {
   }
   return true;
 }
-
-const key = (projectId: string, patternId: string) => `${projectId}\n${patternId}`;
 
 /**
  * The event as ingest prepared it, from its `data` and its pattern's row (left joined on the
