@@ -141,11 +141,18 @@ export function* capNewPatterns(
     else overflowing.add(id);
   }
   if (overflowing.size === 0) return [...events];
-  return events.map((event) =>
-    event.fingerprint !== null && overflowing.has(event.fingerprint.patternId)
-      ? { ...event, fingerprint: overflowFingerprint(event.function) }
-      : event,
-  );
+  // One overflow fingerprint per function and batch, not per event: in a flood past the cap most
+  // events are redirected, and each fresh one cost a pattern id's hashing and three objects.
+  const overflows = new Map<string, Fingerprint>();
+  return events.map((event) => {
+    if (event.fingerprint === null || !overflowing.has(event.fingerprint.patternId)) return event;
+    let fingerprint = overflows.get(event.function);
+    if (fingerprint === undefined) {
+      fingerprint = overflowFingerprint(event.function);
+      overflows.set(event.function, fingerprint);
+    }
+    return { ...event, fingerprint };
+  });
 }
 
 /** The patterns each function has, its overflow pattern not counted: rows (key: function, n). */
