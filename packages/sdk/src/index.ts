@@ -15,6 +15,11 @@ export { applyCallFixes, applyOutputFixes } from './fix-appliers/apply-fixes.js'
 export type { FixCacheStats } from './fix-cache.js';
 export type { NormalizedCall, NormalizedMessage, NormalizedResponseFormat } from './normalized-call.js';
 export { type OpenAILike, openAICallShape, type WrapOpenAIOptions, wrapOpenAI } from './openai-wrapper.js';
+export {
+  type RedactableSpan,
+  redactingSpanExporter,
+  type SpanExporterLike,
+} from './redacting-span-exporter.js';
 export type { RolloutJob } from './rollout-job.js';
 export type {
   RolloutFunctions,
