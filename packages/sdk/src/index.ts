@@ -1,4 +1,4 @@
-export { COUNT_TAG, type Verdict } from '@arc-agent/core';
+export { COUNT_TAG, type RedactOptions, type Verdict } from '@arc-agent/core';
 export { type ArcMiddlewareOptions, aiSdkCallShape, arcMiddleware } from './ai-sdk-middleware.js';
 export type { ArcEvent, ArcEventError } from './arc-event.js';
 export type { ArcFeedback } from './arc-feedback.js';
