@@ -64,9 +64,17 @@ describe('redactingSpanExporter', () => {
   });
 
   it('drops what cannot be redacted, never sends it raw, and still exports the rest', () => {
+    const unreadableItem: string[] = [];
+    Object.defineProperty(unreadableItem, 0, {
+      get: () => {
+        throw new Error('item getter throws');
+      },
+      enumerable: true,
+    });
     const bad = Object.assign(new FakeSpan(), {
       attributes: {
         ok: KEY,
+        list: unreadableItem,
         get broken(): unknown {
           throw new Error('getter throws');
         },
