@@ -200,6 +200,7 @@ export function createApprovalQueries(
         );
         const result = yield* insertResult(
           db,
+          randomUUID(),
           projectId,
           learner?.step ?? 0,
           {

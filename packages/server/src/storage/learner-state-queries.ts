@@ -1,6 +1,7 @@
 // The learner's own state per project: the projects it walks, its state, and the step commit that
 // stores a step's results, approval requests and automatic deployments in one transaction.
 
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { insertApproval } from './approval-queries.js';
 import { ARC_ACTOR, audit } from './audit-queries.js';
@@ -15,6 +16,7 @@ import {
 } from './learning-records.js';
 import { insertResult } from './learning-result-queries.js';
 import { json } from './learning-rows.js';
+import { planOrderedId } from './plan-ordered-id.js';
 import type { Storage } from './storage.js';
 import { first, run, type Transact } from './transaction-script.js';
 
@@ -99,8 +101,11 @@ export function createLearnerStateQueries(db: Kysely<Database>, transact: Transa
           approvals: [] as ApprovalRecord[],
           deployments: [] as DeploymentRecord[],
         };
-        for (const item of commit.results) {
-          const result = yield* insertResult(db, projectId, commit.step, item, at);
+        // One step's results share a creation time; plan-ordered ids list them alike in every run.
+        const committed = randomUUID();
+        for (const [index, item] of commit.results.entries()) {
+          const id = planOrderedId(committed, index, commit.results.length);
+          const result = yield* insertResult(db, id, projectId, commit.step, item, at);
           outcome.results.push(result);
           stream.push({ type: 'learning.result', data: result });
         }

@@ -1,6 +1,5 @@
 // Learning results: what the learner measured for a candidate fix, or a fix a person proposed.
 
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
 import type { Actor, LearningResultRecord, NewLearningResult } from './learning-records.js';
@@ -13,6 +12,7 @@ export type LearningResultQueries = Pick<Storage, 'listLearningResults'>;
 /** A learned result, or with `proposer` a person's (source person). */
 export function* insertResult(
   db: Kysely<Database>,
+  id: string,
   projectId: string,
   step: number,
   result: NewLearningResult,
@@ -20,7 +20,7 @@ export function* insertResult(
   proposer: Actor | null = null,
 ): TransactionScript<LearningResultRecord> {
   const row = {
-    id: randomUUID(),
+    id,
     project_id: projectId,
     step,
     pattern_id: result.patternId,

@@ -270,6 +270,16 @@ describe.each(openTestStorages())('$name learning storage', (backend) => {
       ]);
     });
 
+    it("lists one step's results alike in every run: newest first, then the plan's order reversed", async () => {
+      // They share one creation time; the learner's transfer ties follow this order, and a seeded
+      // demo must see the same order run after run.
+      const project = await newProject();
+      const planned = Array.from({ length: 60 }, (_, i) => result({ candidateId: `fx-${i}` }));
+      await storage.commitLearningStep(project, commit(1, { results: planned }), 1_000);
+      const listed = await storage.listLearningResults(project, { limit: 100 });
+      expect(listed.map((r) => r.candidateId)).toEqual(planned.map((r) => r.candidateId).reverse());
+    });
+
     it('approves the newest result of an earlier step, and commits nothing when a requested result does not exist', async () => {
       const project = await newProject();
       await storage.commitLearningStep(project, commit(1, { results: [result({ confidence: 0.5 })] }), 1);

@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, RolloutJobsTable } from './database-schema.js';
 import type { CompleteRolloutOutcome, RolloutJob } from './learning-records.js';
 import { json } from './learning-rows.js';
+import { planOrderedId } from './plan-ordered-id.js';
 import type { Storage } from './storage.js';
 import { all, first, run, type Transact } from './transaction-script.js';
 
@@ -49,16 +50,6 @@ function jobFromRow(row: Selectable<RolloutJobsTable>): RolloutJob {
     createdAt: row.created_at,
     completedAt: row.completed_at,
   };
-}
-
-/**
- * A job's id: the enqueue's random id, then the job's place in the plan, zero-padded. A step's jobs
- * share one creation time, and workers lease in (creation time, id) order, so the ids keep the
- * plan's order: a seeded agent that seeds identical calls by the order it meets them then answers
- * every run of one seed alike (with random ids, a rollout's output could move to another job).
- */
-function planOrderedId(enqueued: string, index: number, count: number): string {
-  return `${enqueued}-${String(index).padStart(String(count - 1).length, '0')}`;
 }
 
 const byCreation = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
