@@ -35,13 +35,13 @@ async function scanFilter(
   const scan: Omit<EventScanQuery, 'limit' | 'afterId'> = {};
   if (filter.since !== undefined) scan.since = filter.since;
   if (filter.patternIds === undefined) return scan;
-  const functions = new Set<string>();
-  for (const id of filter.patternIds) {
-    const pattern = await storage.getPattern(projectId, id);
-    if (pattern === undefined) throw new UnknownPatternError(id);
-    functions.add(pattern.function);
+  const patternIds = [...new Set(filter.patternIds)];
+  const patterns = await storage.getPatterns(projectId, patternIds);
+  if (patterns.length < patternIds.length) {
+    const known = new Set(patterns.map((p) => p.id));
+    throw new UnknownPatternError(patternIds.find((id) => !known.has(id))!);
   }
-  return { ...scan, only: { patternIds: [...new Set(filter.patternIds)], functions: [...functions] } };
+  return { ...scan, only: { patternIds, functions: [...new Set(patterns.map((p) => p.function))] } };
 }
 
 async function* pages(
