@@ -25,6 +25,8 @@ export interface StartServerOptions {
   host?: string;
   /** SQLite file path or postgres:// URL; default `.arc/arc.db`. */
   db?: string;
+  /** What messages call `db`: --db by default, ARC_DB where `arc serve` read it from there. */
+  dbNamed?: string;
   /** Admin key to ensure for the default project (`ARC_ADMIN_KEY`). */
   adminKey?: string;
   logger?: Logger;
@@ -67,7 +69,10 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = redactedLogger(options.logger ?? pino({ name: 'arc' }));
   // Ingest's thread commits; SQLite's checkpoints run in a thread of their own.
-  const storage = await openStorage(options.db, { checkpointThread: true });
+  const storage = await openStorage(options.db, {
+    checkpointThread: true,
+    ...(options.dbNamed !== undefined ? { named: options.dbNamed } : {}),
+  });
   let app: ArcApp | undefined;
   let learners: LearnerThread | LearnerPool | null = null;
   let retention: EventRetention | null = null;

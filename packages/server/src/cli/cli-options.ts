@@ -1,6 +1,6 @@
 // Option parsers shared by the CLI's commands.
 
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 export function parseIntegerOption(min: number, max: number): (text: string) => number {
   return (text) => {
@@ -21,4 +21,9 @@ export function dbOption(): Option {
     '--db <db>',
     'SQLite file path or postgres://… URL (default: .arc/arc.db; prefer the env var for a URL with a password: arguments show in ps)',
   ).env('ARC_DB');
+}
+
+/** What messages call `command`'s --db: ARC_DB where the value came from there, so a user looks there. */
+export function dbNamed(command: Command): string {
+  return command.getOptionValueSource('db') === 'env' ? 'ARC_DB' : '--db';
 }

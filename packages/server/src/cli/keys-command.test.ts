@@ -166,11 +166,16 @@ describe('arc keys without a database', { timeout: CLI_TEST_TIMEOUT_MS }, () => 
   it('takes a URL from ARC_DB without echoing its password, in errors or in --help', async () => {
     const env = { ARC_DB: 'postgres://u:secret@host:x/db' };
     const result = await runCli(['keys', 'list'], env);
+    // Named as the user gave it: a message blaming --db would send them to arguments they never typed.
     expect(result).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'arc keys: cannot open --db postgres://u:***@host:x/db: Invalid URL\n',
+      stderr: 'arc keys: cannot open ARC_DB postgres://u:***@host:x/db: Invalid URL\n',
     });
+    const scheme = await runCli(['keys', 'list'], { ARC_DB: 'mysql://u:secret@host/db' });
+    expect(scheme.stderr).toBe(
+      'arc keys: ARC_DB mysql://u:***@host/db: unknown scheme mysql:// (expected a SQLite file path or a postgres:// URL)\n',
+    );
     const help = await runCli(['keys', 'list', '--help'], env);
     expect(help.stdout).toContain('(env: ARC_DB)');
     expect(help.stdout + help.stderr).not.toContain('secret');

@@ -9,7 +9,7 @@ import { keySummary } from '../routes/keys-routes.js';
 import { DEFAULT_PROJECT } from '../server.js';
 import { openStorage, storageTarget } from '../storage/open-storage.js';
 import { SCOPES, type Scope, type Storage } from '../storage/storage.js';
-import { dbOption } from './cli-options.js';
+import { dbNamed, dbOption } from './cli-options.js';
 import { printListing } from './server-client.js';
 
 interface CommonOptions {
@@ -52,14 +52,16 @@ function withCommonOptions(command: Command): Command {
  */
 async function withStorage<T>(
   options: CommonOptions,
+  command: Command,
   project: 'create' | { noDefaultProject: T },
   run: (storage: Storage, projectId: string) => Promise<T>,
 ): Promise<T> {
-  const target = storageTarget(options.db);
+  const named = dbNamed(command);
+  const target = storageTarget(options.db, named);
   if (project !== 'create' && target.dialect === 'sqlite' && !existsSync(target.file)) {
     throw new Error(`no database at ${target.file} (start \`arc serve\` there first, or pass --db)`);
   }
-  const storage = await openStorage(options.db);
+  const storage = await openStorage(options.db, { named });
   try {
     const found =
       project === 'create'
@@ -95,9 +97,9 @@ read (patterns, stream), admin (everything, keys included).`,
     .description('Create a key; the full key is printed once and never stored')
     .requiredOption('--name <name>', 'what the key is for, e.g. "checkout agent"', parseKeyName)
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`, parseScopes)
-    .action(async (options: CommonOptions & { name: string; scopes: Scope[] }) => {
+    .action(async (options: CommonOptions & { name: string; scopes: Scope[] }, command: Command) => {
       try {
-        const { key, record } = await withStorage(options, 'create', (storage, projectId) =>
+        const { key, record } = await withStorage(options, command, 'create', (storage, projectId) =>
           issueApiKey(storage, projectId, options.name, options.scopes),
         );
         if (options.json) {
@@ -115,9 +117,9 @@ read (patterns, stream), admin (everything, keys included).`,
 
   withCommonOptions(keys.command('list'))
     .description('List keys (prefixes only, never the keys)')
-    .action(async (options: CommonOptions) => {
+    .action(async (options: CommonOptions, command: Command) => {
       try {
-        const records = await withStorage(options, { noDefaultProject: [] }, (storage, projectId) =>
+        const records = await withStorage(options, command, { noDefaultProject: [] }, (storage, projectId) =>
           storage.listApiKeys(projectId),
         );
         const rows = records.map(keySummary);
@@ -144,10 +146,13 @@ read (patterns, stream), admin (everything, keys included).`,
   withCommonOptions(keys.command('revoke'))
     .description('Revoke a key by id; requests with it get 401 from then on')
     .argument('<id>', 'key id, as shown by `arc keys list`')
-    .action(async (id: string, options: CommonOptions) => {
+    .action(async (id: string, options: CommonOptions, command: Command) => {
       try {
-        const revoked = await withStorage(options, { noDefaultProject: false }, (storage, projectId) =>
-          storage.revokeApiKey(projectId, id),
+        const revoked = await withStorage(
+          options,
+          command,
+          { noDefaultProject: false },
+          (storage, projectId) => storage.revokeApiKey(projectId, id),
         );
         if (!revoked) throw new Error(`no active key ${id} in project ${options.project}`);
         process.stdout.write(

@@ -242,7 +242,7 @@ describe('arc serve', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const failed = await runCli(['serve', '--port', '0', '--host', '256.0.0.1'], env);
     expect(failed.code).toBe(1);
     expect(failed.stdout + failed.stderr).toContain(
-      'cannot open --db postgres://u:***@host:x/db: Invalid URL',
+      'cannot open ARC_DB postgres://u:***@host:x/db: Invalid URL',
     );
     const help = await runCli(['serve', '--help'], env);
     expect(help.stdout).toContain('(env: ARC_DB)');

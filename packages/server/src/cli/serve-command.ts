@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION_DAYS, daysToMs } from '../event-retention.js';
 import { redactedLogger } from '../redacted-logging.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
-import { dbOption, parseIntegerOption } from './cli-options.js';
+import { dbNamed, dbOption, parseIntegerOption } from './cli-options.js';
 
 interface ServeOptions {
   port: number;
@@ -176,9 +176,9 @@ Last-Event-ID); a stream ends when its key is revoked or its session ends or exp
 
 A --db URL with a password shows in ps: set ARC_DB to it instead (\`arc keys\` reads it too), or
 leave the password out of the URL and set PGPASSWORD, which the PostgreSQL client then uses.
-Messages show --db with its password masked.`,
+Messages show --db (or ARC_DB, where it came from there) with its password masked.`,
     )
-    .action(async (options: ServeOptions) => {
+    .action(async (options: ServeOptions, command: Command) => {
       const logger = redactedLogger(pino({ name: 'arc', level: options.logLevel }));
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
@@ -189,7 +189,7 @@ Messages show --db with its password masked.`,
           port: options.port,
           host: options.host,
           logger,
-          ...(options.db !== undefined ? { db: options.db } : {}),
+          ...(options.db !== undefined ? { db: options.db, dbNamed: dbNamed(command) } : {}),
           ...(options.adminKey !== undefined ? { adminKey: options.adminKey } : {}),
           ...(options.tlsCert !== undefined && options.tlsKey !== undefined
             ? { tls: { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } }

@@ -1,6 +1,7 @@
 // `--db` to a storage: nothing means the embedded SQLite file under .arc/, a postgres:// or
 // postgresql:// URL means PostgreSQL, another scheme:// is an error (not a file of that name),
-// anything else is a SQLite file path. Every error names --db and masks the URL's password.
+// anything else is a SQLite file path. Every error names the setting (--db, or ARC_DB where the value
+// came from there) and masks the URL's password.
 
 import { createPostgresStorage } from './postgres-storage.js';
 import { createSqliteStorage } from './sqlite-storage.js';
@@ -12,14 +13,15 @@ export type StorageTarget =
   | { dialect: 'sqlite'; file: string }
   | { dialect: 'postgres'; connectionString: string };
 
-export function storageTarget(db: string | undefined): StorageTarget {
+/** `named`: what messages call the setting, --db or the ARC_DB environment variable. */
+export function storageTarget(db: string | undefined, named = '--db'): StorageTarget {
   if (db === undefined) return { dialect: 'sqlite', file: DEFAULT_SQLITE_FILE };
   // Two letters at least, so that a Windows drive (C://…) stays a path.
   const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(db)?.[1];
   if (scheme === undefined) return { dialect: 'sqlite', file: db };
   if (/^postgres(ql)?$/i.test(scheme)) return { dialect: 'postgres', connectionString: db };
   throw new Error(
-    `--db ${shownDb(db)}: unknown scheme ${scheme}:// (expected a SQLite file path or a postgres:// URL)`,
+    `${named} ${shownDb(db)}: unknown scheme ${scheme}:// (expected a SQLite file path or a postgres:// URL)`,
   );
 }
 
@@ -36,6 +38,8 @@ export function shownDb(db: string): string {
 export interface OpenStorageOptions {
   /** SQLite: checkpoints in a thread of their own (the server's ingest; SqliteStorageOptions). */
   checkpointThread?: boolean;
+  /** What messages call the setting: --db by default, ARC_DB where the value came from there. */
+  named?: string;
 }
 
 /** Creates the storage `db` names and applies pending migrations. */
@@ -43,7 +47,8 @@ export async function openStorage(
   db: string | undefined,
   options: OpenStorageOptions = {},
 ): Promise<Storage> {
-  const target = storageTarget(db);
+  const named = options.named ?? '--db';
+  const target = storageTarget(db, named);
   let storage: Storage | undefined;
   try {
     storage =
@@ -56,6 +61,8 @@ export async function openStorage(
     await storage?.close();
     // pg and SQLite say what failed ("Invalid URL", "unable to open database file"), not where.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot open --db ${shownDb(db ?? DEFAULT_SQLITE_FILE)}: ${reason}`, { cause: error });
+    throw new Error(`cannot open ${named} ${shownDb(db ?? DEFAULT_SQLITE_FILE)}: ${reason}`, {
+      cause: error,
+    });
   }
 }
