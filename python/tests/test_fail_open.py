@@ -131,6 +131,31 @@ def test_a_429_or_503_is_retried_after_its_retry_after(misbehaving: Any, status:
     client.shutdown(timeout=1.0)
 
 
+@pytest.mark.parametrize("status", ["429", "503"])  # 503: the server's answer while its database cannot serve
+def test_a_worker_waits_as_long_as_retry_after_says(misbehaving: Any, status: str) -> None:
+    server: Misbehaving = misbehaving(status)
+    client = _client(server.url)
+
+    @client.track
+    def echo(x: int) -> int:
+        return x
+
+    def leases() -> int:
+        return server.request_lines.count("POST /v1/rollouts/lease")
+
+    worker = client.worker({echo.__qualname__: echo}, poll_interval=0.02)
+    try:
+        wait_until(lambda: worker.stats().lease_errors >= 1, what="a refused lease")
+        # Retry-After: 120 holds the next lease back; the worker's own backoff asks again within 20 ms.
+        with pytest.raises(AssertionError, match="timed out"):
+            wait_until(lambda: leases() >= 2, timeout=1.0, what="a second lease")
+        assert leases() == 1
+        assert worker.stats().last_error == f"lease: HTTP {status}"
+    finally:
+        worker.stop(timeout=0.5)
+        client.shutdown(timeout=0.5)
+
+
 def test_retry_after_reads_seconds_and_dates_and_is_capped() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("999999") == 300.0

@@ -239,10 +239,9 @@ export class EventTransport<T = ArcEvent> {
       }
       const text = await readBoundedText(response, ERROR_BODY_BYTES, controller.signal).catch(() => '');
       const error = `HTTP ${status}: ${text.slice(0, ERROR_BODY_CHARS)}`;
-      // Retry-After is read on 503 too: the server says so while its database cannot serve.
-      if (status === 429 || status === 503)
-        return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers) };
-      if (status === 408 || status >= 500) return { kind: 'retry', error };
+      const retryAfterMs = retryAfterOf(response);
+      if (retryAfterMs !== undefined) return { kind: 'retry', error, retryAfterMs };
+      if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', error };
       if (status === 413) return { kind: 'too_large', error };
       return { kind: 'rejected', error };
     } catch (error) {
@@ -253,6 +252,14 @@ export class EventTransport<T = ArcEvent> {
       if (this.#inflight === controller) this.#inflight = undefined;
     }
   }
+}
+
+/**
+ * The wait a 429 or 503 asks for (Retry-After, capped); undefined for other answers. Read on 503 too
+ * (RFC 9110 gives it to both): the server says so while its database cannot serve.
+ */
+export function retryAfterOf(response: Response): number | undefined {
+  return response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers) : undefined;
 }
 
 /** Retry-After as delay-seconds or an HTTP date (RFC 9110 section 10.2.3); undefined when absent or unreadable. */

@@ -734,13 +734,17 @@ describe('arc.worker when the server misbehaves', () => {
 
   const askedAt: number[] = [];
   const hugeAnswers: HugeAnswer[] = [];
-  async function misbehave(answer: 'down' | 'garbage' | 'limited' | 'huge', pollIntervalMs = 50) {
+  async function misbehave(
+    answer: 'down' | 'garbage' | 'limited' | 'unavailable' | 'huge',
+    pollIntervalMs = 50,
+  ) {
     askedAt.length = 0;
     hugeAnswers.length = 0;
     misbehaving = await startTestServer((_req, res) => {
       askedAt.push(performance.now());
       if (answer === 'down') return json(res, 503, { error: 'down' });
       if (answer === 'limited') return json(res, 429, { error: 'slow down' }, { 'retry-after': '1' });
+      if (answer === 'unavailable') return json(res, 503, { error: 'database' }, { 'retry-after': '1' });
       if (answer === 'huge')
         return void hugeAnswers.push(writeHugeAnswer(res, 200, '{"jobs":[', 64 * 1024 * 1024, ' '));
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -781,8 +785,9 @@ describe('arc.worker when the server misbehaves', () => {
     expect(hugeAnswers[0]!.finished).toBe(false);
   });
 
-  it('waits as long as Retry-After says', async () => {
-    await misbehave('limited', 20);
+  // 503 with Retry-After: the server's answer while its database cannot serve.
+  it.each(['limited', 'unavailable'] as const)('waits as long as Retry-After says (%s)', async (answer) => {
+    await misbehave(answer, 20);
     await waitUntil(() => leases().length >= 2, 'asked twice', 5_000);
     expect(askedAt[1]! - askedAt[0]!).toBeGreaterThanOrEqual(950);
   });

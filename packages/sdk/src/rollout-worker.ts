@@ -16,7 +16,7 @@ import { discardBody, readBoundedJson } from './bounded-body.js';
 import { CallCounters } from './call-counters.js';
 import { CallRunner } from './call-runner.js';
 import { captureIdentifier, captureText, captureValue, describeError } from './capture-context.js';
-import { parseRetryAfter } from './event-transport.js';
+import { retryAfterOf } from './event-transport.js';
 import { changesCall } from './fix-appliers/apply-fixes.js';
 import { PendingLimit } from './pending-limit.js';
 import { parseRolloutJob, type RolloutJob } from './rollout-job.js';
@@ -573,7 +573,7 @@ class Worker implements RolloutWorker {
         }),
         signal,
       );
-      const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers) : undefined;
+      const retryAfterMs = retryAfterOf(response);
       let parsed: unknown = null;
       if (response.status === 200) {
         const body = await readBoundedJson(response, MAX_REPLY_BYTES, signal);

@@ -52,6 +52,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(_MAX_RETRY_AFTER, max(0.0, when - (time.time() if now is None else now)))
 
 
+def retry_after_of(status: int, headers: httpx.Headers) -> float | None:
+    """The wait a 429 or 503 asks for (Retry-After, capped), in seconds; None for other answers.
+
+    Read on 503 too (RFC 9110 gives it to both): the server says so while its database cannot serve.
+    """
+    return parse_retry_after(headers.get("retry-after")) if status in (429, 503) else None
+
+
 @dataclass
 class _Outcome:
     kind: str  # sent | rejected | too_large | retry
@@ -249,7 +257,7 @@ class EventTransport:
         try:
             with self._client.stream("POST", self._url, content=body, timeout=timeout) as response:
                 status = response.status_code
-                retry_after = response.headers.get("retry-after")
+                retry_after = retry_after_of(status, response.headers)
                 # Enough bytes for the characters kept; the rest of an error body is never read.
                 text = b"" if 200 <= status < 300 else read_head(response, 4 * _ERROR_BODY_CHARS, deadline)
         except httpx.TimeoutException:
@@ -259,9 +267,9 @@ class EventTransport:
         if 200 <= status < 300:
             return _Outcome("sent")
         problem = f"HTTP {status}: {text.decode('utf-8', 'replace')[:_ERROR_BODY_CHARS]}"
-        if status in (429, 503):  # Retry-After on 503 too: the server says so while its database cannot serve
-            return _Outcome("retry", problem, parse_retry_after(retry_after))
-        if status == 408 or status >= 500:
+        if retry_after is not None:
+            return _Outcome("retry", problem, retry_after)
+        if status in (408, 429) or status >= 500:
             return _Outcome("retry", problem)
         if status == 413:
             return _Outcome("too_large", problem)

@@ -32,7 +32,7 @@ from ._json_safe import dumps, js_length, wire_json
 from ._own_thread import in_own_thread
 from ._recent_calls import ReturnedCall
 from ._runner import CallRunner, RunnerOptions
-from ._transport import parse_retry_after
+from ._transport import retry_after_of
 from ._verify import VerifyOutcome, VerifyRunner
 from .fixes import DeployedFix, Fix, fix_limit_problem, fix_parts, risk_of
 
@@ -496,14 +496,14 @@ class RolloutWorker:
             await asyncio.sleep(max(0.0, min(wait, deadline - time.monotonic())))
 
     async def _post(self, path: str, body: Any, timeout: float | None = None) -> tuple[int | None, Any, float | None, str | None]:
-        """(status, JSON body of a 200, Retry-After of a 429, error); never raises."""
+        """(status, JSON body of a 200, Retry-After of a 429 or 503, error); never raises."""
         deadline = time.monotonic() + (self._client.config.request_timeout if timeout is None else timeout)
         try:
             async with self._http.stream(
                 "POST", path, content=wire_json(body), headers={"content-type": "application/json"}, timeout=timeout
             ) as response:
                 status = response.status_code
-                retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
+                retry_after = retry_after_of(status, response.headers)
                 raw = await aread_bounded(response, _MAX_REPLY_BYTES, deadline) if status == 200 else b""
         except httpx.TimeoutException:
             return None, None, None, "timed out"
