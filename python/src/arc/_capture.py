@@ -292,6 +292,9 @@ class FunctionCounters:
     """Calls that returned and were then judged wrong (by ``verify`` or ``arc.feedback``)."""
     verify_failures: int = 0
     """Runs of ``verify`` that raised, timed out, returned no verdict or found no thread (the call is left unjudged)."""
+    unvalidated: int = 0
+    """Sync calls left unvalidated, counted neither success nor failure: a validator of theirs answered with an
+    awaitable, which a sync call has no event loop to run (the TypeScript SDK runs it after the call returns)."""
 
 
 class CallCounters:
@@ -382,6 +385,12 @@ class CallCounters:
             counters = self._counters(function)
             if counters is not None:
                 counters.wrong_answers += 1
+
+    def unvalidated(self, function: str) -> None:
+        with self._lock:
+            counters = self._counters(function)
+            if counters is not None:
+                counters.unvalidated += 1
 
     def verify_failure(self, function: str) -> None:
         with self._lock:

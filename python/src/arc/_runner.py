@@ -156,6 +156,13 @@ class _Stage:
 _REPORTED_BASE = (asyncio.CancelledError,)
 
 
+class _NotValidated:
+    """A sync call's validation that an async validator left without a verdict."""
+
+
+_NOT_VALIDATED = _NotValidated()
+
+
 def _canary_patterns(applied: Sequence[DeployedFix]) -> set[str]:
     """The patterns of the canaries among a call's fixes (those it is in the treatment of)."""
     return {f.pattern_id for f in applied if f.canary_share < 1}
@@ -305,7 +312,11 @@ class CallRunner:
             if stage is None:
                 return result
             if stage.invalid is None:
-                stage.invalid = self._validate_sync(stage.checked, plan)
+                invalid = self._validate_sync(stage.checked, plan)
+                if isinstance(invalid, _NotValidated):
+                    self._guard(None, lambda: self._rt.counters.unvalidated(self._name))
+                    return stage.returned
+                stage.invalid = invalid
             verdict = self._judge(plan, n, t0, stage, sync=True)
             if verdict is None:
                 return stage.returned
@@ -313,19 +324,22 @@ class CallRunner:
                 raise stage.invalid
             n += 1
 
-    def _validate_sync(self, checked: Any, plan: _Plan) -> BaseException | None:
+    def _validate_sync(self, checked: Any, plan: _Plan) -> BaseException | _NotValidated | None:
+        """The first failed verdict; else, when a validator answered with an awaitable, ``_NOT_VALIDATED``."""
+        awaited = False
         for verdict in self._verdicts(checked, plan):
             if inspect.isawaitable(verdict):
-                # A sync call cannot wait for an async validator: it is not run, and that is Arc's problem.
-                # Closing it runs the host's code (a close of its own), which may raise in turn.
+                # A sync call has no event loop to run an async validator in: it is not run, and the call
+                # is left unvalidated unless another validator fails it. Closing it runs the host's code
+                # (a close of its own), which may raise in turn.
                 close = getattr(verdict, "close", None)
                 if callable(close):
                     self._guard(None, close)
-                self._internal_error(TypeError("an async validator cannot check a sync function's output"))
+                awaited = True
                 continue
             if verdict is not None:
                 return verdict  # type: ignore[no-any-return]
-        return None
+        return _NOT_VALIDATED if awaited else None
 
     # ---- generator functions ----
 
