@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { categorizeFailure } from './categorize-failure.js';
 import type { Category } from './failure-category.js';
 import {
   type FailureInput,
@@ -10,6 +11,7 @@ import {
   patternIdOf,
 } from './fingerprint-failure.js';
 import type { FingerprintRule } from './fingerprint-rule.js';
+import { MAX_RAW_MESSAGE_LENGTH, normalizeMessage } from './normalize-message.js';
 
 const id = (f: FailureInput, rules?: FingerprintRule[]) => fingerprintFailure(f, { rules }).patternId;
 
@@ -270,6 +272,57 @@ describe('fingerprintFailure: the memo of message facts', () => {
         for (const [f, category] of failures) {
           const options = category === undefined ? {} : { category };
           expect(fingerprintFailure(f, options)).toEqual(plain(f, category));
+        }
+      }),
+    );
+  });
+
+  it('gives the id, category and message computed from scratch, for arbitrary facts repeating or not', () => {
+    // Small pools of arbitrary strings, so that failures repeat, share a message or a function, and
+    // hold the characters a composed key would have to escape.
+    const pool = (unit: fc.Arbitrary<string>) =>
+      fc.array(fc.string({ unit, maxLength: 12 }), { minLength: 1, maxLength: 4 });
+    const unit = fc.oneof(
+      fc.constantFrom('"', '\\', '|', ',', '[', '\u0000', ' ', '7', 'x'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    );
+    const run = fc
+      .record({ fns: pool(unit), types: pool(unit), messages: pool(unit), codes: pool(unit) })
+      .chain(({ fns, types, messages, codes }) =>
+        fc.array(
+          fc.record({
+            function: fc.constantFrom(...fns),
+            errorType: fc.constantFrom(...types),
+            message: fc.constantFrom(...messages),
+            status: fc.constantFrom(undefined, 0, 429, 503),
+            code: fc.constantFrom(undefined, ...codes),
+            category: fc.constantFrom(undefined, 'wrong_answer' as const, 'timeout' as const),
+          }),
+          { maxLength: 30 },
+        ),
+      );
+    fc.assert(
+      fc.property(run, (failures) => {
+        for (const { category: given, ...f } of failures) {
+          const got = fingerprintFailure(f, given === undefined ? {} : { category: given });
+          const facts = { ...f, function: f.function.trim(), errorType: f.errorType.trim() };
+          const message = f.message.slice(0, MAX_RAW_MESSAGE_LENGTH);
+          const category = given ?? categorizeFailure({ ...facts, message });
+          const normalizedMessage = normalizeMessage(message);
+          const canonical = JSON.stringify([
+            facts.function,
+            facts.errorType,
+            facts.code ?? null,
+            facts.status ?? null,
+            normalizedMessage,
+            category,
+          ]);
+          const patternId = `pat_${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
+          expect({
+            patternId: got.patternId,
+            category: got.category,
+            normalizedMessage: got.normalizedMessage,
+          }).toEqual({ patternId, category, normalizedMessage });
         }
       }),
     );

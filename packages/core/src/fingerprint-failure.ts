@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { BoundedMemo } from './bounded-memo.js';
 import { categorizeFailure } from './categorize-failure.js';
+import { FactsMemo, type MemoFacts } from './facts-memo.js';
 import type { Category } from './failure-category.js';
 import { type FailureFacts, type FingerprintRule, firstRuleSetting } from './fingerprint-rule.js';
 import { MAX_RAW_MESSAGE_LENGTH, normalizeMessage } from './normalize-message.js';
@@ -43,14 +44,35 @@ export type FailureFingerprint = {
 const STACK_HEADER = /^([A-Za-z_$][\w$.]*)(?: \[([A-Za-z0-9_]+)\])?: ?(.*)$/;
 
 // Ingested failures repeat a few patterns, and SHA-256 is the largest cost of a fingerprint, so
-// recent canonical signatures keep their ids.
+// recent canonical parts (rule fingerprints, callers' parts) and signatures keep their ids.
 const ID_MEMO_LIMIT = 4096;
 const idMemo = new BoundedMemo<string>(ID_MEMO_LIMIT);
 
 /** `pat_` and the first 16 hex digits of the SHA-256 of the canonical JSON of `parts`. */
 export function patternIdOf(parts: readonly unknown[]): string {
   const canonical = JSON.stringify(parts);
-  return idMemo.get(canonical, () => `pat_${bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16)}`);
+  return idMemo.get(canonical, () => hashedId(canonical));
+}
+
+function hashedId(canonical: string): string {
+  return `pat_${bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16)}`;
+}
+
+// The ids of signatures (most failures' ids), kept by their facts: a failure whose message is new
+// but whose pattern is not (a volatile value) finds its id without building the canonical JSON.
+const signatureIdMemo = new FactsMemo<string>(ID_MEMO_LIMIT);
+
+function signatureId(facts: MemoFacts, normalizedMessage: string, category: Category | undefined): string {
+  return hashedId(
+    JSON.stringify([
+      facts.function,
+      facts.errorType,
+      facts.code ?? null,
+      facts.status ?? null,
+      normalizedMessage,
+      category,
+    ]),
+  );
 }
 
 /** What a failure's message facts alone decide: everything in a fingerprint but the value shapes. */
@@ -67,7 +89,7 @@ interface MessageFingerprint {
  * Bounded: each key holds at most a capped message (MAX_RAW_MESSAGE_LENGTH).
  */
 export const MESSAGE_MEMO_LIMIT = 4096;
-const messageMemo = new BoundedMemo<MessageFingerprint>(MESSAGE_MEMO_LIMIT);
+const messageMemo = new FactsMemo<MessageFingerprint>(MESSAGE_MEMO_LIMIT);
 
 /** Entries the memo of message facts holds now (for its bound's test). */
 export function messageMemoSize(): number {
@@ -106,17 +128,7 @@ export function fingerprintFailure(
   };
   const { category, normalizedMessage, patternId } =
     rules.length === 0
-      ? messageMemo.get(
-          JSON.stringify([
-            facts.function,
-            facts.errorType,
-            facts.message,
-            facts.status,
-            facts.code,
-            options.category,
-          ]),
-          () => messageFingerprint(facts, rules, options.category),
-        )
+      ? messageMemo.get(facts, facts.message, options.category, memoisedMessageFingerprint)
       : messageFingerprint(facts, rules, options.category);
   const fingerprint = rules.length === 0 ? null : fingerprintSetting(facts, rules);
   const signature: FailureSignature = {
@@ -143,6 +155,16 @@ function fingerprintSetting(
   return firstRuleSetting(rules, facts, 'fingerprint')?.fingerprint ?? null;
 }
 
+// Keyed by the message, which the facts hold: without rules (any rule turns the memo off).
+function memoisedMessageFingerprint(
+  facts: MessageFacts,
+  _message: string,
+  given: Category | undefined,
+): MessageFingerprint {
+  return messageFingerprint(facts, NO_RULES, given);
+}
+const NO_RULES: readonly FingerprintRule[] = [];
+
 function messageFingerprint(
   facts: MessageFacts,
   rules: readonly FingerprintRule[],
@@ -153,14 +175,7 @@ function messageFingerprint(
   const fingerprint = fingerprintSetting(facts, rules);
   const patternId =
     fingerprint === null
-      ? patternIdOf([
-          facts.function,
-          facts.errorType,
-          facts.code ?? null,
-          facts.status ?? null,
-          normalizedMessage,
-          category,
-        ])
+      ? signatureIdMemo.get(facts, normalizedMessage, category, signatureId)
       : patternIdOf(['fingerprint', ...fingerprint]);
   return { category, normalizedMessage, patternId };
 }
