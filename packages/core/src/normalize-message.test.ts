@@ -120,6 +120,16 @@ describe('normalizeMessage: whitespace, length, adversarial input', () => {
     expect(normalizeMessage('  a\n\n\tb  \r\n c ')).toBe('a b c');
   });
 
+  it('reads any whitespace as one space, single spaces or not', () => {
+    const unit = fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', 'a', '7', 'x.io', '"');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 20 }), (units) => {
+        const message = units.join('');
+        expect(normalizeMessage(message)).toBe(normalizeMessage(message.replace(/\s+/g, ' ')));
+      }),
+    );
+  });
+
   it('caps the normalised length at a word boundary', () => {
     const out = normalizeMessage('word '.repeat(400));
     expect(out.length).toBeLessThanOrEqual(MAX_NORMALIZED_MESSAGE_LENGTH);

@@ -214,6 +214,9 @@ if (new RegExp(`${COMBINED.source}|`).exec('')!.length !== ORDERED_RULES.length 
   throw new Error('normalize-message: a rule source contains a capturing group');
 }
 
+// Whitespace that collapsing would change: any but a space, or two in a row.
+const NEEDS_COLLAPSE = /[^\S ]| {2}/;
+
 const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER}$`);
 const MAX_PASSES = 4;
 
@@ -260,7 +263,9 @@ function parameterize(text: string): string {
  * `<value>`, `<char>`; whitespace collapsed; length capped. Idempotent.
  */
 export function normalizeMessage(message: string): string {
-  const collapsed = message.slice(0, MAX_RAW_MESSAGE_LENGTH).replace(/\s+/g, ' ').trim();
+  const capped = message.slice(0, MAX_RAW_MESSAGE_LENGTH);
+  // Most messages hold single spaces only: a test builds no new string.
+  const collapsed = (NEEDS_COLLAPSE.test(capped) ? capped.replace(/\s+/g, ' ') : capped).trim();
   const normalized = parameterize(collapsed);
   if (normalized.length <= MAX_NORMALIZED_MESSAGE_LENGTH) return normalized;
   const space = normalized.lastIndexOf(' ', MAX_NORMALIZED_MESSAGE_LENGTH);
