@@ -52,7 +52,7 @@ def test_verl_builds_the_dataset_which_serves_arcs_draws_and_reports_on_batch_en
             expected_q[arm] = 0.1 * r + 0.9 * expected_q.get(arm, 0.0)
         assert trainer_q(arc_server) == pytest.approx(expected_q)
     assert arc_server.trainer_curriculum()["step"] == 3  # the setup's update and two steps
-    assert dataset.draws.stats == {"syncs": 1, "sync_failures": 0, "reports": 2, "report_failures": 0}
+    assert dataset.draws.stats == {"syncs": 1, "sync_failures": 0, "reports": 2, "report_failures": 0, "refusals": 0}
 
     # Stateful for VERL's checkpoints: a dataset restored from the state draws what this one would.
     saved = dataset.state_dict()

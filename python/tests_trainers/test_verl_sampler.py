@@ -49,7 +49,7 @@ def test_verl_selects_the_sampler_which_draws_by_arc_and_reports_each_step(
         assert trainer_q(arc_server) == pytest.approx({**trainer_q(arc_server), **expected_q}), step
     state = arc_server.trainer_curriculum()
     assert state["step"] == 2
-    assert sampler.draws.stats == {"syncs": 1, "sync_failures": 0, "reports": 2, "report_failures": 0}
+    assert sampler.draws.stats == {"syncs": 1, "sync_failures": 0, "reports": 2, "report_failures": 0, "refusals": 0}
     # Arc drew the first batch (4 pulls); the second was drawn here from the probabilities it sent.
     assert sum(arm["pulls"] for arm in state["arms"]) == 4
     assert sampler.state_dict()["batches"] == 2
